@@ -1,0 +1,170 @@
+import { spawnSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import type { ComponentState, InfraComponent, InfraContext } from '../infra-component';
+import { InfraError } from '../infra-error';
+import { ensurePostgresInstalled, findPostgresBin } from '../prerequisites';
+import { isAlive, runCommand } from '../process-control';
+import { isPortOpen, waitFor } from '../wait-for';
+
+/** The databases `infra up` creates: the platform's own and the one integration tests may use. */
+export const DATABASES = ['readmit', 'readmit_test'] as const;
+export const DATABASE_USER = 'readmit';
+
+/**
+ * A PostgreSQL cluster of our own under `.readmit/data/postgres`, from Debian's server binaries.
+ * It listens on 127.0.0.1 only and trusts local connections: a development database with no
+ * secret to keep. PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
+ */
+export class PostgresComponent implements InfraComponent {
+  readonly name = 'postgres';
+  readonly description = 'PostgreSQL (Debian package)';
+
+  constructor(private readonly ctx: InfraContext) {}
+
+  endpoint(): string {
+    return `postgres://${DATABASE_USER}@localhost:${this.ctx.settings.ports.postgres}/readmit`;
+  }
+
+  /** The server writes its log inside its data folder, which only the server user may write. */
+  logFile(): string {
+    return join(this.dataDir, 'server.log');
+  }
+
+  private get dataDir(): string {
+    return this.ctx.paths.data('postgres');
+  }
+
+  private get socketDir(): string {
+    return this.ctx.paths.run('postgres');
+  }
+
+  async provision(): Promise<void> {
+    ensurePostgresInstalled(this.ctx.log);
+  }
+
+  async state(): Promise<ComponentState> {
+    const pid = this.postmasterPid();
+    if (pid !== undefined) return { kind: 'running', pid, healthy: await this.answers() };
+    const port = this.ctx.settings.ports.postgres;
+    if (await isPortOpen(port)) return { kind: 'port-taken', port };
+    return { kind: 'stopped' };
+  }
+
+  async start(): Promise<void> {
+    const bin = this.bin();
+    for (const dir of [this.dataDir, this.socketDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.giveToServerUser(this.dataDir, this.socketDir);
+    if (!existsSync(join(this.dataDir, 'PG_VERSION'))) {
+      this.ctx.log(`postgres: initialising a cluster in ${this.dataDir}`);
+      this.asServerUser(join(bin, 'initdb'), [
+        '-D',
+        this.dataDir,
+        '-U',
+        DATABASE_USER,
+        '--auth=trust',
+        '--encoding=UTF8',
+        '--locale=C',
+      ]);
+    }
+    this.asServerUser(join(bin, 'pg_ctl'), [
+      '-D',
+      this.dataDir,
+      '-l',
+      this.logFile(),
+      '-w',
+      '-t',
+      String(Math.round(this.ctx.settings.startTimeoutMs / 1000)),
+      '-o',
+      `-p ${this.ctx.settings.ports.postgres} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.socketDir} -c max_connections=200 -c fsync=off`,
+      'start',
+    ]);
+    await waitFor('postgres', () => this.answers(), { timeoutMs: this.ctx.settings.startTimeoutMs });
+    await this.createDatabases();
+  }
+
+  async stop(): Promise<boolean> {
+    if (this.postmasterPid() === undefined) return false;
+    this.asServerUser(join(this.bin(), 'pg_ctl'), ['-D', this.dataDir, '-m', 'fast', '-w', 'stop']);
+    return true;
+  }
+
+  private bin(): string {
+    const bin = findPostgresBin();
+    if (!bin) throw new InfraError("PostgreSQL server binaries were not found: run `readmit infra up` as root or `sudo apt-get install postgresql`");
+    return bin;
+  }
+
+  /** The postmaster's pid from `postmaster.pid`, if that process is alive. */
+  private postmasterPid(): number | undefined {
+    try {
+      const pid = Number.parseInt(readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0], 10);
+      return Number.isInteger(pid) && isAlive(pid) ? pid : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private isRoot(): boolean {
+    return process.getuid?.() === 0;
+  }
+
+  private giveToServerUser(...dirs: string[]): void {
+    if (!this.isRoot()) return;
+    const ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+    const gids = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+    if (ids.status !== 0) {
+      throw new InfraError("running as root, but there is no `postgres` user to run the server as: install Debian's postgresql package");
+    }
+    for (const dir of dirs) chownSync(dir, Number(ids.stdout.trim()), Number(gids.stdout.trim()));
+  }
+
+  private asServerUser(command: string, args: string[]): void {
+    const description = `${command.split('/').pop()} ${args[args.length - 1]}`;
+    if (this.isRoot()) {
+      runCommand('runuser', ['-u', 'postgres', '--', command, ...args], { description, cwd: '/' });
+    } else {
+      runCommand(command, args, { description });
+    }
+  }
+
+  private async connect(database: string): Promise<Client> {
+    const client = new Client({
+      host: '127.0.0.1',
+      port: this.ctx.settings.ports.postgres,
+      user: DATABASE_USER,
+      database,
+      connectionTimeoutMillis: 1_000,
+    });
+    await client.connect();
+    return client;
+  }
+
+  private async answers(): Promise<boolean> {
+    if (!(await isPortOpen(this.ctx.settings.ports.postgres))) return false;
+    try {
+      const client = await this.connect('postgres');
+      try {
+        await client.query('SELECT 1');
+        return true;
+      } finally {
+        await client.end();
+      }
+    } catch {
+      return false;
+    }
+  }
+
+  private async createDatabases(): Promise<void> {
+    const client = await this.connect('postgres');
+    try {
+      for (const name of DATABASES) {
+        const existing = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+        if (existing.rowCount === 0) await client.query(`CREATE DATABASE ${name}`);
+      }
+    } finally {
+      await client.end();
+    }
+  }
+}

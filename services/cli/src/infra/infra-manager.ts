@@ -1,0 +1,122 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { ComponentState, InfraComponent, InfraContext } from './infra-component';
+import { InfraError } from './infra-error';
+import { KafkaComponent } from './components/kafka.component';
+import { DATABASE_USER, PostgresComponent } from './components/postgres.component';
+import { S3Component } from './components/s3.component';
+import { SchemaRegistryComponent } from './components/schema-registry.component';
+
+export const COMPONENT_NAMES = ['kafka', 'schema-registry', 'postgres', 's3'] as const;
+export type ComponentName = (typeof COMPONENT_NAMES)[number];
+
+export interface ComponentStatus {
+  readonly name: string;
+  readonly description: string;
+  readonly endpoint: string;
+  readonly state: ComponentState;
+}
+
+/** What `infra up` did to each component, so a caller (e.g. `readmit test`) can undo only its own starts. */
+export interface UpResult {
+  readonly started: ComponentName[];
+  readonly alreadyRunning: ComponentName[];
+}
+
+/** Provisions, starts, checks and stops the local platform, in dependency order. */
+export class InfraManager {
+  private readonly components: ReadonlyMap<ComponentName, InfraComponent>;
+
+  constructor(private readonly ctx: InfraContext) {
+    this.components = new Map<ComponentName, InfraComponent>([
+      ['kafka', new KafkaComponent(ctx)],
+      ['schema-registry', new SchemaRegistryComponent(ctx)],
+      ['postgres', new PostgresComponent(ctx)],
+      ['s3', new S3Component(ctx)],
+    ]);
+  }
+
+  component(name: ComponentName): InfraComponent {
+    const component = this.components.get(name);
+    if (!component) throw new InfraError(`unknown component '${name}': choose from ${COMPONENT_NAMES.join(', ')}`);
+    return component;
+  }
+
+  async up(names: readonly ComponentName[] = COMPONENT_NAMES): Promise<UpResult> {
+    const result: UpResult = { started: [], alreadyRunning: [] };
+    for (const name of names) {
+      const component = this.component(name);
+      const before = await component.state();
+      if (before.kind === 'running' && before.healthy) {
+        this.ctx.log(`${name}: already running (pid ${before.pid}) at ${component.endpoint()}`);
+        result.alreadyRunning.push(name);
+        continue;
+      }
+      if (before.kind === 'running') {
+        throw new InfraError(
+          `${name}: our process (pid ${before.pid}) is running but does not answer; see ${component.logFile()} or run \`readmit infra down\``,
+        );
+      }
+      if (before.kind === 'port-taken') {
+        throw new InfraError(
+          `${name}: port ${before.port} is already in use by a process readmit did not start; stop it or choose another port (see README: Configuration)`,
+        );
+      }
+      await component.provision();
+      const startedAt = Date.now();
+      this.ctx.log(`${name}: starting ${component.description}…`);
+      try {
+        await component.start();
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new InfraError(`${name}: failed to start: ${reason} (log: ${component.logFile()})`);
+      }
+      this.ctx.log(`${name}: ready at ${component.endpoint()} (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+      result.started.push(name);
+    }
+    this.writeEndpoints();
+    return result;
+  }
+
+  /** Stops, in reverse order, the components that we started; anything else is left alone. */
+  async down(names: readonly ComponentName[] = COMPONENT_NAMES): Promise<ComponentName[]> {
+    const stopped: ComponentName[] = [];
+    for (const name of [...names].reverse()) {
+      if (await this.component(name).stop()) {
+        this.ctx.log(`${name}: stopped`);
+        stopped.push(name);
+      } else {
+        this.ctx.log(`${name}: not running`);
+      }
+    }
+    return stopped;
+  }
+
+  async status(): Promise<ComponentStatus[]> {
+    return Promise.all(
+      COMPONENT_NAMES.map(async (name) => {
+        const component = this.component(name);
+        return { name, description: component.description, endpoint: component.endpoint(), state: await component.state() };
+      }),
+    );
+  }
+
+  /**
+   * Endpoints for tools and tests, in `.readmit/infra.json`, matching the variables services read.
+   */
+  endpoints(): Record<string, string> {
+    const { ports } = this.ctx.settings;
+    return {
+      READMIT_KAFKA_BROKERS: this.component('kafka').endpoint(),
+      READMIT_SCHEMA_REGISTRY_URL: this.component('schema-registry').endpoint(),
+      READMIT_DATABASE_URL: this.component('postgres').endpoint(),
+      READMIT_TEST_DATABASE_URL: `postgres://${DATABASE_USER}@localhost:${ports.postgres}/readmit_test`,
+      READMIT_S3_ENDPOINT: this.component('s3').endpoint(),
+    };
+  }
+
+  private writeEndpoints(): void {
+    mkdirSync(dirname(this.ctx.paths.endpointsFile), { recursive: true });
+    writeFileSync(this.ctx.paths.endpointsFile, `${JSON.stringify(this.endpoints(), null, 2)}\n`);
+  }
+}

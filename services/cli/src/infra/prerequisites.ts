@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { InfraError } from './infra-error';
+import { runCommand, which } from './process-control';
+
+/** The java executable (JAVA_HOME first, then PATH), checked to be Java 17 or newer. */
+export function findJava(env: NodeJS.ProcessEnv = process.env): string {
+  const candidate = env.JAVA_HOME ? join(env.JAVA_HOME, 'bin', 'java') : which('java');
+  if (!candidate || !existsSync(candidate)) {
+    throw new InfraError(
+      'Java 17 or newer is required for Kafka and the schema registry, but no `java` was found: install a JDK (e.g. `apt-get install openjdk-17-jre-headless`) or set JAVA_HOME',
+    );
+  }
+  const output = spawnSync(candidate, ['-version'], { encoding: 'utf8' });
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(`${output.stderr}${output.stdout}`);
+  const major = match ? (match[1] === '1' ? Number(match[2]) : Number(match[1])) : 0;
+  if (major < 17) {
+    throw new InfraError(`Java 17 or newer is required, but ${candidate} is Java ${major || 'of unknown version'}: set JAVA_HOME to a newer JDK`);
+  }
+  return candidate;
+}
+
+export function findMaven(): string {
+  const mvn = which('mvn');
+  if (!mvn) {
+    throw new InfraError(
+      'Maven (`mvn`) is required to fetch the Kafka and schema registry jars from Maven Central: install it (e.g. `apt-get install maven`)',
+    );
+  }
+  return mvn;
+}
+
+export function findPython(): string {
+  const python = which('python3');
+  if (!python) {
+    throw new InfraError('python3 is required for the local S3 server (moto): install it (e.g. `apt-get install python3 python3-venv`)');
+  }
+  return python;
+}
+
+/** The folder holding Debian's PostgreSQL server binaries (initdb, pg_ctl, postgres). */
+export function findPostgresBin(): string | undefined {
+  const root = '/usr/lib/postgresql';
+  if (existsSync(root)) {
+    const versions = readdirSync(root)
+      .filter((entry) => /^\d+$/.test(entry) && existsSync(join(root, entry, 'bin', 'initdb')))
+      .sort((a, b) => Number(b) - Number(a));
+    if (versions.length > 0) return join(root, versions[0], 'bin');
+  }
+  const initdb = which('initdb');
+  return initdb ? join(initdb, '..') : undefined;
+}
+
+/**
+ * Installs Debian's postgresql package when the server is missing and we may (root with apt-get);
+ * otherwise says exactly what to install.
+ */
+export function ensurePostgresInstalled(log: (line: string) => void): string {
+  const existing = findPostgresBin();
+  if (existing) return existing;
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot || !which('apt-get')) {
+    throw new InfraError(
+      "PostgreSQL server binaries (initdb, pg_ctl) were not found: install Debian's package with `sudo apt-get install postgresql`",
+    );
+  }
+  log("postgres: installing Debian's postgresql package (first run only)…");
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  runCommand('apt-get', ['update', '-q'], { env, description: 'apt-get update' });
+  runCommand('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'postgresql'], {
+    env,
+    description: 'apt-get install postgresql',
+  });
+  const installed = findPostgresBin();
+  if (!installed) throw new InfraError('apt-get installed postgresql, but initdb is still missing');
+  return installed;
+}

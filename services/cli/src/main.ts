@@ -1,0 +1,23 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '@readmit/platform';
+import { demoCommand } from './commands/demo.command';
+import { infraCommand } from './commands/infra.command';
+import { testCommand } from './commands/test.command';
+import { InfraError } from './infra/infra-error';
+
+const program = new Command('readmit')
+  .description('Readmit: streaming ML for hospital readmission risk, on Kafka')
+  .showHelpAfterError()
+  .addCommand(infraCommand())
+  .addCommand(demoCommand())
+  .addCommand(testCommand());
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof InfraError || error instanceof ConfigError) {
+    console.error(`readmit: ${error.message}`);
+    process.exit(1);
+  }
+  if (error instanceof CommanderError) process.exit(error.exitCode);
+  console.error(error);
+  process.exit(1);
+});

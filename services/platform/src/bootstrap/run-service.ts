@@ -1,0 +1,57 @@
+import 'reflect-metadata';
+import { Module, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { z } from 'zod';
+import { ConfigError } from '../config/config-error';
+import { loadConfig, type Environment } from '../config/load-config';
+import { toPlatformConfig, type PlatformEnv } from '../config/platform-config';
+import { createLogger } from '../logging/logger';
+import { NestLoggerAdapter } from '../logging/nest-logger.adapter';
+import { PlatformModule } from '../platform.module';
+
+export interface ServiceDefinition<S extends z.ZodType<PlatformEnv>> {
+  /** Short service name: `ingest`, `scoring`, … It names the logs, metrics and Kafka client. */
+  readonly name: string;
+  /** The platform schema, or the platform schema extended with the service's own variables. */
+  readonly envSchema: S;
+  /** The service's root module. */
+  readonly module: Type<unknown>;
+}
+
+/**
+ * Builds and starts a service: validate the environment (fail fast), wire logging, metrics,
+ * health and Kafka, then listen for HTTP. Shutdown hooks let in-flight work finish on SIGTERM.
+ */
+export async function createService<S extends z.ZodType<PlatformEnv>>(
+  definition: ServiceDefinition<S>,
+  env: Environment = process.env,
+): Promise<INestApplication> {
+  const serviceEnv = loadConfig(definition.name, definition.envSchema, env);
+  const config = toPlatformConfig(definition.name, serviceEnv);
+  const logger = createLogger({ service: definition.name, level: config.logLevel });
+
+  @Module({ imports: [PlatformModule.register({ config, serviceConfig: serviceEnv, logger }), definition.module] })
+  class ServiceRootModule {}
+
+  const app = await NestFactory.create(ServiceRootModule, { logger: new NestLoggerAdapter(logger), bufferLogs: false });
+  app.enableShutdownHooks();
+  await app.listen(config.httpPort);
+  logger.info({ port: config.httpPort }, `${definition.name} listening`);
+  return app;
+}
+
+/**
+ * The entry point of a service's `main.ts`. A configuration problem ends the process with one
+ * clear line on stderr and exit code 78 (EX_CONFIG), never a stack trace.
+ */
+export function runService<S extends z.ZodType<PlatformEnv>>(definition: ServiceDefinition<S>): void {
+  createService(definition).catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(78);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${definition.name}: failed to start: ${message}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import {
+  booleanField,
+  httpUrlField,
+  kafkaBrokersField,
+  logLevelField,
+  portField,
+  postgresUrlField,
+} from './config-fields';
+
+/**
+ * The environment variables every Readmit service reads. Services extend this schema with their own.
+ * Defaults match `readmit infra up` on one machine, so a service starts locally with no variables set.
+ */
+export const platformEnvSchema = z.object({
+  READMIT_HTTP_PORT: portField.default(3000),
+  READMIT_LOG_LEVEL: logLevelField.default('info'),
+  READMIT_KAFKA_BROKERS: kafkaBrokersField.default(['localhost:9092']),
+  READMIT_KAFKA_CLIENT_ID: z.string().min(1).optional(),
+  READMIT_SCHEMA_REGISTRY_URL: httpUrlField.default('http://localhost:8081/apis/ccompat/v7'),
+  READMIT_DATABASE_URL: postgresUrlField.default('postgres://readmit@localhost:5432/readmit'),
+  READMIT_OBJECT_STORE: z.enum(['filesystem', 's3']).default('filesystem'),
+  READMIT_OBJECT_STORE_ROOT: z.string().min(1).default('.readmit/artifacts'),
+  READMIT_S3_ENDPOINT: httpUrlField.optional(),
+  READMIT_S3_BUCKET: z.string().min(3).default('readmit-artifacts'),
+  READMIT_S3_REGION: z.string().min(1).default('us-east-1'),
+  READMIT_S3_FORCE_PATH_STYLE: booleanField.default(true),
+  AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
+  AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+});
+
+export type PlatformEnv = z.output<typeof platformEnvSchema>;
+
+/** The typed, validated view of the platform variables that the rest of the code uses. */
+export interface PlatformConfig {
+  readonly service: string;
+  readonly httpPort: number;
+  readonly logLevel: PlatformEnv['READMIT_LOG_LEVEL'];
+  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string };
+  readonly schemaRegistryUrl: string;
+  readonly databaseUrl: string;
+  readonly objectStore: ObjectStoreConfig;
+}
+
+export type ObjectStoreConfig =
+  | { readonly kind: 'filesystem'; readonly root: string }
+  | {
+      readonly kind: 's3';
+      readonly bucket: string;
+      readonly region: string;
+      readonly endpoint?: string;
+      readonly forcePathStyle: boolean;
+      readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
+    };
+
+export function toPlatformConfig(service: string, env: PlatformEnv): PlatformConfig {
+  return {
+    service,
+    httpPort: env.READMIT_HTTP_PORT,
+    logLevel: env.READMIT_LOG_LEVEL,
+    kafka: { brokers: env.READMIT_KAFKA_BROKERS, clientId: env.READMIT_KAFKA_CLIENT_ID ?? `readmit-${service}` },
+    schemaRegistryUrl: env.READMIT_SCHEMA_REGISTRY_URL,
+    databaseUrl: env.READMIT_DATABASE_URL,
+    objectStore:
+      env.READMIT_OBJECT_STORE === 'filesystem'
+        ? { kind: 'filesystem', root: env.READMIT_OBJECT_STORE_ROOT }
+        : {
+            kind: 's3',
+            bucket: env.READMIT_S3_BUCKET,
+            region: env.READMIT_S3_REGION,
+            endpoint: env.READMIT_S3_ENDPOINT,
+            forcePathStyle: env.READMIT_S3_FORCE_PATH_STYLE,
+            credentials:
+              env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+                ? { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY }
+                : undefined,
+          },
+  };
+}

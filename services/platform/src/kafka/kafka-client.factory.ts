@@ -1,0 +1,41 @@
+import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import type { Logger } from 'pino';
+
+export interface KafkaClientSettings {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** How long to wait for a broker connection before failing, in ms. */
+  readonly connectionTimeoutMs?: number;
+}
+
+const levelNames: Record<logLevel, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.NOTHING]: 'error',
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** kafkajs logs through the service's structured logger, namespaced like kafkajs does. */
+function pinoLogCreator(logger: Logger): logCreator {
+  return () =>
+    ({ namespace, level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      logger[levelNames[level]]({ component: `kafkajs.${namespace}`, ...extra }, message);
+    };
+}
+
+/**
+ * The one place that builds a kafkajs client. Services depend on the platform's Kafka module,
+ * never on kafkajs directly, so the client library can be swapped (DESIGN.md: kafkajs successor).
+ */
+export function createKafkaClient(settings: KafkaClientSettings, logger: Logger): Kafka {
+  return new Kafka({
+    clientId: settings.clientId,
+    brokers: [...settings.brokers],
+    connectionTimeout: settings.connectionTimeoutMs ?? 3_000,
+    logLevel: logLevel.WARN,
+    logCreator: pinoLogCreator(logger),
+    retry: { initialRetryTime: 100, retries: 8 },
+  });
+}

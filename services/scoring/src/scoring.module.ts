@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+
+/**
+ * The scoring service. Its responsibilities are listed in DESIGN.md; this module is the
+ * foundation shell (health, readiness, metrics and config from the platform) that the
+ * scoring issue fills in.
+ */
+@Module({})
+export class ScoringModule {}
