@@ -36,6 +36,13 @@ export const portField = z.coerce
   .min(1, 'must be between 1 and 65535')
   .max(65535, 'must be between 1 and 65535');
 
+/** A port to listen on; 0 asks the OS for a free one (tests run several services at once). */
+export const listenPortField = z.coerce
+  .number({ message: 'must be a port number' })
+  .int('must be a whole number')
+  .min(0, 'must be between 0 and 65535')
+  .max(65535, 'must be between 0 and 65535');
+
 export const httpUrlField = z
   .string()
   .url('must be a URL such as http://localhost:8081')

@@ -4,7 +4,7 @@ import {
   httpUrlField,
   kafkaBrokersField,
   logLevelField,
-  portField,
+  listenPortField,
   postgresUrlField,
 } from './config-fields';
 
@@ -13,7 +13,7 @@ import {
  * Defaults match `readmit infra up` on one machine, so a service starts locally with no variables set.
  */
 export const platformEnvSchema = z.object({
-  READMIT_HTTP_PORT: portField.default(3000),
+  READMIT_HTTP_PORT: listenPortField.default(3000),
   READMIT_LOG_LEVEL: logLevelField.default('info'),
   READMIT_KAFKA_BROKERS: kafkaBrokersField.default(['localhost:9092']),
   READMIT_KAFKA_CLIENT_ID: z.string().min(1).optional(),

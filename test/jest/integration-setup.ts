@@ -1,0 +1,38 @@
+import { createConnection } from 'node:net';
+import { testEndpoints } from '../support/endpoints';
+
+function reachable(hostPort: string): Promise<boolean> {
+  const url = hostPort.includes('://') ? new URL(hostPort) : new URL(`tcp://${hostPort}`);
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: url.hostname, port: Number(url.port) });
+    socket.setTimeout(1_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Integration tests need the real local platform; say so plainly instead of timing out test by test. */
+export default async function integrationSetup(): Promise<void> {
+  const endpoints = testEndpoints();
+  const checks: Array<[string, string]> = [
+    ['Kafka', endpoints.kafkaBrokers[0]],
+    ['schema registry', endpoints.schemaRegistryUrl],
+    ['Postgres', endpoints.databaseUrl],
+    ['S3 server', endpoints.s3Endpoint],
+  ];
+  const missing: string[] = [];
+  for (const [name, address] of checks) {
+    if (!(await reachable(address))) missing.push(`${name} (${address})`);
+  }
+  if (missing.length > 0) {
+    throw new Error(
+      `Integration tests need the local platform, but these do not answer: ${missing.join(', ')}. Start it with \`./readmit infra up\`, or run everything with \`./readmit test\`.`,
+    );
+  }
+}
