@@ -12,7 +12,10 @@ export default tseslint.config(
     files: ['**/*.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'error',
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       'no-console': 'off',
     },
   },
@@ -24,7 +27,24 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@nestjs/*', 'kafkajs', 'typeorm', 'pg', 'onnxruntime-node', 'prom-client', '@aws-sdk/*', 'node:fs', 'fs', 'node:net', 'net', 'node:http', 'http'], message: 'Domain and ML code must stay pure: no I/O frameworks.' },
+            {
+              group: [
+                '@nestjs/*',
+                'kafkajs',
+                'typeorm',
+                'pg',
+                'onnxruntime-node',
+                'prom-client',
+                '@aws-sdk/*',
+                'node:fs',
+                'fs',
+                'node:net',
+                'net',
+                'node:http',
+                'http',
+              ],
+              message: 'Domain and ML code must stay pure: no I/O frameworks.',
+            },
           ],
         },
       ],
@@ -32,7 +52,16 @@ export default tseslint.config(
   },
   {
     files: ['bin/**/*.js', '**/*.cjs', 'jest.config.js', 'test/jest/*.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -16,12 +16,17 @@ export interface TestEndpoints {
  */
 export function testEndpoints(env: NodeJS.ProcessEnv = process.env): TestEndpoints {
   const file = join(PROJECT_ROOT, env.READMIT_HOME ?? '.readmit', 'infra.json');
-  const written: Record<string, string> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const written: Record<string, string> = existsSync(file)
+    ? JSON.parse(readFileSync(file, 'utf8'))
+    : {};
   const pick = (name: string, fallback: string) => env[name] ?? written[name] ?? fallback;
   return {
     kafkaBrokers: pick('READMIT_KAFKA_BROKERS', 'localhost:9092').split(','),
     schemaRegistryUrl: pick('READMIT_SCHEMA_REGISTRY_URL', 'http://localhost:8081/apis/ccompat/v7'),
-    databaseUrl: pick('READMIT_TEST_DATABASE_URL', 'postgres://readmit@localhost:5432/readmit_test'),
+    databaseUrl: pick(
+      'READMIT_TEST_DATABASE_URL',
+      'postgres://readmit@localhost:5432/readmit_test',
+    ),
     s3Endpoint: pick('READMIT_S3_ENDPOINT', 'http://localhost:9000'),
   };
 }
@@ -32,7 +37,11 @@ export function uniqueName(prefix: string): string {
 }
 
 /** Polls until `probe` returns a value, instead of sleeping a fixed time. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000, intervalMs = 100): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+  intervalMs = 100,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -44,5 +53,7 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-  throw new Error(`condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(
+    `condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`,
+  );
 }

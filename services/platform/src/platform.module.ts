@@ -1,4 +1,10 @@
-import { Global, Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { PlatformConfig } from './config/platform-config';
@@ -8,7 +14,13 @@ import { createKafkaClient } from './kafka/kafka-client.factory';
 import { KafkaReadiness } from './kafka/kafka-readiness';
 import { createMetricsRegistry } from './metrics/metrics-registry';
 import { MetricsController } from './metrics/metrics.controller';
-import { KAFKA_CLIENT, LOGGER, METRICS_REGISTRY, PLATFORM_CONFIG, SERVICE_CONFIG } from './platform.tokens';
+import {
+  KAFKA_CLIENT,
+  LOGGER,
+  METRICS_REGISTRY,
+  PLATFORM_CONFIG,
+  SERVICE_CONFIG,
+} from './platform.tokens';
 
 export interface PlatformModuleOptions {
   readonly config: PlatformConfig;
@@ -54,7 +66,14 @@ export class PlatformModule implements OnApplicationShutdown {
           },
         },
       ],
-      exports: [PLATFORM_CONFIG, SERVICE_CONFIG, LOGGER, METRICS_REGISTRY, KAFKA_CLIENT, ReadinessRegistry],
+      exports: [
+        PLATFORM_CONFIG,
+        SERVICE_CONFIG,
+        LOGGER,
+        METRICS_REGISTRY,
+        KAFKA_CLIENT,
+        ReadinessRegistry,
+      ],
     };
   }
 

@@ -8,7 +8,9 @@ import { createInfraContext, printStatus } from './infra.command';
  */
 export function demoCommand(): Command {
   return new Command('demo')
-    .description('run the main job on the local platform (currently: bring the platform up and check it)')
+    .description(
+      'run the main job on the local platform (currently: bring the platform up and check it)',
+    )
     .action(async () => {
       const context = createInfraContext();
       const manager = new InfraManager(context);
@@ -16,7 +18,9 @@ export function demoCommand(): Command {
       const statuses = await manager.status();
       console.log('\nReadmit local platform:');
       printStatus(statuses);
-      const healthy = statuses.every((status) => status.state.kind === 'running' && status.state.healthy);
+      const healthy = statuses.every(
+        (status) => status.state.kind === 'running' && status.state.healthy,
+      );
       console.log(
         healthy
           ? '\nAll servers answer. The streaming pipeline (ingest → train → promote → score → drift → retrain) is not built yet, so the demo stops here.\nStop the servers with `./readmit infra down`.'

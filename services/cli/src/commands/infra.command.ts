@@ -3,7 +3,12 @@ import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import type { InfraContext } from '../infra/infra-component';
 import { InfraError } from '../infra/infra-error';
-import { COMPONENT_NAMES, InfraManager, type ComponentName, type ComponentStatus } from '../infra/infra-manager';
+import {
+  COMPONENT_NAMES,
+  InfraManager,
+  type ComponentName,
+  type ComponentStatus,
+} from '../infra/infra-manager';
 import { InfraPaths } from '../infra/infra-paths';
 import { loadInfraSettings } from '../infra/infra-settings';
 import { PROJECT_ROOT } from '../project-root';
@@ -17,19 +22,26 @@ function parseComponents(value: string): ComponentName[] {
   const names = value.split(',').map((name) => name.trim());
   for (const name of names) {
     if (!(COMPONENT_NAMES as readonly string[]).includes(name)) {
-      throw new InfraError(`unknown component '${name}': choose from ${COMPONENT_NAMES.join(', ')}`);
+      throw new InfraError(
+        `unknown component '${name}': choose from ${COMPONENT_NAMES.join(', ')}`,
+      );
     }
   }
   return names as ComponentName[];
 }
 
 const onlyOption = () =>
-  new Option('--only <components>', `comma-separated subset of: ${COMPONENT_NAMES.join(', ')}`).argParser(parseComponents);
+  new Option(
+    '--only <components>',
+    `comma-separated subset of: ${COMPONENT_NAMES.join(', ')}`,
+  ).argParser(parseComponents);
 
 export function describeState(status: ComponentStatus): string {
   switch (status.state.kind) {
     case 'running':
-      return status.state.healthy ? `running (pid ${status.state.pid})` : `running (pid ${status.state.pid}) but not answering`;
+      return status.state.healthy
+        ? `running (pid ${status.state.pid})`
+        : `running (pid ${status.state.pid}) but not answering`;
     case 'stopped':
       return 'stopped';
     case 'port-taken':
@@ -50,11 +62,15 @@ export function printStatus(statuses: readonly ComponentStatus[]): void {
 }
 
 export function infraCommand(): Command {
-  const infra = new Command('infra').description('run the local platform: Kafka, schema registry, Postgres, S3 server');
+  const infra = new Command('infra').description(
+    'run the local platform: Kafka, schema registry, Postgres, S3 server',
+  );
 
   infra
     .command('up')
-    .description('provision (first run) and start every server; waits until each answers; safe to repeat')
+    .description(
+      'provision (first run) and start every server; waits until each answers; safe to repeat',
+    )
     .addOption(onlyOption())
     .action(async (options: { only?: ComponentName[] }) => {
       const context = createInfraContext();
@@ -81,7 +97,9 @@ export function infraCommand(): Command {
       const statuses = await new InfraManager(createInfraContext()).status();
       if (options.json) console.log(JSON.stringify(statuses, null, 2));
       else printStatus(statuses);
-      const healthy = statuses.every((status) => status.state.kind === 'running' && status.state.healthy);
+      const healthy = statuses.every(
+        (status) => status.state.kind === 'running' && status.state.healthy,
+      );
       process.exitCode = healthy ? 0 : 3;
     });
 
@@ -94,8 +112,11 @@ export function infraCommand(): Command {
     .action(async (name: string, options: { lines: string; follow?: boolean }) => {
       const [componentName] = parseComponents(name);
       const file = new InfraManager(createInfraContext()).component(componentName).logFile();
-      if (!existsSync(file)) throw new InfraError(`${componentName} has no log yet (${file}): it has not been started`);
-      const tail = spawn('tail', ['-n', options.lines, ...(options.follow ? ['-F'] : []), file], { stdio: 'inherit' });
+      if (!existsSync(file))
+        throw new InfraError(`${componentName} has no log yet (${file}): it has not been started`);
+      const tail = spawn('tail', ['-n', options.lines, ...(options.follow ? ['-F'] : []), file], {
+        stdio: 'inherit',
+      });
       await new Promise<void>((resolve) => tail.on('exit', () => resolve()));
     });
 

@@ -10,7 +10,9 @@ import { createInfraContext } from './infra.command';
  */
 export function testCommand(): Command {
   return new Command('test')
-    .description('start the local platform if needed, run typecheck, lint and all tests, then stop what it started')
+    .description(
+      'start the local platform if needed, run typecheck, lint, format check and all tests, then stop what it started',
+    )
     .option('--keep-infra', 'leave the servers running afterwards')
     .argument('[jestArgs...]', 'extra arguments for jest (e.g. a path filter)')
     .action(async (jestArgs: string[], options: { keepInfra?: boolean }) => {
@@ -22,6 +24,7 @@ export function testCommand(): Command {
         exitCode = runSteps([
           ['npm', ['run', '--silent', 'typecheck']],
           ['npm', ['run', '--silent', 'lint']],
+          ['npm', ['run', '--silent', 'format:check']],
           ['npx', ['jest', ...jestArgs]],
         ]);
       } finally {

@@ -38,7 +38,10 @@ export class InfraManager {
 
   component(name: ComponentName): InfraComponent {
     const component = this.components.get(name);
-    if (!component) throw new InfraError(`unknown component '${name}': choose from ${COMPONENT_NAMES.join(', ')}`);
+    if (!component)
+      throw new InfraError(
+        `unknown component '${name}': choose from ${COMPONENT_NAMES.join(', ')}`,
+      );
     return component;
   }
 
@@ -71,7 +74,9 @@ export class InfraManager {
         const reason = error instanceof Error ? error.message : String(error);
         throw new InfraError(`${name}: failed to start: ${reason} (log: ${component.logFile()})`);
       }
-      this.ctx.log(`${name}: ready at ${component.endpoint()} (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+      this.ctx.log(
+        `${name}: ready at ${component.endpoint()} (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`,
+      );
       result.started.push(name);
     }
     this.writeEndpoints();
@@ -96,7 +101,12 @@ export class InfraManager {
     return Promise.all(
       COMPONENT_NAMES.map(async (name) => {
         const component = this.component(name);
-        return { name, description: component.description, endpoint: component.endpoint(), state: await component.state() };
+        return {
+          name,
+          description: component.description,
+          endpoint: component.endpoint(),
+          state: await component.state(),
+        };
       }),
     );
   }

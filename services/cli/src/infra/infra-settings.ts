@@ -34,7 +34,10 @@ export interface InfraSettings {
   readonly startTimeoutMs: number;
 }
 
-export function loadInfraSettings(projectRoot: string, env: Environment = process.env): InfraSettings {
+export function loadInfraSettings(
+  projectRoot: string,
+  env: Environment = process.env,
+): InfraSettings {
   const parsed = loadConfig('readmit infra', infraEnvSchema, env);
   return {
     projectRoot,

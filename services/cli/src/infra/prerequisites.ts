@@ -16,7 +16,9 @@ export function findJava(env: NodeJS.ProcessEnv = process.env): string {
   const match = /version "(\d+)(?:\.(\d+))?/.exec(`${output.stderr}${output.stdout}`);
   const major = match ? (match[1] === '1' ? Number(match[2]) : Number(match[1])) : 0;
   if (major < 17) {
-    throw new InfraError(`Java 17 or newer is required, but ${candidate} is Java ${major || 'of unknown version'}: set JAVA_HOME to a newer JDK`);
+    throw new InfraError(
+      `Java 17 or newer is required, but ${candidate} is Java ${major || 'of unknown version'}: set JAVA_HOME to a newer JDK`,
+    );
   }
   return candidate;
 }
@@ -34,7 +36,9 @@ export function findMaven(): string {
 export function findPython(): string {
   const python = which('python3');
   if (!python) {
-    throw new InfraError('python3 is required for the local S3 server (moto): install it (e.g. `apt-get install python3 python3-venv`)');
+    throw new InfraError(
+      'python3 is required for the local S3 server (moto): install it (e.g. `apt-get install python3 python3-venv`)',
+    );
   }
   return python;
 }

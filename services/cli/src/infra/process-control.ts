@@ -117,8 +117,14 @@ export function runCommand(
   });
   if (result.error) throw new Error(`${options.description}: ${result.error.message}`);
   if (result.status !== 0) {
-    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
-    throw new Error(`${options.description} failed (exit ${result.status})${output ? `:\n${output}` : ''}`);
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`
+      .trim()
+      .split('\n')
+      .slice(-15)
+      .join('\n');
+    throw new Error(
+      `${options.description} failed (exit ${result.status})${output ? `:\n${output}` : ''}`,
+    );
   }
   return result;
 }

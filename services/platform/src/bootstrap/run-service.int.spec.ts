@@ -11,16 +11,21 @@ import { PROJECT_ROOT, testEndpoints } from '../../../../test/support/endpoints'
 class ProbeServiceModule {}
 
 async function startProbeService(env: Record<string, string>): Promise<INestApplication> {
-  return createService({ name: 'probe', envSchema: platformEnvSchema, module: ProbeServiceModule }, {
-    READMIT_HTTP_PORT: '0',
-    READMIT_LOG_LEVEL: 'fatal',
-    ...env,
-  });
+  return createService(
+    { name: 'probe', envSchema: platformEnvSchema, module: ProbeServiceModule },
+    {
+      READMIT_HTTP_PORT: '0',
+      READMIT_LOG_LEVEL: 'fatal',
+      ...env,
+    },
+  );
 }
 
 describe('a service built with the platform library', () => {
   it('serves /health, /ready (Kafka reachable) and Prometheus /metrics', async () => {
-    const app = await startProbeService({ READMIT_KAFKA_BROKERS: testEndpoints().kafkaBrokers.join(',') });
+    const app = await startProbeService({
+      READMIT_KAFKA_BROKERS: testEndpoints().kafkaBrokers.join(','),
+    });
     try {
       const server = app.getHttpServer();
       const health = await request(server).get('/health').expect(200);
@@ -64,7 +69,9 @@ describe('bad configuration stops a service at start-up with one clear line', ()
     });
 
   it('a malformed broker address in a real service (ingest)', () => {
-    const result = run('services/ingest/src/main.ts', { READMIT_KAFKA_BROKERS: 'localhost:notaport' });
+    const result = run('services/ingest/src/main.ts', {
+      READMIT_KAFKA_BROKERS: 'localhost:notaport',
+    });
     expect(result.status).toBe(78);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(
@@ -75,6 +82,8 @@ describe('bad configuration stops a service at start-up with one clear line', ()
   it('a missing required variable', () => {
     const result = run('test/fixtures/service-with-required-variable.ts', {});
     expect(result.status).toBe(78);
-    expect(result.stderr).toBe('fixture: invalid configuration: READMIT_FIXTURE_API_KEYS: is required but not set\n');
+    expect(result.stderr).toBe(
+      'fixture: invalid configuration: READMIT_FIXTURE_API_KEYS: is required but not set\n',
+    );
   });
 });

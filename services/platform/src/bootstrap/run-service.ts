@@ -30,10 +30,18 @@ export async function createService<S extends z.ZodType<PlatformEnv>>(
   const config = toPlatformConfig(definition.name, serviceEnv);
   const logger = createLogger({ service: definition.name, level: config.logLevel });
 
-  @Module({ imports: [PlatformModule.register({ config, serviceConfig: serviceEnv, logger }), definition.module] })
+  @Module({
+    imports: [
+      PlatformModule.register({ config, serviceConfig: serviceEnv, logger }),
+      definition.module,
+    ],
+  })
   class ServiceRootModule {}
 
-  const app = await NestFactory.create(ServiceRootModule, { logger: new NestLoggerAdapter(logger), bufferLogs: false });
+  const app = await NestFactory.create(ServiceRootModule, {
+    logger: new NestLoggerAdapter(logger),
+    bufferLogs: false,
+  });
   app.enableShutdownHooks();
   await app.listen(config.httpPort);
   logger.info({ port: config.httpPort }, `${definition.name} listening`);
@@ -44,7 +52,9 @@ export async function createService<S extends z.ZodType<PlatformEnv>>(
  * The entry point of a service's `main.ts`. A configuration problem ends the process with one
  * clear line on stderr and exit code 78 (EX_CONFIG), never a stack trace.
  */
-export function runService<S extends z.ZodType<PlatformEnv>>(definition: ServiceDefinition<S>): void {
+export function runService<S extends z.ZodType<PlatformEnv>>(
+  definition: ServiceDefinition<S>,
+): void {
   createService(definition).catch((error: unknown) => {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

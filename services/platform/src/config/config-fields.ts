@@ -23,7 +23,10 @@ export const kafkaBrokersField = z.string().transform((raw, ctx) => {
   }
   for (const entry of entries) {
     if (!parseHostPort(entry)) {
-      ctx.addIssue({ code: 'custom', message: `'${entry}' is not a broker address of the form host:port` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `'${entry}' is not a broker address of the form host:port`,
+      });
       return z.NEVER;
     }
   }

@@ -14,18 +14,23 @@ describe('loadConfig', () => {
   });
 
   it('parses a broker list with spaces and several entries', () => {
-    const env = loadConfig('ingest', platformEnvSchema, { READMIT_KAFKA_BROKERS: ' kafka-1:9092, kafka-2:19092 ,[::1]:9092' });
+    const env = loadConfig('ingest', platformEnvSchema, {
+      READMIT_KAFKA_BROKERS: ' kafka-1:9092, kafka-2:19092 ,[::1]:9092',
+    });
     expect(env.READMIT_KAFKA_BROKERS).toEqual(['kafka-1:9092', 'kafka-2:19092', '[::1]:9092']);
   });
 
-  it.each([['localhost'], ['localhost:abc'], ['localhost:99999'], ['http://localhost:9092'], [' , ']])(
-    'rejects the malformed broker list %p naming the variable',
-    (brokers) => {
-      expect(() => loadConfig('ingest', platformEnvSchema, { READMIT_KAFKA_BROKERS: brokers })).toThrow(
-        /^ingest: invalid configuration: READMIT_KAFKA_BROKERS: /,
-      );
-    },
-  );
+  it.each([
+    ['localhost'],
+    ['localhost:abc'],
+    ['localhost:99999'],
+    ['http://localhost:9092'],
+    [' , '],
+  ])('rejects the malformed broker list %p naming the variable', (brokers) => {
+    expect(() =>
+      loadConfig('ingest', platformEnvSchema, { READMIT_KAFKA_BROKERS: brokers }),
+    ).toThrow(/^ingest: invalid configuration: READMIT_KAFKA_BROKERS: /);
+  });
 
   it('reports a missing required variable as not set', () => {
     const schema = platformEnvSchema.extend({ READMIT_API_KEYS: z.string().min(1) });
@@ -37,7 +42,11 @@ describe('loadConfig', () => {
   it('reports every problem at once on one line', () => {
     let error: unknown;
     try {
-      loadConfig('scoring', platformEnvSchema, { READMIT_HTTP_PORT: '-1', READMIT_DATABASE_URL: 'mysql://x/y', READMIT_LOG_LEVEL: 'loud' });
+      loadConfig('scoring', platformEnvSchema, {
+        READMIT_HTTP_PORT: '-1',
+        READMIT_DATABASE_URL: 'mysql://x/y',
+        READMIT_LOG_LEVEL: 'loud',
+      });
     } catch (caught) {
       error = caught;
     }
@@ -52,13 +61,28 @@ describe('loadConfig', () => {
   });
 
   it('builds an S3 object store config with credentials only when both keys are set', () => {
-    const base = { READMIT_OBJECT_STORE: 's3', READMIT_S3_ENDPOINT: 'http://minio:9000', READMIT_S3_BUCKET: 'models' };
+    const base = {
+      READMIT_OBJECT_STORE: 's3',
+      READMIT_S3_ENDPOINT: 'http://minio:9000',
+      READMIT_S3_BUCKET: 'models',
+    };
     const withoutKeys = toPlatformConfig('trainer', loadConfig('trainer', platformEnvSchema, base));
-    expect(withoutKeys.objectStore).toMatchObject({ kind: 's3', bucket: 'models', endpoint: 'http://minio:9000', credentials: undefined });
+    expect(withoutKeys.objectStore).toMatchObject({
+      kind: 's3',
+      bucket: 'models',
+      endpoint: 'http://minio:9000',
+      credentials: undefined,
+    });
     const withKeys = toPlatformConfig(
       'trainer',
-      loadConfig('trainer', platformEnvSchema, { ...base, AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 'secret' }),
+      loadConfig('trainer', platformEnvSchema, {
+        ...base,
+        AWS_ACCESS_KEY_ID: 'id',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+      }),
     );
-    expect(withKeys.objectStore).toMatchObject({ credentials: { accessKeyId: 'id', secretAccessKey: 'secret' } });
+    expect(withKeys.objectStore).toMatchObject({
+      credentials: { accessKeyId: 'id', secretAccessKey: 'secret' },
+    });
   });
 });

@@ -58,7 +58,10 @@ export function toPlatformConfig(service: string, env: PlatformEnv): PlatformCon
     service,
     httpPort: env.READMIT_HTTP_PORT,
     logLevel: env.READMIT_LOG_LEVEL,
-    kafka: { brokers: env.READMIT_KAFKA_BROKERS, clientId: env.READMIT_KAFKA_CLIENT_ID ?? `readmit-${service}` },
+    kafka: {
+      brokers: env.READMIT_KAFKA_BROKERS,
+      clientId: env.READMIT_KAFKA_CLIENT_ID ?? `readmit-${service}`,
+    },
     schemaRegistryUrl: env.READMIT_SCHEMA_REGISTRY_URL,
     databaseUrl: env.READMIT_DATABASE_URL,
     objectStore:

@@ -29,6 +29,8 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
 export function assertTestDatabase(url: string): void {
   const name = new URL(url).pathname.replace(/^\//, '');
   if (!name.toLowerCase().includes('test')) {
-    throw new Error(`Refusing to run tests against database '${name}': its name must contain "test"`);
+    throw new Error(
+      `Refusing to run tests against database '${name}': its name must contain "test"`,
+    );
   }
 }

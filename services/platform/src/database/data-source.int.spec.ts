@@ -18,7 +18,9 @@ describe('createDataSource on the real Postgres', () => {
   const url = testEndpoints().databaseUrl;
 
   it('refuses a database whose name lacks "test"', () => {
-    expect(() => assertTestDatabase('postgres://readmit@localhost:5432/readmit')).toThrow(/must contain "test"/);
+    expect(() => assertTestDatabase('postgres://readmit@localhost:5432/readmit')).toThrow(
+      /must contain "test"/,
+    );
     expect(() => assertTestDatabase(url)).not.toThrow();
   });
 

@@ -17,11 +17,17 @@ export class HealthController {
   @Get('health')
   @HttpCode(HttpStatus.OK)
   health(): { status: 'ok'; service: string; uptimeSeconds: number } {
-    return { status: 'ok', service: this.config.service, uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000) };
+    return {
+      status: 'ok',
+      service: this.config.service,
+      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+    };
   }
 
   @Get('ready')
-  async ready(@Res({ passthrough: true }) response: Response): Promise<{ status: string; checks: object }> {
+  async ready(
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<{ status: string; checks: object }> {
     const report = await this.readiness.evaluate();
     response.status(report.ready ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
     return { status: report.ready ? 'ready' : 'not ready', checks: report.checks };

@@ -20,10 +20,17 @@ export class ReadinessRegistry {
     const entries = await Promise.all(
       [...this.checks].map(async ([name, check]) => {
         try {
-          await withTimeout(check(), this.timeoutMs, `${name} did not answer within ${this.timeoutMs} ms`);
+          await withTimeout(
+            check(),
+            this.timeoutMs,
+            `${name} did not answer within ${this.timeoutMs} ms`,
+          );
           return [name, { ready: true }] as const;
         } catch (error) {
-          return [name, { ready: false, error: error instanceof Error ? error.message : String(error) }] as const;
+          return [
+            name,
+            { ready: false, error: error instanceof Error ? error.message : String(error) },
+          ] as const;
         }
       }),
     );

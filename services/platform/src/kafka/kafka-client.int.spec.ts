@@ -18,7 +18,10 @@ describe('createKafkaClient on the real broker', () => {
 
     const producer = kafka.producer({ idempotent: true });
     await producer.connect();
-    await producer.send({ topic, messages: [{ key: 'encounter-1', value: 'hello readmit', headers: { eventType: 'Probe' } }] });
+    await producer.send({
+      topic,
+      messages: [{ key: 'encounter-1', value: 'hello readmit', headers: { eventType: 'Probe' } }],
+    });
     await producer.disconnect();
 
     const received: Array<{ key: string; value: string; eventType: string }> = [];
@@ -36,7 +39,9 @@ describe('createKafkaClient on the real broker', () => {
     });
     try {
       const messages = await eventually(async () => (received.length > 0 ? received : undefined));
-      expect(messages).toEqual([{ key: 'encounter-1', value: 'hello readmit', eventType: 'Probe' }]);
+      expect(messages).toEqual([
+        { key: 'encounter-1', value: 'hello readmit', eventType: 'Probe' },
+      ]);
     } finally {
       await consumer.disconnect();
     }

@@ -17,7 +17,10 @@ describe('the local schema registry (Confluent API)', () => {
 
   it('registers an Avro schema, fetches it by id and round-trips a record in the wire format', async () => {
     const subject = `${uniqueName('test.probe')}-value`;
-    const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(encounterV1) }, { subject });
+    const { id } = await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(encounterV1) },
+      { subject },
+    );
     expect(id).toBeGreaterThan(0);
 
     expect(await registry.getLatestSchemaId(subject)).toBe(id);
@@ -32,7 +35,10 @@ describe('the local schema registry (Confluent API)', () => {
 
   it('refuses a change that breaks BACKWARD compatibility', async () => {
     const subject = `${uniqueName('test.probe')}-value`;
-    await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(encounterV1) }, { subject });
+    await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(encounterV1) },
+      { subject },
+    );
     const response = await fetch(`${testEndpoints().schemaRegistryUrl}/config/${subject}`, {
       method: 'PUT',
       headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
@@ -40,13 +46,22 @@ describe('the local schema registry (Confluent API)', () => {
     });
     expect(response.ok).toBe(true);
 
-    const breaking = { ...encounterV1, fields: [...encounterV1.fields, { name: 'weight', type: 'double' }] };
+    const breaking = {
+      ...encounterV1,
+      fields: [...encounterV1.fields, { name: 'weight', type: 'double' }],
+    };
     await expect(
       registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(breaking) }, { subject }),
     ).rejects.toThrow(/incompatible/i);
 
-    const additive = { ...encounterV1, fields: [...encounterV1.fields, { name: 'weight', type: ['null', 'double'], default: null }] };
-    const { id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(additive) }, { subject });
+    const additive = {
+      ...encounterV1,
+      fields: [...encounterV1.fields, { name: 'weight', type: ['null', 'double'], default: null }],
+    };
+    const { id } = await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(additive) },
+      { subject },
+    );
     expect(await registry.getLatestSchemaId(subject)).toBe(id);
   });
 });

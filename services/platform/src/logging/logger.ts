@@ -6,9 +6,18 @@ export type { Logger } from 'pino';
  * Field names that can identify a patient. pino removes them from every log line, wherever they
  * sit in the logged object, so a careless `logger.info({ record })` cannot leak an identifier.
  */
-export const PATIENT_IDENTIFIER_FIELDS = ['encounter_id', 'patient_nbr', 'encounterId', 'patientNbr'] as const;
+export const PATIENT_IDENTIFIER_FIELDS = [
+  'encounter_id',
+  'patient_nbr',
+  'encounterId',
+  'patientNbr',
+] as const;
 
-const redactPaths = PATIENT_IDENTIFIER_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]);
+const redactPaths = PATIENT_IDENTIFIER_FIELDS.flatMap((field) => [
+  field,
+  `*.${field}`,
+  `*.*.${field}`,
+]);
 
 export interface LoggerSettings {
   readonly service: string;

@@ -26,14 +26,27 @@ describe('createLogger', () => {
     logger.debug('hidden below the level');
     const [line, ...rest] = lines();
     expect(rest).toHaveLength(0);
-    expect(line).toMatchObject({ level: 'info', service: 'scoring', message: 'scored a batch', batchSize: 64 });
+    expect(line).toMatchObject({
+      level: 'info',
+      service: 'scoring',
+      message: 'scored a batch',
+      batchSize: 64,
+    });
     expect(typeof line.time).toBe('string');
   });
 
   it('removes patient identifiers wherever they appear in the logged object', () => {
     const { stream, lines } = capture();
     const logger = createLogger({ service: 'ingest', level: 'info', destination: stream });
-    logger.info({ encounter_id: 12522, patient_nbr: 48330783, record: { patient_nbr: 1, age: '[70-80)' }, nested: { deeper: { encounterId: 'x' } } }, 'row');
+    logger.info(
+      {
+        encounter_id: 12522,
+        patient_nbr: 48330783,
+        record: { patient_nbr: 1, age: '[70-80)' },
+        nested: { deeper: { encounterId: 'x' } },
+      },
+      'row',
+    );
     const [line] = lines();
     const text = JSON.stringify(line);
     expect(text).not.toMatch(/encounter_?id|patient_?nbr|48330783|12522/i);

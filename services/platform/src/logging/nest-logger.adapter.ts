@@ -24,7 +24,11 @@ export class NestLoggerAdapter implements LoggerService {
     this.write('fatal', message, context);
   }
 
-  private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal', message: unknown, context: unknown[]): void {
+  private write(
+    level: 'info' | 'error' | 'warn' | 'debug' | 'trace' | 'fatal',
+    message: unknown,
+    context: unknown[],
+  ): void {
     // Nest passes the context (class name) last, and for errors a stack trace before it.
     const strings = context.filter((item): item is string => typeof item === 'string');
     const component = strings.length > 0 ? strings[strings.length - 1] : undefined;

@@ -22,7 +22,9 @@ function describeObjectStoreContract(name: string, makeStore: () => Promise<Obje
       const uri = await store.put(key, body);
       expect(uri).toBe(store.uriFor(key));
       const read = await store.get(key);
-      expect(createHash('sha256').update(read).digest('hex')).toBe(createHash('sha256').update(body).digest('hex'));
+      expect(createHash('sha256').update(read).digest('hex')).toBe(
+        createHash('sha256').update(body).digest('hex'),
+      );
       expect(await store.exists(key)).toBe(true);
     });
 

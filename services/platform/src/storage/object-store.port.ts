@@ -18,7 +18,11 @@ export class ObjectNotFoundError extends Error {
 
 /** Object keys are relative, slash-separated paths; anything that could escape the store is refused. */
 export function assertValidKey(key: string): void {
-  if (key.length === 0 || key.startsWith('/') || key.split('/').some((part) => part === '..' || part === '')) {
+  if (
+    key.length === 0 ||
+    key.startsWith('/') ||
+    key.split('/').some((part) => part === '..' || part === '')
+  ) {
     throw new Error(`invalid object key '${key}': use a relative path like models/v1/model.onnx`);
   }
 }

@@ -42,15 +42,25 @@ export class S3ObjectStore implements ObjectStore {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.settings.bucket }));
     } catch (error) {
-      if (!(error instanceof NotFound) && (error as { name?: string }).name !== 'NotFound') throw error;
+      if (!(error instanceof NotFound) && (error as { name?: string }).name !== 'NotFound')
+        throw error;
       await this.client.send(new CreateBucketCommand({ Bucket: this.settings.bucket }));
     }
   }
 
-  async put(key: string, body: Uint8Array, contentType = 'application/octet-stream'): Promise<string> {
+  async put(
+    key: string,
+    body: Uint8Array,
+    contentType = 'application/octet-stream',
+  ): Promise<string> {
     assertValidKey(key);
     await this.client.send(
-      new PutObjectCommand({ Bucket: this.settings.bucket, Key: key, Body: body, ContentType: contentType }),
+      new PutObjectCommand({
+        Bucket: this.settings.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+      }),
     );
     return this.uriFor(key);
   }
@@ -58,7 +68,9 @@ export class S3ObjectStore implements ObjectStore {
   async get(key: string): Promise<Buffer> {
     assertValidKey(key);
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.settings.bucket, Key: key }));
+      const response = await this.client.send(
+        new GetObjectCommand({ Bucket: this.settings.bucket, Key: key }),
+      );
       if (!response.Body) throw new ObjectNotFoundError(key);
       return Buffer.from(await response.Body.transformToByteArray());
     } catch (error) {
@@ -73,7 +85,8 @@ export class S3ObjectStore implements ObjectStore {
       await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }));
       return true;
     } catch (error) {
-      if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return false;
+      if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound')
+        return false;
       throw error;
     }
   }

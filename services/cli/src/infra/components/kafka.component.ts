@@ -6,7 +6,15 @@ import type { ComponentState, InfraComponent, InfraContext } from '../infra-comp
 import { VERSIONS } from '../infra-settings';
 import { findJava, findMaven } from '../prerequisites';
 import { isPortOpen, waitFor } from '../wait-for';
-import { isAlive, ownedPid, readPid, removeFile, runCommand, startDetached, stopProcess } from '../process-control';
+import {
+  isAlive,
+  ownedPid,
+  readPid,
+  removeFile,
+  runCommand,
+  startDetached,
+  stopProcess,
+} from '../process-control';
 
 /** Apache Kafka in KRaft mode (one node that is both broker and controller), from Maven Central jars. */
 export class KafkaComponent implements InfraComponent {
@@ -35,7 +43,9 @@ export class KafkaComponent implements InfraComponent {
     findJava();
     const marker = join(this.libs, '.complete');
     if (existsSync(marker)) return;
-    this.ctx.log(`kafka: fetching Kafka ${VERSIONS.kafka} jars from Maven Central (first run only)…`);
+    this.ctx.log(
+      `kafka: fetching Kafka ${VERSIONS.kafka} jars from Maven Central (first run only)…`,
+    );
     runCommand(
       findMaven(),
       [
@@ -58,7 +68,8 @@ export class KafkaComponent implements InfraComponent {
   async state(): Promise<ComponentState> {
     const pid = ownedPid(this.ctx.paths.pid(this.name), this.dataDir);
     if (pid !== undefined) return { kind: 'running', pid, healthy: await this.answers() };
-    if (await isPortOpen(this.ctx.settings.ports.kafka)) return { kind: 'port-taken', port: this.ctx.settings.ports.kafka };
+    if (await isPortOpen(this.ctx.settings.ports.kafka))
+      return { kind: 'port-taken', port: this.ctx.settings.ports.kafka };
     return { kind: 'stopped' };
   }
 
@@ -77,9 +88,23 @@ export class KafkaComponent implements InfraComponent {
       mkdirSync(this.dataDir, { recursive: true });
       const clusterId = this.clusterId();
       this.ctx.log(`kafka: formatting storage in ${this.dataDir}`);
-      runCommand(java, ['-cp', classpath, jvmLogging, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', serverProperties], {
-        description: 'formatting Kafka storage',
-      });
+      runCommand(
+        java,
+        [
+          '-cp',
+          classpath,
+          jvmLogging,
+          'kafka.tools.StorageTool',
+          'format',
+          '-t',
+          clusterId,
+          '-c',
+          serverProperties,
+        ],
+        {
+          description: 'formatting Kafka storage',
+        },
+      );
     }
     const pidFile = this.ctx.paths.pid(this.name);
     startDetached({
@@ -105,7 +130,9 @@ export class KafkaComponent implements InfraComponent {
       intervalMs: 500,
       isFatal: () => {
         const pid = readPid(pidFile);
-        return pid !== undefined && !isAlive(pid) ? `the broker exited during start-up; see ${this.logFile()}` : undefined;
+        return pid !== undefined && !isAlive(pid)
+          ? `the broker exited during start-up; see ${this.logFile()}`
+          : undefined;
       },
     });
   }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -33,12 +34,41 @@ export class PostgresComponent implements InfraComponent {
   }
 
   private get dataDir(): string {
-    return this.ctx.paths.data('postgres');
+    return join(this.serverRoot(), 'data');
   }
 
   private get socketDir(): string {
-    return this.ctx.paths.run('postgres');
+    return join(this.serverRoot(), 'run');
   }
+
+  /**
+   * The folder holding the cluster: `.readmit/data/postgres`, unless we run as root in a tree the
+   * `postgres` user cannot enter (a clone under /root, say). Then the cluster lives in a folder
+   * of its own under /var/lib/readmit, named after the project folder, and the operator is told.
+   */
+  private serverRoot(): string {
+    const local = this.ctx.paths.data('postgres');
+    if (!this.isRoot()) return local;
+    if (this.cachedServerRoot) return this.cachedServerRoot;
+    mkdirSync(this.ctx.paths.home, { recursive: true });
+    const probe = spawnSync(
+      'runuser',
+      ['-u', 'postgres', '--', 'test', '-x', this.ctx.paths.home],
+      { cwd: '/' },
+    );
+    if (probe.status === 0) {
+      this.cachedServerRoot = local;
+    } else {
+      const id = createHash('sha256').update(this.ctx.paths.home).digest('hex').slice(0, 12);
+      this.cachedServerRoot = join('/var/lib/readmit', id, 'postgres');
+      this.ctx.log(
+        `postgres: the postgres user cannot enter ${this.ctx.paths.home}; keeping the cluster in ${this.cachedServerRoot}`,
+      );
+    }
+    return this.cachedServerRoot;
+  }
+
+  private cachedServerRoot: string | undefined;
 
   async provision(): Promise<void> {
     ensurePostgresInstalled(this.ctx.log);
@@ -54,8 +84,9 @@ export class PostgresComponent implements InfraComponent {
 
   async start(): Promise<void> {
     const bin = this.bin();
-    for (const dir of [this.dataDir, this.socketDir]) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    this.giveToServerUser(this.dataDir, this.socketDir);
+    for (const dir of [this.dataDir, this.socketDir])
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.giveToServerUser(this.serverRoot(), this.dataDir, this.socketDir);
     if (!existsSync(join(this.dataDir, 'PG_VERSION'))) {
       this.ctx.log(`postgres: initialising a cluster in ${this.dataDir}`);
       this.asServerUser(join(bin, 'initdb'), [
@@ -80,7 +111,9 @@ export class PostgresComponent implements InfraComponent {
       `-p ${this.ctx.settings.ports.postgres} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.socketDir} -c max_connections=200 -c fsync=off`,
       'start',
     ]);
-    await waitFor('postgres', () => this.answers(), { timeoutMs: this.ctx.settings.startTimeoutMs });
+    await waitFor('postgres', () => this.answers(), {
+      timeoutMs: this.ctx.settings.startTimeoutMs,
+    });
     await this.createDatabases();
   }
 
@@ -92,14 +125,20 @@ export class PostgresComponent implements InfraComponent {
 
   private bin(): string {
     const bin = findPostgresBin();
-    if (!bin) throw new InfraError("PostgreSQL server binaries were not found: run `readmit infra up` as root or `sudo apt-get install postgresql`");
+    if (!bin)
+      throw new InfraError(
+        'PostgreSQL server binaries were not found: run `readmit infra up` as root or `sudo apt-get install postgresql`',
+      );
     return bin;
   }
 
   /** The postmaster's pid from `postmaster.pid`, if that process is alive. */
   private postmasterPid(): number | undefined {
     try {
-      const pid = Number.parseInt(readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0], 10);
+      const pid = Number.parseInt(
+        readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
+        10,
+      );
       return Number.isInteger(pid) && isAlive(pid) ? pid : undefined;
     } catch {
       return undefined;
@@ -115,7 +154,9 @@ export class PostgresComponent implements InfraComponent {
     const ids = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
     const gids = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
     if (ids.status !== 0) {
-      throw new InfraError("running as root, but there is no `postgres` user to run the server as: install Debian's postgresql package");
+      throw new InfraError(
+        "running as root, but there is no `postgres` user to run the server as: install Debian's postgresql package",
+      );
     }
     for (const dir of dirs) chownSync(dir, Number(ids.stdout.trim()), Number(gids.stdout.trim()));
   }

@@ -4,7 +4,15 @@ import type { ComponentState, InfraComponent, InfraContext } from '../infra-comp
 import { VERSIONS } from '../infra-settings';
 import { findPython } from '../prerequisites';
 import { isHttpOk, isPortOpen, waitFor } from '../wait-for';
-import { isAlive, ownedPid, readPid, removeFile, runCommand, startDetached, stopProcess } from '../process-control';
+import {
+  isAlive,
+  ownedPid,
+  readPid,
+  removeFile,
+  runCommand,
+  startDetached,
+  stopProcess,
+} from '../process-control';
 
 /**
  * A real S3-protocol server for testing the S3 object store: moto's standalone server from PyPI,
@@ -36,12 +44,18 @@ export class S3Component implements InfraComponent {
   async provision(): Promise<void> {
     if (existsSync(this.server)) return;
     const python = findPython();
-    this.ctx.log(`s3: installing moto ${VERSIONS.moto} from PyPI into ${this.venv} (first run only)…`);
+    this.ctx.log(
+      `s3: installing moto ${VERSIONS.moto} from PyPI into ${this.venv} (first run only)…`,
+    );
     mkdirSync(this.venv, { recursive: true });
     runCommand(python, ['-m', 'venv', this.venv], { description: 'creating the moto virtualenv' });
-    runCommand(join(this.venv, 'bin', 'pip'), ['install', '-q', '--disable-pip-version-check', `moto[server]==${VERSIONS.moto}`], {
-      description: 'installing moto with pip',
-    });
+    runCommand(
+      join(this.venv, 'bin', 'pip'),
+      ['install', '-q', '--disable-pip-version-check', `moto[server]==${VERSIONS.moto}`],
+      {
+        description: 'installing moto with pip',
+      },
+    );
   }
 
   async state(): Promise<ComponentState> {
@@ -65,7 +79,9 @@ export class S3Component implements InfraComponent {
       intervalMs: 200,
       isFatal: () => {
         const pid = readPid(pidFile);
-        return pid !== undefined && !isAlive(pid) ? `the S3 server exited during start-up; see ${this.logFile()}` : undefined;
+        return pid !== undefined && !isAlive(pid)
+          ? `the S3 server exited during start-up; see ${this.logFile()}`
+          : undefined;
       },
     });
   }

@@ -4,7 +4,15 @@ import type { ComponentState, InfraComponent, InfraContext } from '../infra-comp
 import { VERSIONS } from '../infra-settings';
 import { findJava, findMaven } from '../prerequisites';
 import { isHttpOk, isPortOpen, waitFor } from '../wait-for';
-import { isAlive, ownedPid, readPid, removeFile, runCommand, startDetached, stopProcess } from '../process-control';
+import {
+  isAlive,
+  ownedPid,
+  readPid,
+  removeFile,
+  runCommand,
+  startDetached,
+  stopProcess,
+} from '../process-control';
 
 /**
  * Apicurio Registry with its Confluent-compatible API (`/apis/ccompat/v7`), storing schemas in an
@@ -25,7 +33,10 @@ export class SchemaRegistryComponent implements InfraComponent {
   }
 
   private get jar(): string {
-    return join(this.ctx.paths.tools(`apicurio-registry-${VERSIONS.apicurioRegistry}`), 'apicurio-registry-runner.jar');
+    return join(
+      this.ctx.paths.tools(`apicurio-registry-${VERSIONS.apicurioRegistry}`),
+      'apicurio-registry-runner.jar',
+    );
   }
 
   private get dataDir(): string {
@@ -35,7 +46,9 @@ export class SchemaRegistryComponent implements InfraComponent {
   async provision(): Promise<void> {
     findJava();
     if (existsSync(this.jar)) return;
-    this.ctx.log(`schema-registry: building Apicurio Registry ${VERSIONS.apicurioRegistry} from Maven Central artifacts (first run only, ~1-2 min)…`);
+    this.ctx.log(
+      `schema-registry: building Apicurio Registry ${VERSIONS.apicurioRegistry} from Maven Central artifacts (first run only, ~1-2 min)…`,
+    );
     const buildDir = this.ctx.paths.build('schema-registry');
     runCommand(
       findMaven(),
@@ -74,7 +87,14 @@ export class SchemaRegistryComponent implements InfraComponent {
     const pidFile = this.ctx.paths.pid(this.name);
     startDetached({
       command: findJava(),
-      args: ['-Xms128m', '-Xmx512m', '-Djava.awt.headless=true', `-Dreadmit.data=${this.dataDir}`, '-jar', this.jar],
+      args: [
+        '-Xms128m',
+        '-Xmx512m',
+        '-Djava.awt.headless=true',
+        `-Dreadmit.data=${this.dataDir}`,
+        '-jar',
+        this.jar,
+      ],
       env: {
         ...process.env,
         HTTP_PORT: String(this.ctx.settings.ports.schemaRegistry),
@@ -89,7 +109,9 @@ export class SchemaRegistryComponent implements InfraComponent {
       intervalMs: 300,
       isFatal: () => {
         const pid = readPid(pidFile);
-        return pid !== undefined && !isAlive(pid) ? `the registry exited during start-up; see ${this.logFile()}` : undefined;
+        return pid !== undefined && !isAlive(pid)
+          ? `the registry exited during start-up; see ${this.logFile()}`
+          : undefined;
       },
     });
   }
