@@ -85,6 +85,10 @@ describe('readmit infra up / status / down', () => {
       ['s3', 'running', true],
     ]);
 
+    const logs = cli('infra', 'logs', 'kafka', '-n', '500');
+    expect(logs.status).toBe(0);
+    expect(logs.stdout).toMatch(/Kafka Server started/);
+
     const down = cli('infra', 'down');
     expect(down.status).toBe(0);
     expect(pids.filter(isAlive)).toEqual([]);

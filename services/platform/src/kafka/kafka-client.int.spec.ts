@@ -6,7 +6,7 @@ describe('createKafkaClient on the real broker', () => {
   const endpoints = testEndpoints();
   const kafka = createKafkaClient(
     { brokers: endpoints.kafkaBrokers, clientId: 'readmit-test' },
-    createLogger({ service: 'test', level: 'error' }),
+    createLogger({ service: 'test', level: 'fatal' }),
   );
 
   it('produces a message and a consumer in its own group reads it back', async () => {

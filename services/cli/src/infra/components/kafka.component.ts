@@ -2,33 +2,29 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import type { ComponentState, InfraComponent, InfraContext } from '../infra-component';
 import { VERSIONS } from '../infra-settings';
 import { findJava, findMaven } from '../prerequisites';
-import { isPortOpen, waitFor } from '../wait-for';
-import {
-  isAlive,
-  ownedPid,
-  readPid,
-  removeFile,
-  runCommand,
-  startDetached,
-  stopProcess,
-} from '../process-control';
+import { isPortOpen } from '../wait-for';
+import { runCommand } from '../process-control';
+import { ServerComponent } from './server-component';
 
 /** Apache Kafka in KRaft mode (one node that is both broker and controller), from Maven Central jars. */
-export class KafkaComponent implements InfraComponent {
+export class KafkaComponent extends ServerComponent {
   readonly name = 'kafka';
   readonly description = `Apache Kafka ${VERSIONS.kafka} (KRaft)`;
-
-  constructor(private readonly ctx: InfraContext) {}
+  // A controlled shutdown moves leadership and flushes logs; give it time before SIGKILL.
+  protected override readonly stopGraceMs = 30_000;
 
   endpoint(): string {
     return `localhost:${this.ctx.settings.ports.kafka}`;
   }
 
-  logFile(): string {
-    return this.ctx.paths.log(this.name);
+  protected port(): number {
+    return this.ctx.settings.ports.kafka;
+  }
+
+  protected ownershipMarker(): string {
+    return this.dataDir;
   }
 
   private get libs(): string {
@@ -65,14 +61,6 @@ export class KafkaComponent implements InfraComponent {
     writeFileSync(marker, new Date().toISOString());
   }
 
-  async state(): Promise<ComponentState> {
-    const pid = ownedPid(this.ctx.paths.pid(this.name), this.dataDir);
-    if (pid !== undefined) return { kind: 'running', pid, healthy: await this.answers() };
-    if (await isPortOpen(this.ctx.settings.ports.kafka))
-      return { kind: 'port-taken', port: this.ctx.settings.ports.kafka };
-    return { kind: 'stopped' };
-  }
-
   async start(): Promise<void> {
     const java = findJava();
     const configDir = this.ctx.paths.run('kafka-config');
@@ -106,45 +94,19 @@ export class KafkaComponent implements InfraComponent {
         },
       );
     }
-    const pidFile = this.ctx.paths.pid(this.name);
-    startDetached({
-      command: java,
-      args: [
-        '-Xms256m',
-        '-Xmx1g',
-        '-XX:+UseG1GC',
-        '-XX:MaxGCPauseMillis=20',
-        '-Djava.awt.headless=true',
-        jvmLogging,
-        `-Dreadmit.data=${this.dataDir}`,
-        '-cp',
-        classpath,
-        'kafka.Kafka',
-        serverProperties,
-      ],
-      logFile: this.logFile(),
-      pidFile,
-    });
-    await waitFor('kafka', () => this.answers(), {
-      timeoutMs: this.ctx.settings.startTimeoutMs,
-      intervalMs: 500,
-      isFatal: () => {
-        const pid = readPid(pidFile);
-        return pid !== undefined && !isAlive(pid)
-          ? `the broker exited during start-up; see ${this.logFile()}`
-          : undefined;
-      },
-    });
-  }
-
-  async stop(): Promise<boolean> {
-    const pidFile = this.ctx.paths.pid(this.name);
-    const pid = ownedPid(pidFile, this.dataDir);
-    removeFile(pidFile);
-    if (pid === undefined) return false;
-    // A controlled shutdown moves leadership and flushes logs; give it time before SIGKILL.
-    await stopProcess(pid, 30_000);
-    return true;
+    await this.launch(java, [
+      '-Xms256m',
+      '-Xmx1g',
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-Djava.awt.headless=true',
+      jvmLogging,
+      `-Dreadmit.data=${this.dataDir}`,
+      '-cp',
+      classpath,
+      'kafka.Kafka',
+      serverProperties,
+    ]);
   }
 
   private clusterId(): string {
@@ -156,7 +118,7 @@ export class KafkaComponent implements InfraComponent {
     return id;
   }
 
-  private async answers(): Promise<boolean> {
+  protected async answers(): Promise<boolean> {
     if (!(await isPortOpen(this.ctx.settings.ports.kafka))) return false;
     const kafka = new Kafka({
       clientId: 'readmit-infra',

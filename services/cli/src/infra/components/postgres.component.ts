@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto';
 import { chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import type { ComponentState, InfraComponent, InfraContext } from '../infra-component';
 import { InfraError } from '../infra-error';
 import { ensurePostgresInstalled, findPostgresBin } from '../prerequisites';
 import { isAlive, runCommand } from '../process-control';
 import { isPortOpen, waitFor } from '../wait-for';
+import { ServerComponent } from './server-component';
 
 /** The databases `infra up` creates: the platform's own and the one integration tests may use. */
 export const DATABASES = ['readmit', 'readmit_test'] as const;
@@ -18,18 +18,16 @@ export const DATABASE_USER = 'readmit';
  * It listens on 127.0.0.1 only and trusts local connections: a development database with no
  * secret to keep. PostgreSQL refuses to run as root, so as root it runs as the `postgres` user.
  */
-export class PostgresComponent implements InfraComponent {
+export class PostgresComponent extends ServerComponent {
   readonly name = 'postgres';
   readonly description = 'PostgreSQL (Debian package)';
-
-  constructor(private readonly ctx: InfraContext) {}
 
   endpoint(): string {
     return `postgres://${DATABASE_USER}@localhost:${this.ctx.settings.ports.postgres}/readmit`;
   }
 
   /** The server writes its log inside its data folder, which only the server user may write. */
-  logFile(): string {
+  override logFile(): string {
     return join(this.dataDir, 'server.log');
   }
 
@@ -74,14 +72,6 @@ export class PostgresComponent implements InfraComponent {
     ensurePostgresInstalled(this.ctx.log);
   }
 
-  async state(): Promise<ComponentState> {
-    const pid = this.postmasterPid();
-    if (pid !== undefined) return { kind: 'running', pid, healthy: await this.answers() };
-    const port = this.ctx.settings.ports.postgres;
-    if (await isPortOpen(port)) return { kind: 'port-taken', port };
-    return { kind: 'stopped' };
-  }
-
   async start(): Promise<void> {
     const bin = this.bin();
     for (const dir of [this.dataDir, this.socketDir])
@@ -117,8 +107,9 @@ export class PostgresComponent implements InfraComponent {
     await this.createDatabases();
   }
 
-  async stop(): Promise<boolean> {
-    if (this.postmasterPid() === undefined) return false;
+  /** pg_ctl manages the server's own pid file; stopping goes through it too. */
+  override async stop(): Promise<boolean> {
+    if (this.runningPid() === undefined) return false;
     this.asServerUser(join(this.bin(), 'pg_ctl'), ['-D', this.dataDir, '-m', 'fast', '-w', 'stop']);
     return true;
   }
@@ -132,8 +123,16 @@ export class PostgresComponent implements InfraComponent {
     return bin;
   }
 
-  /** The postmaster's pid from `postmaster.pid`, if that process is alive. */
-  private postmasterPid(): number | undefined {
+  protected port(): number {
+    return this.ctx.settings.ports.postgres;
+  }
+
+  protected ownershipMarker(): string {
+    return this.dataDir;
+  }
+
+  /** The postmaster's pid from `postmaster.pid` in our data folder, if that process is alive. */
+  protected override runningPid(): number | undefined {
     try {
       const pid = Number.parseInt(
         readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
@@ -182,7 +181,7 @@ export class PostgresComponent implements InfraComponent {
     return client;
   }
 
-  private async answers(): Promise<boolean> {
+  protected async answers(): Promise<boolean> {
     if (!(await isPortOpen(this.ctx.settings.ports.postgres))) return false;
     try {
       const client = await this.connect('postgres');

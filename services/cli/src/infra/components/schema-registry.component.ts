@@ -1,35 +1,29 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ComponentState, InfraComponent, InfraContext } from '../infra-component';
 import { VERSIONS } from '../infra-settings';
 import { findJava, findMaven } from '../prerequisites';
-import { isHttpOk, isPortOpen, waitFor } from '../wait-for';
-import {
-  isAlive,
-  ownedPid,
-  readPid,
-  removeFile,
-  runCommand,
-  startDetached,
-  stopProcess,
-} from '../process-control';
+import { isHttpOk } from '../wait-for';
+import { runCommand } from '../process-control';
+import { ServerComponent } from './server-component';
 
 /**
  * Apicurio Registry with its Confluent-compatible API (`/apis/ccompat/v7`), storing schemas in an
  * H2 file under `.readmit/data`, so schema ids survive restarts like the Kafka log does.
  */
-export class SchemaRegistryComponent implements InfraComponent {
+export class SchemaRegistryComponent extends ServerComponent {
   readonly name = 'schema-registry';
   readonly description = `Apicurio Registry ${VERSIONS.apicurioRegistry} (Confluent API)`;
-
-  constructor(private readonly ctx: InfraContext) {}
 
   endpoint(): string {
     return `http://localhost:${this.ctx.settings.ports.schemaRegistry}/apis/ccompat/v7`;
   }
 
-  logFile(): string {
-    return this.ctx.paths.log(this.name);
+  protected port(): number {
+    return this.ctx.settings.ports.schemaRegistry;
+  }
+
+  protected ownershipMarker(): string {
+    return this.dataDir;
   }
 
   private get jar(): string {
@@ -74,20 +68,11 @@ export class SchemaRegistryComponent implements InfraComponent {
     copyFileSync(join(buildDir, runner), this.jar);
   }
 
-  async state(): Promise<ComponentState> {
-    const pid = ownedPid(this.ctx.paths.pid(this.name), this.dataDir);
-    if (pid !== undefined) return { kind: 'running', pid, healthy: await this.answers() };
-    const port = this.ctx.settings.ports.schemaRegistry;
-    if (await isPortOpen(port)) return { kind: 'port-taken', port };
-    return { kind: 'stopped' };
-  }
-
   async start(): Promise<void> {
     mkdirSync(this.dataDir, { recursive: true });
-    const pidFile = this.ctx.paths.pid(this.name);
-    startDetached({
-      command: findJava(),
-      args: [
+    await this.launch(
+      findJava(),
+      [
         '-Xms128m',
         '-Xmx512m',
         '-Djava.awt.headless=true',
@@ -95,37 +80,16 @@ export class SchemaRegistryComponent implements InfraComponent {
         '-jar',
         this.jar,
       ],
-      env: {
+      {
         ...process.env,
         HTTP_PORT: String(this.ctx.settings.ports.schemaRegistry),
         QUARKUS_HTTP_HOST: '127.0.0.1',
         REGISTRY_DATASOURCE_URL: `jdbc:h2:file:${join(this.dataDir, 'registry')}`,
       },
-      logFile: this.logFile(),
-      pidFile,
-    });
-    await waitFor('schema-registry', () => this.answers(), {
-      timeoutMs: this.ctx.settings.startTimeoutMs,
-      intervalMs: 300,
-      isFatal: () => {
-        const pid = readPid(pidFile);
-        return pid !== undefined && !isAlive(pid)
-          ? `the registry exited during start-up; see ${this.logFile()}`
-          : undefined;
-      },
-    });
+    );
   }
 
-  async stop(): Promise<boolean> {
-    const pidFile = this.ctx.paths.pid(this.name);
-    const pid = ownedPid(pidFile, this.dataDir);
-    removeFile(pidFile);
-    if (pid === undefined) return false;
-    await stopProcess(pid, 15_000);
-    return true;
-  }
-
-  private answers(): Promise<boolean> {
+  protected answers(): Promise<boolean> {
     return isHttpOk(`${this.endpoint()}/subjects`);
   }
 }
