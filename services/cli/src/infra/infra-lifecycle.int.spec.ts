@@ -22,13 +22,14 @@ describe('readmit infra up / status / down', () => {
     READMIT_POSTGRES_PORT: String(ports.postgres),
     READMIT_S3_PORT: String(ports.s3),
   };
-  const cli = (...args: string[]) =>
+  const cliWith = (extraEnv: Record<string, string>, ...args: string[]) =>
     spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'readmit.js'), ...args], {
       cwd: PROJECT_ROOT,
-      env,
+      env: { ...env, ...extraEnv },
       encoding: 'utf8',
       timeout: 300_000,
     });
+  const cli = (...args: string[]) => cliWith({}, ...args);
 
   beforeAll(() => {
     // Like a project folder, not mkdtemp's 0700: the postgres server user must be able to enter it.
@@ -112,6 +113,14 @@ describe('readmit infra up / status / down', () => {
     } finally {
       await new Promise((resolve) => squatter.close(resolve));
     }
+  });
+
+  it('names a missing prerequisite (Java) in one line instead of failing obscurely', () => {
+    const result = cliWith({ JAVA_HOME: '/nonexistent-jdk' }, 'infra', 'up', '--only', 'kafka');
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toMatch(
+      /^readmit: Java 17 or newer is required for Kafka and the schema registry, but no `java` was found: install a JDK .* or set JAVA_HOME$/,
+    );
   });
 
   it('rejects an unknown component with the list of known ones', () => {
