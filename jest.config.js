@@ -19,6 +19,7 @@ const shared = {
   moduleNameMapper: {
     '^@readmit/platform$': '<rootDir>/services/platform/src/index.ts',
     '^@readmit/platform/(.*)$': '<rootDir>/services/platform/src/$1',
+    '^@readmit/contracts$': '<rootDir>/contracts/src/index.ts',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.readmit/'],
 };

@@ -17,6 +17,10 @@ export const platformEnvSchema = z.object({
   READMIT_LOG_LEVEL: logLevelField.default('info'),
   READMIT_KAFKA_BROKERS: kafkaBrokersField.default(['localhost:9092']),
   READMIT_KAFKA_CLIENT_ID: z.string().min(1).optional(),
+  READMIT_TOPIC_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-"')
+    .default(''),
   READMIT_SCHEMA_REGISTRY_URL: httpUrlField.default('http://localhost:8081/apis/ccompat/v7'),
   READMIT_DATABASE_URL: postgresUrlField.default('postgres://readmit@localhost:5432/readmit'),
   READMIT_OBJECT_STORE: z.enum(['filesystem', 's3']).default('filesystem'),
@@ -36,7 +40,7 @@ export interface PlatformConfig {
   readonly service: string;
   readonly httpPort: number;
   readonly logLevel: PlatformEnv['READMIT_LOG_LEVEL'];
-  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string };
+  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string; readonly topicPrefix: string };
   readonly schemaRegistryUrl: string;
   readonly databaseUrl: string;
   readonly objectStore: ObjectStoreConfig;
@@ -61,6 +65,7 @@ export function toPlatformConfig(service: string, env: PlatformEnv): PlatformCon
     kafka: {
       brokers: env.READMIT_KAFKA_BROKERS,
       clientId: env.READMIT_KAFKA_CLIENT_ID ?? `readmit-${service}`,
+      topicPrefix: env.READMIT_TOPIC_PREFIX,
     },
     schemaRegistryUrl: env.READMIT_SCHEMA_REGISTRY_URL,
     databaseUrl: env.READMIT_DATABASE_URL,

@@ -1,0 +1,60 @@
+/** The JSON shapes of Avro schemas that our contracts use (a subset of the Avro specification). */
+export type AvroSchema =
+  string | AvroSchema[] | AvroRecord | AvroEnum | AvroArray | AvroMap | AvroLogical;
+
+export interface AvroField {
+  name: string;
+  type: AvroSchema;
+  doc?: string;
+  default?: unknown;
+}
+
+export interface AvroRecord {
+  type: 'record';
+  name: string;
+  namespace?: string;
+  doc?: string;
+  fields: AvroField[];
+}
+
+export interface AvroEnum {
+  type: 'enum';
+  name: string;
+  namespace?: string;
+  doc?: string;
+  symbols: string[];
+  default?: string;
+}
+
+export interface AvroArray {
+  type: 'array';
+  items: AvroSchema;
+}
+
+export interface AvroMap {
+  type: 'map';
+  values: AvroSchema;
+}
+
+export interface AvroLogical {
+  type: 'int' | 'long' | 'string' | 'bytes';
+  logicalType: string;
+}
+
+export function isNamed(schema: AvroSchema): schema is AvroRecord | AvroEnum {
+  return (
+    typeof schema === 'object' &&
+    !Array.isArray(schema) &&
+    (schema.type === 'record' || schema.type === 'enum')
+  );
+}
+
+/** The full name of a named type, resolving its namespace the way Avro does. */
+export function fullName(
+  schema: AvroRecord | AvroEnum,
+  enclosingNamespace: string | undefined,
+): string {
+  if (schema.name.includes('.')) return schema.name;
+  const namespace = schema.namespace ?? enclosingNamespace;
+  return namespace ? `${namespace}.${schema.name}` : schema.name;
+}

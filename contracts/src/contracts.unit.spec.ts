@@ -1,0 +1,184 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import avro from 'avsc';
+import type { AvroRecord, AvroSchema } from './avro-schema';
+import { GENERATED_ROOT, readContractSources, renderGeneratedFiles } from './contract-sources';
+import { EXAMPLE_EVENTS } from './examples';
+import { EVENT_TYPES, type EventType } from './generated/events';
+import { EVENT_SCHEMAS } from './generated/schemas';
+import { allTopics, subjectOf, TOPICS, topicName, topicOf } from './topics';
+
+const SAMPLE_CSV = resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'shared',
+  'data',
+  'diabetic_data_sample.csv',
+);
+
+const fieldsOf = (eventType: EventType) => EVENT_SCHEMAS[eventType].fields;
+const isNullable = (type: AvroSchema) => Array.isArray(type) && type.includes('null');
+
+describe('generated contract files', () => {
+  it.each(['events.ts', 'schemas.ts'] as const)(
+    '%s is what the .avsc files generate (run npm run contracts:generate)',
+    (file) => {
+      expect(readFileSync(join(GENERATED_ROOT, file), 'utf8')).toBe(renderGeneratedFiles()[file]);
+    },
+  );
+
+  it('has one .avsc per event of the DESIGN.md catalog', () => {
+    expect([...EVENT_TYPES].sort()).toEqual(
+      [
+        'EncounterRecorded',
+        'OutcomeRecorded',
+        'BatchArrived',
+        'TrainingRequested',
+        'TrainingCompleted',
+        'TrainingFailed',
+        'ModelPromoted',
+        'ModelRejected',
+        'ModelRolledBack',
+        'PredictionMade',
+        'DriftDetected',
+        'BackfillRequested',
+        'BackfillProgressed',
+        'BackfillCompleted',
+      ].sort(),
+    );
+  });
+});
+
+describe('event schemas', () => {
+  it.each(EVENT_TYPES)(
+    '%s is a valid, self-contained Avro schema with the envelope first',
+    (eventType) => {
+      const type = avro.Type.forSchema(EVENT_SCHEMAS[eventType] as avro.Schema);
+      expect(type.name).toBe(`health.readmit.v1.${eventType}`);
+      const [envelope] = fieldsOf(eventType);
+      expect(envelope.name).toBe('envelope');
+      expect((envelope.type as AvroRecord).fields.map((field) => field.name)).toEqual([
+        'eventId',
+        'eventType',
+        'occurredAt',
+        'correlationId',
+        'causationId',
+        'producer',
+      ]);
+    },
+  );
+
+  it.each(EVENT_TYPES)('%s round-trips its realistic example through Avro binary', (eventType) => {
+    const type = avro.Type.forSchema(EVENT_SCHEMAS[eventType] as avro.Schema);
+    const example = EXAMPLE_EVENTS[eventType];
+    expect(type.fromBuffer(type.toBuffer(example))).toEqual(example);
+  });
+
+  it.each(EVENT_TYPES)(
+    'every golden %s payload still decodes with the current reader schema',
+    (eventType) => {
+      const goldenRoot = resolve(__dirname, '..', 'golden');
+      const reader = avro.Type.forSchema(EVENT_SCHEMAS[eventType] as avro.Schema);
+      const versions = readdirSync(goldenRoot);
+      expect(versions.length).toBeGreaterThan(0);
+      for (const version of versions) {
+        const golden = JSON.parse(
+          readFileSync(join(goldenRoot, version, `${eventType}.json`), 'utf8'),
+        ) as {
+          writerSchema: avro.Schema;
+          payloadBase64: string;
+        };
+        const writer = avro.Type.forSchema(golden.writerSchema);
+        const decoded = reader.fromBuffer(
+          Buffer.from(golden.payloadBase64, 'base64'),
+          reader.createResolver(writer),
+        );
+        expect(decoded.envelope.eventType).toBe(eventType);
+      }
+    },
+  );
+
+  it('types every column of diabetic_data.csv: the label in OutcomeRecorded, the rest in EncounterRecorded', () => {
+    const [header] = readFileSync(SAMPLE_CSV, 'utf8').split('\n', 1);
+    const columns = header.trim().split(',');
+    expect(columns).toHaveLength(50);
+    const encounterFields = new Map(
+      fieldsOf('EncounterRecorded').map((field) => [field.name, field]),
+    );
+    for (const column of columns.filter((name) => name !== 'readmitted')) {
+      expect(encounterFields.has(column.replace(/-/g, '_'))).toBe(true);
+    }
+    expect(fieldsOf('OutcomeRecorded').map((field) => field.name)).toContain('readmitted');
+  });
+
+  it("makes nullable every EncounterRecorded column that has '?' in the real sample", () => {
+    const [header, ...rows] = readFileSync(SAMPLE_CSV, 'utf8').trim().split('\n');
+    const columns = header.split(',');
+    const withMissing = new Set<string>();
+    for (const row of rows) {
+      row
+        .split(',')
+        .forEach(
+          (value, index) => value === '?' && withMissing.add(columns[index].replace(/-/g, '_')),
+        );
+    }
+    expect(withMissing.size).toBeGreaterThan(5);
+    const fields = new Map(fieldsOf('EncounterRecorded').map((field) => [field.name, field]));
+    for (const column of withMissing)
+      expect([column, isNullable(fields.get(column)?.type ?? 'string')]).toEqual([column, true]);
+  });
+});
+
+describe('topic catalog', () => {
+  it('puts every event type on exactly one topic', () => {
+    for (const eventType of EVENT_TYPES) {
+      const carriers = Object.values(TOPICS).filter((topic) =>
+        (topic.events as readonly string[]).includes(eventType),
+      );
+      expect([eventType, carriers.length]).toEqual([eventType, 1]);
+    }
+  });
+
+  it('keys each topic by a field that every one of its events has', () => {
+    for (const topic of Object.values(TOPICS)) {
+      for (const eventType of topic.events) {
+        expect([
+          topic.name,
+          eventType,
+          fieldsOf(eventType).some((field) => field.name === topic.key),
+        ]).toEqual([topic.name, eventType, true]);
+      }
+    }
+  });
+
+  it('gives every topic a dead-letter topic with the same key and partitions', () => {
+    const names = allTopics().map((topic) => topic.name);
+    for (const topic of Object.values(TOPICS)) expect(names).toContain(`${topic.name}.dlq`);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('names subjects by topic and record (several event types share a topic)', () => {
+    expect(topicOf('ModelRejected').name).toBe('ml.models');
+    expect(subjectOf(topicName(topicOf('ModelRejected'), 'test-1.'), 'ModelRejected')).toBe(
+      'test-1.ml.models-health.readmit.v1.ModelRejected',
+    );
+  });
+
+  it('keeps facts forever', () => {
+    for (const topic of Object.values(TOPICS)) expect(topic.config['retention.ms']).toBe('-1');
+  });
+});
+
+describe('contract sources', () => {
+  it('define each shared type once and name each file after its record', () => {
+    const { shared, events } = readContractSources();
+    expect([...shared.keys()].sort()).toEqual([
+      'health.readmit.v1.Envelope',
+      'health.readmit.v1.OffsetRange',
+      'health.readmit.v1.PromotionCriterion',
+    ]);
+    expect(events).toHaveLength(EVENT_TYPES.length);
+  });
+});

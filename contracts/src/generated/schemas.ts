@@ -1,0 +1,2143 @@
+// Generated from contracts/avro by `npm run contracts:generate`. Do not edit by hand.
+// Self-contained schemas (shared types inlined), as registered in the schema registry.
+import type { AvroRecord } from '../avro-schema';
+import type { EventType } from './events';
+
+export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
+  "BackfillCompleted": {
+    "type": "record",
+    "name": "BackfillCompleted",
+    "namespace": "health.readmit.v1",
+    "doc": "A backfill ended. Keyed by backfillId on ml.backfills.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "backfillId",
+        "type": "string"
+      },
+      {
+        "name": "status",
+        "type": {
+          "type": "enum",
+          "name": "BackfillStatus",
+          "symbols": [
+            "COMPLETED",
+            "CANCELLED",
+            "FAILED"
+          ]
+        }
+      },
+      {
+        "name": "processed",
+        "type": "long"
+      },
+      {
+        "name": "durationMs",
+        "type": "long"
+      },
+      {
+        "name": "modelVersion",
+        "type": "string"
+      },
+      {
+        "name": "reason",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null
+      }
+    ]
+  },
+  "BackfillProgressed": {
+    "type": "record",
+    "name": "BackfillProgressed",
+    "namespace": "health.readmit.v1",
+    "doc": "A backfill checkpoint: where to resume. Keyed by backfillId on ml.backfills.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "backfillId",
+        "type": "string"
+      },
+      {
+        "name": "checkpoints",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "OffsetRange",
+            "namespace": "health.readmit.v1",
+            "doc": "A half-open range [fromOffset, toOffset) of one topic partition: lineage of a batch or a dataset.",
+            "fields": [
+              {
+                "name": "topic",
+                "type": "string"
+              },
+              {
+                "name": "partition",
+                "type": "int"
+              },
+              {
+                "name": "fromOffset",
+                "type": "long",
+                "doc": "First offset included."
+              },
+              {
+                "name": "toOffset",
+                "type": "long",
+                "doc": "First offset not included."
+              }
+            ]
+          }
+        },
+        "doc": "Per partition, fromOffset is where the backfill started and toOffset what it has finished."
+      },
+      {
+        "name": "processed",
+        "type": "long"
+      },
+      {
+        "name": "total",
+        "type": [
+          "null",
+          "long"
+        ],
+        "default": null
+      },
+      {
+        "name": "ratePerSecond",
+        "type": "double"
+      }
+    ]
+  },
+  "BackfillRequested": {
+    "type": "record",
+    "name": "BackfillRequested",
+    "namespace": "health.readmit.v1",
+    "doc": "Re-score a range of the encounter log with a model version. Keyed by backfillId on ml.backfills.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "backfillId",
+        "type": "string"
+      },
+      {
+        "name": "fromTime",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null
+      },
+      {
+        "name": "toTime",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null
+      },
+      {
+        "name": "offsetRanges",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "OffsetRange",
+            "namespace": "health.readmit.v1",
+            "doc": "A half-open range [fromOffset, toOffset) of one topic partition: lineage of a batch or a dataset.",
+            "fields": [
+              {
+                "name": "topic",
+                "type": "string"
+              },
+              {
+                "name": "partition",
+                "type": "int"
+              },
+              {
+                "name": "fromOffset",
+                "type": "long",
+                "doc": "First offset included."
+              },
+              {
+                "name": "toOffset",
+                "type": "long",
+                "doc": "First offset not included."
+              }
+            ]
+          }
+        },
+        "doc": "Used instead of the time range when not empty."
+      },
+      {
+        "name": "modelVersion",
+        "type": "string",
+        "doc": "A version, or 'champion'."
+      },
+      {
+        "name": "targets",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "enum",
+            "name": "BackfillTarget",
+            "symbols": [
+              "TOPIC",
+              "TABLE"
+            ]
+          }
+        }
+      },
+      {
+        "name": "maxRatePerSecond",
+        "type": [
+          "null",
+          "double"
+        ],
+        "default": null,
+        "doc": "Throttle so live scoring keeps its latency."
+      },
+      {
+        "name": "requestedBy",
+        "type": "string"
+      }
+    ]
+  },
+  "BatchArrived": {
+    "type": "record",
+    "name": "BatchArrived",
+    "namespace": "health.readmit.v1",
+    "doc": "Enough new labelled encounters (or a time window) have arrived since the last batch. Keyed by batchId on ml.batches.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "batchId",
+        "type": "string"
+      },
+      {
+        "name": "sequence",
+        "type": "long",
+        "doc": "1 for the first batch, then consecutive."
+      },
+      {
+        "name": "trigger",
+        "type": {
+          "type": "enum",
+          "name": "BatchTrigger",
+          "symbols": [
+            "COUNT",
+            "TIME_WINDOW"
+          ]
+        }
+      },
+      {
+        "name": "encounterRanges",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "OffsetRange",
+            "namespace": "health.readmit.v1",
+            "doc": "A half-open range [fromOffset, toOffset) of one topic partition: lineage of a batch or a dataset.",
+            "fields": [
+              {
+                "name": "topic",
+                "type": "string"
+              },
+              {
+                "name": "partition",
+                "type": "int"
+              },
+              {
+                "name": "fromOffset",
+                "type": "long",
+                "doc": "First offset included."
+              },
+              {
+                "name": "toOffset",
+                "type": "long",
+                "doc": "First offset not included."
+              }
+            ]
+          }
+        }
+      },
+      {
+        "name": "outcomeRanges",
+        "type": {
+          "type": "array",
+          "items": "health.readmit.v1.OffsetRange"
+        }
+      },
+      {
+        "name": "encounterCount",
+        "type": "long"
+      },
+      {
+        "name": "labeledCount",
+        "type": "long"
+      },
+      {
+        "name": "labelCounts",
+        "type": {
+          "type": "map",
+          "values": "long"
+        },
+        "doc": "Outcomes per ReadmissionClass symbol."
+      },
+      {
+        "name": "windowStart",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        }
+      },
+      {
+        "name": "windowEnd",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        }
+      },
+      {
+        "name": "profile",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "FeatureProfile",
+            "doc": "A summary of one column over the batch.",
+            "fields": [
+              {
+                "name": "feature",
+                "type": "string"
+              },
+              {
+                "name": "count",
+                "type": "long"
+              },
+              {
+                "name": "missing",
+                "type": "long"
+              },
+              {
+                "name": "mean",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "stddev",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "min",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "max",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "topCategories",
+                "type": [
+                  "null",
+                  {
+                    "type": "map",
+                    "values": "long"
+                  }
+                ],
+                "default": null
+              }
+            ]
+          }
+        }
+      }
+    ]
+  },
+  "DriftDetected": {
+    "type": "record",
+    "name": "DriftDetected",
+    "namespace": "health.readmit.v1",
+    "doc": "A monitoring window departed from the model's reference profile. Keyed by modelVersion on ml.drift.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "modelName",
+        "type": "string"
+      },
+      {
+        "name": "modelVersion",
+        "type": "string"
+      },
+      {
+        "name": "kind",
+        "type": {
+          "type": "enum",
+          "name": "DriftKind",
+          "symbols": [
+            "DATA",
+            "PREDICTION",
+            "PERFORMANCE"
+          ]
+        }
+      },
+      {
+        "name": "severity",
+        "type": {
+          "type": "enum",
+          "name": "DriftSeverity",
+          "symbols": [
+            "LOW",
+            "MEDIUM",
+            "HIGH"
+          ]
+        }
+      },
+      {
+        "name": "windowStart",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        }
+      },
+      {
+        "name": "windowEnd",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        }
+      },
+      {
+        "name": "windowSize",
+        "type": "long"
+      },
+      {
+        "name": "datasetDrift",
+        "type": "boolean",
+        "doc": "True when the share of drifted features crossed its threshold."
+      },
+      {
+        "name": "driftedFeatures",
+        "type": {
+          "type": "array",
+          "items": "string"
+        }
+      },
+      {
+        "name": "statistics",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "DriftStatistic",
+            "fields": [
+              {
+                "name": "feature",
+                "type": "string"
+              },
+              {
+                "name": "test",
+                "type": "string",
+                "doc": "psi, ks, chi_square, wasserstein, auc_drop, brier_rise."
+              },
+              {
+                "name": "value",
+                "type": "double"
+              },
+              {
+                "name": "pValue",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "threshold",
+                "type": "double"
+              },
+              {
+                "name": "drifted",
+                "type": "boolean"
+              }
+            ]
+          }
+        }
+      }
+    ]
+  },
+  "ModelPromoted": {
+    "type": "record",
+    "name": "ModelPromoted",
+    "namespace": "health.readmit.v1",
+    "doc": "A model version became champion. Keyed by modelName on ml.models.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "modelName",
+        "type": "string"
+      },
+      {
+        "name": "version",
+        "type": "string"
+      },
+      {
+        "name": "previousVersion",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null
+      },
+      {
+        "name": "artifactUri",
+        "type": "string"
+      },
+      {
+        "name": "artifactSha256",
+        "type": "string"
+      },
+      {
+        "name": "threshold",
+        "type": "double"
+      },
+      {
+        "name": "mode",
+        "type": {
+          "type": "enum",
+          "name": "DecisionMode",
+          "symbols": [
+            "AUTOMATIC",
+            "MANUAL"
+          ]
+        }
+      },
+      {
+        "name": "decidedBy",
+        "type": "string"
+      },
+      {
+        "name": "reason",
+        "type": "string"
+      },
+      {
+        "name": "criteria",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "PromotionCriterion",
+            "namespace": "health.readmit.v1",
+            "doc": "One rule of the promotion policy with the values it was judged on.",
+            "fields": [
+              {
+                "name": "name",
+                "type": "string",
+                "doc": "e.g. holdout_auc_margin, brier_tolerance, subgroup_auc_drop, artifact_verified."
+              },
+              {
+                "name": "candidate",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "champion",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "threshold",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "passed",
+                "type": "boolean"
+              },
+              {
+                "name": "detail",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              }
+            ]
+          }
+        }
+      }
+    ]
+  },
+  "ModelRejected": {
+    "type": "record",
+    "name": "ModelRejected",
+    "namespace": "health.readmit.v1",
+    "doc": "A candidate was not promoted, with every criterion's values. Keyed by modelName on ml.models.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "modelName",
+        "type": "string"
+      },
+      {
+        "name": "version",
+        "type": "string"
+      },
+      {
+        "name": "championVersion",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null
+      },
+      {
+        "name": "decidedBy",
+        "type": "string"
+      },
+      {
+        "name": "reason",
+        "type": "string"
+      },
+      {
+        "name": "criteria",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "PromotionCriterion",
+            "namespace": "health.readmit.v1",
+            "doc": "One rule of the promotion policy with the values it was judged on.",
+            "fields": [
+              {
+                "name": "name",
+                "type": "string",
+                "doc": "e.g. holdout_auc_margin, brier_tolerance, subgroup_auc_drop, artifact_verified."
+              },
+              {
+                "name": "candidate",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "champion",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "threshold",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "passed",
+                "type": "boolean"
+              },
+              {
+                "name": "detail",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              }
+            ]
+          }
+        }
+      }
+    ]
+  },
+  "ModelRolledBack": {
+    "type": "record",
+    "name": "ModelRolledBack",
+    "namespace": "health.readmit.v1",
+    "doc": "The champion was replaced by an earlier version. Keyed by modelName on ml.models.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "modelName",
+        "type": "string"
+      },
+      {
+        "name": "fromVersion",
+        "type": "string"
+      },
+      {
+        "name": "toVersion",
+        "type": "string"
+      },
+      {
+        "name": "artifactUri",
+        "type": "string"
+      },
+      {
+        "name": "artifactSha256",
+        "type": "string"
+      },
+      {
+        "name": "threshold",
+        "type": "double"
+      },
+      {
+        "name": "decidedBy",
+        "type": "string"
+      },
+      {
+        "name": "reason",
+        "type": "string"
+      }
+    ]
+  },
+  "TrainingCompleted": {
+    "type": "record",
+    "name": "TrainingCompleted",
+    "namespace": "health.readmit.v1",
+    "doc": "A training run produced a model artifact. Keyed by runId on ml.training.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "runId",
+        "type": "string"
+      },
+      {
+        "name": "modelName",
+        "type": "string"
+      },
+      {
+        "name": "modelVersion",
+        "type": "string"
+      },
+      {
+        "name": "algorithm",
+        "type": "string"
+      },
+      {
+        "name": "params",
+        "type": {
+          "type": "map",
+          "values": "string"
+        }
+      },
+      {
+        "name": "artifactUri",
+        "type": "string"
+      },
+      {
+        "name": "artifactSha256",
+        "type": "string"
+      },
+      {
+        "name": "featureSpecVersion",
+        "type": "string"
+      },
+      {
+        "name": "threshold",
+        "type": "double"
+      },
+      {
+        "name": "metrics",
+        "type": {
+          "type": "map",
+          "values": "double"
+        },
+        "doc": "Holdout metrics: roc_auc, pr_auc, log_loss, brier, …"
+      },
+      {
+        "name": "subgroupMetrics",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "SubgroupMetrics",
+            "fields": [
+              {
+                "name": "attribute",
+                "type": "string",
+                "doc": "race, gender or age_band."
+              },
+              {
+                "name": "group",
+                "type": "string"
+              },
+              {
+                "name": "count",
+                "type": "long"
+              },
+              {
+                "name": "metrics",
+                "type": {
+                  "type": "map",
+                  "values": "double"
+                }
+              }
+            ]
+          }
+        }
+      },
+      {
+        "name": "lineage",
+        "type": {
+          "type": "record",
+          "name": "TrainingLineage",
+          "fields": [
+            {
+              "name": "encounterRanges",
+              "type": {
+                "type": "array",
+                "items": {
+                  "type": "record",
+                  "name": "OffsetRange",
+                  "namespace": "health.readmit.v1",
+                  "doc": "A half-open range [fromOffset, toOffset) of one topic partition: lineage of a batch or a dataset.",
+                  "fields": [
+                    {
+                      "name": "topic",
+                      "type": "string"
+                    },
+                    {
+                      "name": "partition",
+                      "type": "int"
+                    },
+                    {
+                      "name": "fromOffset",
+                      "type": "long",
+                      "doc": "First offset included."
+                    },
+                    {
+                      "name": "toOffset",
+                      "type": "long",
+                      "doc": "First offset not included."
+                    }
+                  ]
+                }
+              }
+            },
+            {
+              "name": "outcomeRanges",
+              "type": {
+                "type": "array",
+                "items": "health.readmit.v1.OffsetRange"
+              }
+            },
+            {
+              "name": "batchIds",
+              "type": {
+                "type": "array",
+                "items": "string"
+              }
+            },
+            {
+              "name": "trainRows",
+              "type": "long"
+            },
+            {
+              "name": "validationRows",
+              "type": "long"
+            },
+            {
+              "name": "holdoutRows",
+              "type": "long"
+            },
+            {
+              "name": "holdoutId",
+              "type": "string",
+              "doc": "Digest of the holdout set, so two models are compared on the same rows."
+            }
+          ]
+        }
+      },
+      {
+        "name": "durationMs",
+        "type": "long"
+      }
+    ]
+  },
+  "TrainingFailed": {
+    "type": "record",
+    "name": "TrainingFailed",
+    "namespace": "health.readmit.v1",
+    "doc": "A training run ended without a model. Keyed by runId on ml.training.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "runId",
+        "type": "string"
+      },
+      {
+        "name": "modelName",
+        "type": "string"
+      },
+      {
+        "name": "stage",
+        "type": "string",
+        "doc": "dataset, training, export or upload."
+      },
+      {
+        "name": "reason",
+        "type": "string"
+      },
+      {
+        "name": "retriable",
+        "type": "boolean"
+      }
+    ]
+  },
+  "TrainingRequested": {
+    "type": "record",
+    "name": "TrainingRequested",
+    "namespace": "health.readmit.v1",
+    "doc": "A training run is asked for. Keyed by runId on ml.training.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "runId",
+        "type": "string"
+      },
+      {
+        "name": "modelName",
+        "type": "string"
+      },
+      {
+        "name": "reason",
+        "type": {
+          "type": "enum",
+          "name": "TrainingReason",
+          "symbols": [
+            "BATCH_ARRIVED",
+            "DRIFT_DETECTED",
+            "MANUAL"
+          ]
+        }
+      },
+      {
+        "name": "triggeredBy",
+        "type": {
+          "type": "array",
+          "items": "string"
+        },
+        "doc": "eventIds of the BatchArrived / DriftDetected events behind the request."
+      },
+      {
+        "name": "task",
+        "type": {
+          "type": "enum",
+          "name": "ReadmissionTask",
+          "symbols": [
+            "ANY_READMISSION",
+            "WITHIN_30_DAYS"
+          ]
+        }
+      },
+      {
+        "name": "asOf",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "Only outcomes known at this time enter the training set."
+      },
+      {
+        "name": "candidates",
+        "type": {
+          "type": "array",
+          "items": "string"
+        },
+        "doc": "Algorithms to try, e.g. logistic_regression, gbdt."
+      },
+      {
+        "name": "requestedBy",
+        "type": "string"
+      }
+    ]
+  },
+  "EncounterRecorded": {
+    "type": "record",
+    "name": "EncounterRecorded",
+    "namespace": "health.readmit.v1",
+    "doc": "A patient encounter (one row of diabetic_data.csv without its label, which arrives later as OutcomeRecorded). Keyed by encounter_id on patient.encounters. Field names follow the CSV columns; '-' becomes '_' because Avro names cannot hold it.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "encounter_id",
+        "type": "long",
+        "doc": "Unique encounter identifier (CSV: encounter_id). Patient identifier: never logged."
+      },
+      {
+        "name": "patient_nbr",
+        "type": "long",
+        "doc": "Patient identifier (CSV: patient_nbr). Patient identifier: never logged."
+      },
+      {
+        "name": "race",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "CSV: race; null where the data has '?'."
+      },
+      {
+        "name": "gender",
+        "type": "string",
+        "doc": "CSV: gender (Female, Male, Unknown/Invalid)."
+      },
+      {
+        "name": "age",
+        "type": "string",
+        "doc": "CSV: age, a ten-year band such as [70-80)."
+      },
+      {
+        "name": "weight",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "CSV: weight band in pounds such as [75-100); mostly missing."
+      },
+      {
+        "name": "admission_type_id",
+        "type": "int",
+        "doc": "CSV: admission_type_id; text in IDs_mapping.csv."
+      },
+      {
+        "name": "discharge_disposition_id",
+        "type": "int",
+        "doc": "CSV: discharge_disposition_id; text in IDs_mapping.csv."
+      },
+      {
+        "name": "admission_source_id",
+        "type": "int",
+        "doc": "CSV: admission_source_id; text in IDs_mapping.csv."
+      },
+      {
+        "name": "time_in_hospital",
+        "type": "int",
+        "doc": "CSV: time_in_hospital, days (1-14)."
+      },
+      {
+        "name": "payer_code",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "CSV: payer_code; null where '?'."
+      },
+      {
+        "name": "medical_specialty",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "CSV: medical_specialty of the admitting physician; null where '?'."
+      },
+      {
+        "name": "num_lab_procedures",
+        "type": "int",
+        "doc": "CSV: num_lab_procedures."
+      },
+      {
+        "name": "num_procedures",
+        "type": "int",
+        "doc": "CSV: num_procedures (non-lab)."
+      },
+      {
+        "name": "num_medications",
+        "type": "int",
+        "doc": "CSV: num_medications, distinct generic names administered."
+      },
+      {
+        "name": "number_outpatient",
+        "type": "int",
+        "doc": "CSV: number_outpatient visits in the year before."
+      },
+      {
+        "name": "number_emergency",
+        "type": "int",
+        "doc": "CSV: number_emergency visits in the year before."
+      },
+      {
+        "name": "number_inpatient",
+        "type": "int",
+        "doc": "CSV: number_inpatient visits in the year before."
+      },
+      {
+        "name": "diag_1",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "CSV: diag_1, primary ICD-9 code kept as text (e.g. 250.83, V57, E888)."
+      },
+      {
+        "name": "diag_2",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "CSV: diag_2, secondary ICD-9 code as text."
+      },
+      {
+        "name": "diag_3",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "CSV: diag_3, additional secondary ICD-9 code as text."
+      },
+      {
+        "name": "number_diagnoses",
+        "type": "int",
+        "doc": "CSV: number_diagnoses entered."
+      },
+      {
+        "name": "max_glu_serum",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "CSV: max_glu_serum (None, Norm, >200, >300); 'None' means not measured."
+      },
+      {
+        "name": "A1Cresult",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "CSV: A1Cresult (None, Norm, >7, >8); 'None' means not measured."
+      },
+      {
+        "name": "metformin",
+        "type": {
+          "type": "enum",
+          "name": "MedicationChange",
+          "namespace": "health.readmit.v1",
+          "doc": "Whether a medication was prescribed and how its dosage changed.",
+          "symbols": [
+            "No",
+            "Steady",
+            "Up",
+            "Down"
+          ]
+        },
+        "doc": "CSV: metformin."
+      },
+      {
+        "name": "repaglinide",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: repaglinide."
+      },
+      {
+        "name": "nateglinide",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: nateglinide."
+      },
+      {
+        "name": "chlorpropamide",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: chlorpropamide."
+      },
+      {
+        "name": "glimepiride",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: glimepiride."
+      },
+      {
+        "name": "acetohexamide",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: acetohexamide."
+      },
+      {
+        "name": "glipizide",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: glipizide."
+      },
+      {
+        "name": "glyburide",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: glyburide."
+      },
+      {
+        "name": "tolbutamide",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: tolbutamide."
+      },
+      {
+        "name": "pioglitazone",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: pioglitazone."
+      },
+      {
+        "name": "rosiglitazone",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: rosiglitazone."
+      },
+      {
+        "name": "acarbose",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: acarbose."
+      },
+      {
+        "name": "miglitol",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: miglitol."
+      },
+      {
+        "name": "troglitazone",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: troglitazone."
+      },
+      {
+        "name": "tolazamide",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: tolazamide."
+      },
+      {
+        "name": "examide",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: examide."
+      },
+      {
+        "name": "citoglipton",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: citoglipton."
+      },
+      {
+        "name": "insulin",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: insulin."
+      },
+      {
+        "name": "glyburide_metformin",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: glyburide-metformin."
+      },
+      {
+        "name": "glipizide_metformin",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: glipizide-metformin."
+      },
+      {
+        "name": "glimepiride_pioglitazone",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: glimepiride-pioglitazone."
+      },
+      {
+        "name": "metformin_rosiglitazone",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: metformin-rosiglitazone."
+      },
+      {
+        "name": "metformin_pioglitazone",
+        "type": "health.readmit.v1.MedicationChange",
+        "doc": "CSV: metformin-pioglitazone."
+      },
+      {
+        "name": "change",
+        "type": {
+          "type": "enum",
+          "name": "MedicationsChanged",
+          "namespace": "health.readmit.v1",
+          "symbols": [
+            "No",
+            "Ch"
+          ]
+        },
+        "doc": "CSV: change, whether any diabetic medication changed (Ch) or not (No)."
+      },
+      {
+        "name": "diabetesMed",
+        "type": {
+          "type": "enum",
+          "name": "DiabetesMedicationPrescribed",
+          "namespace": "health.readmit.v1",
+          "symbols": [
+            "No",
+            "Yes"
+          ]
+        },
+        "doc": "CSV: diabetesMed, whether any diabetic medication was prescribed."
+      },
+      {
+        "name": "recordedAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "When the encounter was recorded (discharge time for live data, ingest time for historical loads)."
+      },
+      {
+        "name": "source",
+        "type": "string",
+        "doc": "Where the record came from, e.g. csv:diabetic_data.csv, http, synthetic:seed=7."
+      }
+    ]
+  },
+  "OutcomeRecorded": {
+    "type": "record",
+    "name": "OutcomeRecorded",
+    "namespace": "health.readmit.v1",
+    "doc": "The readmission outcome of an encounter (CSV: readmitted), known weeks after discharge. Keyed by encounter_id on patient.outcomes.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "encounter_id",
+        "type": "long",
+        "doc": "Patient identifier: never logged."
+      },
+      {
+        "name": "patient_nbr",
+        "type": "long",
+        "doc": "Patient identifier: never logged."
+      },
+      {
+        "name": "readmitted",
+        "type": {
+          "type": "enum",
+          "name": "ReadmissionClass",
+          "namespace": "health.readmit.v1",
+          "symbols": [
+            "NO",
+            "AFTER_30_DAYS",
+            "WITHIN_30_DAYS"
+          ],
+          "doc": "CSV readmitted: NO, >30 (AFTER_30_DAYS) or <30 (WITHIN_30_DAYS)."
+        }
+      },
+      {
+        "name": "recordedAt",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "When the outcome became known."
+      }
+    ]
+  },
+  "PredictionMade": {
+    "type": "record",
+    "name": "PredictionMade",
+    "namespace": "health.readmit.v1",
+    "doc": "A readmission risk score for one encounter. Keyed by encounter_id on patient.predictions.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "encounter_id",
+        "type": "long",
+        "doc": "Patient identifier: never logged."
+      },
+      {
+        "name": "score",
+        "type": "double",
+        "doc": "Predicted probability of readmission."
+      },
+      {
+        "name": "label",
+        "type": "boolean",
+        "doc": "score >= threshold."
+      },
+      {
+        "name": "threshold",
+        "type": "double"
+      },
+      {
+        "name": "modelName",
+        "type": "string"
+      },
+      {
+        "name": "modelVersion",
+        "type": "string"
+      },
+      {
+        "name": "sourceTopic",
+        "type": "string"
+      },
+      {
+        "name": "sourcePartition",
+        "type": "int"
+      },
+      {
+        "name": "sourceOffset",
+        "type": "long"
+      },
+      {
+        "name": "latencyMs",
+        "type": "double",
+        "doc": "From consuming the encounter to producing the prediction."
+      },
+      {
+        "name": "contributions",
+        "type": [
+          "null",
+          {
+            "type": "array",
+            "items": {
+              "type": "record",
+              "name": "FeatureContribution",
+              "fields": [
+                {
+                  "name": "feature",
+                  "type": "string"
+                },
+                {
+                  "name": "value",
+                  "type": "double"
+                }
+              ]
+            }
+          }
+        ],
+        "default": null,
+        "doc": "Top contributing features when an explanation was asked for."
+      }
+    ]
+  }
+};

@@ -1,0 +1,127 @@
+import type { EventType } from './generated/events';
+
+/** Avro namespace of every Readmit event. */
+export const EVENT_NAMESPACE = 'health.readmit.v1';
+
+export interface TopicDefinition {
+  /** Logical name, e.g. `patient.encounters`; a deployment may prefix it (see `topicName`). */
+  readonly name: string;
+  /** What the message key is: the aggregate id, so each stream stays ordered. */
+  readonly key: string;
+  readonly partitions: number;
+  /** Topic-level Kafka configs. */
+  readonly config: Readonly<Record<string, string>>;
+  /** The event types this topic carries (value schemas). */
+  readonly events: readonly EventType[];
+}
+
+/** Facts are kept forever: the log is the source of truth and projections are rebuilt from it. */
+const FOREVER = { 'cleanup.policy': 'delete', 'retention.ms': '-1' } as const;
+/** Dead letters are kept for 30 days: long enough to inspect and replay. */
+const DEAD_LETTER_RETENTION = {
+  'cleanup.policy': 'delete',
+  'retention.ms': String(30 * 24 * 3600 * 1000),
+} as const;
+
+/** The topic catalog (DESIGN.md: Topics and events). */
+export const TOPICS = {
+  encounters: {
+    name: 'patient.encounters',
+    key: 'encounter_id',
+    partitions: 6,
+    config: FOREVER,
+    events: ['EncounterRecorded'],
+  },
+  outcomes: {
+    name: 'patient.outcomes',
+    key: 'encounter_id',
+    partitions: 6,
+    config: FOREVER,
+    events: ['OutcomeRecorded'],
+  },
+  predictions: {
+    name: 'patient.predictions',
+    key: 'encounter_id',
+    partitions: 6,
+    config: FOREVER,
+    events: ['PredictionMade'],
+  },
+  batches: {
+    name: 'ml.batches',
+    key: 'batchId',
+    partitions: 1,
+    config: FOREVER,
+    events: ['BatchArrived'],
+  },
+  training: {
+    name: 'ml.training',
+    key: 'runId',
+    partitions: 3,
+    config: FOREVER,
+    events: ['TrainingRequested', 'TrainingCompleted', 'TrainingFailed'],
+  },
+  models: {
+    name: 'ml.models',
+    key: 'modelName',
+    partitions: 1,
+    config: FOREVER,
+    events: ['ModelPromoted', 'ModelRejected', 'ModelRolledBack'],
+  },
+  drift: {
+    name: 'ml.drift',
+    key: 'modelVersion',
+    partitions: 1,
+    config: FOREVER,
+    events: ['DriftDetected'],
+  },
+  backfills: {
+    name: 'ml.backfills',
+    key: 'backfillId',
+    partitions: 3,
+    config: FOREVER,
+    events: ['BackfillRequested', 'BackfillProgressed', 'BackfillCompleted'],
+  },
+} as const satisfies Record<string, TopicDefinition>;
+
+export type TopicKey = keyof typeof TOPICS;
+
+export const DEAD_LETTER_SUFFIX = '.dlq';
+
+/** The dead-letter topic of a source topic: same key, raw bytes, error headers. */
+export function deadLetterTopicOf(topic: TopicDefinition): TopicDefinition {
+  return {
+    name: `${topic.name}${DEAD_LETTER_SUFFIX}`,
+    key: topic.key,
+    partitions: topic.partitions,
+    config: DEAD_LETTER_RETENTION,
+    events: [],
+  };
+}
+
+/** Every topic to provision: the catalog and a dead-letter topic for each. */
+export function allTopics(): TopicDefinition[] {
+  const topics: TopicDefinition[] = Object.values(TOPICS);
+  return [...topics, ...topics.map(deadLetterTopicOf)];
+}
+
+/** The physical topic name; a prefix isolates environments (or tests) on one cluster. */
+export function topicName(topic: Pick<TopicDefinition, 'name'>, prefix = ''): string {
+  return `${prefix}${topic.name}`;
+}
+
+/** The topic that carries an event type. */
+export function topicOf(eventType: EventType): TopicDefinition {
+  const topic = Object.values(TOPICS).find((definition: TopicDefinition) =>
+    definition.events.includes(eventType),
+  );
+  if (!topic) throw new Error(`no topic carries ${eventType}`);
+  return topic;
+}
+
+/**
+ * Schema registry subject for an event on a topic: TopicRecordNameStrategy
+ * (`<topic>-<namespace>.<EventType>`), because several event types share a topic.
+ */
+export function subjectOf(physicalTopic: string, eventType: EventType): string {
+  return `${physicalTopic}-${EVENT_NAMESPACE}.${eventType}`;
+}

@@ -1,0 +1,109 @@
+import { topicName, type TopicDefinition } from '@readmit/contracts';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { deadLetterOf } from './dead-letter';
+import type { KafkaMetrics } from './kafka-metrics';
+import { routeMessage, type EventHandlers } from './message-router';
+import { RetryAbandoned, retryWhileRunning } from './retry';
+import type { EventSerde } from './serde/event-serde';
+
+export interface EventConsumerOptions {
+  readonly groupId: string;
+  readonly topics: readonly TopicDefinition[];
+  readonly topicPrefix?: string;
+  /** Start from the beginning of the log when the group has no committed offset (default true). */
+  readonly fromBeginning?: boolean;
+  /** Partitions processed in parallel (default 1). */
+  readonly concurrency?: number;
+}
+
+/**
+ * At-least-once consumer of typed events. Each message is decoded and handed to its handler;
+ * poison messages go to `<topic>.dlq` with the reason and the consumer goes on; a retriable
+ * failure is retried in place. Offsets are committed after handling, and on stop.
+ */
+export class EventConsumer {
+  private readonly consumer: Consumer;
+  private readonly deadLetters: Producer;
+  private running = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly serde: EventSerde,
+    private readonly metrics: KafkaMetrics,
+    private readonly logger: Logger,
+    private readonly options: EventConsumerOptions,
+  ) {
+    this.consumer = kafka.consumer({ groupId: options.groupId, readUncommitted: false });
+    this.deadLetters = kafka.producer({ idempotent: true });
+  }
+
+  async start(handlers: EventHandlers): Promise<void> {
+    const prefix = this.options.topicPrefix ?? '';
+    await this.deadLetters.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: this.options.topics.map((topic) => topicName(topic, prefix)),
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    this.running = true;
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.concurrency ?? 1,
+      eachBatch: (payload) => this.processBatch(payload, handlers),
+    });
+  }
+
+  /** Finishes the message in hand, commits what was handled, and leaves the group. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.consumer.disconnect();
+    await this.deadLetters.disconnect();
+  }
+
+  private async processBatch(payload: EachBatchPayload, handlers: EventHandlers): Promise<void> {
+    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const group = this.options.groupId;
+    let next: string | undefined;
+    try {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale()) break;
+        const started = process.hrtime.bigint();
+        const outcome = await retryWhileRunning(() => routeMessage(this.serde, handlers, batch.topic, batch.partition, message), {
+          shouldContinue: () => isRunning() && !isStale(),
+          heartbeat,
+          logger: this.logger,
+          what: `${batch.topic}[${batch.partition}]@${message.offset}`,
+        });
+        const labels = { topic: batch.topic, event_type: outcome.eventType, group };
+        if (outcome.kind === 'poison') {
+          const letter = deadLetterOf({ topic: batch.topic, partition: batch.partition, message, group }, outcome.reason, outcome.error);
+          await this.deadLetters.send({ topic: letter.topic, messages: [letter.message], acks: -1 });
+          this.metrics.deadLetters.inc({ topic: batch.topic, reason: outcome.reason, group });
+          this.logger.warn(
+            { topic: batch.topic, partition: batch.partition, offset: message.offset, reason: outcome.reason, error: outcome.error },
+            'message sent to the dead-letter topic',
+          );
+        } else {
+          this.metrics.consumed.inc(labels);
+          this.metrics.handlerDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+        }
+        resolveOffset(message.offset);
+        next = (BigInt(message.offset) + 1n).toString();
+        await heartbeat();
+      }
+    } catch (error) {
+      if (!(error instanceof RetryAbandoned)) throw error;
+    } finally {
+      if (next !== undefined) {
+        // A commit refused during a rebalance only means a redelivery: handlers are at-least-once.
+        await this.consumer
+          .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }])
+          .catch((error: unknown) => this.logger.warn({ err: error, topic: batch.topic }, 'offset commit failed; messages may be redelivered'));
+      }
+      this.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition), group }, Number(batch.offsetLag()));
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import { topicName, topicOf, type EventType, type EventTypeMap } from '@readmit/contracts';
+import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
+import type { Logger } from 'pino';
+import { envelopeHeaders } from './envelope';
+import type { KafkaMetrics } from './kafka-metrics';
+import type { EventSerde } from './serde/event-serde';
+
+/** An event on its way out: its type decides the topic, its aggregate id is the key. */
+export interface OutgoingEvent<K extends EventType = EventType> {
+  readonly eventType: K;
+  readonly key: string;
+  readonly event: EventTypeMap[K];
+}
+
+/** Turns outgoing events into Kafka messages grouped by physical topic. */
+export function toTopicMessages(
+  serde: EventSerde,
+  events: readonly OutgoingEvent[],
+  topicPrefix: string,
+): Array<{ topic: string; messages: Message[]; eventTypes: EventType[] }> {
+  const byTopic = new Map<string, { messages: Message[]; eventTypes: EventType[] }>();
+  for (const outgoing of events) {
+    const topic = topicName(topicOf(outgoing.eventType), topicPrefix);
+    const entry = byTopic.get(topic) ?? { messages: [], eventTypes: [] };
+    entry.messages.push({
+      key: outgoing.key,
+      value: serde.encode(outgoing.eventType, outgoing.event),
+      headers: envelopeHeaders(outgoing.event.envelope),
+    });
+    entry.eventTypes.push(outgoing.eventType);
+    byTopic.set(topic, entry);
+  }
+  return [...byTopic].map(([topic, entry]) => ({ topic, ...entry }));
+}
+
+/**
+ * An idempotent producer of typed events (acks from all in-sync replicas, no duplicates on
+ * retry). For consume-transform-produce with exactly-once, use TransactionalProcessor.
+ */
+export class EventPublisher {
+  private readonly producer: Producer;
+  private connected = false;
+
+  constructor(
+    kafka: Kafka,
+    private readonly serde: EventSerde,
+    private readonly metrics: KafkaMetrics,
+    private readonly logger: Logger,
+    private readonly topicPrefix = '',
+  ) {
+    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+  }
+
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    await this.producer.connect();
+    this.connected = true;
+  }
+
+  async publish<K extends EventType>(eventType: K, key: string, event: EventTypeMap[K]): Promise<RecordMetadata[]> {
+    return this.publishAll([{ eventType, key, event } as OutgoingEvent]);
+  }
+
+  /** Publishes a batch; per partition, order is kept. */
+  async publishAll(events: readonly OutgoingEvent[]): Promise<RecordMetadata[]> {
+    if (events.length === 0) return [];
+    await this.connect();
+    const topicMessages = toTopicMessages(this.serde, events, this.topicPrefix);
+    const metadata = await this.producer.sendBatch({
+      topicMessages: topicMessages.map(({ topic, messages }) => ({ topic, messages })),
+      acks: -1,
+    });
+    for (const { topic, eventTypes } of topicMessages) {
+      for (const eventType of eventTypes) this.metrics.produced.inc({ topic, event_type: eventType });
+    }
+    return metadata;
+  }
+
+  async disconnect(): Promise<void> {
+    if (!this.connected) return;
+    this.connected = false;
+    await this.producer.disconnect();
+    this.logger.debug('event publisher disconnected');
+  }
+}

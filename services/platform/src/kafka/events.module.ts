@@ -1,0 +1,128 @@
+import {
+  Global,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { EVENT_TYPES, type EventType } from '@readmit/contracts';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { ReadinessRegistry } from '../health/readiness';
+import { KAFKA_CLIENT, LOGGER, METRICS_REGISTRY, PLATFORM_CONFIG } from '../platform.tokens';
+import type { PlatformConfig } from '../config/platform-config';
+import { EventConsumer, type EventConsumerOptions } from './event-consumer';
+import { EventPublisher } from './event-publisher';
+import { KafkaMetrics } from './kafka-metrics';
+import { EventSerde } from './serde/event-serde';
+import { TransactionalProcessor, type TransactionalProcessorOptions } from './transactional-processor';
+
+const EVENTS_MODULE_OPTIONS = Symbol('EVENTS_MODULE_OPTIONS');
+
+export interface EventsModuleOptions {
+  /** The event types this service writes; their schemas are registered at start-up. */
+  readonly produces: readonly EventType[];
+}
+
+/**
+ * Creates consumers and transactional processors wired to the service's serde, metrics and
+ * logger, and stops every one of them, gracefully, when the application shuts down.
+ */
+export class EventStreams {
+  private readonly stoppables: Array<{ stop(): Promise<void> }> = [];
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly serde: EventSerde,
+    private readonly metrics: KafkaMetrics,
+    private readonly logger: Logger,
+    private readonly topicPrefix: string,
+  ) {}
+
+  consumer(options: Omit<EventConsumerOptions, 'topicPrefix'>): EventConsumer {
+    const consumer = new EventConsumer(this.kafka, this.serde, this.metrics, this.logger, { ...options, topicPrefix: this.topicPrefix });
+    this.stoppables.push(consumer);
+    return consumer;
+  }
+
+  processor(options: Omit<TransactionalProcessorOptions, 'topicPrefix'>): TransactionalProcessor {
+    const processor = new TransactionalProcessor(this.kafka, this.serde, this.metrics, this.logger, {
+      ...options,
+      topicPrefix: this.topicPrefix,
+    });
+    this.stoppables.push(processor);
+    return processor;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(this.stoppables.map((stoppable) => stoppable.stop()));
+  }
+}
+
+/** Typed Avro events on Kafka for a service: serde, publisher, consumers, processors. */
+@Global()
+@Module({})
+export class EventsModule implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    @Inject(EventSerde) private readonly serde: EventSerde,
+    @Inject(EventPublisher) private readonly publisher: EventPublisher,
+    @Inject(EventStreams) private readonly streams: EventStreams,
+    @Inject(EVENTS_MODULE_OPTIONS) private readonly options: EventsModuleOptions,
+  ) {}
+
+  static register(options: EventsModuleOptions): DynamicModule {
+    return {
+      module: EventsModule,
+      providers: [
+        { provide: EVENTS_MODULE_OPTIONS, useValue: options },
+        {
+          provide: EventSerde,
+          inject: [PLATFORM_CONFIG],
+          useFactory: (config: PlatformConfig) => EventSerde.create(config.schemaRegistryUrl, { topicPrefix: config.kafka.topicPrefix }),
+        },
+        {
+          provide: KafkaMetrics,
+          inject: [METRICS_REGISTRY],
+          useFactory: (registry: Registry) => KafkaMetrics.for(registry),
+        },
+        {
+          provide: EventPublisher,
+          inject: [KAFKA_CLIENT, EventSerde, KafkaMetrics, LOGGER, PLATFORM_CONFIG],
+          useFactory: (kafka: Kafka, serde: EventSerde, metrics: KafkaMetrics, logger: Logger, config: PlatformConfig) =>
+            new EventPublisher(kafka, serde, metrics, logger, config.kafka.topicPrefix),
+        },
+        {
+          provide: EventStreams,
+          inject: [KAFKA_CLIENT, EventSerde, KafkaMetrics, LOGGER, PLATFORM_CONFIG, ReadinessRegistry],
+          useFactory: (
+            kafka: Kafka,
+            serde: EventSerde,
+            metrics: KafkaMetrics,
+            logger: Logger,
+            config: PlatformConfig,
+            readiness: ReadinessRegistry,
+          ) => {
+            readiness.register('schema-registry', async () => {
+              const response = await fetch(`${config.schemaRegistryUrl}/subjects`, { signal: AbortSignal.timeout(1_500) });
+              if (!response.ok) throw new Error(`schema registry answered HTTP ${response.status}`);
+            });
+            return new EventStreams(kafka, serde, metrics, logger, config.kafka.topicPrefix);
+          },
+        },
+      ],
+      exports: [EventSerde, EventPublisher, EventStreams, KafkaMetrics],
+    };
+  }
+
+  /** Schemas first: an incompatible contract stops the service before it produces anything. */
+  async onModuleInit(): Promise<void> {
+    await this.serde.register(this.options.produces.length > 0 ? this.options.produces : EVENT_TYPES);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.streams.stopAll();
+    await this.publisher.disconnect();
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The errors of the Kafka layer. `retriable` decides what a consumer does: retry the message
+ * (the broker or registry is down) or dead-letter it (the message itself is bad) and go on.
+ */
+export abstract class ReadmitKafkaError extends Error {
+  abstract readonly retriable: boolean;
+}
+
+/** Why a message cannot be processed, recorded in the dead-letter headers. */
+export type PoisonReason =
+  | 'undecodable' // not the Confluent wire format, or bytes the writer schema cannot read
+  | 'unknown_schema' // the schema id is not in the registry
+  | 'unknown_event_type' // a schema that is not one of our events
+  | 'invalid_event' // decoded, but the domain refuses it
+  | 'handler_error'; // the handler failed in a way retrying will not fix
+
+/** The message itself is bad: dead-letter it and continue. */
+export class PoisonMessageError extends ReadmitKafkaError {
+  readonly retriable = false;
+  constructor(
+    readonly reason: PoisonReason,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'PoisonMessageError';
+  }
+}
+
+/** A handler's verdict that a well-formed event breaks a domain rule. */
+export class InvalidEventError extends PoisonMessageError {
+  constructor(message: string) {
+    super('invalid_event', message);
+    this.name = 'InvalidEventError';
+  }
+}
+
+/** A dependency is unavailable; the same message may succeed later. */
+export class RetriableKafkaError extends ReadmitKafkaError {
+  readonly retriable = true;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RetriableKafkaError';
+  }
+}
+
+/** The registry refused one of our schemas; nothing is produced until the contract is fixed. */
+export class SchemaCompatibilityError extends ReadmitKafkaError {
+  readonly retriable = false;
+  constructor(
+    readonly subject: string,
+    detail: string,
+  ) {
+    super(
+      `schema for subject '${subject}' is not BACKWARD compatible with the registered versions: ${detail}. Make the change additive (new fields need defaults) or publish a new event type.`,
+    );
+    this.name = 'SchemaCompatibilityError';
+  }
+}
+
+export function isRetriable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+}

@@ -1,0 +1,59 @@
+import type { Envelope, EventType, EventTypeMap } from '@readmit/contracts';
+import type { KafkaMessage } from 'kafkajs';
+import { PoisonMessageError, isRetriable, type PoisonReason } from './kafka-errors';
+import type { EventSerde } from './serde/event-serde';
+
+/** Where a message came from, handed to every handler with the decoded event. */
+export interface MessageContext {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly timestamp: string;
+  readonly eventType: EventType;
+  readonly envelope: Envelope;
+}
+
+export type EventHandler<K extends EventType, R> = (event: EventTypeMap[K], context: MessageContext) => Promise<R>;
+
+/** Handlers by event type; an event type without a handler is skipped. */
+export type EventHandlers<R = void> = { readonly [K in EventType]?: EventHandler<K, R> };
+
+export type RouteOutcome<R> =
+  | { readonly kind: 'handled'; readonly eventType: EventType; readonly result: R }
+  | { readonly kind: 'skipped'; readonly eventType: EventType }
+  | { readonly kind: 'poison'; readonly eventType: EventType | 'unknown'; readonly reason: PoisonReason; readonly error: string };
+
+/**
+ * Decodes one message and calls its handler. Bad messages come back as `poison` (to be
+ * dead-lettered); errors marked retriable are thrown so the caller retries the message.
+ */
+export async function routeMessage<R>(
+  serde: EventSerde,
+  handlers: EventHandlers<R>,
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+): Promise<RouteOutcome<R>> {
+  let eventType: EventType | 'unknown' = 'unknown';
+  try {
+    const decoded = await serde.decode(message.value);
+    eventType = decoded.eventType;
+    const handler = handlers[decoded.eventType] as EventHandler<EventType, R> | undefined;
+    if (!handler) return { kind: 'skipped', eventType: decoded.eventType };
+    const context: MessageContext = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key ? message.key.toString() : null,
+      timestamp: message.timestamp,
+      eventType: decoded.eventType,
+      envelope: decoded.event.envelope,
+    };
+    return { kind: 'handled', eventType: decoded.eventType, result: await handler(decoded.event, context) };
+  } catch (error) {
+    if (isRetriable(error)) throw error;
+    if (error instanceof PoisonMessageError) return { kind: 'poison', eventType, reason: error.reason, error: error.message };
+    return { kind: 'poison', eventType, reason: 'handler_error', error: error instanceof Error ? error.message : String(error) };
+  }
+}

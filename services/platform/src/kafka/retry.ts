@@ -1,0 +1,41 @@
+import type { Logger } from 'pino';
+import { isRetriable } from './kafka-errors';
+
+export interface RetryControl {
+  /** False once the consumer is stopping or lost the partition: give up and let it be redelivered. */
+  readonly shouldContinue: () => boolean;
+  /** Keeps the group membership alive while we wait (kafkajs only heartbeats between calls). */
+  readonly heartbeat: () => Promise<void>;
+  readonly logger: Logger;
+  readonly what: string;
+}
+
+export class RetryAbandoned extends Error {
+  constructor(what: string) {
+    super(`stopped retrying ${what}: the consumer is stopping or lost its partition`);
+    this.name = 'RetryAbandoned';
+  }
+}
+
+/**
+ * Runs `attempt` until it succeeds. Retriable failures (a broker or registry that is down) are
+ * retried with capped exponential backoff, heartbeating meanwhile; anything else is rethrown.
+ */
+export async function retryWhileRunning<T>(attempt: () => Promise<T>, control: RetryControl): Promise<T> {
+  let delayMs = 100;
+  for (let tries = 1; ; tries++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isRetriable(error)) throw error;
+      control.logger.warn({ err: error, tries, retryInMs: delayMs }, `retrying ${control.what}`);
+      const deadline = Date.now() + delayMs;
+      while (Date.now() < deadline) {
+        if (!control.shouldContinue()) throw new RetryAbandoned(control.what);
+        await control.heartbeat();
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500, deadline - Date.now())));
+      }
+      delayMs = Math.min(delayMs * 2, 5_000);
+    }
+  }
+}
