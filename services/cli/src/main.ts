@@ -3,12 +3,14 @@ import { ConfigError } from '@readmit/platform';
 import { demoCommand } from './commands/demo.command';
 import { infraCommand } from './commands/infra.command';
 import { testCommand } from './commands/test.command';
+import { topicsCommand } from './commands/topics.command';
 import { InfraError } from './infra/infra-error';
 
 const program = new Command('readmit')
   .description('Readmit: streaming ML for hospital readmission risk, on Kafka')
   .showHelpAfterError()
   .addCommand(infraCommand())
+  .addCommand(topicsCommand())
   .addCommand(demoCommand())
   .addCommand(testCommand());
 

@@ -12,6 +12,7 @@ import {
 import { InfraPaths } from '../infra/infra-paths';
 import { loadInfraSettings } from '../infra/infra-settings';
 import { PROJECT_ROOT } from '../project-root';
+import { createCatalogTopics } from './topics.command';
 
 export function createInfraContext(): InfraContext {
   const settings = loadInfraSettings(PROJECT_ROOT);
@@ -75,7 +76,10 @@ export function infraCommand(): Command {
     .action(async (options: { only?: ComponentName[] }) => {
       const context = createInfraContext();
       const manager = new InfraManager(context);
-      await manager.up(options.only);
+      const { started, alreadyRunning } = await manager.up(options.only);
+      if ([...started, ...alreadyRunning].includes('kafka')) {
+        await createCatalogTopics({ log: (line) => console.log(line) });
+      }
       console.log(`\nLocal platform is up (data in ${context.paths.home}):`);
       printStatus(await manager.status());
       console.log(`\nEndpoints for services and tests: ${context.paths.endpointsFile}`);

@@ -8,7 +8,11 @@ describe('loadConfig', () => {
     const env = loadConfig('ingest', platformEnvSchema, {});
     const config = toPlatformConfig('ingest', env);
     expect(config.httpPort).toBe(3000);
-    expect(config.kafka).toEqual({ brokers: ['localhost:9092'], clientId: 'readmit-ingest', topicPrefix: '' });
+    expect(config.kafka).toEqual({
+      brokers: ['localhost:9092'],
+      clientId: 'readmit-ingest',
+      topicPrefix: '',
+    });
     expect(config.schemaRegistryUrl).toBe('http://localhost:8081/apis/ccompat/v7');
     expect(config.objectStore).toEqual({ kind: 'filesystem', root: '.readmit/artifacts' });
   });

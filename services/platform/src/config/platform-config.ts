@@ -40,7 +40,11 @@ export interface PlatformConfig {
   readonly service: string;
   readonly httpPort: number;
   readonly logLevel: PlatformEnv['READMIT_LOG_LEVEL'];
-  readonly kafka: { readonly brokers: readonly string[]; readonly clientId: string; readonly topicPrefix: string };
+  readonly kafka: {
+    readonly brokers: readonly string[];
+    readonly clientId: string;
+    readonly topicPrefix: string;
+  };
   readonly schemaRegistryUrl: string;
   readonly databaseUrl: string;
   readonly objectStore: ObjectStoreConfig;

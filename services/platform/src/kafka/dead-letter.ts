@@ -21,7 +21,12 @@ export interface DeadLetterSource {
 }
 
 /** The dead-letter record: the raw bytes and key, the reason and where the message came from. */
-export function deadLetterOf(source: DeadLetterSource, reason: PoisonReason, error: string, now = Date.now()): { topic: string; message: Message } {
+export function deadLetterOf(
+  source: DeadLetterSource,
+  reason: PoisonReason,
+  error: string,
+  now = Date.now(),
+): { topic: string; message: Message } {
   const headers: IHeaders = {
     ...(source.message.headers ?? {}),
     [DLQ_HEADERS.reason]: reason,

@@ -1,6 +1,7 @@
 import { topicName, type TopicDefinition } from '@readmit/contracts';
 import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { reliableProducerConfig } from './kafka-client.factory';
 import { deadLetterOf } from './dead-letter';
 import type { KafkaMetrics } from './kafka-metrics';
 import { routeMessage, type EventHandlers } from './message-router';
@@ -35,7 +36,7 @@ export class EventConsumer {
     private readonly options: EventConsumerOptions,
   ) {
     this.consumer = kafka.consumer({ groupId: options.groupId, readUncommitted: false });
-    this.deadLetters = kafka.producer({ idempotent: true });
+    this.deadLetters = kafka.producer(reliableProducerConfig());
   }
 
   async start(handlers: EventHandlers): Promise<void> {
@@ -64,31 +65,52 @@ export class EventConsumer {
   }
 
   private async processBatch(payload: EachBatchPayload, handlers: EventHandlers): Promise<void> {
-    const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
+    const { batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } =
+      payload;
     const group = this.options.groupId;
     let next: string | undefined;
     try {
       for (const message of batch.messages) {
         if (!isRunning() || isStale()) break;
         const started = process.hrtime.bigint();
-        const outcome = await retryWhileRunning(() => routeMessage(this.serde, handlers, batch.topic, batch.partition, message), {
-          shouldContinue: () => isRunning() && !isStale(),
-          heartbeat,
-          logger: this.logger,
-          what: `${batch.topic}[${batch.partition}]@${message.offset}`,
-        });
+        const outcome = await retryWhileRunning(
+          () => routeMessage(this.serde, handlers, batch.topic, batch.partition, message),
+          {
+            shouldContinue: () => isRunning() && !isStale(),
+            heartbeat,
+            logger: this.logger,
+            what: `${batch.topic}[${batch.partition}]@${message.offset}`,
+          },
+        );
         const labels = { topic: batch.topic, event_type: outcome.eventType, group };
         if (outcome.kind === 'poison') {
-          const letter = deadLetterOf({ topic: batch.topic, partition: batch.partition, message, group }, outcome.reason, outcome.error);
-          await this.deadLetters.send({ topic: letter.topic, messages: [letter.message], acks: -1 });
+          const letter = deadLetterOf(
+            { topic: batch.topic, partition: batch.partition, message, group },
+            outcome.reason,
+            outcome.error,
+          );
+          await this.deadLetters.send({
+            topic: letter.topic,
+            messages: [letter.message],
+            acks: -1,
+          });
           this.metrics.deadLetters.inc({ topic: batch.topic, reason: outcome.reason, group });
           this.logger.warn(
-            { topic: batch.topic, partition: batch.partition, offset: message.offset, reason: outcome.reason, error: outcome.error },
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: message.offset,
+              reason: outcome.reason,
+              error: outcome.error,
+            },
             'message sent to the dead-letter topic',
           );
         } else {
           this.metrics.consumed.inc(labels);
-          this.metrics.handlerDuration.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
+          this.metrics.handlerDuration.observe(
+            labels,
+            Number(process.hrtime.bigint() - started) / 1e9,
+          );
         }
         resolveOffset(message.offset);
         next = (BigInt(message.offset) + 1n).toString();
@@ -99,11 +121,23 @@ export class EventConsumer {
     } finally {
       if (next !== undefined) {
         // A commit refused during a rebalance only means a redelivery: handlers are at-least-once.
-        await this.consumer
-          .commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }])
-          .catch((error: unknown) => this.logger.warn({ err: error, topic: batch.topic }, 'offset commit failed; messages may be redelivered'));
+        // Through the batch payload: it commits even while the consumer is stopping, where
+        // consumer.commitOffsets() silently does nothing.
+        await commitOffsetsIfNecessary({
+          topics: [
+            { topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] },
+          ],
+        }).catch((error: unknown) =>
+          this.logger.warn(
+            { err: error, topic: batch.topic },
+            'offset commit failed; messages may be redelivered',
+          ),
+        );
       }
-      this.metrics.consumerLag.set({ topic: batch.topic, partition: String(batch.partition), group }, Number(batch.offsetLag()));
+      this.metrics.consumerLag.set(
+        { topic: batch.topic, partition: String(batch.partition), group },
+        Number(batch.offsetLag()),
+      );
     }
   }
 }

@@ -1,6 +1,7 @@
 import { topicName, topicOf, type EventType, type EventTypeMap } from '@readmit/contracts';
 import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
 import type { Logger } from 'pino';
+import { reliableProducerConfig } from './kafka-client.factory';
 import { envelopeHeaders } from './envelope';
 import type { KafkaMetrics } from './kafka-metrics';
 import type { EventSerde } from './serde/event-serde';
@@ -48,7 +49,7 @@ export class EventPublisher {
     private readonly logger: Logger,
     private readonly topicPrefix = '',
   ) {
-    this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 5 });
+    this.producer = kafka.producer(reliableProducerConfig());
   }
 
   async connect(): Promise<void> {
@@ -57,7 +58,11 @@ export class EventPublisher {
     this.connected = true;
   }
 
-  async publish<K extends EventType>(eventType: K, key: string, event: EventTypeMap[K]): Promise<RecordMetadata[]> {
+  async publish<K extends EventType>(
+    eventType: K,
+    key: string,
+    event: EventTypeMap[K],
+  ): Promise<RecordMetadata[]> {
     return this.publishAll([{ eventType, key, event } as OutgoingEvent]);
   }
 
@@ -71,7 +76,8 @@ export class EventPublisher {
       acks: -1,
     });
     for (const { topic, eventTypes } of topicMessages) {
-      for (const eventType of eventTypes) this.metrics.produced.inc({ topic, event_type: eventType });
+      for (const eventType of eventTypes)
+        this.metrics.produced.inc({ topic, event_type: eventType });
     }
     return metadata;
   }

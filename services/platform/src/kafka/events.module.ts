@@ -17,7 +17,10 @@ import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import { EventPublisher } from './event-publisher';
 import { KafkaMetrics } from './kafka-metrics';
 import { EventSerde } from './serde/event-serde';
-import { TransactionalProcessor, type TransactionalProcessorOptions } from './transactional-processor';
+import {
+  TransactionalProcessor,
+  type TransactionalProcessorOptions,
+} from './transactional-processor';
 
 const EVENTS_MODULE_OPTIONS = Symbol('EVENTS_MODULE_OPTIONS');
 
@@ -42,16 +45,25 @@ export class EventStreams {
   ) {}
 
   consumer(options: Omit<EventConsumerOptions, 'topicPrefix'>): EventConsumer {
-    const consumer = new EventConsumer(this.kafka, this.serde, this.metrics, this.logger, { ...options, topicPrefix: this.topicPrefix });
+    const consumer = new EventConsumer(this.kafka, this.serde, this.metrics, this.logger, {
+      ...options,
+      topicPrefix: this.topicPrefix,
+    });
     this.stoppables.push(consumer);
     return consumer;
   }
 
   processor(options: Omit<TransactionalProcessorOptions, 'topicPrefix'>): TransactionalProcessor {
-    const processor = new TransactionalProcessor(this.kafka, this.serde, this.metrics, this.logger, {
-      ...options,
-      topicPrefix: this.topicPrefix,
-    });
+    const processor = new TransactionalProcessor(
+      this.kafka,
+      this.serde,
+      this.metrics,
+      this.logger,
+      {
+        ...options,
+        topicPrefix: this.topicPrefix,
+      },
+    );
     this.stoppables.push(processor);
     return processor;
   }
@@ -80,7 +92,8 @@ export class EventsModule implements OnModuleInit, OnApplicationShutdown {
         {
           provide: EventSerde,
           inject: [PLATFORM_CONFIG],
-          useFactory: (config: PlatformConfig) => EventSerde.create(config.schemaRegistryUrl, { topicPrefix: config.kafka.topicPrefix }),
+          useFactory: (config: PlatformConfig) =>
+            EventSerde.create(config.schemaRegistryUrl, { topicPrefix: config.kafka.topicPrefix }),
         },
         {
           provide: KafkaMetrics,
@@ -90,12 +103,24 @@ export class EventsModule implements OnModuleInit, OnApplicationShutdown {
         {
           provide: EventPublisher,
           inject: [KAFKA_CLIENT, EventSerde, KafkaMetrics, LOGGER, PLATFORM_CONFIG],
-          useFactory: (kafka: Kafka, serde: EventSerde, metrics: KafkaMetrics, logger: Logger, config: PlatformConfig) =>
-            new EventPublisher(kafka, serde, metrics, logger, config.kafka.topicPrefix),
+          useFactory: (
+            kafka: Kafka,
+            serde: EventSerde,
+            metrics: KafkaMetrics,
+            logger: Logger,
+            config: PlatformConfig,
+          ) => new EventPublisher(kafka, serde, metrics, logger, config.kafka.topicPrefix),
         },
         {
           provide: EventStreams,
-          inject: [KAFKA_CLIENT, EventSerde, KafkaMetrics, LOGGER, PLATFORM_CONFIG, ReadinessRegistry],
+          inject: [
+            KAFKA_CLIENT,
+            EventSerde,
+            KafkaMetrics,
+            LOGGER,
+            PLATFORM_CONFIG,
+            ReadinessRegistry,
+          ],
           useFactory: (
             kafka: Kafka,
             serde: EventSerde,
@@ -105,7 +130,9 @@ export class EventsModule implements OnModuleInit, OnApplicationShutdown {
             readiness: ReadinessRegistry,
           ) => {
             readiness.register('schema-registry', async () => {
-              const response = await fetch(`${config.schemaRegistryUrl}/subjects`, { signal: AbortSignal.timeout(1_500) });
+              const response = await fetch(`${config.schemaRegistryUrl}/subjects`, {
+                signal: AbortSignal.timeout(1_500),
+              });
               if (!response.ok) throw new Error(`schema registry answered HTTP ${response.status}`);
             });
             return new EventStreams(kafka, serde, metrics, logger, config.kafka.topicPrefix);
@@ -118,7 +145,9 @@ export class EventsModule implements OnModuleInit, OnApplicationShutdown {
 
   /** Schemas first: an incompatible contract stops the service before it produces anything. */
   async onModuleInit(): Promise<void> {
-    await this.serde.register(this.options.produces.length > 0 ? this.options.produces : EVENT_TYPES);
+    await this.serde.register(
+      this.options.produces.length > 0 ? this.options.produces : EVENT_TYPES,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,11 @@
-import { Kafka, logLevel, type LogEntry, type logCreator } from 'kafkajs';
+import {
+  Kafka,
+  logLevel,
+  Partitioners,
+  type LogEntry,
+  type logCreator,
+  type ProducerConfig,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 
 export interface KafkaClientSettings {
@@ -38,4 +45,20 @@ export function createKafkaClient(settings: KafkaClientSettings, logger: Logger)
     logCreator: pinoLogCreator(logger),
     retry: { initialRetryTime: 100, retries: 8 },
   });
+}
+
+/**
+ * Settings for every producer of ours: idempotent (no duplicates on retry), the Java client's
+ * murmur2 partitioner (a key lands on the same partition whichever client wrote it), and
+ * retries without a count limit, which idempotence needs to keep its ordering guarantee; the
+ * delay between retries is capped instead.
+ */
+export function reliableProducerConfig(options: { transactionalId?: string } = {}): ProducerConfig {
+  return {
+    idempotent: true,
+    transactionalId: options.transactionalId,
+    maxInFlightRequests: options.transactionalId ? 1 : 5,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5_000 },
+  };
 }

@@ -58,5 +58,9 @@ export class SchemaCompatibilityError extends ReadmitKafkaError {
 }
 
 export function isRetriable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { retriable?: unknown }).retriable === true
+  );
 }

@@ -14,7 +14,10 @@ export interface MessageContext {
   readonly envelope: Envelope;
 }
 
-export type EventHandler<K extends EventType, R> = (event: EventTypeMap[K], context: MessageContext) => Promise<R>;
+export type EventHandler<K extends EventType, R> = (
+  event: EventTypeMap[K],
+  context: MessageContext,
+) => Promise<R>;
 
 /** Handlers by event type; an event type without a handler is skipped. */
 export type EventHandlers<R = void> = { readonly [K in EventType]?: EventHandler<K, R> };
@@ -22,7 +25,12 @@ export type EventHandlers<R = void> = { readonly [K in EventType]?: EventHandler
 export type RouteOutcome<R> =
   | { readonly kind: 'handled'; readonly eventType: EventType; readonly result: R }
   | { readonly kind: 'skipped'; readonly eventType: EventType }
-  | { readonly kind: 'poison'; readonly eventType: EventType | 'unknown'; readonly reason: PoisonReason; readonly error: string };
+  | {
+      readonly kind: 'poison';
+      readonly eventType: EventType | 'unknown';
+      readonly reason: PoisonReason;
+      readonly error: string;
+    };
 
 /**
  * Decodes one message and calls its handler. Bad messages come back as `poison` (to be
@@ -50,10 +58,20 @@ export async function routeMessage<R>(
       eventType: decoded.eventType,
       envelope: decoded.event.envelope,
     };
-    return { kind: 'handled', eventType: decoded.eventType, result: await handler(decoded.event, context) };
+    return {
+      kind: 'handled',
+      eventType: decoded.eventType,
+      result: await handler(decoded.event, context),
+    };
   } catch (error) {
     if (isRetriable(error)) throw error;
-    if (error instanceof PoisonMessageError) return { kind: 'poison', eventType, reason: error.reason, error: error.message };
-    return { kind: 'poison', eventType, reason: 'handler_error', error: error instanceof Error ? error.message : String(error) };
+    if (error instanceof PoisonMessageError)
+      return { kind: 'poison', eventType, reason: error.reason, error: error.message };
+    return {
+      kind: 'poison',
+      eventType,
+      reason: 'handler_error',
+      error: error instanceof Error ? error.message : String(error),
+    };
   }
 }

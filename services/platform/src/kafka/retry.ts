@@ -21,7 +21,10 @@ export class RetryAbandoned extends Error {
  * Runs `attempt` until it succeeds. Retriable failures (a broker or registry that is down) are
  * retried with capped exponential backoff, heartbeating meanwhile; anything else is rethrown.
  */
-export async function retryWhileRunning<T>(attempt: () => Promise<T>, control: RetryControl): Promise<T> {
+export async function retryWhileRunning<T>(
+  attempt: () => Promise<T>,
+  control: RetryControl,
+): Promise<T> {
   let delayMs = 100;
   for (let tries = 1; ; tries++) {
     try {

@@ -12,7 +12,11 @@ export interface ProvisionResult {
  */
 export async function provisionTopics(
   kafka: Kafka,
-  options: { prefix?: string; topics?: readonly TopicDefinition[]; replicationFactor?: number } = {},
+  options: {
+    prefix?: string;
+    topics?: readonly TopicDefinition[];
+    replicationFactor?: number;
+  } = {},
 ): Promise<ProvisionResult> {
   const prefix = options.prefix ?? '';
   const wanted = options.topics ?? allTopics();
@@ -34,7 +38,9 @@ export async function provisionTopics(
     }
     return {
       created: missing.map((topic) => topicName(topic, prefix)),
-      existing: wanted.filter((topic) => present.has(topicName(topic, prefix))).map((topic) => topicName(topic, prefix)),
+      existing: wanted
+        .filter((topic) => present.has(topicName(topic, prefix)))
+        .map((topic) => topicName(topic, prefix)),
     };
   } finally {
     await admin.disconnect();

@@ -1,6 +1,7 @@
 import { topicName, type TopicDefinition } from '@readmit/contracts';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 import type { Logger } from 'pino';
+import { reliableProducerConfig } from './kafka-client.factory';
 import { deadLetterOf } from './dead-letter';
 import { toTopicMessages, type OutgoingEvent } from './event-publisher';
 import type { KafkaMetrics } from './kafka-metrics';
@@ -41,11 +42,9 @@ export class TransactionalProcessor {
     private readonly options: TransactionalProcessorOptions,
   ) {
     this.consumer = kafka.consumer({ groupId: options.groupId, readUncommitted: false });
-    this.producer = kafka.producer({
-      transactionalId: options.transactionalId,
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
+    this.producer = kafka.producer(
+      reliableProducerConfig({ transactionalId: options.transactionalId }),
+    );
   }
 
   async start(transform: EventHandlers<readonly OutgoingEvent[]>): Promise<void> {
@@ -72,19 +71,25 @@ export class TransactionalProcessor {
     await this.producer.disconnect();
   }
 
-  private async processBatch(payload: EachBatchPayload, transform: EventHandlers<readonly OutgoingEvent[]>): Promise<void> {
+  private async processBatch(
+    payload: EachBatchPayload,
+    transform: EventHandlers<readonly OutgoingEvent[]>,
+  ): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const size = this.options.maxMessagesPerTransaction ?? 100;
     try {
       for (let start = 0; start < batch.messages.length; start += size) {
         if (!isRunning() || isStale()) return;
         const chunk = batch.messages.slice(start, start + size);
-        await retryWhileRunning(() => this.processInTransaction(batch.topic, batch.partition, chunk, transform), {
-          shouldContinue: () => isRunning() && !isStale(),
-          heartbeat,
-          logger: this.logger,
-          what: `a transaction over ${batch.topic}[${batch.partition}]`,
-        });
+        await retryWhileRunning(
+          () => this.processInTransaction(batch.topic, batch.partition, chunk, transform),
+          {
+            shouldContinue: () => isRunning() && !isStale(),
+            heartbeat,
+            logger: this.logger,
+            what: `a transaction over ${batch.topic}[${batch.partition}]`,
+          },
+        );
         for (const message of chunk) resolveOffset(message.offset);
         await heartbeat();
       }
@@ -113,7 +118,9 @@ export class TransactionalProcessor {
       const outcome = await routeMessage(this.serde, transform, topic, partition, message);
       if (outcome.kind === 'handled') outputs.push(...outcome.result);
       if (outcome.kind === 'poison') {
-        deadLetters.push(deadLetterOf({ topic, partition, message, group }, outcome.reason, outcome.error));
+        deadLetters.push(
+          deadLetterOf({ topic, partition, message, group }, outcome.reason, outcome.error),
+        );
         counted.push({ eventType: outcome.eventType, poison: outcome.reason });
       } else {
         counted.push({ eventType: outcome.eventType });
@@ -121,21 +128,36 @@ export class TransactionalProcessor {
     }
     const topicMessages = [
       ...toTopicMessages(this.serde, outputs, this.options.topicPrefix ?? ''),
-      ...deadLetters.map((letter) => ({ topic: letter.topic, messages: [letter.message], eventTypes: [] })),
+      ...deadLetters.map((letter) => ({
+        topic: letter.topic,
+        messages: [letter.message],
+        eventTypes: [],
+      })),
     ];
     const transaction = await this.producer.transaction();
     try {
       if (topicMessages.length > 0) {
-        await transaction.sendBatch({ topicMessages: topicMessages.map(({ topic: t, messages: m }) => ({ topic: t, messages: m })) });
+        await transaction.sendBatch({
+          topicMessages: topicMessages.map(({ topic: t, messages: m }) => ({
+            topic: t,
+            messages: m,
+          })),
+        });
       }
       const last = messages[messages.length - 1];
       await transaction.sendOffsets({
         consumerGroupId: group,
-        topics: [{ topic, partitions: [{ partition, offset: (BigInt(last.offset) + 1n).toString() }] }],
+        topics: [
+          { topic, partitions: [{ partition, offset: (BigInt(last.offset) + 1n).toString() }] },
+        ],
       });
       await transaction.commit();
     } catch (error) {
-      await transaction.abort().catch((abortError: unknown) => this.logger.warn({ err: abortError }, 'transaction abort failed'));
+      await transaction
+        .abort()
+        .catch((abortError: unknown) =>
+          this.logger.warn({ err: abortError }, 'transaction abort failed'),
+        );
       throw error;
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9 / messages.length;
@@ -148,7 +170,8 @@ export class TransactionalProcessor {
       }
     }
     for (const { topic: outTopic, eventTypes } of topicMessages) {
-      for (const eventType of eventTypes) this.metrics.produced.inc({ topic: outTopic, event_type: eventType });
+      for (const eventType of eventTypes)
+        this.metrics.produced.inc({ topic: outTopic, event_type: eventType });
     }
   }
 }

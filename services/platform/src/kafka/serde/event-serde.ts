@@ -8,6 +8,7 @@ import {
   topicName,
   topicOf,
   WireFormatError,
+  type AvroRecord,
   type EventType,
   type EventTypeMap,
 } from '@readmit/contracts';
@@ -23,6 +24,8 @@ export interface DecodedEvent<K extends EventType = EventType> {
 export interface EventSerdeOptions {
   /** Prefix of physical topic names (and so of subjects); '' in production. */
   readonly topicPrefix?: string;
+  /** Schemas to use instead of the generated ones (tests of schema evolution). */
+  readonly schemas?: Partial<Record<EventType, AvroRecord>>;
 }
 
 const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -33,9 +36,13 @@ const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
  * (reader) schema, so old events stay readable as the contracts evolve.
  */
 export class EventSerde {
+  private readonly schemas = new Map<EventType, AvroRecord>();
   private readonly readerTypes = new Map<EventType, avro.Type>();
   private readonly writerIds = new Map<EventType, number>();
-  private readonly resolvers = new Map<number, { eventType: EventType; read: (payload: Buffer) => unknown }>();
+  private readonly resolvers = new Map<
+    number,
+    { eventType: EventType; read: (payload: Buffer) => unknown }
+  >();
   private readonly topicPrefix: string;
 
   constructor(
@@ -45,12 +52,20 @@ export class EventSerde {
   ) {
     this.topicPrefix = options.topicPrefix ?? '';
     for (const eventType of EVENT_TYPES) {
-      this.readerTypes.set(eventType, avro.Type.forSchema(EVENT_SCHEMAS[eventType] as avro.Schema));
+      this.schemas.set(eventType, options.schemas?.[eventType] ?? EVENT_SCHEMAS[eventType]);
+      this.readerTypes.set(
+        eventType,
+        avro.Type.forSchema(this.schemas.get(eventType) as avro.Schema),
+      );
     }
   }
 
   static create(registryUrl: string, options: EventSerdeOptions = {}): EventSerde {
-    return new EventSerde(new SchemaRegistry({ host: registryUrl, clientId: 'readmit' }), registryUrl, options);
+    return new EventSerde(
+      new SchemaRegistry({ host: registryUrl, clientId: 'readmit' }),
+      registryUrl,
+      options,
+    );
   }
 
   subjectFor(eventType: EventType): string {
@@ -67,7 +82,7 @@ export class EventSerde {
       await this.setBackwardCompatibility(subject);
       try {
         const { id } = await this.registry.register(
-          { type: SchemaType.AVRO, schema: JSON.stringify(EVENT_SCHEMAS[eventType]) },
+          { type: SchemaType.AVRO, schema: JSON.stringify(this.schemas.get(eventType)) },
           { subject },
         );
         this.writerIds.set(eventType, id);
@@ -76,7 +91,9 @@ export class EventSerde {
         if (/incompatib|409/i.test(message) || (error as { status?: number }).status === 409) {
           throw new SchemaCompatibilityError(subject, message);
         }
-        throw new RetriableKafkaError(`registering ${subject} failed: ${message}`, { cause: error });
+        throw new RetriableKafkaError(`registering ${subject} failed: ${message}`, {
+          cause: error,
+        });
       }
     }
   }
@@ -95,9 +112,14 @@ export class EventSerde {
       const problems: string[] = [];
       type.isValid(event, {
         // Paths and value kinds only: values may be patient data.
-        errorHook: (path, value) => problems.push(`${path.join('.') || '(root)'} (got ${value === null ? 'null' : typeof value})`),
+        errorHook: (path, value) =>
+          problems.push(
+            `${path.join('.') || '(root)'} (got ${value === null ? 'null' : typeof value})`,
+          ),
       });
-      throw new Error(`invalid ${eventType}: ${problems.slice(0, 5).join(', ') || 'value does not match the schema'}`);
+      throw new Error(
+        `invalid ${eventType}: ${problems.slice(0, 5).join(', ') || 'value does not match the schema'}`,
+      );
     }
   }
 
@@ -111,13 +133,22 @@ export class EventSerde {
     }
     const reader = await this.readerFor(header.schemaId);
     try {
-      return { eventType: reader.eventType, event: reader.read(header.payload) as EventTypeMap[EventType], schemaId: header.schemaId };
+      return {
+        eventType: reader.eventType,
+        event: reader.read(header.payload) as EventTypeMap[EventType],
+        schemaId: header.schemaId,
+      };
     } catch (error) {
-      throw new PoisonMessageError('undecodable', `payload does not match writer schema ${header.schemaId}: ${(error as Error).message}`);
+      throw new PoisonMessageError(
+        'undecodable',
+        `payload does not match writer schema ${header.schemaId}: ${(error as Error).message}`,
+      );
     }
   }
 
-  private async readerFor(schemaId: number): Promise<{ eventType: EventType; read: (payload: Buffer) => unknown }> {
+  private async readerFor(
+    schemaId: number,
+  ): Promise<{ eventType: EventType; read: (payload: Buffer) => unknown }> {
     const cached = this.resolvers.get(schemaId);
     if (cached) return cached;
     let writer: avro.Type;
@@ -126,23 +157,37 @@ export class EventSerde {
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (/not found|404|40403/i.test(message) || (error as { status?: number }).status === 404) {
-        throw new PoisonMessageError('unknown_schema', `schema id ${schemaId} is not in the registry`);
+        throw new PoisonMessageError(
+          'unknown_schema',
+          `schema id ${schemaId} is not in the registry`,
+        );
       }
-      throw new RetriableKafkaError(`fetching schema ${schemaId} failed: ${message}`, { cause: error });
+      throw new RetriableKafkaError(`fetching schema ${schemaId} failed: ${message}`, {
+        cause: error,
+      });
     }
     const name = writer.name ?? '';
     const eventType = name.slice(name.lastIndexOf('.') + 1) as EventType;
     const readerType = this.readerTypes.get(eventType);
     if (!readerType) {
-      throw new PoisonMessageError('unknown_event_type', `schema id ${schemaId} is '${name}', not a Readmit event`);
+      throw new PoisonMessageError(
+        'unknown_event_type',
+        `schema id ${schemaId} is '${name}', not a Readmit event`,
+      );
     }
     let resolver: avro.Resolver;
     try {
       resolver = readerType.createResolver(writer);
     } catch (error) {
-      throw new PoisonMessageError('undecodable', `writer schema ${schemaId} cannot be read as ${eventType}: ${(error as Error).message}`);
+      throw new PoisonMessageError(
+        'undecodable',
+        `writer schema ${schemaId} cannot be read as ${eventType}: ${(error as Error).message}`,
+      );
     }
-    const entry = { eventType, read: (payload: Buffer) => readerType.fromBuffer(payload, resolver) };
+    const entry = {
+      eventType,
+      read: (payload: Buffer) => readerType.fromBuffer(payload, resolver),
+    };
     this.resolvers.set(schemaId, entry);
     return entry;
   }
@@ -153,10 +198,14 @@ export class EventSerde {
       headers: { 'Content-Type': REGISTRY_CONTENT_TYPE, Accept: REGISTRY_CONTENT_TYPE },
       body: JSON.stringify({ compatibility: 'BACKWARD' }),
     }).catch((error: unknown) => {
-      throw new RetriableKafkaError(`schema registry at ${this.registryUrl} is unreachable: ${String(error)}`);
+      throw new RetriableKafkaError(
+        `schema registry at ${this.registryUrl} is unreachable: ${String(error)}`,
+      );
     });
     if (!response.ok) {
-      throw new RetriableKafkaError(`setting BACKWARD compatibility on ${subject} failed: HTTP ${response.status} ${await response.text()}`);
+      throw new RetriableKafkaError(
+        `setting BACKWARD compatibility on ${subject} failed: HTTP ${response.status} ${await response.text()}`,
+      );
     }
   }
 }

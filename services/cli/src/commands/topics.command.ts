@@ -1,0 +1,58 @@
+import { Command } from 'commander';
+import { allTopics, topicName } from '@readmit/contracts';
+import { createKafkaClient, createLogger, provisionTopics } from '@readmit/platform';
+import { InfraManager } from '../infra/infra-manager';
+import { createInfraContext } from './infra.command';
+
+/** Creates the topic catalog on the local broker (or the one given); safe to repeat. */
+export async function createCatalogTopics(options: {
+  brokers?: string;
+  prefix?: string;
+  log: (line: string) => void;
+}): Promise<void> {
+  const brokers =
+    options.brokers ?? new InfraManager(createInfraContext()).component('kafka').endpoint();
+  const kafka = createKafkaClient(
+    { brokers: brokers.split(','), clientId: 'readmit-cli' },
+    createLogger({ service: 'readmit-cli', level: 'error' }),
+  );
+  const result = await provisionTopics(kafka, { prefix: options.prefix });
+  options.log(
+    `topics: ${result.created.length} created, ${result.existing.length} already present (${allTopics().length} in the catalog, dead-letter topics included)`,
+  );
+  for (const name of result.created) options.log(`  + ${name}`);
+}
+
+export function topicsCommand(): Command {
+  const topics = new Command('topics').description('the Kafka topic catalog');
+  topics
+    .command('create')
+    .description(
+      'create every catalog topic and its dead-letter topic; existing topics are left alone',
+    )
+    .option('--brokers <list>', 'bootstrap brokers (default: the local platform)')
+    .option('--prefix <prefix>', 'prefix for topic names (isolated environments)', '')
+    .action(async (options: { brokers?: string; prefix: string }) => {
+      await createCatalogTopics({
+        brokers: options.brokers,
+        prefix: options.prefix,
+        log: (line) => console.log(line),
+      });
+    });
+  topics
+    .command('list')
+    .description('print the catalog: topic, key, partitions, event types')
+    .option('--prefix <prefix>', 'prefix for topic names', '')
+    .action((options: { prefix: string }) => {
+      for (const topic of allTopics()) {
+        const events =
+          topic.events.length > 0
+            ? topic.events.join(', ')
+            : '(dead letters: raw bytes + error headers)';
+        console.log(
+          `${topicName(topic, options.prefix).padEnd(28)} key=${topic.key.padEnd(13)} partitions=${topic.partitions}  ${events}`,
+        );
+      }
+    });
+  return topics;
+}

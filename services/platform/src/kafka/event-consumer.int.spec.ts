@@ -1,0 +1,221 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { EXAMPLE_EVENTS, TOPICS, type EncounterRecorded } from '@readmit/contracts';
+import { Registry } from 'prom-client';
+import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';
+import {
+  isolatedCatalog,
+  physical,
+  quietLogger,
+  readTopic,
+  testKafka,
+} from '../../../../test/support/kafka';
+import { DLQ_HEADERS } from './dead-letter';
+import { newEnvelope } from './envelope';
+import { EventConsumer } from './event-consumer';
+import { EventPublisher } from './event-publisher';
+import { InvalidEventError, RetriableKafkaError } from './kafka-errors';
+import { KafkaMetrics } from './kafka-metrics';
+import { EventSerde } from './serde/event-serde';
+
+const { schemaRegistryUrl } = testEndpoints();
+
+function encounter(id: number): EncounterRecorded {
+  return {
+    ...EXAMPLE_EVENTS.EncounterRecorded,
+    envelope: newEnvelope('EncounterRecorded', { producer: 'test' }),
+    encounter_id: id,
+  };
+}
+
+async function setup() {
+  const kafka = testKafka();
+  const prefix = await isolatedCatalog(kafka, [
+    TOPICS.encounters,
+    { ...TOPICS.encounters, name: `${TOPICS.encounters.name}.dlq`, events: [] },
+  ]);
+  const serde = EventSerde.create(schemaRegistryUrl, { topicPrefix: prefix });
+  await serde.register(['EncounterRecorded']);
+  const registry = new Registry();
+  const metrics = KafkaMetrics.for(registry);
+  const publisher = new EventPublisher(kafka, serde, metrics, quietLogger, prefix);
+  const topic = physical(TOPICS.encounters, prefix);
+  return { kafka, prefix, serde, registry, metrics, publisher, topic };
+}
+
+describe('EventConsumer on the real broker', () => {
+  it('handles every good event, dead-letters every bad message with its reason, and never stops', async () => {
+    const { kafka, prefix, serde, registry, metrics, publisher, topic } = await setup();
+
+    // A schema that is registered but is not one of our events.
+    const foreign = await new SchemaRegistry({ host: schemaRegistryUrl }).register(
+      {
+        type: SchemaType.AVRO,
+        schema: JSON.stringify({
+          type: 'record',
+          name: 'Foreign',
+          namespace: 'other',
+          fields: [{ name: 'x', type: 'int' }],
+        }),
+      },
+      { subject: `${prefix}foreign-value` },
+    );
+    const foreignMessage = Buffer.concat([
+      Buffer.from([0]),
+      Buffer.from(new Uint8Array(new Int32Array([0]).buffer)),
+      Buffer.from([2]),
+    ]);
+    foreignMessage.writeInt32BE(foreign.id, 1);
+
+    const producer = kafka.producer();
+    await producer.connect();
+    const good = [1, 2, 3, 4, 5, 6].map(encounter);
+    await publisher.publish('EncounterRecorded', '1', good[0]);
+    await producer.send({
+      topic,
+      messages: [{ key: 'garbage', value: Buffer.from('definitely not avro') }],
+    });
+    await publisher.publish('EncounterRecorded', '2', good[1]);
+    await producer.send({
+      topic,
+      messages: [{ key: 'unknown-id', value: Buffer.from([0, 0x7f, 0, 0, 1, 9, 9]) }],
+    });
+    await publisher.publish('EncounterRecorded', '3', good[2]);
+    await producer.send({ topic, messages: [{ key: 'foreign', value: foreignMessage }] });
+    await publisher.publish('EncounterRecorded', '4', good[3]);
+    await publisher.publish('EncounterRecorded', '13', { ...encounter(13), time_in_hospital: -4 });
+    await publisher.publishAll(
+      [5, 6].map((id) => ({
+        eventType: 'EncounterRecorded' as const,
+        key: String(id),
+        event: good[id - 1],
+      })),
+    );
+    await producer.disconnect();
+
+    const handled: number[] = [];
+    const consumer = new EventConsumer(kafka, serde, metrics, quietLogger, {
+      groupId: uniqueName('group'),
+      topics: [TOPICS.encounters],
+      topicPrefix: prefix,
+    });
+    await consumer.start({
+      EncounterRecorded: async (event) => {
+        if (event.time_in_hospital < 1)
+          throw new InvalidEventError('time_in_hospital must be at least 1 day');
+        handled.push(event.encounter_id);
+      },
+    });
+    try {
+      await eventually(async () => (handled.length === 6 ? true : undefined));
+      expect([...handled].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+
+      const letters = await readTopic(kafka, `${topic}.dlq`, { count: 4 });
+      const reasons = Object.fromEntries(
+        letters.map(({ message }) => [
+          String(message.key),
+          String(message.headers?.[DLQ_HEADERS.reason]),
+        ]),
+      );
+      expect(reasons).toEqual({
+        garbage: 'undecodable',
+        'unknown-id': 'unknown_schema',
+        foreign: 'unknown_event_type',
+        '13': 'invalid_event',
+      });
+      const invalid = letters.find(({ message }) => String(message.key) === '13')?.message;
+      expect(String(invalid?.headers?.[DLQ_HEADERS.error])).toBe(
+        'time_in_hospital must be at least 1 day',
+      );
+      expect(String(invalid?.headers?.[DLQ_HEADERS.sourceTopic])).toBe(topic);
+      expect(String(invalid?.headers?.[DLQ_HEADERS.sourceOffset])).toMatch(/^\d+$/);
+      expect(String(invalid?.headers?.eventType)).toBe('EncounterRecorded');
+      const garbage = letters.find(({ message }) => String(message.key) === 'garbage')?.message;
+      expect(String(garbage?.value)).toBe('definitely not avro');
+
+      const exported = await registry.metrics();
+      expect(exported).toMatch(
+        new RegExp(
+          `readmit_kafka_dead_letters_total\\{topic="${topic.replace(/\./g, '\\.')}",reason="undecodable",group="[^"]+"\\} 1`,
+        ),
+      );
+      expect(exported).toMatch(
+        /readmit_kafka_messages_consumed_total\{[^}]*event_type="EncounterRecorded"[^}]*\} 6/,
+      );
+      expect(exported).toMatch(
+        /readmit_kafka_messages_produced_total\{[^}]*event_type="EncounterRecorded"\} 7/,
+      );
+      expect(exported).toMatch(/readmit_kafka_handler_duration_seconds_count\{[^}]*\} 6/);
+      expect(exported).toMatch(/readmit_kafka_consumer_lag\{[^}]*\} 0/);
+    } finally {
+      await consumer.stop();
+      await publisher.disconnect();
+    }
+  });
+
+  it('retries a message whose handler hit a retriable failure, without dead-lettering it', async () => {
+    const { kafka, prefix, serde, metrics, publisher, topic } = await setup();
+    await publisher.publish('EncounterRecorded', '7', encounter(7));
+    let attempts = 0;
+    const handled: number[] = [];
+    const consumer = new EventConsumer(kafka, serde, metrics, quietLogger, {
+      groupId: uniqueName('group'),
+      topics: [TOPICS.encounters],
+      topicPrefix: prefix,
+    });
+    await consumer.start({
+      EncounterRecorded: async (event) => {
+        attempts += 1;
+        if (attempts < 3) throw new RetriableKafkaError('the projection database is restarting');
+        handled.push(event.encounter_id);
+      },
+    });
+    try {
+      await eventually(async () => (handled.length === 1 ? true : undefined));
+      expect(attempts).toBe(3);
+      expect(await readTopic(kafka, `${topic}.dlq`, { count: 1, timeoutMs: 3_000 })).toEqual([]);
+    } finally {
+      await consumer.stop();
+      await publisher.disconnect();
+    }
+  });
+
+  it('on stop, finishes the event in hand and commits it, so the group does not see it again', async () => {
+    const { kafka, prefix, serde, metrics, publisher } = await setup();
+    await publisher.publish('EncounterRecorded', '8', encounter(8));
+    await publisher.disconnect();
+    const groupId = uniqueName('group');
+    let release: () => void = () => undefined;
+    const started = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const completed: number[] = [];
+    const first = new EventConsumer(kafka, serde, metrics, quietLogger, {
+      groupId,
+      topics: [TOPICS.encounters],
+      topicPrefix: prefix,
+    });
+    await first.start({
+      EncounterRecorded: async (event) => {
+        release();
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        completed.push(event.encounter_id);
+      },
+    });
+    await started;
+    await first.stop();
+    expect(completed).toEqual([8]);
+
+    const seenAgain: number[] = [];
+    const second = new EventConsumer(kafka, serde, metrics, quietLogger, {
+      groupId,
+      topics: [TOPICS.encounters],
+      topicPrefix: prefix,
+    });
+    await second.start({
+      EncounterRecorded: async (event) => void seenAgain.push(event.encounter_id),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await second.stop();
+    expect(seenAgain).toEqual([]);
+  });
+});
