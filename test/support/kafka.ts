@@ -3,14 +3,20 @@ import { allTopics, topicName, type TopicDefinition } from '@readmit/contracts';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { testEndpoints, uniqueName } from './endpoints';
 
-export const quietLogger: Logger = createLogger({ service: 'test', level: (process.env.READMIT_TEST_LOG_LEVEL as 'fatal' | undefined) ?? 'fatal' });
+export const quietLogger: Logger = createLogger({
+  service: 'test',
+  level: (process.env.READMIT_TEST_LOG_LEVEL as 'fatal' | undefined) ?? 'fatal',
+});
 
 export function testKafka(clientId = 'readmit-test'): Kafka {
   return createKafkaClient({ brokers: testEndpoints().kafkaBrokers, clientId }, quietLogger);
 }
 
 /** A topic prefix of its own for one test: the whole catalog (and subjects) under it. */
-export async function isolatedCatalog(kafka: Kafka, topics: readonly TopicDefinition[] = allTopics()): Promise<string> {
+export async function isolatedCatalog(
+  kafka: Kafka,
+  topics: readonly TopicDefinition[] = allTopics(),
+): Promise<string> {
   const prefix = `${uniqueName('t')}.`;
   await provisionTopics(kafka, { prefix, topics });
   return prefix;
@@ -31,14 +37,21 @@ export async function readTopic(
   topic: string,
   options: { count: number; timeoutMs?: number; readUncommitted?: boolean; settleMs?: number },
 ): Promise<ConsumedMessage[]> {
-  const consumer = kafka.consumer({ groupId: uniqueName('reader'), readUncommitted: options.readUncommitted ?? false });
+  const consumer = kafka.consumer({
+    groupId: uniqueName('reader'),
+    readUncommitted: options.readUncommitted ?? false,
+  });
   const received: ConsumedMessage[] = [];
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({ eachMessage: async ({ topic: t, partition, message }) => void received.push({ topic: t, partition, message }) });
+  await consumer.run({
+    eachMessage: async ({ topic: t, partition, message }) =>
+      void received.push({ topic: t, partition, message }),
+  });
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   try {
-    while (received.length < options.count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (received.length < options.count && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     // Wait a little longer to catch any duplicate beyond the expected count.
     if (options.settleMs) await new Promise((resolve) => setTimeout(resolve, options.settleMs));
     return received;

@@ -10,6 +10,8 @@ import type { EventSerde } from './serde/event-serde';
 
 export interface EventConsumerOptions {
   readonly groupId: string;
+  /** How long the group waits for a silent member before rebalancing (kafkajs default 30 s). */
+  readonly sessionTimeoutMs?: number;
   readonly topics: readonly TopicDefinition[];
   readonly topicPrefix?: string;
   /** Start from the beginning of the log when the group has no committed offset (default true). */
@@ -35,7 +37,11 @@ export class EventConsumer {
     private readonly logger: Logger,
     private readonly options: EventConsumerOptions,
   ) {
-    this.consumer = kafka.consumer({ groupId: options.groupId, readUncommitted: false });
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      readUncommitted: false,
+      sessionTimeout: options.sessionTimeoutMs,
+    });
     this.deadLetters = kafka.producer(reliableProducerConfig());
   }
 

@@ -11,6 +11,8 @@ import type { EventSerde } from './serde/event-serde';
 
 export interface TransactionalProcessorOptions {
   readonly groupId: string;
+  /** How long the group waits for a silent member before rebalancing (kafkajs default 30 s). */
+  readonly sessionTimeoutMs?: number;
   /**
    * Stable per instance (e.g. `scoring-0`): a restarted instance with the same id fences its
    * crashed predecessor and aborts its open transaction.
@@ -41,7 +43,11 @@ export class TransactionalProcessor {
     private readonly logger: Logger,
     private readonly options: TransactionalProcessorOptions,
   ) {
-    this.consumer = kafka.consumer({ groupId: options.groupId, readUncommitted: false });
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      readUncommitted: false,
+      sessionTimeout: options.sessionTimeoutMs,
+    });
     this.producer = kafka.producer(
       reliableProducerConfig({ transactionalId: options.transactionalId }),
     );

@@ -1,0 +1,183 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { EXAMPLE_EVENTS, TOPICS, type EncounterRecorded } from '@readmit/contracts';
+import { Registry } from 'prom-client';
+import {
+  PROJECT_ROOT,
+  eventually,
+  testEndpoints,
+  uniqueName,
+} from '../../../../test/support/endpoints';
+import {
+  isolatedCatalog,
+  physical,
+  quietLogger,
+  readTopic,
+  testKafka,
+} from '../../../../test/support/kafka';
+import { DLQ_HEADERS } from './dead-letter';
+import { newEnvelope } from './envelope';
+import { EventPublisher } from './event-publisher';
+import { KafkaMetrics } from './kafka-metrics';
+import { EventSerde } from './serde/event-serde';
+
+const { schemaRegistryUrl, kafkaBrokers } = testEndpoints();
+const ENCOUNTERS = 3_000;
+
+function encounter(id: number): EncounterRecorded {
+  return {
+    ...EXAMPLE_EVENTS.EncounterRecorded,
+    envelope: newEnvelope('EncounterRecorded', { producer: 'test' }),
+    encounter_id: id,
+  };
+}
+
+/** The scorer runs in one node process (tsx as a require hook, not its CLI wrapper), so SIGKILL hits it. */
+function startScorer(env: Record<string, string>): ChildProcess {
+  return spawn(
+    process.execPath,
+    ['--require', 'tsx/cjs', join(PROJECT_ROOT, 'test', 'fixtures', 'transactional-scorer.ts')],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(PROJECT_ROOT, 'tsconfig.json'), ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+}
+
+function isRunning(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+describe('TransactionalProcessor: exactly once through a crash', () => {
+  it('killed with SIGKILL mid-stream and restarted, writes each prediction exactly once (read_committed)', async () => {
+    const kafka = testKafka();
+    const prefix = await isolatedCatalog(kafka, [
+      TOPICS.encounters,
+      TOPICS.predictions,
+      { ...TOPICS.encounters, name: `${TOPICS.encounters.name}.dlq`, events: [] },
+    ]);
+    const serde = EventSerde.create(schemaRegistryUrl, { topicPrefix: prefix });
+    await serde.register(['EncounterRecorded', 'PredictionMade']);
+    const publisher = new EventPublisher(
+      kafka,
+      serde,
+      KafkaMetrics.for(new Registry()),
+      quietLogger,
+      prefix,
+    );
+    for (let start = 1; start <= ENCOUNTERS; start += 500) {
+      const ids = Array.from({ length: 500 }, (_, index) => start + index);
+      await publisher.publishAll(
+        ids.map((id) => ({
+          eventType: 'EncounterRecorded' as const,
+          key: String(id),
+          event: encounter(id),
+        })),
+      );
+    }
+    await publisher.disconnect();
+
+    // Watch the output as a read_committed consumer for the whole test.
+    const seen: number[] = [];
+    const watcher = kafka.consumer({ groupId: uniqueName('watcher'), readUncommitted: false });
+    await watcher.connect();
+    await watcher.subscribe({ topic: physical(TOPICS.predictions, prefix), fromBeginning: true });
+    await watcher.run({
+      eachMessage: async ({ message }) => {
+        const { event } = await serde.decode(message.value);
+        seen.push((event as { encounter_id: number }).encounter_id);
+      },
+    });
+
+    const env = {
+      BROKERS: kafkaBrokers.join(','),
+      REGISTRY_URL: schemaRegistryUrl,
+      PREFIX: prefix,
+      GROUP: uniqueName('scorer'),
+      TRANSACTIONAL_ID: uniqueName('scorer-0'),
+      PER_TRANSACTION: '50',
+      DELAY_MS: '2',
+    };
+    let scorer = startScorer(env);
+    try {
+      await eventually(async () => (seen.length >= ENCOUNTERS / 5 ? true : undefined), 90_000, 20);
+      const killedAt = seen.length;
+      expect(isRunning(scorer)).toBe(true);
+      const exited = new Promise((resolve) => scorer.once('exit', resolve));
+      scorer.kill('SIGKILL');
+      await exited;
+      expect(scorer.signalCode).toBe('SIGKILL');
+      expect(killedAt).toBeLessThan(ENCOUNTERS);
+
+      scorer = startScorer(env);
+      await eventually(async () => (seen.length >= ENCOUNTERS ? true : undefined), 90_000);
+      // Give any duplicate time to show up before counting.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+
+      expect(seen).toHaveLength(ENCOUNTERS);
+      expect(new Set(seen).size).toBe(ENCOUNTERS);
+      expect(Math.min(...seen)).toBe(1);
+      expect(Math.max(...seen)).toBe(ENCOUNTERS);
+    } finally {
+      scorer.kill('SIGKILL');
+      await watcher.disconnect();
+    }
+  });
+});
+
+describe('TransactionalProcessor: poison messages', () => {
+  it('dead-letters a bad message inside the transaction and produces for the good ones', async () => {
+    const kafka = testKafka();
+    const prefix = await isolatedCatalog(kafka, [
+      TOPICS.encounters,
+      TOPICS.predictions,
+      { ...TOPICS.encounters, name: `${TOPICS.encounters.name}.dlq`, events: [] },
+    ]);
+    const serde = EventSerde.create(schemaRegistryUrl, { topicPrefix: prefix });
+    await serde.register(['EncounterRecorded', 'PredictionMade']);
+    const registry = new Registry();
+    const publisher = new EventPublisher(
+      kafka,
+      serde,
+      KafkaMetrics.for(registry),
+      quietLogger,
+      prefix,
+    );
+    await publisher.publish('EncounterRecorded', '1', encounter(1));
+    const raw = kafka.producer();
+    await raw.connect();
+    await raw.send({
+      topic: physical(TOPICS.encounters, prefix),
+      messages: [{ key: '1', value: Buffer.from('{"encounter_id":1}') }],
+    });
+    await raw.disconnect();
+    await publisher.publish('EncounterRecorded', '2', encounter(2));
+    await publisher.disconnect();
+
+    const env = {
+      BROKERS: kafkaBrokers.join(','),
+      REGISTRY_URL: schemaRegistryUrl,
+      PREFIX: prefix,
+      GROUP: uniqueName('scorer'),
+      TRANSACTIONAL_ID: uniqueName('scorer-0'),
+    };
+    const scorer = startScorer(env);
+    try {
+      const predictions = await readTopic(kafka, physical(TOPICS.predictions, prefix), {
+        count: 2,
+        timeoutMs: 60_000,
+      });
+      expect(predictions.map(({ message }) => String(message.key)).sort()).toEqual(['1', '2']);
+      const letters = await readTopic(kafka, `${physical(TOPICS.encounters, prefix)}.dlq`, {
+        count: 1,
+        timeoutMs: 30_000,
+      });
+      expect(letters).toHaveLength(1);
+      expect(String(letters[0].message.headers?.[DLQ_HEADERS.reason])).toBe('undecodable');
+      expect(String(letters[0].message.value)).toBe('{"encounter_id":1}');
+    } finally {
+      scorer.kill('SIGKILL');
+    }
+  });
+});
