@@ -29,6 +29,7 @@ export class EventConsumer {
   private readonly consumer: Consumer;
   private readonly deadLetters: Producer;
   private running = false;
+  private readonly joined: Promise<void>;
 
   constructor(
     kafka: Kafka,
@@ -42,6 +43,9 @@ export class EventConsumer {
       readUncommitted: false,
       sessionTimeout: options.sessionTimeoutMs,
     });
+    this.joined = new Promise((resolve) =>
+      this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()),
+    );
     this.deadLetters = kafka.producer(reliableProducerConfig());
   }
 
@@ -63,6 +67,11 @@ export class EventConsumer {
   }
 
   /** Finishes the message in hand, commits what was handled, and leaves the group. */
+  /** Resolves once the consumer has joined its group and holds partitions. */
+  whenJoined(): Promise<void> {
+    return this.joined;
+  }
+
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
@@ -75,6 +84,7 @@ export class EventConsumer {
       payload;
     const group = this.options.groupId;
     let next: string | undefined;
+    let lastHeartbeat = Date.now();
     try {
       for (const message of batch.messages) {
         if (!isRunning() || isStale()) break;
@@ -120,7 +130,12 @@ export class EventConsumer {
         }
         resolveOffset(message.offset);
         next = (BigInt(message.offset) + 1n).toString();
-        await heartbeat();
+        // kafkajs only heartbeats when asked; asking after every message costs more than the
+        // message itself, so ask once a second (well inside the session timeout).
+        if (Date.now() - lastHeartbeat >= 1_000) {
+          await heartbeat();
+          lastHeartbeat = Date.now();
+        }
       }
     } catch (error) {
       if (!(error instanceof RetryAbandoned)) throw error;

@@ -35,6 +35,7 @@ export class TransactionalProcessor {
   private readonly consumer: Consumer;
   private readonly producer: Producer;
   private running = false;
+  private readonly joined: Promise<void>;
 
   constructor(
     kafka: Kafka,
@@ -48,6 +49,9 @@ export class TransactionalProcessor {
       readUncommitted: false,
       sessionTimeout: options.sessionTimeoutMs,
     });
+    this.joined = new Promise((resolve) =>
+      this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()),
+    );
     this.producer = kafka.producer(
       reliableProducerConfig({ transactionalId: options.transactionalId }),
     );
@@ -68,6 +72,11 @@ export class TransactionalProcessor {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.processBatch(payload, transform),
     });
+  }
+
+  /** Resolves once the consumer has joined its group and holds partitions. */
+  whenJoined(): Promise<void> {
+    return this.joined;
   }
 
   async stop(): Promise<void> {

@@ -131,7 +131,8 @@ export class EventSerde {
     } catch (error) {
       throw new PoisonMessageError('undecodable', (error as WireFormatError).message);
     }
-    const reader = await this.readerFor(header.schemaId);
+    // Known schema ids are resolved without a trip through the event loop.
+    const reader = this.resolvers.get(header.schemaId) ?? (await this.readerFor(header.schemaId));
     try {
       return {
         eventType: reader.eventType,

@@ -1,0 +1,103 @@
+import { Inject, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { EXAMPLE_EVENTS, TOPICS, type EncounterRecorded } from '@readmit/contracts';
+import request from 'supertest';
+import { platformEnvSchema } from '../config/platform-config';
+import { createService } from '../bootstrap/run-service';
+import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';
+import { isolatedCatalog, testKafka } from '../../../../test/support/kafka';
+import { EventPublisher } from './event-publisher';
+import { EventsModule, EventStreams } from './events.module';
+import { SchemaCompatibilityError } from './kafka-errors';
+
+const received: number[] = [];
+
+/** A tiny service: it consumes encounters through the module's consumer factory. */
+@Injectable()
+class EncounterCounter implements OnApplicationBootstrap {
+  constructor(@Inject(EventStreams) private readonly streams: EventStreams) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.streams
+      .consumer({ groupId: uniqueName('counter'), topics: [TOPICS.encounters] })
+      .start({
+        EncounterRecorded: async (event: EncounterRecorded) =>
+          void received.push(event.encounter_id),
+      });
+  }
+}
+
+@Module({
+  imports: [EventsModule.register({ produces: ['EncounterRecorded'] })],
+  providers: [EncounterCounter],
+})
+class CounterServiceModule {}
+
+function env(prefix: string): Record<string, string> {
+  const endpoints = testEndpoints();
+  return {
+    READMIT_HTTP_PORT: '0',
+    READMIT_LOG_LEVEL: 'fatal',
+    READMIT_KAFKA_BROKERS: endpoints.kafkaBrokers.join(','),
+    READMIT_SCHEMA_REGISTRY_URL: endpoints.schemaRegistryUrl,
+    READMIT_TOPIC_PREFIX: prefix,
+  };
+}
+
+describe('EventsModule in a service', () => {
+  it('registers schemas at start-up, publishes and consumes typed events, reports readiness, and stops cleanly', async () => {
+    const prefix = await isolatedCatalog(testKafka());
+    const app = await createService(
+      { name: 'counter', envSchema: platformEnvSchema, module: CounterServiceModule },
+      env(prefix),
+    );
+    try {
+      const ready = await request(app.getHttpServer()).get('/ready').expect(200);
+      expect(ready.body.checks).toEqual({
+        kafka: { ready: true },
+        'schema-registry': { ready: true },
+      });
+      await app
+        .get(EventPublisher)
+        .publish('EncounterRecorded', '149190', EXAMPLE_EVENTS.EncounterRecorded);
+      await eventually(async () => (received.includes(149190) ? true : undefined));
+      const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
+      expect(metrics.text).toMatch(
+        /readmit_kafka_messages_consumed_total\{[^}]*event_type="EncounterRecorded"[^}]*service="counter"\} 1/,
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('refuses to start when a contract is not BACKWARD compatible with the registered one', async () => {
+    const prefix = `${uniqueName('t')}.`;
+    // Someone registered a different EncounterRecorded under this subject before us.
+    await new SchemaRegistry({ host: testEndpoints().schemaRegistryUrl }).register(
+      {
+        type: SchemaType.AVRO,
+        schema: JSON.stringify({
+          type: 'record',
+          name: 'EncounterRecorded',
+          namespace: 'health.readmit.v1',
+          fields: [{ name: 'id', type: 'long' }],
+        }),
+      },
+      { subject: `${prefix}patient.encounters-health.readmit.v1.EncounterRecorded` },
+    );
+    await fetch(
+      `${testEndpoints().schemaRegistryUrl}/config/${prefix}patient.encounters-health.readmit.v1.EncounterRecorded`,
+      {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+        body: JSON.stringify({ compatibility: 'BACKWARD' }),
+      },
+    );
+    const start = createService(
+      { name: 'counter', envSchema: platformEnvSchema, module: CounterServiceModule },
+      env(prefix),
+    );
+    await expect(start).rejects.toBeInstanceOf(SchemaCompatibilityError);
+    await expect(start).rejects.toThrow(/is not BACKWARD compatible with the registered versions/);
+  });
+});
