@@ -61,6 +61,7 @@ describe('readmit infra up / status / down', () => {
     ]) {
       expect(first.stdout).toContain(line);
     }
+    expect(first.stdout).toContain('topics: 16 created, 0 already present');
     const pids = [pidOf('kafka'), pidOf('schema-registry'), pidOf('s3'), postmasterPid()];
     expect(pids.every(isAlive)).toBe(true);
 
@@ -71,6 +72,7 @@ describe('readmit infra up / status / down', () => {
     expect(second.stdout).toMatch(/postgres: already running/);
     expect(second.stdout).toMatch(/s3: already running/);
     expect(second.stdout).not.toMatch(/starting/);
+    expect(second.stdout).toContain('topics: 0 created, 16 already present');
     expect([pidOf('kafka'), pidOf('schema-registry'), pidOf('s3'), postmasterPid()]).toEqual(pids);
 
     const status = cli('infra', 'status', '--json');

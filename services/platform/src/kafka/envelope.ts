@@ -30,7 +30,10 @@ export function newEnvelope(eventType: EventType, options: EnvelopeOptions): Env
  * more on each extra header than on the Avro body (bench/README.md).
  */
 export function envelopeHeaders(envelope: Envelope): Record<string, string> {
-  const headers: Record<string, string> = { eventType: envelope.eventType, correlationId: envelope.correlationId };
+  const headers: Record<string, string> = {
+    eventType: envelope.eventType,
+    correlationId: envelope.correlationId,
+  };
   if (envelope.causationId) headers.causationId = envelope.causationId;
   return headers;
 }
