@@ -1,5 +1,17 @@
-import { createKafkaClient, createLogger, provisionTopics, type Logger } from '@readmit/platform';
-import { allTopics, topicName, type TopicDefinition } from '@readmit/contracts';
+import {
+  createKafkaClient,
+  createLogger,
+  newEnvelope,
+  provisionTopics,
+  type Logger,
+} from '@readmit/platform';
+import {
+  allTopics,
+  EXAMPLE_EVENTS,
+  topicName,
+  type EncounterRecorded,
+  type TopicDefinition,
+} from '@readmit/contracts';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { testEndpoints, uniqueName } from './endpoints';
 
@@ -62,4 +74,13 @@ export async function readTopic(
 
 export function physical(topic: TopicDefinition, prefix: string): string {
   return topicName(topic, prefix);
+}
+
+/** The realistic example encounter under another id, with a fresh envelope. */
+export function exampleEncounter(id: number): EncounterRecorded {
+  return {
+    ...EXAMPLE_EVENTS.EncounterRecorded,
+    envelope: newEnvelope('EncounterRecorded', { producer: 'test' }),
+    encounter_id: id,
+  };
 }

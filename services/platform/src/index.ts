@@ -18,6 +18,7 @@ export * from './kafka/serde/event-serde';
 export * from './kafka/message-router';
 export * from './kafka/event-publisher';
 export * from './kafka/event-consumer';
+export * from './kafka/group-member';
 export * from './kafka/transactional-processor';
 export * from './kafka/topic-provisioner';
 export * from './kafka/events.module';

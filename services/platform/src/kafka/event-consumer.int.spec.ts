@@ -1,8 +1,9 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { EXAMPLE_EVENTS, TOPICS, type EncounterRecorded } from '@readmit/contracts';
+import { deadLetterTopicOf, TOPICS } from '@readmit/contracts';
 import { Registry } from 'prom-client';
 import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';
 import {
+  exampleEncounter,
   isolatedCatalog,
   physical,
   quietLogger,
@@ -10,7 +11,6 @@ import {
   testKafka,
 } from '../../../../test/support/kafka';
 import { DLQ_HEADERS } from './dead-letter';
-import { newEnvelope } from './envelope';
 import { EventConsumer } from './event-consumer';
 import { EventPublisher } from './event-publisher';
 import { InvalidEventError, RetriableKafkaError } from './kafka-errors';
@@ -19,19 +19,11 @@ import { EventSerde } from './serde/event-serde';
 
 const { schemaRegistryUrl } = testEndpoints();
 
-function encounter(id: number): EncounterRecorded {
-  return {
-    ...EXAMPLE_EVENTS.EncounterRecorded,
-    envelope: newEnvelope('EncounterRecorded', { producer: 'test' }),
-    encounter_id: id,
-  };
-}
-
 async function setup() {
   const kafka = testKafka();
   const prefix = await isolatedCatalog(kafka, [
     TOPICS.encounters,
-    { ...TOPICS.encounters, name: `${TOPICS.encounters.name}.dlq`, events: [] },
+    deadLetterTopicOf(TOPICS.encounters),
   ]);
   const serde = EventSerde.create(schemaRegistryUrl, { topicPrefix: prefix });
   await serde.register(['EncounterRecorded']);
@@ -68,7 +60,7 @@ describe('EventConsumer on the real broker', () => {
 
     const producer = kafka.producer();
     await producer.connect();
-    const good = [1, 2, 3, 4, 5, 6].map(encounter);
+    const good = [1, 2, 3, 4, 5, 6].map(exampleEncounter);
     await publisher.publish('EncounterRecorded', '1', good[0]);
     await producer.send({
       topic,
@@ -82,7 +74,10 @@ describe('EventConsumer on the real broker', () => {
     await publisher.publish('EncounterRecorded', '3', good[2]);
     await producer.send({ topic, messages: [{ key: 'foreign', value: foreignMessage }] });
     await publisher.publish('EncounterRecorded', '4', good[3]);
-    await publisher.publish('EncounterRecorded', '13', { ...encounter(13), time_in_hospital: -4 });
+    await publisher.publish('EncounterRecorded', '13', {
+      ...exampleEncounter(13),
+      time_in_hospital: -4,
+    });
     await publisher.publishAll(
       [5, 6].map((id) => ({
         eventType: 'EncounterRecorded' as const,
@@ -154,7 +149,7 @@ describe('EventConsumer on the real broker', () => {
 
   it('retries a message whose handler hit a retriable failure, without dead-lettering it', async () => {
     const { kafka, prefix, serde, metrics, publisher, topic } = await setup();
-    await publisher.publish('EncounterRecorded', '7', encounter(7));
+    await publisher.publish('EncounterRecorded', '7', exampleEncounter(7));
     let attempts = 0;
     const handled: number[] = [];
     const consumer = new EventConsumer(kafka, serde, metrics, quietLogger, {
@@ -181,7 +176,7 @@ describe('EventConsumer on the real broker', () => {
 
   it('on stop, finishes the event in hand and commits it, so the group does not see it again', async () => {
     const { kafka, prefix, serde, metrics, publisher } = await setup();
-    await publisher.publish('EncounterRecorded', '8', encounter(8));
+    await publisher.publish('EncounterRecorded', '8', exampleEncounter(8));
     await publisher.disconnect();
     const groupId = uniqueName('group');
     let release: () => void = () => undefined;

@@ -1,21 +1,14 @@
-import { topicName, type TopicDefinition } from '@readmit/contracts';
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { reliableProducerConfig } from './kafka-client.factory';
 import { deadLetterOf } from './dead-letter';
+import { GroupMember, type GroupMemberOptions } from './group-member';
 import type { KafkaMetrics } from './kafka-metrics';
 import { routeMessage, type EventHandlers } from './message-router';
 import { RetryAbandoned, retryWhileRunning } from './retry';
 import type { EventSerde } from './serde/event-serde';
 
-export interface EventConsumerOptions {
-  readonly groupId: string;
-  /** How long the group waits for a silent member before rebalancing (kafkajs default 30 s). */
-  readonly sessionTimeoutMs?: number;
-  readonly topics: readonly TopicDefinition[];
-  readonly topicPrefix?: string;
-  /** Start from the beginning of the log when the group has no committed offset (default true). */
-  readonly fromBeginning?: boolean;
+export interface EventConsumerOptions extends GroupMemberOptions {
   /** Partitions processed in parallel (default 1). */
   readonly concurrency?: number;
 }
@@ -25,12 +18,7 @@ export interface EventConsumerOptions {
  * poison messages go to `<topic>.dlq` with the reason and the consumer goes on; a retriable
  * failure is retried in place. Offsets are committed after handling, and on stop.
  */
-export class EventConsumer {
-  private readonly consumer: Consumer;
-  private readonly deadLetters: Producer;
-  private running = false;
-  private readonly joined: Promise<void>;
-
+export class EventConsumer extends GroupMember {
   constructor(
     kafka: Kafka,
     private readonly serde: EventSerde,
@@ -38,45 +26,15 @@ export class EventConsumer {
     private readonly logger: Logger,
     private readonly options: EventConsumerOptions,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
-      readUncommitted: false,
-      sessionTimeout: options.sessionTimeoutMs,
-    });
-    this.joined = new Promise((resolve) =>
-      this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()),
-    );
-    this.deadLetters = kafka.producer(reliableProducerConfig());
+    // The member's producer writes dead letters.
+    super(kafka, options, kafka.producer(reliableProducerConfig()));
   }
 
   async start(handlers: EventHandlers): Promise<void> {
-    const prefix = this.options.topicPrefix ?? '';
-    await this.deadLetters.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({
-      topics: this.options.topics.map((topic) => topicName(topic, prefix)),
-      fromBeginning: this.options.fromBeginning ?? true,
-    });
-    this.running = true;
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.options.concurrency ?? 1,
-      eachBatch: (payload) => this.processBatch(payload, handlers),
-    });
-  }
-
-  /** Finishes the message in hand, commits what was handled, and leaves the group. */
-  /** Resolves once the consumer has joined its group and holds partitions. */
-  whenJoined(): Promise<void> {
-    return this.joined;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    await this.consumer.disconnect();
-    await this.deadLetters.disconnect();
+    await this.run(
+      (payload) => this.processBatch(payload, handlers),
+      this.options.concurrency ?? 1,
+    );
   }
 
   private async processBatch(payload: EachBatchPayload, handlers: EventHandlers): Promise<void> {
@@ -105,7 +63,7 @@ export class EventConsumer {
             outcome.reason,
             outcome.error,
           );
-          await this.deadLetters.send({
+          await this.producer.send({
             topic: letter.topic,
             messages: [letter.message],
             acks: -1,

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { EXAMPLE_EVENTS, TOPICS, type EncounterRecorded } from '@readmit/contracts';
+import { deadLetterTopicOf, TOPICS } from '@readmit/contracts';
 import { Registry } from 'prom-client';
 import {
   PROJECT_ROOT,
@@ -9,6 +9,7 @@ import {
   uniqueName,
 } from '../../../../test/support/endpoints';
 import {
+  exampleEncounter,
   isolatedCatalog,
   physical,
   quietLogger,
@@ -16,21 +17,12 @@ import {
   testKafka,
 } from '../../../../test/support/kafka';
 import { DLQ_HEADERS } from './dead-letter';
-import { newEnvelope } from './envelope';
 import { EventPublisher } from './event-publisher';
 import { KafkaMetrics } from './kafka-metrics';
 import { EventSerde } from './serde/event-serde';
 
 const { schemaRegistryUrl, kafkaBrokers } = testEndpoints();
 const ENCOUNTERS = 3_000;
-
-function encounter(id: number): EncounterRecorded {
-  return {
-    ...EXAMPLE_EVENTS.EncounterRecorded,
-    envelope: newEnvelope('EncounterRecorded', { producer: 'test' }),
-    encounter_id: id,
-  };
-}
 
 /** The scorer runs in one node process (tsx as a require hook, not its CLI wrapper), so SIGKILL hits it. */
 function startScorer(env: Record<string, string>): ChildProcess {
@@ -55,7 +47,7 @@ describe('TransactionalProcessor: exactly once through a crash', () => {
     const prefix = await isolatedCatalog(kafka, [
       TOPICS.encounters,
       TOPICS.predictions,
-      { ...TOPICS.encounters, name: `${TOPICS.encounters.name}.dlq`, events: [] },
+      deadLetterTopicOf(TOPICS.encounters),
     ]);
     const serde = EventSerde.create(schemaRegistryUrl, { topicPrefix: prefix });
     await serde.register(['EncounterRecorded', 'PredictionMade']);
@@ -72,7 +64,7 @@ describe('TransactionalProcessor: exactly once through a crash', () => {
         ids.map((id) => ({
           eventType: 'EncounterRecorded' as const,
           key: String(id),
-          event: encounter(id),
+          event: exampleEncounter(id),
         })),
       );
     }
@@ -132,7 +124,7 @@ describe('TransactionalProcessor: poison messages', () => {
     const prefix = await isolatedCatalog(kafka, [
       TOPICS.encounters,
       TOPICS.predictions,
-      { ...TOPICS.encounters, name: `${TOPICS.encounters.name}.dlq`, events: [] },
+      deadLetterTopicOf(TOPICS.encounters),
     ]);
     const serde = EventSerde.create(schemaRegistryUrl, { topicPrefix: prefix });
     await serde.register(['EncounterRecorded', 'PredictionMade']);
@@ -144,7 +136,7 @@ describe('TransactionalProcessor: poison messages', () => {
       quietLogger,
       prefix,
     );
-    await publisher.publish('EncounterRecorded', '1', encounter(1));
+    await publisher.publish('EncounterRecorded', '1', exampleEncounter(1));
     const raw = kafka.producer();
     await raw.connect();
     await raw.send({
@@ -152,7 +144,7 @@ describe('TransactionalProcessor: poison messages', () => {
       messages: [{ key: '1', value: Buffer.from('{"encounter_id":1}') }],
     });
     await raw.disconnect();
-    await publisher.publish('EncounterRecorded', '2', encounter(2));
+    await publisher.publish('EncounterRecorded', '2', exampleEncounter(2));
     await publisher.disconnect();
 
     const env = {

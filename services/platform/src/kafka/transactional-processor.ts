@@ -1,26 +1,20 @@
-import { topicName, type TopicDefinition } from '@readmit/contracts';
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import type { EachBatchPayload, Kafka, KafkaMessage, Message } from 'kafkajs';
 import type { Logger } from 'pino';
 import { reliableProducerConfig } from './kafka-client.factory';
 import { deadLetterOf } from './dead-letter';
+import { GroupMember, type GroupMemberOptions } from './group-member';
 import { toTopicMessages, type OutgoingEvent } from './event-publisher';
 import type { KafkaMetrics } from './kafka-metrics';
 import { routeMessage, type EventHandlers } from './message-router';
 import { RetryAbandoned, retryWhileRunning } from './retry';
 import type { EventSerde } from './serde/event-serde';
 
-export interface TransactionalProcessorOptions {
-  readonly groupId: string;
-  /** How long the group waits for a silent member before rebalancing (kafkajs default 30 s). */
-  readonly sessionTimeoutMs?: number;
+export interface TransactionalProcessorOptions extends GroupMemberOptions {
   /**
    * Stable per instance (e.g. `scoring-0`): a restarted instance with the same id fences its
    * crashed predecessor and aborts its open transaction.
    */
   readonly transactionalId: string;
-  readonly topics: readonly TopicDefinition[];
-  readonly topicPrefix?: string;
-  readonly fromBeginning?: boolean;
   /** Messages per transaction (default 100): larger is faster, smaller redoes less after a crash. */
   readonly maxMessagesPerTransaction?: number;
 }
@@ -29,14 +23,10 @@ export interface TransactionalProcessorOptions {
  * Exactly-once consume-transform-produce: for each micro-batch, the outputs, any dead letters
  * and the consumed offsets are written in one Kafka transaction. A crash at any point leaves
  * either all of it or none of it, and read_committed readers see each output once.
- * One transaction is open at a time: the producer is not shared.
+ * One transaction is open at a time: the producer is not shared, and partitions are processed
+ * one after the other.
  */
-export class TransactionalProcessor {
-  private readonly consumer: Consumer;
-  private readonly producer: Producer;
-  private running = false;
-  private readonly joined: Promise<void>;
-
+export class TransactionalProcessor extends GroupMember {
   constructor(
     kafka: Kafka,
     private readonly serde: EventSerde,
@@ -44,46 +34,15 @@ export class TransactionalProcessor {
     private readonly logger: Logger,
     private readonly options: TransactionalProcessorOptions,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
-      readUncommitted: false,
-      sessionTimeout: options.sessionTimeoutMs,
-    });
-    this.joined = new Promise((resolve) =>
-      this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()),
-    );
-    this.producer = kafka.producer(
-      reliableProducerConfig({ transactionalId: options.transactionalId }),
+    super(
+      kafka,
+      options,
+      kafka.producer(reliableProducerConfig({ transactionalId: options.transactionalId })),
     );
   }
 
   async start(transform: EventHandlers<readonly OutgoingEvent[]>): Promise<void> {
-    const prefix = this.options.topicPrefix ?? '';
-    await this.producer.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({
-      topics: this.options.topics.map((topic) => topicName(topic, prefix)),
-      fromBeginning: this.options.fromBeginning ?? true,
-    });
-    this.running = true;
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => this.processBatch(payload, transform),
-    });
-  }
-
-  /** Resolves once the consumer has joined its group and holds partitions. */
-  whenJoined(): Promise<void> {
-    return this.joined;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    await this.consumer.disconnect();
-    await this.producer.disconnect();
+    await this.run((payload) => this.processBatch(payload, transform));
   }
 
   private async processBatch(

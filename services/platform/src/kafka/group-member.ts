@@ -1,0 +1,70 @@
+import { topicName, type TopicDefinition } from '@readmit/contracts';
+import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+
+export interface GroupMemberOptions {
+  readonly groupId: string;
+  readonly topics: readonly TopicDefinition[];
+  readonly topicPrefix?: string;
+  /** Start from the beginning of the log when the group has no committed offset (default true). */
+  readonly fromBeginning?: boolean;
+  /** How long the group waits for a silent member before rebalancing (kafkajs default 30 s). */
+  readonly sessionTimeoutMs?: number;
+}
+
+/**
+ * What our consumers share: a read_committed kafkajs consumer in a group, batches delivered
+ * without automatic offset handling, the producer the member writes with, and a clean stop.
+ */
+export abstract class GroupMember {
+  protected readonly consumer: Consumer;
+  private readonly joined: Promise<void>;
+  private running = false;
+
+  protected constructor(
+    kafka: Kafka,
+    private readonly memberOptions: GroupMemberOptions,
+    protected readonly producer: Producer,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: memberOptions.groupId,
+      readUncommitted: false,
+      sessionTimeout: memberOptions.sessionTimeoutMs,
+    });
+    this.joined = new Promise((resolve) =>
+      this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()),
+    );
+  }
+
+  /** Resolves once the member has joined its group and holds partitions. */
+  whenJoined(): Promise<void> {
+    return this.joined;
+  }
+
+  /** Finishes the batch work in hand (subclasses commit what they handled), then leaves the group. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.consumer.disconnect();
+    await this.producer.disconnect();
+  }
+
+  protected async run(
+    eachBatch: (payload: EachBatchPayload) => Promise<void>,
+    concurrency = 1,
+  ): Promise<void> {
+    const prefix = this.memberOptions.topicPrefix ?? '';
+    await this.producer.connect();
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: this.memberOptions.topics.map((topic) => topicName(topic, prefix)),
+      fromBeginning: this.memberOptions.fromBeginning ?? true,
+    });
+    this.running = true;
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: concurrency,
+      eachBatch,
+    });
+  }
+}
