@@ -6,17 +6,10 @@ import { GENERATED_ROOT, readContractSources, renderGeneratedFiles } from './con
 import { EXAMPLE_EVENTS } from './examples';
 import { EVENT_TYPES, type EventType } from './generated/events';
 import { EVENT_SCHEMAS } from './generated/schemas';
+import { sharedDataFile } from '../../test/support/endpoints';
 import { allTopics, subjectOf, TOPICS, topicName, topicOf } from './topics';
 
-const SAMPLE_CSV = resolve(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  'shared',
-  'data',
-  'diabetic_data_sample.csv',
-);
+const SAMPLE_CSV = sharedDataFile('diabetic_data_sample.csv');
 
 const fieldsOf = (eventType: EventType) => EVENT_SCHEMAS[eventType].fields;
 const isNullable = (type: AvroSchema) => Array.isArray(type) && type.includes('null');

@@ -57,3 +57,19 @@ export async function eventually<T>(
     `condition not met within ${timeoutMs} ms${lastError ? `: ${String(lastError)}` : ''}`,
   );
 }
+
+/**
+ * A file of the reference data in ../shared/data (the real UCI sample and its id mappings),
+ * which is read in place and never copied into the project. READMIT_SHARED_DATA overrides
+ * the folder.
+ */
+export function sharedDataFile(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const folder = env.READMIT_SHARED_DATA ?? resolve(PROJECT_ROOT, '..', 'shared', 'data');
+  const path = join(folder, name);
+  if (!existsSync(path)) {
+    throw new Error(
+      `reference data ${path} is missing: put the shared/ folder beside the repository or set READMIT_SHARED_DATA`,
+    );
+  }
+  return path;
+}

@@ -1,0 +1,120 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { sharedDataFile } from '../../../../test/support/endpoints';
+import { CSV_COLUMNS, missingColumns, parseEncounterRow } from './encounter-row';
+import { parseIdsMapping } from './ids-mapping';
+
+const mapping = parseIdsMapping(readFileSync(sharedDataFile('IDs_mapping.csv'), 'utf8'));
+const sampleText = readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8');
+const sample = parse(sampleText, { columns: true, skip_empty_lines: true }) as Array<
+  Record<string, string>
+>;
+
+describe('parseIdsMapping on the real IDs_mapping.csv', () => {
+  it('reads the three id tables, trimming padded and quoted descriptions', () => {
+    expect(mapping.admission_type_id.get(1)).toBe('Emergency');
+    expect(mapping.admission_type_id.size).toBe(8);
+    expect(mapping.discharge_disposition_id.get(19)).toBe(
+      'Expired at home. Medicaid only, hospice.',
+    );
+    expect(mapping.admission_source_id.get(7)).toBe('Emergency Room');
+  });
+
+  it('refuses a file that is not an id mapping', () => {
+    expect(() => parseIdsMapping('encounter_id,description\n1,x\n')).toThrow(
+      /unexpected section header 'encounter_id'/,
+    );
+  });
+});
+
+describe('parseEncounterRow', () => {
+  it('has the 50 columns of the real file', () => {
+    const header = sampleText.slice(0, sampleText.indexOf('\n')).trim().split(',');
+    expect(header).toEqual([...CSV_COLUMNS]);
+    expect(missingColumns(header)).toEqual([]);
+    expect(
+      missingColumns(header.filter((column) => column !== 'age' && column !== 'insulin')),
+    ).toEqual(['age', 'insulin']);
+  });
+
+  it('accepts every row of the real sample and keeps each label as an outcome', () => {
+    const rejected = sample
+      .map((row, index) => ({ line: index + 2, result: parseEncounterRow(row, mapping) }))
+      .filter(({ result }) => !result.ok);
+    expect(rejected).toEqual([]);
+    const outcomes = sample
+      .map((row) => parseEncounterRow(row, mapping))
+      .map((result) => (result.ok ? result.outcome : 'rejected'));
+    expect(new Set(outcomes)).toEqual(new Set(['NO', 'AFTER_30_DAYS', 'WITHIN_30_DAYS']));
+  });
+
+  it("types the first real row: '?' becomes null, ICD-9 codes stay strings, medications and ids typed", () => {
+    const result = parseEncounterRow(sample[0], mapping);
+    expect(result).toMatchObject({
+      ok: true,
+      outcome: 'NO',
+      encounter: {
+        encounter_id: 2278392,
+        race: 'Caucasian',
+        age: '[0-10)',
+        weight: null,
+        payer_code: null,
+        medical_specialty: 'Pediatrics-Endocrinology',
+        admission_type_id: 6,
+        discharge_disposition_id: 25,
+        diag_1: '250.83',
+        diag_2: null,
+        max_glu_serum: 'None',
+        metformin: 'No',
+        glyburide_metformin: 'No',
+        change: 'No',
+        diabetesMed: 'No',
+      },
+    });
+  });
+
+  it('reports every bad field of a row, without echoing identifiers', () => {
+    const row = {
+      ...sample[1],
+      encounter_id: 'abc123',
+      age: '[70-85)',
+      time_in_hospital: '0',
+      diag_1: '25O.01',
+      insulin: 'Sometimes',
+      admission_type_id: '42',
+      readmitted: 'maybe',
+    };
+    const result = parseEncounterRow(row, mapping);
+    expect(result.ok).toBe(false);
+    expect(result.ok ? [] : result.errors).toEqual([
+      { field: 'encounter_id', message: 'must be a positive whole number' },
+      {
+        field: 'age',
+        message:
+          "'[70-85)' is not one of [0-10), [10-20), [20-30), [30-40), [40-50), [50-60), [60-70), [70-80), [80-90), [90-100)",
+      },
+      { field: 'admission_type_id', message: '42 is not an id listed in IDs_mapping.csv' },
+      { field: 'time_in_hospital', message: "'0' is not a whole number from 1 to 14" },
+      { field: 'diag_1', message: "'25O.01' is not an ICD-9 code like 250.83, V57 or E888" },
+      { field: 'insulin', message: "'Sometimes' is not one of No, Steady, Up, Down" },
+      { field: 'readmitted', message: "'maybe' is not one of NO, >30, <30" },
+    ]);
+    expect(JSON.stringify(result)).not.toContain('abc123');
+  });
+
+  it('accepts a row without a label: an encounter whose outcome is not known yet', () => {
+    const result = parseEncounterRow({ ...sample[2], readmitted: '' }, mapping);
+    expect(result).toMatchObject({ ok: true, outcome: null });
+  });
+
+  it('accepts V and E codes and empty cells of newer exports as missing', () => {
+    const result = parseEncounterRow(
+      { ...sample[3], diag_1: 'V57', diag_2: 'E888', diag_3: '', max_glu_serum: '' },
+      mapping,
+    );
+    expect(result).toMatchObject({
+      ok: true,
+      encounter: { diag_1: 'V57', diag_2: 'E888', diag_3: null, max_glu_serum: null },
+    });
+  });
+});
