@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@readmit/platform';
 import { demoCommand } from './commands/demo.command';
 import { infraCommand } from './commands/infra.command';
+import { produceCommand } from './commands/produce.command';
 import { testCommand } from './commands/test.command';
 import { topicsCommand } from './commands/topics.command';
 import { InfraError } from './infra/infra-error';
@@ -11,6 +12,7 @@ const program = new Command('readmit')
   .showHelpAfterError()
   .addCommand(infraCommand())
   .addCommand(topicsCommand())
+  .addCommand(produceCommand())
   .addCommand(demoCommand())
   .addCommand(testCommand());
 

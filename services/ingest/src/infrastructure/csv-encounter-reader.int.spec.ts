@@ -1,0 +1,57 @@
+import { createReadStream, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { sharedDataFile } from '../../../../test/support/endpoints';
+import { parseIdsMapping } from '../domain/ids-mapping';
+import { CsvHeaderError, readEncounterCsv, type CsvEncounterRow } from './csv-encounter-reader';
+
+const mapping = parseIdsMapping(readFileSync(sharedDataFile('IDs_mapping.csv'), 'utf8'));
+
+async function collect(rows: AsyncIterable<CsvEncounterRow>): Promise<CsvEncounterRow[]> {
+  const all: CsvEncounterRow[] = [];
+  for await (const row of rows) all.push(row);
+  return all;
+}
+
+describe('readEncounterCsv', () => {
+  it('streams the real sample: 4,999 rows, none rejected, line numbers from 2', async () => {
+    const rows = await collect(
+      readEncounterCsv(createReadStream(sharedDataFile('diabetic_data_sample.csv')), mapping),
+    );
+    expect(rows).toHaveLength(4999);
+    expect(rows.filter((row) => !row.result.ok)).toEqual([]);
+    expect(rows[0].line).toBe(2);
+    expect(rows[4998].line).toBe(5000);
+  });
+
+  it('reads every good row of a broken file and reports each bad one with its line and field', async () => {
+    const lines = readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8')
+      .split('\n')
+      .slice(0, 6);
+    const cells = lines[2].split(',');
+    cells[4] = '[70-85)'; // age
+    lines[2] = cells.join(',');
+    lines[4] = lines[4].split(',').slice(0, 10).join(','); // truncated row
+    const rows = await collect(readEncounterCsv(Readable.from([`${lines.join('\n')}\n`]), mapping));
+    expect(rows.map((row) => [row.line, row.result.ok])).toEqual([
+      [2, true],
+      [3, false],
+      [4, true],
+      [5, false],
+      [6, true],
+    ]);
+    expect(rows[1].result.ok ? [] : rows[1].result.errors.map((error) => error.field)).toEqual([
+      'age',
+    ]);
+    expect(rows[3].result.ok ? [] : rows[3].result.errors[0].message).toBe(
+      'the row does not have one cell per column',
+    );
+  });
+
+  it('refuses a file that is not diabetic_data.csv, naming the missing columns', async () => {
+    const rows = collect(readEncounterCsv(Readable.from(['patient,score\n1,0.3\n'])));
+    await expect(rows).rejects.toBeInstanceOf(CsvHeaderError);
+    await expect(
+      collect(readEncounterCsv(Readable.from(['patient,score\n1,0.3\n']))),
+    ).rejects.toThrow(/the header lacks encounter_id, patient_nbr, race/);
+  });
+});
