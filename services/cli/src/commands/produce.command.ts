@@ -3,10 +3,13 @@ import { basename, dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
+import { TOPICS, topicName } from '@readmit/contracts';
 import {
   EventPublisher,
   EventSerde,
   KafkaMetrics,
+  MissingTopicsError,
+  assertTopicsExist,
   createKafkaClient,
   createLogger,
   newEnvelope,
@@ -91,6 +94,12 @@ async function produceCsv(file: string, options: ProduceOptions): Promise<LoadRe
 
   const logger = createLogger({ service: 'readmit-cli', level: 'error' });
   const kafka = createKafkaClient({ brokers: brokers.split(','), clientId: 'readmit-cli' }, logger);
+  await assertTopicsExist(
+    kafka,
+    [TOPICS.encounters, TOPICS.outcomes].map((topic) => topicName(topic, options.prefix)),
+  ).catch((error: unknown) => {
+    throw error instanceof MissingTopicsError ? new InfraError(error.message) : error;
+  });
   const serde = EventSerde.create(registryUrl, { topicPrefix: options.prefix });
   await serde.register(['EncounterRecorded', 'OutcomeRecorded']);
   const publisher = new EventPublisher(

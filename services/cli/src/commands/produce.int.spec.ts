@@ -84,6 +84,19 @@ describe('readmit produce --csv', () => {
     ).toHaveLength(8);
   });
 
+  it('refuses to write to topics that do not exist, naming them, instead of waiting forever', () => {
+    const result = produce(
+      '--csv',
+      sharedDataFile('diabetic_data_sample.csv'),
+      '--prefix',
+      'nowhere.',
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n').pop()).toBe(
+      'readmit: topics nowhere.patient.encounters, nowhere.patient.outcomes do not exist: create the catalog with `readmit topics create` (with --prefix if you use one)',
+    );
+  });
+
   it('says what is missing when no input is given', () => {
     const result = produce();
     expect(result.status).toBe(1);

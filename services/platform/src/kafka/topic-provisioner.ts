@@ -46,3 +46,28 @@ export async function provisionTopics(
     await admin.disconnect();
   }
 }
+
+export class MissingTopicsError extends Error {
+  constructor(readonly topics: readonly string[]) {
+    super(
+      `topic${topics.length > 1 ? 's' : ''} ${topics.join(', ')} do${topics.length > 1 ? '' : 'es'} not exist: create the catalog with \`readmit topics create\` (with --prefix if you use one)`,
+    );
+    this.name = 'MissingTopicsError';
+  }
+}
+
+/**
+ * Fails fast, naming them, when topics are missing. Producers retry without limit (idempotence
+ * needs it), so writing to a topic that does not exist would otherwise wait forever.
+ */
+export async function assertTopicsExist(kafka: Kafka, topics: readonly string[]): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const present = new Set(await admin.listTopics());
+    const missing = topics.filter((topic) => !present.has(topic));
+    if (missing.length > 0) throw new MissingTopicsError(missing);
+  } finally {
+    await admin.disconnect();
+  }
+}
