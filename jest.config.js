@@ -20,6 +20,7 @@ const shared = {
     '^@readmit/platform$': '<rootDir>/services/platform/src/index.ts',
     '^@readmit/platform/(.*)$': '<rootDir>/services/platform/src/$1',
     '^@readmit/contracts$': '<rootDir>/contracts/src/index.ts',
+    '^@readmit/ml$': '<rootDir>/services/ml/src/index.ts',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.readmit/'],
 };

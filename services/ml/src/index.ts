@@ -1,0 +1,2 @@
+export * from './random/seeded-random';
+export * from './drift/population-stability-index';
