@@ -16,11 +16,18 @@ import {
 } from '@readmit/platform';
 import { Registry } from 'prom-client';
 import { parseIdsMapping } from '../../../ingest/src/domain/ids-mapping';
+import { parseDriftSpec, type DriftSpec } from '../../../ingest/src/domain/synthetic/drift-spec';
+import type { EncounterProfile } from '../../../ingest/src/domain/synthetic/encounter-profile';
+import { syntheticRows } from '../../../ingest/src/domain/synthetic/synthetic-rows';
+import sampleProfile from '../../../ingest/src/domain/synthetic/uci-sample-profile.json';
 import {
   loadEncounters,
   type LoadReport,
 } from '../../../ingest/src/application/load-encounters/load-encounters';
-import { readEncounterCsv } from '../../../ingest/src/infrastructure/csv-encounter-reader';
+import {
+  readEncounterCsv,
+  type CsvEncounterRow,
+} from '../../../ingest/src/infrastructure/csv-encounter-reader';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { createInfraContext } from './infra.command';
@@ -42,8 +49,26 @@ function parsePositive(value: string): number {
   return number;
 }
 
+function parseCount(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0)
+    throw new InvalidArgumentError(`'${value}' is not a whole number`);
+  return number;
+}
+
+function parseDrift(value: string): DriftSpec {
+  try {
+    return parseDriftSpec(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
 interface ProduceOptions {
   csv?: string;
+  synthetic?: number;
+  seed: number;
+  drift?: DriftSpec;
   idsMapping?: string;
   rate?: number;
   outcomeDelay?: number;
@@ -54,8 +79,26 @@ interface ProduceOptions {
 
 export function produceCommand(): Command {
   return new Command('produce')
-    .description('publish encounters (and their outcomes) to Kafka from the UCI CSV file')
+    .description(
+      'publish encounters (and their outcomes) to Kafka, from the UCI CSV file or a synthetic stream',
+    )
     .option('--csv <file>', 'diabetic_data.csv (the full UCI file unchanged, or the sample)')
+    .option(
+      '--synthetic <count>',
+      'generate this many realistic encounters (fitted on the UCI sample)',
+      parseCount,
+    )
+    .option(
+      '--seed <seed>',
+      'seed of the synthetic stream (same seed, same encounters)',
+      parseCount,
+      1,
+    )
+    .option(
+      '--drift <spec>',
+      'inject drift into the synthetic stream, e.g. at=50000,age=0.5,emergency=0.3,a1c=0.4,concept=0.5',
+      parseDrift,
+    )
     .option(
       '--ids-mapping <file>',
       'IDs_mapping.csv to check id columns against (default: beside the CSV)',
@@ -74,24 +117,58 @@ export function produceCommand(): Command {
     .option('--registry <url>', 'schema registry URL (default: the local platform)')
     .option('--prefix <prefix>', 'topic name prefix', '')
     .action(async (options: ProduceOptions) => {
-      if (!options.csv)
-        throw new InfraError('say what to produce: --csv <file> (synthetic data is not built yet)');
-      if (!existsSync(options.csv)) throw new InfraError(`no such file: ${options.csv}`);
-      const report = await produceCsv(options.csv, options);
+      if (Boolean(options.csv) === (options.synthetic !== undefined)) {
+        throw new InfraError('say what to produce: --csv <file> or --synthetic <count>');
+      }
+      if (options.csv && !existsSync(options.csv))
+        throw new InfraError(`no such file: ${options.csv}`);
+      if (options.drift && options.synthetic === undefined)
+        throw new InfraError('--drift applies to --synthetic streams');
+      const report = await produceEvents(options);
       printSummary(report);
-      process.exitCode = report.encounters > 0 ? 0 : 1;
+      process.exitCode = report.encounters > 0 || options.synthetic === 0 ? 0 : 1;
     });
 }
 
-async function produceCsv(file: string, options: ProduceOptions): Promise<LoadReport> {
-  const infra = new InfraManager(createInfraContext());
-  const brokers = options.brokers ?? infra.component('kafka').endpoint();
-  const registryUrl = options.registry ?? infra.component('schema-registry').endpoint();
-  const mappingFile = options.idsMapping ?? join(dirname(file), 'IDs_mapping.csv');
+interface ProduceInput {
+  readonly rows: AsyncIterable<CsvEncounterRow>;
+  readonly source: string;
+  readonly description: string;
+  /** Progress in the input's own unit: bytes of a file, encounters of a synthetic stream. */
+  readonly total: number;
+  readonly done: (report: LoadReport) => number;
+}
+
+function csvInput(file: string, idsMapping?: string): ProduceInput {
+  const mappingFile = idsMapping ?? join(dirname(file), 'IDs_mapping.csv');
   const mapping = existsSync(mappingFile)
     ? parseIdsMapping(readFileSync(mappingFile, 'utf8'))
     : undefined;
+  const size = statSync(file).size;
+  const stream = createReadStream(file);
+  return {
+    rows: readEncounterCsv(stream, mapping),
+    source: `csv:${basename(file)}`,
+    description: `producing ${basename(file)} (${(size / 1e6).toFixed(1)} MB)${mapping ? ` with ids checked against ${basename(mappingFile)}` : ''}`,
+    total: size,
+    done: () => stream.bytesRead,
+  };
+}
 
+function syntheticInput(count: number, seed: number, drift?: DriftSpec): ProduceInput {
+  return {
+    rows: syntheticRows(sampleProfile as EncounterProfile, count, seed, drift),
+    source: `synthetic:seed=${seed}`,
+    description: `producing ${count} synthetic encounters (seed ${seed}${drift ? `, drift from encounter ${drift.from}` : ''})`,
+    total: count,
+    done: (report) => report.rows,
+  };
+}
+
+async function produceEvents(options: ProduceOptions): Promise<LoadReport> {
+  const infra = new InfraManager(createInfraContext());
+  const brokers = options.brokers ?? infra.component('kafka').endpoint();
+  const registryUrl = options.registry ?? infra.component('schema-registry').endpoint();
   const logger = createLogger({ service: 'readmit-cli', level: 'error' });
   const kafka = createKafkaClient({ brokers: brokers.split(','), clientId: 'readmit-cli' }, logger);
   await assertTopicsExist(
@@ -110,19 +187,18 @@ async function produceCsv(file: string, options: ProduceOptions): Promise<LoadRe
     options.prefix,
   );
 
-  const size = statSync(file).size;
-  const input = createReadStream(file);
+  const input = options.csv
+    ? csvInput(options.csv, options.idsMapping)
+    : syntheticInput(options.synthetic ?? 0, options.seed, options.drift);
   const correlationId = randomUUID();
-  const progress = progressReporter(size, () => input.bytesRead);
-  console.error(
-    `producing ${basename(file)} (${(size / 1e6).toFixed(1)} MB)${mapping ? ` with ids checked against ${basename(mappingFile)}` : ''}`,
-  );
+  const progress = progressReporter(input.total, input.done);
+  console.error(input.description);
   try {
     return await loadEncounters(
-      readEncounterCsv(input, mapping),
+      input.rows,
       async (events) => void (await publisher.publishAll(events)),
       {
-        source: `csv:${basename(file)}`,
+        source: input.source,
         envelopeFor: (eventType, causedBy) =>
           newEnvelope(eventType, { producer: PRODUCER, correlationId, causedBy }),
         now: Date.now,
@@ -137,8 +213,7 @@ async function produceCsv(file: string, options: ProduceOptions): Promise<LoadRe
   }
 }
 
-/** A progress bar on a terminal; a line every few seconds otherwise (CI logs). */
-function progressReporter(totalBytes: number, bytesRead: () => number) {
+function progressReporter(total: number, done: (report: LoadReport) => number) {
   const started = Date.now();
   const rate = (report: LoadReport) =>
     Math.round(report.encounters / Math.max(0.001, (Date.now() - started) / 1000));
@@ -151,16 +226,16 @@ function progressReporter(totalBytes: number, bytesRead: () => number) {
       },
       Presets.shades_classic,
     );
-    bar.start(totalBytes, 0, { rows: 0, rejected: 0, rate: 0 });
+    bar.start(total, 0, { rows: 0, rejected: 0, rate: 0 });
     return {
       update: (report: LoadReport) =>
-        bar.update(bytesRead(), {
+        bar.update(done(report), {
           rows: report.rows,
           rejected: report.rejected,
           rate: rate(report),
         }),
       stop: () => {
-        bar.update(totalBytes);
+        bar.update(total);
         bar.stop();
       },
     };
@@ -171,7 +246,7 @@ function progressReporter(totalBytes: number, bytesRead: () => number) {
       if (Date.now() - lastLine < 5_000) return;
       lastLine = Date.now();
       console.error(
-        `${Math.round((100 * bytesRead()) / totalBytes)}% | ${report.rows} rows | ${report.rejected} rejected | ${rate(report)} encounters/s`,
+        `${Math.round((100 * done(report)) / Math.max(total, 1))}% | ${report.rows} rows | ${report.rejected} rejected | ${rate(report)} encounters/s`,
       );
     },
     stop: () => undefined,

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TOPICS } from '@readmit/contracts';
+import { TOPICS, type EncounterRecorded } from '@readmit/contracts';
 import { EventSerde } from '@readmit/platform';
 import { PROJECT_ROOT, sharedDataFile, testEndpoints } from '../../../../test/support/endpoints';
 import { isolatedCatalog, physical, readTopic, testKafka } from '../../../../test/support/kafka';
@@ -84,6 +84,47 @@ describe('readmit produce --csv', () => {
     ).toHaveLength(8);
   });
 
+  it('publishes a synthetic stream, the same for the same seed, with drift from the stated encounter', async () => {
+    const kafka = testKafka();
+    const prefix = await isolatedCatalog(kafka, [TOPICS.encounters, TOPICS.outcomes]);
+    const result = produce(
+      '--synthetic',
+      '3000',
+      '--seed',
+      '42',
+      '--drift',
+      'at=1500,age=1',
+      '--prefix',
+      prefix,
+    );
+    expect(result.stderr).toContain(
+      'producing 3000 synthetic encounters (seed 42, drift from encounter 1500)',
+    );
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(
+      'rows: 3000, encounters published: 3000, outcomes published: 3000, rejected rows: 0',
+    );
+
+    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
+    const messages = await readTopic(kafka, physical(TOPICS.encounters, prefix), {
+      count: 3000,
+      timeoutMs: 60_000,
+    });
+    const events = await Promise.all(
+      messages.map(
+        async ({ message }) => (await serde.decode(message.value)).event as EncounterRecorded,
+      ),
+    );
+    const older = (band: string) => ['[70-80)', '[80-90)', '[90-100)'].includes(band);
+    const share = (rows: EncounterRecorded[]) =>
+      rows.filter((row) => older(row.age)).length / rows.length;
+    const position = (event: EncounterRecorded) => Number(event.source.split('#')[1]);
+    const before = events.filter((event) => position(event) <= 1500);
+    const after = events.filter((event) => position(event) > 1500);
+    expect(share(after)).toBeGreaterThan(share(before) + 0.15);
+    expect(events[0].source).toMatch(/^synthetic:seed=42#\d+$/);
+  });
+
   it('refuses to write to topics that do not exist, naming them, instead of waiting forever', () => {
     const result = produce(
       '--csv',
@@ -101,7 +142,7 @@ describe('readmit produce --csv', () => {
     const result = produce();
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(
-      'readmit: say what to produce: --csv <file> (synthetic data is not built yet)',
+      'readmit: say what to produce: --csv <file> or --synthetic <count>',
     );
   });
 });

@@ -1,0 +1,17 @@
+import { parseEncounterRow } from '../encounter-row';
+import type { DriftSpec } from './drift-spec';
+import type { EncounterProfile } from './encounter-profile';
+import { SyntheticEncounters } from './synthetic-encounters';
+import type { ParsedRow } from '../encounter-row';
+
+/** `count` synthetic encounters as parsed rows, numbered from 1, for the same loader as CSV files. */
+export async function* syntheticRows(
+  profile: EncounterProfile,
+  count: number,
+  seed: number,
+  drift?: DriftSpec,
+): AsyncGenerator<{ line: number; result: ParsedRow }> {
+  const generator = new SyntheticEncounters(profile, seed, drift);
+  for (let line = 1; line <= count; line++)
+    yield { line, result: parseEncounterRow(generator.next()) };
+}
