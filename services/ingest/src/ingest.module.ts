@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '@readmit/platform';
+import { BulkUploadController } from './application/bulk-upload/bulk-upload.controller';
 
 /**
- * The ingest service. Its responsibilities are listed in DESIGN.md; this module is the
- * foundation shell (health, readiness, metrics and config from the platform) that the
- * ingest issue fills in.
+ * The ingest service: takes encounter records over HTTP and publishes them as events. The batch
+ * tracker (BatchArrived) is still to come.
  */
-@Module({})
+@Module({
+  imports: [EventsModule.register({ produces: ['EncounterRecorded', 'OutcomeRecorded'] })],
+  controllers: [BulkUploadController],
+})
 export class IngestModule {}

@@ -9,6 +9,7 @@ import { isolatedCatalog, testKafka } from '../../../../test/support/kafka';
 import { EventPublisher } from './event-publisher';
 import { EventsModule, EventStreams } from './events.module';
 import { SchemaCompatibilityError } from './kafka-errors';
+import { MissingTopicsError } from './topic-provisioner';
 
 const received: number[] = [];
 
@@ -70,8 +71,18 @@ describe('EventsModule in a service', () => {
     }
   });
 
-  it('refuses to start when a contract is not BACKWARD compatible with the registered one', async () => {
+  it('refuses to start when a topic it writes to does not exist, naming it', async () => {
     const prefix = `${uniqueName('t')}.`;
+    const start = createService(
+      { name: 'counter', envSchema: platformEnvSchema, module: CounterServiceModule },
+      env(prefix),
+    );
+    await expect(start).rejects.toBeInstanceOf(MissingTopicsError);
+    await expect(start).rejects.toThrow(`topic ${prefix}patient.encounters does not exist`);
+  });
+
+  it('refuses to start when a contract is not BACKWARD compatible with the registered one', async () => {
+    const prefix = await isolatedCatalog(testKafka(), [TOPICS.encounters]);
     // Someone registered a different EncounterRecorded under this subject before us.
     await new SchemaRegistry({ host: testEndpoints().schemaRegistryUrl }).register(
       {

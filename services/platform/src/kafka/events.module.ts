@@ -6,7 +6,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { EVENT_TYPES, type EventType } from '@readmit/contracts';
+import { EVENT_TYPES, topicName, topicOf, type EventType } from '@readmit/contracts';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -17,6 +17,7 @@ import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import { EventPublisher } from './event-publisher';
 import { KafkaMetrics } from './kafka-metrics';
 import { EventSerde } from './serde/event-serde';
+import { assertTopicsExist } from './topic-provisioner';
 import {
   TransactionalProcessor,
   type TransactionalProcessorOptions,
@@ -81,6 +82,8 @@ export class EventsModule implements OnModuleInit, OnApplicationShutdown {
     @Inject(EventSerde) private readonly serde: EventSerde,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
     @Inject(EventStreams) private readonly streams: EventStreams,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(EVENTS_MODULE_OPTIONS) private readonly options: EventsModuleOptions,
   ) {}
 
@@ -145,9 +148,14 @@ export class EventsModule implements OnModuleInit, OnApplicationShutdown {
 
   /** Schemas first: an incompatible contract stops the service before it produces anything. */
   async onModuleInit(): Promise<void> {
-    await this.serde.register(
-      this.options.produces.length > 0 ? this.options.produces : EVENT_TYPES,
-    );
+    const produces = this.options.produces.length > 0 ? this.options.produces : EVENT_TYPES;
+    // Producers retry without limit: a missing topic would hang the first publish, so say it now.
+    await assertTopicsExist(this.kafka, [
+      ...new Set(
+        produces.map((eventType) => topicName(topicOf(eventType), this.config.kafka.topicPrefix)),
+      ),
+    ]);
+    await this.serde.register(produces);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import type { INestApplication } from '@nestjs/common';
+import { TOPICS } from '@readmit/contracts';
+import { createService, EventSerde, platformEnvSchema } from '@readmit/platform';
+import request from 'supertest';
+import { sharedDataFile, testEndpoints } from '../../../../../test/support/endpoints';
+import { isolatedCatalog, physical, readTopic, testKafka } from '../../../../../test/support/kafka';
+import { IngestModule } from '../../ingest.module';
+
+const sampleLines = readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8').split('\n');
+const header = sampleLines[0];
+
+describe('POST /v1/encounters/bulk (ingest service)', () => {
+  let app: INestApplication;
+  let prefix: string;
+  const kafka = testKafka();
+
+  beforeAll(async () => {
+    prefix = await isolatedCatalog(kafka, [TOPICS.encounters, TOPICS.outcomes]);
+    const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
+    app = await createService(
+      { name: 'ingest', envSchema: platformEnvSchema, module: IngestModule },
+      {
+        READMIT_HTTP_PORT: '0',
+        READMIT_LOG_LEVEL: 'fatal',
+        READMIT_KAFKA_BROKERS: kafkaBrokers.join(','),
+        READMIT_SCHEMA_REGISTRY_URL: schemaRegistryUrl,
+        READMIT_TOPIC_PREFIX: prefix,
+      },
+    );
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('publishes every good CSV row and returns each bad one with its line and fields', async () => {
+    const lines = sampleLines.slice(0, 21);
+    lines[5] = lines[5].replace(/,\[\d+-\d+\),/, ',[70-85),');
+    const response = await request(app.getHttpServer())
+      .post('/v1/encounters/bulk')
+      .set('Content-Type', 'text/csv')
+      .send(`${lines.join('\n')}\n`)
+      .expect(200);
+    expect(response.body).toMatchObject({ rows: 20, encounters: 19, outcomes: 19, rejected: 1 });
+    expect(response.body.rejections).toEqual([
+      {
+        line: 6,
+        errors: [{ field: 'age', message: expect.stringMatching(/^'\[70-85\)' is not one of/) }],
+      },
+    ]);
+    expect(response.body.uploadId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const messages = await readTopic(kafka, physical(TOPICS.encounters, prefix), {
+      count: 19,
+      timeoutMs: 30_000,
+    });
+    expect(messages).toHaveLength(19);
+    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
+    const { event } = await serde.decode(messages[0].message.value);
+    expect((event as { source: string }).source).toMatch(
+      new RegExp(`^http:${response.body.uploadId}#\\d+$`),
+    );
+  });
+
+  it('takes JSON lines with the same columns, numbers or strings, null for missing', async () => {
+    const columns = header.split(',');
+    const objects = sampleLines.slice(21, 24).map((line) => {
+      const cells = line.split(',');
+      return Object.fromEntries(
+        columns.map((column, index) => [
+          column,
+          cells[index] === '?'
+            ? null
+            : /^\d+$/.test(cells[index])
+              ? Number(cells[index])
+              : cells[index],
+        ]),
+      );
+    });
+    const body = [
+      ...objects.map((object) => JSON.stringify(object)),
+      '{not json',
+      JSON.stringify({ ...objects[0], gender: 'X' }),
+    ].join('\n');
+    const response = await request(app.getHttpServer())
+      .post('/v1/encounters/bulk')
+      .set('Content-Type', 'application/x-ndjson')
+      .send(body)
+      .expect(200);
+    expect(response.body).toMatchObject({ rows: 5, encounters: 3, rejected: 2 });
+    expect(response.body.rejections).toEqual([
+      { line: 4, errors: [{ field: '(row)', message: 'the line is not valid JSON' }] },
+      {
+        line: 5,
+        errors: [{ field: 'gender', message: "'X' is not one of Female, Male, Unknown/Invalid" }],
+      },
+    ]);
+  });
+
+  it('answers 400 naming the missing columns when the file is not diabetic_data.csv', async () => {
+    const response = await request(app.getHttpServer())
+      .post('/v1/encounters/bulk')
+      .set('Content-Type', 'text/csv')
+      .send('encounter_id,score\n1,0.4\n')
+      .expect(400);
+    expect(response.body.message).toMatch(
+      /^not a diabetic_data.csv file: the header lacks patient_nbr, race/,
+    );
+    expect(response.body.fields).toContainEqual({ field: 'age', message: 'column is missing' });
+  });
+
+  it('answers 415 for a body that is neither CSV nor JSON lines', async () => {
+    const response = await request(app.getHttpServer())
+      .post('/v1/encounters/bulk')
+      .set('Content-Type', 'application/xml')
+      .send('<x/>')
+      .expect(415);
+    expect(response.body.message).toBe(
+      "send text/csv or application/x-ndjson, not 'application/xml'",
+    );
+  });
+});

@@ -1,0 +1,45 @@
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { parseEncounterRow } from '../domain/encounter-row';
+import type { IdsMapping } from '../domain/ids-mapping';
+import type { CsvEncounterRow } from './csv-encounter-reader';
+
+/**
+ * Streams JSON lines, one encounter per line, keyed by the CSV column names; values may be
+ * strings or numbers, and null stands for a missing value. Line numbers start at 1.
+ */
+export async function* readEncounterJsonLines(
+  input: Readable,
+  mapping?: IdsMapping,
+): AsyncGenerator<CsvEncounterRow> {
+  let line = 0;
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    line += 1;
+    if (text.trim() === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      yield {
+        line,
+        result: { ok: false, errors: [{ field: '(row)', message: 'the line is not valid JSON' }] },
+      };
+      continue;
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      yield {
+        line,
+        result: {
+          ok: false,
+          errors: [{ field: '(row)', message: 'the line is not a JSON object' }],
+        },
+      };
+      continue;
+    }
+    const row: Record<string, string> = {};
+    for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
+      row[key] = value === null ? '?' : String(value);
+    }
+    yield { line, result: parseEncounterRow(row, mapping) };
+  }
+}
