@@ -1,4 +1,5 @@
-import { platformEnvSchema, runService } from '@readmit/platform';
+import { runService } from '@readmit/platform';
+import { ingestEnvSchema } from './ingest.config';
 import { IngestModule } from './ingest.module';
 
-runService({ name: 'ingest', envSchema: platformEnvSchema, module: IngestModule });
+runService({ name: 'ingest', envSchema: ingestEnvSchema, module: IngestModule });

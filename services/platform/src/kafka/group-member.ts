@@ -1,5 +1,5 @@
 import { topicName, type TopicDefinition } from '@readmit/contracts';
-import type { Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, Kafka, PartitionAssigner, Producer } from 'kafkajs';
 
 export interface GroupMemberOptions {
   readonly groupId: string;
@@ -9,6 +9,8 @@ export interface GroupMemberOptions {
   readonly fromBeginning?: boolean;
   /** How long the group waits for a silent member before rebalancing (kafkajs default 30 s). */
   readonly sessionTimeoutMs?: number;
+  /** How partitions are spread over members (kafkajs' round robin by default). */
+  readonly partitionAssigners?: PartitionAssigner[];
 }
 
 /**
@@ -29,6 +31,7 @@ export abstract class GroupMember {
       groupId: memberOptions.groupId,
       readUncommitted: false,
       sessionTimeout: memberOptions.sessionTimeoutMs,
+      partitionAssigners: memberOptions.partitionAssigners,
     });
     this.joined = new Promise((resolve) =>
       this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()),

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
-import { TOPICS } from '@readmit/contracts';
-import { createService, EventSerde, platformEnvSchema } from '@readmit/platform';
+import { TOPICS, type BatchArrived } from '@readmit/contracts';
+import { createService, EventSerde } from '@readmit/platform';
+import { ingestEnvSchema } from '../../ingest.config';
 import request from 'supertest';
 import { sharedDataFile, testEndpoints } from '../../../../../test/support/endpoints';
 import { isolatedCatalog, physical, readTopic, testKafka } from '../../../../../test/support/kafka';
@@ -16,16 +17,17 @@ describe('POST /v1/encounters/bulk (ingest service)', () => {
   const kafka = testKafka();
 
   beforeAll(async () => {
-    prefix = await isolatedCatalog(kafka, [TOPICS.encounters, TOPICS.outcomes]);
+    prefix = await isolatedCatalog(kafka, [TOPICS.encounters, TOPICS.outcomes, TOPICS.batches]);
     const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
     app = await createService(
-      { name: 'ingest', envSchema: platformEnvSchema, module: IngestModule },
+      { name: 'ingest', envSchema: ingestEnvSchema, module: IngestModule },
       {
         READMIT_HTTP_PORT: '0',
         READMIT_LOG_LEVEL: 'fatal',
         READMIT_KAFKA_BROKERS: kafkaBrokers.join(','),
         READMIT_SCHEMA_REGISTRY_URL: schemaRegistryUrl,
         READMIT_TOPIC_PREFIX: prefix,
+        READMIT_BATCH_LABELS: '25',
       },
     );
   });
@@ -108,6 +110,31 @@ describe('POST /v1/encounters/bulk (ingest service)', () => {
       /^not a diabetic_data.csv file: the header lacks patient_nbr, race/,
     );
     expect(response.body.fields).toContainEqual({ field: 'age', message: 'column is missing' });
+  });
+
+  it('closes a batch each time 25 labelled encounters have arrived (the service runs the batch tracker)', async () => {
+    await request(app.getHttpServer())
+      .post('/v1/encounters/bulk')
+      .set('Content-Type', 'text/csv')
+      .send(`${[header, ...sampleLines.slice(30, 90)].join('\n')}\n`)
+      .expect(200);
+    // 19 + 3 + 60 labelled encounters so far: three batches of 25, and 7 labels waiting.
+    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
+    const messages = await readTopic(kafka, physical(TOPICS.batches, prefix), {
+      count: 3,
+      timeoutMs: 60_000,
+      settleMs: 2_000,
+    });
+    const batches = await Promise.all(
+      messages.map(
+        async ({ message }) => (await serde.decode(message.value)).event as BatchArrived,
+      ),
+    );
+    expect(batches.map((batch) => [batch.sequence, batch.labeledCount, batch.trigger])).toEqual([
+      [1, 25, 'COUNT'],
+      [2, 25, 'COUNT'],
+      [3, 25, 'COUNT'],
+    ]);
   });
 
   it('answers 415 for a body that is neither CSV nor JSON lines', async () => {

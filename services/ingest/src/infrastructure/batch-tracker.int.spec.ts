@@ -1,0 +1,134 @@
+import { EXAMPLE_EVENTS, TOPICS, type BatchArrived, type OffsetRange } from '@readmit/contracts';
+import {
+  EventPublisher,
+  EventSerde,
+  KafkaMetrics,
+  newEnvelope,
+  type OutgoingEvent,
+} from '@readmit/platform';
+import { Registry } from 'prom-client';
+import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';
+import {
+  exampleEncounter,
+  isolatedCatalog,
+  physical,
+  quietLogger,
+  testKafka,
+} from '../../../../test/support/kafka';
+import { BatchTracker } from './batch-tracker';
+
+function labelled(from: number, count: number): OutgoingEvent[] {
+  return Array.from({ length: count }, (_, index) => from + index).flatMap(
+    (id): OutgoingEvent[] => {
+      const encounter = exampleEncounter(id);
+      return [
+        { eventType: 'EncounterRecorded', key: String(id), event: encounter },
+        {
+          eventType: 'OutcomeRecorded',
+          key: String(id),
+          event: {
+            ...EXAMPLE_EVENTS.OutcomeRecorded,
+            envelope: newEnvelope('OutcomeRecorded', {
+              producer: 'test',
+              causedBy: encounter.envelope,
+            }),
+            encounter_id: id,
+            readmitted: id % 3 === 0 ? 'NO' : id % 3 === 1 ? 'AFTER_30_DAYS' : 'WITHIN_30_DAYS',
+          },
+        },
+      ];
+    },
+  );
+}
+
+/** Per partition, the ranges must tile [0, end) with no gap and no overlap. */
+function expectTiling(ranges: OffsetRange[]): void {
+  const byPartition = new Map<number, OffsetRange[]>();
+  for (const range of ranges)
+    byPartition.set(range.partition, [...(byPartition.get(range.partition) ?? []), range]);
+  for (const [, list] of byPartition) {
+    const sorted = [...list].sort((a, b) => a.fromOffset - b.fromOffset);
+    expect(sorted[0].fromOffset).toBe(0);
+    for (let index = 1; index < sorted.length; index++)
+      expect(sorted[index].fromOffset).toBe(sorted[index - 1].toOffset);
+  }
+}
+
+describe('BatchTracker', () => {
+  it('emits each batch exactly once, and a restarted tracker continues where the last closed batch ended', async () => {
+    const kafka = testKafka();
+    const prefix = await isolatedCatalog(kafka, [
+      TOPICS.encounters,
+      TOPICS.outcomes,
+      TOPICS.batches,
+    ]);
+    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
+    await serde.register(['EncounterRecorded', 'OutcomeRecorded', 'BatchArrived']);
+    const metrics = KafkaMetrics.for(new Registry());
+    const publisher = new EventPublisher(kafka, serde, metrics, quietLogger, prefix);
+
+    const batches: BatchArrived[] = [];
+    const watcher = kafka.consumer({
+      groupId: uniqueName('batch-watcher'),
+      readUncommitted: false,
+    });
+    await watcher.connect();
+    await watcher.subscribe({ topic: physical(TOPICS.batches, prefix), fromBeginning: true });
+    await watcher.run({
+      eachMessage: async ({ message }) =>
+        void batches.push((await serde.decode(message.value)).event as BatchArrived),
+    });
+
+    const options = {
+      groupId: uniqueName('tracker'),
+      transactionalId: uniqueName('tracker-tx'),
+      policy: { labelsPerBatch: 100, windowMs: 365 * 24 * 3600 * 1000 },
+      topicPrefix: prefix,
+      producer: 'ingest-test',
+    };
+    await publisher.publishAll(labelled(1, 550));
+    const first = new BatchTracker(kafka, serde, metrics, quietLogger, options);
+    await first.start();
+    await eventually(async () => (batches.length >= 5 ? true : undefined), 60_000);
+    await first.stop();
+
+    await publisher.publishAll(labelled(551, 450));
+    const second = new BatchTracker(kafka, serde, metrics, quietLogger, options);
+    await second.start();
+    try {
+      await eventually(async () => (batches.length >= 10 ? true : undefined), 60_000);
+      await new Promise((resolve) => setTimeout(resolve, 2_000)); // room for a duplicate to show
+      expect(batches.map((batch) => batch.sequence)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(
+        batches.every((batch) => batch.labeledCount === 100 && batch.trigger === 'COUNT'),
+      ).toBe(true);
+      // Encounters read after the tenth batch closed wait in the open eleventh; the closed ones
+      // hold exactly what their ranges say.
+      const encounters = batches.reduce((total, batch) => total + batch.encounterCount, 0);
+      const ranged = batches
+        .flatMap((batch) => batch.encounterRanges)
+        .reduce((total, range) => total + range.toOffset - range.fromOffset, 0);
+      expect(encounters).toBe(ranged);
+      expect(encounters).toBeLessThanOrEqual(1000);
+      expectTiling(batches.flatMap((batch) => batch.outcomeRanges));
+      expectTiling(batches.flatMap((batch) => batch.encounterRanges));
+      const labels = batches.reduce(
+        (total, batch) =>
+          total +
+          batch.labelCounts.NO +
+          batch.labelCounts.AFTER_30_DAYS +
+          batch.labelCounts.WITHIN_30_DAYS,
+        0,
+      );
+      expect(labels).toBe(1000);
+      const profiled = batches.find((batch) => batch.encounterCount > 0);
+      expect(
+        profiled?.profile.find((feature) => feature.feature === 'time_in_hospital'),
+      ).toMatchObject({ mean: 3, min: 3, max: 3 });
+    } finally {
+      await second.stop();
+      await watcher.disconnect();
+      await publisher.disconnect();
+    }
+  });
+});

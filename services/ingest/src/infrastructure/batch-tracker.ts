@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import {
+  TOPICS,
+  topicName,
+  type BatchTrigger,
+  type EncounterRecorded,
+  type OutcomeRecorded,
+} from '@readmit/contracts';
+import {
+  GroupMember,
+  newEnvelope,
+  PoisonMessageError,
+  reliableProducerConfig,
+  toTopicMessages,
+  type EventSerde,
+  type KafkaMetrics,
+} from '@readmit/platform';
+import type { EachBatchPayload, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { BatchAccumulator, type BatchPolicy } from '../domain/batch-tracking/batch-accumulator';
+import { ActiveStandbyAssigner } from './active-standby-assigner';
+
+export interface BatchTrackerOptions {
+  readonly groupId: string;
+  readonly transactionalId: string;
+  readonly policy: BatchPolicy;
+  readonly topicPrefix?: string;
+  readonly producer: string;
+  readonly sessionTimeoutMs?: number;
+}
+
+/** Committed-offset metadata: the sequence of the batch the offsets close. */
+interface OffsetMetadata {
+  readonly batchSequence: number;
+}
+
+/**
+ * Emits BatchArrived exactly once. It reads encounters and outcomes, keeps the open batch in
+ * memory, and commits its consumer offsets only together with the BatchArrived that closes the
+ * batch, in one Kafka transaction (the batch's sequence rides in the offset metadata). After a
+ * crash or a rebalance it rereads from the last closed batch and rebuilds the open one, so no
+ * batch is skipped or repeated. One member holds every partition; others stand by.
+ */
+export class BatchTracker extends GroupMember {
+  private accumulator = new BatchAccumulator();
+  private lastSequence = 0;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly serde: EventSerde,
+    private readonly metrics: KafkaMetrics,
+    private readonly logger: Logger,
+    private readonly options: BatchTrackerOptions,
+  ) {
+    super(
+      kafka,
+      {
+        groupId: options.groupId,
+        topics: [TOPICS.encounters, TOPICS.outcomes],
+        topicPrefix: options.topicPrefix,
+        sessionTimeoutMs: options.sessionTimeoutMs,
+        partitionAssigners: [ActiveStandbyAssigner],
+      },
+      kafka.producer(reliableProducerConfig({ transactionalId: options.transactionalId })),
+    );
+    // After any (re)join the group rereads from the committed offsets: start the open batch afresh.
+    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.accumulator = new BatchAccumulator();
+    });
+  }
+
+  async start(): Promise<void> {
+    this.lastSequence = await this.committedSequence();
+    await this.run((payload) => this.processBatch(payload));
+  }
+
+  private async processBatch({
+    batch,
+    resolveOffset,
+    heartbeat,
+    isRunning,
+    isStale,
+  }: EachBatchPayload): Promise<void> {
+    for (const message of batch.messages) {
+      if (!isRunning() || isStale()) return;
+      const position = {
+        topic: batch.topic,
+        partition: batch.partition,
+        offset: Number(message.offset),
+      };
+      try {
+        const { eventType, event } = await this.serde.decode(message.value);
+        if (eventType === 'EncounterRecorded')
+          this.accumulator.addEncounter(position, event as EncounterRecorded);
+        else if (eventType === 'OutcomeRecorded')
+          this.accumulator.addOutcome(position, event as OutcomeRecorded);
+      } catch (error) {
+        // Bad messages are the owning consumers' to dead-letter; the tracker only steps over them.
+        if (!(error instanceof PoisonMessageError)) throw error;
+        this.logger.warn(
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            offset: message.offset,
+            reason: error.reason,
+          },
+          'batch tracker skipped a bad message',
+        );
+      }
+      resolveOffset(message.offset);
+      const trigger = this.accumulator.due(this.options.policy);
+      if (trigger) await this.closeBatch(trigger);
+    }
+    await heartbeat();
+  }
+
+  private async closeBatch(trigger: BatchTrigger): Promise<void> {
+    const sequence = this.lastSequence + 1;
+    const envelope = newEnvelope('BatchArrived', { producer: this.options.producer });
+    const batchId = `batch-${String(sequence).padStart(6, '0')}-${randomUUID().slice(0, 8)}`;
+    const event = this.accumulator.close(envelope, batchId, sequence, trigger);
+    const metadata = JSON.stringify({ batchSequence: sequence } satisfies OffsetMetadata);
+    const byTopic = new Map<
+      string,
+      Array<{ partition: number; offset: string; metadata: string }>
+    >();
+    for (const next of this.accumulator.nextOffsets()) {
+      byTopic.set(next.topic, [
+        ...(byTopic.get(next.topic) ?? []),
+        { partition: next.partition, offset: String(next.offset), metadata },
+      ]);
+    }
+    const prefix = this.options.topicPrefix ?? '';
+    const [output] = toTopicMessages(
+      this.serde,
+      [{ eventType: 'BatchArrived', key: batchId, event }],
+      prefix,
+    );
+    const transaction = await this.producer.transaction();
+    try {
+      await transaction.send({ topic: output.topic, messages: output.messages });
+      // kafkajs sends partition metadata through to the broker; its typings just do not say so.
+      const topics = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+      await transaction.sendOffsets({ consumerGroupId: this.options.groupId, topics });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+    this.metrics.produced.inc({ topic: output.topic, event_type: 'BatchArrived' });
+    this.lastSequence = sequence;
+    this.accumulator = new BatchAccumulator();
+    this.logger.info(
+      { batchId, sequence, trigger, labeled: event.labeledCount, encounters: event.encounterCount },
+      'batch arrived',
+    );
+  }
+
+  /** The sequence of the last closed batch, from the metadata committed with its offsets. */
+  private async committedSequence(): Promise<number> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const prefix = this.options.topicPrefix ?? '';
+      const offsets = await admin.fetchOffsets({
+        groupId: this.options.groupId,
+        topics: [topicName(TOPICS.encounters, prefix), topicName(TOPICS.outcomes, prefix)],
+      });
+      let sequence = 0;
+      for (const { partitions } of offsets) {
+        for (const { metadata } of partitions) {
+          if (!metadata) continue;
+          const parsed = JSON.parse(metadata) as Partial<OffsetMetadata>;
+          sequence = Math.max(sequence, parsed.batchSequence ?? 0);
+        }
+      }
+      return sequence;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}

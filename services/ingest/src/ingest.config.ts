@@ -1,0 +1,15 @@
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { platformEnvSchema } from '@readmit/platform';
+
+/** The ingest service's variables, on top of the platform's. */
+export const ingestEnvSchema = platformEnvSchema.extend({
+  /** A batch closes after this many new labelled encounters… */
+  READMIT_BATCH_LABELS: z.coerce.number().int().positive().default(1_000),
+  /** …or once this much event time has passed since its first record, whichever comes first. */
+  READMIT_BATCH_WINDOW_SECONDS: z.coerce.number().int().positive().default(3_600),
+  /** Stable per instance: names the batch tracker's transactional id. */
+  READMIT_INSTANCE_ID: z.string().min(1).default(hostname()),
+});
+
+export type IngestEnv = z.output<typeof ingestEnvSchema>;
