@@ -39,7 +39,8 @@ export type ParsedRow =
 const isMissing = (value: string | undefined) =>
   value === undefined || value === '?' || value.trim() === '';
 
-const AGE_BANDS = [
+/** The ten-year age bands of the `age` column, youngest first. */
+export const AGE_BANDS = [
   '[0-10)',
   '[10-20)',
   '[20-30)',

@@ -1,5 +1,6 @@
 import type { ReadmissionClass } from '@readmit/contracts';
 import { cumulativeWeights, SeededRandom } from '@readmit/ml';
+import { AGE_BANDS } from '../encounter-row';
 import type { DriftSpec } from './drift-spec';
 import {
   LABELS,
@@ -13,18 +14,6 @@ const CSV_LABEL: Readonly<Record<ReadmissionClass, string>> = {
   AFTER_30_DAYS: '>30',
   WITHIN_30_DAYS: '<30',
 };
-const AGE_BANDS = [
-  '[0-10)',
-  '[10-20)',
-  '[20-30)',
-  '[30-40)',
-  '[40-50)',
-  '[50-60)',
-  '[60-70)',
-  '[70-80)',
-  '[80-90)',
-  '[90-100)',
-];
 /** How many past patients can come back; older ones are forgotten (memory stays bounded). */
 const PATIENT_POOL = 20_000;
 
