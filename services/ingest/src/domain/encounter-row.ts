@@ -21,6 +21,13 @@ export const MEDICATION_COLUMNS = CSV_COLUMNS.slice(
 /** The encounter's attributes: the event without its envelope and ingest metadata. */
 export type EncounterAttributes = Omit<EncounterRecorded, 'envelope' | 'recordedAt' | 'source'>;
 
+/** The 23 medication columns, as fields (`glyburide-metformin` becomes `glyburide_metformin`). */
+type MedicationFields = {
+  [
+    K in keyof EncounterAttributes as EncounterAttributes[K] extends MedicationChange ? K : never
+  ]: MedicationChange;
+};
+
 export interface FieldError {
   /** The CSV column. */
   readonly field: string;
@@ -58,6 +65,7 @@ const GLUCOSE_VALUES = ['None', 'Norm', '>200', '>300'];
 const A1C_VALUES = ['None', 'Norm', '>7', '>8'];
 /** ICD-9 codes: numeric (250, 250.83, 8), V codes (V57, V45.81) and E codes (E888). */
 const ICD9 = /^(\d{1,3}(\.\d{1,2})?|V\d{2}(\.\d{1,2})?|E\d{3}(\.\d)?)$/;
+const ICD9_CODE = { pattern: ICD9, description: 'an ICD-9 code like 250.83, V57 or E888' };
 const WEIGHT_BAND = /^(\[\d+-\d+\)|>\d+)$/;
 
 const READMITTED: Readonly<Record<string, ReadmissionClass>> = {
@@ -133,6 +141,14 @@ export function parseEncounterRow(
     return id;
   };
 
+  const medicationFields = (): MedicationFields =>
+    Object.fromEntries(
+      MEDICATION_COLUMNS.map((column) => [
+        column.replace(/-/g, '_'),
+        oneOf(column, MEDICATION_VALUES),
+      ]),
+    ) as MedicationFields;
+
   const encounter: EncounterAttributes = {
     encounter_id: identifier('encounter_id'),
     patient_nbr: identifier('patient_nbr'),
@@ -155,50 +171,16 @@ export function parseEncounterRow(
     number_outpatient: count('number_outpatient', 0, 999),
     number_emergency: count('number_emergency', 0, 999),
     number_inpatient: count('number_inpatient', 0, 999),
-    diag_1: optional('diag_1', {
-      pattern: ICD9,
-      description: 'an ICD-9 code like 250.83, V57 or E888',
-    }),
-    diag_2: optional('diag_2', {
-      pattern: ICD9,
-      description: 'an ICD-9 code like 250.83, V57 or E888',
-    }),
-    diag_3: optional('diag_3', {
-      pattern: ICD9,
-      description: 'an ICD-9 code like 250.83, V57 or E888',
-    }),
+    diag_1: optional('diag_1', ICD9_CODE),
+    diag_2: optional('diag_2', ICD9_CODE),
+    diag_3: optional('diag_3', ICD9_CODE),
     number_diagnoses: count('number_diagnoses', 0, 99),
     max_glu_serum: optional('max_glu_serum', GLUCOSE_VALUES),
     A1Cresult: optional('A1Cresult', A1C_VALUES),
-    metformin: 'No',
-    repaglinide: 'No',
-    nateglinide: 'No',
-    chlorpropamide: 'No',
-    glimepiride: 'No',
-    acetohexamide: 'No',
-    glipizide: 'No',
-    glyburide: 'No',
-    tolbutamide: 'No',
-    pioglitazone: 'No',
-    rosiglitazone: 'No',
-    acarbose: 'No',
-    miglitol: 'No',
-    troglitazone: 'No',
-    tolazamide: 'No',
-    examide: 'No',
-    citoglipton: 'No',
-    insulin: 'No',
-    glyburide_metformin: 'No',
-    glipizide_metformin: 'No',
-    glimepiride_pioglitazone: 'No',
-    metformin_rosiglitazone: 'No',
-    metformin_pioglitazone: 'No',
+    ...medicationFields(),
     change: oneOf('change', ['No', 'Ch'] as const),
     diabetesMed: oneOf('diabetesMed', ['No', 'Yes'] as const),
   };
-  const medications = encounter as unknown as Record<string, MedicationChange>;
-  for (const column of MEDICATION_COLUMNS)
-    medications[column.replace(/-/g, '_')] = oneOf(column, MEDICATION_VALUES);
 
   let outcome: ReadmissionClass | null = null;
   const label = row.readmitted;
