@@ -41,23 +41,29 @@ function isRunning(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }
 
+/** Topics for the scorer fixture under a prefix of their own, with a publisher of encounters. */
+async function scorerTopology() {
+  const kafka = testKafka();
+  const prefix = await isolatedCatalog(kafka, [
+    TOPICS.encounters,
+    TOPICS.predictions,
+    deadLetterTopicOf(TOPICS.encounters),
+  ]);
+  const serde = EventSerde.create(schemaRegistryUrl, { topicPrefix: prefix });
+  await serde.register(['EncounterRecorded', 'PredictionMade']);
+  const publisher = new EventPublisher(
+    kafka,
+    serde,
+    KafkaMetrics.for(new Registry()),
+    quietLogger,
+    prefix,
+  );
+  return { kafka, prefix, serde, publisher };
+}
+
 describe('TransactionalProcessor: exactly once through a crash', () => {
   it('killed with SIGKILL mid-stream and restarted, writes each prediction exactly once (read_committed)', async () => {
-    const kafka = testKafka();
-    const prefix = await isolatedCatalog(kafka, [
-      TOPICS.encounters,
-      TOPICS.predictions,
-      deadLetterTopicOf(TOPICS.encounters),
-    ]);
-    const serde = EventSerde.create(schemaRegistryUrl, { topicPrefix: prefix });
-    await serde.register(['EncounterRecorded', 'PredictionMade']);
-    const publisher = new EventPublisher(
-      kafka,
-      serde,
-      KafkaMetrics.for(new Registry()),
-      quietLogger,
-      prefix,
-    );
+    const { kafka, prefix, serde, publisher } = await scorerTopology();
     for (let start = 1; start <= ENCOUNTERS; start += 500) {
       const ids = Array.from({ length: 500 }, (_, index) => start + index);
       await publisher.publishAll(
@@ -120,22 +126,7 @@ describe('TransactionalProcessor: exactly once through a crash', () => {
 
 describe('TransactionalProcessor: poison messages', () => {
   it('dead-letters a bad message inside the transaction and produces for the good ones', async () => {
-    const kafka = testKafka();
-    const prefix = await isolatedCatalog(kafka, [
-      TOPICS.encounters,
-      TOPICS.predictions,
-      deadLetterTopicOf(TOPICS.encounters),
-    ]);
-    const serde = EventSerde.create(schemaRegistryUrl, { topicPrefix: prefix });
-    await serde.register(['EncounterRecorded', 'PredictionMade']);
-    const registry = new Registry();
-    const publisher = new EventPublisher(
-      kafka,
-      serde,
-      KafkaMetrics.for(registry),
-      quietLogger,
-      prefix,
-    );
+    const { kafka, prefix, publisher } = await scorerTopology();
     await publisher.publish('EncounterRecorded', '1', exampleEncounter(1));
     const raw = kafka.producer();
     await raw.connect();
