@@ -169,7 +169,8 @@ async function produceEvents(options: ProduceOptions): Promise<LoadReport> {
   const infra = new InfraManager(createInfraContext());
   const brokers = options.brokers ?? infra.component('kafka').endpoint();
   const registryUrl = options.registry ?? infra.component('schema-registry').endpoint();
-  const logger = createLogger({ service: 'readmit-cli', level: 'error' });
+  // kafkajs logs retriable hiccups (a coordinator still loading) as errors; real failures are thrown.
+  const logger = createLogger({ service: 'readmit-cli', level: 'fatal' });
   const kafka = createKafkaClient({ brokers: brokers.split(','), clientId: 'readmit-cli' }, logger);
   await assertTopicsExist(
     kafka,

@@ -14,7 +14,8 @@ export async function createCatalogTopics(options: {
     options.brokers ?? new InfraManager(createInfraContext()).component('kafka').endpoint();
   const kafka = createKafkaClient(
     { brokers: brokers.split(','), clientId: 'readmit-cli' },
-    createLogger({ service: 'readmit-cli', level: 'error' }),
+    // kafkajs logs retriable hiccups (a coordinator still loading) as errors; real failures are thrown.
+    createLogger({ service: 'readmit-cli', level: 'fatal' }),
   );
   const result = await provisionTopics(kafka, { prefix: options.prefix });
   options.log(
