@@ -110,10 +110,15 @@ export function topicName(topic: Pick<TopicDefinition, 'name'>, prefix = ''): st
 }
 
 /** The topic that carries an event type. */
+const TOPIC_OF_EVENT = new Map<EventType, TopicDefinition>(
+  Object.values(TOPICS).flatMap((definition: TopicDefinition) =>
+    definition.events.map((eventType) => [eventType, definition] as const),
+  ),
+);
+
 export function topicOf(eventType: EventType): TopicDefinition {
-  const topic = Object.values(TOPICS).find((definition: TopicDefinition) =>
-    definition.events.includes(eventType),
-  );
+  // Looked up for every message published: a map, not a scan of the catalog.
+  const topic = TOPIC_OF_EVENT.get(eventType);
   if (!topic) throw new Error(`no topic carries ${eventType}`);
   return topic;
 }

@@ -1,20 +1,9 @@
-import { createConnection } from 'node:net';
+import { isPortOpen } from '../../services/cli/src/infra/wait-for';
 import { testEndpoints } from '../support/endpoints';
 
 function reachable(hostPort: string): Promise<boolean> {
   const url = hostPort.includes('://') ? new URL(hostPort) : new URL(`tcp://${hostPort}`);
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: url.hostname, port: Number(url.port) });
-    socket.setTimeout(1_000, () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
+  return isPortOpen(Number(url.port), url.hostname, 1_000);
 }
 
 /** Integration tests need the real local platform; say so plainly instead of timing out test by test. */

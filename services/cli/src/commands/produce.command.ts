@@ -10,7 +10,6 @@ import {
   KafkaMetrics,
   MissingTopicsError,
   assertTopicsExist,
-  createKafkaClient,
   createLogger,
   newEnvelope,
 } from '@readmit/platform';
@@ -31,6 +30,7 @@ import {
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { createInfraContext } from './infra.command';
+import { cliKafka } from './topics.command';
 
 const PRODUCER = 'readmit-cli@0.1.0';
 
@@ -166,12 +166,11 @@ function syntheticInput(count: number, seed: number, drift?: DriftSpec): Produce
 }
 
 async function produceEvents(options: ProduceOptions): Promise<LoadReport> {
-  const infra = new InfraManager(createInfraContext());
-  const brokers = options.brokers ?? infra.component('kafka').endpoint();
-  const registryUrl = options.registry ?? infra.component('schema-registry').endpoint();
-  // kafkajs logs retriable hiccups (a coordinator still loading) as errors; real failures are thrown.
+  const registryUrl =
+    options.registry ??
+    new InfraManager(createInfraContext()).component('schema-registry').endpoint();
   const logger = createLogger({ service: 'readmit-cli', level: 'fatal' });
-  const kafka = createKafkaClient({ brokers: brokers.split(','), clientId: 'readmit-cli' }, logger);
+  const kafka = cliKafka(options.brokers);
   await assertTopicsExist(
     kafka,
     [TOPICS.encounters, TOPICS.outcomes].map((topic) => topicName(topic, options.prefix)),

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { allTopics, topicName } from '@readmit/contracts';
 import { createKafkaClient, createLogger, provisionTopics } from '@readmit/platform';
+import type { Kafka } from 'kafkajs';
 import { InfraManager } from '../infra/infra-manager';
 import { createInfraContext } from './infra.command';
 
@@ -10,13 +11,7 @@ export async function createCatalogTopics(options: {
   prefix?: string;
   log: (line: string) => void;
 }): Promise<void> {
-  const brokers =
-    options.brokers ?? new InfraManager(createInfraContext()).component('kafka').endpoint();
-  const kafka = createKafkaClient(
-    { brokers: brokers.split(','), clientId: 'readmit-cli' },
-    // kafkajs logs retriable hiccups (a coordinator still loading) as errors; real failures are thrown.
-    createLogger({ service: 'readmit-cli', level: 'fatal' }),
-  );
+  const kafka = cliKafka(options.brokers);
   const result = await provisionTopics(kafka, { prefix: options.prefix });
   options.log(
     `topics: ${result.created.length} created, ${result.existing.length} already present (${allTopics().length} in the catalog, dead-letter topics included)`,
@@ -56,4 +51,14 @@ export function topicsCommand(): Command {
       }
     });
   return topics;
+}
+
+/** The CLI's Kafka client for the given brokers, or the local platform's. */
+export function cliKafka(brokers?: string): Kafka {
+  const list = brokers ?? new InfraManager(createInfraContext()).component('kafka').endpoint();
+  return createKafkaClient(
+    { brokers: list.split(','), clientId: 'readmit-cli' },
+    // kafkajs logs retriable hiccups (a coordinator still loading) as errors; real failures are thrown.
+    createLogger({ service: 'readmit-cli', level: 'fatal' }),
+  );
 }

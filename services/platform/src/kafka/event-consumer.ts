@@ -113,10 +113,7 @@ export class EventConsumer extends GroupMember {
           ),
         );
       }
-      this.metrics.consumerLag.set(
-        { topic: batch.topic, partition: String(batch.partition), group },
-        Number(batch.offsetLag()),
-      );
+      this.recordLag(this.metrics, batch);
     }
   }
 }

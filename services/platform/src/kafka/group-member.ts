@@ -1,5 +1,13 @@
 import { topicName, type TopicDefinition } from '@readmit/contracts';
-import type { Consumer, EachBatchPayload, Kafka, PartitionAssigner, Producer } from 'kafkajs';
+import type {
+  Batch,
+  Consumer,
+  EachBatchPayload,
+  Kafka,
+  PartitionAssigner,
+  Producer,
+} from 'kafkajs';
+import type { KafkaMetrics } from './kafka-metrics';
 
 export interface GroupMemberOptions {
   readonly groupId: string;
@@ -49,6 +57,14 @@ export abstract class GroupMember {
     this.running = false;
     await this.consumer.disconnect();
     await this.producer.disconnect();
+  }
+
+  /** Messages between what this member has read of a partition and its high watermark. */
+  protected recordLag(metrics: KafkaMetrics, batch: Batch): void {
+    metrics.consumerLag.set(
+      { topic: batch.topic, partition: String(batch.partition), group: this.memberOptions.groupId },
+      Number(batch.offsetLag()),
+    );
   }
 
   protected async run(

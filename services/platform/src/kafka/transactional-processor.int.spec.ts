@@ -37,6 +37,18 @@ function startScorer(env: Record<string, string>): ChildProcess {
   );
 }
 
+/** The scorer's settings for one test: its own group and transactional id, kept across a restart. */
+function scorerEnv(prefix: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    BROKERS: kafkaBrokers.join(','),
+    REGISTRY_URL: schemaRegistryUrl,
+    PREFIX: prefix,
+    GROUP: uniqueName('scorer'),
+    TRANSACTIONAL_ID: uniqueName('scorer-0'),
+    ...extra,
+  };
+}
+
 function isRunning(child: ChildProcess): boolean {
   return child.exitCode === null && child.signalCode === null;
 }
@@ -88,15 +100,7 @@ describe('TransactionalProcessor: exactly once through a crash', () => {
       },
     });
 
-    const env = {
-      BROKERS: kafkaBrokers.join(','),
-      REGISTRY_URL: schemaRegistryUrl,
-      PREFIX: prefix,
-      GROUP: uniqueName('scorer'),
-      TRANSACTIONAL_ID: uniqueName('scorer-0'),
-      PER_TRANSACTION: '50',
-      DELAY_MS: '2',
-    };
+    const env = scorerEnv(prefix, { PER_TRANSACTION: '50', DELAY_MS: '2' });
     let scorer = startScorer(env);
     try {
       await eventually(async () => (seen.length >= ENCOUNTERS / 5 ? true : undefined), 90_000, 20);
@@ -138,13 +142,7 @@ describe('TransactionalProcessor: poison messages', () => {
     await publisher.publish('EncounterRecorded', '2', exampleEncounter(2));
     await publisher.disconnect();
 
-    const env = {
-      BROKERS: kafkaBrokers.join(','),
-      REGISTRY_URL: schemaRegistryUrl,
-      PREFIX: prefix,
-      GROUP: uniqueName('scorer'),
-      TRANSACTIONAL_ID: uniqueName('scorer-0'),
-    };
+    const env = scorerEnv(prefix);
     const scorer = startScorer(env);
     try {
       const predictions = await readTopic(kafka, physical(TOPICS.predictions, prefix), {

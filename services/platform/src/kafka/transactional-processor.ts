@@ -70,10 +70,7 @@ export class TransactionalProcessor extends GroupMember {
     } catch (error) {
       if (!(error instanceof RetryAbandoned)) throw error;
     } finally {
-      this.metrics.consumerLag.set(
-        { topic: batch.topic, partition: String(batch.partition), group: this.options.groupId },
-        Number(batch.offsetLag()),
-      );
+      this.recordLag(this.metrics, batch);
     }
   }
 
