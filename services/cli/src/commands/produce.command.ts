@@ -5,10 +5,10 @@ import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { TOPICS, topicName } from '@readmit/contracts';
 import {
-  EventPublisher,
   EventSerde,
   KafkaMetrics,
   MissingTopicsError,
+  OffThreadPublisher,
   assertTopicsExist,
   createLogger,
   newEnvelope,
@@ -170,7 +170,9 @@ async function produceEvents(options: ProduceOptions): Promise<LoadReport> {
     options.registry ??
     new InfraManager(createInfraContext()).component('schema-registry').endpoint();
   const logger = createLogger({ service: 'readmit-cli', level: 'fatal' });
-  const kafka = cliKafka(options.brokers);
+  const brokers =
+    options.brokers ?? new InfraManager(createInfraContext()).component('kafka').endpoint();
+  const kafka = cliKafka(brokers);
   await assertTopicsExist(
     kafka,
     [TOPICS.encounters, TOPICS.outcomes].map((topic) => topicName(topic, options.prefix)),
@@ -179,13 +181,13 @@ async function produceEvents(options: ProduceOptions): Promise<LoadReport> {
   });
   const serde = EventSerde.create(registryUrl, { topicPrefix: options.prefix });
   await serde.register(['EncounterRecorded', 'OutcomeRecorded']);
-  const publisher = new EventPublisher(
-    kafka,
-    serde,
-    KafkaMetrics.for(new Registry()),
-    logger,
-    options.prefix,
-  );
+  const publisher = new OffThreadPublisher(serde, KafkaMetrics.for(new Registry()), logger, {
+    brokers: brokers.split(','),
+    clientId: 'readmit-cli',
+    topicPrefix: options.prefix,
+    // kafkajs logs retriable hiccups as errors; real failures are thrown.
+    logLevel: 'fatal',
+  });
 
   const input = options.csv
     ? csvInput(options.csv, options.idsMapping)
@@ -196,7 +198,7 @@ async function produceEvents(options: ProduceOptions): Promise<LoadReport> {
   try {
     return await loadEncounters(
       input.rows,
-      async (events) => void (await publisher.publishAll(events)),
+      (events) => publisher.publishAll(events),
       {
         source: input.source,
         envelopeFor: (eventType, causedBy) =>
@@ -204,6 +206,7 @@ async function produceEvents(options: ProduceOptions): Promise<LoadReport> {
         now: Date.now,
         maxRatePerSecond: options.rate,
         outcomeDelayMs: options.outcomeDelay,
+        flush: () => publisher.flush(),
       },
       progress.update,
     );

@@ -1,5 +1,5 @@
 import type { EncounterRecorded, MedicationChange, ReadmissionClass } from '@readmit/contracts';
-import { MAPPED_ID_COLUMNS, type IdsMapping } from './ids-mapping';
+import type { IdsMapping, MappedIdColumn } from './ids-mapping';
 
 /** The columns of diabetic_data.csv, in the file's order. */
 export const CSV_COLUMNS = [
@@ -13,6 +13,30 @@ export const CSV_COLUMNS = [
   'diabetesMed', 'readmitted',
 ] as const; // prettier-ignore
 
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+
+/** A row as its values in CSV_COLUMNS order (the fast form for bulk loads); absent cells are undefined. */
+export type RawRow = readonly (string | undefined)[];
+
+/** Each column's position in a RawRow. */
+export const AT = Object.fromEntries(CSV_COLUMNS.map((column, index) => [column, index])) as Record<
+  CsvColumn,
+  number
+>;
+
+/** A row given as a record of column → cell (JSON lines, tests) in RawRow form. */
+export function rawRowOf(record: Readonly<Record<string, string | undefined>>): RawRow {
+  return CSV_COLUMNS.map((column) => record[column]);
+}
+
+/** A RawRow as a record of column → cell. */
+export function recordOf(row: RawRow): Record<CsvColumn, string | undefined> {
+  return Object.fromEntries(CSV_COLUMNS.map((column, index) => [column, row[index]])) as Record<
+    CsvColumn,
+    string | undefined
+  >;
+}
+
 export const MEDICATION_COLUMNS = CSV_COLUMNS.slice(
   CSV_COLUMNS.indexOf('metformin'),
   CSV_COLUMNS.indexOf('change'),
@@ -20,13 +44,6 @@ export const MEDICATION_COLUMNS = CSV_COLUMNS.slice(
 
 /** The encounter's attributes: the event without its envelope and ingest metadata. */
 export type EncounterAttributes = Omit<EncounterRecorded, 'envelope' | 'recordedAt' | 'source'>;
-
-/** The 23 medication columns, as fields (`glyburide-metformin` becomes `glyburide_metformin`). */
-type MedicationFields = {
-  [
-    K in keyof EncounterAttributes as EncounterAttributes[K] extends MedicationChange ? K : never
-  ]: MedicationChange;
-};
 
 export interface FieldError {
   /** The CSV column. */
@@ -83,110 +100,159 @@ export function missingColumns(header: readonly string[]): string[] {
   return CSV_COLUMNS.filter((column) => !present.has(column));
 }
 
+const WHOLE_NUMBER = /^-?\d+$/;
+const IDENTIFIER = /^\d{1,15}$/;
+
+/**
+ * Reads typed fields from one raw row and collects every problem. A class rather than closures
+ * made per row: loading runs at tens of thousands of rows per second.
+ */
+class RowReader {
+  readonly errors: FieldError[] = [];
+
+  constructor(
+    private readonly row: RawRow,
+    private readonly mapping: IdsMapping | undefined,
+  ) {}
+
+  private fail(column: number, message: string): void {
+    this.errors.push({ field: CSV_COLUMNS[column], message });
+  }
+
+  identifier(column: number): number {
+    const value = this.row[column];
+    if (value === undefined || !IDENTIFIER.test(value.trim()) || Number(value) <= 0) {
+      this.fail(column, 'must be a positive whole number');
+      return 0;
+    }
+    return Number(value);
+  }
+
+  count(column: number, min: number, max: number): number {
+    const value = this.row[column];
+    const number = value !== undefined && WHOLE_NUMBER.test(value.trim()) ? Number(value) : NaN;
+    if (!(number >= min && number <= max)) {
+      this.fail(column, `'${value ?? ''}' is not a whole number from ${min} to ${max}`);
+      return 0;
+    }
+    return number;
+  }
+
+  oneOf<T extends string>(column: number, allowed: readonly T[]): T {
+    const value = this.row[column] ?? '';
+    if (!(allowed as readonly string[]).includes(value)) {
+      this.fail(column, `'${value}' is not one of ${allowed.join(', ')}`);
+      return allowed[0];
+    }
+    return value as T;
+  }
+
+  optional(
+    column: number,
+    check?: { pattern: RegExp; description: string } | readonly string[],
+  ): string | null {
+    const value = this.row[column];
+    if (isMissing(value)) return null;
+    const text = (value as string).trim();
+    if (Array.isArray(check) && !check.includes(text))
+      this.fail(column, `'${text}' is not one of ${check.join(', ')}`);
+    if (check && !Array.isArray(check) && !(check as { pattern: RegExp }).pattern.test(text)) {
+      this.fail(column, `'${text}' is not ${(check as { description: string }).description}`);
+    }
+    return text;
+  }
+
+  mappedId(column: number): number {
+    const id = this.count(column, 1, 99);
+    if (this.mapping && id > 0 && !this.mapping[CSV_COLUMNS[column] as MappedIdColumn].has(id))
+      this.fail(column, `${id} is not an id listed in IDs_mapping.csv`);
+    return id;
+  }
+
+  medication(column: number): MedicationChange {
+    return this.oneOf(column, MEDICATION_VALUES);
+  }
+}
+
 /**
  * Parses one row of diabetic_data.csv into encounter attributes and, when the row has a label,
  * its readmission class. Every bad field is reported, each with its column. Identifier values
  * never appear in messages.
  */
-export function parseEncounterRow(
-  row: Readonly<Record<string, string | undefined>>,
-  mapping?: IdsMapping,
-): ParsedRow {
-  const errors: FieldError[] = [];
-  const fail = (field: string, message: string) => errors.push({ field, message });
-
-  const identifier = (field: string): number => {
-    const value = row[field];
-    if (value === undefined || !/^\d{1,15}$/.test(value.trim()) || Number(value) <= 0) {
-      fail(field, 'must be a positive whole number');
-      return 0;
-    }
-    return Number(value);
-  };
-  const count = (field: string, min: number, max: number): number => {
-    const value = row[field];
-    const number = value !== undefined && /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
-    if (!(number >= min && number <= max)) {
-      fail(field, `'${value ?? ''}' is not a whole number from ${min} to ${max}`);
-      return 0;
-    }
-    return number;
-  };
-  const oneOf = <T extends string>(field: string, allowed: readonly T[]): T => {
-    const value = row[field] ?? '';
-    if (!(allowed as readonly string[]).includes(value)) {
-      fail(field, `'${value}' is not one of ${allowed.join(', ')}`);
-      return allowed[0];
-    }
-    return value as T;
-  };
-  const optional = (
-    field: string,
-    check?: { pattern: RegExp; description: string } | readonly string[],
-  ): string | null => {
-    const value = row[field];
-    if (isMissing(value)) return null;
-    const text = (value as string).trim();
-    if (Array.isArray(check) && !check.includes(text))
-      fail(field, `'${text}' is not one of ${check.join(', ')}`);
-    if (check && !Array.isArray(check) && !(check as { pattern: RegExp }).pattern.test(text)) {
-      fail(field, `'${text}' is not ${(check as { description: string }).description}`);
-    }
-    return text;
-  };
-  const mappedId = (field: (typeof MAPPED_ID_COLUMNS)[number]): number => {
-    const id = count(field, 1, 99);
-    if (mapping && id > 0 && !mapping[field].has(id))
-      fail(field, `${id} is not an id listed in IDs_mapping.csv`);
-    return id;
-  };
-
-  const medicationFields = (): MedicationFields =>
-    Object.fromEntries(
-      MEDICATION_COLUMNS.map((column) => [
-        column.replace(/-/g, '_'),
-        oneOf(column, MEDICATION_VALUES),
-      ]),
-    ) as MedicationFields;
-
+export function parseEncounterValues(row: RawRow, mapping?: IdsMapping): ParsedRow {
+  const read = new RowReader(row, mapping);
   const encounter: EncounterAttributes = {
-    encounter_id: identifier('encounter_id'),
-    patient_nbr: identifier('patient_nbr'),
-    race: optional('race'),
-    gender: oneOf('gender', GENDERS),
-    age: oneOf('age', AGE_BANDS),
-    weight: optional('weight', {
+    encounter_id: read.identifier(AT.encounter_id),
+    patient_nbr: read.identifier(AT.patient_nbr),
+    race: read.optional(AT.race),
+    gender: read.oneOf(AT.gender, GENDERS),
+    age: read.oneOf(AT.age, AGE_BANDS),
+    weight: read.optional(AT.weight, {
       pattern: WEIGHT_BAND,
       description: 'a weight band like [75-100)',
     }),
-    admission_type_id: mappedId('admission_type_id'),
-    discharge_disposition_id: mappedId('discharge_disposition_id'),
-    admission_source_id: mappedId('admission_source_id'),
-    time_in_hospital: count('time_in_hospital', 1, 14),
-    payer_code: optional('payer_code'),
-    medical_specialty: optional('medical_specialty'),
-    num_lab_procedures: count('num_lab_procedures', 0, 999),
-    num_procedures: count('num_procedures', 0, 99),
-    num_medications: count('num_medications', 0, 999),
-    number_outpatient: count('number_outpatient', 0, 999),
-    number_emergency: count('number_emergency', 0, 999),
-    number_inpatient: count('number_inpatient', 0, 999),
-    diag_1: optional('diag_1', ICD9_CODE),
-    diag_2: optional('diag_2', ICD9_CODE),
-    diag_3: optional('diag_3', ICD9_CODE),
-    number_diagnoses: count('number_diagnoses', 0, 99),
-    max_glu_serum: optional('max_glu_serum', GLUCOSE_VALUES),
-    A1Cresult: optional('A1Cresult', A1C_VALUES),
-    ...medicationFields(),
-    change: oneOf('change', ['No', 'Ch'] as const),
-    diabetesMed: oneOf('diabetesMed', ['No', 'Yes'] as const),
+    admission_type_id: read.mappedId(AT.admission_type_id),
+    discharge_disposition_id: read.mappedId(AT.discharge_disposition_id),
+    admission_source_id: read.mappedId(AT.admission_source_id),
+    time_in_hospital: read.count(AT.time_in_hospital, 1, 14),
+    payer_code: read.optional(AT.payer_code),
+    medical_specialty: read.optional(AT.medical_specialty),
+    num_lab_procedures: read.count(AT.num_lab_procedures, 0, 999),
+    num_procedures: read.count(AT.num_procedures, 0, 99),
+    num_medications: read.count(AT.num_medications, 0, 999),
+    number_outpatient: read.count(AT.number_outpatient, 0, 999),
+    number_emergency: read.count(AT.number_emergency, 0, 999),
+    number_inpatient: read.count(AT.number_inpatient, 0, 999),
+    diag_1: read.optional(AT.diag_1, ICD9_CODE),
+    diag_2: read.optional(AT.diag_2, ICD9_CODE),
+    diag_3: read.optional(AT.diag_3, ICD9_CODE),
+    number_diagnoses: read.count(AT.number_diagnoses, 0, 99),
+    max_glu_serum: read.optional(AT.max_glu_serum, GLUCOSE_VALUES),
+    A1Cresult: read.optional(AT.A1Cresult, A1C_VALUES),
+    // Written out rather than spread: a spread would turn the object into a slow dictionary.
+    metformin: read.medication(AT.metformin),
+    repaglinide: read.medication(AT.repaglinide),
+    nateglinide: read.medication(AT.nateglinide),
+    chlorpropamide: read.medication(AT.chlorpropamide),
+    glimepiride: read.medication(AT.glimepiride),
+    acetohexamide: read.medication(AT.acetohexamide),
+    glipizide: read.medication(AT.glipizide),
+    glyburide: read.medication(AT.glyburide),
+    tolbutamide: read.medication(AT.tolbutamide),
+    pioglitazone: read.medication(AT.pioglitazone),
+    rosiglitazone: read.medication(AT.rosiglitazone),
+    acarbose: read.medication(AT.acarbose),
+    miglitol: read.medication(AT.miglitol),
+    troglitazone: read.medication(AT.troglitazone),
+    tolazamide: read.medication(AT.tolazamide),
+    examide: read.medication(AT.examide),
+    citoglipton: read.medication(AT.citoglipton),
+    insulin: read.medication(AT.insulin),
+    glyburide_metformin: read.medication(AT['glyburide-metformin']),
+    glipizide_metformin: read.medication(AT['glipizide-metformin']),
+    glimepiride_pioglitazone: read.medication(AT['glimepiride-pioglitazone']),
+    metformin_rosiglitazone: read.medication(AT['metformin-rosiglitazone']),
+    metformin_pioglitazone: read.medication(AT['metformin-pioglitazone']),
+    change: read.oneOf(AT.change, ['No', 'Ch'] as const),
+    diabetesMed: read.oneOf(AT.diabetesMed, ['No', 'Yes'] as const),
   };
 
   let outcome: ReadmissionClass | null = null;
-  const label = row.readmitted;
+  const label = row[AT.readmitted];
   if (!isMissing(label)) {
     outcome = READMITTED[(label as string).trim()] ?? null;
-    if (!outcome) fail('readmitted', `'${label}' is not one of NO, >30, <30`);
+    if (!outcome)
+      read.errors.push({ field: 'readmitted', message: `'${label}' is not one of NO, >30, <30` });
   }
-  return errors.length > 0 ? { ok: false, errors } : { ok: true, encounter, outcome };
+  return read.errors.length > 0
+    ? { ok: false, errors: read.errors }
+    : { ok: true, encounter, outcome };
+}
+
+/** parseEncounterValues for a row given as a record of column → cell. */
+export function parseEncounterRow(
+  record: Readonly<Record<string, string | undefined>>,
+  mapping?: IdsMapping,
+): ParsedRow {
+  return parseEncounterValues(rawRowOf(record), mapping);
 }

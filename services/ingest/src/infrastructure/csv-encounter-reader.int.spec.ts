@@ -47,6 +47,43 @@ describe('readEncounterCsv', () => {
     );
   });
 
+  it('takes columns in any order, CRLF line ends, a BOM, blank lines and quoted cells', async () => {
+    const [headerLine, firstLine, secondLine] = readFileSync(
+      sharedDataFile('diabetic_data_sample.csv'),
+      'utf8',
+    ).split('\n');
+    const header = headerLine.split(',');
+    const order = header.map((_, index) => index).reverse();
+    const reordered = (cells: string[]) => order.map((index) => cells[index]);
+    const first = firstLine.split(',');
+    const second = secondLine.split(',');
+    const specialty = header.indexOf('medical_specialty');
+    second[specialty] = '"Surgery,\r\nGeneral"'; // a quoted cell with a comma and a line break
+    const file = [
+      `\uFEFF${reordered(header).join(',')}`,
+      reordered(first).join(','),
+      '',
+      reordered(second).join(','),
+    ].join('\r\n');
+    const rows = await collect(readEncounterCsv(Readable.from([`${file}\r\n`]), mapping));
+    expect(rows.map((row) => [row.line, row.result.ok])).toEqual([
+      [2, true],
+      [4, true],
+    ]);
+    const parsed = rows.map((row) => (row.result.ok ? row.result.encounter : null));
+    expect(parsed[0]?.encounter_id).toBe(Number(first[0]));
+    expect(parsed[0]?.age).toBe(first[header.indexOf('age')]);
+    expect(parsed[1]?.medical_specialty).toBe('Surgery,\r\nGeneral');
+  });
+
+  it('reads a file whose rows arrive in small chunks exactly like the whole file', async () => {
+    const text = readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8');
+    const whole = await collect(readEncounterCsv(Readable.from([text]), mapping));
+    const chunks = text.match(/[\s\S]{1,4093}/g) as string[];
+    const chunked = await collect(readEncounterCsv(Readable.from(chunks), mapping));
+    expect(chunked).toEqual(whole);
+  });
+
   it('refuses a file that is not diabetic_data.csv, naming the missing columns', async () => {
     const rows = collect(readEncounterCsv(Readable.from(['patient,score\n1,0.3\n'])));
     await expect(rows).rejects.toBeInstanceOf(CsvHeaderError);

@@ -19,6 +19,11 @@ export interface LoadOptions {
   /** Outcomes are published this long after their encounter (labels arrive later in a hospital). */
   readonly outcomeDelayMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * For publishers that acknowledge later than `publish` returns (pipelined sends): waits for
+   * every acknowledgement, so the load ends, and is timed, only when everything is stored.
+   */
+  readonly flush?: () => Promise<void>;
 }
 
 export interface Rejection {
@@ -52,7 +57,7 @@ export async function loadEncounters(
   const started = options.now();
   const sleep =
     options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 2_000;
   const delay = options.outcomeDelayMs ?? 0;
   const report: LoadReport = {
     rows: 0,
@@ -117,6 +122,7 @@ export async function loadEncounters(
     await sleep(Math.max(0, heldOutcomes[0].due - options.now()));
     await flush();
   }
+  await options.flush?.();
   report.durationMs = options.now() - started;
   return report;
 }

@@ -1,6 +1,6 @@
 import type { ReadmissionClass } from '@readmit/contracts';
 import { cumulativeWeights, SeededRandom } from '@readmit/ml';
-import { AGE_BANDS } from '../encounter-row';
+import { AGE_BANDS, AT, CSV_COLUMNS, recordOf } from '../encounter-row';
 import type { DriftSpec } from './drift-spec';
 import {
   LABELS,
@@ -16,6 +16,14 @@ const CSV_LABEL: Readonly<Record<ReadmissionClass, string>> = {
 };
 /** How many past patients can come back; older ones are forgotten (memory stays bounded). */
 const PATIENT_POOL = 20_000;
+const MODELLED_POSITIONS = MODELLED_COLUMNS.map((column) => AT[column]);
+const PATIENT_POSITIONS = PATIENT_COLUMNS.map((column) => AT[column]);
+
+/** A patient who can come back: their number and their PATIENT_COLUMNS values. */
+interface Patient {
+  readonly patientNbr: string;
+  readonly values: readonly string[];
+}
 
 interface Distribution {
   readonly values: readonly string[];
@@ -33,8 +41,9 @@ interface Distribution {
 export class SyntheticEncounters {
   private readonly random: SeededRandom;
   private readonly labels: Distribution;
-  private readonly byColumn = new Map<string, Record<ReadmissionClass, Distribution>>();
-  private readonly patients: Array<Record<string, string>> = [];
+  /** Per label, each modelled column's distribution, in MODELLED_COLUMNS order. */
+  private readonly byLabel = {} as Record<ReadmissionClass, Distribution[]>;
+  private readonly patients: Patient[] = [];
   private position = 0;
   private nextPatient = 700_000_000;
   private nextEncounter = 900_000_000;
@@ -49,22 +58,22 @@ export class SyntheticEncounters {
       values: LABELS,
       cumulative: cumulativeWeights(LABELS.map((label) => profile.labelCounts[label])),
     };
-    for (const column of MODELLED_COLUMNS) {
-      const perLabel = {} as Record<ReadmissionClass, Distribution>;
-      for (const label of LABELS) {
+    for (const label of LABELS) {
+      this.byLabel[label] = MODELLED_COLUMNS.map((column) => {
         const counts = profile.columns[column][label];
         const values = Object.keys(counts).sort();
-        perLabel[label] = {
-          values,
-          cumulative: cumulativeWeights(values.map((value) => counts[value])),
-        };
-      }
-      this.byColumn.set(column, perLabel);
+        return { values, cumulative: cumulativeWeights(values.map((value) => counts[value])) };
+      });
     }
   }
 
-  /** The next encounter as a raw CSV row (values as diabetic_data.csv writes them). */
+  /** The next encounter as a record of column → raw CSV value (as diabetic_data.csv writes them). */
   next(): Record<string, string> {
+    return recordOf(this.nextValues()) as Record<string, string>;
+  }
+
+  /** The next encounter as raw CSV values in CSV_COLUMNS order: the fast form for bulk loads. */
+  nextValues(): string[] {
     const drifting = this.drift !== undefined && this.position >= this.drift.from;
     this.position += 1;
     const label = this.labels.values[
@@ -76,46 +85,47 @@ export class SyntheticEncounters {
         ? LABELS[(LABELS.indexOf(label) + 1 + this.random.int(2)) % 3]
         : label;
 
-    const row: Record<string, string> = {};
-    for (const column of MODELLED_COLUMNS) row[column] = this.draw(column, featureLabel);
+    const row = new Array<string>(CSV_COLUMNS.length);
+    const distributions = this.byLabel[featureLabel];
+    for (let index = 0; index < MODELLED_POSITIONS.length; index++) {
+      const { values, cumulative } = distributions[index];
+      row[MODELLED_POSITIONS[index]] = values[this.random.weighted(cumulative)] ?? '?';
+    }
 
     const returning =
       this.patients.length > 0 && this.random.next() < this.profile.returningPatientShare;
+    let patient: Patient;
     if (returning) {
-      const patient = this.patients[this.random.int(this.patients.length)];
-      Object.assign(row, patient);
+      patient = this.patients[this.random.int(this.patients.length)];
     } else {
-      const patient: Record<string, string> = { patient_nbr: String(this.nextPatient++) };
-      for (const column of PATIENT_COLUMNS) patient[column] = row[column];
+      patient = {
+        patientNbr: String(this.nextPatient++),
+        values: PATIENT_POSITIONS.map((position) => row[position]),
+      };
       if (this.patients.length >= PATIENT_POOL)
         this.patients[this.random.int(PATIENT_POOL)] = patient;
       else this.patients.push(patient);
-      row.patient_nbr = patient.patient_nbr;
     }
-    row.encounter_id = String(this.nextEncounter++);
-    row.readmitted = CSV_LABEL[label];
+    row[AT.patient_nbr] = patient.patientNbr;
+    for (let index = 0; index < PATIENT_POSITIONS.length; index++)
+      row[PATIENT_POSITIONS[index]] = patient.values[index];
+    row[AT.encounter_id] = String(this.nextEncounter++);
+    row[AT.readmitted] = CSV_LABEL[label];
     if (drifting) this.applyCovariateDrift(row);
     return row;
   }
 
-  private draw(column: string, label: ReadmissionClass): string {
-    const distribution = (this.byColumn.get(column) as Record<ReadmissionClass, Distribution>)[
-      label
-    ];
-    return distribution.values[this.random.weighted(distribution.cumulative)] ?? '?';
-  }
-
-  private applyCovariateDrift(row: Record<string, string>): void {
+  private applyCovariateDrift(row: string[]): void {
     const drift = this.drift as DriftSpec;
     if (drift.olderPopulation) {
       // Move up by one to three bands, more often the stronger the drift.
-      const band = AGE_BANDS.indexOf(row.age);
+      const band = AGE_BANDS.indexOf(row[AT.age]);
       if (band >= 0 && this.random.next() < drift.olderPopulation) {
-        row.age = AGE_BANDS[Math.min(AGE_BANDS.length - 1, band + 1 + this.random.int(3))];
+        row[AT.age] = AGE_BANDS[Math.min(AGE_BANDS.length - 1, band + 1 + this.random.int(3))];
       }
     }
     if (drift.moreEmergencies && this.random.next() < drift.moreEmergencies)
-      row.admission_type_id = '1';
-    if (drift.higherA1c && this.random.next() < drift.higherA1c) row.A1Cresult = '>8';
+      row[AT.admission_type_id] = '1';
+    if (drift.higherA1c && this.random.next() < drift.higherA1c) row[AT.A1Cresult] = '>8';
   }
 }

@@ -1,4 +1,4 @@
-import { parseEncounterRow } from '../encounter-row';
+import { parseEncounterValues } from '../encounter-row';
 import type { DriftSpec } from './drift-spec';
 import type { EncounterProfile } from './encounter-profile';
 import { SyntheticEncounters } from './synthetic-encounters';
@@ -13,5 +13,5 @@ export async function* syntheticRows(
 ): AsyncGenerator<{ line: number; result: ParsedRow }> {
   const generator = new SyntheticEncounters(profile, seed, drift);
   for (let line = 1; line <= count; line++)
-    yield { line, result: parseEncounterRow(generator.next()) };
+    yield { line, result: parseEncounterValues(generator.nextValues()) };
 }

@@ -1,0 +1,17 @@
+import type { PackedMessages } from './packed-messages';
+
+/** What the sender thread is started with. */
+export interface SenderSettings {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly logLevel: string;
+}
+
+export type SenderRequest =
+  | { readonly type: 'send'; readonly id: number; readonly batch: PackedMessages }
+  | { readonly type: 'close' };
+
+export type SenderReply =
+  | { readonly type: 'sent'; readonly id: number }
+  | { readonly type: 'failed'; readonly id: number; readonly message: string }
+  | { readonly type: 'closed' };
