@@ -3,6 +3,7 @@ import { ConfigError } from '@readmit/platform';
 import { demoCommand } from './commands/demo.command';
 import { infraCommand } from './commands/infra.command';
 import { produceCommand } from './commands/produce.command';
+import { projectionsCommand } from './commands/projections.command';
 import { testCommand } from './commands/test.command';
 import { topicsCommand } from './commands/topics.command';
 import { InfraError } from './infra/infra-error';
@@ -13,6 +14,7 @@ const program = new Command('readmit')
   .addCommand(infraCommand())
   .addCommand(topicsCommand())
   .addCommand(produceCommand())
+  .addCommand(projectionsCommand())
   .addCommand(demoCommand())
   .addCommand(testCommand());
 

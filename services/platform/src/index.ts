@@ -31,3 +31,4 @@ export * from './storage/object-store.factory';
 export * from './platform.tokens';
 export * from './platform.module';
 export * from './bootstrap/run-service';
+export * from './projections/index';

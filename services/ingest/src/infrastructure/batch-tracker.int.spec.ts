@@ -1,45 +1,10 @@
-import { EXAMPLE_EVENTS, TOPICS, type BatchArrived, type OffsetRange } from '@readmit/contracts';
-import {
-  EventPublisher,
-  EventSerde,
-  KafkaMetrics,
-  newEnvelope,
-  type OutgoingEvent,
-} from '@readmit/platform';
+import { TOPICS, type BatchArrived, type OffsetRange } from '@readmit/contracts';
+import { EventPublisher, EventSerde, KafkaMetrics } from '@readmit/platform';
+import { labelledEncounters } from '../../../../test/support/encounters';
 import { Registry } from 'prom-client';
 import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';
-import {
-  exampleEncounter,
-  isolatedCatalog,
-  physical,
-  quietLogger,
-  testKafka,
-} from '../../../../test/support/kafka';
+import { isolatedCatalog, physical, quietLogger, testKafka } from '../../../../test/support/kafka';
 import { BatchTracker } from './batch-tracker';
-
-function labelled(from: number, count: number): OutgoingEvent[] {
-  return Array.from({ length: count }, (_, index) => from + index).flatMap(
-    (id): OutgoingEvent[] => {
-      const encounter = exampleEncounter(id);
-      return [
-        { eventType: 'EncounterRecorded', key: String(id), event: encounter },
-        {
-          eventType: 'OutcomeRecorded',
-          key: String(id),
-          event: {
-            ...EXAMPLE_EVENTS.OutcomeRecorded,
-            envelope: newEnvelope('OutcomeRecorded', {
-              producer: 'test',
-              causedBy: encounter.envelope,
-            }),
-            encounter_id: id,
-            readmitted: id % 3 === 0 ? 'NO' : id % 3 === 1 ? 'AFTER_30_DAYS' : 'WITHIN_30_DAYS',
-          },
-        },
-      ];
-    },
-  );
-}
 
 /** Per partition, the ranges must tile [0, end) with no gap and no overlap. */
 function expectTiling(ranges: OffsetRange[]): void {
@@ -86,13 +51,13 @@ describe('BatchTracker', () => {
       topicPrefix: prefix,
       producer: 'ingest-test',
     };
-    await publisher.publishAll(labelled(1, 550));
+    await publisher.publishAll(labelledEncounters(1, 550));
     const first = new BatchTracker(kafka, serde, metrics, quietLogger, options);
     await first.start();
     await eventually(async () => (batches.length >= 5 ? true : undefined), 60_000);
     await first.stop();
 
-    await publisher.publishAll(labelled(551, 450));
+    await publisher.publishAll(labelledEncounters(551, 450));
     const second = new BatchTracker(kafka, serde, metrics, quietLogger, options);
     await second.start();
     try {

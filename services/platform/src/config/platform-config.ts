@@ -23,6 +23,11 @@ export const platformEnvSchema = z.object({
     .default(''),
   READMIT_SCHEMA_REGISTRY_URL: httpUrlField.default('http://localhost:8081/apis/ccompat/v7'),
   READMIT_DATABASE_URL: postgresUrlField.default('postgres://readmit@localhost:5432/readmit'),
+  /** The Postgres schema that holds the service's projections (one per environment, if shared). */
+  READMIT_DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier')
+    .default('public'),
   READMIT_OBJECT_STORE: z.enum(['filesystem', 's3']).default('filesystem'),
   READMIT_OBJECT_STORE_ROOT: z.string().min(1).default('.readmit/artifacts'),
   READMIT_S3_ENDPOINT: httpUrlField.optional(),
@@ -47,6 +52,7 @@ export interface PlatformConfig {
   };
   readonly schemaRegistryUrl: string;
   readonly databaseUrl: string;
+  readonly databaseSchema: string;
   readonly objectStore: ObjectStoreConfig;
 }
 
@@ -73,6 +79,7 @@ export function toPlatformConfig(service: string, env: PlatformEnv): PlatformCon
     },
     schemaRegistryUrl: env.READMIT_SCHEMA_REGISTRY_URL,
     databaseUrl: env.READMIT_DATABASE_URL,
+    databaseSchema: env.READMIT_DATABASE_SCHEMA,
     objectStore:
       env.READMIT_OBJECT_STORE === 'filesystem'
         ? { kind: 'filesystem', root: env.READMIT_OBJECT_STORE_ROOT }

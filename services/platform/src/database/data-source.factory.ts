@@ -7,6 +7,8 @@ export interface DataSourceSettings {
   readonly entities?: MixedList<Function | string | EntitySchema>;
   /** Create missing tables from the entities; for local development and tests only. */
   readonly synchronize?: boolean;
+  /** The schema tables live in (default: public). */
+  readonly schema?: string;
 }
 
 /** A typeorm DataSource on Postgres; projections own their entities, this owns the connection. */
@@ -16,6 +18,7 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
     url: settings.url,
     entities: settings.entities ?? [],
     synchronize: settings.synchronize ?? false,
+    schema: settings.schema,
     logging: false,
     connectTimeoutMS: 5_000,
   };

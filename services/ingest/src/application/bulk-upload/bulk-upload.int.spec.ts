@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import { TOPICS, type BatchArrived } from '@readmit/contracts';
-import { createService, EventSerde } from '@readmit/platform';
+import { assertTestDatabase, createDataSource, createService, EventSerde } from '@readmit/platform';
 import { ingestEnvSchema } from '../../ingest.config';
 import request from 'supertest';
-import { sharedDataFile, testEndpoints } from '../../../../../test/support/endpoints';
+import {
+  eventually,
+  sharedDataFile,
+  testEndpoints,
+  uniqueName,
+} from '../../../../../test/support/endpoints';
 import { isolatedCatalog, physical, readTopic, testKafka } from '../../../../../test/support/kafka';
 import { IngestModule } from '../../ingest.module';
 
@@ -14,11 +19,13 @@ const header = sampleLines[0];
 describe('POST /v1/encounters/bulk (ingest service)', () => {
   let app: INestApplication;
   let prefix: string;
+  const schema = uniqueName('ingest').replace(/-/g, '_');
   const kafka = testKafka();
 
   beforeAll(async () => {
     prefix = await isolatedCatalog(kafka, [TOPICS.encounters, TOPICS.outcomes, TOPICS.batches]);
-    const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
+    const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = testEndpoints();
+    assertTestDatabase(databaseUrl);
     app = await createService(
       { name: 'ingest', envSchema: ingestEnvSchema, module: IngestModule },
       {
@@ -28,12 +35,18 @@ describe('POST /v1/encounters/bulk (ingest service)', () => {
         READMIT_SCHEMA_REGISTRY_URL: schemaRegistryUrl,
         READMIT_TOPIC_PREFIX: prefix,
         READMIT_BATCH_LABELS: '25',
+        READMIT_DATABASE_URL: databaseUrl,
+        READMIT_DATABASE_SCHEMA: schema,
       },
     );
   });
 
   afterAll(async () => {
     await app?.close();
+    const cleanup = createDataSource({ url: testEndpoints().databaseUrl });
+    await cleanup.initialize();
+    await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await cleanup.destroy();
   });
 
   it('publishes every good CSV row and returns each bad one with its line and fields', async () => {
@@ -135,6 +148,24 @@ describe('POST /v1/encounters/bulk (ingest service)', () => {
       [2, 25, 'COUNT'],
       [3, 25, 'COUNT'],
     ]);
+
+    // …and the service's batches projection serves them, newest first.
+    const listed = await eventually(async () => {
+      const response = await request(app.getHttpServer()).get('/v1/batches?limit=2').expect(200);
+      return response.body.batches.length === 2 ? response.body.batches : undefined;
+    }, 30_000);
+    expect(listed.map((batch: { sequence: number }) => batch.sequence)).toEqual([3, 2]);
+    expect(listed[0]).toMatchObject({
+      batchId: batches[2].batchId,
+      labeledCount: 25,
+      trigger: 'COUNT',
+      encounterCount: batches[2].encounterCount,
+      eventId: batches[2].envelope.eventId,
+    });
+    const older = await request(app.getHttpServer()).get('/v1/batches?before=2').expect(200);
+    expect(older.body.batches.map((batch: { sequence: number }) => batch.sequence)).toEqual([1]);
+    const invalid = await request(app.getHttpServer()).get('/v1/batches?limit=0').expect(400);
+    expect(invalid.body.errors).toEqual([{ field: 'limit', message: expect.any(String) }]);
   });
 
   it('answers 415 for a body that is neither CSV nor JSON lines', async () => {

@@ -1,0 +1,21 @@
+import { assertTestDatabase, openProjectionDatabase, type Projection } from '@readmit/platform';
+import type { DataSource } from 'typeorm';
+import { testEndpoints, uniqueName } from './endpoints';
+
+/** A projection database in a schema of its own on the test database; drop() removes it. */
+export async function isolatedProjectionDatabase(
+  projections: readonly Projection[],
+): Promise<{ dataSource: DataSource; schema: string; drop: () => Promise<void> }> {
+  const url = testEndpoints().databaseUrl;
+  assertTestDatabase(url);
+  const schema = uniqueName('t').replace(/-/g, '_');
+  const dataSource = await openProjectionDatabase(url, schema, projections);
+  return {
+    dataSource,
+    schema,
+    drop: async () => {
+      await dataSource.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await dataSource.destroy();
+    },
+  };
+}
