@@ -1,10 +1,30 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import { TOPICS, type BatchArrived, type OffsetRange } from '@readmit/contracts';
 import { EventPublisher, EventSerde, KafkaMetrics } from '@readmit/platform';
 import { labelledEncounters } from '../../../../test/support/encounters';
 import { Registry } from 'prom-client';
-import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';
+import {
+  eventually,
+  PROJECT_ROOT,
+  testEndpoints,
+  uniqueName,
+} from '../../../../test/support/endpoints';
 import { isolatedCatalog, physical, quietLogger, testKafka } from '../../../../test/support/kafka';
 import { BatchTracker } from './batch-tracker';
+
+/** The tracker in a node process of its own (tsx as a require hook, so SIGKILL hits it). */
+function startTrackerProcess(env: Record<string, string>): ChildProcess {
+  return spawn(
+    process.execPath,
+    ['--require', 'tsx/cjs', join(PROJECT_ROOT, 'test', 'fixtures', 'batch-tracker-process.ts')],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(PROJECT_ROOT, 'tsconfig.json'), ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+}
 
 /** Per partition, the ranges must tile [0, end) with no gap and no overlap. */
 function expectTiling(ranges: OffsetRange[]): void {
@@ -92,6 +112,79 @@ describe('BatchTracker', () => {
       ).toMatchObject({ mean: 3, min: 3, max: 3 });
     } finally {
       await second.stop();
+      await watcher.disconnect();
+      await publisher.disconnect();
+    }
+  });
+  it('killed with SIGKILL mid-stream and restarted, emits every batch exactly once', async () => {
+    const kafka = testKafka();
+    const prefix = await isolatedCatalog(kafka, [
+      TOPICS.encounters,
+      TOPICS.outcomes,
+      TOPICS.batches,
+    ]);
+    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
+    await serde.register(['EncounterRecorded', 'OutcomeRecorded', 'BatchArrived']);
+    const publisher = new EventPublisher(
+      kafka,
+      serde,
+      KafkaMetrics.for(new Registry()),
+      quietLogger,
+      prefix,
+    );
+    const batches: BatchArrived[] = [];
+    const watcher = kafka.consumer({
+      groupId: uniqueName('batch-watcher'),
+      readUncommitted: false,
+    });
+    await watcher.connect();
+    await watcher.subscribe({ topic: physical(TOPICS.batches, prefix), fromBeginning: true });
+    await watcher.run({
+      eachMessage: async ({ message }) =>
+        void batches.push((await serde.decode(message.value)).event as BatchArrived),
+    });
+    const env = {
+      BROKERS: testEndpoints().kafkaBrokers.join(','),
+      REGISTRY_URL: testEndpoints().schemaRegistryUrl,
+      PREFIX: prefix,
+      GROUP: uniqueName('tracker'),
+      TRANSACTIONAL_ID: uniqueName('tracker-tx'),
+      LABELS_PER_BATCH: '50',
+    };
+    let tracker = startTrackerProcess(env);
+    try {
+      // Encounters keep arriving while the tracker runs; it is killed once a few batches are out.
+      let published = 0;
+      while (batches.length < 4) {
+        await publisher.publishAll(labelledEncounters(published + 1, 50));
+        published += 50;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      const exited = new Promise((resolve) => tracker.once('exit', resolve));
+      tracker.kill('SIGKILL');
+      await exited;
+      expect(tracker.signalCode).toBe('SIGKILL');
+      const seenAtKill = batches.length;
+      await publisher.publishAll(labelledEncounters(published + 1, 2_000 - published));
+
+      tracker = startTrackerProcess(env);
+      await eventually(async () => (batches.length >= 40 ? true : undefined), 90_000);
+      await new Promise((resolve) => setTimeout(resolve, 2_000)); // room for a duplicate to show
+      expect(seenAtKill).toBeLessThan(40);
+      expect(batches.map((batch) => batch.sequence)).toEqual(
+        Array.from({ length: 40 }, (_, index) => index + 1),
+      );
+      expect(batches.every((batch) => batch.labeledCount === 50)).toBe(true);
+      expectTiling(batches.flatMap((batch) => batch.outcomeRanges));
+      expectTiling(batches.flatMap((batch) => batch.encounterRanges));
+      const labels = batches.reduce(
+        (total, batch) =>
+          total + Object.values(batch.labelCounts).reduce((sum, count) => sum + count, 0),
+        0,
+      );
+      expect(labels).toBe(2_000);
+    } finally {
+      tracker.kill('SIGKILL');
       await watcher.disconnect();
       await publisher.disconnect();
     }
