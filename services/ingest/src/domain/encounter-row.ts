@@ -1,4 +1,5 @@
 import type { EncounterRecorded, MedicationChange, ReadmissionClass } from '@readmit/contracts';
+import { AGE_BANDS } from '@readmit/ml';
 import type { IdsMapping, MappedIdColumn } from './ids-mapping';
 
 /** The columns of diabetic_data.csv, in the file's order. */
@@ -63,19 +64,8 @@ export type ParsedRow =
 const isMissing = (value: string | undefined) =>
   value === undefined || value === '?' || value.trim() === '';
 
-/** The ten-year age bands of the `age` column, youngest first. */
-export const AGE_BANDS = [
-  '[0-10)',
-  '[10-20)',
-  '[20-30)',
-  '[30-40)',
-  '[40-50)',
-  '[50-60)',
-  '[60-70)',
-  '[70-80)',
-  '[80-90)',
-  '[90-100)',
-];
+/** The ten-year age bands of the `age` column, youngest first (shared with the features). */
+export { AGE_BANDS };
 const GENDERS = ['Female', 'Male', 'Unknown/Invalid'];
 const MEDICATION_VALUES: readonly MedicationChange[] = ['No', 'Steady', 'Up', 'Down'];
 const GLUCOSE_VALUES = ['None', 'Norm', '>200', '>300'];

@@ -1,0 +1,4 @@
+export * from './icd9-groups';
+export * from './encounter-features';
+export * from './feature-spec';
+export * from './target';

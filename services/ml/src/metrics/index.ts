@@ -1,0 +1,11 @@
+export { rocAuc, prAuc } from './ranking';
+export { logLoss, brierScore } from './probabilistic';
+export { thresholdMetrics, type ThresholdMetrics } from './threshold';
+export {
+  calibrationTable,
+  expectedCalibrationError,
+  type CalibrationBin,
+  type CalibrationTable,
+} from './calibration';
+export { classificationReport, type ClassificationReport } from './report';
+export { subgroupReports } from './subgroups';
