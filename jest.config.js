@@ -14,7 +14,7 @@ const swc = [
 
 const shared = {
   rootDir: __dirname,
-  testEnvironment: 'node',
+  testEnvironment: '<rootDir>/test/jest/node-environment.js',
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
     '^@readmit/platform$': '<rootDir>/services/platform/src/index.ts',

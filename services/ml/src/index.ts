@@ -4,3 +4,4 @@ export * from './matrix/dense-matrix';
 export * from './metrics/index';
 export * from './linear/index';
 export * from './features/index';
+export * from './onnx/index';

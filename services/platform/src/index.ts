@@ -32,3 +32,4 @@ export * from './platform.tokens';
 export * from './platform.module';
 export * from './bootstrap/run-service';
 export * from './projections/index';
+export * from './onnx/onnx-scorer';

@@ -1,0 +1,3 @@
+export * from './protobuf-writer';
+export * from './onnx-model';
+export * from './export-logistic-regression';
