@@ -33,3 +33,4 @@ export * from './platform.module';
 export * from './bootstrap/run-service';
 export * from './projections/index';
 export * from './onnx/onnx-scorer';
+export * from './storage/model-artifact-store';

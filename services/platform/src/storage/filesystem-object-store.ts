@@ -16,6 +16,14 @@ export class FileSystemObjectStore implements ObjectStore {
     return pathToFileURL(join(this.root, key)).href;
   }
 
+  keyOf(uri: string): string {
+    const prefix = pathToFileURL(this.root).href + '/';
+    if (!uri.startsWith(prefix)) throw new Error(`'${uri}' is not in the store at ${this.root}`);
+    const key = decodeURIComponent(uri.slice(prefix.length));
+    assertValidKey(key);
+    return key;
+  }
+
   async put(key: string, body: Uint8Array): Promise<string> {
     const path = this.pathFor(key);
     await mkdir(dirname(path), { recursive: true });

@@ -21,6 +21,8 @@ function describeObjectStoreContract(name: string, makeStore: () => Promise<Obje
       const key = `models/${uniqueName('model')}/model.onnx`;
       const uri = await store.put(key, body);
       expect(uri).toBe(store.uriFor(key));
+      expect(store.keyOf(uri)).toBe(key);
+      expect(() => store.keyOf('ftp://elsewhere/model.onnx')).toThrow('is not in');
       const read = await store.get(key);
       expect(createHash('sha256').update(read).digest('hex')).toBe(
         createHash('sha256').update(body).digest('hex'),

@@ -2,6 +2,8 @@
 export interface ObjectStore {
   /** A URI that names the object in this store, e.g. `file:///…/model.onnx` or `s3://bucket/key`. */
   uriFor(key: string): string;
+  /** The key of a URI this store gave out; throws for a URI of another store. */
+  keyOf(uri: string): string;
   put(key: string, body: Uint8Array, contentType?: string): Promise<string>;
   /** The object's bytes; throws ObjectNotFoundError when it does not exist. */
   get(key: string): Promise<Buffer>;

@@ -37,6 +37,15 @@ export class S3ObjectStore implements ObjectStore {
     return `s3://${this.settings.bucket}/${key}`;
   }
 
+  keyOf(uri: string): string {
+    const prefix = `s3://${this.settings.bucket}/`;
+    if (!uri.startsWith(prefix))
+      throw new Error(`'${uri}' is not in bucket ${this.settings.bucket}`);
+    const key = uri.slice(prefix.length);
+    assertValidKey(key);
+    return key;
+  }
+
   /** Creates the bucket when it does not exist yet; safe to call on every start. */
   async ensureBucket(): Promise<void> {
     try {
