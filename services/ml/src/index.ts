@@ -5,3 +5,5 @@ export * from './metrics/index';
 export * from './linear/index';
 export * from './features/index';
 export * from './onnx/index';
+export * from './drift/reference-profile';
+export * from './artifact/index';
