@@ -1,0 +1,106 @@
+import type { ReadmissionClass } from '@readmit/contracts';
+import type { EncounterInput } from '@readmit/ml';
+
+/** An encounter as read from the log, with the time it was recorded. */
+export interface LoggedEncounter {
+  readonly encounter: EncounterInput;
+  readonly recordedAt: number;
+}
+
+/** An outcome as read from the log: labels arrive later than encounters. */
+export interface LoggedOutcome {
+  readonly encounterId: number;
+  readonly outcome: ReadmissionClass;
+  readonly recordedAt: number;
+}
+
+export interface LabelledEncounter {
+  readonly encounter: EncounterInput;
+  readonly outcome: ReadmissionClass;
+}
+
+export interface TrainingSet {
+  readonly rows: readonly LabelledEncounter[];
+  /** Encounters recorded by `asOf` whose outcome was not known by then. */
+  readonly unlabelled: number;
+  /** Outcomes recorded after `asOf`: invisible to this run, whatever their encounter. */
+  readonly outcomesAfterAsOf: number;
+}
+
+/**
+ * The training set as it could have been known at `asOf`: encounters recorded by then, joined
+ * with the outcomes recorded by then (the latest one when an outcome was corrected). Nothing
+ * recorded later leaks in, so a rerun with the same `asOf` sees the same data.
+ */
+export function assembleTrainingSet(
+  encounters: Iterable<LoggedEncounter>,
+  outcomes: Iterable<LoggedOutcome>,
+  asOf: number,
+): TrainingSet {
+  const known = new Map<number, LoggedOutcome>();
+  let outcomesAfterAsOf = 0;
+  for (const outcome of outcomes) {
+    if (outcome.recordedAt > asOf) {
+      outcomesAfterAsOf += 1;
+      continue;
+    }
+    const earlier = known.get(outcome.encounterId);
+    if (!earlier || outcome.recordedAt >= earlier.recordedAt)
+      known.set(outcome.encounterId, outcome);
+  }
+  const rows: LabelledEncounter[] = [];
+  const seen = new Set<number>();
+  let unlabelled = 0;
+  for (const { encounter, recordedAt } of encounters) {
+    // A re-sent encounter counts once.
+    if (recordedAt > asOf || seen.has(encounter.encounter_id)) continue;
+    seen.add(encounter.encounter_id);
+    const outcome = known.get(encounter.encounter_id);
+    if (outcome) rows.push({ encounter, outcome: outcome.outcome });
+    else unlabelled += 1;
+  }
+  return { rows, unlabelled, outcomesAfterAsOf };
+}
+
+export interface SplitFractions {
+  readonly validation: number;
+  readonly holdout: number;
+}
+
+export interface Split<T> {
+  readonly train: T[];
+  readonly validation: T[];
+  readonly holdout: T[];
+}
+
+/** A patient's place in [0, 1), from their number and the seed (a 32-bit integer mix). */
+export function patientPosition(patientNbr: number, seed: number): number {
+  let h = (Math.imul(patientNbr | 0, 0x9e3779b1) ^ Math.imul(seed | 0, 0x85ebca6b)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
+  return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
+}
+
+/**
+ * Splits by patient, never by row: all encounters of a patient fall on one side, so a model is
+ * never scored on a patient it trained on. Deterministic for a seed, and stable as data grows (a
+ * patient's side depends only on their number and the seed).
+ */
+export function splitByPatient<T extends { readonly encounter: EncounterInput }>(
+  rows: readonly T[],
+  fractions: SplitFractions,
+  seed: number,
+): Split<T> {
+  if (!(fractions.validation >= 0 && fractions.holdout > 0))
+    throw new Error('the holdout needs a share above 0 and validation one of at least 0');
+  if (fractions.validation + fractions.holdout >= 1)
+    throw new Error('validation and holdout must leave rows to train on');
+  const split: Split<T> = { train: [], validation: [], holdout: [] };
+  for (const row of rows) {
+    const position = patientPosition(row.encounter.patient_nbr, seed);
+    if (position < fractions.holdout) split.holdout.push(row);
+    else if (position < fractions.holdout + fractions.validation) split.validation.push(row);
+    else split.train.push(row);
+  }
+  return split;
+}

@@ -1,0 +1,90 @@
+import { EXAMPLE_EVENTS, type ReadmissionClass } from '@readmit/contracts';
+import type { EncounterInput } from '@readmit/ml';
+import { assembleTrainingSet, patientPosition, splitByPatient } from './training-set';
+
+const { envelope: _, recordedAt: __, source: ___, ...base } = EXAMPLE_EVENTS.EncounterRecorded;
+const encounter = (id: number, patient = id): EncounterInput => ({
+  ...base,
+  encounter_id: id,
+  patient_nbr: patient,
+});
+
+describe('assembleTrainingSet (point in time)', () => {
+  const encounters = [1, 2, 3, 4].map((id) => ({ encounter: encounter(id), recordedAt: id * 10 }));
+  const outcome = (encounterId: number, value: ReadmissionClass, recordedAt: number) => ({
+    encounterId,
+    outcome: value,
+    recordedAt,
+  });
+
+  it('joins encounters with the outcomes known at asOf, and nothing later', () => {
+    const set = assembleTrainingSet(
+      encounters,
+      [
+        outcome(1, 'NO', 15),
+        outcome(2, 'WITHIN_30_DAYS', 100), // known only after asOf
+        outcome(3, 'AFTER_30_DAYS', 35),
+        outcome(3, 'WITHIN_30_DAYS', 38), // a correction, still before asOf
+        outcome(4, 'NO', 41), // its encounter comes after asOf
+      ],
+      39,
+    );
+    expect(set.rows.map((row) => [row.encounter.encounter_id, row.outcome])).toEqual([
+      [1, 'NO'],
+      [3, 'WITHIN_30_DAYS'],
+    ]);
+    expect(set.unlabelled).toBe(1); // encounter 2
+    expect(set.outcomesAfterAsOf).toBe(2);
+  });
+
+  it('counts an encounter sent twice once', () => {
+    const twice = [...encounters, { encounter: encounter(1), recordedAt: 12 }];
+    expect(assembleTrainingSet(twice, [outcome(1, 'NO', 20)], 100).rows).toHaveLength(1);
+  });
+});
+
+describe('splitByPatient', () => {
+  // 3,000 patients with one to three encounters each.
+  const rows = Array.from({ length: 3_000 }, (_, patient) =>
+    Array.from({ length: (patient % 3) + 1 }, (_, visit) => ({
+      encounter: encounter(patient * 10 + visit, 1_000 + patient),
+    })),
+  ).flat();
+  const split = splitByPatient(rows, { validation: 0.15, holdout: 0.15 }, 7);
+  const patients = (side: Array<{ encounter: EncounterInput }>) =>
+    new Set(side.map((row) => row.encounter.patient_nbr));
+
+  it('puts every encounter of a patient on one side only', () => {
+    const train = patients(split.train);
+    const validation = patients(split.validation);
+    const holdout = patients(split.holdout);
+    for (const patient of holdout)
+      expect(train.has(patient) || validation.has(patient)).toBe(false);
+    for (const patient of validation) expect(train.has(patient)).toBe(false);
+    expect(split.train.length + split.validation.length + split.holdout.length).toBe(rows.length);
+  });
+
+  it('gives each side about its share of patients', () => {
+    expect(patients(split.holdout).size / 3_000).toBeCloseTo(0.15, 1);
+    expect(patients(split.validation).size / 3_000).toBeCloseTo(0.15, 1);
+  });
+
+  it('is deterministic for a seed, different for another, and stable as data grows', () => {
+    expect(splitByPatient(rows, { validation: 0.15, holdout: 0.15 }, 7)).toEqual(split);
+    expect(splitByPatient(rows, { validation: 0.15, holdout: 0.15 }, 8).holdout).not.toEqual(
+      split.holdout,
+    );
+    const grown = splitByPatient(
+      [...rows, { encounter: encounter(99_999, 99_999) }],
+      { validation: 0.15, holdout: 0.15 },
+      7,
+    );
+    expect(grown.holdout.slice(0, split.holdout.length)).toEqual(split.holdout);
+    expect(patientPosition(1_000, 7)).toBe(patientPosition(1_000, 7));
+  });
+
+  it('refuses shares that leave nothing to train on or no holdout', () => {
+    expect(() => splitByPatient(rows, { validation: 0.5, holdout: 0.5 }, 1)).toThrow('leave rows');
+    expect(() => splitByPatient(rows, { validation: 0.1, holdout: 0 }, 1)).toThrow('holdout');
+  });
+});
