@@ -7,3 +7,4 @@ export * from './features/index';
 export * from './onnx/index';
 export * from './drift/reference-profile';
 export * from './artifact/index';
+export * from './trees/index';
