@@ -8,3 +8,4 @@ export * from './onnx/index';
 export * from './drift/reference-profile';
 export * from './artifact/index';
 export * from './trees/index';
+export * from './matrix/sparse-rows';

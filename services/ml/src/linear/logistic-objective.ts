@@ -1,4 +1,5 @@
 import { assertDenseMatrix, DenseMatrix } from '../matrix/dense-matrix';
+import { toSparseRows } from '../matrix/sparse-rows';
 import type { Objective } from './lbfgs';
 
 /** 1 / (1 + e^−z) without overflow: exp is only ever taken of a non-positive number. */
@@ -29,7 +30,9 @@ export function logisticObjective(
 ): Objective {
   assertTrainingData(data, labels, sampleWeights);
   if (!(l2 >= 0) || !Number.isFinite(l2)) throw new Error(`l2 must be finite and ≥ 0, got ${l2}`);
-  const { rows, columns, values } = data;
+  const { rows, columns } = data;
+  // One-hot blocks leave most cells zero: each evaluation walks only the non-zero ones.
+  const { rowStart, columnOf, valueOf } = toSparseRows(data);
   // A weight of 1 per row keeps the hot loop free of a branch on whether weights were given.
   const weights = sampleWeights ?? new Float32Array(rows).fill(1);
   const scale = 1 / totalWeight(rows, sampleWeights);
@@ -42,11 +45,11 @@ export function logisticObjective(
     const intercept = parameters[columns];
     let loss = 0;
     let interceptGradient = 0;
-    for (let row = 0, offset = 0; row < rows; row++, offset += columns) {
+    for (let row = 0; row < rows; row++) {
+      const start = rowStart[row];
+      const end = rowStart[row + 1];
       let z = intercept;
-      for (let column = 0; column < columns; column++) {
-        z += parameters[column] * values[offset + column];
-      }
+      for (let cell = start; cell < end; cell++) z += parameters[columnOf[cell]] * valueOf[cell];
       const weight = weights[row];
       const label = labels[row];
       // log(1 + e^z) − y·z = max(m, 0) + log1p(e^−|z|) with m = z for y = 0 and −z for y = 1:
@@ -56,9 +59,8 @@ export function logisticObjective(
       loss += weight * ((margin > 0 ? margin : 0) + Math.log1p(e));
       const probability = z >= 0 ? 1 / (1 + e) : e / (1 + e);
       const residual = weight * (probability - label);
-      for (let column = 0; column < columns; column++) {
-        gradient[column] += residual * values[offset + column];
-      }
+      for (let cell = start; cell < end; cell++)
+        gradient[columnOf[cell]] += residual * valueOf[cell];
       interceptGradient += residual;
     }
     let squaredNorm = 0;
