@@ -9,3 +9,4 @@ export {
 } from './calibration';
 export { classificationReport, type ClassificationReport } from './report';
 export { subgroupReports } from './subgroups';
+export { chooseThresholdByF1 } from './threshold-selection';

@@ -1,0 +1,275 @@
+import { createHash } from 'node:crypto';
+import {
+  AGE_BANDS,
+  buildModelArtifact,
+  chooseThresholdByF1,
+  classificationReport,
+  FeatureEncoder,
+  fitFeatureSpec,
+  fitReferenceProfile,
+  gbdtPredictProbability,
+  gbdtToOnnx,
+  logisticRegressionToOnnx,
+  predictProbability,
+  rocAuc,
+  subgroupReports,
+  targetLabels,
+  trainGradientBoosting,
+  trainLogisticRegression,
+  type ClassificationReport,
+  type DenseMatrix,
+  type ModelInfo,
+  type OnnxModel,
+  type ReadmissionTarget,
+} from '@readmit/ml';
+import {
+  splitByPatient,
+  type LabelledEncounter,
+  type SplitFractions,
+} from '../domain/training-set';
+import { paramsOf, type Candidate } from './candidates';
+
+/** A run that cannot produce a model; `stage` says where it stopped. */
+export class TrainingError extends Error {
+  constructor(
+    readonly stage: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'TrainingError';
+  }
+}
+
+export interface TrainModelsInput {
+  readonly modelName: string;
+  readonly modelVersion: string;
+  readonly target: ReadmissionTarget;
+  readonly rows: readonly LabelledEncounter[];
+  readonly candidates: readonly Candidate[];
+  readonly seed: number;
+  readonly fractions?: SplitFractions;
+  readonly trainedAt: number;
+  readonly producerVersion: string;
+}
+
+export interface SubgroupMetrics {
+  readonly attribute: string;
+  readonly group: string;
+  readonly count: number;
+  readonly metrics: Record<string, number>;
+}
+
+export interface TrainModelsResult {
+  readonly artifact: Uint8Array;
+  readonly info: ModelInfo;
+  readonly chosen: Candidate;
+  /** Every candidate with its validation ROC-AUC, best first. */
+  readonly leaderboard: ReadonlyArray<{ candidate: Candidate; validationAuc: number }>;
+  /** Holdout metrics of the chosen model (and validation AUC, and row counts). */
+  readonly metrics: Record<string, number>;
+  readonly subgroupMetrics: readonly SubgroupMetrics[];
+  readonly split: { readonly train: number; readonly validation: number; readonly holdout: number };
+  /** Digest of the holdout's encounter ids: two models with the same one were judged alike. */
+  readonly holdoutId: string;
+}
+
+export type TrainingProgress = (stage: string, detail: string) => void;
+
+/** The smallest split sides a model is trained and judged on. */
+const MINIMUM_ROWS = { train: 200, validation: 50, holdout: 50 };
+const SUBGROUP_MINIMUM = 30;
+
+/** Finite metrics of a report as the event's map (NaN, e.g. AUC of one class, is left out). */
+function metricsOf(report: ClassificationReport, prefix = ''): Record<string, number> {
+  const all: Record<string, number> = {
+    [`${prefix}roc_auc`]: report.rocAuc,
+    [`${prefix}pr_auc`]: report.prAuc,
+    [`${prefix}log_loss`]: report.logLoss,
+    [`${prefix}brier`]: report.brier,
+    [`${prefix}f1`]: report.atThreshold.f1,
+    [`${prefix}precision`]: report.atThreshold.precision,
+    [`${prefix}recall`]: report.atThreshold.recall,
+    [`${prefix}expected_calibration_error`]: report.expectedCalibrationError,
+    [`${prefix}positive_rate`]: report.positives / report.count,
+  };
+  return Object.fromEntries(Object.entries(all).filter(([, value]) => Number.isFinite(value)));
+}
+
+interface Fitted {
+  readonly candidate: Candidate;
+  readonly score: (data: DenseMatrix) => Float64Array;
+  readonly graph: (metadata: Record<string, string>, producerVersion: string) => OnnxModel;
+}
+
+function fit(
+  candidate: Candidate,
+  train: { data: DenseMatrix; labels: Uint8Array },
+  validation: { data: DenseMatrix; labels: Uint8Array },
+  seed: number,
+): Fitted {
+  if (candidate.algorithm === 'logistic-regression') {
+    const model = trainLogisticRegression(train.data, train.labels, { l2: candidate.l2 });
+    return {
+      candidate,
+      score: (data) => predictProbability(model, data),
+      graph: (metadata, producerVersion) =>
+        logisticRegressionToOnnx(model, { metadata, producerVersion }),
+    };
+  }
+  const { model } = trainGradientBoosting(train.data, train.labels, {
+    learningRate: candidate.learningRate,
+    maxDepth: candidate.maxDepth,
+    nEstimators: candidate.nEstimators,
+    validation,
+    earlyStoppingRounds: 20,
+    seed,
+  });
+  return {
+    candidate: { ...candidate, nEstimators: Math.max(1, model.trees.length) },
+    score: (data) => gbdtPredictProbability(model, data),
+    graph: (metadata, producerVersion) => gbdtToOnnx(model, { metadata, producerVersion }),
+  };
+}
+
+/**
+ * One training run on a point-in-time training set: split by patient, fit the feature spec on
+ * the training side, train every candidate, keep the best on validation ROC-AUC, choose its
+ * threshold (best F1 on validation), judge it once on the holdout (overall and per race, gender
+ * and age band), and package it as a self-describing ONNX artifact with its reference profile.
+ */
+export function trainModels(
+  input: TrainModelsInput,
+  progress?: TrainingProgress,
+): TrainModelsResult {
+  const split = splitByPatient(
+    input.rows,
+    input.fractions ?? { validation: 0.15, holdout: 0.15 },
+    input.seed,
+  );
+  for (const side of ['train', 'validation', 'holdout'] as const) {
+    if (split[side].length < MINIMUM_ROWS[side])
+      throw new TrainingError(
+        'assemble',
+        `${split[side].length} labelled encounters for ${side}, at least ${MINIMUM_ROWS[side]} needed (${input.rows.length} in all)`,
+      );
+  }
+  progress?.(
+    'split',
+    `${split.train.length} / ${split.validation.length} / ${split.holdout.length} rows by patient`,
+  );
+
+  const featureSpec = fitFeatureSpec(split.train.map((row) => row.encounter));
+  const encoder = new FeatureEncoder(featureSpec);
+  const encode = (rows: readonly LabelledEncounter[]) => ({
+    data: encoder.encodeAll(rows.map((row) => row.encounter)),
+    labels: targetLabels(
+      rows.map((row) => row.outcome),
+      input.target,
+    ),
+  });
+  const train = encode(split.train);
+  const validation = encode(split.validation);
+  const holdout = encode(split.holdout);
+  for (const [side, labels] of [
+    ['train', train.labels],
+    ['validation', validation.labels],
+  ] as const) {
+    const positives = labels.reduce((sum, label) => sum + label, 0);
+    if (positives === 0 || positives === labels.length)
+      throw new TrainingError('assemble', `the ${side} split has only one class`);
+  }
+
+  const leaderboard: Array<{ fitted: Fitted; validationAuc: number }> = [];
+  input.candidates.forEach((candidate, index) => {
+    progress?.(
+      'train',
+      `candidate ${index + 1}/${input.candidates.length}: ${candidate.algorithm} ${JSON.stringify(paramsOf(candidate))}`,
+    );
+    const fitted = fit(candidate, train, validation, input.seed);
+    leaderboard.push({
+      fitted,
+      validationAuc: rocAuc(validation.labels, fitted.score(validation.data)),
+    });
+  });
+  if (leaderboard.length === 0) throw new TrainingError('train', 'no candidates to train');
+  leaderboard.sort((a, b) => b.validationAuc - a.validationAuc);
+  const best = leaderboard[0];
+
+  const { threshold } = chooseThresholdByF1(validation.labels, best.fitted.score(validation.data));
+  const holdoutScores = best.fitted.score(holdout.data);
+  const metrics: Record<string, number> = {
+    ...metricsOf(classificationReport(holdout.labels, holdoutScores, threshold)),
+    validation_roc_auc: best.validationAuc,
+  };
+  const attributes: Record<string, (row: LabelledEncounter) => string> = {
+    race: (row) => row.encounter.race ?? '(missing)',
+    gender: (row) => row.encounter.gender,
+    age_band: (row) => row.encounter.age,
+  };
+  const subgroupMetrics: SubgroupMetrics[] = [];
+  for (const [attribute, groupOf] of Object.entries(attributes)) {
+    const reports = subgroupReports(
+      holdout.labels,
+      holdoutScores,
+      split.holdout.map(groupOf),
+      threshold,
+      SUBGROUP_MINIMUM,
+    );
+    for (const [group, report] of reports)
+      subgroupMetrics.push({ attribute, group, count: report.count, metrics: metricsOf(report) });
+  }
+  subgroupMetrics.sort(
+    (a, b) =>
+      a.attribute.localeCompare(b.attribute) ||
+      (a.attribute === 'age_band'
+        ? AGE_BANDS.indexOf(a.group) - AGE_BANDS.indexOf(b.group)
+        : a.group.localeCompare(b.group)),
+  );
+
+  const info: ModelInfo = {
+    name: input.modelName,
+    version: input.modelVersion,
+    algorithm: best.fitted.candidate.algorithm,
+    target: input.target,
+    threshold,
+    params: paramsOf(best.fitted.candidate),
+    trainedAt: input.trainedAt,
+  };
+  progress?.(
+    'package',
+    `${info.algorithm} chosen (validation AUC ${best.validationAuc.toFixed(3)})`,
+  );
+  const artifact = buildModelArtifact(best.fitted.graph({}, input.producerVersion), {
+    info,
+    featureSpec,
+    referenceProfile: fitReferenceProfile(
+      split.train.map((row) => row.encounter),
+      holdoutScores,
+    ),
+  });
+  const holdoutId = createHash('sha256')
+    .update(
+      split.holdout
+        .map((row) => row.encounter.encounter_id)
+        .sort((a, b) => a - b)
+        .join(','),
+    )
+    .digest('hex');
+  return {
+    artifact,
+    info,
+    chosen: best.fitted.candidate,
+    leaderboard: leaderboard.map(({ fitted, validationAuc }) => ({
+      candidate: fitted.candidate,
+      validationAuc,
+    })),
+    metrics,
+    subgroupMetrics,
+    split: {
+      train: split.train.length,
+      validation: split.validation.length,
+      holdout: split.holdout.length,
+    },
+    holdoutId,
+  };
+}

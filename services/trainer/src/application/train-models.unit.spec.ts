@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { FeatureEncoder, readModelArtifact, rocAuc, targetLabels } from '@readmit/ml';
+import { OnnxScorer } from '@readmit/platform';
+import { sharedDataFile } from '../../../../test/support/endpoints';
+import { parseEncounterRow } from '../../../ingest/src/domain/encounter-row';
+import { splitByPatient, type LabelledEncounter } from '../domain/training-set';
+import { candidatesFor } from './candidates';
+import { trainModels, TrainingError } from './train-models';
+
+const sample: LabelledEncounter[] = (
+  parse(readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8'), {
+    columns: true,
+    skip_empty_lines: true,
+  }) as Array<Record<string, string>>
+).flatMap((row) => {
+  const result = parseEncounterRow(row);
+  return result.ok && result.outcome
+    ? [{ encounter: result.encounter, outcome: result.outcome }]
+    : [];
+});
+
+const input = {
+  modelName: 'readmission',
+  modelVersion: 'v-test',
+  target: 'any' as const,
+  rows: sample,
+  candidates: [
+    { algorithm: 'logistic-regression' as const, l2: 10 },
+    { algorithm: 'gbdt' as const, learningRate: 0.1, maxDepth: 4, nEstimators: 200 },
+  ],
+  seed: 1,
+  trainedAt: 1_790_000_000_000,
+  producerVersion: 'test',
+};
+
+describe('trainModels on the real sample', () => {
+  const stages: string[] = [];
+  const result = trainModels(input, (stage) => stages.push(stage));
+
+  it('splits by patient, keeps the best candidate on validation AUC, and judges it on the holdout', () => {
+    expect(result.split.train + result.split.validation + result.split.holdout).toBe(sample.length);
+    expect(result.leaderboard).toHaveLength(2);
+    expect(result.leaderboard[0].validationAuc).toBeGreaterThanOrEqual(
+      result.leaderboard[1].validationAuc,
+    );
+    expect(result.chosen.algorithm).toBe(result.leaderboard[0].candidate.algorithm);
+    expect(result.metrics.roc_auc).toBeGreaterThan(0.62);
+    expect(result.metrics.validation_roc_auc).toBe(result.leaderboard[0].validationAuc);
+    expect(result.info.threshold).toBeGreaterThan(0);
+    expect(result.info.threshold).toBeLessThan(1);
+    expect(stages).toEqual(['split', 'train', 'train', 'package']);
+  });
+
+  it('reports metrics per race, gender and age band on groups of 30 or more', () => {
+    const attributes = new Set(result.subgroupMetrics.map((entry) => entry.attribute));
+    expect(attributes).toEqual(new Set(['age_band', 'gender', 'race']));
+    expect(result.subgroupMetrics.every((entry) => entry.count >= 30)).toBe(true);
+    const caucasian = result.subgroupMetrics.find((entry) => entry.group === 'Caucasian');
+    expect(caucasian?.metrics.roc_auc).toBeGreaterThan(0.5);
+  });
+
+  it('is deterministic, names its holdout, and packages a self-describing artifact', () => {
+    const again = trainModels(input);
+    expect(again.holdoutId).toBe(result.holdoutId);
+    expect(again.metrics).toEqual(result.metrics);
+    expect(Buffer.compare(Buffer.from(again.artifact), Buffer.from(result.artifact))).toBe(0);
+    const contents = readModelArtifact(result.artifact);
+    expect(contents.info).toEqual(result.info);
+    expect(contents.referenceProfile.rows).toBe(result.split.train);
+    expect(contents.referenceProfile.scores?.counts.reduce((a, b) => a + b, 0)).toBe(
+      result.split.holdout,
+    );
+  });
+
+  it('scores its holdout in onnxruntime as it was judged', async () => {
+    const { featureSpec, info } = readModelArtifact(result.artifact);
+    const holdout = splitByPatient(sample, { validation: 0.15, holdout: 0.15 }, 1).holdout;
+    const data = new FeatureEncoder(featureSpec).encodeAll(holdout.map((row) => row.encounter));
+    const scorer = await OnnxScorer.load(result.artifact);
+    try {
+      const scores = await scorer.score(data);
+      const labels = targetLabels(
+        holdout.map((row) => row.outcome),
+        info.target,
+      );
+      expect(rocAuc(labels, scores)).toBeCloseTo(result.metrics.roc_auc, 5);
+    } finally {
+      await scorer.close();
+    }
+  });
+
+  it('refuses too few labelled encounters, naming the stage, and unknown algorithms', () => {
+    expect(() => trainModels({ ...input, rows: sample.slice(0, 150) })).toThrow(TrainingError);
+    expect(() => trainModels({ ...input, rows: sample.slice(0, 150) })).toThrow(
+      /for train, at least 200 needed/,
+    );
+    expect(() => candidatesFor(['svm'])).toThrow(
+      'unknown candidate algorithm svm; known: logistic_regression, gbdt',
+    );
+    expect(candidatesFor([])).toHaveLength(5);
+  });
+});
