@@ -22,6 +22,7 @@ export * from './kafka/event-consumer';
 export * from './kafka/group-member';
 export * from './kafka/transactional-processor';
 export * from './kafka/topic-provisioner';
+export * from './kafka/log-replay';
 export * from './kafka/events.module';
 export * from './database/data-source.factory';
 export * from './storage/object-store.port';
