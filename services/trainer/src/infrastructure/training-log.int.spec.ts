@@ -1,0 +1,47 @@
+import { TOPICS } from '@readmit/contracts';
+import { EventPublisher, EventSerde, KafkaMetrics } from '@readmit/platform';
+import { Registry } from 'prom-client';
+import { labelledEncounters } from '../../../../test/support/encounters';
+import { testEndpoints } from '../../../../test/support/endpoints';
+import { isolatedCatalog, quietLogger, testKafka } from '../../../../test/support/kafka';
+import { assembleTrainingSet } from '../domain/training-set';
+import { readTrainingLog } from './training-log';
+
+describe('readTrainingLog on the real broker', () => {
+  it('reads every encounter and outcome to the end of the log, with offset ranges as lineage', async () => {
+    const kafka = testKafka();
+    const prefix = await isolatedCatalog(kafka, [TOPICS.encounters, TOPICS.outcomes]);
+    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
+    await serde.register(['EncounterRecorded', 'OutcomeRecorded']);
+    const publisher = new EventPublisher(
+      kafka,
+      serde,
+      KafkaMetrics.for(new Registry()),
+      quietLogger,
+      prefix,
+    );
+    await publisher.publishAll(labelledEncounters(1, 300));
+    // Encounters without outcomes yet: unlabelled in the training set.
+    await publisher.publishAll(
+      labelledEncounters(301, 20).filter((event) => event.eventType === 'EncounterRecorded'),
+    );
+    await publisher.disconnect();
+
+    const log = await readTrainingLog(kafka, serde, prefix);
+    expect(log.encounters).toHaveLength(320);
+    expect(log.outcomes).toHaveLength(300);
+    expect(log.undecodable).toBe(0);
+    const covered = (ranges: typeof log.encounterRanges) =>
+      ranges.reduce((sum, range) => sum + range.toOffset - range.fromOffset, 0);
+    expect(covered(log.encounterRanges)).toBe(320);
+    expect(covered(log.outcomeRanges)).toBe(300);
+    expect(log.encounters[0].encounter).not.toHaveProperty('envelope');
+
+    // The example outcomes are recorded on 2026-12-30, the encounters on 2026-11-22.
+    const set = assembleTrainingSet(log.encounters, log.outcomes, Date.UTC(2027, 0, 1));
+    expect(set.rows).toHaveLength(300);
+    expect(set.unlabelled).toBe(20);
+    const before = assembleTrainingSet(log.encounters, log.outcomes, Date.UTC(2026, 11, 1));
+    expect(before).toEqual({ rows: [], unlabelled: 320, outcomesAfterAsOf: 300 });
+  });
+});
