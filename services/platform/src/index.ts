@@ -35,3 +35,4 @@ export * from './bootstrap/run-service';
 export * from './projections/index';
 export * from './onnx/onnx-scorer';
 export * from './storage/model-artifact-store';
+export * from './workers/start-worker';

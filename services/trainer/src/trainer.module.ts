@@ -1,9 +1,13 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '@readmit/platform';
+import { TrainingRunnerProvider } from './application/training-runner.provider';
 
 /**
- * The trainer service. Its responsibilities are listed in DESIGN.md; this module is the
- * foundation shell (health, readiness, metrics and config from the platform) that the
- * trainer issue fills in.
+ * The trainer service: answers TrainingRequested with a model trained on the log as of the
+ * request (TrainingCompleted, artifact in the object store) or TrainingFailed.
  */
-@Module({})
+@Module({
+  imports: [EventsModule.register({ produces: ['TrainingCompleted', 'TrainingFailed'] })],
+  providers: [TrainingRunnerProvider],
+})
 export class TrainerModule {}

@@ -48,7 +48,8 @@ export class EventConsumer extends GroupMember {
         if (!isRunning() || isStale()) break;
         const started = process.hrtime.bigint();
         const outcome = await retryWhileRunning(
-          () => routeMessage(this.serde, handlers, batch.topic, batch.partition, message),
+          () =>
+            routeMessage(this.serde, handlers, batch.topic, batch.partition, message, heartbeat),
           {
             shouldContinue: () => isRunning() && !isStale(),
             heartbeat,

@@ -12,6 +12,11 @@ export interface MessageContext {
   readonly timestamp: string;
   readonly eventType: EventType;
   readonly envelope: Envelope;
+  /**
+   * Tells the group this member is alive. kafkajs heartbeats only between messages, so a
+   * handler that works for longer than a few seconds calls it now and then.
+   */
+  readonly heartbeat: () => Promise<void>;
 }
 
 export type EventHandler<K extends EventType, R> = (
@@ -42,6 +47,7 @@ export async function routeMessage<R>(
   topic: string,
   partition: number,
   message: KafkaMessage,
+  heartbeat: () => Promise<void> = async () => undefined,
 ): Promise<RouteOutcome<R>> {
   let eventType: EventType | 'unknown' = 'unknown';
   try {
@@ -57,6 +63,7 @@ export async function routeMessage<R>(
       timestamp: message.timestamp,
       eventType: decoded.eventType,
       envelope: decoded.event.envelope,
+      heartbeat,
     };
     return {
       kind: 'handled',

@@ -75,6 +75,8 @@ export async function rebuildProjection(
             timestamp: message.timestamp,
             eventType: decoded.eventType,
             envelope: decoded.event.envelope,
+            // The replay heartbeats after every batch; a projection handler is short.
+            heartbeat: async () => undefined,
           };
           await handler(decoded.event, manager, context);
           applied += 1;

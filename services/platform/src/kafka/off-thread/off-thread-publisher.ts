@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { join } from 'node:path';
 import { topicName, topicOf } from '@readmit/contracts';
 import type { Logger } from 'pino';
@@ -7,6 +7,7 @@ import type { KafkaMetrics } from '../kafka-metrics';
 import type { EventSerde } from '../serde/event-serde';
 import { packMessages, type PackableMessage } from './packed-messages';
 import type { SenderReply, SenderRequest, SenderSettings } from './sender-protocol';
+import { startWorker } from '../../workers/start-worker';
 
 export interface OffThreadPublisherOptions {
   readonly brokers: readonly string[];
@@ -21,19 +22,8 @@ export interface OffThreadPublisherOptions {
 /** A handed-over batch: how many events of each topic and type it holds, for the metrics. */
 type InFlight = ReadonlyMap<string, { topic: string; eventType: string; count: number }>;
 
-/**
- * The sender thread. From TypeScript sources (the CLI, tests and benches run through tsx) the
- * worker registers tsx before loading its entry; a compiled build loads the .js file directly.
- */
 function startSender(settings: SenderSettings): Worker {
-  const entry = join(__dirname, `sender.worker${__filename.endsWith('.ts') ? '.ts' : '.js'}`);
-  const loader = entry.endsWith('.ts') ? require.resolve('tsx/cjs') : null;
-  return new Worker(
-    `const { workerData } = require('node:worker_threads');
-     if (workerData.loader) require(workerData.loader);
-     require(workerData.entry);`,
-    { eval: true, workerData: { ...settings, entry, loader } },
-  );
+  return startWorker(join(__dirname, 'sender.worker'), __filename, settings);
 }
 
 /**

@@ -1,0 +1,65 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import {
+  createObjectStore,
+  EventPublisher,
+  EventSerde,
+  KAFKA_CLIENT,
+  KafkaMetrics,
+  LOGGER,
+  METRICS_REGISTRY,
+  ModelArtifactStore,
+  PLATFORM_CONFIG,
+  S3ObjectStore,
+  type PlatformConfig,
+} from '@readmit/platform';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { TrainingRunner } from './training-runner';
+
+/** Runs the training loop for the life of the service. */
+@Injectable()
+export class TrainingRunnerProvider implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly runner: TrainingRunner;
+  private readonly store: ReturnType<typeof createObjectStore>;
+
+  constructor(
+    @Inject(KAFKA_CLIENT) kafka: Kafka,
+    @Inject(EventSerde) serde: EventSerde,
+    @Inject(KafkaMetrics) metrics: KafkaMetrics,
+    @Inject(EventPublisher) publisher: EventPublisher,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+  ) {
+    this.store = createObjectStore(config.objectStore);
+    this.runner = new TrainingRunner(
+      kafka,
+      serde,
+      metrics,
+      publisher,
+      new ModelArtifactStore(this.store),
+      logger,
+      registry,
+      {
+        groupId: 'readmit-trainer',
+        topicPrefix: config.kafka.topicPrefix,
+        producer: 'trainer@0.1.0',
+      },
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.store instanceof S3ObjectStore) await this.store.ensureBucket();
+    await this.runner.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
+  }
+}

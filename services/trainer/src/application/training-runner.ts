@@ -1,0 +1,202 @@
+import { TOPICS, type TrainingRequested } from '@readmit/contracts';
+import { FEATURE_SPEC_VERSION, type ReadmissionTarget } from '@readmit/ml';
+import {
+  EventConsumer,
+  newEnvelope,
+  type EventPublisher,
+  type EventSerde,
+  type KafkaMetrics,
+  type MessageContext,
+  type ModelArtifactStore,
+} from '@readmit/platform';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { assembleTrainingSet } from '../domain/training-set';
+import { readTrainingLog } from '../infrastructure/training-log';
+import { trainInWorker } from '../infrastructure/train-in-worker';
+import { candidatesFor } from './candidates';
+import { TrainingError } from './train-models';
+
+export interface TrainingRunnerOptions {
+  readonly groupId: string;
+  readonly topicPrefix: string;
+  /** Names this service in the events it writes, e.g. trainer@0.1.0. */
+  readonly producer: string;
+  readonly seed?: number;
+}
+
+const TARGETS: Record<TrainingRequested['task'], ReadmissionTarget> = {
+  WITHIN_30_DAYS: 'within-30-days',
+  ANY_READMISSION: 'any',
+};
+
+/** A sortable version: the request's asOf time, then the run id's start (2026-11-23T10:15:00Z → 20261123T101500-1a2b3c4d). */
+export function modelVersionOf(request: TrainingRequested): string {
+  const stamp = new Date(request.asOf).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
+  return `${stamp}-${request.runId.replace(/-/g, '').slice(0, 8)}`;
+}
+
+/**
+ * The trainer's loop: for each TrainingRequested, read the log, assemble the point-in-time
+ * training set, train on a worker thread (heartbeating the group meanwhile), store the artifact
+ * and announce TrainingCompleted, or TrainingFailed with the stage and reason. Requests are
+ * handled at least once; a repeated run produces the same version and the same bytes.
+ */
+export class TrainingRunner {
+  private readonly consumer: EventConsumer;
+  private readonly runs: Counter<'outcome'>;
+  private readonly stage: Gauge<'stage'>;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly serde: EventSerde,
+    metrics: KafkaMetrics,
+    private readonly publisher: EventPublisher,
+    private readonly artifacts: ModelArtifactStore,
+    private readonly logger: Logger,
+    registry: Registry,
+    private readonly options: TrainingRunnerOptions,
+  ) {
+    this.consumer = new EventConsumer(kafka, serde, metrics, logger, {
+      groupId: options.groupId,
+      topics: [TOPICS.training],
+      topicPrefix: options.topicPrefix,
+    });
+    this.runs = new Counter({
+      name: 'readmit_training_runs_total',
+      help: 'Training runs finished, by outcome (completed or failed).',
+      labelNames: ['outcome'],
+      registers: [registry],
+    });
+    this.stage = new Gauge({
+      name: 'readmit_training_in_progress',
+      help: '1 while a training run is in the given stage.',
+      labelNames: ['stage'],
+      registers: [registry],
+    });
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.start({
+      TrainingRequested: (request, context) => this.run(request, context),
+    });
+  }
+
+  whenJoined(): Promise<void> {
+    return this.consumer.whenJoined();
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.stop();
+  }
+
+  private enter(stage: string): void {
+    this.stage.reset();
+    this.stage.set({ stage }, 1);
+  }
+
+  async run(request: TrainingRequested, context: MessageContext): Promise<void> {
+    const started = Date.now();
+    const log = this.logger.child({ runId: request.runId, modelName: request.modelName });
+    const heartbeat = setInterval(() => void context.heartbeat().catch(() => undefined), 3_000);
+    const modelVersion = modelVersionOf(request);
+    let stage = 'request';
+    try {
+      this.enter(stage);
+      const candidates = candidatesFor(request.candidates);
+      stage = 'read';
+      this.enter(stage);
+      log.info({ asOf: request.asOf, candidates: request.candidates }, 'training run started');
+      const trainingLog = await readTrainingLog(this.kafka, this.serde, this.options.topicPrefix);
+      stage = 'assemble';
+      this.enter(stage);
+      const set = assembleTrainingSet(trainingLog.encounters, trainingLog.outcomes, request.asOf);
+      log.info(
+        {
+          rows: set.rows.length,
+          unlabelled: set.unlabelled,
+          outcomesAfterAsOf: set.outcomesAfterAsOf,
+        },
+        'training set assembled',
+      );
+      stage = 'train';
+      this.enter(stage);
+      const result = await trainInWorker(
+        {
+          modelName: request.modelName,
+          modelVersion,
+          target: TARGETS[request.task],
+          rows: set.rows,
+          candidates,
+          seed: this.options.seed ?? 1,
+          trainedAt: started,
+          producerVersion: this.options.producer,
+        },
+        (progressStage, detail) => log.info({ stage: progressStage }, detail),
+      );
+      stage = 'store';
+      this.enter(stage);
+      const stored = await this.artifacts.save(request.modelName, modelVersion, result.artifact);
+      await this.publisher.publish('TrainingCompleted', request.runId, {
+        envelope: newEnvelope('TrainingCompleted', {
+          producer: this.options.producer,
+          causedBy: request.envelope,
+        }),
+        runId: request.runId,
+        modelName: request.modelName,
+        modelVersion,
+        algorithm: result.info.algorithm,
+        params: { ...result.info.params },
+        artifactUri: stored.uri,
+        artifactSha256: stored.sha256,
+        featureSpecVersion: String(FEATURE_SPEC_VERSION),
+        threshold: result.info.threshold,
+        metrics: result.metrics,
+        subgroupMetrics: result.subgroupMetrics.map((entry) => ({ ...entry })),
+        lineage: {
+          encounterRanges: trainingLog.encounterRanges,
+          outcomeRanges: trainingLog.outcomeRanges,
+          batchIds: [...request.triggeredBy],
+          trainRows: result.split.train,
+          validationRows: result.split.validation,
+          holdoutRows: result.split.holdout,
+          holdoutId: result.holdoutId,
+        },
+        durationMs: Date.now() - started,
+      });
+      this.runs.inc({ outcome: 'completed' });
+      log.info(
+        {
+          modelVersion,
+          algorithm: result.info.algorithm,
+          rocAuc: result.metrics.roc_auc,
+          durationMs: Date.now() - started,
+        },
+        'training run completed',
+      );
+    } catch (error) {
+      const failedStage = error instanceof TrainingError ? error.stage : stage;
+      const reason = (error as Error).message;
+      // Not enough data or a bad request will not fix itself; reading or storing may.
+      const retriable =
+        !(error instanceof TrainingError) && ['read', 'store'].includes(failedStage);
+      await this.publisher.publish('TrainingFailed', request.runId, {
+        envelope: newEnvelope('TrainingFailed', {
+          producer: this.options.producer,
+          causedBy: request.envelope,
+        }),
+        runId: request.runId,
+        modelName: request.modelName,
+        stage: failedStage,
+        reason,
+        retriable,
+      });
+      this.runs.inc({ outcome: 'failed' });
+      log.warn({ stage: failedStage, reason }, 'training run failed');
+    } finally {
+      clearInterval(heartbeat);
+      this.stage.reset();
+    }
+  }
+}
