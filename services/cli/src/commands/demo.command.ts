@@ -1,17 +1,21 @@
 import { Command } from 'commander';
 import { InfraManager } from '../infra/infra-manager';
 import { createInfraContext, printStatus } from './infra.command';
+import { printSummary, produceEvents } from './produce.command';
 import { createCatalogTopics } from './topics.command';
+import { train } from './train.command';
+
+const DEMO_ENCOUNTERS = 20_000;
 
 /**
- * The main job. Today it brings the local platform up, creates the topic catalog and shows the
- * servers healthy; the end-to-end loop (ingest, train, promote, score, drift, retrain) replaces
- * this as those capabilities land.
+ * The main job, as far as the platform goes today: bring the local platform up, publish a day's
+ * worth of synthetic encounters with their outcomes, train models on the log and store the best
+ * one. Promotion, scoring and drift monitoring join the loop as they land.
  */
 export function demoCommand(): Command {
   return new Command('demo')
     .description(
-      'run the main job on the local platform (currently: bring the platform up and check it)',
+      'run the main job on the local platform: bring it up, publish encounters, train and store a model',
     )
     .action(async () => {
       const context = createInfraContext();
@@ -21,20 +25,41 @@ export function demoCommand(): Command {
       const statuses = await manager.status();
       console.log('\nReadmit local platform:');
       printStatus(statuses);
-      const healthy = statuses.every(
-        (status) => status.state.kind === 'running' && status.state.healthy,
-      );
+      if (!statuses.every((status) => status.state.kind === 'running' && status.state.healthy)) {
+        console.log('\nSome servers do not answer; see `./readmit infra logs <component>`.');
+        process.exitCode = 1;
+        return;
+      }
+
+      console.log(`\n1. Publishing ${DEMO_ENCOUNTERS} synthetic encounters with their outcomes`);
+      const seed = Date.now() % 1_000_000;
+      printSummary(await produceEvents({ synthetic: DEMO_ENCOUNTERS, seed, prefix: '' }));
+
       console.log(
-        healthy
-          ? [
-              '',
-              'All servers answer and the topics exist. Training, promotion, scoring and drift monitoring are not built yet,',
-              'so the demo stops here. Encounters can already be published:',
-              '  ./readmit produce --synthetic 10000 --drift at=5000,age=0.5',
-              'Stop the servers with `./readmit infra down`.',
-            ].join('\n')
-          : '\nSome servers do not answer; see `./readmit infra logs <component>`.',
+        '\n2. Training on everything the log holds (logistic regression and boosted trees)',
       );
-      process.exitCode = healthy ? 0 : 1;
+      const result = await train({
+        model: 'readmission',
+        task: 'within-30-days',
+        candidates: [],
+        local: true,
+        timeout: 600_000,
+        artifacts: '.readmit/artifacts',
+        prefix: '',
+        quiet: true,
+      });
+      const trained = 'artifactUri' in result;
+      console.log(
+        [
+          '',
+          trained
+            ? 'Done: the model above is stored and TrainingCompleted is on ml.training.'
+            : 'Training failed (see above).',
+          'Next in the loop (not built yet): promotion by the registry, stream scoring, drift monitoring.',
+          'More data: ./readmit produce --synthetic 10000 --drift at=5000,age=0.5   Train again: ./readmit train --local',
+          'Stop the servers with `./readmit infra down`.',
+        ].join('\n'),
+      );
+      process.exitCode = trained ? 0 : 1;
     });
 }

@@ -64,7 +64,7 @@ function parseDrift(value: string): DriftSpec {
   }
 }
 
-interface ProduceOptions {
+export interface ProduceOptions {
   csv?: string;
   synthetic?: number;
   seed: number;
@@ -165,7 +165,7 @@ function syntheticInput(count: number, seed: number, drift?: DriftSpec): Produce
   };
 }
 
-async function produceEvents(options: ProduceOptions): Promise<LoadReport> {
+export async function produceEvents(options: ProduceOptions): Promise<LoadReport> {
   const registryUrl =
     options.registry ??
     new InfraManager(createInfraContext()).component('schema-registry').endpoint();
@@ -256,7 +256,7 @@ function progressReporter(total: number, done: (report: LoadReport) => number) {
   };
 }
 
-function printSummary(report: LoadReport): void {
+export function printSummary(report: LoadReport): void {
   const seconds = report.durationMs / 1000;
   console.log(
     `rows: ${report.rows}, encounters published: ${report.encounters}, outcomes published: ${report.outcomes}, rejected rows: ${report.rejected}`,

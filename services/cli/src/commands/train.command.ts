@@ -28,12 +28,14 @@ import { parseDuration } from './produce.command';
 import { createInfraContext } from './infra.command';
 import { cliKafka } from './topics.command';
 
-interface TrainOptions {
+export interface TrainOptions {
   model: string;
   task: 'within-30-days' | 'any';
   candidates: string[];
   asOf?: number;
   local: boolean;
+  /** With local: no progress lines (the demo prints its own story). */
+  quiet?: boolean;
   timeout: number;
   artifacts: string;
   prefix: string;
@@ -97,7 +99,7 @@ export function trainCommand(): Command {
     });
 }
 
-async function train(options: TrainOptions): Promise<TrainingCompleted | TrainingFailed> {
+export async function train(options: TrainOptions): Promise<TrainingCompleted | TrainingFailed> {
   const infra = new InfraManager(createInfraContext());
   const kafka = cliKafka(options.brokers);
   const trainingTopic = topicName(TOPICS.training, options.prefix);
@@ -176,7 +178,11 @@ async function train(options: TrainOptions): Promise<TrainingCompleted | Trainin
         publisher,
         new ModelArtifactStore(createObjectStore({ kind: 'filesystem', root: options.artifacts })),
         // Progress goes to stderr as JSON lines; stdout keeps the summary.
-        createLogger({ service: 'readmit-cli', level: 'info', destination: process.stderr }),
+        createLogger({
+          service: 'readmit-cli',
+          level: options.quiet ? 'warn' : 'info',
+          destination: process.stderr,
+        }),
         new Registry(),
         {
           groupId: 'readmit-cli-local',

@@ -45,8 +45,8 @@ export class SyntheticEncounters {
   private readonly byLabel = {} as Record<ReadmissionClass, Distribution[]>;
   private readonly patients: Patient[] = [];
   private position = 0;
-  private nextPatient = 700_000_000;
-  private nextEncounter = 900_000_000;
+  private nextPatient: number;
+  private nextEncounter: number;
 
   constructor(
     private readonly profile: EncounterProfile,
@@ -54,6 +54,11 @@ export class SyntheticEncounters {
     private readonly drift?: DriftSpec,
   ) {
     this.random = new SeededRandom(seed);
+    // Each seed numbers its own range, so streams of different seeds never share an encounter
+    // or a patient (room for 10 million encounters per seed; ids stay within 15 digits).
+    const block = seed % 100_000;
+    this.nextEncounter = 900_000_000 + block * 10_000_000;
+    this.nextPatient = 700_000_000 + block * 10_000_000 + 5_000_000;
     this.labels = {
       values: LABELS,
       cumulative: cumulativeWeights(LABELS.map((label) => profile.labelCounts[label])),

@@ -63,6 +63,18 @@ describe('SyntheticEncounters', () => {
     expect(generate(50, 11)).not.toEqual(generate(50, 12));
   });
 
+  it('gives each seed its own encounter and patient numbers, so streams can be mixed', () => {
+    const ids = (rows: Array<Record<string, string>>, column: string) =>
+      new Set(rows.map((row) => row[column]));
+    const first = generate(2_000, 11);
+    const second = generate(2_000, 12);
+    for (const column of ['encounter_id', 'patient_nbr']) {
+      const overlap = [...ids(first, column)].filter((id) => ids(second, column).has(id));
+      expect(overlap).toEqual([]);
+    }
+    expect(ids(first, 'encounter_id').size).toBe(2_000);
+  });
+
   it('writes rows that the ingest parser accepts, every one', () => {
     expect(synthetic.filter((row) => !parseEncounterRow(row).ok)).toEqual([]);
   });
