@@ -1,28 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOPICS, type EncounterRecorded } from '@readmit/contracts';
 import { EventSerde } from '@readmit/platform';
-import { PROJECT_ROOT, sharedDataFile, testEndpoints } from '../../../../test/support/endpoints';
+import { sharedDataFile, testEndpoints } from '../../../../test/support/endpoints';
+import { runReadmit } from '../../../../test/support/processes';
 import { isolatedCatalog, physical, readTopic, testKafka } from '../../../../test/support/kafka';
 
-function produce(...args: string[]) {
-  const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
-  return spawnSync(
-    process.execPath,
-    [
-      join(PROJECT_ROOT, 'bin', 'readmit.js'),
-      'produce',
-      '--brokers',
-      kafkaBrokers.join(','),
-      '--registry',
-      schemaRegistryUrl,
-      ...args,
-    ],
-    { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 300_000 },
-  );
-}
+const produce = (...args: string[]) => runReadmit(['produce', ...args]);
 
 describe('readmit produce --csv', () => {
   it('publishes every row of the real sample as an encounter and an outcome, rejecting none', async () => {

@@ -1,31 +1,14 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { EXAMPLE_EVENTS, TOPICS } from '@readmit/contracts';
 import { EventPublisher, EventSerde, KafkaMetrics, newEnvelope } from '@readmit/platform';
 import { Registry } from 'prom-client';
 import { isolatedProjectionDatabase } from '../../../../test/support/database';
-import { PROJECT_ROOT, testEndpoints } from '../../../../test/support/endpoints';
+import { testEndpoints } from '../../../../test/support/endpoints';
+import { runReadmit } from '../../../../test/support/processes';
 import { isolatedCatalog, quietLogger, testKafka } from '../../../../test/support/kafka';
 import { batchesProjection } from '../../../ingest/src/infrastructure/projections/batches.projection';
 import { IngestBatch } from '../../../ingest/src/infrastructure/projections/ingest-batch.entity';
 
-function readmit(...args: string[]) {
-  const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = testEndpoints();
-  return spawnSync(
-    process.execPath,
-    [
-      join(PROJECT_ROOT, 'bin', 'readmit.js'),
-      ...args,
-      '--brokers',
-      kafkaBrokers.join(','),
-      '--registry',
-      schemaRegistryUrl,
-      '--database-url',
-      databaseUrl,
-    ],
-    { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 120_000 },
-  );
-}
+const readmit = (...args: string[]) => runReadmit(args, { database: true });
 
 describe('readmit projections', () => {
   it('rebuilds the batches projection from the log and reports it caught up', async () => {

@@ -1,26 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOPICS } from '@readmit/contracts';
-import { PROJECT_ROOT, sharedDataFile, testEndpoints } from '../../../../test/support/endpoints';
+import { sharedDataFile } from '../../../../test/support/endpoints';
+import { runReadmit } from '../../../../test/support/processes';
 import { isolatedCatalog, testKafka } from '../../../../test/support/kafka';
 
-function readmit(...args: string[]) {
-  const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
-  return spawnSync(
-    process.execPath,
-    [
-      join(PROJECT_ROOT, 'bin', 'readmit.js'),
-      ...args,
-      '--brokers',
-      kafkaBrokers.join(','),
-      '--registry',
-      schemaRegistryUrl,
-    ],
-    { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 300_000 },
-  );
-}
+const readmit = (...args: string[]) => runReadmit(args);
 
 describe('readmit train', () => {
   it('requests a run, trains it here with --local, and prints the model it made', async () => {

@@ -1,30 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { TOPICS, type BatchArrived, type OffsetRange } from '@readmit/contracts';
 import { EventPublisher, EventSerde, KafkaMetrics } from '@readmit/platform';
 import { labelledEncounters } from '../../../../test/support/encounters';
 import { Registry } from 'prom-client';
-import {
-  eventually,
-  PROJECT_ROOT,
-  testEndpoints,
-  uniqueName,
-} from '../../../../test/support/endpoints';
+import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';
 import { isolatedCatalog, physical, quietLogger, testKafka } from '../../../../test/support/kafka';
+import { startFixture } from '../../../../test/support/processes';
 import { BatchTracker } from './batch-tracker';
 
-/** The tracker in a node process of its own (tsx as a require hook, so SIGKILL hits it). */
-function startTrackerProcess(env: Record<string, string>): ChildProcess {
-  return spawn(
-    process.execPath,
-    ['--require', 'tsx/cjs', join(PROJECT_ROOT, 'test', 'fixtures', 'batch-tracker-process.ts')],
-    {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, TSX_TSCONFIG_PATH: join(PROJECT_ROOT, 'tsconfig.json'), ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-}
+const startTrackerProcess = (env: Record<string, string>) =>
+  startFixture('batch-tracker-process', env);
 
 /** Per partition, the ranges must tile [0, end) with no gap and no overlap. */
 function expectTiling(ranges: OffsetRange[]): void {

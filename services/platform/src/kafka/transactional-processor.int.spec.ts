@@ -1,13 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { deadLetterTopicOf, TOPICS } from '@readmit/contracts';
 import { Registry } from 'prom-client';
-import {
-  PROJECT_ROOT,
-  eventually,
-  testEndpoints,
-  uniqueName,
-} from '../../../../test/support/endpoints';
+import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';
 import {
   exampleEncounter,
   isolatedCatalog,
@@ -16,6 +10,7 @@ import {
   readTopic,
   testKafka,
 } from '../../../../test/support/kafka';
+import { startFixture } from '../../../../test/support/processes';
 import { DLQ_HEADERS } from './dead-letter';
 import { EventPublisher } from './event-publisher';
 import { KafkaMetrics } from './kafka-metrics';
@@ -24,18 +19,7 @@ import { EventSerde } from './serde/event-serde';
 const { schemaRegistryUrl, kafkaBrokers } = testEndpoints();
 const ENCOUNTERS = 3_000;
 
-/** The scorer runs in one node process (tsx as a require hook, not its CLI wrapper), so SIGKILL hits it. */
-function startScorer(env: Record<string, string>): ChildProcess {
-  return spawn(
-    process.execPath,
-    ['--require', 'tsx/cjs', join(PROJECT_ROOT, 'test', 'fixtures', 'transactional-scorer.ts')],
-    {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, TSX_TSCONFIG_PATH: join(PROJECT_ROOT, 'tsconfig.json'), ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-}
+const startScorer = (env: Record<string, string>) => startFixture('transactional-scorer', env);
 
 /** The scorer's settings for one test: its own group and transactional id, kept across a restart. */
 function scorerEnv(prefix: string, extra: Record<string, string> = {}): Record<string, string> {

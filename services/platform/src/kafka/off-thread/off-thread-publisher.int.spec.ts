@@ -1,5 +1,6 @@
-import { EXAMPLE_EVENTS, TOPICS, type EncounterRecorded } from '@readmit/contracts';
+import { TOPICS, type EncounterRecorded } from '@readmit/contracts';
 import { Registry } from 'prom-client';
+import { labelledEncounters } from '../../../../../test/support/encounters';
 import { testEndpoints } from '../../../../../test/support/endpoints';
 import {
   exampleEncounter,
@@ -9,8 +10,6 @@ import {
   readTopic,
   testKafka,
 } from '../../../../../test/support/kafka';
-import { newEnvelope } from '../envelope';
-import type { OutgoingEvent } from '../event-publisher';
 import { KafkaMetrics } from '../kafka-metrics';
 import { EventSerde } from '../serde/event-serde';
 import { OffThreadPublisher } from './off-thread-publisher';
@@ -33,24 +32,7 @@ async function setup() {
   return { kafka, prefix, serde, registry, publisher };
 }
 
-function encounterWithOutcome(id: number): OutgoingEvent[] {
-  const encounter = exampleEncounter(id);
-  return [
-    { eventType: 'EncounterRecorded', key: String(id), event: encounter },
-    {
-      eventType: 'OutcomeRecorded',
-      key: String(id),
-      event: {
-        ...EXAMPLE_EVENTS.OutcomeRecorded,
-        envelope: newEnvelope('OutcomeRecorded', {
-          producer: 'test',
-          causedBy: encounter.envelope,
-        }),
-        encounter_id: id,
-      },
-    },
-  ];
-}
+const encounterWithOutcome = (id: number) => labelledEncounters(id, 1);
 
 describe('OffThreadPublisher on the real broker', () => {
   it('stores every event of many batches once, in order per partition, decodable, counted', async () => {

@@ -1,0 +1,40 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { PROJECT_ROOT, testEndpoints } from './endpoints';
+
+/**
+ * Runs the readmit CLI as a user would, pointed at the test platform: `--brokers` and
+ * `--registry` (and `--database-url` when asked) are added after the arguments.
+ */
+export function runReadmit(args: readonly string[], options: { database?: boolean } = {}) {
+  const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = testEndpoints();
+  return spawnSync(
+    process.execPath,
+    [
+      join(PROJECT_ROOT, 'bin', 'readmit.js'),
+      ...args,
+      '--brokers',
+      kafkaBrokers.join(','),
+      '--registry',
+      schemaRegistryUrl,
+      ...(options.database ? ['--database-url', databaseUrl] : []),
+    ],
+    { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 300_000 },
+  );
+}
+
+/**
+ * Starts a test fixture (test/fixtures/<name>.ts) in one node process, with tsx as a require
+ * hook rather than its CLI wrapper, so that SIGKILL hits the process doing the work.
+ */
+export function startFixture(name: string, env: Record<string, string>): ChildProcess {
+  return spawn(
+    process.execPath,
+    ['--require', 'tsx/cjs', join(PROJECT_ROOT, 'test', 'fixtures', `${name}.ts`)],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(PROJECT_ROOT, 'tsconfig.json'), ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+}
