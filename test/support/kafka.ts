@@ -1,6 +1,7 @@
 import {
   createKafkaClient,
   createLogger,
+  type EventSerde,
   newEnvelope,
   provisionTopics,
   type Logger,
@@ -10,6 +11,7 @@ import {
   EXAMPLE_EVENTS,
   topicName,
   type EncounterRecorded,
+  type EventType,
   type TopicDefinition,
 } from '@readmit/contracts';
 import type { Kafka, KafkaMessage } from 'kafkajs';
@@ -83,4 +85,27 @@ export function exampleEncounter(id: number): EncounterRecorded {
     envelope: newEnvelope('EncounterRecorded', { producer: 'test' }),
     encounter_id: id,
   };
+}
+
+/**
+ * Decodes the events of a topic, from the beginning and as a read_committed consumer, into a
+ * list that fills as they arrive (optionally only some event types). stop() leaves the group.
+ */
+export async function watchEvents<T>(
+  kafka: Kafka,
+  serde: EventSerde,
+  topic: string,
+  eventTypes?: readonly EventType[],
+): Promise<{ events: T[]; stop: () => Promise<void> }> {
+  const events: T[] = [];
+  const consumer = kafka.consumer({ groupId: uniqueName('watcher'), readUncommitted: false });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const decoded = await serde.decode(message.value);
+      if (!eventTypes || eventTypes.includes(decoded.eventType)) events.push(decoded.event as T);
+    },
+  });
+  return { events, stop: () => consumer.disconnect() };
 }

@@ -3,7 +3,13 @@ import { EventPublisher, EventSerde, KafkaMetrics } from '@readmit/platform';
 import { labelledEncounters } from '../../../../test/support/encounters';
 import { Registry } from 'prom-client';
 import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';
-import { isolatedCatalog, physical, quietLogger, testKafka } from '../../../../test/support/kafka';
+import {
+  isolatedCatalog,
+  physical,
+  quietLogger,
+  testKafka,
+  watchEvents,
+} from '../../../../test/support/kafka';
 import { startFixture } from '../../../../test/support/processes';
 import { BatchTracker } from './batch-tracker';
 
@@ -36,17 +42,8 @@ describe('BatchTracker', () => {
     const metrics = KafkaMetrics.for(new Registry());
     const publisher = new EventPublisher(kafka, serde, metrics, quietLogger, prefix);
 
-    const batches: BatchArrived[] = [];
-    const watcher = kafka.consumer({
-      groupId: uniqueName('batch-watcher'),
-      readUncommitted: false,
-    });
-    await watcher.connect();
-    await watcher.subscribe({ topic: physical(TOPICS.batches, prefix), fromBeginning: true });
-    await watcher.run({
-      eachMessage: async ({ message }) =>
-        void batches.push((await serde.decode(message.value)).event as BatchArrived),
-    });
+    const watcher = await watchEvents<BatchArrived>(kafka, serde, physical(TOPICS.batches, prefix));
+    const batches = watcher.events;
 
     const options = {
       groupId: uniqueName('tracker'),
@@ -96,7 +93,7 @@ describe('BatchTracker', () => {
       ).toMatchObject({ mean: 3, min: 3, max: 3 });
     } finally {
       await second.stop();
-      await watcher.disconnect();
+      await watcher.stop();
       await publisher.disconnect();
     }
   });
@@ -116,17 +113,8 @@ describe('BatchTracker', () => {
       quietLogger,
       prefix,
     );
-    const batches: BatchArrived[] = [];
-    const watcher = kafka.consumer({
-      groupId: uniqueName('batch-watcher'),
-      readUncommitted: false,
-    });
-    await watcher.connect();
-    await watcher.subscribe({ topic: physical(TOPICS.batches, prefix), fromBeginning: true });
-    await watcher.run({
-      eachMessage: async ({ message }) =>
-        void batches.push((await serde.decode(message.value)).event as BatchArrived),
-    });
+    const watcher = await watchEvents<BatchArrived>(kafka, serde, physical(TOPICS.batches, prefix));
+    const batches = watcher.events;
     const env = {
       BROKERS: testEndpoints().kafkaBrokers.join(','),
       REGISTRY_URL: testEndpoints().schemaRegistryUrl,
@@ -169,7 +157,7 @@ describe('BatchTracker', () => {
       expect(labels).toBe(2_000);
     } finally {
       tracker.kill('SIGKILL');
-      await watcher.disconnect();
+      await watcher.stop();
       await publisher.disconnect();
     }
   });

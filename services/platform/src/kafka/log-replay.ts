@@ -30,6 +30,8 @@ export interface ReplayOptions {
   readonly purpose: string;
   /** Give up when the ends are not reached in this time (default 5 minutes). */
   readonly timeoutMs?: number;
+  /** Told the ends before reading starts, e.g. to size a progress bar. */
+  readonly onEnds?: (ends: readonly PartitionEnds[]) => void;
 }
 
 /**
@@ -45,6 +47,7 @@ export async function replayLog(
   options: ReplayOptions,
 ): Promise<PartitionEnds[]> {
   const ends = await logEnds(kafka, topics);
+  options.onEnds?.(ends);
   const endOf = new Map(ends.map((end) => [`${end.topic}:${end.partition}`, end]));
   const pending = new Set(
     ends

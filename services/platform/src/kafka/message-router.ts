@@ -1,7 +1,7 @@
 import type { Envelope, EventType, EventTypeMap } from '@readmit/contracts';
 import type { KafkaMessage } from 'kafkajs';
 import { PoisonMessageError, isRetriable, type PoisonReason } from './kafka-errors';
-import type { EventSerde } from './serde/event-serde';
+import type { DecodedEvent, EventSerde } from './serde/event-serde';
 
 /** Where a message came from, handed to every handler with the decoded event. */
 export interface MessageContext {
@@ -37,6 +37,26 @@ export type RouteOutcome<R> =
       readonly error: string;
     };
 
+/** Where a decoded message came from, as handlers see it. */
+export function messageContextOf(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  decoded: DecodedEvent,
+  heartbeat: () => Promise<void>,
+): MessageContext {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString() : null,
+    timestamp: message.timestamp,
+    eventType: decoded.eventType,
+    envelope: decoded.event.envelope,
+    heartbeat,
+  };
+}
+
 /**
  * Decodes one message and calls its handler. Bad messages come back as `poison` (to be
  * dead-lettered); errors marked retriable are thrown so the caller retries the message.
@@ -55,16 +75,7 @@ export async function routeMessage<R>(
     eventType = decoded.eventType;
     const handler = handlers[decoded.eventType] as EventHandler<EventType, R> | undefined;
     if (!handler) return { kind: 'skipped', eventType: decoded.eventType };
-    const context: MessageContext = {
-      topic,
-      partition,
-      offset: message.offset,
-      key: message.key ? message.key.toString() : null,
-      timestamp: message.timestamp,
-      eventType: decoded.eventType,
-      envelope: decoded.event.envelope,
-      heartbeat,
-    };
+    const context = messageContextOf(topic, partition, message, decoded, heartbeat);
     return {
       kind: 'handled',
       eventType: decoded.eventType,

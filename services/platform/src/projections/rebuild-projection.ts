@@ -2,8 +2,8 @@ import { topicName, type EventType } from '@readmit/contracts';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { PoisonMessageError } from '../kafka/kafka-errors';
-import { logEnds, replayLog } from '../kafka/log-replay';
-import type { MessageContext } from '../kafka/message-router';
+import { replayLog } from '../kafka/log-replay';
+import { messageContextOf } from '../kafka/message-router';
 import type { EventSerde } from '../kafka/serde/event-serde';
 import { lockProjection, saveCheckpoint } from './apply-once';
 import type { Projection, ProjectionHandler } from './projection';
@@ -37,8 +37,7 @@ export async function rebuildProjection(
 ): Promise<RebuildReport> {
   const started = Date.now();
   const topics = projection.topics.map((topic) => topicName(topic, options.topicPrefix ?? ''));
-  const ends = await logEnds(deps.kafka, topics);
-  const total = ends.reduce((sum, { low, high }) => sum + Number(BigInt(high) - BigInt(low)), 0);
+  let total = 0;
   let applied = 0;
   let skipped = 0;
 
@@ -49,7 +48,6 @@ export async function rebuildProjection(
       await manager.createQueryBuilder().delete().from(entity).execute();
     await manager.delete(ProjectionCheckpoint, { projection: projection.name });
 
-    if (total === 0) return; // nothing to replay: the empty tables are the projection
     let done = 0;
     await replayLog(
       deps.kafka,
@@ -67,17 +65,14 @@ export async function rebuildProjection(
         const handler = projection.handlers[decoded.eventType] as
           ProjectionHandler<EventType> | undefined;
         if (handler) {
-          const context: MessageContext = {
+          // The replay heartbeats after every batch; a projection handler is short.
+          const context = messageContextOf(
             topic,
             partition,
-            offset: message.offset,
-            key: message.key ? message.key.toString() : null,
-            timestamp: message.timestamp,
-            eventType: decoded.eventType,
-            envelope: decoded.event.envelope,
-            // The replay heartbeats after every batch; a projection handler is short.
-            heartbeat: async () => undefined,
-          };
+            message,
+            decoded,
+            async () => undefined,
+          );
           await handler(decoded.event, manager, context);
           applied += 1;
         }
@@ -88,7 +83,13 @@ export async function rebuildProjection(
         });
         if (done % 500 === 0) options.onProgress?.(done, total);
       },
-      { purpose: `projection.${projection.name}`, timeoutMs: options.timeoutMs },
+      {
+        purpose: `projection.${projection.name}`,
+        timeoutMs: options.timeoutMs,
+        onEnds: (ends) => {
+          total = ends.reduce((sum, { low, high }) => sum + Number(BigInt(high) - BigInt(low)), 0);
+        },
+      },
     );
     options.onProgress?.(done, total);
   });

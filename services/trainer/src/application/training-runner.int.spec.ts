@@ -27,7 +27,13 @@ import {
   testEndpoints,
   uniqueName,
 } from '../../../../test/support/endpoints';
-import { isolatedCatalog, physical, quietLogger, testKafka } from '../../../../test/support/kafka';
+import {
+  isolatedCatalog,
+  physical,
+  quietLogger,
+  testKafka,
+  watchEvents,
+} from '../../../../test/support/kafka';
 import { encounterEvents } from '../../../ingest/src/domain/encounter-events';
 import { parseEncounterRow } from '../../../ingest/src/domain/encounter-row';
 import { TrainingRunner } from './training-runner';
@@ -91,23 +97,16 @@ describe('the trainer on the real broker', () => {
         producer: 'trainer-test',
       },
     );
-    const results: Array<TrainingCompleted | TrainingFailed> = [];
-    const watcher = kafka.consumer({
-      groupId: uniqueName('training-watcher'),
-      readUncommitted: false,
-    });
+    const watcher = await watchEvents<TrainingCompleted | TrainingFailed>(
+      kafka,
+      serde,
+      physical(TOPICS.training, prefix),
+      ['TrainingCompleted', 'TrainingFailed'],
+    );
+    const results = watcher.events;
     try {
       await publisher.publishAll(sampleEvents());
       await runner.start();
-      await watcher.connect();
-      await watcher.subscribe({ topic: physical(TOPICS.training, prefix), fromBeginning: true });
-      await watcher.run({
-        eachMessage: async ({ message }) => {
-          const { eventType, event } = await serde.decode(message.value);
-          if (eventType === 'TrainingCompleted' || eventType === 'TrainingFailed')
-            results.push(event as TrainingCompleted | TrainingFailed);
-        },
-      });
       const request = (changes: Partial<TrainingRequested>): TrainingRequested => ({
         envelope: newEnvelope('TrainingRequested', { producer: 'test' }),
         runId: randomUUID(),
@@ -164,7 +163,7 @@ describe('the trainer on the real broker', () => {
         ]),
       });
     } finally {
-      await watcher.disconnect();
+      await watcher.stop();
       await runner.stop();
       await publisher.disconnect();
       rmSync(root, { recursive: true, force: true });
