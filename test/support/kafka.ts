@@ -1,7 +1,9 @@
 import {
   createKafkaClient,
   createLogger,
-  type EventSerde,
+  EventPublisher,
+  EventSerde,
+  KafkaMetrics,
   newEnvelope,
   provisionTopics,
   type Logger,
@@ -15,6 +17,7 @@ import {
   type TopicDefinition,
 } from '@readmit/contracts';
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { testEndpoints, uniqueName } from './endpoints';
 
 export const quietLogger: Logger = createLogger({
@@ -108,4 +111,21 @@ export async function watchEvents<T>(
     },
   });
   return { events, stop: () => consumer.disconnect() };
+}
+
+/**
+ * What most Kafka tests start from: the given topics under a prefix of their own, a serde with
+ * the event types registered, Kafka metrics and a publisher (disconnect it when done).
+ */
+export async function isolatedEventStreams(
+  topics: readonly TopicDefinition[],
+  eventTypes: readonly EventType[],
+) {
+  const kafka = testKafka();
+  const prefix = await isolatedCatalog(kafka, topics);
+  const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
+  await serde.register([...eventTypes]);
+  const metrics = KafkaMetrics.for(new Registry());
+  const publisher = new EventPublisher(kafka, serde, metrics, quietLogger, prefix);
+  return { kafka, prefix, serde, metrics, publisher };
 }

@@ -1,10 +1,8 @@
 import { EXAMPLE_EVENTS, TOPICS } from '@readmit/contracts';
-import { EventPublisher, EventSerde, KafkaMetrics, newEnvelope } from '@readmit/platform';
-import { Registry } from 'prom-client';
+import { isolatedEventStreams } from '../../../../test/support/kafka';
+import { newEnvelope } from '@readmit/platform';
 import { isolatedProjectionDatabase } from '../../../../test/support/database';
-import { testEndpoints } from '../../../../test/support/endpoints';
 import { runReadmit } from '../../../../test/support/processes';
-import { isolatedCatalog, quietLogger, testKafka } from '../../../../test/support/kafka';
 import { batchesProjection } from '../../../ingest/src/infrastructure/projections/batches.projection';
 import { IngestBatch } from '../../../ingest/src/infrastructure/projections/ingest-batch.entity';
 
@@ -12,17 +10,7 @@ const readmit = (...args: string[]) => runReadmit(args, { database: true });
 
 describe('readmit projections', () => {
   it('rebuilds the batches projection from the log and reports it caught up', async () => {
-    const kafka = testKafka();
-    const prefix = await isolatedCatalog(kafka, [TOPICS.batches]);
-    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
-    await serde.register(['BatchArrived']);
-    const publisher = new EventPublisher(
-      kafka,
-      serde,
-      KafkaMetrics.for(new Registry()),
-      quietLogger,
-      prefix,
-    );
+    const { prefix, publisher } = await isolatedEventStreams([TOPICS.batches], ['BatchArrived']);
     await publisher.publishAll(
       [1, 2, 3].map((sequence) => ({
         eventType: 'BatchArrived' as const,

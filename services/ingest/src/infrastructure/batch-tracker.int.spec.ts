@@ -1,14 +1,11 @@
 import { TOPICS, type BatchArrived, type OffsetRange } from '@readmit/contracts';
-import { EventPublisher, EventSerde, KafkaMetrics } from '@readmit/platform';
 import { labelledEncounters } from '../../../../test/support/encounters';
-import { Registry } from 'prom-client';
 import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';
 import {
-  isolatedCatalog,
   physical,
   quietLogger,
-  testKafka,
   watchEvents,
+  isolatedEventStreams,
 } from '../../../../test/support/kafka';
 import { startFixture } from '../../../../test/support/processes';
 import { BatchTracker } from './batch-tracker';
@@ -31,16 +28,10 @@ function expectTiling(ranges: OffsetRange[]): void {
 
 describe('BatchTracker', () => {
   it('emits each batch exactly once, and a restarted tracker continues where the last closed batch ended', async () => {
-    const kafka = testKafka();
-    const prefix = await isolatedCatalog(kafka, [
-      TOPICS.encounters,
-      TOPICS.outcomes,
-      TOPICS.batches,
-    ]);
-    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
-    await serde.register(['EncounterRecorded', 'OutcomeRecorded', 'BatchArrived']);
-    const metrics = KafkaMetrics.for(new Registry());
-    const publisher = new EventPublisher(kafka, serde, metrics, quietLogger, prefix);
+    const { kafka, prefix, serde, metrics, publisher } = await isolatedEventStreams(
+      [TOPICS.encounters, TOPICS.outcomes, TOPICS.batches],
+      ['EncounterRecorded', 'OutcomeRecorded', 'BatchArrived'],
+    );
 
     const watcher = await watchEvents<BatchArrived>(kafka, serde, physical(TOPICS.batches, prefix));
     const batches = watcher.events;
@@ -98,20 +89,9 @@ describe('BatchTracker', () => {
     }
   });
   it('killed with SIGKILL mid-stream and restarted, emits every batch exactly once', async () => {
-    const kafka = testKafka();
-    const prefix = await isolatedCatalog(kafka, [
-      TOPICS.encounters,
-      TOPICS.outcomes,
-      TOPICS.batches,
-    ]);
-    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
-    await serde.register(['EncounterRecorded', 'OutcomeRecorded', 'BatchArrived']);
-    const publisher = new EventPublisher(
-      kafka,
-      serde,
-      KafkaMetrics.for(new Registry()),
-      quietLogger,
-      prefix,
+    const { kafka, prefix, serde, publisher } = await isolatedEventStreams(
+      [TOPICS.encounters, TOPICS.outcomes, TOPICS.batches],
+      ['EncounterRecorded', 'OutcomeRecorded', 'BatchArrived'],
     );
     const watcher = await watchEvents<BatchArrived>(kafka, serde, physical(TOPICS.batches, prefix));
     const batches = watcher.events;

@@ -11,28 +11,19 @@ import {
 } from '@readmit/contracts';
 import { readModelArtifact } from '@readmit/ml';
 import {
-  EventPublisher,
-  EventSerde,
   FileSystemObjectStore,
-  KafkaMetrics,
   ModelArtifactStore,
   newEnvelope,
   OnnxScorer,
   type OutgoingEvent,
 } from '@readmit/platform';
 import { Registry } from 'prom-client';
+import { eventually, sharedDataFile, uniqueName } from '../../../../test/support/endpoints';
 import {
-  eventually,
-  sharedDataFile,
-  testEndpoints,
-  uniqueName,
-} from '../../../../test/support/endpoints';
-import {
-  isolatedCatalog,
   physical,
   quietLogger,
-  testKafka,
   watchEvents,
+  isolatedEventStreams,
 } from '../../../../test/support/kafka';
 import { encounterEvents } from '../../../ingest/src/domain/encounter-events';
 import { parseEncounterRow } from '../../../ingest/src/domain/encounter-row';
@@ -64,22 +55,16 @@ function sampleEvents(): OutgoingEvent[] {
 
 describe('the trainer on the real broker', () => {
   it('answers TrainingRequested with a stored, verifiable model and TrainingCompleted, or TrainingFailed with the stage', async () => {
-    const kafka = testKafka();
-    const prefix = await isolatedCatalog(kafka, [
-      TOPICS.encounters,
-      TOPICS.outcomes,
-      TOPICS.training,
-    ]);
-    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
-    await serde.register([
-      'EncounterRecorded',
-      'OutcomeRecorded',
-      'TrainingRequested',
-      'TrainingCompleted',
-      'TrainingFailed',
-    ]);
-    const metrics = KafkaMetrics.for(new Registry());
-    const publisher = new EventPublisher(kafka, serde, metrics, quietLogger, prefix);
+    const { kafka, prefix, serde, metrics, publisher } = await isolatedEventStreams(
+      [TOPICS.encounters, TOPICS.outcomes, TOPICS.training],
+      [
+        'EncounterRecorded',
+        'OutcomeRecorded',
+        'TrainingRequested',
+        'TrainingCompleted',
+        'TrainingFailed',
+      ],
+    );
     const root = mkdtempSync(join(tmpdir(), 'readmit-trainer-'));
     const artifacts = new ModelArtifactStore(new FileSystemObjectStore(root));
     const registry = new Registry();

@@ -1,24 +1,14 @@
 import { TOPICS } from '@readmit/contracts';
-import { EventPublisher, EventSerde, KafkaMetrics } from '@readmit/platform';
-import { Registry } from 'prom-client';
+import { isolatedEventStreams } from '../../../../test/support/kafka';
 import { labelledEncounters } from '../../../../test/support/encounters';
-import { testEndpoints } from '../../../../test/support/endpoints';
-import { isolatedCatalog, quietLogger, testKafka } from '../../../../test/support/kafka';
 import { assembleTrainingSet } from '../domain/training-set';
 import { readTrainingLog } from './training-log';
 
 describe('readTrainingLog on the real broker', () => {
   it('reads every encounter and outcome to the end of the log, with offset ranges as lineage', async () => {
-    const kafka = testKafka();
-    const prefix = await isolatedCatalog(kafka, [TOPICS.encounters, TOPICS.outcomes]);
-    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
-    await serde.register(['EncounterRecorded', 'OutcomeRecorded']);
-    const publisher = new EventPublisher(
-      kafka,
-      serde,
-      KafkaMetrics.for(new Registry()),
-      quietLogger,
-      prefix,
+    const { kafka, prefix, serde, publisher } = await isolatedEventStreams(
+      [TOPICS.encounters, TOPICS.outcomes],
+      ['EncounterRecorded', 'OutcomeRecorded'],
     );
     await publisher.publishAll(labelledEncounters(1, 300));
     // Encounters without outcomes yet: unlabelled in the training set.

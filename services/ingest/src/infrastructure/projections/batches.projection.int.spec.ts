@@ -1,19 +1,15 @@
 import { TOPICS } from '@readmit/contracts';
 import {
   applyOnce,
-  EventPublisher,
-  EventSerde,
-  KafkaMetrics,
   ProjectionCheckpoint,
   ProjectionRunner,
   rebuildProjection,
 } from '@readmit/platform';
-import { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { isolatedProjectionDatabase } from '../../../../../test/support/database';
 import { labelledEncounters } from '../../../../../test/support/encounters';
-import { eventually, testEndpoints, uniqueName } from '../../../../../test/support/endpoints';
-import { isolatedCatalog, quietLogger, testKafka } from '../../../../../test/support/kafka';
+import { eventually, uniqueName } from '../../../../../test/support/endpoints';
+import { quietLogger, isolatedEventStreams } from '../../../../../test/support/kafka';
 import { BatchTracker } from '../batch-tracker';
 import { batchesProjection } from './batches.projection';
 import { IngestBatch } from './ingest-batch.entity';
@@ -29,16 +25,10 @@ async function snapshot(dataSource: DataSource) {
 
 describe('the batches projection (Postgres, from ml.batches)', () => {
   it('follows the log live, and a rebuild from the log reproduces exactly the live tables', async () => {
-    const kafka = testKafka();
-    const prefix = await isolatedCatalog(kafka, [
-      TOPICS.encounters,
-      TOPICS.outcomes,
-      TOPICS.batches,
-    ]);
-    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
-    await serde.register(['EncounterRecorded', 'OutcomeRecorded', 'BatchArrived']);
-    const metrics = KafkaMetrics.for(new Registry());
-    const publisher = new EventPublisher(kafka, serde, metrics, quietLogger, prefix);
+    const { kafka, prefix, serde, metrics, publisher } = await isolatedEventStreams(
+      [TOPICS.encounters, TOPICS.outcomes, TOPICS.batches],
+      ['EncounterRecorded', 'OutcomeRecorded', 'BatchArrived'],
+    );
     const database = await isolatedProjectionDatabase([batchesProjection]);
     const { dataSource } = database;
     const tracker = new BatchTracker(kafka, serde, metrics, quietLogger, {
