@@ -22,7 +22,7 @@ describe('generated contract files', () => {
     },
   );
 
-  it('has one .avsc per event of the DESIGN.md catalog', () => {
+  it('has one .avsc per event of the catalog (DESIGN.md, plus ChallengerAssigned for the challenger stage)', () => {
     expect([...EVENT_TYPES].sort()).toEqual(
       [
         'EncounterRecorded',
@@ -34,6 +34,7 @@ describe('generated contract files', () => {
         'ModelPromoted',
         'ModelRejected',
         'ModelRolledBack',
+        'ChallengerAssigned',
         'PredictionMade',
         'DriftDetected',
         'BackfillRequested',

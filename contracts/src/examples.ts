@@ -174,6 +174,15 @@ export const EXAMPLE_EVENTS: { [K in keyof EventTypeMap]: EventTypeMap[K] } = {
       holdoutId: 'sha256:4b2a…',
     },
     durationMs: 11840,
+    championEvaluation: {
+      version: '7',
+      artifactSha256: '1d2e3f405162738495a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f809102',
+      threshold: 0.36,
+      metrics: { roc_auc: 0.671, pr_auc: 0.63, log_loss: 0.631, brier: 0.219 },
+      subgroupMetrics: [
+        { attribute: 'gender', group: 'Female', count: 10544, metrics: { roc_auc: 0.668 } },
+      ],
+    },
   },
   TrainingFailed: {
     envelope: envelope('TrainingFailed'),
@@ -241,6 +250,27 @@ export const EXAMPLE_EVENTS: { [K in keyof EventTypeMap]: EventTypeMap[K] } = {
     threshold: 0.38,
     decidedBy: 'alice@hospital.example',
     reason: 'calibration complaints from the discharge team',
+  },
+  ChallengerAssigned: {
+    envelope: envelope('ChallengerAssigned'),
+    modelName: 'readmission',
+    version: '10',
+    previousChallenger: null,
+    artifactUri: 's3://readmit-artifacts/models/readmission/10/model.onnx',
+    artifactSha256: '0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9',
+    threshold: 0.41,
+    decidedBy: 'registry/promotion-policy',
+    reason: 'passed every rule; manual mode: shadow-scored until a person promotes it',
+    criteria: [
+      {
+        name: 'holdout_auc_margin',
+        candidate: 0.691,
+        champion: 0.684,
+        threshold: 0.005,
+        passed: true,
+        detail: null,
+      },
+    ],
   },
   DriftDetected: {
     envelope: envelope('DriftDetected'),

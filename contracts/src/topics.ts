@@ -65,7 +65,7 @@ export const TOPICS = {
     key: 'modelName',
     partitions: 1,
     config: FOREVER,
-    events: ['ModelPromoted', 'ModelRejected', 'ModelRolledBack'],
+    events: ['ModelPromoted', 'ModelRejected', 'ModelRolledBack', 'ChallengerAssigned'],
   },
   drift: {
     name: 'ml.drift',

@@ -100,6 +100,32 @@ export interface BatchArrived {
   profile: FeatureProfile[];
 }
 
+/** One rule of the promotion policy with the values it was judged on. */
+export interface PromotionCriterion {
+  /** e.g. holdout_auc_margin, brier_tolerance, subgroup_auc_drop, artifact_verified. */
+  name: string;
+  candidate: null | number;
+  champion: null | number;
+  threshold: null | number;
+  passed: boolean;
+  detail: null | string;
+}
+
+/** A version became the challenger: scored beside the champion on live traffic (shadow) until it is promoted or rejected. Keyed by modelName on ml.models. */
+export interface ChallengerAssigned {
+  envelope: Envelope;
+  modelName: string;
+  version: string;
+  /** The challenger it replaces, which goes back to candidate. */
+  previousChallenger: null | string;
+  artifactUri: string;
+  artifactSha256: string;
+  threshold: number;
+  decidedBy: string;
+  reason: string;
+  criteria: PromotionCriterion[];
+}
+
 export type DriftKind = 'DATA' | 'PREDICTION' | 'PERFORMANCE';
 
 export type DriftSeverity = 'LOW' | 'MEDIUM' | 'HIGH';
@@ -131,17 +157,6 @@ export interface DriftDetected {
 }
 
 export type DecisionMode = 'AUTOMATIC' | 'MANUAL';
-
-/** One rule of the promotion policy with the values it was judged on. */
-export interface PromotionCriterion {
-  /** e.g. holdout_auc_margin, brier_tolerance, subgroup_auc_drop, artifact_verified. */
-  name: string;
-  candidate: null | number;
-  champion: null | number;
-  threshold: null | number;
-  passed: boolean;
-  detail: null | string;
-}
 
 /** A model version became champion. Keyed by modelName on ml.models. */
 export interface ModelPromoted {
@@ -201,6 +216,15 @@ export interface TrainingLineage {
   holdoutId: string;
 }
 
+/** The champion of the time scored on this run's holdout, so the registry compares both models on the same rows. */
+export interface ChampionEvaluation {
+  version: string;
+  artifactSha256: string;
+  threshold: number;
+  metrics: Record<string, number>;
+  subgroupMetrics: SubgroupMetrics[];
+}
+
 /** A training run produced a model artifact. Keyed by runId on ml.training. */
 export interface TrainingCompleted {
   envelope: Envelope;
@@ -218,6 +242,8 @@ export interface TrainingCompleted {
   subgroupMetrics: SubgroupMetrics[];
   lineage: TrainingLineage;
   durationMs: number;
+  /** Null when there was no champion, or it could not be scored (another target, an unreadable artifact). */
+  championEvaluation: null | ChampionEvaluation;
 }
 
 /** A training run ended without a model. Keyed by runId on ml.training. */
@@ -412,6 +438,7 @@ export interface EventTypeMap {
   BackfillProgressed: BackfillProgressed;
   BackfillRequested: BackfillRequested;
   BatchArrived: BatchArrived;
+  ChallengerAssigned: ChallengerAssigned;
   DriftDetected: DriftDetected;
   ModelPromoted: ModelPromoted;
   ModelRejected: ModelRejected;
@@ -428,4 +455,4 @@ export type EventType = keyof EventTypeMap;
 
 export type ReadmitEvent = EventTypeMap[EventType];
 
-export const EVENT_TYPES = ['BackfillCompleted', 'BackfillProgressed', 'BackfillRequested', 'BatchArrived', 'DriftDetected', 'ModelPromoted', 'ModelRejected', 'ModelRolledBack', 'TrainingCompleted', 'TrainingFailed', 'TrainingRequested', 'EncounterRecorded', 'OutcomeRecorded', 'PredictionMade'] as const satisfies readonly EventType[];
+export const EVENT_TYPES = ['BackfillCompleted', 'BackfillProgressed', 'BackfillRequested', 'BatchArrived', 'ChallengerAssigned', 'DriftDetected', 'ModelPromoted', 'ModelRejected', 'ModelRolledBack', 'TrainingCompleted', 'TrainingFailed', 'TrainingRequested', 'EncounterRecorded', 'OutcomeRecorded', 'PredictionMade'] as const satisfies readonly EventType[];

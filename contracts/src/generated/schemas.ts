@@ -577,6 +577,157 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
       }
     ]
   },
+  "ChallengerAssigned": {
+    "type": "record",
+    "name": "ChallengerAssigned",
+    "namespace": "health.readmit.v1",
+    "doc": "A version became the challenger: scored beside the champion on live traffic (shadow) until it is promoted or rejected. Keyed by modelName on ml.models.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "modelName",
+        "type": "string"
+      },
+      {
+        "name": "version",
+        "type": "string"
+      },
+      {
+        "name": "previousChallenger",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "The challenger it replaces, which goes back to candidate."
+      },
+      {
+        "name": "artifactUri",
+        "type": "string"
+      },
+      {
+        "name": "artifactSha256",
+        "type": "string"
+      },
+      {
+        "name": "threshold",
+        "type": "double"
+      },
+      {
+        "name": "decidedBy",
+        "type": "string"
+      },
+      {
+        "name": "reason",
+        "type": "string"
+      },
+      {
+        "name": "criteria",
+        "type": {
+          "type": "array",
+          "items": {
+            "type": "record",
+            "name": "PromotionCriterion",
+            "namespace": "health.readmit.v1",
+            "doc": "One rule of the promotion policy with the values it was judged on.",
+            "fields": [
+              {
+                "name": "name",
+                "type": "string",
+                "doc": "e.g. holdout_auc_margin, brier_tolerance, subgroup_auc_drop, artifact_verified."
+              },
+              {
+                "name": "candidate",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "champion",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "threshold",
+                "type": [
+                  "null",
+                  "double"
+                ],
+                "default": null
+              },
+              {
+                "name": "passed",
+                "type": "boolean"
+              },
+              {
+                "name": "detail",
+                "type": [
+                  "null",
+                  "string"
+                ],
+                "default": null
+              }
+            ]
+          }
+        }
+      }
+    ]
+  },
   "DriftDetected": {
     "type": "record",
     "name": "DriftDetected",
@@ -1340,6 +1491,47 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
       {
         "name": "durationMs",
         "type": "long"
+      },
+      {
+        "name": "championEvaluation",
+        "type": [
+          "null",
+          {
+            "type": "record",
+            "name": "ChampionEvaluation",
+            "doc": "The champion of the time scored on this run's holdout, so the registry compares both models on the same rows.",
+            "fields": [
+              {
+                "name": "version",
+                "type": "string"
+              },
+              {
+                "name": "artifactSha256",
+                "type": "string"
+              },
+              {
+                "name": "threshold",
+                "type": "double"
+              },
+              {
+                "name": "metrics",
+                "type": {
+                  "type": "map",
+                  "values": "double"
+                }
+              },
+              {
+                "name": "subgroupMetrics",
+                "type": {
+                  "type": "array",
+                  "items": "health.readmit.v1.SubgroupMetrics"
+                }
+              }
+            ]
+          }
+        ],
+        "default": null,
+        "doc": "Null when there was no champion, or it could not be scored (another target, an unreadable artifact)."
       }
     ]
   },

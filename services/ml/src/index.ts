@@ -9,3 +9,4 @@ export * from './drift/reference-profile';
 export * from './artifact/index';
 export * from './trees/index';
 export * from './matrix/sparse-rows';
+export * from './registry/index';

@@ -164,6 +164,7 @@ export class TrainingRunner {
           holdoutId: result.holdoutId,
         },
         durationMs: Date.now() - started,
+        championEvaluation: null,
       });
       this.runs.inc({ outcome: 'completed' });
       log.info(

@@ -1,0 +1,3 @@
+export * from './promotion-policy';
+export * from './registry-state';
+export * from './serving-pointers';
