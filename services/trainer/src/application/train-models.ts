@@ -18,6 +18,7 @@ import {
   trainLogisticRegression,
   type ClassificationReport,
   type DenseMatrix,
+  type EncounterInput,
   type ModelInfo,
   type OnnxModel,
   type ReadmissionTarget,
@@ -59,6 +60,17 @@ export interface SubgroupMetrics {
   readonly metrics: Record<string, number>;
 }
 
+/** One model judged on a holdout: overall and per race, gender and age band. */
+export interface HoldoutEvaluation {
+  readonly metrics: Record<string, number>;
+  readonly subgroupMetrics: SubgroupMetrics[];
+}
+
+/** What subgroups are read from: only the attributes the fairness report is about. */
+export interface HoldoutRow {
+  readonly encounter: Pick<EncounterInput, 'race' | 'gender' | 'age'>;
+}
+
 export interface TrainModelsResult {
   readonly artifact: Uint8Array;
   readonly info: ModelInfo;
@@ -71,6 +83,11 @@ export interface TrainModelsResult {
   readonly split: { readonly train: number; readonly validation: number; readonly holdout: number };
   /** Digest of the holdout's encounter ids: two models with the same one were judged alike. */
   readonly holdoutId: string;
+  /**
+   * The holdout rows and their labels, so another model (the champion) can be judged on the same
+   * rows. Patient data: it stays on the thread that trained.
+   */
+  readonly holdout: { readonly rows: readonly LabelledEncounter[]; readonly labels: Uint8Array };
 }
 
 export type TrainingProgress = (stage: string, detail: string) => void;
@@ -93,6 +110,41 @@ function metricsOf(report: ClassificationReport, prefix = ''): Record<string, nu
     [`${prefix}positive_rate`]: report.positives / report.count,
   };
   return Object.fromEntries(Object.entries(all).filter(([, value]) => Number.isFinite(value)));
+}
+
+const SUBGROUP_ATTRIBUTES: Readonly<Record<string, (row: HoldoutRow) => string>> = {
+  race: (row) => row.encounter.race ?? '(missing)',
+  gender: (row) => row.encounter.gender,
+  age_band: (row) => row.encounter.age,
+};
+
+/**
+ * A model's judgement on a holdout at its threshold: the report's metrics overall, and per race,
+ * gender and age band for groups of at least SUBGROUP_MINIMUM rows, sorted by attribute then
+ * group (age bands in age order). The candidate and the champion are both judged by this, so
+ * their numbers compare.
+ */
+export function evaluateOnHoldout(
+  rows: readonly HoldoutRow[],
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  threshold: number,
+): HoldoutEvaluation {
+  const metrics = metricsOf(classificationReport(labels, scores, threshold));
+  const subgroupMetrics: SubgroupMetrics[] = [];
+  for (const [attribute, groupOf] of Object.entries(SUBGROUP_ATTRIBUTES)) {
+    const reports = subgroupReports(labels, scores, rows.map(groupOf), threshold, SUBGROUP_MINIMUM);
+    for (const [group, report] of reports)
+      subgroupMetrics.push({ attribute, group, count: report.count, metrics: metricsOf(report) });
+  }
+  subgroupMetrics.sort(
+    (a, b) =>
+      a.attribute.localeCompare(b.attribute) ||
+      (a.attribute === 'age_band'
+        ? AGE_BANDS.indexOf(a.group) - AGE_BANDS.indexOf(b.group)
+        : a.group.localeCompare(b.group)),
+  );
+  return { metrics, subgroupMetrics };
 }
 
 interface Fitted {
@@ -197,34 +249,10 @@ export function trainModels(
 
   const { threshold } = chooseThresholdByF1(validation.labels, best.fitted.score(validation.data));
   const holdoutScores = best.fitted.score(holdout.data);
-  const metrics: Record<string, number> = {
-    ...metricsOf(classificationReport(holdout.labels, holdoutScores, threshold)),
-    validation_roc_auc: best.validationAuc,
-  };
-  const attributes: Record<string, (row: LabelledEncounter) => string> = {
-    race: (row) => row.encounter.race ?? '(missing)',
-    gender: (row) => row.encounter.gender,
-    age_band: (row) => row.encounter.age,
-  };
-  const subgroupMetrics: SubgroupMetrics[] = [];
-  for (const [attribute, groupOf] of Object.entries(attributes)) {
-    const reports = subgroupReports(
-      holdout.labels,
-      holdoutScores,
-      split.holdout.map(groupOf),
-      threshold,
-      SUBGROUP_MINIMUM,
-    );
-    for (const [group, report] of reports)
-      subgroupMetrics.push({ attribute, group, count: report.count, metrics: metricsOf(report) });
-  }
-  subgroupMetrics.sort(
-    (a, b) =>
-      a.attribute.localeCompare(b.attribute) ||
-      (a.attribute === 'age_band'
-        ? AGE_BANDS.indexOf(a.group) - AGE_BANDS.indexOf(b.group)
-        : a.group.localeCompare(b.group)),
-  );
+  const judged = evaluateOnHoldout(split.holdout, holdout.labels, holdoutScores, threshold);
+  // Only the candidate has a validation score; the champion is judged on the holdout alone.
+  const metrics = { ...judged.metrics, validation_roc_auc: best.validationAuc };
+  const { subgroupMetrics } = judged;
 
   const info: ModelInfo = {
     name: input.modelName,
@@ -271,5 +299,6 @@ export function trainModels(
       holdout: split.holdout.length,
     },
     holdoutId,
+    holdout: { rows: split.holdout, labels: holdout.labels },
   };
 }

@@ -5,6 +5,7 @@ import { OnnxScorer } from '@readmit/platform';
 import { sharedDataFile } from '../../../../test/support/endpoints';
 import { parseEncounterRow } from '../../../ingest/src/domain/encounter-row';
 import { splitByPatient, type LabelledEncounter } from '../domain/training-set';
+import { evaluateChampion } from '../infrastructure/champion-evaluation';
 import { candidatesFor } from './candidates';
 import { trainModels, TrainingError } from './train-models';
 
@@ -88,6 +89,55 @@ describe('trainModels on the real sample', () => {
     } finally {
       await scorer.close();
     }
+  });
+
+  it('judges a champion on its holdout as it judged the candidate, at the champion threshold', async () => {
+    expect(result.holdout.rows).toHaveLength(result.split.holdout);
+    const champion = {
+      version: 'v-champion',
+      artifactSha256: 'f'.repeat(64),
+      threshold: result.info.threshold,
+      bytes: result.artifact,
+    };
+    const verdict = await evaluateChampion(champion, result.holdout, 'any');
+    if (!verdict.evaluation) throw new Error(`not evaluated: ${JSON.stringify(verdict)}`);
+    expect(verdict.evaluation).toMatchObject({
+      version: 'v-champion',
+      artifactSha256: 'f'.repeat(64),
+      threshold: result.info.threshold,
+    });
+    const { validation_roc_auc: validationAuc, ...holdoutMetrics } = result.metrics;
+    expect(validationAuc).toBeDefined();
+    expect(Object.keys(verdict.evaluation.metrics).sort()).toEqual(
+      Object.keys(holdoutMetrics).sort(),
+    );
+    for (const [name, value] of Object.entries(holdoutMetrics))
+      expect(verdict.evaluation.metrics[name]).toBeCloseTo(value, 4);
+    expect(
+      verdict.evaluation.subgroupMetrics.map(({ attribute, group }) => attribute + group),
+    ).toEqual(result.subgroupMetrics.map(({ attribute, group }) => attribute + group));
+
+    const stricter = await evaluateChampion({ ...champion, threshold: 0.9 }, result.holdout, 'any');
+    expect(stricter.evaluation?.metrics.recall).toBeLessThan(verdict.evaluation.metrics.recall);
+  });
+
+  it('leaves a champion of another target, or an unreadable one, unevaluated with the reason', async () => {
+    const champion = { version: 'v-old', artifactSha256: '0'.repeat(64), threshold: 0.5 };
+    await expect(
+      evaluateChampion({ ...champion, bytes: result.artifact }, result.holdout, 'within-30-days'),
+    ).resolves.toEqual({
+      evaluation: null,
+      reason: 'champion v-old predicts target any, this run within-30-days',
+    });
+    const unreadable = await evaluateChampion(
+      { ...champion, bytes: new Uint8Array([1, 2, 3]) },
+      result.holdout,
+      'any',
+    );
+    expect(unreadable).toMatchObject({
+      evaluation: null,
+      reason: expect.stringMatching(/^champion v-old could not be scored: /),
+    });
   });
 
   it('refuses too few labelled encounters, naming the stage, and unknown algorithms', () => {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import {
   TOPICS,
+  type ModelPromoted,
   type TrainingCompleted,
   type TrainingFailed,
   type TrainingRequested,
@@ -53,6 +54,21 @@ function sampleEvents(): OutgoingEvent[] {
   });
 }
 
+function trainingRequest(changes: Partial<TrainingRequested>): TrainingRequested {
+  return {
+    envelope: newEnvelope('TrainingRequested', { producer: 'test' }),
+    runId: randomUUID(),
+    modelName: 'readmission',
+    reason: 'MANUAL',
+    triggeredBy: [],
+    task: 'ANY_READMISSION',
+    asOf: Date.now() + 1_000,
+    candidates: ['logistic_regression'],
+    requestedBy: 'test',
+    ...changes,
+  };
+}
+
 describe('the trainer on the real broker', () => {
   it('answers TrainingRequested with a stored, verifiable model and TrainingCompleted, or TrainingFailed with the stage', async () => {
     const { kafka, prefix, serde, metrics, publisher } = await isolatedEventStreams(
@@ -92,20 +108,8 @@ describe('the trainer on the real broker', () => {
     try {
       await publisher.publishAll(sampleEvents());
       await runner.start();
-      const request = (changes: Partial<TrainingRequested>): TrainingRequested => ({
-        envelope: newEnvelope('TrainingRequested', { producer: 'test' }),
-        runId: randomUUID(),
-        modelName: 'readmission',
-        reason: 'MANUAL',
-        triggeredBy: [],
-        task: 'ANY_READMISSION',
-        asOf: Date.now() + 1_000,
-        candidates: ['logistic_regression'],
-        requestedBy: 'test',
-        ...changes,
-      });
-      const good = request({});
-      const tooEarly = request({ asOf: 0 });
+      const good = trainingRequest({});
+      const tooEarly = trainingRequest({ asOf: 0 });
       await publisher.publish('TrainingRequested', good.runId, good);
       await publisher.publish('TrainingRequested', tooEarly.runId, tooEarly);
       await eventually(async () => (results.length >= 2 ? true : undefined), 120_000);
@@ -132,6 +136,8 @@ describe('the trainer on the real broker', () => {
         ),
       ).toBe(4999);
       expect(completed.subgroupMetrics.some((entry) => entry.attribute === 'race')).toBe(true);
+      // This catalog has no ml.models topic: no champion to compare with.
+      expect(completed.championEvaluation).toBeNull();
 
       const bytes = await artifacts.load(completed.artifactUri, completed.artifactSha256);
       expect(readModelArtifact(bytes).info.version).toBe(completed.modelVersion);
@@ -147,6 +153,106 @@ describe('the trainer on the real broker', () => {
           expect.objectContaining({ labels: { outcome: 'failed' }, value: 1 }),
         ]),
       });
+    } finally {
+      await watcher.stop();
+      await runner.stop();
+      await publisher.disconnect();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it("scores the champion named on ml.models on the new run's holdout, as that model scored itself on the same rows", async () => {
+    const { kafka, prefix, serde, metrics, publisher } = await isolatedEventStreams(
+      [TOPICS.encounters, TOPICS.outcomes, TOPICS.training, TOPICS.models],
+      [
+        'EncounterRecorded',
+        'OutcomeRecorded',
+        'TrainingRequested',
+        'TrainingCompleted',
+        'TrainingFailed',
+        'ModelPromoted',
+      ],
+    );
+    const root = mkdtempSync(join(tmpdir(), 'readmit-trainer-'));
+    const runner = new TrainingRunner(
+      kafka,
+      serde,
+      metrics,
+      publisher,
+      new ModelArtifactStore(new FileSystemObjectStore(root)),
+      quietLogger,
+      new Registry(),
+      { groupId: uniqueName('trainer'), topicPrefix: prefix, producer: 'trainer-test' },
+    );
+    const watcher = await watchEvents<TrainingCompleted | TrainingFailed>(
+      kafka,
+      serde,
+      physical(TOPICS.training, prefix),
+      ['TrainingCompleted', 'TrainingFailed'],
+    );
+    const outcomeOf = async (request: TrainingRequested): Promise<TrainingCompleted> => {
+      await publisher.publish('TrainingRequested', request.runId, request);
+      const outcome = await eventually(
+        async () => watcher.events.find((event) => event.runId === request.runId),
+        120_000,
+      );
+      expect(outcome.envelope.eventType).toBe('TrainingCompleted');
+      return outcome as TrainingCompleted;
+    };
+    try {
+      await publisher.publishAll(sampleEvents());
+      await runner.start();
+      // The same data as of the same time and the same seed: the same split, so the same holdout.
+      const asOf = Date.now() + 1_000;
+
+      // ml.models exists but is empty: no champion yet.
+      const first = await outcomeOf(trainingRequest({ asOf }));
+      expect(first.championEvaluation).toBeNull();
+
+      const promoted: ModelPromoted = {
+        envelope: newEnvelope('ModelPromoted', { producer: 'test' }),
+        modelName: 'readmission',
+        version: first.modelVersion,
+        previousVersion: null,
+        artifactUri: first.artifactUri,
+        artifactSha256: first.artifactSha256,
+        threshold: first.threshold,
+        mode: 'AUTOMATIC',
+        decidedBy: 'test',
+        reason: 'the first model',
+        criteria: [],
+      };
+      await publisher.publish('ModelPromoted', promoted.modelName, promoted);
+
+      const second = await outcomeOf(trainingRequest({ asOf }));
+      expect(second.modelVersion).not.toBe(first.modelVersion);
+      expect(second.lineage.holdoutId).toBe(first.lineage.holdoutId);
+      const evaluation = second.championEvaluation;
+      expect(evaluation).toMatchObject({
+        version: first.modelVersion,
+        artifactSha256: first.artifactSha256,
+        threshold: first.threshold,
+      });
+      if (!evaluation) throw new Error('the champion was not evaluated');
+      // onnxruntime scores in float32, the first run judged itself on its float64 scores.
+      expect(Math.abs(evaluation.metrics.roc_auc - first.metrics.roc_auc)).toBeLessThan(1e-6);
+      expect(Math.abs(evaluation.metrics.brier - first.metrics.brier)).toBeLessThan(1e-6);
+      // The champion has no validation split in this run: only holdout metrics.
+      expect(evaluation.metrics.validation_roc_auc).toBeUndefined();
+      expect(Object.keys(evaluation.metrics).sort()).toEqual(
+        Object.keys(first.metrics)
+          .filter((name) => name !== 'validation_roc_auc')
+          .sort(),
+      );
+      expect(
+        evaluation.subgroupMetrics.map(({ attribute, group, count }) => ({
+          attribute,
+          group,
+          count,
+        })),
+      ).toEqual(
+        first.subgroupMetrics.map(({ attribute, group, count }) => ({ attribute, group, count })),
+      );
     } finally {
       await watcher.stop();
       await runner.stop();

@@ -13,6 +13,8 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { assembleTrainingSet } from '../domain/training-set';
+import type { ChampionArtifact } from '../infrastructure/champion-evaluation';
+import { readCurrentChampion } from '../infrastructure/current-champion';
 import { readTrainingLog } from '../infrastructure/training-log';
 import { trainInWorker } from '../infrastructure/train-in-worker';
 import { candidatesFor } from './candidates';
@@ -39,9 +41,10 @@ export function modelVersionOf(request: TrainingRequested): string {
 
 /**
  * The trainer's loop: for each TrainingRequested, read the log, assemble the point-in-time
- * training set, train on a worker thread (heartbeating the group meanwhile), store the artifact
- * and announce TrainingCompleted, or TrainingFailed with the stage and reason. Requests are
- * handled at least once; a repeated run produces the same version and the same bytes.
+ * training set, train on a worker thread (heartbeating the group meanwhile), score the current
+ * champion on the same holdout, store the artifact and announce TrainingCompleted, or
+ * TrainingFailed with the stage and reason. Requests are handled at least once; a repeated run
+ * produces the same version and the same bytes.
  */
 export class TrainingRunner {
   private readonly consumer: EventConsumer;
@@ -96,6 +99,44 @@ export class TrainingRunner {
     this.stage.set({ stage }, 1);
   }
 
+  /**
+   * The current champion's verified artifact, to be scored on this run's holdout; null when there
+   * is no champion or it cannot be loaded (the run goes on without a comparison, said in a warning).
+   */
+  private async championToJudge(modelName: string, log: Logger): Promise<ChampionArtifact | null> {
+    let champion;
+    try {
+      const current = await readCurrentChampion(
+        this.kafka,
+        this.serde,
+        modelName,
+        this.options.topicPrefix,
+      );
+      if (current.undecodable > 0)
+        log.warn({ undecodable: current.undecodable }, 'ml.models holds undecodable messages');
+      champion = current.champion;
+    } catch (error) {
+      log.warn({ reason: (error as Error).message }, 'the champion could not be looked up');
+      return null;
+    }
+    if (!champion) return null;
+    try {
+      const bytes = await this.artifacts.load(champion.artifactUri, champion.artifactSha256);
+      return {
+        version: champion.version,
+        artifactSha256: champion.artifactSha256,
+        threshold: champion.threshold,
+        bytes,
+      };
+    } catch (error) {
+      log.warn(
+        { championVersion: champion.version, reason: (error as Error).message },
+        'the champion artifact could not be loaded',
+      );
+      return null;
+    }
+  }
+
   async run(request: TrainingRequested, context: MessageContext): Promise<void> {
     const started = Date.now();
     const log = this.logger.child({ runId: request.runId, modelName: request.modelName });
@@ -109,6 +150,7 @@ export class TrainingRunner {
       this.enter(stage);
       log.info({ asOf: request.asOf, candidates: request.candidates }, 'training run started');
       const trainingLog = await readTrainingLog(this.kafka, this.serde, this.options.topicPrefix);
+      const champion = await this.championToJudge(request.modelName, log);
       stage = 'assemble';
       this.enter(stage);
       const set = assembleTrainingSet(trainingLog.encounters, trainingLog.outcomes, request.asOf);
@@ -124,17 +166,23 @@ export class TrainingRunner {
       this.enter(stage);
       const result = await trainInWorker(
         {
-          modelName: request.modelName,
-          modelVersion,
-          target: TARGETS[request.task],
-          rows: set.rows,
-          candidates,
-          seed: this.options.seed ?? 1,
-          trainedAt: started,
-          producerVersion: this.options.producer,
+          input: {
+            modelName: request.modelName,
+            modelVersion,
+            target: TARGETS[request.task],
+            rows: set.rows,
+            candidates,
+            seed: this.options.seed ?? 1,
+            trainedAt: started,
+            producerVersion: this.options.producer,
+          },
+          champion,
         },
         (progressStage, detail) => log.info({ stage: progressStage }, detail),
       );
+      const championEvaluation = result.champion?.evaluation ?? null;
+      if (result.champion && !result.champion.evaluation)
+        log.warn({ reason: result.champion.reason }, 'the champion was not evaluated');
       stage = 'store';
       this.enter(stage);
       const stored = await this.artifacts.save(request.modelName, modelVersion, result.artifact);
@@ -164,7 +212,7 @@ export class TrainingRunner {
           holdoutId: result.holdoutId,
         },
         durationMs: Date.now() - started,
-        championEvaluation: null,
+        championEvaluation,
       });
       this.runs.inc({ outcome: 'completed' });
       log.info(
@@ -172,6 +220,8 @@ export class TrainingRunner {
           modelVersion,
           algorithm: result.info.algorithm,
           rocAuc: result.metrics.roc_auc,
+          championVersion: championEvaluation?.version ?? null,
+          championRocAuc: championEvaluation?.metrics.roc_auc ?? null,
           durationMs: Date.now() - started,
         },
         'training run completed',
