@@ -1,4 +1,5 @@
-import { platformEnvSchema, runService } from '@readmit/platform';
+import { runService } from '@readmit/platform';
+import { registryEnvSchema } from './registry.config';
 import { RegistryModule } from './registry.module';
 
-runService({ name: 'registry', envSchema: platformEnvSchema, module: RegistryModule });
+runService({ name: 'registry', envSchema: registryEnvSchema, module: RegistryModule });

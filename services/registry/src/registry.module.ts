@@ -1,9 +1,22 @@
 import { Module } from '@nestjs/common';
+import { EventsModule, ProjectionsModule } from '@readmit/platform';
+import { ModelRegistryProvider } from './application/model-registry.provider';
+import { ModelsController } from './application/models.controller';
+import { registryProjection } from './infrastructure/projections/registry.projection';
 
 /**
- * The registry service. Its responsibilities are listed in DESIGN.md; this module is the
- * foundation shell (health, readiness, metrics and config from the platform) that the
- * registry issue fills in.
+ * The registry service: judges every TrainingCompleted by the promotion policy (ModelPromoted,
+ * ModelRejected, or ChallengerAssigned in manual mode), takes promotions, rollbacks and
+ * rejections from people over REST, and keeps versions and decisions queryable in Postgres.
  */
-@Module({})
+@Module({
+  imports: [
+    EventsModule.register({
+      produces: ['ModelPromoted', 'ModelRejected', 'ModelRolledBack', 'ChallengerAssigned'],
+    }),
+    ProjectionsModule.register({ projections: [registryProjection] }),
+  ],
+  controllers: [ModelsController],
+  providers: [ModelRegistryProvider],
+})
 export class RegistryModule {}

@@ -8,13 +8,14 @@ import {
   type Projection,
 } from '@readmit/platform';
 import { batchesProjection } from '../../../ingest/src/infrastructure/projections/batches.projection';
+import { registryProjection } from '../../../registry/src/infrastructure/projections/registry.projection';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { createInfraContext } from './infra.command';
 import { cliKafka } from './topics.command';
 
 /** Every projection of the platform, by name. */
-export const PROJECTIONS: readonly Projection[] = [batchesProjection];
+export const PROJECTIONS: readonly Projection[] = [batchesProjection, registryProjection];
 
 interface ProjectionOptions {
   prefix: string;

@@ -5,3 +5,4 @@ export * from './projection-runner';
 export * from './rebuild-projection';
 export * from './projection-database';
 export * from './projections.module';
+export * from './column-transformers';

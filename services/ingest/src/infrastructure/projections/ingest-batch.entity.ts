@@ -1,12 +1,7 @@
+import { bigintAsNumber } from '@readmit/platform';
 import type { FeatureProfile, OffsetRange } from '@readmit/contracts';
-import { Column, Entity, Index, PrimaryColumn, type ValueTransformer } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { BatchRecord } from '../../domain/batch-tracking/batch-record';
-
-/** Postgres bigint arrives as text; counts and sequences stay far below 2^53. */
-const bigintAsNumber: ValueTransformer = {
-  to: (value: number) => value,
-  from: (value: string) => Number(value),
-};
 
 /** The batches projection: one row per BatchArrived, queried by the API and `readmit`. */
 @Entity({ name: 'ingest_batches' })

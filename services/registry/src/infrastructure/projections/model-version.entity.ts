@@ -1,0 +1,63 @@
+import { bigintAsNumber } from '@readmit/platform';
+import type { ChampionEvaluation, SubgroupMetrics, TrainingLineage } from '@readmit/contracts';
+import type { Stage } from '@readmit/ml';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+/**
+ * One model version (registry_versions): its stage, and what its training run reported. The
+ * training columns are null until the version's TrainingCompleted is projected (a decision about
+ * it may be read first: the two come from different topics).
+ */
+@Entity({ name: 'registry_versions' })
+export class ModelVersionRow {
+  @PrimaryColumn('text')
+  modelName!: string;
+
+  @PrimaryColumn('text')
+  version!: string;
+
+  @Column('text')
+  stage!: Stage;
+
+  @Column('timestamptz', { nullable: true })
+  stageChangedAt!: Date | null;
+
+  @Column('text', { nullable: true })
+  runId!: string | null;
+
+  @Column('text', { nullable: true })
+  algorithm!: string | null;
+
+  @Column('jsonb', { nullable: true })
+  params!: Record<string, string> | null;
+
+  @Column('text', { nullable: true })
+  artifactUri!: string | null;
+
+  @Column('text', { nullable: true })
+  artifactSha256!: string | null;
+
+  @Column('text', { nullable: true })
+  featureSpecVersion!: string | null;
+
+  @Column('double precision', { nullable: true })
+  threshold!: number | null;
+
+  @Column('jsonb', { nullable: true })
+  metrics!: Record<string, number> | null;
+
+  @Column('jsonb', { nullable: true })
+  subgroupMetrics!: SubgroupMetrics[] | null;
+
+  @Column('jsonb', { nullable: true })
+  lineage!: TrainingLineage | null;
+
+  @Column('jsonb', { nullable: true })
+  championEvaluation!: ChampionEvaluation | null;
+
+  @Column('bigint', { nullable: true, transformer: bigintAsNumber })
+  trainingDurationMs!: number | null;
+
+  @Column('timestamptz', { nullable: true })
+  registeredAt!: Date | null;
+}
