@@ -5,6 +5,7 @@ import { infraCommand } from './commands/infra.command';
 import { produceCommand } from './commands/produce.command';
 import { projectionsCommand } from './commands/projections.command';
 import { testCommand } from './commands/test.command';
+import { modelsCommand } from './commands/models.command';
 import { trainCommand } from './commands/train.command';
 import { topicsCommand } from './commands/topics.command';
 import { InfraError } from './infra/infra-error';
@@ -17,6 +18,7 @@ const program = new Command('readmit')
   .addCommand(produceCommand())
   .addCommand(projectionsCommand())
   .addCommand(trainCommand())
+  .addCommand(modelsCommand())
   .addCommand(demoCommand())
   .addCommand(testCommand());
 
