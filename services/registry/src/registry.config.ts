@@ -30,6 +30,12 @@ export const registryEnvSchema = platformEnvSchema.extend({
     .int()
     .min(1)
     .default(DEFAULT_PROMOTION_POLICY.minSubgroupCount),
+  /** Subgroups with fewer positives (or negatives) on the holdout are not judged either. */
+  READMIT_PROMOTION_MIN_SUBGROUP_CLASS_COUNT: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(DEFAULT_PROMOTION_POLICY.minSubgroupClassCount),
 });
 
 export type RegistryEnv = z.output<typeof registryEnvSchema>;
@@ -41,5 +47,6 @@ export function promotionPolicyOf(env: RegistryEnv): PromotionPolicy {
     brierTolerance: env.READMIT_PROMOTION_BRIER_TOLERANCE,
     subgroupAucDropTolerance: env.READMIT_PROMOTION_SUBGROUP_AUC_DROP,
     minSubgroupCount: env.READMIT_PROMOTION_MIN_SUBGROUP_COUNT,
+    minSubgroupClassCount: env.READMIT_PROMOTION_MIN_SUBGROUP_CLASS_COUNT,
   };
 }

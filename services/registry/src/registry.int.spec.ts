@@ -354,6 +354,18 @@ describe('the model registry service (automatic policy)', () => {
       .send({ ...person, force: true })
       .expect(409);
     expect(await registry.row('v1')).toMatchObject({ stage: 'champion' });
+
+    const { text: metrics } = await registry.http().get('/metrics').expect(200);
+    expect(metrics).toMatch(
+      /^readmit_registry_decisions_total\{outcome="promoted",service="registry"\} 2$/m,
+    );
+    expect(metrics).toMatch(
+      /^readmit_registry_decisions_total\{outcome="rejected",service="registry"\} 4$/m,
+    );
+    expect(metrics).toMatch(
+      /^readmit_registry_decisions_total\{outcome="refused",service="registry"\} 4$/m,
+    );
+    expect(metrics).toMatch(/^readmit_registry_decision_seconds_count\{service="registry"\} \d+$/m);
   });
 
   it('leaves exactly one champion when two registry instances take concurrent promotions of different versions', async () => {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { InfraManager } from '../infra/infra-manager';
 import { createInfraContext, printStatus } from './infra.command';
+import { printOutcome, withRegistry } from './models.command';
 import { printSummary, produceEvents } from './produce.command';
 import { createCatalogTopics } from './topics.command';
 import { train } from './train.command';
@@ -49,13 +50,23 @@ export function demoCommand(): Command {
         quiet: true,
       });
       const trained = 'artifactUri' in result;
+      if (trained) {
+        console.log('\n3. The registry judges it against the champion (promotion policy)');
+        printOutcome(
+          await withRegistry(
+            { model: 'readmission', json: false, prefix: '', artifacts: '.readmit/artifacts' },
+            (registry) => registry.decideOnTraining(result),
+          ),
+          false,
+        );
+      }
       console.log(
         [
           '',
           trained
-            ? 'Done: the model above is stored and TrainingCompleted is on ml.training.'
+            ? 'Done: the model above is stored, TrainingCompleted is on ml.training and the decision on ml.models (`./readmit models list`).'
             : 'Training failed (see above).',
-          'Next in the loop (not built yet): promotion by the registry, stream scoring, drift monitoring.',
+          'Next in the loop (not built yet): stream scoring, drift monitoring.',
           'More data: ./readmit produce --synthetic 10000 --drift at=5000,age=0.5   Train again: ./readmit train --local',
           'Stop the servers with `./readmit infra down`.',
         ].join('\n'),

@@ -16,5 +16,7 @@ describe('readmit demo (the main job, on the local default setup)', () => {
     expect(demo.stdout).toMatch(/^model readmission \S+: (gbdt|logistic-regression) /m);
     expect(demo.stdout).toMatch(/^holdout: roc_auc 0\.\d{3}/m);
     expect(demo.stdout).toContain('Done: the model above is stored');
+    // The first model (or a better one) is champion; a later demo's model may be rejected.
+    expect(demo.stdout).toMatch(/^readmission \S+ is (champion \(was \S+\)|rejected)$/m);
   });
 });

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { Command } from 'commander';
-import { TOPICS, topicName } from '@readmit/contracts';
+import { TOPICS, topicName, type PromotionCriterion } from '@readmit/contracts';
 import {
   compareVersions,
   type ModelHistory,
@@ -33,7 +33,7 @@ import { InfraError } from '../infra/infra-error';
 import { createInfraContext } from './infra.command';
 import { cliKafka } from './topics.command';
 
-interface ModelsOptions {
+export interface ModelsOptions {
   model: string;
   json: boolean;
   prefix: string;
@@ -87,7 +87,7 @@ async function connect(options: ModelsOptions) {
 }
 
 /** The registry's write side in this process: the same lock, log and policy as the service. */
-async function withRegistry<T>(
+export async function withRegistry<T>(
   options: ModelsOptions,
   use: (registry: ModelRegistry) => Promise<T>,
 ): Promise<T> {
@@ -152,13 +152,25 @@ function versionIn(history: ModelHistory, model: string, version: string): Model
 
 const format = (value: number | undefined) => (value === undefined ? '-' : value.toFixed(3));
 
+/** `FAIL holdout_auc_margin: candidate 0.738, champion 0.736, threshold 0.005` */
+export function describeCriterion(rule: PromotionCriterion): string {
+  const values = (['candidate', 'champion', 'threshold'] as const)
+    .filter((name) => rule[name] !== null)
+    .map((name) => `${name} ${format(rule[name] ?? undefined)}`);
+  return [
+    `${rule.passed ? 'pass' : 'FAIL'} ${rule.name}`,
+    values.length > 0 ? `: ${values.join(', ')}` : '',
+    rule.detail ? ` (${rule.detail})` : '',
+  ].join('');
+}
+
 /** A version as plain data, for --json. */
 function versionJson(version: ModelVersion) {
   const { training, ...rest } = version;
   return { ...rest, training };
 }
 
-function printOutcome(outcome: RegistryOutcome, json: boolean): void {
+export function printOutcome(outcome: RegistryOutcome, json: boolean): void {
   if (json) {
     console.log(JSON.stringify(outcome, null, 2));
     return;
@@ -184,10 +196,7 @@ function printOutcome(outcome: RegistryOutcome, json: boolean): void {
       console.log(`${outcome.event.modelName} ${outcome.event.version} is rejected`);
       break;
   }
-  for (const rule of outcome.event.criteria)
-    console.log(
-      `  ${rule.passed ? 'pass' : 'FAIL'} ${rule.name}${rule.detail ? ` (${rule.detail})` : ''}`,
-    );
+  for (const rule of outcome.event.criteria) console.log(`  ${describeCriterion(rule)}`);
 }
 
 async function decide(
@@ -284,10 +293,7 @@ export function modelsCommand(): Command {
       console.log(
         `  ${new Date(decision.at).toISOString()} ${decision.kind} by ${decision.decidedBy}: ${decision.reason}`,
       );
-      for (const rule of decision.criteria)
-        console.log(
-          `      ${rule.passed ? 'pass' : 'FAIL'} ${rule.name}${rule.detail ? ` (${rule.detail})` : ''}`,
-        );
+      for (const rule of decision.criteria) console.log(`      ${describeCriterion(rule)}`);
     }
   });
 

@@ -10,6 +10,11 @@ export interface PromotionPolicy {
   readonly subgroupAucDropTolerance: number;
   /** Subgroups smaller than this on the holdout are too noisy to judge. */
   readonly minSubgroupCount: number;
+  /**
+   * …and so are subgroups with fewer positives or negatives than this: an AUC over a handful of
+   * readmissions swings by more than any tolerance (two positives in 150 children, say).
+   */
+  readonly minSubgroupClassCount: number;
   /** manual: even a candidate that passes waits for a human to promote it. */
   readonly mode: 'automatic' | 'manual';
 }
@@ -19,6 +24,7 @@ export const DEFAULT_PROMOTION_POLICY: PromotionPolicy = {
   brierTolerance: 0.002,
   subgroupAucDropTolerance: 0.05,
   minSubgroupCount: 50,
+  minSubgroupClassCount: 20,
   mode: 'automatic',
 };
 
@@ -58,6 +64,15 @@ const criterion = (
   passed,
   detail: values.detail ?? null,
 });
+
+/** Whether a subgroup is large enough, in rows and in each class, for its AUC to mean something. */
+function judgeable(group: SubgroupEvidence, policy: PromotionPolicy): boolean {
+  if (group.count < policy.minSubgroupCount) return false;
+  const rate = group.metrics.positive_rate;
+  if (rate === undefined) return true;
+  const positives = Math.round(rate * group.count);
+  return Math.min(positives, group.count - positives) >= policy.minSubgroupClassCount;
+}
 
 /**
  * Judges a candidate against the champion, every rule recorded with the values it was judged on
@@ -114,7 +129,7 @@ export function judgeCandidate(
     // The subgroup that lost the most AUC is the one recorded.
     let worst: { drop: number; group: string; candidate: number; champion: number } | null = null;
     for (const group of candidate.subgroupMetrics) {
-      if (group.count < policy.minSubgroupCount) continue;
+      if (!judgeable(group, policy)) continue;
       const theirs = champion.subgroupMetrics.find(
         (other) => other.attribute === group.attribute && other.group === group.group,
       );

@@ -81,6 +81,27 @@ describe('judgeCandidate', () => {
     expect(judgeCandidate(tiny, champion, true).kind).toBe('promote');
   });
 
+  it('does not judge a subgroup with too few positives (or negatives), however many rows it has', () => {
+    const withRate = (name: string, auc: number, count: number, positiveRate: number) => ({
+      ...group(name, auc, count),
+      metrics: { roc_auc: auc, positive_rate: positiveRate },
+    });
+    // The same holdout rows for both models, so the same class counts.
+    const judged = (positiveRate: number) =>
+      judgeCandidate(
+        evidence('v2', 0.7, 0.09, [withRate('[0-10)', 0.4, 153, positiveRate)]),
+        evidence('v1', 0.65, 0.1, [withRate('[0-10)', 0.7, 153, positiveRate)]),
+        true,
+      );
+    // 153 children, 2 readmitted: an AUC from two positives.
+    expect(judged(2 / 153).kind).toBe('promote');
+    expect(judged(150 / 153).kind).toBe('promote');
+    expect(judged(30 / 153)).toMatchObject({
+      kind: 'reject',
+      reason: 'failed subgroup_auc_drop',
+    });
+  });
+
   it('refuses to compare models judged on different holdouts, and unverified artifacts', () => {
     const elsewhere = evidence('v2', 0.8, 0.05, [], 'h2');
     expect(judgeCandidate(elsewhere, champion, true)).toMatchObject({

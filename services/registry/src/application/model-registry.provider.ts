@@ -11,6 +11,7 @@ import {
   KAFKA_CLIENT,
   KafkaMetrics,
   LOGGER,
+  METRICS_REGISTRY,
   ModelArtifactStore,
   PLATFORM_CONFIG,
   PROJECTION_DATABASE,
@@ -19,6 +20,7 @@ import {
 } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { readRegistry } from '../infrastructure/registry-log';
 import { promotionPolicyOf, type RegistryEnv } from '../registry.config';
@@ -42,6 +44,7 @@ export class ModelRegistryProvider implements OnApplicationBootstrap, OnApplicat
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
     @Inject(SERVICE_CONFIG) env: RegistryEnv,
     @Inject(PROJECTION_DATABASE) database: DataSource,
+    @Inject(METRICS_REGISTRY) metricsRegistry: Registry,
   ) {
     const topicPrefix = config.kafka.topicPrefix;
     this.registry = new ModelRegistry(
@@ -51,6 +54,7 @@ export class ModelRegistryProvider implements OnApplicationBootstrap, OnApplicat
       database,
       logger,
       { topicPrefix, policy: promotionPolicyOf(env), producer: REGISTRY_PRODUCER },
+      metricsRegistry,
     );
     this.runner = new RegistryRunner(kafka, serde, metrics, this.registry, logger, {
       groupId: 'readmit-registry',

@@ -19,6 +19,7 @@ import {
 } from '@readmit/ml';
 import { newEnvelope, type EventPublisher, type ModelArtifactStore } from '@readmit/platform';
 import type { Logger } from 'pino';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
 /** A command the registry refuses: `not-found` (404) or `conflict` (409), with the rules judged. */
@@ -80,26 +81,60 @@ export class ModelRegistry {
     private readonly lockDatabase: DataSource,
     private readonly logger: Logger,
     private readonly options: ModelRegistryOptions,
-  ) {}
+    metricsRegistry?: Registry,
+  ) {
+    if (metricsRegistry)
+      this.metrics = {
+        decisions: new Counter({
+          name: 'readmit_registry_decisions_total',
+          help: 'Registry decisions and commands by outcome: promoted, rejected, rolled-back, challenger, unchanged, refused (409/404) or failed.',
+          labelNames: ['outcome'],
+          registers: [metricsRegistry],
+        }),
+        seconds: new Histogram({
+          name: 'readmit_registry_decision_seconds',
+          help: 'Time to decide: the model lock, reading the registry from the log, verifying the artifact and publishing.',
+          buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+          registers: [metricsRegistry],
+        }),
+      };
+  }
+
+  private readonly metrics?: {
+    readonly decisions: Counter<'outcome'>;
+    readonly seconds: Histogram;
+  };
 
   /** The registry as of now (no lock: reads never block decisions). */
   state(): Promise<RegistryState> {
     return this.read();
   }
 
-  private async locked<T>(
+  private async locked(
     modelName: string,
-    decide: (history: ModelHistory) => Promise<T>,
-  ): Promise<T> {
-    return this.lockDatabase.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-        `readmit.registry.${this.options.topicPrefix}${modelName}`,
-      ]);
-      const state = await this.read();
-      return decide(
-        state.get(modelName) ?? { versions: new Map(), champion: null, challenger: null },
-      );
-    });
+    decide: (history: ModelHistory) => Promise<RegistryOutcome>,
+  ): Promise<RegistryOutcome> {
+    const stopTimer = this.metrics?.seconds.startTimer();
+    let outcome = 'failed';
+    try {
+      const result = await this.lockDatabase.transaction(async (manager) => {
+        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+          `readmit.registry.${this.options.topicPrefix}${modelName}`,
+        ]);
+        const state = await this.read();
+        return decide(
+          state.get(modelName) ?? { versions: new Map(), champion: null, challenger: null },
+        );
+      });
+      outcome = result.kind;
+      return result;
+    } catch (error) {
+      if (error instanceof RegistryCommandError) outcome = 'refused';
+      throw error;
+    } finally {
+      this.metrics?.decisions.inc({ outcome });
+      stopTimer?.();
+    }
   }
 
   /** Whether the artifact is there, hashes to its sha256 and carries a readable model. */
