@@ -49,21 +49,22 @@ export type RegistryEvent =
 
 export const EMPTY_REGISTRY: RegistryState = new Map();
 
-const EMPTY_HISTORY: ModelHistory = { versions: new Map(), champion: null, challenger: null };
-
-function withVersion(history: ModelHistory, version: ModelVersion): ModelHistory {
-  return { ...history, versions: new Map(history.versions).set(version.version, version) };
+/** A model's history while events are applied to it (a fold owns its drafts). */
+interface DraftHistory {
+  versions: Map<string, ModelVersion>;
+  champion: string | null;
+  challenger: string | null;
 }
 
 function decide(
-  history: ModelHistory,
+  history: DraftHistory,
   version: string | null,
   stage: Stage,
   decision: Decision,
-): ModelHistory {
+): void {
   const current = version === null ? undefined : history.versions.get(version);
-  if (!current) return history;
-  return withVersion(history, {
+  if (!current) return;
+  history.versions.set(current.version, {
     ...current,
     stage,
     decisions: [...current.decisions, decision],
@@ -77,98 +78,97 @@ export function subjectOf({ eventType, event }: ModelDecisionEvent): string {
 
 /** Makes `version` the champion: the one it replaces is archived, a challenger slot it held is freed. */
 function crown(
-  history: ModelHistory,
+  history: DraftHistory,
   version: string,
   decision: Decision,
   replaced: Decision,
-): ModelHistory {
-  const previous = history.champion;
-  let next = decide(history, previous, 'archived', replaced);
-  next = decide(next, version, 'champion', decision);
-  return {
-    ...next,
-    champion: version,
-    challenger: history.challenger === version ? null : history.challenger,
-  };
+): void {
+  decide(history, history.champion, 'archived', replaced);
+  decide(history, version, 'champion', decision);
+  if (history.challenger === version) history.challenger = null;
+  history.champion = version;
 }
 
 /**
- * Applies one event. Decisions made against a state that no longer holds are void (see
- * decisionApplies), repeated events change nothing (registering a version twice, promoting the
- * champion again), and decisions about unknown versions are ignored: their TrainingCompleted
- * comes first in any fold (see foldRegistry). So redelivery and replays are harmless.
+ * Applies one event to a draft in place; returns whether anything changed. Decisions made
+ * against a state that no longer holds are void (see decisionApplies), repeated events change
+ * nothing (registering a version twice, promoting the champion again), and decisions about
+ * unknown versions are ignored: their TrainingCompleted comes first in any fold (see
+ * foldRegistry). So redelivery and replays are harmless.
  */
-export function evolve(state: RegistryState, registryEvent: RegistryEvent): RegistryState {
-  const name = registryEvent.event.modelName;
-  const history = state.get(name) ?? EMPTY_HISTORY;
+function applyTo(history: DraftHistory, registryEvent: RegistryEvent): boolean {
   const at = registryEvent.event.envelope.occurredAt;
-  const update = (next: ModelHistory) => new Map(state).set(name, next);
   if (registryEvent.eventType === 'TrainingCompleted') {
     const { event } = registryEvent;
-    if (history.versions.has(event.modelVersion)) return state;
-    return update(
-      withVersion(history, {
-        modelName: name,
-        version: event.modelVersion,
-        stage: 'candidate',
-        training: event,
-        registeredAt: at,
-        decisions: [],
-      }),
-    );
+    if (history.versions.has(event.modelVersion)) return false;
+    history.versions.set(event.modelVersion, {
+      modelName: event.modelName,
+      version: event.modelVersion,
+      stage: 'candidate',
+      training: event,
+      registeredAt: at,
+      decisions: [],
+    });
+    return true;
   }
   const subject = history.versions.get(subjectOf(registryEvent));
-  if (!subject || !decisionApplies(history, registryEvent)) return state;
+  if (!subject || !decisionApplies(history, registryEvent)) return false;
   const { eventType, event } = registryEvent;
   const said = { at, decidedBy: event.decidedBy, reason: event.reason };
   switch (eventType) {
     case 'ModelPromoted':
-      return update(
-        crown(
-          history,
-          event.version,
-          { kind: 'promoted', ...said, criteria: event.criteria },
-          { kind: 'archived', ...said, reason: `replaced by ${event.version}`, criteria: [] },
-        ),
+      crown(
+        history,
+        event.version,
+        { kind: 'promoted', ...said, criteria: event.criteria },
+        { kind: 'archived', ...said, reason: `replaced by ${event.version}`, criteria: [] },
       );
+      return true;
     case 'ModelRolledBack':
-      return update(
-        crown(
-          history,
-          event.toVersion,
-          { kind: 'rolled-back-to', ...said, criteria: [] },
-          { kind: 'rolled-back-from', ...said, criteria: [] },
-        ),
+      crown(
+        history,
+        event.toVersion,
+        { kind: 'rolled-back-to', ...said, criteria: [] },
+        { kind: 'rolled-back-from', ...said, criteria: [] },
       );
-    case 'ChallengerAssigned': {
-      const next = decide(history, history.challenger, 'candidate', {
+      return true;
+    case 'ChallengerAssigned':
+      decide(history, history.challenger, 'candidate', {
         kind: 'challenger-replaced',
         ...said,
         reason: `replaced by ${event.version}`,
         criteria: [],
       });
-      return update({
-        ...decide(next, event.version, 'challenger', {
-          kind: 'challenger',
-          ...said,
-          criteria: event.criteria,
-        }),
-        challenger: event.version,
+      decide(history, event.version, 'challenger', {
+        kind: 'challenger',
+        ...said,
+        criteria: event.criteria,
       });
-    }
-    case 'ModelRejected': {
-      if (subject.stage !== 'candidate' && subject.stage !== 'challenger') return state;
-      const next = decide(history, event.version, 'rejected', {
+      history.challenger = event.version;
+      return true;
+    case 'ModelRejected':
+      if (subject.stage !== 'candidate' && subject.stage !== 'challenger') return false;
+      decide(history, event.version, 'rejected', {
         kind: 'rejected',
         ...said,
         criteria: event.criteria,
       });
-      return update({
-        ...next,
-        challenger: history.challenger === event.version ? null : history.challenger,
-      });
-    }
+      if (history.challenger === event.version) history.challenger = null;
+      return true;
   }
+}
+
+/** Applies one event to a state, leaving the given state as it was (see applyTo for the rules). */
+export function evolve(state: RegistryState, registryEvent: RegistryEvent): RegistryState {
+  const name = registryEvent.event.modelName;
+  const current = state.get(name);
+  const draft: DraftHistory = {
+    versions: new Map(current?.versions),
+    champion: current?.champion ?? null,
+    challenger: current?.challenger ?? null,
+  };
+  if (!applyTo(draft, registryEvent)) return state;
+  return new Map(state).set(name, draft);
 }
 
 /**
@@ -177,10 +177,14 @@ export function evolve(state: RegistryState, registryEvent: RegistryEvent): Regi
  */
 export function foldRegistry(events: Iterable<RegistryEvent>): RegistryState {
   const all = [...events];
-  let state = EMPTY_REGISTRY;
-  for (const event of all)
-    if (event.eventType === 'TrainingCompleted') state = evolve(state, event);
-  for (const event of all)
-    if (event.eventType !== 'TrainingCompleted') state = evolve(state, event);
-  return state;
+  // One draft per model, changed in place: linear in the log, where evolve copies per event.
+  const models = new Map<string, DraftHistory>();
+  const apply = (registryEvent: RegistryEvent) => {
+    const name = registryEvent.event.modelName;
+    const draft = models.get(name) ?? { versions: new Map(), champion: null, challenger: null };
+    if (applyTo(draft, registryEvent)) models.set(name, draft);
+  };
+  for (const event of all) if (event.eventType === 'TrainingCompleted') apply(event);
+  for (const event of all) if (event.eventType !== 'TrainingCompleted') apply(event);
+  return models;
 }
