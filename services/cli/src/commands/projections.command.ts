@@ -111,7 +111,17 @@ export function projectionsCommand(): Command {
     const admin = kafka.admin();
     await admin.connect();
     try {
+      const existing = new Set(await admin.listTopics());
       for (const projection of PROJECTIONS) {
+        const missing = projection.topics
+          .map((t) => topicName(t, options.prefix))
+          .filter((topic) => !existing.has(topic));
+        if (missing.length > 0) {
+          console.log(
+            `${projection.name.padEnd(12)} nothing to read: ${missing.join(', ')} not created (readmit topics create)`,
+          );
+          continue;
+        }
         const checkpoints = await dataSource
           .getRepository(ProjectionCheckpoint)
           .findBy({ projection: projection.name });

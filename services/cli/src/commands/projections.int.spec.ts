@@ -55,6 +55,10 @@ describe('readmit projections', () => {
       expect(status.stdout).toMatch(
         /^batches\s+\d+ partitions checkpointed, at most 0 messages behind/m,
       );
+      // Only ml.batches exists under this prefix: the registry's topics are named as missing.
+      expect(status.stdout).toMatch(
+        /^registry\s+nothing to read: \S+ml\.training, \S+ml\.models not created/m,
+      );
 
       const unknown = readmit(
         'projections',
