@@ -10,3 +10,4 @@ export * from './artifact/index';
 export * from './trees/index';
 export * from './matrix/sparse-rows';
 export * from './registry/index';
+export * from './explain/index';

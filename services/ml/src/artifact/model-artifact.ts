@@ -1,8 +1,13 @@
 import type { ReferenceProfile } from '../drift/reference-profile';
 import { parseFeatureSpec, type FeatureSpec } from '../features/feature-spec';
 import type { ReadmissionTarget } from '../features/target';
+import {
+  logisticRegressionFromJson,
+  type LogisticRegressionJson,
+} from '../linear/logistic-regression-json';
 import { encodeOnnxModel, type OnnxModel } from '../onnx/onnx-model';
 import { readOnnxMetadata } from '../onnx/protobuf-reader';
+import { gbdtFromJson, type GbdtJson } from '../trees/gbdt-json';
 
 export const ARTIFACT_FORMAT = '1';
 
@@ -18,11 +23,24 @@ export interface ModelInfo {
   readonly trainedAt: number;
 }
 
+/**
+ * The model's parameters in the JSON forms our own code reads, beside the ONNX graph that
+ * onnxruntime runs: what per-prediction explanations are computed from.
+ */
+export type ModelParameters =
+  | { readonly algorithm: 'logistic-regression'; readonly json: LogisticRegressionJson }
+  | { readonly algorithm: 'gbdt'; readonly json: GbdtJson };
+
 /** Everything serving and monitoring need besides the graph, read back from an artifact. */
 export interface ArtifactContents {
   readonly info: ModelInfo;
   readonly featureSpec: FeatureSpec;
   readonly referenceProfile: ReferenceProfile;
+  /**
+   * Undefined for artifacts built before they carried it: such models score, but cannot be
+   * explained. An optional key, so the artifact format stays 1 and older artifacts still load.
+   */
+  readonly model?: ModelParameters;
 }
 
 const KEYS = {
@@ -30,6 +48,7 @@ const KEYS = {
   info: 'readmit.model',
   featureSpec: 'readmit.feature_spec',
   referenceProfile: 'readmit.reference_profile',
+  model: 'readmit.model_params',
 } as const;
 
 /**
@@ -46,6 +65,7 @@ export function buildModelArtifact(graph: OnnxModel, contents: ArtifactContents)
       [KEYS.info]: JSON.stringify(contents.info),
       [KEYS.featureSpec]: JSON.stringify(contents.featureSpec),
       [KEYS.referenceProfile]: JSON.stringify(contents.referenceProfile),
+      ...(contents.model && { [KEYS.model]: JSON.stringify(contents.model) }),
     },
   });
 }
@@ -63,9 +83,43 @@ export function readModelArtifact(bytes: Uint8Array): ArtifactContents {
       throw new Error(`model artifact: ${key} is not valid JSON`);
     }
   };
-  return {
-    info: json(KEYS.info) as ModelInfo,
-    featureSpec: parseFeatureSpec(json(KEYS.featureSpec)),
+  const info = json(KEYS.info) as ModelInfo;
+  const featureSpec = parseFeatureSpec(json(KEYS.featureSpec));
+  const contents = {
+    info,
+    featureSpec,
     referenceProfile: json(KEYS.referenceProfile) as ReferenceProfile,
   };
+  if (metadata[KEYS.model] === undefined) return contents;
+  return { ...contents, model: parseModelParameters(json(KEYS.model), info, featureSpec) };
+}
+
+/**
+ * Checks the parameters as the model they describe (the FromJson parsers validate every
+ * number and tree), and that they fit the artifact around them: the same algorithm as its
+ * info, one weight or split column per feature column.
+ */
+function parseModelParameters(
+  parsed: unknown,
+  info: ModelInfo,
+  featureSpec: FeatureSpec,
+): ModelParameters {
+  const where = `model artifact: ${KEYS.model}`;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new Error(`${where} is not an object`);
+  const { algorithm, json } = parsed as { algorithm?: unknown; json?: unknown };
+  if (algorithm !== info.algorithm)
+    throw new Error(
+      `${where}: algorithm ${JSON.stringify(algorithm)} is not the model's ${info.algorithm}`,
+    );
+  const features =
+    algorithm === 'gbdt'
+      ? gbdtFromJson(json).features
+      : logisticRegressionFromJson(json).weights.length;
+  const columns = featureSpec.featureNames.length;
+  if (features !== columns)
+    throw new Error(
+      `${where}: the model takes ${features} features, the feature spec has ${columns}`,
+    );
+  return parsed as ModelParameters;
 }

@@ -8,7 +8,9 @@ import {
   fitFeatureSpec,
   fitReferenceProfile,
   gbdtPredictProbability,
+  gbdtToJson,
   gbdtToOnnx,
+  logisticRegressionToJson,
   logisticRegressionToOnnx,
   predictProbability,
   rocAuc,
@@ -20,6 +22,7 @@ import {
   type DenseMatrix,
   type EncounterInput,
   type ModelInfo,
+  type ModelParameters,
   type OnnxModel,
   type ReadmissionTarget,
 } from '@readmit/ml';
@@ -151,6 +154,8 @@ interface Fitted {
   readonly candidate: Candidate;
   readonly score: (data: DenseMatrix) => Float64Array;
   readonly graph: (metadata: Record<string, string>, producerVersion: string) => OnnxModel;
+  /** Carried in the artifact so predictions can be explained from it; only the best's are built. */
+  readonly parameters: () => ModelParameters;
 }
 
 function fit(
@@ -166,6 +171,10 @@ function fit(
       score: (data) => predictProbability(model, data),
       graph: (metadata, producerVersion) =>
         logisticRegressionToOnnx(model, { metadata, producerVersion }),
+      parameters: () => ({
+        algorithm: 'logistic-regression',
+        json: logisticRegressionToJson(model),
+      }),
     };
   }
   const { model } = trainGradientBoosting(train.data, train.labels, {
@@ -180,6 +189,7 @@ function fit(
     candidate: { ...candidate, nEstimators: Math.max(1, model.trees.length) },
     score: (data) => gbdtPredictProbability(model, data),
     graph: (metadata, producerVersion) => gbdtToOnnx(model, { metadata, producerVersion }),
+    parameters: () => ({ algorithm: 'gbdt', json: gbdtToJson(model) }),
   };
 }
 
@@ -187,7 +197,8 @@ function fit(
  * One training run on a point-in-time training set: split by patient, fit the feature spec on
  * the training side, train every candidate, keep the best on validation ROC-AUC, choose its
  * threshold (best F1 on validation), judge it once on the holdout (overall and per race, gender
- * and age band), and package it as a self-describing ONNX artifact with its reference profile.
+ * and age band), and package it as a self-describing ONNX artifact with its reference profile
+ * and its parameters (what explanations are computed from).
  */
 export function trainModels(
   input: TrainModelsInput,
@@ -274,6 +285,7 @@ export function trainModels(
       split.train.map((row) => row.encounter),
       holdoutScores,
     ),
+    model: best.fitted.parameters(),
   });
   const holdoutId = createHash('sha256')
     .update(

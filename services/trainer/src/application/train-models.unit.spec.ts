@@ -1,13 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { FeatureEncoder, readModelArtifact, rocAuc, targetLabels } from '@readmit/ml';
+import {
+  FeatureEncoder,
+  ModelExplainer,
+  readModelArtifact,
+  rocAuc,
+  targetLabels,
+} from '@readmit/ml';
 import { OnnxScorer } from '@readmit/platform';
 import { sharedDataFile } from '../../../../test/support/endpoints';
 import { parseEncounterRow } from '../../../ingest/src/domain/encounter-row';
 import { splitByPatient, type LabelledEncounter } from '../domain/training-set';
 import { evaluateChampion } from '../infrastructure/champion-evaluation';
 import { candidatesFor } from './candidates';
-import { trainModels, TrainingError } from './train-models';
+import { trainModels, TrainingError, type TrainModelsResult } from './train-models';
 
 const sample: LabelledEncounter[] = (
   parse(readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8'), {
@@ -89,6 +95,41 @@ describe('trainModels on the real sample', () => {
     } finally {
       await scorer.close();
     }
+  });
+
+  /** The artifact's explanations account for what onnxruntime scores from the same artifact. */
+  async function expectExplanationsToMatchOnnx(trained: TrainModelsResult): Promise<void> {
+    const contents = readModelArtifact(trained.artifact);
+    expect(contents.model?.algorithm).toBe(trained.info.algorithm);
+    const explainer = ModelExplainer.fromArtifact(contents);
+    const holdout = trained.holdout.rows.slice(0, 100);
+    const data = new FeatureEncoder(contents.featureSpec).encodeAll(
+      holdout.map((row) => row.encounter),
+    );
+    const { values, bias } = explainer.contributionsByFeature(data);
+    const width = explainer.features.length;
+    const scorer = await OnnxScorer.load(trained.artifact);
+    try {
+      const scores = await scorer.score(data);
+      for (let row = 0; row < data.rows; row++) {
+        let logit = bias[row];
+        for (let feature = 0; feature < width; feature++) logit += values[row * width + feature];
+        expect(1 / (1 + Math.exp(-logit))).toBeCloseTo(scores[row], 5);
+      }
+    } finally {
+      await scorer.close();
+    }
+    const explanations = explainer.explain(data, 5);
+    expect(explanations).toHaveLength(data.rows);
+    expect(explanations.every((top) => top.length > 0 && top.length <= 5)).toBe(true);
+  }
+
+  it("carries the chosen model's parameters, whose explanations add up to its ONNX scores", async () => {
+    await expectExplanationsToMatchOnnx(result);
+    const other = input.candidates.filter(
+      (candidate) => candidate.algorithm !== result.info.algorithm,
+    );
+    await expectExplanationsToMatchOnnx(trainModels({ ...input, candidates: other }));
   });
 
   it('judges a champion on its holdout as it judged the candidate, at the champion threshold', async () => {
