@@ -46,6 +46,13 @@ export const TOPICS = {
     config: FOREVER,
     events: ['PredictionMade'],
   },
+  shadowPredictions: {
+    name: 'patient.predictions.shadow',
+    key: 'encounter_id',
+    partitions: 6,
+    config: FOREVER,
+    events: ['PredictionMade'],
+  },
   batches: {
     name: 'ml.batches',
     key: 'batchId',
@@ -109,12 +116,21 @@ export function topicName(topic: Pick<TopicDefinition, 'name'>, prefix = ''): st
   return `${prefix}${topic.name}`;
 }
 
-/** The topic that carries an event type. */
-const TOPIC_OF_EVENT = new Map<EventType, TopicDefinition>(
-  Object.values(TOPICS).flatMap((definition: TopicDefinition) =>
-    definition.events.map((eventType) => [eventType, definition] as const),
-  ),
-);
+/**
+ * The topic that carries an event type by default: the first in the catalog (PredictionMade
+ * also goes to patient.predictions.shadow, when a producer names that topic).
+ */
+const TOPIC_OF_EVENT = new Map<EventType, TopicDefinition>();
+for (const definition of Object.values(TOPICS) as TopicDefinition[])
+  for (const eventType of definition.events)
+    if (!TOPIC_OF_EVENT.has(eventType)) TOPIC_OF_EVENT.set(eventType, definition);
+
+/** Every topic that carries an event type, the default first. */
+export function topicsOf(eventType: EventType): TopicDefinition[] {
+  return (Object.values(TOPICS) as TopicDefinition[]).filter((definition) =>
+    definition.events.includes(eventType),
+  );
+}
 
 export function topicOf(eventType: EventType): TopicDefinition {
   // Looked up for every message published: a map, not a scan of the catalog.

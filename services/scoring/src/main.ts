@@ -1,4 +1,5 @@
-import { platformEnvSchema, runService } from '@readmit/platform';
+import { runService } from '@readmit/platform';
+import { scoringEnvSchema } from './scoring.config';
 import { ScoringModule } from './scoring.module';
 
-runService({ name: 'scoring', envSchema: platformEnvSchema, module: ScoringModule });
+runService({ name: 'scoring', envSchema: scoringEnvSchema, module: ScoringModule });

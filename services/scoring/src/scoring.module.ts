@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '@readmit/platform';
+import { ScoringProvider } from './application/scoring.provider';
 
 /**
- * The scoring service. Its responsibilities are listed in DESIGN.md; this module is the
- * foundation shell (health, readiness, metrics and config from the platform) that the
- * scoring issue fills in.
+ * The scoring service: scores patient.encounters with the champion (and the challenger, in
+ * shadow) exactly once, and swaps models as the registry decides, without stopping.
  */
-@Module({})
+@Module({
+  imports: [EventsModule.register({ produces: ['PredictionMade'] })],
+  providers: [ScoringProvider],
+  exports: [ScoringProvider],
+})
 export class ScoringModule {}

@@ -1,4 +1,10 @@
-import { topicName, topicOf, type EventType, type EventTypeMap } from '@readmit/contracts';
+import {
+  topicName,
+  topicOf,
+  type EventType,
+  type EventTypeMap,
+  type TopicDefinition,
+} from '@readmit/contracts';
 import type { Kafka, Message, Producer, RecordMetadata } from 'kafkajs';
 import type { Logger } from 'pino';
 import { reliableProducerConfig } from './kafka-client.factory';
@@ -11,6 +17,8 @@ export interface OutgoingEvent<K extends EventType = EventType> {
   readonly eventType: K;
   readonly key: string;
   readonly event: EventTypeMap[K];
+  /** Another topic that carries the event type (e.g. shadow predictions); default: its own. */
+  readonly topic?: TopicDefinition;
 }
 
 /** Turns outgoing events into Kafka messages grouped by physical topic. */
@@ -21,11 +29,11 @@ export function toTopicMessages(
 ): Array<{ topic: string; messages: Message[]; eventTypes: EventType[] }> {
   const byTopic = new Map<string, { messages: Message[]; eventTypes: EventType[] }>();
   for (const outgoing of events) {
-    const topic = topicName(topicOf(outgoing.eventType), topicPrefix);
+    const topic = topicName(outgoing.topic ?? topicOf(outgoing.eventType), topicPrefix);
     const entry = byTopic.get(topic) ?? { messages: [], eventTypes: [] };
     entry.messages.push({
       key: outgoing.key,
-      value: serde.encode(outgoing.eventType, outgoing.event),
+      value: serde.encode(outgoing.eventType, outgoing.event, outgoing.topic),
       headers: envelopeHeaders(outgoing.event.envelope),
     });
     entry.eventTypes.push(outgoing.eventType);

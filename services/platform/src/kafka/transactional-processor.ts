@@ -1,11 +1,19 @@
-import type { EachBatchPayload, Kafka, KafkaMessage, Message } from 'kafkajs';
+import type { EventType, EventTypeMap } from '@readmit/contracts';
+import type { EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { reliableProducerConfig } from './kafka-client.factory';
 import { deadLetterOf } from './dead-letter';
 import { GroupMember, type GroupMemberOptions } from './group-member';
 import { toTopicMessages, type OutgoingEvent } from './event-publisher';
 import type { KafkaMetrics } from './kafka-metrics';
-import { routeMessage, type EventHandlers } from './message-router';
+import {
+  messageContextOf,
+  routeMessage,
+  type EventHandlers,
+  type MessageContext,
+} from './message-router';
+import { PoisonMessageError, type PoisonReason } from './kafka-errors';
+import type { DecodedEvent } from './serde/event-serde';
 import { RetryAbandoned, retryWhileRunning } from './retry';
 import type { EventSerde } from './serde/event-serde';
 
@@ -17,6 +25,30 @@ export interface TransactionalProcessorOptions extends GroupMemberOptions {
   readonly transactionalId: string;
   /** Messages per transaction (default 100): larger is faster, smaller redoes less after a crash. */
   readonly maxMessagesPerTransaction?: number;
+}
+
+/** A decoded message handed to a batch transform. */
+export interface DecodedMessage<K extends EventType = EventType> {
+  readonly eventType: K;
+  readonly event: EventTypeMap[K];
+  readonly context: MessageContext;
+}
+
+export interface BatchResult {
+  readonly outputs: readonly OutgoingEvent[];
+  /** Messages (by index in the batch given) that cannot be processed: dead-lettered. */
+  readonly rejected?: ReadonlyArray<{ readonly index: number; readonly error: string }>;
+}
+
+export type BatchTransform<K extends EventType> = (
+  messages: ReadonlyArray<DecodedMessage<K>>,
+) => Promise<BatchResult>;
+
+/** What one transaction writes, and what to count. */
+interface ChunkResult {
+  outputs: OutgoingEvent[];
+  poison: Array<{ message: KafkaMessage; reason: PoisonReason; error: string }>;
+  counted: Array<{ eventType: string; poison?: string }>;
 }
 
 /**
@@ -41,13 +73,101 @@ export class TransactionalProcessor extends GroupMember {
     );
   }
 
+  /** One transform per message: each event gives its outputs. */
   async start(transform: EventHandlers<readonly OutgoingEvent[]>): Promise<void> {
-    await this.run((payload) => this.processBatch(payload, transform));
+    await this.run((payload) =>
+      this.processBatch(payload, (topic, partition, messages) =>
+        this.routeEach(topic, partition, messages, transform),
+      ),
+    );
+  }
+
+  /**
+   * One transform per micro-batch (up to maxMessagesPerTransaction messages of a partition):
+   * for work that is cheaper in bulk, such as scoring a model. Events of other types are
+   * skipped; undecodable messages, and those the transform rejects, are dead-lettered in the
+   * same transaction.
+   */
+  async startBatches<K extends EventType>(
+    eventTypes: readonly K[],
+    transform: BatchTransform<K>,
+  ): Promise<void> {
+    await this.run((payload) =>
+      this.processBatch(payload, (topic, partition, messages) =>
+        this.transformBatch(topic, partition, messages, eventTypes, transform, payload.heartbeat),
+      ),
+    );
+  }
+
+  private async routeEach(
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+    transform: EventHandlers<readonly OutgoingEvent[]>,
+  ): Promise<ChunkResult> {
+    const result: ChunkResult = { outputs: [], poison: [], counted: [] };
+    for (const message of messages) {
+      const outcome = await routeMessage(this.serde, transform, topic, partition, message);
+      if (outcome.kind === 'handled') result.outputs.push(...outcome.result);
+      if (outcome.kind === 'poison') {
+        result.poison.push({ message, reason: outcome.reason, error: outcome.error });
+        result.counted.push({ eventType: outcome.eventType, poison: outcome.reason });
+      } else {
+        result.counted.push({ eventType: outcome.eventType });
+      }
+    }
+    return result;
+  }
+
+  private async transformBatch<K extends EventType>(
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+    eventTypes: readonly K[],
+    transform: BatchTransform<K>,
+    heartbeat: () => Promise<void>,
+  ): Promise<ChunkResult> {
+    const result: ChunkResult = { outputs: [], poison: [], counted: [] };
+    const accepted: Array<DecodedMessage<K>> = [];
+    // Where each accepted message sits in `messages` (and so in `result.counted`).
+    const positions: number[] = [];
+    for (const [position, message] of messages.entries()) {
+      let decoded: DecodedEvent;
+      try {
+        decoded = await this.serde.decode(message.value);
+      } catch (error) {
+        if (!(error instanceof PoisonMessageError)) throw error;
+        result.poison.push({ message, reason: error.reason, error: error.message });
+        result.counted.push({ eventType: 'unknown', poison: error.reason });
+        continue;
+      }
+      result.counted.push({ eventType: decoded.eventType });
+      if (!(eventTypes as readonly EventType[]).includes(decoded.eventType)) continue;
+      accepted.push({
+        eventType: decoded.eventType as K,
+        event: decoded.event as EventTypeMap[K],
+        context: messageContextOf(topic, partition, message, decoded, heartbeat),
+      });
+      positions.push(position);
+    }
+    if (accepted.length === 0) return result;
+    const { outputs, rejected = [] } = await transform(accepted);
+    result.outputs.push(...outputs);
+    for (const { index, error } of rejected) {
+      const position = positions[index];
+      result.poison.push({ message: messages[position], reason: 'handler_error', error });
+      result.counted[position].poison = 'handler_error';
+    }
+    return result;
   }
 
   private async processBatch(
     payload: EachBatchPayload,
-    transform: EventHandlers<readonly OutgoingEvent[]>,
+    chunkResult: (
+      topic: string,
+      partition: number,
+      messages: readonly KafkaMessage[],
+    ) => Promise<ChunkResult>,
   ): Promise<void> {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
     const size = this.options.maxMessagesPerTransaction ?? 100;
@@ -56,7 +176,7 @@ export class TransactionalProcessor extends GroupMember {
         if (!isRunning() || isStale()) return;
         const chunk = batch.messages.slice(start, start + size);
         await retryWhileRunning(
-          () => this.processInTransaction(batch.topic, batch.partition, chunk, transform),
+          () => this.processInTransaction(batch.topic, batch.partition, chunk, chunkResult),
           {
             shouldContinue: () => isRunning() && !isStale(),
             heartbeat,
@@ -78,25 +198,18 @@ export class TransactionalProcessor extends GroupMember {
     topic: string,
     partition: number,
     messages: readonly KafkaMessage[],
-    transform: EventHandlers<readonly OutgoingEvent[]>,
+    chunkResult: (
+      topic: string,
+      partition: number,
+      messages: readonly KafkaMessage[],
+    ) => Promise<ChunkResult>,
   ): Promise<void> {
     const group = this.options.groupId;
     const started = process.hrtime.bigint();
-    const outputs: OutgoingEvent[] = [];
-    const deadLetters: Array<{ topic: string; message: Message }> = [];
-    const counted: Array<{ eventType: string; poison?: string }> = [];
-    for (const message of messages) {
-      const outcome = await routeMessage(this.serde, transform, topic, partition, message);
-      if (outcome.kind === 'handled') outputs.push(...outcome.result);
-      if (outcome.kind === 'poison') {
-        deadLetters.push(
-          deadLetterOf({ topic, partition, message, group }, outcome.reason, outcome.error),
-        );
-        counted.push({ eventType: outcome.eventType, poison: outcome.reason });
-      } else {
-        counted.push({ eventType: outcome.eventType });
-      }
-    }
+    const { outputs, poison, counted } = await chunkResult(topic, partition, messages);
+    const deadLetters = poison.map(({ message, reason, error }) =>
+      deadLetterOf({ topic, partition, message, group }, reason, error),
+    );
     const topicMessages = [
       ...toTopicMessages(this.serde, outputs, this.options.topicPrefix ?? ''),
       ...deadLetters.map((letter) => ({

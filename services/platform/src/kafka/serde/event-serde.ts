@@ -7,8 +7,10 @@ import {
   subjectOf,
   topicName,
   topicOf,
+  topicsOf,
   WireFormatError,
   type AvroRecord,
+  type TopicDefinition,
   type EventType,
   type EventTypeMap,
 } from '@readmit/contracts';
@@ -39,6 +41,8 @@ export class EventSerde {
   private readonly schemas = new Map<EventType, AvroRecord>();
   private readonly readerTypes = new Map<EventType, avro.Type>();
   private readonly writerIds = new Map<EventType, number>();
+  /** Writer ids of event types on topics other than their default one, by subject. */
+  private readonly otherTopicWriterIds = new Map<string, number>();
   private readonly resolvers = new Map<
     number,
     { eventType: EventType; read: (payload: Buffer) => unknown }
@@ -68,8 +72,9 @@ export class EventSerde {
     );
   }
 
-  subjectFor(eventType: EventType): string {
-    return subjectOf(topicName(topicOf(eventType), this.topicPrefix), eventType);
+  /** The subject of an event type on a topic (by default the topic that carries it). */
+  subjectFor(eventType: EventType, topic: TopicDefinition = topicOf(eventType)): string {
+    return subjectOf(topicName(topic, this.topicPrefix), eventType);
   }
 
   /**
@@ -78,31 +83,47 @@ export class EventSerde {
    */
   async register(eventTypes: readonly EventType[] = EVENT_TYPES): Promise<void> {
     for (const eventType of eventTypes) {
-      const subject = this.subjectFor(eventType);
-      await this.setBackwardCompatibility(subject);
-      try {
-        const { id } = await this.registry.register(
-          { type: SchemaType.AVRO, schema: JSON.stringify(this.schemas.get(eventType)) },
-          { subject },
-        );
-        this.writerIds.set(eventType, id);
-      } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (/incompatib|409/i.test(message) || (error as { status?: number }).status === 409) {
-          throw new SchemaCompatibilityError(subject, message);
-        }
-        throw new RetriableKafkaError(`registering ${subject} failed: ${message}`, {
-          cause: error,
-        });
+      // An event type on several topics has a subject, and so a writer id, on each.
+      for (const topic of topicsOf(eventType)) await this.registerOn(eventType, topic);
+    }
+  }
+
+  private async registerOn(eventType: EventType, topic: TopicDefinition): Promise<void> {
+    const subject = this.subjectFor(eventType, topic);
+    await this.setBackwardCompatibility(subject);
+    try {
+      const { id } = await this.registry.register(
+        { type: SchemaType.AVRO, schema: JSON.stringify(this.schemas.get(eventType)) },
+        { subject },
+      );
+      if (topic === topicOf(eventType)) this.writerIds.set(eventType, id);
+      else this.otherTopicWriterIds.set(subject, id);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (/incompatib|409/i.test(message) || (error as { status?: number }).status === 409) {
+        throw new SchemaCompatibilityError(subject, message);
       }
+      throw new RetriableKafkaError(`registering ${subject} failed: ${message}`, {
+        cause: error,
+      });
     }
   }
 
   /** Serialises an event with its registered writer schema; invalid events fail with the field path. */
-  encode<K extends EventType>(eventType: K, event: EventTypeMap[K]): Buffer {
-    const schemaId = this.writerIds.get(eventType);
+  encode<K extends EventType>(
+    eventType: K,
+    event: EventTypeMap[K],
+    topic?: TopicDefinition,
+  ): Buffer {
+    // The default topic is the hot path: no subject string is built for it.
+    const schemaId =
+      topic === undefined || topic === topicOf(eventType)
+        ? this.writerIds.get(eventType)
+        : this.otherTopicWriterIds.get(this.subjectFor(eventType, topic));
     if (schemaId === undefined) {
-      throw new Error(`${eventType} is not registered: call EventSerde.register() at start-up`);
+      throw new Error(
+        `${eventType} is not registered${topic ? ` on ${topic.name}` : ''}: call EventSerde.register() at start-up`,
+      );
     }
     const type = this.readerTypes.get(eventType) as avro.Type;
     try {

@@ -1,0 +1,93 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { TOPICS, topicName } from '@readmit/contracts';
+import {
+  assertTopicsExist,
+  createObjectStore,
+  EventSerde,
+  KAFKA_CLIENT,
+  KafkaMetrics,
+  LOGGER,
+  METRICS_REGISTRY,
+  ModelArtifactStore,
+  PLATFORM_CONFIG,
+  ReadinessRegistry,
+  SERVICE_CONFIG,
+  type PlatformConfig,
+} from '@readmit/platform';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { ScoringEnv } from '../scoring.config';
+import { ModelFollower } from './model-follower';
+import { ServingModels } from './serving-models';
+import { StreamScorer } from './stream-scorer';
+
+export const SCORING_PRODUCER = 'scoring@0.1.0';
+
+/** The served models, the follower that keeps them current, and the stream scorer. */
+@Injectable()
+export class ScoringProvider implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly models = new ServingModels();
+  private readonly follower: ModelFollower;
+  private readonly scorer: StreamScorer;
+  private scoring: Promise<void> = Promise.resolve();
+  private readonly topicPrefix: string;
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(EventSerde) serde: EventSerde,
+    @Inject(KafkaMetrics) metrics: KafkaMetrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @Inject(SERVICE_CONFIG) env: ScoringEnv,
+    @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
+  ) {
+    this.topicPrefix = config.kafka.topicPrefix;
+    const artifacts = new ModelArtifactStore(createObjectStore(config.objectStore));
+    this.follower = new ModelFollower(kafka, serde, artifacts, this.models, logger, registry, {
+      modelName: env.READMIT_MODEL_NAME,
+      topicPrefix: config.kafka.topicPrefix,
+      instanceId: env.READMIT_INSTANCE_ID,
+    });
+    this.scorer = new StreamScorer(kafka, serde, metrics, this.models, logger, registry, {
+      groupId: 'readmit-scoring',
+      transactionalId: `readmit-scoring-${env.READMIT_INSTANCE_ID}`,
+      topicPrefix: config.kafka.topicPrefix,
+      batchSize: env.READMIT_SCORING_BATCH,
+      producer: SCORING_PRODUCER,
+    });
+    readiness.register('champion', async () => {
+      if (!this.models.snapshot().champion)
+        throw new Error(`no champion of ${env.READMIT_MODEL_NAME} yet: encounters wait in the log`);
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Shadow predictions go to a topic of their own, which the events module does not check.
+    await assertTopicsExist(this.kafka, [topicName(TOPICS.shadowPredictions, this.topicPrefix)]);
+    await this.follower.start();
+    // Scoring starts when a champion serves, which may be long after start-up.
+    this.scoring = this.scorer
+      .start()
+      .catch((error: unknown) =>
+        this.logger.error({ reason: (error as Error).message }, 'stream scoring stopped'),
+      );
+  }
+
+  whenScoring(): Promise<void> {
+    return this.scoring.then(() => this.scorer.whenJoined());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.scorer.stop();
+    await this.scoring;
+    await this.follower.stop();
+    await this.models.close();
+  }
+}

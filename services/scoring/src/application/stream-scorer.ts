@@ -1,0 +1,191 @@
+import { TOPICS } from '@readmit/contracts';
+import {
+  newEnvelope,
+  TransactionalProcessor,
+  type DecodedMessage,
+  type EventSerde,
+  type KafkaMetrics,
+  type OutgoingEvent,
+} from '@readmit/platform';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { encounterInputOf, predictionOf } from '../domain/predictions';
+import type { LoadedModel } from '../infrastructure/model-loader';
+import type { ServingModels } from './serving-models';
+
+export interface StreamScorerOptions {
+  readonly groupId: string;
+  /** Stable per instance, so a restarted instance fences its crashed predecessor. */
+  readonly transactionalId: string;
+  readonly topicPrefix: string;
+  /** Encounters per transaction: one onnxruntime call each. */
+  readonly batchSize: number;
+  /** Names this service in the events it writes. */
+  readonly producer: string;
+  readonly sessionTimeoutMs?: number;
+}
+
+type Encounter = DecodedMessage<'EncounterRecorded'>;
+
+/**
+ * Stream scoring, exactly once: each micro-batch of patient.encounters is scored by the champion
+ * (one onnxruntime call) and, when there is one, by the challenger, and the PredictionMade events
+ * (champion's to patient.predictions, challenger's to patient.predictions.shadow) are written in
+ * one Kafka transaction with the consumed offsets. After any crash every encounter has exactly one
+ * prediction for read_committed readers. It starts once a champion serves: until then encounters
+ * wait in the log.
+ */
+export class StreamScorer {
+  private readonly processor: TransactionalProcessor;
+  private readonly predictions: Counter<'role' | 'model_version'>;
+  private readonly batchSeconds: Histogram;
+  private readonly shadowFailures: Counter;
+  private started = false;
+  private stopped = false;
+
+  constructor(
+    kafka: Kafka,
+    serde: EventSerde,
+    metrics: KafkaMetrics,
+    private readonly models: ServingModels,
+    private readonly logger: Logger,
+    registry: Registry,
+    private readonly options: StreamScorerOptions,
+  ) {
+    this.processor = new TransactionalProcessor(kafka, serde, metrics, logger, {
+      groupId: options.groupId,
+      transactionalId: options.transactionalId,
+      topics: [TOPICS.encounters],
+      topicPrefix: options.topicPrefix,
+      maxMessagesPerTransaction: options.batchSize,
+      sessionTimeoutMs: options.sessionTimeoutMs,
+    });
+    this.predictions = new Counter({
+      name: 'readmit_scoring_predictions_total',
+      help: 'Predictions written, by role (champion, challenger = shadow) and model version.',
+      labelNames: ['role', 'model_version'],
+      registers: [registry],
+    });
+    this.batchSeconds = new Histogram({
+      name: 'readmit_scoring_batch_seconds',
+      help: 'Featurizing and scoring one micro-batch (champion and challenger), before the transaction.',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    });
+    this.shadowFailures = new Counter({
+      name: 'readmit_scoring_shadow_failures_total',
+      help: 'Micro-batches the challenger could not score (the champion’s predictions are unaffected).',
+      registers: [registry],
+    });
+  }
+
+  /** Waits for a champion, then joins the group and scores (returns once consuming). */
+  async start(): Promise<void> {
+    await this.models.whenChampion();
+    if (this.stopped) return;
+    this.started = true;
+    await this.processor.startBatches(['EncounterRecorded'], (batch) => this.score(batch));
+  }
+
+  whenJoined(): Promise<void> {
+    return this.processor.whenJoined();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.started) await this.processor.stop();
+  }
+
+  private async score(batch: readonly Encounter[]) {
+    const started = performance.now();
+    const { champion, challenger } = this.models.snapshot();
+    if (!champion) throw new Error('no champion to score with');
+    const inputs = batch.map((message) => encounterInputOf(message.event));
+    const { scores, rejected } = await this.scoreAll(champion, inputs);
+    let shadow: Float32Array | null = null;
+    const shadowRefused = new Set<number>();
+    if (challenger) {
+      try {
+        const scored = await this.scoreAll(challenger, inputs);
+        shadow = scored.scores;
+        for (const { index } of scored.rejected) shadowRefused.add(index);
+      } catch (error) {
+        this.shadowFailures.inc();
+        this.logger.warn(
+          { version: challenger.version, reason: (error as Error).message },
+          'challenger could not score a batch',
+        );
+      }
+    }
+    const latencyMs = performance.now() - started;
+    this.batchSeconds.observe(latencyMs / 1000);
+    const refused = new Set(rejected.map((entry) => entry.index));
+    const outputs: OutgoingEvent[] = [];
+    batch.forEach((message, index) => {
+      if (refused.has(index)) return;
+      const source = {
+        topic: message.context.topic,
+        partition: message.context.partition,
+        offset: Number(message.context.offset),
+      };
+      const key = String(message.event.encounter_id);
+      const made = (model: LoadedModel, score: number) =>
+        predictionOf(
+          newEnvelope('PredictionMade', {
+            producer: this.options.producer,
+            causedBy: message.event.envelope,
+          }),
+          message.event.encounter_id,
+          score,
+          model,
+          source,
+          latencyMs,
+        );
+      outputs.push({ eventType: 'PredictionMade', key, event: made(champion, scores[index]) });
+      if (challenger && shadow && !shadowRefused.has(index))
+        outputs.push({
+          eventType: 'PredictionMade',
+          key,
+          event: made(challenger, shadow[index]),
+          topic: TOPICS.shadowPredictions,
+        });
+    });
+    this.predictions.inc(
+      { role: 'champion', model_version: champion.version },
+      batch.length - refused.size,
+    );
+    if (challenger && shadow)
+      this.predictions.inc(
+        { role: 'challenger', model_version: challenger.version },
+        batch.length - refused.size,
+      );
+    return { outputs, rejected };
+  }
+
+  /**
+   * Scores the batch in one call; if the session refuses it, row by row, so that one encounter
+   * the model cannot score is dead-lettered and the others are not held back.
+   */
+  private async scoreAll(model: LoadedModel, inputs: ReturnType<typeof encounterInputOf>[]) {
+    try {
+      const scores = await model.scorer.score(model.encoder.encodeAll(inputs));
+      return { scores, rejected: [] as Array<{ index: number; error: string }> };
+    } catch (error) {
+      this.logger.warn(
+        { version: model.version, reason: (error as Error).message },
+        'batch refused, scoring row by row',
+      );
+      const scores = new Float32Array(inputs.length);
+      const rejected: Array<{ index: number; error: string }> = [];
+      for (const [index, input] of inputs.entries()) {
+        try {
+          scores[index] = (await model.scorer.score(model.encoder.encodeAll([input])))[0];
+        } catch (rowError) {
+          rejected.push({ index, error: `model ${model.version}: ${(rowError as Error).message}` });
+        }
+      }
+      return { scores, rejected };
+    }
+  }
+}

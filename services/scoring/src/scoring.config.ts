@@ -1,0 +1,15 @@
+import { hostname } from 'node:os';
+import { platformEnvSchema } from '@readmit/platform';
+import { z } from 'zod';
+
+/** The scoring service's variables, on top of the platform's. */
+export const scoringEnvSchema = platformEnvSchema.extend({
+  /** The model whose champion (and challenger) this service serves. */
+  READMIT_MODEL_NAME: z.string().min(1).default('readmission'),
+  /** Encounters per micro-batch and Kafka transaction. */
+  READMIT_SCORING_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+  /** Stable per instance: names the transactional id (a restart fences its predecessor). */
+  READMIT_INSTANCE_ID: z.string().min(1).default(hostname()),
+});
+
+export type ScoringEnv = z.output<typeof scoringEnvSchema>;
