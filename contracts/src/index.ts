@@ -4,3 +4,4 @@ export * from './generated/schemas';
 export * from './topics';
 export * from './wire-format';
 export * from './examples';
+export * from './scoring-rpc';

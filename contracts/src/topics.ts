@@ -105,10 +105,35 @@ export function deadLetterTopicOf(topic: TopicDefinition): TopicDefinition {
   };
 }
 
-/** Every topic to provision: the catalog and a dead-letter topic for each. */
+/** Requests and replies are worth nothing after a minute; an hour is room to debug. */
+const REQUEST_RETENTION = { 'cleanup.policy': 'delete', 'retention.ms': String(3600 * 1000) } as const;
+
+/**
+ * Request-reply topics (JSON, @nestjs/microservices' Kafka transport), not event topics: REST
+ * predictions go to the scoring service and back through them. The reply topic is named after
+ * the request topic, as Nest's client expects.
+ */
+export const RPC_TOPICS = {
+  scoringRequests: {
+    name: 'readmit.scoring.predict',
+    key: '(none)',
+    partitions: 6,
+    config: REQUEST_RETENTION,
+    events: [],
+  },
+  scoringReplies: {
+    name: 'readmit.scoring.predict.reply',
+    key: '(none)',
+    partitions: 1,
+    config: REQUEST_RETENTION,
+    events: [],
+  },
+} as const satisfies Record<string, TopicDefinition>;
+
+/** Every topic to provision: the catalog, a dead-letter topic for each, and the RPC topics. */
 export function allTopics(): TopicDefinition[] {
   const topics: TopicDefinition[] = Object.values(TOPICS);
-  return [...topics, ...topics.map(deadLetterTopicOf)];
+  return [...topics, ...topics.map(deadLetterTopicOf), ...Object.values(RPC_TOPICS)];
 }
 
 /** The physical topic name; a prefix isolates environments (or tests) on one cluster. */

@@ -4,6 +4,7 @@ import {
   FeatureEncoder,
   fitFeatureSpec,
   fitReferenceProfile,
+  logisticRegressionToJson,
   logisticRegressionToOnnx,
   trainLogisticRegression,
   type EncounterInput,
@@ -46,6 +47,7 @@ export function smallModelArtifact(
       },
       featureSpec,
       referenceProfile: fitReferenceProfile(encounters, [0.1, 0.9]),
+      model: { algorithm: 'logistic-regression', json: logisticRegressionToJson(model) },
     },
   );
 }

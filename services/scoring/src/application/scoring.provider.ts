@@ -8,6 +8,7 @@ import { TOPICS, topicName } from '@readmit/contracts';
 import {
   assertTopicsExist,
   createObjectStore,
+  EventPublisher,
   EventSerde,
   KAFKA_CLIENT,
   KafkaMetrics,
@@ -24,6 +25,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { ScoringEnv } from '../scoring.config';
 import { ModelFollower } from './model-follower';
+import { PredictionServer } from './prediction-server';
 import { ServingModels } from './serving-models';
 import { StreamScorer } from './stream-scorer';
 
@@ -35,6 +37,7 @@ export class ScoringProvider implements OnApplicationBootstrap, OnApplicationShu
   readonly models = new ServingModels();
   private readonly follower: ModelFollower;
   private readonly scorer: StreamScorer;
+  private readonly server: PredictionServer;
   private scoring: Promise<void> = Promise.resolve();
   private readonly topicPrefix: string;
 
@@ -42,6 +45,7 @@ export class ScoringProvider implements OnApplicationBootstrap, OnApplicationShu
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(EventSerde) serde: EventSerde,
     @Inject(KafkaMetrics) metrics: KafkaMetrics,
+    @Inject(EventPublisher) publisher: EventPublisher,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
@@ -62,6 +66,14 @@ export class ScoringProvider implements OnApplicationBootstrap, OnApplicationShu
       batchSize: env.READMIT_SCORING_BATCH,
       producer: SCORING_PRODUCER,
     });
+    this.server = new PredictionServer(this.models, publisher, logger, registry, {
+      brokers: config.kafka.brokers,
+      topicPrefix: config.kafka.topicPrefix,
+      groupId: 'readmit-scoring-rpc',
+      clientId: `${config.kafka.clientId}-rpc`,
+      producer: SCORING_PRODUCER,
+      topContributions: env.READMIT_TOP_CONTRIBUTIONS,
+    });
     readiness.register('champion', async () => {
       if (!this.models.snapshot().champion)
         throw new Error(`no champion of ${env.READMIT_MODEL_NAME} yet: encounters wait in the log`);
@@ -72,6 +84,7 @@ export class ScoringProvider implements OnApplicationBootstrap, OnApplicationShu
     // Shadow predictions go to a topic of their own, which the events module does not check.
     await assertTopicsExist(this.kafka, [topicName(TOPICS.shadowPredictions, this.topicPrefix)]);
     await this.follower.start();
+    await this.server.start();
     // Scoring starts when a champion serves, which may be long after start-up.
     this.scoring = this.scorer
       .start()
@@ -85,6 +98,7 @@ export class ScoringProvider implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.server.stop();
     await this.scorer.stop();
     await this.scoring;
     await this.follower.stop();

@@ -1,4 +1,10 @@
-import { FeatureEncoder, readModelArtifact, type ModelInfo, type ServedModel } from '@readmit/ml';
+import {
+  FeatureEncoder,
+  ModelExplainer,
+  readModelArtifact,
+  type ModelInfo,
+  type ServedModel,
+} from '@readmit/ml';
 import { OnnxScorer, type ModelArtifactStore } from '@readmit/platform';
 
 /** A model ready to score: its artifact verified, its session warmed. */
@@ -11,6 +17,8 @@ export interface LoadedModel {
   readonly info: ModelInfo;
   readonly encoder: FeatureEncoder;
   readonly scorer: OnnxScorer;
+  /** Per-feature contributions, when the artifact carries the model's parameters. */
+  readonly explainer: ModelExplainer | null;
 }
 
 /** An artifact that cannot serve: missing, altered (sha256), unreadable, or failing to score. */
@@ -38,7 +46,8 @@ export async function loadModel(
   let scorer: OnnxScorer | undefined;
   try {
     const bytes = await artifacts.load(served.artifactUri, served.artifactSha256);
-    const { info, featureSpec } = readModelArtifact(bytes);
+    const contents = readModelArtifact(bytes);
+    const { info, featureSpec } = contents;
     const encoder = new FeatureEncoder(featureSpec);
     scorer = await OnnxScorer.load(bytes);
     const warmUp = await scorer.score({
@@ -56,6 +65,7 @@ export async function loadModel(
       info,
       encoder,
       scorer,
+      explainer: contents.model ? ModelExplainer.fromArtifact(contents) : null,
     };
   } catch (error) {
     await scorer?.close().catch(() => undefined);

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { ClientKafka } from '@nestjs/microservices';
+import { RPC_TOPICS, topicName, type PredictReply, type PredictRequest } from '@readmit/contracts';
+import { firstValueFrom, timeout as within, TimeoutError } from 'rxjs';
+
+export interface ScoringClientOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  readonly topicPrefix: string;
+  /** Names this gateway instance's consumer group on the reply topic. */
+  readonly instanceId: string;
+  /** How long to wait for a reply before saying scoring is unavailable. */
+  readonly timeoutMs: number;
+}
+
+/** Scoring did not answer in time (down, rebalancing, or overloaded): the caller may retry. */
+export class ScoringUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ScoringUnavailableError';
+  }
+}
+
+/**
+ * The gateway's side of Kafka request-reply with the scoring service (@nestjs/microservices).
+ * Nest's client sends each request with a reply partition taken from its own assignment and
+ * drops replies it has no request for. With a consumer group shared by several gateways, a
+ * rebalance moves reply partitions between them: replies land on the wrong instance and
+ * requests fail with "did not subscribe to the corresponding reply topic". So each gateway
+ * instance reads the reply topic in a group of its own: it owns every reply partition, never
+ * rebalances with its peers, and picks its replies out by correlation id.
+ */
+export class ScoringClient {
+  private readonly client: ClientKafka;
+  private readonly pattern: string;
+  private readonly replyTopic: string;
+
+  constructor(private readonly options: ScoringClientOptions) {
+    this.pattern = topicName(RPC_TOPICS.scoringRequests, options.topicPrefix);
+    this.replyTopic = topicName(RPC_TOPICS.scoringReplies, options.topicPrefix);
+    this.client = new ClientKafka({
+      client: { brokers: [...options.brokers], clientId: options.clientId, logLevel: 0 },
+      consumer: {
+        groupId: `readmit-gateway-replies-${options.instanceId}-${randomUUID()}`,
+        sessionTimeout: 10_000,
+        heartbeatInterval: 1_000,
+      },
+      subscribe: { fromBeginning: false },
+      producer: { allowAutoTopicCreation: false },
+      postfixId: '',
+    });
+    this.client.subscribeToResponseOf(this.pattern);
+  }
+
+  /** Connects and waits until the reply partitions are assigned, so no request is sent blind. */
+  async connect(deadlineMs = 30_000): Promise<void> {
+    await this.client.connect();
+    const deadline = Date.now() + deadlineMs;
+    while (this.client.getConsumerAssignments()[this.replyTopic] === undefined) {
+      if (Date.now() > deadline)
+        throw new ScoringUnavailableError(`no partition of ${this.replyTopic} was assigned`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async predict(request: Omit<PredictRequest, 'requestId'>, requestId: string = randomUUID()) {
+    const message: PredictRequest = { ...request, requestId };
+    try {
+      return await firstValueFrom(
+        this.client
+          .send<PredictReply, PredictRequest>(this.pattern, message)
+          .pipe(within(this.options.timeoutMs)),
+      );
+    } catch (error) {
+      if (error instanceof TimeoutError)
+        throw new ScoringUnavailableError(
+          `scoring did not answer within ${this.options.timeoutMs} ms`,
+        );
+      throw new ScoringUnavailableError(`scoring request failed: ${(error as Error).message}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
