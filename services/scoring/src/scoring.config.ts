@@ -7,7 +7,7 @@ export const scoringEnvSchema = platformEnvSchema.extend({
   /** The model whose champion (and challenger) this service serves. */
   READMIT_MODEL_NAME: z.string().min(1).default('readmission'),
   /** Encounters per micro-batch and Kafka transaction. */
-  READMIT_SCORING_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+  READMIT_SCORING_BATCH: z.coerce.number().int().min(1).max(10_000).default(2_000),
   /** Most contributing features returned per prediction when a request asks to explain. */
   READMIT_TOP_CONTRIBUTIONS: z.coerce.number().int().min(1).max(50).default(5),
   /** Stable per instance: names the transactional id (a restart fences its predecessor). */

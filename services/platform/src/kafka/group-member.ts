@@ -42,8 +42,18 @@ export abstract class GroupMember {
       partitionAssigners: memberOptions.partitionAssigners,
     });
     this.joined = new Promise((resolve) =>
-      this.consumer.on(this.consumer.events.GROUP_JOIN, () => resolve()),
+      this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+        this.joins += 1;
+        resolve();
+      }),
     );
+  }
+
+  private joins = 0;
+
+  /** How many times this member has joined its group: more than once means a rebalance. */
+  get groupJoins(): number {
+    return this.joins;
   }
 
   /** Resolves once the member has joined its group and holds partitions. */

@@ -15,6 +15,8 @@ import { DLQ_HEADERS } from './dead-letter';
 import { EventPublisher } from './event-publisher';
 import { KafkaMetrics } from './kafka-metrics';
 import { EventSerde } from './serde/event-serde';
+import { TransactionalProcessor } from './transactional-processor';
+import { newEnvelope } from './envelope';
 
 const { schemaRegistryUrl, kafkaBrokers } = testEndpoints();
 const ENCOUNTERS = 3_000;
@@ -143,6 +145,132 @@ describe('TransactionalProcessor: poison messages', () => {
       expect(String(letters[0].message.value)).toBe('{"encounter_id":1}');
     } finally {
       scorer.kill('SIGKILL');
+    }
+  });
+});
+
+/** A PredictionMade for an encounter, as a batch transform would make it. */
+function predictionFor(encounterId: number, offset: string) {
+  return {
+    eventType: 'PredictionMade' as const,
+    key: String(encounterId),
+    event: {
+      envelope: newEnvelope('PredictionMade', { producer: 'test' }),
+      encounter_id: encounterId,
+      score: 0.5,
+      label: true,
+      threshold: 0.5,
+      modelName: 'fixture',
+      modelVersion: '1',
+      sourceTopic: 'test',
+      sourcePartition: 0,
+      sourceOffset: Number(offset),
+      latencyMs: 0,
+      contributions: null,
+    },
+  };
+}
+
+describe('TransactionalProcessor: micro-batches', () => {
+  it('heartbeats between micro-batches: work longer than the session timeout causes no rebalance', async () => {
+    const { kafka, prefix, serde, publisher } = await scorerTopology();
+    // 60 encounters on one partition arrive in one fetch: 6 transactions of 1.5 s = 9 s, while
+    // the group gives a silent member 6 s.
+    await publisher.publishAll(
+      Array.from({ length: 60 }, (_, index) => ({
+        eventType: 'EncounterRecorded' as const,
+        key: 'one-partition',
+        event: exampleEncounter(index + 1),
+      })),
+    );
+    await publisher.disconnect();
+    const processor = new TransactionalProcessor(
+      kafka,
+      serde,
+      KafkaMetrics.for(new Registry()),
+      quietLogger,
+      {
+        groupId: uniqueName('slow'),
+        transactionalId: uniqueName('slow-0'),
+        topics: [TOPICS.encounters],
+        topicPrefix: prefix,
+        maxMessagesPerTransaction: 10,
+        sessionTimeoutMs: 6_000,
+      },
+    );
+    const sizes: number[] = [];
+    try {
+      await processor.startBatches(['EncounterRecorded'], async (batch) => {
+        sizes.push(batch.length);
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+        return {
+          outputs: batch.map(({ event, context }) =>
+            predictionFor(event.encounter_id, context.offset),
+          ),
+        };
+      });
+      const predictions = await readTopic(kafka, physical(TOPICS.predictions, prefix), {
+        count: 60,
+        timeoutMs: 60_000,
+        settleMs: 2_000,
+      });
+      expect(predictions).toHaveLength(60);
+      expect(new Set(predictions.map(({ message }) => String(message.key))).size).toBe(60);
+      expect(sizes).toEqual([10, 10, 10, 10, 10, 10]);
+      expect(processor.groupJoins).toBe(1);
+    } finally {
+      await processor.stop();
+    }
+  });
+
+  it('dead-letters the messages a batch transform rejects, in the same transaction as the others', async () => {
+    const { kafka, prefix, serde, publisher } = await scorerTopology();
+    await publisher.publishAll(
+      [1, 2, 3].map((id) => ({
+        eventType: 'EncounterRecorded' as const,
+        key: 'one-partition',
+        event: exampleEncounter(id),
+      })),
+    );
+    await publisher.disconnect();
+    const processor = new TransactionalProcessor(
+      kafka,
+      serde,
+      KafkaMetrics.for(new Registry()),
+      quietLogger,
+      {
+        groupId: uniqueName('rejecting'),
+        transactionalId: uniqueName('rejecting-0'),
+        topics: [TOPICS.encounters],
+        topicPrefix: prefix,
+      },
+    );
+    try {
+      await processor.startBatches(['EncounterRecorded'], async (batch) => {
+        const refused = batch.findIndex(({ event }) => event.encounter_id === 2);
+        return {
+          outputs: batch
+            .filter((_, index) => index !== refused)
+            .map(({ event, context }) => predictionFor(event.encounter_id, context.offset)),
+          rejected: refused >= 0 ? [{ index: refused, error: 'the model cannot score it' }] : [],
+        };
+      });
+      const predictions = await readTopic(kafka, physical(TOPICS.predictions, prefix), {
+        count: 2,
+        timeoutMs: 30_000,
+        settleMs: 1_000,
+      });
+      expect(predictions.map(({ message }) => String(message.key)).sort()).toEqual(['1', '3']);
+      const letters = await readTopic(kafka, `${physical(TOPICS.encounters, prefix)}.dlq`, {
+        count: 1,
+        timeoutMs: 30_000,
+      });
+      expect(letters).toHaveLength(1);
+      expect(String(letters[0].message.headers?.[DLQ_HEADERS.reason])).toBe('handler_error');
+      const { event } = await serde.decode(letters[0].message.value);
+      expect((event as { encounter_id: number }).encounter_id).toBe(2);
+    } finally {
+      await processor.stop();
     }
   });
 });

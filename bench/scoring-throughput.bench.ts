@@ -1,0 +1,172 @@
+// Stream scoring throughput, end to end through Kafka: a backlog of encounters on
+// patient.encounters is scored by 1, then 2, scoring processes (same consumer group, one
+// transactional id each), exactly once, with a GBDT trained here as the trainer trains it.
+//   npx tsx bench/scoring-throughput.bench.ts [--encounters 100000] [--batch 500]
+// Needs the local platform (`./readmit infra up`).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ChildProcess } from 'node:child_process';
+import { EXAMPLE_EVENTS, TOPICS, type EncounterRecorded } from '@readmit/contracts';
+import {
+  FileSystemObjectStore,
+  ModelArtifactStore,
+  newEnvelope,
+  type OutgoingEvent,
+} from '@readmit/platform';
+import { parseEncounterValues } from '../services/ingest/src/domain/encounter-row';
+import type { EncounterProfile } from '../services/ingest/src/domain/synthetic/encounter-profile';
+import { SyntheticEncounters } from '../services/ingest/src/domain/synthetic/synthetic-encounters';
+import profile from '../services/ingest/src/domain/synthetic/uci-sample-profile.json';
+import { candidatesFor } from '../services/trainer/src/application/candidates';
+import { trainModels } from '../services/trainer/src/application/train-models';
+import { testEndpoints, uniqueName } from '../test/support/endpoints';
+import { isolatedEventStreams, physical } from '../test/support/kafka';
+import { startFixture } from '../test/support/processes';
+
+const { values } = parseArgs({
+  options: {
+    encounters: { type: 'string', default: '100000' },
+    batch: { type: 'string', default: '2000' },
+  },
+});
+const ENCOUNTERS = Number(values.encounters);
+const BATCH = Number(values.batch);
+
+/** Synthetic encounters: labelled ones to train on, and the stream to score. */
+function synthetic(count: number, seed: number) {
+  const generator = new SyntheticEncounters(profile as EncounterProfile, seed);
+  return Array.from({ length: count }, () => parseEncounterValues(generator.nextValues())).flatMap(
+    (result) => (result.ok ? [result] : []),
+  );
+}
+
+async function round(
+  instances: number,
+  artifactsRoot: string,
+  model: { uri: string; sha256: string },
+) {
+  const streams = await isolatedEventStreams(
+    [TOPICS.encounters, TOPICS.predictions, TOPICS.shadowPredictions, TOPICS.models],
+    ['EncounterRecorded', 'PredictionMade', 'ModelPromoted'],
+  );
+  const { kafka, prefix, serde, publisher } = streams;
+  // The backlog, published before any scorer runs.
+  const rows = synthetic(ENCOUNTERS, 7);
+  for (let start = 0; start < rows.length; start += 2_000) {
+    const events: OutgoingEvent[] = rows.slice(start, start + 2_000).map((row, index) => {
+      const event: EncounterRecorded = {
+        ...EXAMPLE_EVENTS.EncounterRecorded,
+        ...row.encounter,
+        encounter_id: start + index + 1,
+        envelope: newEnvelope('EncounterRecorded', { producer: 'bench' }),
+      };
+      return { eventType: 'EncounterRecorded', key: String(event.encounter_id), event };
+    });
+    await publisher.publishAll(events);
+  }
+  await publisher.publish('ModelPromoted', 'readmission', {
+    ...EXAMPLE_EVENTS.ModelPromoted,
+    envelope: newEnvelope('ModelPromoted', { producer: 'bench' }),
+    modelName: 'readmission',
+    version: 'bench',
+    previousVersion: null,
+    artifactUri: model.uri,
+    artifactSha256: model.sha256,
+  });
+
+  // Count committed predictions as they appear.
+  let seen = 0;
+  let first = 0;
+  let last = 0;
+  const watcher = kafka.consumer({ groupId: uniqueName('bench-watch'), readUncommitted: false });
+  await watcher.connect();
+  await watcher.subscribe({ topic: physical(TOPICS.predictions, prefix), fromBeginning: true });
+  await watcher.run({
+    eachBatch: async ({ batch }) => {
+      if (seen === 0) first = performance.now();
+      seen += batch.messages.length;
+      last = performance.now();
+    },
+  });
+
+  const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
+  const group = uniqueName('bench-scoring');
+  const scorers: ChildProcess[] = [];
+  const started = performance.now();
+  for (let index = 0; index < instances; index++)
+    scorers.push(
+      startFixture('scoring-process', {
+        BROKERS: kafkaBrokers.join(','),
+        REGISTRY_URL: schemaRegistryUrl,
+        PREFIX: prefix,
+        ARTIFACTS: artifactsRoot,
+        GROUP: group,
+        TRANSACTIONAL_ID: `${group}-${index}`,
+        BATCH: String(BATCH),
+      }),
+    );
+  try {
+    const deadline = Date.now() + 600_000;
+    while (seen < rows.length && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    // Startup (process, model load, group join) is before the first prediction; the rate is
+    // measured from the first committed prediction to the last.
+    const steady = (seen - 1) / ((last - first) / 1000);
+    return {
+      instances,
+      encounters: seen,
+      toFirstSeconds: (first - started) / 1000,
+      scoringSeconds: (last - first) / 1000,
+      perSecond: steady,
+    };
+  } finally {
+    for (const scorer of scorers) scorer.kill('SIGTERM');
+    await watcher.disconnect();
+    await publisher.disconnect();
+  }
+}
+
+async function main() {
+  const command = `npx tsx bench/scoring-throughput.bench.ts --encounters ${ENCOUNTERS} --batch ${BATCH}`;
+  console.log(command);
+  const training = synthetic(20_000, 3).flatMap((row) =>
+    row.outcome ? [{ encounter: row.encounter, outcome: row.outcome }] : [],
+  );
+  const trained = trainModels({
+    modelName: 'readmission',
+    modelVersion: 'bench',
+    target: 'within-30-days',
+    rows: training,
+    candidates: candidatesFor(['gbdt']).slice(0, 1),
+    seed: 1,
+    trainedAt: Date.now(),
+    producerVersion: 'bench',
+  });
+  const root = mkdtempSync(join(tmpdir(), 'readmit-bench-scoring-'));
+  try {
+    const stored = await new ModelArtifactStore(new FileSystemObjectStore(root)).save(
+      'readmission',
+      'bench',
+      trained.artifact,
+    );
+    console.log(
+      `model: ${trained.info.algorithm} ${JSON.stringify(trained.info.params)}, ${Math.round(trained.artifact.length / 1024)} KiB, ${trained.metrics.roc_auc.toFixed(3)} holdout AUC`,
+    );
+    const results = [];
+    for (const instances of [1, 2]) {
+      const result = await round(instances, root, stored);
+      results.push(result);
+      console.log(
+        `${instances} scoring process${instances > 1 ? 'es' : ''}: ${result.encounters} encounters in ${result.scoringSeconds.toFixed(1)} s after the first prediction (${result.toFirstSeconds.toFixed(1)} s to start) = ${Math.round(result.perSecond)} encounters/s`,
+      );
+    }
+    console.log(`2 vs 1 processes: ×${(results[1].perSecond / results[0].perSecond).toFixed(2)}`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+void main();
