@@ -51,7 +51,7 @@ async function round(
     [TOPICS.encounters, TOPICS.predictions, TOPICS.shadowPredictions, TOPICS.models],
     ['EncounterRecorded', 'PredictionMade', 'ModelPromoted'],
   );
-  const { kafka, prefix, serde, publisher } = streams;
+  const { kafka, prefix, publisher } = streams;
   // The backlog, published before any scorer runs.
   const rows = synthetic(ENCOUNTERS, 7);
   for (let start = 0; start < rows.length; start += 2_000) {
