@@ -173,6 +173,69 @@ describe('stream scoring: exactly once through a crash', () => {
   });
 });
 
+describe('stream scoring: horizontal scale', () => {
+  it('shares the partitions between two instances of one group, each encounter scored once', async () => {
+    const fixture = await scoringFixture();
+    const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
+    const group = uniqueName('scoring');
+    const instance = (index: number) =>
+      startFixture('scoring-process', {
+        BROKERS: kafkaBrokers.join(','),
+        REGISTRY_URL: schemaRegistryUrl,
+        PREFIX: fixture.prefix,
+        ARTIFACTS: fixture.root,
+        GROUP: group,
+        TRANSACTIONAL_ID: `${group}-${index}`,
+        PRODUCER: `scoring-${index}`,
+        BATCH: '100',
+      });
+    const scorers = [instance(0), instance(1)];
+    try {
+      await fixture.promote('v1', null, await fixture.store('v1'));
+      // Both join before the stream starts, so both get partitions.
+      const admin = fixture.kafka.admin();
+      await admin.connect();
+      try {
+        await eventually(
+          async () => {
+            const [description] = (await admin.describeGroups([group])).groups;
+            return description.state === 'Stable' && description.members.length === 2
+              ? true
+              : undefined;
+          },
+          60_000,
+          250,
+        );
+      } finally {
+        await admin.disconnect();
+      }
+      await fixture.publishEncounters(1, 6_000);
+      await eventually(
+        async () => (fixture.predictions.length >= 6_000 ? true : undefined),
+        90_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(fixture.predictions).toHaveLength(6_000);
+      expect(distinct(fixture.predictions)).toBe(6_000);
+      const byInstance = new Map<string, Set<number>>();
+      for (const prediction of fixture.predictions) {
+        const partitions = byInstance.get(prediction.envelope.producer) ?? new Set<number>();
+        partitions.add(prediction.sourcePartition);
+        byInstance.set(prediction.envelope.producer, partitions);
+      }
+      expect([...byInstance.keys()].sort()).toEqual(['scoring-0', 'scoring-1']);
+      // Each encounter record was scored once, whichever instance held its partition.
+      const positions = fixture.predictions.map(
+        (prediction) => `${prediction.sourcePartition}:${prediction.sourceOffset}`,
+      );
+      expect(new Set(positions).size).toBe(6_000);
+    } finally {
+      for (const scorer of scorers) scorer.kill('SIGKILL');
+      await fixture.close();
+    }
+  });
+});
+
 describe('the scoring service: waiting for a model, hot swaps, refused artifacts, shadow', () => {
   let fixture: Awaited<ReturnType<typeof scoringFixture>>;
   let app: INestApplication;
