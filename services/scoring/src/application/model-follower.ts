@@ -81,6 +81,8 @@ export class ModelFollower {
     await this.consumer.connect();
     await this.consumer.subscribe({ topic, fromBeginning: true });
     await this.consumer.run({
+      // The group is this process's alone and always starts from the beginning: nothing to commit.
+      autoCommit: false,
       eachMessage: async ({ message }) => {
         await this.apply(message.value);
         if (!this.caughtUp && BigInt(message.offset) >= lastAtStart) await this.catchUp();
