@@ -11,3 +11,8 @@ export * from './trees/index';
 export * from './matrix/sparse-rows';
 export * from './registry/index';
 export * from './explain/index';
+export * from './drift/distributions';
+export * from './drift/statistics';
+export * from './drift/drift-thresholds';
+export * from './drift/window-drift';
+export * from './retraining/retraining-policy';
