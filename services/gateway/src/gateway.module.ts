@@ -1,9 +1,34 @@
-import { Module } from '@nestjs/common';
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { SERVICE_CONFIG } from '@readmit/platform';
+import { ApiKeyGuard } from './application/api-key.guard';
+import { ApiKeys } from './application/api-keys';
+import { PredictionsController } from './application/predictions.controller';
+import { ScoringConnection } from './application/scoring-connection';
+import type { GatewayEnv } from './gateway.config';
+import { GatewayHttp } from './infrastructure/gateway-http';
+import { GatewayMetrics, HttpMetricsMiddleware } from './infrastructure/gateway-metrics';
 
 /**
- * The gateway service. Its responsibilities are listed in DESIGN.md; this module is the
- * foundation shell (health, readiness, metrics and config from the platform) that the
- * gateway issue fills in.
+ * The gateway: synchronous predictions over REST (API keys, OpenAPI docs at /docs), answered by
+ * the scoring service over Kafka request-reply. Health, readiness (incl. the scoring
+ * connection) and metrics come from the platform.
  */
-@Module({})
-export class GatewayModule {}
+@Module({
+  controllers: [PredictionsController],
+  providers: [
+    {
+      provide: ApiKeys,
+      inject: [SERVICE_CONFIG],
+      useFactory: (env: GatewayEnv) => new ApiKeys(env.READMIT_API_KEYS),
+    },
+    ApiKeyGuard,
+    GatewayHttp,
+    GatewayMetrics,
+    ScoringConnection,
+  ],
+})
+export class GatewayModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes(PredictionsController);
+  }
+}

@@ -1,4 +1,5 @@
-import { platformEnvSchema, runService } from '@readmit/platform';
+import { runService } from '@readmit/platform';
+import { gatewayEnvSchema } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 
-runService({ name: 'gateway', envSchema: platformEnvSchema, module: GatewayModule });
+runService({ name: 'gateway', envSchema: gatewayEnvSchema, module: GatewayModule });

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { connect, isIP } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 import { ClientKafka } from '@nestjs/microservices';
 import { RPC_TOPICS, topicName, type PredictReply, type PredictRequest } from '@readmit/contracts';
+import type { ISocketFactory } from 'kafkajs';
 import { firstValueFrom, timeout as within, TimeoutError } from 'rxjs';
 
 export interface ScoringClientOptions {
@@ -22,6 +25,21 @@ export class ScoringUnavailableError extends Error {
 }
 
 /**
+ * kafkajs's own socket factory, with Nagle's algorithm off. kafkajs leaves it on, so a small
+ * request written while an earlier one is unacknowledged (the reply consumer's long-poll fetch,
+ * commits, concurrent produces) can wait for the broker's delayed ACK, tens of milliseconds:
+ * too long for a synchronous request. See bench/README.md (gateway latency).
+ */
+const socketWithoutDelay: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  const socket = ssl
+    ? connectTls({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+    : connect({ host, port }, onConnect);
+  socket.setKeepAlive(true, 60_000);
+  socket.setNoDelay(true);
+  return socket;
+};
+
+/**
  * The gateway's side of Kafka request-reply with the scoring service (@nestjs/microservices).
  * Nest's client sends each request with a reply partition taken from its own assignment and
  * drops replies it has no request for. With a consumer group shared by several gateways, a
@@ -34,12 +52,18 @@ export class ScoringClient {
   private readonly client: ClientKafka;
   private readonly pattern: string;
   private readonly replyTopic: string;
+  private connected = false;
 
   constructor(private readonly options: ScoringClientOptions) {
     this.pattern = topicName(RPC_TOPICS.scoringRequests, options.topicPrefix);
     this.replyTopic = topicName(RPC_TOPICS.scoringReplies, options.topicPrefix);
     this.client = new ClientKafka({
-      client: { brokers: [...options.brokers], clientId: options.clientId, logLevel: 0 },
+      client: {
+        brokers: [...options.brokers],
+        clientId: options.clientId,
+        logLevel: 0,
+        socketFactory: socketWithoutDelay,
+      },
       consumer: {
         groupId: `readmit-gateway-replies-${options.instanceId}-${randomUUID()}`,
         sessionTimeout: 10_000,
@@ -61,6 +85,15 @@ export class ScoringClient {
         throw new ScoringUnavailableError(`no partition of ${this.replyTopic} was assigned`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    this.connected = true;
+  }
+
+  /** For readiness: throws unless connected with the reply partitions assigned. */
+  assertReady(): void {
+    if (!this.connected) throw new ScoringUnavailableError('not connected to Kafka yet');
+    const partitions = this.client.getConsumerAssignments()[this.replyTopic];
+    if (partitions === undefined)
+      throw new ScoringUnavailableError(`no partition of ${this.replyTopic} is assigned`);
   }
 
   async predict(request: Omit<PredictRequest, 'requestId'>, requestId: string = randomUUID()) {
@@ -81,6 +114,7 @@ export class ScoringClient {
   }
 
   async close(): Promise<void> {
+    this.connected = false;
     await this.client.close();
   }
 }

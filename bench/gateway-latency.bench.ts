@@ -1,0 +1,365 @@
+// REST prediction latency through the gateway: POST /v1/predictions at fixed request rates
+// (autocannon), each answered by the scoring service over Kafka request-reply with a GBDT
+// trained here as the trainer trains it. Scoring and gateway run as the Docker image runs them:
+// one process each, from `nest build` output.
+//   npx tsx bench/gateway-latency.bench.ts [--rates 50,200,400] [--duration 20] [--connections 10]
+// Needs the local platform (`./readmit infra up`) and ../shared/data.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { parse } from 'papaparse';
+import { EXAMPLE_EVENTS, RPC_TOPICS, TOPICS } from '@readmit/contracts';
+import { FileSystemObjectStore, ModelArtifactStore, newEnvelope } from '@readmit/platform';
+import { parseEncounterValues } from '../services/ingest/src/domain/encounter-row';
+import type { EncounterProfile } from '../services/ingest/src/domain/synthetic/encounter-profile';
+import { SyntheticEncounters } from '../services/ingest/src/domain/synthetic/synthetic-encounters';
+import profile from '../services/ingest/src/domain/synthetic/uci-sample-profile.json';
+import { candidatesFor } from '../services/trainer/src/application/candidates';
+import { trainModels } from '../services/trainer/src/application/train-models';
+import { PROJECT_ROOT, sharedDataFile, testEndpoints, uniqueName } from '../test/support/endpoints';
+import { isolatedEventStreams } from '../test/support/kafka';
+
+const { values } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '50,200,400' },
+    duration: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '10' },
+    /** Scoring processes sharing the request partitions (one consumer group). */
+    scorers: { type: 'string', default: '1' },
+    'skip-build': { type: 'boolean', default: false },
+  },
+});
+const RATES = values.rates.split(',').map(Number);
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const SCORERS = Number(values.scorers);
+const MODEL = 'readmission';
+
+/** The real sample's rows as clients send them: JSON objects, numbers as numbers, null for '?'. */
+function requestBodies(): string[] {
+  const { data } = parse<Record<string, string>>(
+    readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8'),
+    { header: true, skipEmptyLines: true },
+  );
+  return data.map((row) => {
+    const { readmitted: _label, ...columns } = row;
+    return JSON.stringify(
+      Object.fromEntries(
+        Object.entries(columns).map(([column, cell]) => [
+          column,
+          cell === '?' ? null : /^\d+$/.test(cell) ? Number(cell) : cell,
+        ]),
+      ),
+    );
+  });
+}
+
+/** A GBDT as the trainer makes it (first candidate of the sweep), on synthetic encounters. */
+function trainModel() {
+  const generator = new SyntheticEncounters(profile as EncounterProfile, 3);
+  const rows = Array.from({ length: 20_000 }, () => parseEncounterValues(generator.nextValues()));
+  return trainModels({
+    modelName: MODEL,
+    modelVersion: 'bench',
+    target: 'within-30-days',
+    rows: rows.flatMap((row) =>
+      row.ok && row.outcome ? [{ encounter: row.encounter, outcome: row.outcome }] : [],
+    ),
+    candidates: candidatesFor(['gbdt']).slice(0, 1),
+    seed: 1,
+    trainedAt: Date.now(),
+    producerVersion: 'bench',
+  });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A service from the build output, as the Docker image starts it. Its logs stay quiet. */
+function startService(name: string, env: Record<string, string>): ChildProcess {
+  return spawn(process.execPath, [join(PROJECT_ROOT, 'dist/services', name, 'src/main.js')], {
+    cwd: PROJECT_ROOT,
+    env: { PATH: process.env.PATH, READMIT_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+}
+
+/** CPU seconds (user + system) a process has used, from /proc. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime: fields 14, 15 of stat
+}
+
+/** A histogram's sum and count, and its cumulative buckets, from a /metrics scrape. */
+interface HistogramSnapshot {
+  readonly sum: number;
+  readonly count: number;
+  readonly buckets: ReadonlyMap<string, number>;
+}
+
+async function histogram(url: string, name: string, labels = ''): Promise<HistogramSnapshot> {
+  const text = await (await fetch(url)).text();
+  const lines = text.split('\n').filter((line) => line.includes(labels));
+  const value = (prefix: string) =>
+    lines
+      .filter((line) => line.startsWith(prefix))
+      .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
+  const buckets = new Map<string, number>();
+  for (const line of lines.filter((text) => text.startsWith(`${name}_bucket{`))) {
+    const bound = /le="([^"]+)"/.exec(line)?.[1] as string;
+    buckets.set(bound, Number(line.slice(line.lastIndexOf(' ') + 1)));
+  }
+  return { sum: value(`${name}_sum`)[0] ?? 0, count: value(`${name}_count`)[0] ?? 0, buckets };
+}
+
+/** The same histogram from several processes, added up. */
+function combined(snapshots: readonly HistogramSnapshot[]): HistogramSnapshot {
+  const buckets = new Map<string, number>();
+  for (const snapshot of snapshots)
+    for (const [bound, total] of snapshot.buckets)
+      buckets.set(bound, (buckets.get(bound) ?? 0) + total);
+  return {
+    sum: snapshots.reduce((total, snapshot) => total + snapshot.sum, 0),
+    count: snapshots.reduce((total, snapshot) => total + snapshot.count, 0),
+    buckets,
+  };
+}
+
+/** Between two scrapes: the mean, and the bucket bound under which 99% of observations fell. */
+function between(before: HistogramSnapshot, after: HistogramSnapshot) {
+  const count = after.count - before.count;
+  const mean = count > 0 ? ((after.sum - before.sum) / count) * 1000 : NaN;
+  let p99Bound = '+Inf';
+  for (const [bound, total] of after.buckets) {
+    if (total - (before.buckets.get(bound) ?? 0) >= 0.99 * count) {
+      p99Bound = bound === '+Inf' ? bound : `${Number(bound) * 1000}`;
+      break;
+    }
+  }
+  return { count, mean, p99Bound };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+interface Load {
+  readonly result: autocannon.Result;
+  /** Each response's latency in ms, as measured (no coordinated-omission back-fill). */
+  readonly latencies: number[];
+}
+
+function fire(url: string, apiKey: string, bodies: string[], rate: number, seconds: number) {
+  let next = Math.floor(Math.random() * bodies.length);
+  return new Promise<Load>((resolve, reject) => {
+    const latencies: number[] = [];
+    const instance = autocannon(
+      {
+        url,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+        connections: CONNECTIONS,
+        overallRate: rate,
+        duration: seconds,
+        // With a rate set, autocannon back-fills latencies at a 1 ms interval (ceil(1/rate)),
+        // which is not this load's interval: record them as measured instead.
+        ignoreCoordinatedOmission: true,
+        requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }], // prettier-ignore
+      },
+      (error: unknown, result: autocannon.Result) =>
+        error ? reject(error) : resolve({ result, latencies }),
+    );
+    instance.on('response', (_client, _status, _bytes, milliseconds) =>
+      latencies.push(milliseconds),
+    );
+  });
+}
+
+async function main(): Promise<void> {
+  const command = `npx tsx bench/gateway-latency.bench.ts --rates ${RATES.join(',')} --duration ${DURATION} --connections ${CONNECTIONS} --scorers ${SCORERS}`;
+  console.log(command);
+  if (!values['skip-build']) {
+    console.log('building the services (nest build, as the Docker image does)…');
+    const build = spawnSync(join(PROJECT_ROOT, 'node_modules/.bin/nest'), ['build', 'gateway'], {
+      cwd: PROJECT_ROOT,
+      stdio: 'inherit',
+    });
+    if (build.status !== 0) throw new Error('nest build failed');
+  }
+
+  const trained = trainModel();
+  const root = mkdtempSync(join(tmpdir(), 'readmit-bench-gateway-'));
+  const stored = await new ModelArtifactStore(new FileSystemObjectStore(root)).save(
+    MODEL,
+    'bench',
+    trained.artifact,
+  );
+  console.log(
+    `model: ${trained.info.algorithm} ${JSON.stringify(trained.info.params)}, ${Math.round(trained.artifact.length / 1024)} KiB, threshold ${trained.info.threshold.toFixed(3)}`,
+  );
+
+  const topics = [
+    TOPICS.encounters,
+    TOPICS.predictions,
+    TOPICS.shadowPredictions,
+    TOPICS.models,
+    RPC_TOPICS.scoringRequests,
+    RPC_TOPICS.scoringReplies,
+  ];
+  const streams = await isolatedEventStreams(topics, ['PredictionMade', 'ModelPromoted']);
+  const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = testEndpoints();
+  const platformEnv = {
+    READMIT_KAFKA_BROKERS: kafkaBrokers.join(','),
+    READMIT_SCHEMA_REGISTRY_URL: schemaRegistryUrl,
+    READMIT_DATABASE_URL: databaseUrl,
+    READMIT_TOPIC_PREFIX: streams.prefix,
+  };
+  const apiKey = randomBytes(24).toString('hex');
+  const scoringPorts: number[] = [];
+  for (let index = 0; index < SCORERS; index++) scoringPorts.push(await freePort());
+  const gatewayPort = await freePort();
+  const scorers = scoringPorts.map((port) =>
+    startService('scoring', {
+      ...platformEnv,
+      READMIT_HTTP_PORT: String(port),
+      READMIT_OBJECT_STORE_ROOT: root,
+      READMIT_INSTANCE_ID: uniqueName('bench-scoring'),
+    }),
+  );
+  const gateway = startService('gateway', {
+    ...platformEnv,
+    READMIT_HTTP_PORT: String(gatewayPort),
+    READMIT_API_KEYS: apiKey,
+    READMIT_INSTANCE_ID: uniqueName('bench-gateway'),
+  });
+  const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  const bodies = requestBodies();
+  const predict = () =>
+    fetch(`${gatewayUrl}/v1/predictions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+      body: bodies[0],
+    });
+  try {
+    await until('the gateway is ready', async () => (await fetch(`${gatewayUrl}/ready`)).ok);
+    await streams.publisher.publish('ModelPromoted', MODEL, {
+      ...EXAMPLE_EVENTS.ModelPromoted,
+      envelope: newEnvelope('ModelPromoted', { producer: 'bench' }),
+      modelName: MODEL,
+      version: 'bench',
+      previousVersion: null,
+      artifactUri: stored.uri,
+      artifactSha256: stored.sha256,
+      threshold: trained.info.threshold,
+    });
+    await until('the first prediction', async () => (await predict()).status === 200);
+    console.log(`warming up: 5 s at 100 requests/s, ${CONNECTIONS} connections`);
+    await fire(`${gatewayUrl}/v1/predictions`, apiKey, bodies, 100, 5);
+
+    const rows: string[] = [];
+    const findings: string[] = [];
+    for (const rate of RATES) {
+      const scrape = async () => [
+        combined(
+          await Promise.all(
+            scoringPorts.map((port) =>
+              histogram(`http://127.0.0.1:${port}/metrics`, 'readmit_scoring_request_seconds'),
+            ),
+          ),
+        ),
+        await histogram(`${gatewayUrl}/metrics`, 'readmit_gateway_scoring_seconds', 'outcome="ok"'),
+        await histogram(`${gatewayUrl}/metrics`, 'readmit_gateway_request_seconds', 'route="/v1/predictions"'), // prettier-ignore
+      ];
+      const scoringCpu = () =>
+        scorers.reduce((total, scorer) => total + cpuSeconds(scorer.pid as number), 0);
+      const before = await scrape();
+      const cpuBefore = [cpuSeconds(gateway.pid as number), scoringCpu()];
+      const benchCpuBefore = process.cpuUsage();
+      const { result, latencies } = await fire(
+        `${gatewayUrl}/v1/predictions`,
+        apiKey,
+        bodies,
+        rate,
+        DURATION,
+      );
+      const after = await scrape();
+      const cpu = [
+        (cpuSeconds(gateway.pid as number) - cpuBefore[0]) / result.duration,
+        (scoringCpu() - cpuBefore[1]) / result.duration,
+      ];
+      const benchCpu = process.cpuUsage(benchCpuBefore);
+      const [handler, roundTrip, http] = before.map((snapshot, index) =>
+        between(snapshot, after[index]),
+      );
+      const sorted = [...latencies].sort((a, b) => a - b);
+      const ms = (value: number) => value.toFixed(1);
+      const errors = result.errors + result.timeouts + result.non2xx;
+      rows.push(
+        `| ${rate} | ${CONNECTIONS} | ${result.requests.total} | ${Math.round(result.requests.total / result.duration)} | ${ms(percentile(sorted, 50))} | ${ms(percentile(sorted, 95))} | ${ms(percentile(sorted, 99))} | ${ms(sorted[sorted.length - 1])} | ${errors} |`,
+      );
+      findings.push(
+        `${rate} req/s: scoring handler mean ${ms(handler.mean)} ms (p99 ≤ ${handler.p99Bound} ms); gateway → scoring → gateway over Kafka mean ${ms(roundTrip.mean)} ms (p99 ≤ ${roundTrip.p99Bound} ms); gateway HTTP mean ${ms(http.mean)} ms (p99 ≤ ${http.p99Bound} ms); CPU: gateway ${Math.round(cpu[0] * 100)}%, scoring (${SCORERS}) ${Math.round(cpu[1] * 100)}%, load generator ${Math.round(((benchCpu.user + benchCpu.system) / 1e6 / result.duration) * 100)}% of a core`,
+      );
+      console.log(rows[rows.length - 1]);
+      console.log(`  ${findings[findings.length - 1]}`);
+    }
+
+    console.log('');
+    console.log(
+      '| rate (req/s) | connections | requests | throughput (req/s) | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | errors |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    for (const row of rows) console.log(row);
+    console.log('');
+    for (const finding of findings) console.log(finding);
+    console.log(
+      `\ncommand: ${command} (${DURATION} s per rate after a 5 s warm-up; ${SCORERS} scoring process(es), 1 gateway process; latencies as each response measured them)`,
+    );
+  } finally {
+    for (const child of [gateway, ...scorers]) child.kill('SIGTERM');
+    await Promise.all(
+      [gateway, ...scorers].map(
+        (child) =>
+          new Promise((resolve) =>
+            child.exitCode === null ? child.once('exit', resolve) : resolve(null),
+          ),
+      ),
+    );
+    await streams.publisher.disconnect();
+    const admin = streams.kafka.admin();
+    await admin.connect();
+    const created = (await admin.listTopics()).filter((name) => name.startsWith(streams.prefix));
+    await admin.deleteTopics({ topics: created });
+    await admin.disconnect();
+    rmSync(root, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import { sharedDataFile } from '../../../../test/support/endpoints';
+import { parseEncounterRow } from '../../../ingest/src/domain/encounter-row';
+import {
+  EXAMPLE_ENCOUNTER_INPUT,
+  INPUT_COLUMNS,
+  parseBatchInput,
+  parseEncounterInput,
+  requiredInputColumns,
+} from './encounter-input';
+
+const rows = parse(readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8'), {
+  columns: true,
+  skip_empty_lines: true,
+}) as Array<Record<string, string>>;
+/** The real sample's rows as JSON objects the way a client sends them: numbers, null for '?'. */
+const sample = rows.map((row) =>
+  Object.fromEntries(
+    Object.entries(row).map(([column, cell]) => [
+      column,
+      cell === '?' ? null : /^\d+$/.test(cell) ? Number(cell) : cell,
+    ]),
+  ),
+);
+
+describe('parseEncounterInput', () => {
+  it('reads every row of the real sample as ingestion does, whatever its label', () => {
+    sample.slice(0, 500).forEach((row, index) => {
+      const ingested = parseEncounterRow(rows[index]);
+      expect(parseEncounterInput(row)).toEqual({
+        ok: true,
+        value: ingested.ok && ingested.encounter,
+      });
+    });
+  });
+
+  it('does not need the readmitted label, and ignores a bad one (ingestion still refuses it)', () => {
+    const { readmitted: _label, ...unlabelled } = sample[0];
+    expect(parseEncounterInput(unlabelled).ok).toBe(true);
+    expect(parseEncounterInput({ ...sample[0], readmitted: 'soon' }).ok).toBe(true);
+    expect(parseEncounterRow({ ...rows[0], readmitted: 'soon' })).toMatchObject({
+      ok: false,
+      errors: [{ field: 'readmitted' }],
+    });
+  });
+
+  it('names each bad field: types first, then the ingest rules, absent keys as required', () => {
+    expect(parseEncounterInput({ ...EXAMPLE_ENCOUNTER_INPUT, age: [1], insulin: false })).toEqual({
+      ok: false,
+      errors: [
+        { field: 'age', message: 'must be a string, a number or null' },
+        { field: 'insulin', message: 'must be a string, a number or null' },
+      ],
+    });
+    const { gender: _gender, ...noGender } = EXAMPLE_ENCOUNTER_INPUT;
+    expect(parseEncounterInput({ ...noGender, metformin: 'Sometimes', weight: 80 }, 'x')).toEqual({
+      ok: false,
+      errors: [
+        { field: 'x.gender', message: 'is required' },
+        { field: 'x.weight', message: "'80' is not a weight band like [75-100)" },
+        { field: 'x.metformin', message: "'Sometimes' is not one of No, Steady, Up, Down" },
+      ],
+    });
+  });
+
+  it('never quotes an identifier in a message', () => {
+    const parsed = parseEncounterInput({ ...EXAMPLE_ENCOUNTER_INPUT, patient_nbr: '12a345' });
+    expect(parsed).toEqual({
+      ok: false,
+      errors: [{ field: 'patient_nbr', message: 'must be a positive whole number' }],
+    });
+  });
+
+  it('refuses what is not an object', () => {
+    for (const body of [null, 3, 'x', [EXAMPLE_ENCOUNTER_INPUT]])
+      expect(parseEncounterInput(body)).toEqual({
+        ok: false,
+        errors: [
+          {
+            field: '(body)',
+            message: 'must be a JSON object keyed by the diabetic_data.csv column names',
+          },
+        ],
+      });
+  });
+
+  it('derives the required columns from the rules: identifiers, demographics, counts, medications', () => {
+    const required = requiredInputColumns();
+    expect(required).toEqual(expect.arrayContaining(['encounter_id', 'age', 'insulin', 'change']));
+    for (const optional of ['race', 'weight', 'payer_code', 'diag_1', 'max_glu_serum'])
+      expect(required).not.toContain(optional);
+    expect(INPUT_COLUMNS).not.toContain('readmitted');
+    expect(parseEncounterInput(EXAMPLE_ENCOUNTER_INPUT).ok).toBe(true);
+  });
+});
+
+describe('parseBatchInput', () => {
+  it('reads 1 to maxBatch encounters in order', () => {
+    const parsed = parseBatchInput({ encounters: sample.slice(0, 3) }, 3);
+    expect(parsed.ok && parsed.value.encounters.map((encounter) => encounter.encounter_id)).toEqual(
+      sample.slice(0, 3).map((row) => row.encounter_id),
+    );
+  });
+
+  it('refuses an empty, oversize or missing batch', () => {
+    expect(parseBatchInput({ encounters: [] }, 3)).toEqual({
+      ok: false,
+      errors: [{ field: 'encounters', message: 'must hold at least one encounter' }],
+    });
+    expect(parseBatchInput({ encounters: sample.slice(0, 4) }, 3)).toEqual({
+      ok: false,
+      errors: [{ field: 'encounters', message: 'must hold at most 3 encounters' }],
+    });
+    expect(parseBatchInput({}, 3)).toEqual({
+      ok: false,
+      errors: [{ field: 'encounters', message: 'must be an array of encounters' }],
+    });
+    expect(parseBatchInput([], 3)).toEqual({
+      ok: false,
+      errors: [{ field: '(body)', message: 'must be a JSON object with an encounters array' }],
+    });
+  });
+
+  it('names the item of every bad field', () => {
+    const parsed = parseBatchInput(
+      { encounters: [sample[0], { ...sample[1], age: 'old' }, { ...sample[2], change: null }] },
+      10,
+    );
+    expect(parsed).toEqual({
+      ok: false,
+      errors: [
+        { field: 'encounters[1].age', message: expect.stringMatching(/^'old' is not one of/) },
+        { field: 'encounters[2].change', message: 'is required' },
+      ],
+    });
+  });
+});
