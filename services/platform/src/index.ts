@@ -36,3 +36,4 @@ export * from './projections/index';
 export * from './onnx/onnx-scorer';
 export * from './storage/model-artifact-store';
 export * from './workers/start-worker';
+export * from './kafka/socket-factory';

@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { INestApplication } from '@nestjs/common';
-import { EXAMPLE_EVENTS, TOPICS, deadLetterTopicOf, type PredictionMade } from '@readmit/contracts';
+import {
+  EXAMPLE_EVENTS,
+  RPC_TOPICS,
+  TOPICS,
+  deadLetterTopicOf,
+  type PredictionMade,
+} from '@readmit/contracts';
 import {
   createService,
   FileSystemObjectStore,
@@ -35,6 +41,8 @@ async function scoringFixture() {
       TOPICS.shadowPredictions,
       TOPICS.models,
       deadLetterTopicOf(TOPICS.encounters),
+      RPC_TOPICS.scoringRequests,
+      RPC_TOPICS.scoringReplies,
     ],
     ['EncounterRecorded', 'PredictionMade', 'ModelPromoted', 'ChallengerAssigned'],
   );

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { connect, isIP } from 'node:net';
-import { connect as connectTls } from 'node:tls';
 import { ClientKafka } from '@nestjs/microservices';
 import { RPC_TOPICS, topicName, type PredictReply, type PredictRequest } from '@readmit/contracts';
-import type { ISocketFactory } from 'kafkajs';
+import { socketWithoutDelay } from '@readmit/platform';
 import { firstValueFrom, timeout as within, TimeoutError } from 'rxjs';
 
 export interface ScoringClientOptions {
@@ -23,21 +21,6 @@ export class ScoringUnavailableError extends Error {
     this.name = 'ScoringUnavailableError';
   }
 }
-
-/**
- * kafkajs's own socket factory, with Nagle's algorithm off. kafkajs leaves it on, so a small
- * request written while an earlier one is unacknowledged (the reply consumer's long-poll fetch,
- * commits, concurrent produces) can wait for the broker's delayed ACK, tens of milliseconds:
- * too long for a synchronous request. See bench/README.md (gateway latency).
- */
-const socketWithoutDelay: ISocketFactory = ({ host, port, ssl, onConnect }) => {
-  const socket = ssl
-    ? connectTls({ host, port, ...(isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
-    : connect({ host, port }, onConnect);
-  socket.setKeepAlive(true, 60_000);
-  socket.setNoDelay(true);
-  return socket;
-};
 
 /**
  * The gateway's side of Kafka request-reply with the scoring service (@nestjs/microservices).
@@ -70,6 +53,9 @@ export class ScoringClient {
         heartbeatInterval: 1_000,
       },
       subscribe: { fromBeginning: false },
+      // The reply group is this process's alone and only wants new replies: nothing to commit,
+      // and no commit round trip between two fetches of replies.
+      run: { autoCommit: false },
       producer: { allowAutoTopicCreation: false },
       postfixId: '',
     });

@@ -1,3 +1,4 @@
+import { socketWithoutDelay } from './socket-factory';
 import {
   Kafka,
   logLevel,
@@ -44,6 +45,7 @@ export function createKafkaClient(settings: KafkaClientSettings, logger: Logger)
     logLevel: logLevel.WARN,
     logCreator: pinoLogCreator(logger),
     retry: { initialRetryTime: 100, retries: 8 },
+    socketFactory: socketWithoutDelay,
   });
 }
 

@@ -23,6 +23,12 @@ export class OnnxScorer {
     const session = await InferenceSession.create(model, {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'all',
+      // Our graphs are small (a tree ensemble or a matrix product): one thread scores a batch
+      // as fast as several, and onnxruntime's default spinning threads burn most of a core
+      // between calls, which on a small machine slows Kafka and everything else down.
+      intraOpNumThreads: 1,
+      interOpNumThreads: 1,
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     });
     const [inputName] = session.inputNames;
     const outputName =

@@ -1,5 +1,10 @@
 import { RPC_TOPICS, topicName, type PredictReply, type PredictRequest } from '@readmit/contracts';
-import { newEnvelope, type EventPublisher, type OutgoingEvent } from '@readmit/platform';
+import {
+  newEnvelope,
+  socketWithoutDelay,
+  type EventPublisher,
+  type OutgoingEvent,
+} from '@readmit/platform';
 import { KafkaContext, ServerKafka } from '@nestjs/microservices';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
@@ -39,9 +44,17 @@ export class PredictionServer {
   ) {
     this.pattern = topicName(RPC_TOPICS.scoringRequests, options.topicPrefix);
     this.server = new ServerKafka({
-      client: { brokers: [...options.brokers], clientId: options.clientId, logLevel: 0 },
+      client: {
+        brokers: [...options.brokers],
+        clientId: options.clientId,
+        logLevel: 0,
+        socketFactory: socketWithoutDelay,
+      },
       consumer: { groupId: options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
       subscribe: { fromBeginning: false },
+      // kafkajs commits after every batch by default: one more broker round trip before the
+      // next fetch, for each request in turn. A redelivered request is only answered twice.
+      run: { autoCommitInterval: 1_000 },
       postfixId: '',
     });
     this.requests = new Counter({

@@ -4,7 +4,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { TOPICS, topicName } from '@readmit/contracts';
+import { RPC_TOPICS, TOPICS, topicName } from '@readmit/contracts';
 import {
   assertTopicsExist,
   createObjectStore,
@@ -81,8 +81,14 @@ export class ScoringProvider implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    // Shadow predictions go to a topic of their own, which the events module does not check.
-    await assertTopicsExist(this.kafka, [topicName(TOPICS.shadowPredictions, this.topicPrefix)]);
+    // Shadow predictions and requests have topics of their own, which the events module does
+    // not check; a missing one is named at start-up rather than failing on first use.
+    await assertTopicsExist(
+      this.kafka,
+      [TOPICS.shadowPredictions, RPC_TOPICS.scoringRequests, RPC_TOPICS.scoringReplies].map(
+        (topic) => topicName(topic, this.topicPrefix),
+      ),
+    );
     await this.follower.start();
     await this.server.start();
     // Scoring starts when a champion serves, which may be long after start-up.
