@@ -5,8 +5,11 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
+# npm install, not npm ci: the lock file is written on one platform and lacks other platforms'
+# optional packages, which npm ci refuses.
+RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
+COPY contracts ./contracts
 COPY services ./services
 ARG SERVICE
 RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<ingest|trainer|registry|scoring|gateway|monitor|backfill>" && exit 1)
