@@ -106,7 +106,10 @@ export function deadLetterTopicOf(topic: TopicDefinition): TopicDefinition {
 }
 
 /** Requests and replies are worth nothing after a minute; an hour is room to debug. */
-const REQUEST_RETENTION = { 'cleanup.policy': 'delete', 'retention.ms': String(3600 * 1000) } as const;
+const REQUEST_RETENTION = {
+  'cleanup.policy': 'delete',
+  'retention.ms': String(3600 * 1000),
+} as const;
 
 /**
  * Request-reply topics (JSON, @nestjs/microservices' Kafka transport), not event topics: REST
