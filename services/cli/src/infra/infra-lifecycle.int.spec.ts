@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { allTopics } from '@readmit/contracts';
 import { PROJECT_ROOT } from '../../../../test/support/endpoints';
 import { isAlive } from './process-control';
 
@@ -61,7 +62,7 @@ describe('readmit infra up / status / down', () => {
     ]) {
       expect(first.stdout).toContain(line);
     }
-    expect(first.stdout).toContain('topics: 16 created, 0 already present');
+    expect(first.stdout).toContain(`topics: ${allTopics().length} created, 0 already present`);
     const pids = [pidOf('kafka'), pidOf('schema-registry'), pidOf('s3'), postmasterPid()];
     expect(pids.every(isAlive)).toBe(true);
 
@@ -72,7 +73,7 @@ describe('readmit infra up / status / down', () => {
     expect(second.stdout).toMatch(/postgres: already running/);
     expect(second.stdout).toMatch(/s3: already running/);
     expect(second.stdout).not.toMatch(/starting/);
-    expect(second.stdout).toContain('topics: 0 created, 16 already present');
+    expect(second.stdout).toContain(`topics: 0 created, ${allTopics().length} already present`);
     expect([pidOf('kafka'), pidOf('schema-registry'), pidOf('s3'), postmasterPid()]).toEqual(pids);
 
     const status = cli('infra', 'status', '--json');
