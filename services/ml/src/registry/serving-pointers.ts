@@ -12,6 +12,24 @@ export type ModelDecisionEvent =
   | { readonly eventType: 'ModelRolledBack'; readonly event: ModelRolledBack }
   | { readonly eventType: 'ChallengerAssigned'; readonly event: ChallengerAssigned };
 
+const DECISION_TYPES: ReadonlySet<string> = new Set<ModelDecisionEvent['eventType']>([
+  'ModelPromoted',
+  'ModelRejected',
+  'ModelRolledBack',
+  'ChallengerAssigned',
+]);
+
+/** The decision a decoded ml.models message holds, or null for any other event type. */
+export function asModelDecision(decoded: {
+  readonly eventType: string;
+  readonly event: unknown;
+}): ModelDecisionEvent | null {
+  // The serde's result is not a discriminated union; the event type names the event's shape.
+  return DECISION_TYPES.has(decoded.eventType)
+    ? ({ eventType: decoded.eventType, event: decoded.event } as ModelDecisionEvent)
+    : null;
+}
+
 /** Which versions serve a model now. */
 export interface ServingVersions {
   readonly champion: string | null;

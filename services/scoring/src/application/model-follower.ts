@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { TOPICS, topicName } from '@readmit/contracts';
-import {
-  ServingPointers,
-  type ModelDecisionEvent,
-  type ServedModel,
-  type ServedModels,
-} from '@readmit/ml';
+import { ServingPointers, asModelDecision, type ServedModel, type ServedModels } from '@readmit/ml';
 import {
   logEnds,
   PoisonMessageError,
@@ -17,13 +12,6 @@ import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { loadModel, type LoadedModel } from '../infrastructure/model-loader';
 import type { ServingModels, ServingRole } from './serving-models';
-
-const DECISIONS: ReadonlySet<string> = new Set<ModelDecisionEvent['eventType']>([
-  'ModelPromoted',
-  'ModelRejected',
-  'ModelRolledBack',
-  'ChallengerAssigned',
-]);
 
 export interface ModelFollowerOptions {
   readonly modelName: string;
@@ -99,9 +87,8 @@ export class ModelFollower {
       this.logger.warn({ reason: error.message }, 'skipping an undecodable message on ml.models');
       return;
     }
-    if (!DECISIONS.has(decoded.eventType)) return;
-    // The serde's result is not a discriminated union; the event type names the event's shape.
-    const decision = { eventType: decoded.eventType, event: decoded.event } as ModelDecisionEvent;
+    const decision = asModelDecision(decoded);
+    if (!decision) return;
     if (decision.event.modelName !== this.options.modelName) return;
     if (!this.pointers.apply(decision) || !this.caughtUp) return;
     await this.sync(this.pointers.of(this.options.modelName));

@@ -1,14 +1,7 @@
 import { TOPICS, topicName } from '@readmit/contracts';
-import { ServingPointers, type ModelDecisionEvent, type ServedModel } from '@readmit/ml';
+import { asModelDecision, ServingPointers, type ServedModel } from '@readmit/ml';
 import { PoisonMessageError, replayLog, type EventSerde } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
-
-const DECISION_TYPES: ReadonlySet<string> = new Set<ModelDecisionEvent['eventType']>([
-  'ModelPromoted',
-  'ModelRejected',
-  'ModelRolledBack',
-  'ChallengerAssigned',
-]);
 
 export interface CurrentChampion {
   /** The champion now, with its artifact's address and digest; null when there is none. */
@@ -55,12 +48,8 @@ export async function readCurrentChampion(
         undecodable += 1;
         return;
       }
-      // The serde's result is not a discriminated union; the event type names the event's shape.
-      if (DECISION_TYPES.has(decoded.eventType))
-        pointers.apply({
-          eventType: decoded.eventType,
-          event: decoded.event,
-        } as ModelDecisionEvent);
+      const decision = asModelDecision(decoded);
+      if (decision) pointers.apply(decision);
     },
     { purpose: 'trainer-champion' },
   );
