@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { loadConfig, parseHostPort, platformEnvSchema } from '@readmit/platform';
 import { gatewayEnvSchema } from '../../services/gateway/src/gateway.config';
 import { ingestEnvSchema } from '../../services/ingest/src/ingest.config';
+import { monitorEnvSchema } from '../../services/monitor/src/monitor.config';
 import { registryEnvSchema } from '../../services/registry/src/registry.config';
 import { scoringEnvSchema } from '../../services/scoring/src/scoring.config';
 import { PROJECT_ROOT } from '../support/endpoints';
@@ -39,6 +40,7 @@ const SERVICE_ENV_SCHEMAS: Record<string, typeof platformEnvSchema> = {
   registry: registryEnvSchema,
   scoring: scoringEnvSchema,
   gateway: gatewayEnvSchema,
+  monitor: monitorEnvSchema,
 };
 
 /** `${VAR:?message}` and `${VAR}` become a placeholder, as compose would substitute them. */

@@ -1,4 +1,5 @@
-import { platformEnvSchema, runService } from '@readmit/platform';
+import { runService } from '@readmit/platform';
+import { monitorEnvSchema } from './monitor.config';
 import { MonitorModule } from './monitor.module';
 
-runService({ name: 'monitor', envSchema: platformEnvSchema, module: MonitorModule });
+runService({ name: 'monitor', envSchema: monitorEnvSchema, module: MonitorModule });

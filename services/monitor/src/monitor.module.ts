@@ -1,9 +1,15 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '@readmit/platform';
+import { MonitorProvider } from './application/monitor.provider';
 
 /**
- * The monitor service. Its responsibilities are listed in DESIGN.md; this module is the
- * foundation shell (health, readiness, metrics and config from the platform) that the
- * monitor issue fills in.
+ * The monitor service: windows of live encounters, predictions and labelled predictions,
+ * compared with the champion's reference profile and holdout metrics; DriftDetected on ml.drift
+ * when a window departs from them.
  */
-@Module({})
+@Module({
+  imports: [EventsModule.register({ produces: ['DriftDetected'] })],
+  providers: [MonitorProvider],
+  exports: [MonitorProvider],
+})
 export class MonitorModule {}

@@ -20,6 +20,7 @@ export * from './kafka/event-publisher';
 export * from './kafka/off-thread/off-thread-publisher';
 export * from './kafka/event-consumer';
 export * from './kafka/group-member';
+export * from './kafka/active-standby-assigner';
 export * from './kafka/transactional-processor';
 export * from './kafka/topic-provisioner';
 export * from './kafka/log-replay';

@@ -1,0 +1,74 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import {
+  createObjectStore,
+  EventPublisher,
+  EventSerde,
+  EventStreams,
+  KAFKA_CLIENT,
+  LOGGER,
+  METRICS_REGISTRY,
+  ModelArtifactStore,
+  PLATFORM_CONFIG,
+  ReadinessRegistry,
+  SERVICE_CONFIG,
+  type PlatformConfig,
+} from '@readmit/platform';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { MonitorEnv } from '../monitor.config';
+import { MonitorMetrics } from './monitor-metrics';
+import { monitorConsumerOptions, MonitorRuntime } from './monitor-runtime';
+
+/** The monitor under Nest: its runtime, its metrics and its `champion` readiness check. */
+@Injectable()
+export class MonitorProvider implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly metrics: MonitorMetrics;
+  private readonly runtime: MonitorRuntime;
+
+  constructor(
+    @Inject(KAFKA_CLIENT) kafka: Kafka,
+    @Inject(EventSerde) serde: EventSerde,
+    @Inject(EventStreams) streams: EventStreams,
+    @Inject(EventPublisher) publisher: EventPublisher,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @Inject(SERVICE_CONFIG) env: MonitorEnv,
+    @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
+  ) {
+    this.metrics = new MonitorMetrics(registry);
+    const topicPrefix = config.kafka.topicPrefix;
+    this.runtime = new MonitorRuntime({
+      kafka,
+      serde,
+      // Created by the events module, which stops it (again, harmlessly) at shutdown.
+      consumer: streams.consumer(monitorConsumerOptions(topicPrefix)),
+      publisher,
+      artifacts: new ModelArtifactStore(createObjectStore(config.objectStore)),
+      logger,
+      metrics: this.metrics,
+      topicPrefix,
+      env,
+    });
+    readiness.register('champion', () => this.runtime.assertChampion());
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.runtime.start();
+  }
+
+  /** Resolves once the monitor consumes its topics (tests wait for it). */
+  whenMonitoring(): Promise<void> {
+    return this.runtime.whenMonitoring();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.runtime.stop();
+  }
+}
