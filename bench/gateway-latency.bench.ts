@@ -2,7 +2,7 @@
 // (autocannon), each answered by the scoring service over Kafka request-reply with a GBDT
 // trained here as the trainer trains it. Scoring and gateway run as the Docker image runs them:
 // one process each, from `nest build` output.
-//   npx tsx bench/gateway-latency.bench.ts [--rates 50,200,400] [--duration 20] [--connections 10]
+//   npx tsx bench/gateway-latency.bench.ts [--rates 50,200,400] [--duration 20] [--bursts --connections 10]
 // Needs the local platform (`./readmit infra up`) and ../shared/data.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +23,7 @@ import { candidatesFor } from '../services/trainer/src/application/candidates';
 import { trainModels } from '../services/trainer/src/application/train-models';
 import { PROJECT_ROOT, sharedDataFile, testEndpoints, uniqueName } from '../test/support/endpoints';
 import { isolatedEventStreams } from '../test/support/kafka';
+import { benchKafka, kafkaRoundTrip } from './support/kafka-round-trip';
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +32,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10' },
     /** Scoring processes sharing the request partitions (one consumer group). */
     scorers: { type: 'string', default: '1' },
+    /** autocannon's per-second bursts from `connections` connections instead of an open loop. */
+    bursts: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
   },
 });
@@ -38,6 +41,7 @@ const RATES = values.rates.split(',').map(Number);
 const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
 const SCORERS = Number(values.scorers);
+const BURSTS = values.bursts;
 const MODEL = 'readmission';
 
 /** The real sample's rows as clients send them: JSON objects, numbers as numbers, null for '?'. */
@@ -90,7 +94,10 @@ function freePort(): Promise<number> {
 
 /** A service from the build output, as the Docker image starts it. Its logs stay quiet. */
 function startService(name: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [join(PROJECT_ROOT, 'dist/services', name, 'src/main.js')], {
+  // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the services.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const main = join(PROJECT_ROOT, 'dist/services', name, 'src/main.js');
+  return spawn(process.execPath, [...nodeArgs, main], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH, READMIT_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -167,12 +174,69 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 interface Load {
-  readonly result: autocannon.Result;
+  readonly requests: number;
+  readonly seconds: number;
+  readonly errors: number;
   /** Each response's latency in ms, as measured (no coordinated-omission back-fill). */
   readonly latencies: number[];
 }
 
-function fire(url: string, apiKey: string, bodies: string[], rate: number, seconds: number) {
+/**
+ * Open loop at a constant rate (loadtest): one request every 1/rate s whether or not earlier
+ * ones have been answered, each on a free keep-alive connection (a new one when none is free),
+ * so the service sees the rate as patients' requests would arrive.
+ */
+async function fireOpenLoop(
+  url: string,
+  apiKey: string,
+  bodies: string[],
+  rate: number,
+  seconds: number,
+): Promise<Load> {
+  let next = Math.floor(Math.random() * bodies.length);
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  // loadtest is an ES module; this file is compiled as CommonJS.
+  const { loadTest } = await import('loadtest');
+  const options: Parameters<typeof loadTest>[0] = {
+    url,
+    method: 'POST',
+    contentType: 'application/json',
+    headers: { 'x-api-key': apiKey },
+    requestsPerSecond: rate,
+    maxSeconds: seconds,
+    agentKeepAlive: true,
+    quiet: true,
+    // loadtest calls a function body for each request; its typings only know strings and objects.
+    body: (() => bodies[next++ % bodies.length]) as unknown as string,
+    statusCallback: (error: Error | null, result?: { requestElapsed: number }) => {
+      if (error) errors += 1;
+      else if (result) latencies.push(result.requestElapsed);
+    },
+  };
+  await new Promise<void>((resolve, reject) =>
+    loadTest(options, (error: unknown) => (error ? reject(error) : resolve())),
+  );
+  return {
+    requests: latencies.length + errors,
+    seconds: (performance.now() - started) / 1000,
+    errors,
+    latencies,
+  };
+}
+
+/**
+ * autocannon's rate limit is per second: each connection sends its share back to back from the
+ * start of each second, so the load arrives as bursts of `connections` concurrent requests.
+ */
+function fireBursts(
+  url: string,
+  apiKey: string,
+  bodies: string[],
+  rate: number,
+  seconds: number,
+): Promise<Load> {
   let next = Math.floor(Math.random() * bodies.length);
   return new Promise<Load>((resolve, reject) => {
     const latencies: number[] = [];
@@ -190,7 +254,14 @@ function fire(url: string, apiKey: string, bodies: string[], rate: number, secon
         requests: [{ setupRequest: (request) => ({ ...request, body: bodies[next++ % bodies.length] }) }], // prettier-ignore
       },
       (error: unknown, result: autocannon.Result) =>
-        error ? reject(error) : resolve({ result, latencies }),
+        error
+          ? reject(error)
+          : resolve({
+              requests: result.requests.total,
+              seconds: result.duration,
+              errors: result.errors + result.timeouts + result.non2xx,
+              latencies,
+            }),
     );
     instance.on('response', (_client, _status, _bytes, milliseconds) =>
       latencies.push(milliseconds),
@@ -198,8 +269,13 @@ function fire(url: string, apiKey: string, bodies: string[], rate: number, secon
   });
 }
 
+const fire = BURSTS ? fireBursts : fireOpenLoop;
+
 async function main(): Promise<void> {
-  const command = `npx tsx bench/gateway-latency.bench.ts --rates ${RATES.join(',')} --duration ${DURATION} --connections ${CONNECTIONS} --scorers ${SCORERS}`;
+  const command = `npx tsx bench/gateway-latency.bench.ts --rates ${RATES.join(',')} --duration ${DURATION} --scorers ${SCORERS}${BURSTS ? ` --bursts --connections ${CONNECTIONS}` : ''}`;
+  const load = BURSTS
+    ? `autocannon, per-second bursts from ${CONNECTIONS} connections`
+    : 'loadtest, open loop at a constant rate';
   console.log(command);
   if (!values['skip-build']) {
     console.log('building the services (nest build, as the Docker image does)…');
@@ -276,17 +352,26 @@ async function main(): Promise<void> {
       threshold: trained.info.threshold,
     });
     await until('the first prediction', async () => (await predict()).status === 200);
-    console.log(`warming up: 5 s at 100 requests/s, ${CONNECTIONS} connections`);
+    console.log(`warming up: 5 s at 100 requests/s (${load})`);
     await fire(`${gatewayUrl}/v1/predictions`, apiKey, bodies, 100, 5);
 
     const rows: string[] = [];
     const findings: string[] = [];
+    const floors: string[] = [];
+    const floorKafka = benchKafka(testEndpoints().kafkaBrokers);
     for (const rate of RATES) {
       const scrape = async () => [
         combined(
           await Promise.all(
             scoringPorts.map((port) =>
               histogram(`http://127.0.0.1:${port}/metrics`, 'readmit_scoring_request_seconds'),
+            ),
+          ),
+        ),
+        combined(
+          await Promise.all(
+            scoringPorts.map((port) =>
+              histogram(`http://127.0.0.1:${port}/metrics`, 'readmit_scoring_request_wait_seconds'),
             ),
           ),
         ),
@@ -298,41 +383,57 @@ async function main(): Promise<void> {
       const before = await scrape();
       const cpuBefore = [cpuSeconds(gateway.pid as number), scoringCpu()];
       const benchCpuBefore = process.cpuUsage();
-      const { result, latencies } = await fire(
-        `${gatewayUrl}/v1/predictions`,
-        apiKey,
-        bodies,
-        rate,
-        DURATION,
-      );
+      const result = await fire(`${gatewayUrl}/v1/predictions`, apiKey, bodies, rate, DURATION);
       const after = await scrape();
       const cpu = [
-        (cpuSeconds(gateway.pid as number) - cpuBefore[0]) / result.duration,
-        (scoringCpu() - cpuBefore[1]) / result.duration,
+        (cpuSeconds(gateway.pid as number) - cpuBefore[0]) / result.seconds,
+        (scoringCpu() - cpuBefore[1]) / result.seconds,
       ];
       const benchCpu = process.cpuUsage(benchCpuBefore);
-      const [handler, roundTrip, http] = before.map((snapshot, index) =>
+      const [handler, wait, roundTrip, http] = before.map((snapshot, index) =>
         between(snapshot, after[index]),
       );
-      const sorted = [...latencies].sort((a, b) => a - b);
+      const sorted = [...result.latencies].sort((a, b) => a - b);
       const ms = (value: number) => value.toFixed(1);
-      const errors = result.errors + result.timeouts + result.non2xx;
+      const errors = result.errors;
       rows.push(
-        `| ${rate} | ${CONNECTIONS} | ${result.requests.total} | ${Math.round(result.requests.total / result.duration)} | ${ms(percentile(sorted, 50))} | ${ms(percentile(sorted, 95))} | ${ms(percentile(sorted, 99))} | ${ms(sorted[sorted.length - 1])} | ${errors} |`,
+        `| ${rate} | ${result.requests} | ${Math.round(result.requests / result.seconds)} | ${ms(percentile(sorted, 50))} | ${ms(percentile(sorted, 95))} | ${ms(percentile(sorted, 99))} | ${ms(sorted[sorted.length - 1])} | ${errors} |`,
       );
       findings.push(
-        `${rate} req/s: scoring handler mean ${ms(handler.mean)} ms (p99 ≤ ${handler.p99Bound} ms); gateway → scoring → gateway over Kafka mean ${ms(roundTrip.mean)} ms (p99 ≤ ${roundTrip.p99Bound} ms); gateway HTTP mean ${ms(http.mean)} ms (p99 ≤ ${http.p99Bound} ms); CPU: gateway ${Math.round(cpu[0] * 100)}%, scoring (${SCORERS}) ${Math.round(cpu[1] * 100)}%, load generator ${Math.round(((benchCpu.user + benchCpu.system) / 1e6 / result.duration) * 100)}% of a core`,
+        `${rate} req/s: request wait in Kafka before scoring mean ${ms(wait.mean)} ms (p99 ≤ ${wait.p99Bound} ms); scoring handler mean ${ms(handler.mean)} ms (p99 ≤ ${handler.p99Bound} ms); gateway → scoring → gateway over Kafka mean ${ms(roundTrip.mean)} ms (p99 ≤ ${roundTrip.p99Bound} ms); gateway HTTP mean ${ms(http.mean)} ms (p99 ≤ ${http.p99Bound} ms); CPU: gateway ${Math.round(cpu[0] * 100)}%, scoring (${SCORERS}) ${Math.round(cpu[1] * 100)}%, load generator ${Math.round(((benchCpu.user + benchCpu.system) / 1e6 / result.seconds) * 100)}% of a core`,
+      );
+      // The same rate through bare kafkajs right after: the floor this machine gives any
+      // request-reply over Kafka at this moment.
+      const floor = await kafkaRoundTrip({
+        kafka: floorKafka,
+        prefix: `${streams.prefix}${rate}-`,
+        requestPartitions: RPC_TOPICS.scoringRequests.partitions,
+        rate,
+        seconds: DURATION,
+      });
+      floors.push(
+        `| ${rate} | ${floor.length} | ${ms(percentile(floor, 50))} | ${ms(percentile(floor, 95))} | ${ms(percentile(floor, 99))} | ${ms(floor[floor.length - 1])} | ${(percentile(sorted, 99) / percentile(floor, 99)).toFixed(1)} |`,
       );
       console.log(rows[rows.length - 1]);
       console.log(`  ${findings[findings.length - 1]}`);
+      console.log(`  bare kafkajs round trip: ${floors[floors.length - 1]}`);
     }
 
     console.log('');
     console.log(
-      '| rate (req/s) | connections | requests | throughput (req/s) | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | errors |',
+      '| rate (req/s) | requests | throughput (req/s) | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | errors |',
     );
-    console.log('|---|---|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const row of rows) console.log(row);
+    console.log('');
+    console.log(
+      'Bare kafkajs request-reply at the same rate, right after (no Nest, no scoring, no HTTP):',
+    );
+    console.log(
+      '| rate (req/s) | round trips | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | REST p99 / floor p99 |',
+    );
+    console.log('|---|---|---|---|---|---|---|');
+    for (const floor of floors) console.log(floor);
     console.log('');
     for (const finding of findings) console.log(finding);
     console.log(
