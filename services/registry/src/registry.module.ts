@@ -3,18 +3,27 @@ import { EventsModule, ProjectionsModule } from '@readmit/platform';
 import { ModelRegistryProvider } from './application/model-registry.provider';
 import { ModelsController } from './application/models.controller';
 import { registryProjection } from './infrastructure/projections/registry.projection';
+import { OrchestrationModule } from './orchestration/orchestration.module';
 
 /**
  * The registry service: judges every TrainingCompleted by the promotion policy (ModelPromoted,
  * ModelRejected, or ChallengerAssigned in manual mode), takes promotions, rollbacks and
  * rejections from people over REST, and keeps versions and decisions queryable in Postgres.
+ * It also hosts the retraining orchestrator (BatchArrived / DriftDetected → TrainingRequested).
  */
 @Module({
   imports: [
     EventsModule.register({
-      produces: ['ModelPromoted', 'ModelRejected', 'ModelRolledBack', 'ChallengerAssigned'],
+      produces: [
+        'ModelPromoted',
+        'ModelRejected',
+        'ModelRolledBack',
+        'ChallengerAssigned',
+        'TrainingRequested',
+      ],
     }),
     ProjectionsModule.register({ projections: [registryProjection] }),
+    OrchestrationModule,
   ],
   controllers: [ModelsController],
   providers: [ModelRegistryProvider],
