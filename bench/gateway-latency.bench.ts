@@ -104,13 +104,25 @@ function startService(name: string, env: Record<string, string>): ChildProcess {
   });
 }
 
-async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000) {
+/** Polls until `probe` says true; any other answer is kept to explain a timeout. */
+async function until(
+  what: string,
+  probe: () => Promise<true | string>,
+  timeoutMs = 120_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let last = '';
   while (Date.now() < deadline) {
-    if (await probe().catch(() => false)) return;
+    const answer = await probe().catch((error: unknown) => (error as Error).message);
+    if (answer === true) return;
+    last = answer;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+  throw new Error(`${what}: not within ${timeoutMs / 1000} s (last: ${last})`);
+}
+
+async function okOrWhy(response: Response): Promise<true | string> {
+  return response.ok || `${response.status} ${await response.text()}`;
 }
 
 /** CPU seconds (user + system) a process has used, from /proc. */
@@ -340,7 +352,7 @@ async function main(): Promise<void> {
       body: bodies[0],
     });
   try {
-    await until('the gateway is ready', async () => (await fetch(`${gatewayUrl}/ready`)).ok);
+    await until('the gateway is ready', async () => okOrWhy(await fetch(`${gatewayUrl}/ready`)));
     await streams.publisher.publish('ModelPromoted', MODEL, {
       ...EXAMPLE_EVENTS.ModelPromoted,
       envelope: newEnvelope('ModelPromoted', { producer: 'bench' }),
@@ -351,7 +363,7 @@ async function main(): Promise<void> {
       artifactSha256: stored.sha256,
       threshold: trained.info.threshold,
     });
-    await until('the first prediction', async () => (await predict()).status === 200);
+    await until('the first prediction', async () => okOrWhy(await predict()));
     console.log(`warming up: 5 s at 100 requests/s (${load})`);
     await fire(`${gatewayUrl}/v1/predictions`, apiKey, bodies, 100, 5);
 

@@ -38,3 +38,4 @@ export * from './onnx/onnx-scorer';
 export * from './storage/model-artifact-store';
 export * from './workers/start-worker';
 export * from './kafka/socket-factory';
+export * from './kafka/environment-scope';

@@ -11,6 +11,7 @@ import {
   type PredictionMade,
 } from '@readmit/contracts';
 import {
+  environmentScoped,
   createService,
   FileSystemObjectStore,
   ModelArtifactStore,
@@ -206,7 +207,9 @@ describe('stream scoring: horizontal scale', () => {
       try {
         await eventually(
           async () => {
-            const [description] = (await admin.describeGroups([group])).groups;
+            const [description] = (
+              await admin.describeGroups([environmentScoped(fixture.prefix, group)])
+            ).groups;
             return description.state === 'Stable' && description.members.length === 2
               ? true
               : undefined;

@@ -7,6 +7,7 @@ import {
   type OutcomeRecorded,
 } from '@readmit/contracts';
 import {
+  environmentScoped,
   GroupMember,
   newEnvelope,
   PoisonMessageError,
@@ -61,7 +62,11 @@ export class BatchTracker extends GroupMember {
         sessionTimeoutMs: options.sessionTimeoutMs,
         partitionAssigners: [ActiveStandbyAssigner],
       },
-      kafka.producer(reliableProducerConfig({ transactionalId: options.transactionalId })),
+      kafka.producer(
+        reliableProducerConfig({
+          transactionalId: environmentScoped(options.topicPrefix, options.transactionalId),
+        }),
+      ),
     );
     // After any (re)join the group rereads from the committed offsets: start the open batch afresh.
     this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
@@ -141,7 +146,7 @@ export class BatchTracker extends GroupMember {
       await transaction.send({ topic: output.topic, messages: output.messages });
       // kafkajs sends partition metadata through to the broker; its typings just do not say so.
       const topics = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
-      await transaction.sendOffsets({ consumerGroupId: this.options.groupId, topics });
+      await transaction.sendOffsets({ consumerGroupId: this.clusterGroupId, topics });
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => undefined);
@@ -163,7 +168,7 @@ export class BatchTracker extends GroupMember {
     try {
       const prefix = this.options.topicPrefix ?? '';
       const offsets = await admin.fetchOffsets({
-        groupId: this.options.groupId,
+        groupId: this.clusterGroupId,
         topics: [topicName(TOPICS.encounters, prefix), topicName(TOPICS.outcomes, prefix)],
       });
       let sequence = 0;

@@ -7,9 +7,11 @@ import type {
   PartitionAssigner,
   Producer,
 } from 'kafkajs';
+import { environmentScoped } from './environment-scope';
 import type { KafkaMetrics } from './kafka-metrics';
 
 export interface GroupMemberOptions {
+  /** The group's name; on the cluster it carries the topic prefix (see environmentScoped). */
   readonly groupId: string;
   readonly topics: readonly TopicDefinition[];
   readonly topicPrefix?: string;
@@ -27,6 +29,8 @@ export interface GroupMemberOptions {
  */
 export abstract class GroupMember {
   protected readonly consumer: Consumer;
+  /** The group id on the cluster: the name scoped to this environment's topic prefix. */
+  protected readonly clusterGroupId: string;
   private readonly joined: Promise<void>;
   private running = false;
 
@@ -35,8 +39,9 @@ export abstract class GroupMember {
     private readonly memberOptions: GroupMemberOptions,
     protected readonly producer: Producer,
   ) {
+    this.clusterGroupId = environmentScoped(memberOptions.topicPrefix, memberOptions.groupId);
     this.consumer = kafka.consumer({
-      groupId: memberOptions.groupId,
+      groupId: this.clusterGroupId,
       readUncommitted: false,
       sessionTimeout: memberOptions.sessionTimeoutMs,
       partitionAssigners: memberOptions.partitionAssigners,

@@ -12,6 +12,7 @@ import {
   type EventHandlers,
   type MessageContext,
 } from './message-router';
+import { environmentScoped } from './environment-scope';
 import { PoisonMessageError, type PoisonReason } from './kafka-errors';
 import type { DecodedEvent } from './serde/event-serde';
 import { RetryAbandoned, retryWhileRunning } from './retry';
@@ -69,7 +70,11 @@ export class TransactionalProcessor extends GroupMember {
     super(
       kafka,
       options,
-      kafka.producer(reliableProducerConfig({ transactionalId: options.transactionalId })),
+      kafka.producer(
+        reliableProducerConfig({
+          transactionalId: environmentScoped(options.topicPrefix, options.transactionalId),
+        }),
+      ),
     );
   }
 
@@ -230,7 +235,7 @@ export class TransactionalProcessor extends GroupMember {
       }
       const last = messages[messages.length - 1];
       await transaction.sendOffsets({
-        consumerGroupId: group,
+        consumerGroupId: this.clusterGroupId,
         topics: [
           { topic, partitions: [{ partition, offset: (BigInt(last.offset) + 1n).toString() }] },
         ],

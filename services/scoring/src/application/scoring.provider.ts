@@ -9,6 +9,7 @@ import {
   assertTopicsExist,
   createObjectStore,
   EventPublisher,
+  environmentScoped,
   EventSerde,
   KAFKA_CLIENT,
   KafkaMetrics,
@@ -69,7 +70,7 @@ export class ScoringProvider implements OnApplicationBootstrap, OnApplicationShu
     this.server = new PredictionServer(this.models, publisher, logger, registry, {
       brokers: config.kafka.brokers,
       topicPrefix: config.kafka.topicPrefix,
-      groupId: 'readmit-scoring-rpc',
+      groupId: environmentScoped(config.kafka.topicPrefix, 'readmit-scoring-rpc'),
       clientId: `${config.kafka.clientId}-rpc`,
       producer: SCORING_PRODUCER,
       topContributions: env.READMIT_TOP_CONTRIBUTIONS,
