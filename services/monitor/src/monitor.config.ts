@@ -106,6 +106,7 @@ export function driftThresholdsOf(env: MonitorEnv): DriftThresholds {
           (minRows * defaults.performance.minPositives) / defaults.performance.minLabelled,
         ),
       ),
+      maxPValue: defaults.performance.maxPValue,
     },
   };
 }

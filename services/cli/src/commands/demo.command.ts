@@ -1,28 +1,62 @@
-import { Command } from 'commander';
+import { join, resolve } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { EventSerde } from '@readmit/platform';
+import { runClosedLoop, type ClosedLoopOptions, type ClosedLoopSummary } from '../demo/closed-loop';
+import { buildServices, processLauncher } from '../demo/service-processes';
 import { InfraManager } from '../infra/infra-manager';
 import { createInfraContext, printStatus } from './infra.command';
-import { printOutcome, withRegistry } from './models.command';
-import { printSummary, produceEvents } from './produce.command';
-import { createCatalogTopics } from './topics.command';
-import { train } from './train.command';
+import { produceEvents } from './produce.command';
+import { cliKafka, createCatalogTopics } from './topics.command';
 
-const DEMO_ENCOUNTERS = 20_000;
+const PROJECT_ROOT = resolve(__dirname, '..', '..', '..', '..');
+
+interface DemoOptions {
+  initial: number;
+  stable: number;
+  drifted: number;
+  final: number;
+  window: number;
+  timeout: number;
+}
+
+function count(value: string): number {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0)
+    throw new InvalidArgumentError('a positive whole number');
+  return parsed;
+}
 
 /**
- * The main job, as far as the platform goes today: bring the local platform up, publish a day's
- * worth of synthetic encounters with their outcomes, train models on the log and store the best
- * one. Promotion, scoring and drift monitoring join the loop as they land.
+ * The main job end to end on the local platform: the servers come up, the services start from
+ * the build output, and the loop runs on topics of its own (a fresh prefix per run) — batches
+ * trigger training, a champion is promoted, stream scoring runs, drift is injected, the monitor
+ * alerts, retraining follows and the registry judges the new model — then a summary.
  */
 export function demoCommand(): Command {
   return new Command('demo')
     .description(
-      'run the main job on the local platform: bring it up, publish encounters, train and store a model',
+      'run the main job end to end on the local platform: encounters → training → champion → scoring → drift → alert → retraining',
     )
-    .action(async () => {
+    .option('--initial <n>', 'labelled encounters before any model', count, 6_000)
+    .option(
+      '--stable <n>',
+      'encounters from the same population once a champion serves',
+      count,
+      4_000,
+    )
+    .option(
+      '--drifted <n>',
+      'encounters from an older, more often emergency population',
+      count,
+      6_000,
+    )
+    .option('--final <n>', 'encounters after the retraining', count, 2_000)
+    .option('--window <n>', 'rows per drift monitoring window', count, 2_000)
+    .option('--timeout <s>', 'longest wait for any one step, in seconds', count, 300)
+    .action(async (options: DemoOptions) => {
       const context = createInfraContext();
       const manager = new InfraManager(context);
       await manager.up();
-      await createCatalogTopics({ log: (line) => console.log(line) });
       const statuses = await manager.status();
       console.log('\nReadmit local platform:');
       printStatus(statuses);
@@ -31,46 +65,89 @@ export function demoCommand(): Command {
         process.exitCode = 1;
         return;
       }
+      const endpoints = manager.endpoints();
+      const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+      const prefix = `demo-${stamp}.`;
+      console.log(`\nThis run's topics are prefixed ${prefix}`);
+      await createCatalogTopics({ prefix, log: () => undefined });
+      buildServices(PROJECT_ROOT, (line) => console.log(line));
 
-      console.log(`\n1. Publishing ${DEMO_ENCOUNTERS} synthetic encounters with their outcomes`);
-      const seed = Date.now() % 1_000_000;
-      printSummary(await produceEvents({ synthetic: DEMO_ENCOUNTERS, seed, prefix: '' }));
-
-      console.log(
-        '\n2. Training on everything the log holds (logistic regression and boosted trees)',
-      );
-      const result = await train({
+      const logFolder = join(PROJECT_ROOT, '.readmit', 'logs', `demo-${stamp}`);
+      const loop: ClosedLoopOptions = {
+        prefix,
         model: 'readmission',
-        task: 'within-30-days',
-        candidates: [],
-        local: true,
-        timeout: 600_000,
-        artifacts: '.readmit/artifacts',
-        prefix: '',
-        quiet: true,
+        seed: Number(stamp.slice(-6)),
+        initialEncounters: options.initial,
+        stableEncounters: options.stable,
+        driftedEncounters: options.drifted,
+        finalEncounters: options.final,
+        drift: { olderPopulation: 0.8, moreEmergencies: 0.6 },
+        windowRows: options.window,
+        batchLabels: 1_000,
+        platformEnv: {
+          READMIT_KAFKA_BROKERS: endpoints.READMIT_KAFKA_BROKERS,
+          READMIT_SCHEMA_REGISTRY_URL: endpoints.READMIT_SCHEMA_REGISTRY_URL,
+          READMIT_DATABASE_URL: endpoints.READMIT_DATABASE_URL,
+          READMIT_TOPIC_PREFIX: prefix,
+          READMIT_OBJECT_STORE: 'filesystem',
+          READMIT_OBJECT_STORE_ROOT: join(PROJECT_ROOT, '.readmit', 'artifacts'),
+          READMIT_LOG_LEVEL: 'info',
+        },
+        stepTimeoutMs: options.timeout * 1000,
+      };
+      const kafka = cliKafka(endpoints.READMIT_KAFKA_BROKERS);
+      const serde = EventSerde.create(endpoints.READMIT_SCHEMA_REGISTRY_URL, {
+        topicPrefix: prefix,
       });
-      const trained = 'artifactUri' in result;
-      if (trained) {
-        console.log('\n3. The registry judges it against the champion (promotion policy)');
-        printOutcome(
-          await withRegistry(
-            { model: 'readmission', json: false, prefix: '', artifacts: '.readmit/artifacts' },
-            (registry) => registry.decideOnTraining(result),
-          ),
-          false,
-        );
+      try {
+        const summary = await runClosedLoop(loop, {
+          kafka,
+          serde,
+          launch: processLauncher(PROJECT_ROOT, logFolder),
+          publish: (encounters, seed, drift) =>
+            produceEvents({
+              synthetic: encounters,
+              seed,
+              drift,
+              prefix,
+              brokers: endpoints.READMIT_KAFKA_BROKERS,
+              registry: endpoints.READMIT_SCHEMA_REGISTRY_URL,
+            }),
+          report: (line) => console.log(line),
+        });
+        printDemoSummary(summary, logFolder);
+      } catch (error) {
+        console.error(`\nThe loop stopped: ${(error as Error).message}`);
+        console.error(`Service logs: ${logFolder}`);
+        process.exitCode = 1;
       }
-      console.log(
-        [
-          '',
-          trained
-            ? 'Done: the model above is stored, TrainingCompleted is on ml.training and the decision on ml.models (`./readmit models list`).'
-            : 'Training failed (see above).',
-          'Next in the loop (not built yet): stream scoring, drift monitoring.',
-          'More data: ./readmit produce --synthetic 10000 --drift at=5000,age=0.5   Train again: ./readmit train --local',
-          'Stop the servers with `./readmit infra down`.',
-        ].join('\n'),
-      );
-      process.exitCode = trained ? 0 : 1;
     });
+}
+
+export function printDemoSummary(summary: ClosedLoopSummary, logFolder: string): void {
+  const lines = [
+    '',
+    `Summary (${summary.seconds.toFixed(0)} s, topics ${summary.prefix}*)`,
+    `  encounters published: ${summary.published.encounters} (${Math.round(summary.published.perSecond)}/s), batches: ${summary.batches}`,
+    '  training runs:',
+    ...summary.runs.map(
+      (run) =>
+        `    ${run.runId}  ${run.reason.padEnd(14)} ${(run.version ?? '-').padEnd(24)} ${(run.algorithm ?? '').padEnd(20)} AUC ${run.rocAuc === null ? '-' : run.rocAuc.toFixed(3)}  ${run.decision}${run.why ? `: ${run.why}` : ''}`,
+    ),
+    `  champions, in order: ${summary.champions.join(' → ')}`,
+    `  drift alerts: ${summary.alerts.length} (${summary.alertsWhileStable.length} during ${summary.stableWindows} stable windows)`,
+    ...summary.alerts.map(
+      (alert) =>
+        `    ${alert.kind} ${alert.severity} on ${alert.modelVersion}, ${alert.windowSize} rows: ${alert.driftedFeatures.join(', ')}`,
+    ),
+    `  predictions: ${summary.predictions.total} (${Object.entries(summary.predictions.byVersion)
+      .map(([version, predictions]) => `${version}: ${predictions}`)
+      .join(
+        ', ',
+      )}); the first backlog scored at ${Math.round(summary.scoringPerSecond)} encounters/s`,
+    '',
+    `Service logs: ${logFolder}`,
+    `Look closer: ./readmit models list --prefix ${summary.prefix}   Stop the servers: ./readmit infra down`,
+  ];
+  console.log(lines.join('\n'));
 }

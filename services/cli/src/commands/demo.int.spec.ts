@@ -1,22 +1,94 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../../../test/support/endpoints';
+import { EventSerde } from '@readmit/platform';
+import { PROJECT_ROOT, testEndpoints } from '../../../../test/support/endpoints';
+import { testKafka } from '../../../../test/support/kafka';
+import { LoopWatcher } from '../demo/loop-watcher';
 
-describe('readmit demo (the main job, on the local default setup)', () => {
-  it('brings the platform up, publishes encounters, trains and stores a model', () => {
-    const demo = spawnSync(process.execPath, [join(PROJECT_ROOT, 'bin', 'readmit.js'), 'demo'], {
-      cwd: PROJECT_ROOT,
-      encoding: 'utf8',
-      timeout: 600_000,
-    });
-    expect(demo.status).toBe(0);
-    expect(demo.stdout).toContain(
-      'rows: 20000, encounters published: 20000, outcomes published: 20000, rejected rows: 0',
+const SIZES = { initial: 3_000, stable: 4_000, drifted: 4_000, final: 500, window: 2_000 };
+
+/** Runs the CLI as a user would, echoing its output so a slow step shows where it is. */
+function runDemo(args: readonly string[]): Promise<{ status: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [join(PROJECT_ROOT, 'bin', 'readmit.js'), 'demo', ...args],
+      {
+        cwd: PROJECT_ROOT,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
     );
-    expect(demo.stdout).toMatch(/^model readmission \S+: (gbdt|logistic-regression) /m);
-    expect(demo.stdout).toMatch(/^holdout: roc_auc 0\.\d{3}/m);
-    expect(demo.stdout).toContain('Done: the model above is stored');
-    // The first model (or a better one) is champion; a later demo's model may be rejected.
-    expect(demo.stdout).toMatch(/^readmission \S+ is (champion \(was \S+\)|rejected)$/m);
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      process.stdout.write(chunk);
+    });
+    child.on('exit', (status) => resolve({ status, stdout }));
+  });
+}
+
+describe('readmit demo: the closed loop end to end on the local platform', () => {
+  it('trains on batches, promotes, scores every encounter once, stays quiet on stable data, alerts on drift and retrains', async () => {
+    const demo = await runDemo([
+      '--initial', String(SIZES.initial),
+      '--stable', String(SIZES.stable),
+      '--drifted', String(SIZES.drifted),
+      '--final', String(SIZES.final),
+      '--window', String(SIZES.window),
+      '--timeout', '240',
+    ]); // prettier-ignore
+    expect(demo.status).toBe(0);
+    const prefix = /This run's topics are prefixed (\S+)$/m.exec(demo.stdout)?.[1] as string;
+    expect(prefix).toMatch(/^demo-\d{14}\.$/);
+
+    // Each step, checked on the events the run left behind.
+    const watcher = new LoopWatcher(
+      testKafka(),
+      EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix }),
+      prefix,
+    );
+    await watcher.start();
+    try {
+      const published = SIZES.initial + SIZES.stable + SIZES.drifted + SIZES.final;
+      // Exactly once: every published encounter has one prediction, and none has two.
+      await watcher.waitFor(
+        'all predictions read',
+        () => watcher.predictions() >= published,
+        60_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(watcher.predictions()).toBe(published);
+      const { batches, requested, completed, promoted, rejected, drift } = watcher.events;
+
+      // Batches trigger the first training; the first model becomes champion.
+      const [first] = requested;
+      expect(first.reason).toBe('BATCH_ARRIVED');
+      const batchIds = new Set(batches.map((batch) => batch.envelope.eventId));
+      expect(first.triggeredBy.length).toBeGreaterThan(0);
+      for (const trigger of first.triggeredBy) expect(batchIds.has(trigger)).toBe(true);
+      const firstModel = completed.find((run) => run.runId === first.runId);
+      expect(promoted[0].version).toBe(firstModel?.modelVersion);
+
+      // Stable traffic raised no alert; drifted traffic raised DATA drift on the champion.
+      expect(demo.stdout).toMatch(/drift alerts: [1-9]\d* \(0 during [1-9]\d* stable windows\)/);
+      const dataAlerts = drift.filter((alert) => alert.kind === 'DATA');
+      expect(dataAlerts.length).toBeGreaterThan(0);
+      expect(dataAlerts[0].modelVersion).toBe(promoted[0].version);
+      expect(dataAlerts[0].driftedFeatures).toEqual(expect.arrayContaining(['age_band']));
+
+      // The alert drove one retraining, which the registry judged against the champion.
+      const alertIds = new Set(drift.map((alert) => alert.envelope.eventId));
+      const retrainings = requested.filter((request) => request.reason === 'DRIFT_DETECTED');
+      expect(retrainings).toHaveLength(1);
+      expect(retrainings[0].triggeredBy.some((trigger) => alertIds.has(trigger))).toBe(true);
+      const retrained = completed.find((run) => run.runId === retrainings[0].runId);
+      expect(retrained?.championEvaluation?.version).toBe(promoted[0].version);
+      const decided = [...promoted, ...rejected].filter(
+        (decision) => decision.version === retrained?.modelVersion,
+      );
+      expect(decided).toHaveLength(1);
+    } finally {
+      await watcher.stop();
+    }
   });
 });

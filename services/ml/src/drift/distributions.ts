@@ -41,6 +41,13 @@ export function regularizedGammaQ(a: number, x: number): number {
   return x < a + 1 ? 1 - gammaSeries(a, x) : gammaContinuedFraction(a, x);
 }
 
+/** P(Z ≥ z) for a standard normal Z: erfc(z/√2)/2, with erfc(x) = Q(1/2, x²) for x ≥ 0. */
+export function normalSurvival(z: number): number {
+  if (Number.isNaN(z)) throw new Error('normalSurvival needs a number (got NaN)');
+  const upper = 0.5 * regularizedGammaQ(0.5, (z * z) / 2);
+  return z >= 0 ? upper : 1 - upper;
+}
+
 /** P(χ²_df ≥ statistic): the p-value of a chi-square test. */
 export function chiSquareSurvival(statistic: number, degreesOfFreedom: number): number {
   if (!(degreesOfFreedom > 0)) {

@@ -2,6 +2,7 @@ import {
   chiSquareSurvival,
   kolmogorovSurvival,
   logGamma,
+  normalSurvival,
   regularizedGammaP,
   regularizedGammaQ,
 } from './distributions';
@@ -79,5 +80,15 @@ describe('kolmogorovSurvival', () => {
     expect(kolmogorovSurvival(0.05)).toBe(1);
     // 2e^−200 = 2.77e-87: the upper tail keeps its precision.
     expect(kolmogorovSurvival(10) / (2 * Math.exp(-200))).toBeCloseTo(1, 12);
+  });
+});
+
+describe('normalSurvival', () => {
+  it('gives the standard normal upper tail', () => {
+    expect(normalSurvival(0)).toBeCloseTo(0.5, 12);
+    expect(normalSurvival(1.959964)).toBeCloseTo(0.025, 6);
+    expect(normalSurvival(2.326348)).toBeCloseTo(0.01, 6);
+    expect(normalSurvival(-1.644854)).toBeCloseTo(0.95, 6);
+    expect(normalSurvival(8)).toBeCloseTo(6.22e-16, 17);
   });
 });

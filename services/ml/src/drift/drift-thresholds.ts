@@ -40,6 +40,11 @@ export interface DriftThresholds {
     /** Fewer labelled rows, or fewer positives, than these: no verdict on performance. */
     readonly minLabelled: number;
     readonly minPositives: number;
+    /**
+     * When the holdout's size is known, a metric also has to be worse than the holdout's beyond
+     * chance: its one-sided p-value (normal approximation, both samples' errors) below this.
+     */
+    readonly maxPValue: number;
   };
 }
 
@@ -63,6 +68,10 @@ export interface DriftThresholds {
  *   2,000 labelled rows with 200 positives. With 200 positives the AUC's standard error is about
  *   0.02 and the Brier score's about 0.006 (readmission models sit near AUC 0.65, Brier 0.1), so
  *   the lowest band is well over two standard errors; an AUC 0.12 lower is close to chance.
+ *   That reasoning assumes a large holdout: a model trained on little data has a small holdout
+ *   whose own metrics are noisy (450 rows: a Brier standard error near 0.007), and a window then
+ *   crosses 0.015 by chance. When the holdout's size is known, a drop or rise also needs a
+ *   one-sided p-value below 0.01 against both samples' errors.
  */
 export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = {
   numeric: {
@@ -81,5 +90,6 @@ export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = {
     brierRise: { low: 0.015, medium: 0.03, high: 0.05 },
     minLabelled: 2_000,
     minPositives: 200,
+    maxPValue: 0.01,
   },
 };

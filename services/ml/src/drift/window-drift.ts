@@ -12,6 +12,7 @@ import {
   type DriftThresholds,
   type SeverityBands,
 } from './drift-thresholds';
+import { normalSurvival } from './distributions';
 import { populationStabilityIndex } from './population-stability-index';
 import {
   binOf,
@@ -205,6 +206,8 @@ export function comparePredictions(
 export interface HoldoutMetrics {
   readonly rocAuc: number;
   readonly brier: number;
+  /** Rows in the holdout, when known: its metrics' own uncertainty then enters the verdict. */
+  readonly rows?: number;
 }
 
 /**
@@ -248,9 +251,36 @@ export function comparePerformance(
       'no negatives in the window: AUC is undefined',
     );
   }
+  const windowAuc = rocAuc(labels, scores);
+  const windowBrier = brierScore(labels, scores);
+  const aucChange = holdout.rocAuc - windowAuc;
+  const brierChange = windowBrier - holdout.brier;
+  const holdoutRows = holdout.rows ?? 0;
+  const pValues =
+    holdoutRows > 0
+      ? {
+          auc: normalSurvival(
+            aucChange /
+              Math.hypot(
+                aucStandardError(
+                  holdout.rocAuc,
+                  holdoutRows * (positives / labels.length),
+                  holdoutRows * (1 - positives / labels.length),
+                ),
+                aucStandardError(windowAuc, positives, labels.length - positives),
+              ),
+          ),
+          brier: normalSurvival(
+            brierChange /
+              (squaredErrorDeviation(labels, scores, windowBrier) *
+                Math.sqrt(1 / holdoutRows + 1 / labels.length)),
+          ),
+        }
+      : null;
+  const { maxPValue } = thresholds.performance;
   const verdicts = [
-    metricVerdict('roc_auc', 'auc_drop', holdout.rocAuc - rocAuc(labels, scores), aucDrop),
-    metricVerdict('brier', 'brier_rise', brierScore(labels, scores) - holdout.brier, brierRise),
+    metricVerdict('roc_auc', 'auc_drop', aucChange, aucDrop, pValues?.auc ?? null, maxPValue),
+    metricVerdict('brier', 'brier_rise', brierChange, brierRise, pValues?.brier ?? null, maxPValue),
   ];
   // Either metric degrading is a performance problem: the "share" is any of the two.
   return report('PERFORMANCE', labels.length, verdicts, Number.MIN_VALUE);
@@ -354,21 +384,50 @@ function compareCategorical(
   };
 }
 
+/** A metric's change against its bands; with a p-value, chance must be ruled out too. */
 function metricVerdict(
   feature: string,
   test: DriftTest,
   value: number,
   bands: SeverityBands,
+  pValue: number | null,
+  maxPValue: number,
 ): FeatureVerdict {
   const effect = effectOf(value, bands);
+  const drifted = effect.drifted && (pValue === null || pValue < maxPValue);
   return {
     feature,
-    drifted: effect.drifted,
-    severity: effect.severity,
-    statistics: [
-      { feature, test, value, pValue: null, threshold: bands.low, drifted: effect.drifted },
-    ],
+    drifted,
+    severity: drifted ? effect.severity : null,
+    statistics: [{ feature, test, value, pValue, threshold: bands.low, drifted }],
   };
+}
+
+/**
+ * Hanley & McNeil (1982): the standard error of an ROC AUC estimated on `positives` and
+ * `negatives` rows, from the AUC itself (exponential approximation of the score distributions).
+ */
+export function aucStandardError(auc: number, positives: number, negatives: number): number {
+  const q1 = auc / (2 - auc);
+  const q2 = (2 * auc * auc) / (1 + auc);
+  const variance =
+    (auc * (1 - auc) + (positives - 1) * (q1 - auc * auc) + (negatives - 1) * (q2 - auc * auc)) /
+    (positives * negatives);
+  return Math.sqrt(Math.max(variance, 0));
+}
+
+/** The standard deviation of the rows' squared errors, whose mean is the Brier score. */
+function squaredErrorDeviation(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  brier: number,
+): number {
+  let sum = 0;
+  for (let row = 0; row < labels.length; row++) {
+    const error = (scores[row] - labels[row]) ** 2;
+    sum += (error - brier) ** 2;
+  }
+  return Math.sqrt(sum / Math.max(labels.length - 1, 1));
 }
 
 interface Effect {

@@ -21,6 +21,7 @@ import {
   type ReferenceProfile,
 } from './reference-profile';
 import {
+  aucStandardError,
   comparePerformance,
   comparePredictions,
   compareWithReference,
@@ -377,6 +378,30 @@ describe('comparePerformance', () => {
     expect(report.driftedFeatures).toEqual(['brier']);
     expect(report.statistics[1].value).toBeCloseTo(0.243 - 1 / 6, 1);
     expect(report.severity).toBe('HIGH');
+  });
+
+  it('weighs the noise of a small holdout: a Brier rise within chance is not drift', () => {
+    // A window whose Brier score is 0.02 worse than the holdout's (a LOW rise on its own).
+    const window = labelled(2_000, 7);
+    const brier = brierScore(window.labels, window.scores);
+    const smallHoldout = { rocAuc: rocAuc(window.labels, window.scores), brier: brier - 0.02 };
+    // 2,000 rows against 50 holdout rows: the difference is well within chance.
+    const noisy = verdictOf(comparePerformance(window.labels, window.scores, { ...smallHoldout, rows: 50 })); // prettier-ignore
+    expect(noisy.verdict).toBe('stable');
+    expect(noisy.statistics[1]).toMatchObject({ test: 'brier_rise', drifted: false });
+    expect(noisy.statistics[1].pValue).toBeGreaterThan(0.01);
+    // The same rise against a holdout of 100,000 rows is beyond chance, and drift.
+    const sure = verdictOf(comparePerformance(window.labels, window.scores, { ...smallHoldout, rows: 100_000 })); // prettier-ignore
+    expect(sure).toMatchObject({ verdict: 'drift', driftedFeatures: ['brier'], severity: 'LOW' });
+    expect(sure.statistics[1].pValue).toBeLessThan(0.01);
+    // Without the holdout's size the effect alone decides, as before.
+    expect(verdictOf(comparePerformance(window.labels, window.scores, smallHoldout)).verdict).toBe('drift'); // prettier-ignore
+  });
+
+  it('computes the Hanley-McNeil standard error of an AUC', () => {
+    // AUC 0.8 on 100 positives and 100 negatives: Q1 = 2/3, Q2 = 0.7111…, SE = 0.03137.
+    expect(aucStandardError(0.8, 100, 100)).toBeCloseTo(0.03137, 4);
+    expect(aucStandardError(0.8, 1_000, 1_000)).toBeLessThan(aucStandardError(0.8, 100, 100));
   });
 
   it('gives no verdict on too few labelled rows or positives', () => {

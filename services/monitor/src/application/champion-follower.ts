@@ -136,7 +136,11 @@ export class ChampionFollower {
       if (completed.modelName !== this.options.modelName) return;
       const { roc_auc: rocAuc, brier } = completed.metrics;
       if (Number.isFinite(rocAuc) && Number.isFinite(brier))
-        this.holdouts.set(completed.modelVersion, { rocAuc, brier });
+        this.holdouts.set(completed.modelVersion, {
+          rocAuc,
+          brier,
+          rows: completed.lineage.holdoutRows,
+        });
       return;
     }
     const decision = asModelDecision(decoded);
