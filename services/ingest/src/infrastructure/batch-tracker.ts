@@ -7,6 +7,7 @@ import {
   type OutcomeRecorded,
 } from '@readmit/contracts';
 import {
+  ActiveStandbyAssigner,
   environmentScoped,
   GroupMember,
   newEnvelope,
@@ -19,7 +20,6 @@ import {
 import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { BatchAccumulator, type BatchPolicy } from '../domain/batch-tracking/batch-accumulator';
-import { ActiveStandbyAssigner } from './active-standby-assigner';
 
 export interface BatchTrackerOptions {
   readonly groupId: string;

@@ -4,7 +4,7 @@ import { AssignerProtocol, type PartitionAssigner } from 'kafkajs';
  * Gives every partition to one member of the group (the first by member id) and none to the
  * others, who wait as hot standbys: for consumers that need one view of the whole stream (a
  * batch tracker, windows over several topics). A standby takes over when the active member
- * leaves. (The same assigner as ingest's batch tracker uses, shared here for other services.)
+ * leaves.
  */
 export const ActiveStandbyAssigner: PartitionAssigner = ({ cluster }) => ({
   name: 'ReadmitActiveStandby',
