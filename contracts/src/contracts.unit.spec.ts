@@ -126,13 +126,13 @@ describe('event schemas', () => {
 });
 
 describe('topic catalog', () => {
-  it('puts every event type on one topic, except predictions, which shadow scoring also writes', () => {
+  it('puts every event type on one topic, except predictions, which shadow scoring and backfills also write', () => {
     for (const eventType of EVENT_TYPES) {
       const carriers = topicsOf(eventType).map((topic) => topic.name);
       expect([eventType, carriers]).toEqual([
         eventType,
         eventType === 'PredictionMade'
-          ? ['patient.predictions', 'patient.predictions.shadow']
+          ? ['patient.predictions', 'patient.predictions.shadow', 'patient.predictions.backfill']
           : [topicOf(eventType).name],
       ]);
     }

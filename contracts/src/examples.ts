@@ -324,6 +324,8 @@ export const EXAMPLE_EVENTS: { [K in keyof EventTypeMap]: EventTypeMap[K] } = {
     processed: 23890,
     total: 101766,
     ratePerSecond: 31250,
+    modelVersion: '8',
+    ranges: [range('patient.encounters', 0, 0, 50900), range('patient.encounters', 1, 0, 50866)],
   },
   BackfillCompleted: {
     envelope: envelope('BackfillCompleted'),

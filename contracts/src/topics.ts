@@ -53,6 +53,14 @@ export const TOPICS = {
     config: FOREVER,
     events: ['PredictionMade'],
   },
+  /** Re-scored history (issue 9): one PredictionMade per encounter per backfill, apart from live ones. */
+  backfillPredictions: {
+    name: 'patient.predictions.backfill',
+    key: 'encounter_id',
+    partitions: 6,
+    config: FOREVER,
+    events: ['PredictionMade'],
+  },
   batches: {
     name: 'ml.batches',
     key: 'batchId',
@@ -146,7 +154,8 @@ export function topicName(topic: Pick<TopicDefinition, 'name'>, prefix = ''): st
 
 /**
  * The topic that carries an event type by default: the first in the catalog (PredictionMade
- * also goes to patient.predictions.shadow, when a producer names that topic).
+ * also goes to patient.predictions.shadow and patient.predictions.backfill, when a producer names
+ * that topic).
  */
 const TOPIC_OF_EVENT = new Map<EventType, TopicDefinition>();
 for (const definition of Object.values(TOPICS) as TopicDefinition[])

@@ -48,6 +48,10 @@ export interface BackfillProgressed {
   processed: number;
   total: null | number;
   ratePerSecond: number;
+  /** The version scoring it (resolved once when 'champion' was asked), so a resumed backfill keeps it. */
+  modelVersion: null | string;
+  /** The range of each partition, fixed when the backfill started, so a resumed one reads the same records. */
+  ranges: OffsetRange[];
 }
 
 export type BackfillTarget = 'TOPIC' | 'TABLE';

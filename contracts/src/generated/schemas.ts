@@ -208,6 +208,24 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
       {
         "name": "ratePerSecond",
         "type": "double"
+      },
+      {
+        "name": "modelVersion",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "The version scoring it (resolved once when 'champion' was asked), so a resumed backfill keeps it."
+      },
+      {
+        "name": "ranges",
+        "type": {
+          "type": "array",
+          "items": "health.readmit.v1.OffsetRange"
+        },
+        "default": [],
+        "doc": "The range of each partition, fixed when the backfill started, so a resumed one reads the same records."
       }
     ]
   },

@@ -1,9 +1,18 @@
 import { Module } from '@nestjs/common';
+import { EventsModule } from '@readmit/platform';
+import { BackfillProvider } from './application/backfill.provider';
 
 /**
- * The backfill service. Its responsibilities are listed in DESIGN.md; this module is the
- * foundation shell (health, readiness, metrics and config from the platform) that the
- * backfill issue fills in.
+ * The backfill service: re-scores ranges of the encounter log with a model version, as
+ * ml.backfills asks, exactly once and resumable (BackfillProgressed checkpoints).
  */
-@Module({})
+@Module({
+  imports: [
+    // PredictionMade is registered by the provider: the module would insist on its default
+    // topic (patient.predictions), which a backfill never writes.
+    EventsModule.register({ produces: ['BackfillProgressed', 'BackfillCompleted'] }),
+  ],
+  providers: [BackfillProvider],
+  exports: [BackfillProvider],
+})
 export class BackfillModule {}

@@ -1,4 +1,5 @@
-import { platformEnvSchema, runService } from '@readmit/platform';
+import { runService } from '@readmit/platform';
+import { backfillEnvSchema } from './backfill.config';
 import { BackfillModule } from './backfill.module';
 
-runService({ name: 'backfill', envSchema: platformEnvSchema, module: BackfillModule });
+runService({ name: 'backfill', envSchema: backfillEnvSchema, module: BackfillModule });

@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { TOPICS, topicName, type BackfillCompleted } from '@readmit/contracts';
+import {
+  EventPublisher,
+  newEnvelope,
+  PoisonMessageError,
+  replayLog,
+  type EventSerde,
+  type ModelArtifactStore,
+} from '@readmit/platform';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Logger } from 'pino';
+import {
+  asBackfillEvent,
+  evolveBackfills,
+  unfinishedBackfills,
+  type BackfillState,
+} from '../domain/backfill-state';
+import type { BackfillMetrics } from './backfill-metrics';
+import { BackfillRefused, BackfillRun, type BackfillRunOptions } from './backfill-run';
+
+export interface BackfillCoordinatorOptions extends BackfillRunOptions {
+  /** Wait before running again a backfill whose run broke (Kafka unreachable, a fenced producer). */
+  readonly retryDelayMs?: number;
+}
+
+/**
+ * Runs the backfills the log asks for, one at a time, oldest request first. On start it folds
+ * ml.backfills to its end, so the backfills a previous process left unfinished resume from their
+ * checkpoints; then it follows the topic for new requests and cancellations (a BackfillCompleted
+ * with status CANCELLED written by someone else stops the run at its next chunk).
+ * One instance runs backfills: a second one would fence the first's producer at every chunk.
+ */
+export class BackfillCoordinator {
+  private state: BackfillState = new Map();
+  private readonly consumer: Consumer;
+  private current: { id: string; run: BackfillRun } | null = null;
+  private stopped = false;
+  private wake: () => void = () => undefined;
+  private loop: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly serde: EventSerde,
+    private readonly publisher: EventPublisher,
+    private readonly artifacts: ModelArtifactStore,
+    private readonly logger: Logger,
+    private readonly metrics: BackfillMetrics,
+    private readonly options: BackfillCoordinatorOptions,
+  ) {
+    this.consumer = kafka.consumer({
+      groupId: `readmit.backfill.requests.${randomUUID()}`,
+      readUncommitted: false,
+    });
+  }
+
+  async start(): Promise<void> {
+    const topic = topicName(TOPICS.backfills, this.options.topicPrefix);
+    const ends = await replayLog(
+      this.kafka,
+      [topic],
+      async (_topic, _partition, message) => this.apply(message),
+      { purpose: 'backfill-requests', timeoutMs: 120_000 },
+    );
+    const replayedTo = new Map(ends.map((end) => [end.partition, BigInt(end.high)]));
+    this.loop = this.runLoop();
+    // Followed live by a private group from the beginning; what the replay folded is skipped.
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        if (BigInt(message.offset) < (replayedTo.get(partition) ?? 0n)) return;
+        await this.apply(message);
+      },
+    });
+  }
+
+  /** The backfills as this instance knows them. */
+  snapshot(): BackfillState {
+    return this.state;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.current?.run.cancel();
+    this.wake();
+    await this.consumer.disconnect();
+    await this.loop;
+  }
+
+  private async apply(message: KafkaMessage): Promise<void> {
+    let event;
+    try {
+      event = asBackfillEvent(await this.serde.decode(message.value));
+    } catch (error) {
+      if (!(error instanceof PoisonMessageError)) throw error;
+      this.logger.warn(
+        { reason: error.message },
+        'skipping an undecodable message on ml.backfills',
+      );
+      return;
+    }
+    if (!event) return;
+    this.state = evolveBackfills(this.state, event);
+    if (
+      event.eventType === 'BackfillCompleted' &&
+      event.event.status === 'CANCELLED' &&
+      this.current?.id === event.event.backfillId
+    ) {
+      this.logger.info({ backfillId: event.event.backfillId }, 'backfill cancelled');
+      this.current.run.cancel();
+    }
+    this.wake();
+  }
+
+  private async runLoop(): Promise<void> {
+    while (!this.stopped) {
+      const next = unfinishedBackfills(this.state)[0];
+      if (!next) {
+        await new Promise<void>((resolve) => (this.wake = resolve));
+        continue;
+      }
+      await this.runOne(next.request.backfillId);
+    }
+  }
+
+  private async runOne(backfillId: string): Promise<void> {
+    const backfill = this.state.get(backfillId);
+    if (!backfill) return;
+    const run = new BackfillRun(
+      this.kafka,
+      this.serde,
+      this.artifacts,
+      this.logger,
+      this.metrics,
+      this.options,
+      backfill.request,
+    );
+    this.current = { id: backfillId, run };
+    this.metrics.active.set(1);
+    try {
+      const completed = await run.run();
+      this.metrics.runs.inc({ status: completed?.status ?? 'CANCELLED' });
+      // The run's own end may not be folded yet: wait for it rather than run it again.
+      if (completed)
+        this.state = evolveBackfills(this.state, {
+          eventType: 'BackfillCompleted',
+          event: completed,
+        });
+      else if (!this.state.get(backfillId)?.completed && !this.stopped)
+        await this.waitForEnd(backfillId);
+    } catch (error) {
+      if (error instanceof BackfillRefused) {
+        await this.fail(backfill.request.backfillId, backfill.request.modelVersion, error.message);
+        this.metrics.runs.inc({ status: 'FAILED' });
+      } else {
+        this.metrics.runs.inc({ status: 'interrupted' });
+        this.logger.error(
+          { backfillId, reason: (error as Error).message },
+          'backfill run broke: it resumes from its last checkpoint',
+        );
+        await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 5_000));
+      }
+    } finally {
+      this.current = null;
+      this.metrics.active.set(0);
+    }
+  }
+
+  /** A cancelled run stopped before its cancellation was folded: let the follower catch up. */
+  private async waitForEnd(backfillId: string): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    while (!this.stopped && !this.state.get(backfillId)?.completed && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  private async fail(backfillId: string, modelVersion: string, reason: string): Promise<void> {
+    this.logger.error({ backfillId, reason }, 'backfill failed');
+    const backfill = this.state.get(backfillId);
+    const failed: BackfillCompleted = {
+      envelope: newEnvelope('BackfillCompleted', {
+        producer: this.options.producer,
+        causedBy: backfill?.request.envelope,
+      }),
+      backfillId,
+      status: 'FAILED',
+      processed: backfill?.progress?.processed ?? 0,
+      durationMs: backfill ? Date.now() - backfill.request.envelope.occurredAt : 0,
+      modelVersion,
+      reason,
+    };
+    await this.publisher.publish('BackfillCompleted', backfillId, failed);
+    this.state = evolveBackfills(this.state, { eventType: 'BackfillCompleted', event: failed });
+  }
+}

@@ -1,0 +1,468 @@
+import {
+  TOPICS,
+  topicName,
+  type BackfillCompleted,
+  type BackfillProgressed,
+  type BackfillRequested,
+  type EncounterRecorded,
+  type OffsetRange,
+} from '@readmit/contracts';
+import {
+  environmentScoped,
+  newEnvelope,
+  PoisonMessageError,
+  reliableProducerConfig,
+  replayLog,
+  toTopicMessages,
+  type EventSerde,
+  type ModelArtifactStore,
+  type OutgoingEvent,
+} from '@readmit/platform';
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Logger } from 'pino';
+import { encounterInputOf, predictionOf } from '../../../scoring/src/domain/predictions';
+import { loadModel, type LoadedModel } from '../../../scoring/src/infrastructure/model-loader';
+import { checkpointsAt, recordsIn, resumePositions } from '../domain/backfill-range';
+import { backfillPredictionId } from '../domain/backfill-event-id';
+import { asBackfillEvent, evolveBackfills, type BackfillState } from '../domain/backfill-state';
+import { TokenBucket } from '../domain/token-bucket';
+import { encounterRangesOf } from '../infrastructure/encounter-ranges';
+import { resolveModelVersion } from '../infrastructure/model-versions';
+import type { BackfillMetrics } from './backfill-metrics';
+
+export interface BackfillRunOptions {
+  readonly topicPrefix: string;
+  /** The model whose versions are named by requests. */
+  readonly modelName: string;
+  /** Names this service in the events it writes. */
+  readonly producer: string;
+  /** Encounters per Kafka transaction (one onnxruntime call and one checkpoint each). */
+  readonly chunkSize: number;
+  /** The throttle of requests that name none (null: as fast as it goes). */
+  readonly defaultMaxRatePerSecond: number | null;
+  /**
+   * How long the broker keeps a dead run's open transaction before aborting it; readers of
+   * ml.backfills wait for that at most after a crash (kafkajs' default is 60 s).
+   */
+  readonly transactionTimeoutMs?: number;
+}
+
+/** A backfill that cannot run as asked (unknown version, no target it can write): it fails. */
+export class BackfillRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BackfillRefused';
+  }
+}
+
+/** Where a run is: the fixed ranges, the positions reached, and the counts. */
+interface RunState {
+  readonly ranges: readonly OffsetRange[];
+  readonly positions: Map<number, number>;
+  readonly done: Set<number>;
+  /** Predictions written by every run of this backfill. */
+  processed: number;
+  /** Predictions written by this run (its rate). */
+  processedHere: number;
+  skipped: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * One run of one backfill: re-scores its range of patient.encounters with its model version and
+ * writes a PredictionMade per encounter to patient.predictions.backfill. Each chunk is one Kafka
+ * transaction holding its predictions and a BackfillProgressed with the positions after it, so a
+ * run killed anywhere resumes from the last checkpoint with nothing written twice (read_committed).
+ * It reads with a consumer group of its own that never commits offsets (positions live in the
+ * checkpoints), so live scoring's group is never disturbed; the throttle keeps its share of the
+ * broker and the CPU small enough for live latency.
+ */
+export class BackfillRun {
+  private readonly producer: Producer;
+  private consumer: Consumer | null = null;
+  private cancelled = false;
+  private readonly encounterTopic: string;
+  private readonly backfillId: string;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly serde: EventSerde,
+    private readonly artifacts: ModelArtifactStore,
+    private readonly logger: Logger,
+    private readonly metrics: BackfillMetrics,
+    private readonly options: BackfillRunOptions,
+    private readonly request: BackfillRequested,
+  ) {
+    this.backfillId = request.backfillId;
+    this.encounterTopic = topicName(TOPICS.encounters, options.topicPrefix);
+    // One transactional id per backfill: a resumed run fences the one it replaces.
+    this.producer = kafka.producer({
+      ...reliableProducerConfig({
+        transactionalId: environmentScoped(
+          options.topicPrefix,
+          `readmit-backfill-${request.backfillId}`,
+        ),
+      }),
+      transactionTimeout: options.transactionTimeoutMs ?? 10_000,
+    });
+  }
+
+  /** Stops at the next chunk; nothing more is written (a cancellation is already in the log). */
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  /**
+   * Runs to the end of the range and returns its BackfillCompleted (written in the last
+   * transaction), or null when cancelled.
+   */
+  async run(): Promise<BackfillCompleted | null> {
+    await this.producer.connect();
+    let model: LoadedModel | null = null;
+    try {
+      // Fence a predecessor first: its open transaction is aborted, so the checkpoint read
+      // next is the last one that holds.
+      await (await this.producer.transaction()).abort();
+      const last = await this.lastCheckpoint();
+      if (last.completed) return null;
+      if (!this.request.targets.includes('TOPIC'))
+        throw new BackfillRefused('only the TOPIC target is built (patient.predictions.backfill)');
+      if (this.request.targets.includes('TABLE'))
+        this.logger.warn(
+          { backfillId: this.backfillId },
+          'the TABLE target is not built: topic only',
+        );
+      const version =
+        last.progress?.modelVersion ??
+        (this.request.modelVersion === 'champion' ? null : this.request.modelVersion);
+      const served = await resolveModelVersion(
+        this.kafka,
+        this.serde,
+        this.options.modelName,
+        version ?? 'champion',
+        this.options.topicPrefix,
+      ).catch((error: unknown) => {
+        throw new BackfillRefused((error as Error).message);
+      });
+      model = await loadModel(this.options.modelName, served, this.artifacts).catch(
+        (error: unknown) => {
+          throw new BackfillRefused((error as Error).message);
+        },
+      );
+      const ranges =
+        last.progress && last.progress.ranges.length > 0
+          ? last.progress.ranges
+          : await encounterRangesOf(this.kafka, this.request, this.encounterTopic);
+      const positions = resumePositions(ranges, last.progress?.checkpoints ?? []);
+      const state: RunState = {
+        ranges,
+        positions,
+        done: new Set(
+          ranges
+            .filter((range) => (positions.get(range.partition) ?? 0) >= range.toOffset)
+            .map((range) => range.partition),
+        ),
+        processed: last.progress?.processed ?? 0,
+        processedHere: 0,
+        skipped: 0,
+      };
+      this.logger.info(
+        {
+          backfillId: this.backfillId,
+          version: model.version,
+          records: recordsIn(ranges),
+          resumedAt: last.progress ? last.progress.processed : null,
+        },
+        last.progress ? 'backfill resumed' : 'backfill started',
+      );
+      if (!last.progress) await this.commit([], this.progressOf(state, model, 0));
+      return await this.consume(state, model);
+    } finally {
+      await this.consumer?.disconnect().catch(() => undefined);
+      await this.producer.disconnect().catch(() => undefined);
+      await model?.scorer.close().catch(() => undefined);
+    }
+  }
+
+  /** This backfill's last checkpoint and end, from ml.backfills (committed records only). */
+  private async lastCheckpoint() {
+    let state: BackfillState = new Map();
+    await replayLog(
+      this.kafka,
+      [topicName(TOPICS.backfills, this.options.topicPrefix)],
+      async (_topic, _partition, message) => {
+        if (message.key?.toString() !== this.backfillId) return;
+        try {
+          const event = asBackfillEvent(await this.serde.decode(message.value));
+          if (event) state = evolveBackfills(state, event);
+        } catch (error) {
+          if (!(error instanceof PoisonMessageError)) throw error;
+        }
+      },
+      { purpose: `backfill-checkpoint`, timeoutMs: 120_000 },
+    );
+    const backfill = state.get(this.backfillId);
+    return { progress: backfill?.progress ?? null, completed: backfill?.completed ?? null };
+  }
+
+  private async consume(state: RunState, model: LoadedModel): Promise<BackfillCompleted | null> {
+    const started = performance.now();
+    const maxRate = this.request.maxRatePerSecond ?? this.options.defaultMaxRatePerSecond;
+    const bucket = maxRate ? new TokenBucket(maxRate, Math.max(maxRate, 1)) : null;
+    let finish: (completed: BackfillCompleted | null) => void = () => undefined;
+    let fail: (error: Error) => void = () => undefined;
+    const finished = new Promise<BackfillCompleted | null>((resolve, reject) => {
+      finish = resolve;
+      fail = reject;
+    });
+    const rangeOf = new Map(state.ranges.map((range) => [range.partition, range]));
+    // A batch cut short (a cancellation, a rebalance) must not mark its partition done.
+    const interrupted = new Set<number>();
+    const complete = async () => {
+      const durationMs = Date.now() - this.request.envelope.occurredAt;
+      const completed: BackfillCompleted = {
+        envelope: newEnvelope('BackfillCompleted', {
+          producer: this.options.producer,
+          causedBy: this.request.envelope,
+        }),
+        backfillId: this.backfillId,
+        status: 'COMPLETED',
+        processed: state.processed,
+        durationMs,
+        modelVersion: model.version,
+        reason:
+          state.skipped > 0
+            ? `${state.skipped} records were not encounters or could not be scored`
+            : null,
+      };
+      const seconds = (performance.now() - started) / 1000;
+      await this.commit(
+        [{ eventType: 'BackfillCompleted', key: this.backfillId, event: completed }],
+        this.progressOf(state, model, seconds),
+      );
+      this.logger.info(
+        { backfillId: this.backfillId, processed: state.processed, durationMs },
+        'backfill completed',
+      );
+      return completed;
+    };
+    const allDone = () => state.ranges.every((range) => state.done.has(range.partition));
+    if (allDone()) return complete();
+
+    const consumer = this.kafka.consumer({
+      groupId: environmentScoped(this.options.topicPrefix, `readmit-backfill-${this.backfillId}`),
+      readUncommitted: false,
+      // Large fetches: a backfill reads history, not the head of the log.
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      maxBytes: 32 * 1024 * 1024,
+    });
+    this.consumer = consumer;
+    const partitionDone = async (partition: number) => {
+      const range = rangeOf.get(partition);
+      if (!range || state.done.has(partition)) return;
+      state.done.add(partition);
+      // What remains up to the end holds no encounter (markers, aborted records).
+      state.positions.set(partition, range.toOffset);
+      consumer.pause([{ topic: this.encounterTopic, partitions: [partition] }]);
+      if (allDone()) complete().then(finish, fail);
+    };
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      const range = rangeOf.get(payload.partition);
+      if (!range || interrupted.has(payload.partition) || payload.lastOffset === null) return;
+      if (BigInt(payload.lastOffset) + 1n >= BigInt(range.toOffset))
+        void partitionDone(payload.partition).catch(fail);
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (!payload.restart) fail(payload.error);
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: this.encounterTopic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch, heartbeat, isRunning, isStale }) => {
+        const partition = batch.partition;
+        const range = rangeOf.get(partition);
+        interrupted.delete(partition);
+        if (!range || state.done.has(partition)) return;
+        const from = BigInt(state.positions.get(partition) ?? range.fromOffset);
+        const to = BigInt(range.toOffset);
+        const inRange = batch.messages.filter((message) => {
+          const offset = BigInt(message.offset);
+          return offset >= from && offset < to;
+        });
+        for (let start = 0; start < inRange.length; start += this.options.chunkSize) {
+          if (this.cancelled || !isRunning() || isStale()) {
+            interrupted.add(partition);
+            return;
+          }
+          const chunk = inRange.slice(start, start + this.options.chunkSize);
+          if (bucket) {
+            const wait = bucket.take(chunk.length, Date.now());
+            if (wait > 0) await sleep(wait);
+            await heartbeat();
+          }
+          await this.processChunk(state, model, partition, chunk, started);
+          await heartbeat();
+        }
+      },
+    });
+    // Seeks are kept until the partitions are assigned; the group never commits an offset.
+    for (const range of state.ranges)
+      if (!state.done.has(range.partition))
+        consumer.seek({
+          topic: this.encounterTopic,
+          partition: range.partition,
+          offset: String(state.positions.get(range.partition) ?? range.fromOffset),
+        });
+    const cancelWatch = setInterval(() => {
+      if (this.cancelled) finish(null);
+    }, 100);
+    try {
+      return await finished;
+    } finally {
+      clearInterval(cancelWatch);
+    }
+  }
+
+  /** Scores a chunk of one partition and commits its predictions with the checkpoint after it. */
+  private async processChunk(
+    state: RunState,
+    model: LoadedModel,
+    partition: number,
+    chunk: readonly KafkaMessage[],
+    started: number,
+  ): Promise<void> {
+    const scoreStarted = performance.now();
+    const encounters: Array<{ event: EncounterRecorded; offset: number }> = [];
+    for (const message of chunk) {
+      try {
+        const decoded = await this.serde.decode(message.value);
+        if (decoded.eventType === 'EncounterRecorded')
+          encounters.push({
+            event: decoded.event as EncounterRecorded,
+            offset: Number(message.offset),
+          });
+        else state.skipped += 1;
+      } catch (error) {
+        // Poison records were dead-lettered by live consumers; a backfill only skips them.
+        if (!(error instanceof PoisonMessageError)) throw error;
+        state.skipped += 1;
+      }
+    }
+    const { scores, refused } = await this.scoreAll(
+      model,
+      encounters.map(({ event }) => encounterInputOf(event)),
+    );
+    const latencyMs = performance.now() - scoreStarted;
+    const outputs: OutgoingEvent[] = [];
+    encounters.forEach(({ event, offset }, index) => {
+      if (refused.has(index)) return;
+      const envelope = newEnvelope('PredictionMade', {
+        producer: this.options.producer,
+        causedBy: this.request.envelope,
+      });
+      outputs.push({
+        eventType: 'PredictionMade',
+        key: String(event.encounter_id),
+        topic: TOPICS.backfillPredictions,
+        event: predictionOf(
+          { ...envelope, eventId: backfillPredictionId(this.backfillId, event.encounter_id) },
+          event.encounter_id,
+          scores[index],
+          model,
+          { topic: this.encounterTopic, partition, offset },
+          latencyMs,
+        ),
+      });
+    });
+    state.skipped += refused.size;
+    const next = Number(chunk[chunk.length - 1].offset) + 1;
+    const positions = new Map(state.positions).set(partition, next);
+    const processed = state.processed + outputs.length;
+    const seconds = (performance.now() - started) / 1000;
+    await this.commit(
+      outputs,
+      this.progressOf(
+        { ...state, positions, processed, processedHere: state.processedHere + outputs.length },
+        model,
+        seconds,
+      ),
+    );
+    // Only once committed: a failed transaction leaves the run where it was.
+    state.positions.set(partition, next);
+    state.processed = processed;
+    state.processedHere += outputs.length;
+    this.metrics.predictions.inc({ model_version: model.version }, outputs.length);
+    this.metrics.chunkSeconds.observe(latencyMs / 1000);
+  }
+
+  private async scoreAll(
+    model: LoadedModel,
+    inputs: ReturnType<typeof encounterInputOf>[],
+  ): Promise<{ scores: Float32Array; refused: Set<number> }> {
+    if (inputs.length === 0) return { scores: new Float32Array(0), refused: new Set() };
+    try {
+      return {
+        scores: await model.scorer.score(model.encoder.encodeAll(inputs)),
+        refused: new Set(),
+      };
+    } catch (error) {
+      // One encounter the model cannot score must not hold the others back.
+      this.logger.warn(
+        { backfillId: this.backfillId, reason: (error as Error).message },
+        'chunk refused, scoring row by row',
+      );
+      const scores = new Float32Array(inputs.length);
+      const refused = new Set<number>();
+      for (const [index, input] of inputs.entries()) {
+        try {
+          scores[index] = (await model.scorer.score(model.encoder.encodeAll([input])))[0];
+        } catch {
+          refused.add(index);
+        }
+      }
+      return { scores, refused };
+    }
+  }
+
+  private progressOf(state: RunState, model: LoadedModel, seconds: number): OutgoingEvent {
+    const progressed: BackfillProgressed = {
+      envelope: newEnvelope('BackfillProgressed', {
+        producer: this.options.producer,
+        causedBy: this.request.envelope,
+      }),
+      backfillId: this.backfillId,
+      checkpoints: checkpointsAt(state.ranges, state.positions),
+      processed: state.processed,
+      total: recordsIn(state.ranges),
+      ratePerSecond: seconds > 0 ? state.processedHere / seconds : 0,
+      modelVersion: model.version,
+      ranges: [...state.ranges],
+    };
+    return { eventType: 'BackfillProgressed', key: this.backfillId, event: progressed };
+  }
+
+  /** One transaction: the outputs, then the checkpoint (and the end, when given). */
+  private async commit(outputs: readonly OutgoingEvent[], progress: OutgoingEvent): Promise<void> {
+    const messages = toTopicMessages(
+      this.serde,
+      [
+        ...outputs.filter((o) => o.eventType === 'PredictionMade'),
+        progress,
+        ...outputs.filter((o) => o.eventType !== 'PredictionMade'),
+      ],
+      this.options.topicPrefix,
+    );
+    const transaction = await this.producer.transaction();
+    try {
+      await transaction.sendBatch({
+        topicMessages: messages.map(({ topic, messages: batch }) => ({ topic, messages: batch })),
+      });
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,78 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { TOPICS, topicName } from '@readmit/contracts';
+import {
+  assertTopicsExist,
+  createObjectStore,
+  EventPublisher,
+  EventSerde,
+  KAFKA_CLIENT,
+  LOGGER,
+  METRICS_REGISTRY,
+  ModelArtifactStore,
+  PLATFORM_CONFIG,
+  SERVICE_CONFIG,
+  type PlatformConfig,
+} from '@readmit/platform';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { BackfillEnv } from '../backfill.config';
+import { BackfillCoordinator } from './backfill-coordinator';
+import { BackfillMetrics } from './backfill-metrics';
+
+export const BACKFILL_PRODUCER = 'backfill@0.1.0';
+
+/** The coordinator that runs the backfills ml.backfills asks for. */
+@Injectable()
+export class BackfillProvider implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly coordinator: BackfillCoordinator;
+  private readonly topicPrefix: string;
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(EventSerde) private readonly serde: EventSerde,
+    @Inject(EventPublisher) publisher: EventPublisher,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(METRICS_REGISTRY) registry: Registry,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @Inject(SERVICE_CONFIG) env: BackfillEnv,
+  ) {
+    this.topicPrefix = config.kafka.topicPrefix;
+    this.coordinator = new BackfillCoordinator(
+      kafka,
+      serde,
+      publisher,
+      new ModelArtifactStore(createObjectStore(config.objectStore)),
+      logger,
+      new BackfillMetrics(registry),
+      {
+        topicPrefix: config.kafka.topicPrefix,
+        modelName: env.READMIT_MODEL_NAME,
+        producer: BACKFILL_PRODUCER,
+        chunkSize: env.READMIT_BACKFILL_CHUNK,
+        defaultMaxRatePerSecond:
+          env.READMIT_BACKFILL_MAX_RATE > 0 ? env.READMIT_BACKFILL_MAX_RATE : null,
+        transactionTimeoutMs: env.READMIT_BACKFILL_TRANSACTION_TIMEOUT_MS,
+      },
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Backfill predictions have a topic of their own, which the events module does not check.
+    await assertTopicsExist(this.kafka, [
+      topicName(TOPICS.backfillPredictions, this.topicPrefix),
+      topicName(TOPICS.encounters, this.topicPrefix),
+    ]);
+    await this.serde.register(['PredictionMade']);
+    await this.coordinator.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.coordinator.stop();
+  }
+}

@@ -1,0 +1,300 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import type { INestApplication } from '@nestjs/common';
+import {
+  EXAMPLE_EVENTS,
+  TOPICS,
+  type BackfillCompleted,
+  type BackfillProgressed,
+  type BackfillRequested,
+  type PredictionMade,
+} from '@readmit/contracts';
+import {
+  createService,
+  FileSystemObjectStore,
+  ModelArtifactStore,
+  newEnvelope,
+} from '@readmit/platform';
+import { smallModelArtifact } from '../../../test/support/artifacts';
+import { eventually, testEndpoints, uniqueName } from '../../../test/support/endpoints';
+import {
+  exampleEncounter,
+  isolatedEventStreams,
+  physical,
+  watchEvents,
+} from '../../../test/support/kafka';
+import { startFixture } from '../../../test/support/processes';
+import { backfillEnvSchema } from './backfill.config';
+import { BackfillModule } from './backfill.module';
+
+const MODEL = 'readmission';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Topics under a prefix of their own, a champion v1, a trained (never served) v2, watchers. */
+async function backfillFixture() {
+  const streams = await isolatedEventStreams(
+    [
+      TOPICS.encounters,
+      TOPICS.backfillPredictions,
+      TOPICS.backfills,
+      TOPICS.models,
+      TOPICS.training,
+    ],
+    [
+      'EncounterRecorded',
+      'PredictionMade',
+      'ModelPromoted',
+      'TrainingCompleted',
+      'BackfillRequested',
+      'BackfillProgressed',
+      'BackfillCompleted',
+    ],
+  );
+  const root = mkdtempSync(join(tmpdir(), 'readmit-backfill-'));
+  const artifacts = new ModelArtifactStore(new FileSystemObjectStore(root));
+  const v1 = await artifacts.save(MODEL, 'v1', smallModelArtifact(MODEL, 'v1', 0.3));
+  await streams.publisher.publish('ModelPromoted', MODEL, {
+    ...EXAMPLE_EVENTS.ModelPromoted,
+    envelope: newEnvelope('ModelPromoted', { producer: 'test' }),
+    modelName: MODEL,
+    version: 'v1',
+    previousVersion: null,
+    artifactUri: v1.uri,
+    artifactSha256: v1.sha256,
+    threshold: 0.3,
+  });
+  const v2 = await artifacts.save(MODEL, 'v2', smallModelArtifact(MODEL, 'v2', 0.6));
+  await streams.publisher.publish('TrainingCompleted', 'run-v2', {
+    ...EXAMPLE_EVENTS.TrainingCompleted,
+    envelope: newEnvelope('TrainingCompleted', { producer: 'test' }),
+    modelName: MODEL,
+    modelVersion: 'v2',
+    artifactUri: v2.uri,
+    artifactSha256: v2.sha256,
+    threshold: 0.6,
+  });
+  const predictions = await watchEvents<PredictionMade>(
+    streams.kafka,
+    streams.serde,
+    physical(TOPICS.backfillPredictions, streams.prefix),
+  );
+  const backfills = await watchEvents<BackfillProgressed | BackfillCompleted | BackfillRequested>(
+    streams.kafka,
+    streams.serde,
+    physical(TOPICS.backfills, streams.prefix),
+  );
+  const publishEncounters = async (from: number, count: number) => {
+    for (let start = from; start < from + count; start += 1_000) {
+      const ids = Array.from(
+        { length: Math.min(1_000, from + count - start) },
+        (_, i) => start + i,
+      );
+      await streams.publisher.publishAll(
+        ids.map((id) => ({
+          eventType: 'EncounterRecorded' as const,
+          key: String(id),
+          event: exampleEncounter(id),
+        })),
+      );
+    }
+  };
+  const request = (fields: Partial<BackfillRequested>): BackfillRequested => ({
+    envelope: newEnvelope('BackfillRequested', { producer: 'test' }),
+    backfillId: uniqueName('backfill'),
+    fromTime: null,
+    toTime: null,
+    offsetRanges: [],
+    modelVersion: 'champion',
+    targets: ['TOPIC'],
+    maxRatePerSecond: null,
+    requestedBy: 'test',
+    ...fields,
+  });
+  const requestBackfill = async (fields: Partial<BackfillRequested>) => {
+    const asked = request(fields);
+    await streams.publisher.publish('BackfillRequested', asked.backfillId, asked);
+    return asked;
+  };
+  const ended = (backfillId: string) =>
+    eventually(
+      async () =>
+        backfills.events.find(
+          (event): event is BackfillCompleted =>
+            event.envelope.eventType === 'BackfillCompleted' && event.backfillId === backfillId,
+        ),
+      120_000,
+    );
+  /** A backfill's predictions: each is caused by its request. */
+  const predictionsOf = (asked: BackfillRequested) =>
+    predictions.events.filter(
+      (prediction) => prediction.envelope.causationId === asked.envelope.eventId,
+    );
+  return {
+    ...streams,
+    root,
+    predictions: predictions.events,
+    backfills: backfills.events,
+    publishEncounters,
+    requestBackfill,
+    ended,
+    predictionsOf,
+    close: async () => {
+      await predictions.stop();
+      await backfills.stop();
+      await streams.publisher.disconnect();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+const ids = (predictions: readonly PredictionMade[]) =>
+  predictions.map((prediction) => prediction.encounter_id).sort((a, b) => a - b);
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, index) => from + index);
+
+describe('backfills: exactly one prediction per encounter in range', () => {
+  let fixture: Awaited<ReturnType<typeof backfillFixture>>;
+  let app: INestApplication | undefined;
+
+  beforeAll(async () => {
+    fixture = await backfillFixture();
+    const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = testEndpoints();
+    app = await createService(
+      { name: 'backfill', envSchema: backfillEnvSchema, module: BackfillModule },
+      {
+        READMIT_HTTP_PORT: '0',
+        READMIT_LOG_LEVEL: 'fatal',
+        READMIT_KAFKA_BROKERS: kafkaBrokers.join(','),
+        READMIT_SCHEMA_REGISTRY_URL: schemaRegistryUrl,
+        READMIT_DATABASE_URL: databaseUrl,
+        READMIT_TOPIC_PREFIX: fixture.prefix,
+        READMIT_OBJECT_STORE_ROOT: fixture.root,
+        READMIT_BACKFILL_CHUNK: '700',
+      },
+    );
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await fixture.close();
+  });
+
+  it('re-scores a time range with the champion: the encounters inside it, each once', async () => {
+    await fixture.publishEncounters(1, 2_000);
+    await sleep(200);
+    const fromTime = Date.now();
+    await sleep(200);
+    await fixture.publishEncounters(2_001, 3_000);
+    await sleep(200);
+    const toTime = Date.now();
+    await sleep(200);
+    await fixture.publishEncounters(5_001, 1_000);
+
+    const asked = await fixture.requestBackfill({ fromTime, toTime });
+    const completed = await fixture.ended(asked.backfillId);
+    await sleep(1_000);
+    const made = fixture.predictionsOf(asked);
+    expect(completed.status).toBe('COMPLETED');
+    expect(completed.processed).toBe(3_000);
+    expect(completed.modelVersion).toBe('v1');
+    expect(ids(made)).toEqual(range(2_001, 5_000));
+    expect(new Set(made.map((prediction) => prediction.modelVersion))).toEqual(new Set(['v1']));
+    expect(new Set(made.map((prediction) => prediction.envelope.eventId)).size).toBe(3_000);
+    const [first] = made;
+    expect(first.label).toBe(first.score >= 0.3);
+    expect(first.sourceTopic).toBe(physical(TOPICS.encounters, fixture.prefix));
+    const progress = fixture.backfills.filter(
+      (event): event is BackfillProgressed =>
+        event.envelope.eventType === 'BackfillProgressed' && event.backfillId === asked.backfillId,
+    );
+    expect(progress.at(-1)?.processed).toBe(3_000);
+    expect(progress.at(-1)?.checkpoints).toEqual(progress.at(-1)?.ranges);
+  });
+
+  it('re-scores offset ranges with a version that never served, and a repeated request adds nothing', async () => {
+    const encounters = physical(TOPICS.encounters, fixture.prefix);
+    const admin = fixture.kafka.admin();
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(encounters).finally(() => admin.disconnect());
+    const offsetRanges = offsets.map(({ partition, high }) => ({
+      topic: encounters,
+      partition,
+      fromOffset: 0,
+      toOffset: Number(high),
+    }));
+    const asked = await fixture.requestBackfill({ offsetRanges, modelVersion: 'v2' });
+    const completed = await fixture.ended(asked.backfillId);
+    // The same request again (a retried publish): the backfill has ended, nothing is redone.
+    await fixture.publisher.publish('BackfillRequested', asked.backfillId, {
+      ...asked,
+      envelope: newEnvelope('BackfillRequested', { producer: 'test' }),
+    });
+    await sleep(3_000);
+    expect(completed.status).toBe('COMPLETED');
+    expect(completed.modelVersion).toBe('v2');
+    const made = fixture.predictions.filter((prediction) => prediction.modelVersion === 'v2');
+    expect(ids(made)).toEqual(range(1, 6_000));
+    expect(made.every((prediction) => prediction.label === prediction.score >= 0.6)).toBe(true);
+  });
+
+  it('fails a backfill of a version that does not exist', async () => {
+    const asked = await fixture.requestBackfill({ modelVersion: 'v404' });
+    const completed = await fixture.ended(asked.backfillId);
+    expect(completed.status).toBe('FAILED');
+    expect(completed.reason).toContain('v404');
+  });
+});
+
+describe('backfills: killed and resumed', () => {
+  it('SIGKILLed mid-backfill and started again: still exactly one prediction per encounter', async () => {
+    const fixture = await backfillFixture();
+    const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
+    const env = {
+      BROKERS: kafkaBrokers.join(','),
+      REGISTRY_URL: schemaRegistryUrl,
+      PREFIX: fixture.prefix,
+      ARTIFACTS: fixture.root,
+      CHUNK: '250',
+    };
+    let backfill: ChildProcess | undefined;
+    try {
+      await fixture.publishEncounters(1, 10_000);
+      backfill = startFixture('backfill-process', env);
+      // Throttled to about 4 s, so the kill lands in the middle.
+      const asked = await fixture.requestBackfill({ maxRatePerSecond: 2_500 });
+      const progressOf = () =>
+        fixture.backfills.filter(
+          (event): event is BackfillProgressed =>
+            event.envelope.eventType === 'BackfillProgressed' &&
+            event.backfillId === asked.backfillId,
+        );
+      await eventually(
+        async () => ((progressOf().at(-1)?.processed ?? 0) >= 2_000 ? true : undefined),
+        90_000,
+        20,
+      );
+      const exited = new Promise((resolve) => backfill?.once('exit', resolve));
+      backfill.kill('SIGKILL');
+      await exited;
+      const atKill = progressOf().at(-1)?.processed ?? 0;
+      backfill = startFixture('backfill-process', env);
+      const completed = await fixture.ended(asked.backfillId);
+      await sleep(2_000);
+      expect(atKill).toBeLessThan(10_000);
+      expect(completed.status).toBe('COMPLETED');
+      expect(completed.processed).toBe(10_000);
+      expect(fixture.predictions).toHaveLength(10_000);
+      expect(ids(fixture.predictions)).toEqual(range(1, 10_000));
+      // The second process went on from a checkpoint rather than from the start.
+      const resumedFrom = progressOf().find(
+        (event, index, all) => index > 0 && event.processed < all[index - 1].processed,
+      );
+      expect(resumedFrom).toBeUndefined();
+    } finally {
+      backfill?.kill('SIGKILL');
+      await fixture.close();
+    }
+  });
+});
