@@ -218,8 +218,9 @@ describe('backfills: exactly one prediction per encounter in range', () => {
     const admin = fixture.kafka.admin();
     await admin.connect();
     const offsets = await admin.fetchTopicOffsets(encounters).finally(() => admin.disconnect());
+    // The catalog's name, as a BatchArrived's lineage would give it.
     const offsetRanges = offsets.map(({ partition, high }) => ({
-      topic: encounters,
+      topic: TOPICS.encounters.name,
       partition,
       fromOffset: 0,
       toOffset: Number(high),
@@ -237,6 +238,34 @@ describe('backfills: exactly one prediction per encounter in range', () => {
     const made = fixture.predictions.filter((prediction) => prediction.modelVersion === 'v2');
     expect(ids(made)).toEqual(range(1, 6_000));
     expect(made.every((prediction) => prediction.label === prediction.score >= 0.6)).toBe(true);
+  });
+
+  it('stops a backfill cancelled while it runs, and goes on with the next one', async () => {
+    const asked = await fixture.requestBackfill({ maxRatePerSecond: 1_000 });
+    await eventually(
+      async () => (fixture.predictionsOf(asked).length >= 1_000 ? true : undefined),
+      60_000,
+      20,
+    );
+    await fixture.publisher.publish('BackfillCompleted', asked.backfillId, {
+      envelope: newEnvelope('BackfillCompleted', { producer: 'test' }),
+      backfillId: asked.backfillId,
+      status: 'CANCELLED',
+      processed: 0,
+      durationMs: 0,
+      modelVersion: '',
+      reason: 'test',
+    });
+    await sleep(2_000);
+    const atCancel = fixture.predictionsOf(asked).length;
+    await sleep(2_000);
+    expect(fixture.predictionsOf(asked).length).toBe(atCancel);
+    expect(atCancel).toBeLessThan(6_000);
+    const ends = fixture.backfills.filter(
+      (event) =>
+        event.envelope.eventType === 'BackfillCompleted' && event.backfillId === asked.backfillId,
+    );
+    expect(ends).toHaveLength(1);
   });
 
   it('fails a backfill of a version that does not exist', async () => {

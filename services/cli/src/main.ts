@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@readmit/platform';
+import { backfillCommand } from './commands/backfill.command';
 import { demoCommand } from './commands/demo.command';
 import { infraCommand } from './commands/infra.command';
 import { produceCommand } from './commands/produce.command';
@@ -19,6 +20,7 @@ const program = new Command('readmit')
   .addCommand(projectionsCommand())
   .addCommand(trainCommand())
   .addCommand(modelsCommand())
+  .addCommand(backfillCommand())
   .addCommand(demoCommand())
   .addCommand(testCommand());
 

@@ -1,4 +1,4 @@
-import type { BackfillRequested, OffsetRange } from '@readmit/contracts';
+import { TOPICS, type BackfillRequested, type OffsetRange } from '@readmit/contracts';
 import type { Kafka } from 'kafkajs';
 import { rangesBetween } from '../domain/backfill-range';
 
@@ -13,8 +13,10 @@ export async function encounterRangesOf(
   encounterTopic: string,
 ): Promise<OffsetRange[]> {
   if (request.offsetRanges.length > 0)
+    // Ranges may name the physical topic or the catalog's name (e.g. copied from a BatchArrived).
     return request.offsetRanges
-      .filter((range) => range.topic === encounterTopic)
+      .filter((range) => range.topic === encounterTopic || range.topic === TOPICS.encounters.name)
+      .map((range) => ({ ...range, topic: encounterTopic }))
       .sort((a, b) => a.partition - b.partition);
   const admin = kafka.admin();
   await admin.connect();
