@@ -90,5 +90,5 @@ describe('readmit demo: the closed loop end to end on the local platform', () =>
     } finally {
       await watcher.stop();
     }
-  });
+  }, 600_000); // the build (on a fresh clone) and the whole loop
 });
