@@ -7,7 +7,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +22,7 @@ import { candidatesFor } from '../services/trainer/src/application/candidates';
 import { trainModels } from '../services/trainer/src/application/train-models';
 import { PROJECT_ROOT, sharedDataFile, testEndpoints, uniqueName } from '../test/support/endpoints';
 import { isolatedEventStreams } from '../test/support/kafka';
+import { freePort } from '../services/cli/src/demo/service-processes';
 import { benchKafka, kafkaRoundTrip } from './support/kafka-round-trip';
 
 const { values } = parseArgs({
@@ -78,17 +78,6 @@ function trainModel() {
     seed: 1,
     trainedAt: Date.now(),
     producerVersion: 'bench',
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }
 

@@ -51,7 +51,8 @@ export function buildServices(root: string, log: (line: string) => void): void {
   writeFileSync(stamp, new Date().toISOString());
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on this machine right now (the OS picks it). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
