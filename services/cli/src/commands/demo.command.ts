@@ -37,7 +37,7 @@ export function demoCommand(): Command {
     .description(
       'run the main job end to end on the local platform: encounters → training → champion → scoring → drift → alert → retraining',
     )
-    .option('--initial <n>', 'labelled encounters before any model', count, 6_000)
+    .option('--initial <n>', 'labelled encounters before any model', count, 3_000)
     .option(
       '--stable <n>',
       'encounters from the same population once a champion serves',
