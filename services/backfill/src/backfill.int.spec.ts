@@ -37,6 +37,7 @@ async function backfillFixture() {
   const streams = await isolatedEventStreams(
     [
       TOPICS.encounters,
+      TOPICS.predictions,
       TOPICS.backfillPredictions,
       TOPICS.backfills,
       TOPICS.models,
@@ -326,4 +327,72 @@ describe('backfills: killed and resumed', () => {
       await fixture.close();
     }
   });
+});
+
+describe('backfills beside live scoring', () => {
+  it('leaves live predictions correct: each live encounter scored once by the champion, as the backfill scores it', async () => {
+    const fixture = await backfillFixture();
+    const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
+    const shared = {
+      BROKERS: kafkaBrokers.join(','),
+      REGISTRY_URL: schemaRegistryUrl,
+      PREFIX: fixture.prefix,
+      ARTIFACTS: fixture.root,
+    };
+    const processes: ChildProcess[] = [];
+    let live: Awaited<ReturnType<typeof watchEvents<PredictionMade>>> | undefined;
+    try {
+      live = await watchEvents<PredictionMade>(
+        fixture.kafka,
+        fixture.serde,
+        physical(TOPICS.predictions, fixture.prefix),
+      );
+      const events = live.events;
+      await fixture.publishEncounters(1, 5_000);
+      processes.push(
+        startFixture('scoring-process', {
+          ...shared,
+          GROUP: uniqueName('scoring'),
+          TRANSACTIONAL_ID: uniqueName('scoring-0'),
+          BATCH: '200',
+        }),
+      );
+      await eventually(async () => (events.length >= 5_000 ? true : undefined), 90_000);
+      processes.push(startFixture('backfill-process', { ...shared, CHUNK: '1000' }));
+      await sleep(200);
+      const asked = await fixture.requestBackfill({ toTime: Date.now() });
+      // Live traffic keeps arriving while the backfill re-scores the history.
+      for (let from = 5_001; from <= 8_000; from += 300) {
+        await fixture.publishEncounters(from, 300);
+        await sleep(100);
+      }
+      const completed = await fixture.ended(asked.backfillId);
+      await eventually(async () => (events.length >= 8_000 ? true : undefined), 90_000);
+      await sleep(2_000);
+
+      expect(completed.status).toBe('COMPLETED');
+      expect(events).toHaveLength(8_000);
+      expect(ids(events)).toEqual(range(1, 8_000));
+      expect(new Set(events.map((prediction) => prediction.modelVersion))).toEqual(new Set(['v1']));
+      const backfilled = fixture.predictionsOf(asked);
+      expect(ids(backfilled)).toEqual(range(1, 5_000));
+      // The same model over the same encounters: the live scores are the backfill's.
+      const liveScore = new Map(
+        events.map((prediction) => [prediction.encounter_id, prediction.score]),
+      );
+      expect(
+        backfilled.every(
+          (prediction) => liveScore.get(prediction.encounter_id) === prediction.score,
+        ),
+      ).toBe(true);
+      // And the backfill wrote nothing to the live topic.
+      expect(
+        events.every((prediction) => prediction.envelope.producer !== 'backfill-fixture'),
+      ).toBe(true);
+    } finally {
+      for (const child of processes) child.kill('SIGKILL');
+      await live?.stop();
+      await fixture.close();
+    }
+  }, 300_000);
 });
