@@ -5,8 +5,11 @@ import { z } from 'zod';
 export const backfillEnvSchema = platformEnvSchema.extend({
   /** The model whose versions backfill requests name ('champion' is its champion). */
   READMIT_MODEL_NAME: z.string().min(1).default('readmission'),
-  /** Encounters per Kafka transaction: one model run and one checkpoint each. */
-  READMIT_BACKFILL_CHUNK: z.coerce.number().int().min(1).max(50_000).default(5_000),
+  /**
+   * Encounters per Kafka transaction: one model run and one checkpoint each. 5,000 made a
+   * partition's share of predictions larger than the broker accepts in one record batch.
+   */
+  READMIT_BACKFILL_CHUNK: z.coerce.number().int().min(1).max(50_000).default(2_000),
   /**
    * Encounters per second when a request names no limit; 0 for none. The default leaves most
    * of a small machine to live scoring.

@@ -79,7 +79,7 @@ export function backfillCommand(): Command {
     .option('--model-name <name>', 'with --local: the model the version belongs to', 'readmission')
     .option('--id <backfillId>', 'the backfill id (default: a new one)')
     .option('--max-rate <n>', 'encounters per second at most (spares live scoring)', parsePositive)
-    .option('--chunk <n>', 'with --local: encounters per transaction', parsePositive, 5_000)
+    .option('--chunk <n>', 'with --local: encounters per transaction', parsePositive, 2_000)
     .option('--local', 'run the backfill in this process instead of the backfill service', false)
     .option('--artifacts <dir>', 'with --local: where model artifacts are', '.readmit/artifacts')
     .option('--timeout <duration>', 'how long to wait for the end', parseDuration, 3_600_000)

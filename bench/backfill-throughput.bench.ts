@@ -1,0 +1,176 @@
+// Backfill throughput: a backlog of encounters on patient.encounters is re-scored by one backfill
+// process (test/fixtures/backfill-process.ts: the service's coordinator and runs), exactly once
+// into patient.predictions.backfill, one transaction per chunk with its checkpoint.
+//   npx tsx bench/backfill-throughput.bench.ts [--encounters 100000] [--chunk 2000] [--model gbdt]
+// Needs the local platform (`./readmit infra up`).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { ChildProcess } from 'node:child_process';
+import {
+  EXAMPLE_EVENTS,
+  TOPICS,
+  type BackfillCompleted,
+  type BackfillProgressed,
+  type EncounterRecorded,
+} from '@readmit/contracts';
+import {
+  FileSystemObjectStore,
+  ModelArtifactStore,
+  newEnvelope,
+  type OutgoingEvent,
+} from '@readmit/platform';
+import { parseEncounterValues } from '../services/ingest/src/domain/encounter-row';
+import type { EncounterProfile } from '../services/ingest/src/domain/synthetic/encounter-profile';
+import { SyntheticEncounters } from '../services/ingest/src/domain/synthetic/synthetic-encounters';
+import profile from '../services/ingest/src/domain/synthetic/uci-sample-profile.json';
+import { candidatesFor } from '../services/trainer/src/application/candidates';
+import { trainModels } from '../services/trainer/src/application/train-models';
+import { testEndpoints, uniqueName } from '../test/support/endpoints';
+import { isolatedEventStreams, physical } from '../test/support/kafka';
+import { startFixture } from '../test/support/processes';
+
+const { values } = parseArgs({
+  options: {
+    encounters: { type: 'string', default: '100000' },
+    chunk: { type: 'string', default: '2000' },
+    model: { type: 'string', default: 'gbdt' },
+  },
+});
+const ENCOUNTERS = Number(values.encounters);
+const CHUNK = Number(values.chunk);
+const ALGORITHM = values.model === 'logistic' ? 'logistic_regression' : 'gbdt';
+
+function synthetic(count: number, seed: number) {
+  const generator = new SyntheticEncounters(profile as EncounterProfile, seed);
+  return Array.from({ length: count }, () => parseEncounterValues(generator.nextValues())).flatMap(
+    (result) => (result.ok ? [result] : []),
+  );
+}
+
+async function main() {
+  const command = `npx tsx bench/backfill-throughput.bench.ts --encounters ${ENCOUNTERS} --chunk ${CHUNK} --model ${values.model}`;
+  console.log(command);
+  const training = synthetic(20_000, 3).flatMap((row) =>
+    row.outcome ? [{ encounter: row.encounter, outcome: row.outcome }] : [],
+  );
+  const trained = trainModels({
+    modelName: 'readmission',
+    modelVersion: 'bench',
+    target: 'within-30-days',
+    rows: training,
+    candidates: candidatesFor([ALGORITHM]).slice(0, 1),
+    seed: 1,
+    trainedAt: Date.now(),
+    producerVersion: 'bench',
+  });
+  const root = mkdtempSync(join(tmpdir(), 'readmit-bench-backfill-'));
+  const streams = await isolatedEventStreams(
+    [
+      TOPICS.encounters,
+      TOPICS.backfillPredictions,
+      TOPICS.backfills,
+      TOPICS.models,
+      TOPICS.training,
+    ],
+    ['EncounterRecorded', 'PredictionMade', 'ModelPromoted', 'BackfillRequested'],
+  );
+  const { kafka, prefix, publisher, serde } = streams;
+  let backfill: ChildProcess | undefined;
+  try {
+    const stored = await new ModelArtifactStore(new FileSystemObjectStore(root)).save(
+      'readmission',
+      'bench',
+      trained.artifact,
+    );
+    console.log(
+      `model: ${trained.info.algorithm} ${JSON.stringify(trained.info.params)}, ${Math.round(trained.artifact.length / 1024)} KiB`,
+    );
+    const rows = synthetic(ENCOUNTERS, 7);
+    console.log(`publishing ${rows.length} encounters under ${prefix}`);
+    for (let start = 0; start < rows.length; start += 2_000) {
+      const events: OutgoingEvent[] = rows.slice(start, start + 2_000).map((row, index) => {
+        const event: EncounterRecorded = {
+          ...EXAMPLE_EVENTS.EncounterRecorded,
+          ...row.encounter,
+          encounter_id: start + index + 1,
+          envelope: newEnvelope('EncounterRecorded', { producer: 'bench' }),
+        };
+        return { eventType: 'EncounterRecorded', key: String(event.encounter_id), event };
+      });
+      await publisher.publishAll(events);
+    }
+    await publisher.publish('ModelPromoted', 'readmission', {
+      ...EXAMPLE_EVENTS.ModelPromoted,
+      envelope: newEnvelope('ModelPromoted', { producer: 'bench' }),
+      modelName: 'readmission',
+      version: 'bench',
+      previousVersion: null,
+      artifactUri: stored.uri,
+      artifactSha256: stored.sha256,
+    });
+
+    // The run's own events time it: its first checkpoint (written after the model is loaded
+    // and the range resolved, before any prediction) to its end.
+    let startedAt = 0;
+    let completed: BackfillCompleted | null = null;
+    const watcher = kafka.consumer({ groupId: uniqueName('bench-watch'), readUncommitted: false });
+    await watcher.connect();
+    await watcher.subscribe({ topic: physical(TOPICS.backfills, prefix), fromBeginning: true });
+    await watcher.run({
+      eachMessage: async ({ message }) => {
+        const decoded = await serde.decode(message.value);
+        if (decoded.eventType === 'BackfillProgressed' && startedAt === 0)
+          startedAt = (decoded.event as BackfillProgressed).envelope.occurredAt;
+        if (decoded.eventType === 'BackfillCompleted')
+          completed = decoded.event as BackfillCompleted;
+      },
+    });
+    const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
+    backfill = startFixture('backfill-process', {
+      BROKERS: kafkaBrokers.join(','),
+      REGISTRY_URL: schemaRegistryUrl,
+      PREFIX: prefix,
+      ARTIFACTS: root,
+      CHUNK: String(CHUNK),
+    });
+    const requestedAt = Date.now();
+    await publisher.publish('BackfillRequested', 'bench', {
+      envelope: newEnvelope('BackfillRequested', { producer: 'bench' }),
+      backfillId: 'bench',
+      fromTime: null,
+      toTime: null,
+      offsetRanges: [],
+      modelVersion: 'champion',
+      targets: ['TOPIC'],
+      maxRatePerSecond: null,
+      requestedBy: 'bench',
+    });
+    const deadline = Date.now() + 900_000;
+    let lastReport = Date.now();
+    while (!completed && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (Date.now() - lastReport > 10_000) {
+        lastReport = Date.now();
+        console.log(
+          `waiting: prefix ${prefix}, first checkpoint ${startedAt > 0 ? 'seen' : 'not yet'}`,
+        );
+      }
+    }
+    await watcher.disconnect();
+    const end = completed as BackfillCompleted | null;
+    if (!end) throw new Error('the backfill did not end in 15 minutes');
+    const seconds = (end.envelope.occurredAt - startedAt) / 1000;
+    console.log(
+      `${end.status}: ${end.processed} encounters re-scored in ${seconds.toFixed(1)} s after the first checkpoint (${((startedAt - requestedAt) / 1000).toFixed(1)} s to start) = ${Math.round(end.processed / seconds)} encounters/s`,
+    );
+  } finally {
+    backfill?.kill('SIGTERM');
+    await publisher.disconnect();
+    rmSync(root, { recursive: true, force: true });
+  }
+  process.exit(0);
+}
+
+void main();
