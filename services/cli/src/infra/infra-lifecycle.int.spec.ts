@@ -89,7 +89,8 @@ describe('readmit infra up / status / down', () => {
       ['s3', 'running', true],
     ]);
 
-    const logs = cli('infra', 'logs', 'kafka', '-n', '500');
+    // Enough lines to reach back past the controller's record of every catalog topic it created.
+    const logs = cli('infra', 'logs', 'kafka', '-n', '20000');
     expect(logs.status).toBe(0);
     expect(logs.stdout).toMatch(/Kafka Server started/);
 
