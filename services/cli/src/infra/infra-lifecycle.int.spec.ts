@@ -38,8 +38,12 @@ describe('readmit infra up / status / down', () => {
     symlinkSync(join(PROJECT_ROOT, '.readmit', 'tools'), join(home, 'tools'));
   });
 
-  afterAll(() => {
+  // A failed test must not leave its servers (and ports) to the next one.
+  afterEach(() => {
     cli('infra', 'down');
+  });
+
+  afterAll(() => {
     rmSync(home, { recursive: true, force: true });
   });
 
