@@ -264,7 +264,9 @@ export async function runClosedLoop(
       prefix: options.prefix,
       published: { encounters: published, perSecond: published / Math.max(publishSeconds, 1e-3) },
       batches: watcher.events.batches.length,
-      runs: watcher.events.requested.map((request) => summarizeRun(watcher, request)),
+      runs: [...watcher.events.requested]
+        .sort((a, b) => a.envelope.occurredAt - b.envelope.occurredAt)
+        .map((request) => summarizeRun(watcher, request)),
       champions: watcher.events.promoted.map((event) => event.version),
       alertsWhileStable,
       alerts: [...watcher.events.drift],
