@@ -82,10 +82,11 @@ describe('readmit demo: the closed loop end to end on the local platform', () =>
       expect(dataAlerts[0].modelVersion).toBe(promoted[0].version);
       expect(dataAlerts[0].driftedFeatures).toEqual(expect.arrayContaining(['age_band']));
 
-      // The alert drove one retraining, which the registry judged against the champion.
+      // The alert drove a retraining, which the registry judged against the champion.
       const alertIds = new Set(drift.map((alert) => alert.envelope.eventId));
       const retrainings = requested.filter((request) => request.reason === 'DRIFT_DETECTED');
-      expect(retrainings).toHaveLength(1);
+      // The new champion may meet drifted windows too and retrain again: the first one counts.
+      expect(retrainings.length).toBeGreaterThanOrEqual(1);
       expect(retrainings[0].triggeredBy.some((trigger) => alertIds.has(trigger))).toBe(true);
       const retrained = completed.find((run) => run.runId === retrainings[0].runId);
       expect(retrained?.championEvaluation?.version).toBe(promoted[0].version);
