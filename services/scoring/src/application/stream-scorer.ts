@@ -38,7 +38,7 @@ type Encounter = DecodedMessage<'EncounterRecorded'>;
  */
 export class StreamScorer {
   private readonly processor: TransactionalProcessor;
-  private readonly predictions: Counter<'role' | 'model_version'>;
+  private readonly predictions: Counter<'role' | 'model_version' | 'label'>;
   private readonly batchSeconds: Histogram;
   private readonly shadowFailures: Counter;
   private started = false;
@@ -63,8 +63,8 @@ export class StreamScorer {
     });
     this.predictions = new Counter({
       name: 'readmit_scoring_predictions_total',
-      help: 'Predictions written, by role (champion, challenger = shadow) and model version.',
-      labelNames: ['role', 'model_version'],
+      help: 'Predictions written, by role (champion, challenger = shadow), model version and label (true: score >= threshold).',
+      labelNames: ['role', 'model_version', 'label'],
       registers: [registry],
     });
     this.batchSeconds = new Histogram({
@@ -151,16 +151,28 @@ export class StreamScorer {
           topic: TOPICS.shadowPredictions,
         });
     });
-    this.predictions.inc(
-      { role: 'champion', model_version: champion.version },
-      batch.length - refused.size,
-    );
-    if (challenger && shadow)
-      this.predictions.inc(
-        { role: 'challenger', model_version: challenger.version },
-        batch.length - refused.size,
-      );
+    this.countPredictions('champion', champion, scores, refused);
+    if (challenger && shadow) this.countPredictions('challenger', challenger, shadow, refused);
     return { outputs, rejected };
+  }
+
+  /** Counts a batch's written predictions by label, without the refused rows. */
+  private countPredictions(
+    role: 'champion' | 'challenger',
+    model: LoadedModel,
+    scores: Float32Array,
+    refused: ReadonlySet<number>,
+  ): void {
+    let positive = 0;
+    let negative = 0;
+    scores.forEach((score, index) => {
+      if (refused.has(index)) return;
+      if (score >= model.threshold) positive += 1;
+      else negative += 1;
+    });
+    const model_version = model.version;
+    if (positive > 0) this.predictions.inc({ role, model_version, label: 'true' }, positive);
+    if (negative > 0) this.predictions.inc({ role, model_version, label: 'false' }, negative);
   }
 
   /**

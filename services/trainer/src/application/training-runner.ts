@@ -11,7 +11,7 @@ import {
 } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { assembleTrainingSet } from '../domain/training-set';
 import type { ChampionArtifact } from '../infrastructure/champion-evaluation';
 import { readCurrentChampion } from '../infrastructure/current-champion';
@@ -50,6 +50,8 @@ export class TrainingRunner {
   private readonly consumer: EventConsumer;
   private readonly runs: Counter<'outcome'>;
   private readonly stage: Gauge<'stage'>;
+  private readonly durationSeconds: Histogram<'outcome'>;
+  private readonly holdoutMetric: Gauge<'model_name' | 'model_version' | 'metric'>;
 
   constructor(
     private readonly kafka: Kafka,
@@ -70,6 +72,19 @@ export class TrainingRunner {
       name: 'readmit_training_runs_total',
       help: 'Training runs finished, by outcome (completed or failed).',
       labelNames: ['outcome'],
+      registers: [registry],
+    });
+    this.durationSeconds = new Histogram({
+      name: 'readmit_training_duration_seconds',
+      help: 'Training runs from request to outcome, by outcome (completed or failed).',
+      labelNames: ['outcome'],
+      buckets: [1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
+      registers: [registry],
+    });
+    this.holdoutMetric = new Gauge({
+      name: 'readmit_training_holdout_metric',
+      help: "The last completed run's holdout metrics (roc_auc, pr_auc, brier, log_loss, …), by model name and version.",
+      labelNames: ['model_name', 'model_version', 'metric'],
       registers: [registry],
     });
     this.stage = new Gauge({
@@ -215,6 +230,13 @@ export class TrainingRunner {
         championEvaluation,
       });
       this.runs.inc({ outcome: 'completed' });
+      this.durationSeconds.observe({ outcome: 'completed' }, (Date.now() - started) / 1000);
+      this.holdoutMetric.reset();
+      for (const [metric, value] of Object.entries(result.metrics))
+        this.holdoutMetric.set(
+          { model_name: request.modelName, model_version: modelVersion, metric },
+          value,
+        );
       log.info(
         {
           modelVersion,
@@ -244,6 +266,7 @@ export class TrainingRunner {
         retriable,
       });
       this.runs.inc({ outcome: 'failed' });
+      this.durationSeconds.observe({ outcome: 'failed' }, (Date.now() - started) / 1000);
       log.warn({ stage: failedStage, reason }, 'training run failed');
     } finally {
       clearInterval(heartbeat);
