@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { EventSerde } from '@readmit/platform';
 import { runClosedLoop, type ClosedLoopOptions, type ClosedLoopSummary } from '../demo/closed-loop';
 import { buildServices, processLauncher } from '../demo/service-processes';
+import { scrapeTargetsFolder } from '../infra/scrape-targets';
 import { InfraManager } from '../infra/infra-manager';
 import { createInfraContext, printStatus } from './infra.command';
 import { produceEvents } from './produce.command';
@@ -103,7 +104,7 @@ export function demoCommand(): Command {
         const summary = await runClosedLoop(loop, {
           kafka,
           serde,
-          launch: processLauncher(PROJECT_ROOT, logFolder),
+          launch: processLauncher(PROJECT_ROOT, logFolder, scrapeTargetsFolder(context.paths.home)),
           publish: (encounters, seed, drift) =>
             produceEvents({
               synthetic: encounters,

@@ -5,6 +5,7 @@ import type { InfraContext } from '../infra/infra-component';
 import { InfraError } from '../infra/infra-error';
 import {
   COMPONENT_NAMES,
+  componentsFor,
   InfraManager,
   type ComponentName,
   type ComponentStatus,
@@ -64,7 +65,7 @@ export function printStatus(statuses: readonly ComponentStatus[]): void {
 
 export function infraCommand(): Command {
   const infra = new Command('infra').description(
-    'run the local platform: Kafka, schema registry, Postgres, S3 server',
+    'run the local platform: Kafka, schema registry, Postgres, S3 server (and Prometheus with --monitoring)',
   );
 
   infra
@@ -73,10 +74,16 @@ export function infraCommand(): Command {
       'provision (first run) and start every server; waits until each answers; safe to repeat',
     )
     .addOption(onlyOption())
-    .action(async (options: { only?: ComponentName[] }) => {
+    .option(
+      '--monitoring',
+      'also start Prometheus, scraping the services readmit starts (or READMIT_INFRA_PROFILES=monitoring)',
+    )
+    .action(async (options: { only?: ComponentName[]; monitoring?: boolean }) => {
       const context = createInfraContext();
       const manager = new InfraManager(context);
-      const { started, alreadyRunning } = await manager.up(options.only);
+      const profiles = [...context.settings.profiles];
+      if (options.monitoring && !profiles.includes('monitoring')) profiles.push('monitoring');
+      const { started, alreadyRunning } = await manager.up(options.only ?? componentsFor(profiles));
       if ([...started, ...alreadyRunning].includes('kafka')) {
         await createCatalogTopics({ log: (line) => console.log(line) });
       }

@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { registerScrapeTarget } from '../infra/scrape-targets';
 import type { LoopService, RunningService, ServiceLauncher } from './closed-loop';
 
 /** The newest modification time under these folders, of the files the build compiles. */
@@ -66,8 +67,14 @@ export function freePort(): Promise<number> {
 /**
  * Starts services from the build output, one process each as the Docker image runs them, with
  * their logs in `logFolder/<service>.log`; a service counts as started once /health answers.
+ * With a `scrapeTargets` folder, each running service is registered there for the local
+ * Prometheus (monitoring profile) and unregistered when it stops.
  */
-export function processLauncher(root: string, logFolder: string): ServiceLauncher {
+export function processLauncher(
+  root: string,
+  logFolder: string,
+  scrapeTargets?: string,
+): ServiceLauncher {
   mkdirSync(logFolder, { recursive: true });
   return async (name: LoopService, env: Record<string, string>): Promise<RunningService> => {
     const port = await freePort();
@@ -104,10 +111,14 @@ export function processLauncher(root: string, logFolder: string): ServiceLaunche
       }
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
+    const unregister = scrapeTargets
+      ? registerScrapeTarget(scrapeTargets, name, url)
+      : () => undefined;
     return {
       name,
       url,
       stop: async () => {
+        unregister();
         if (child.exitCode !== null) return;
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);

@@ -4,14 +4,41 @@ import type { ComponentState, InfraComponent, InfraContext } from './infra-compo
 import { InfraError } from './infra-error';
 import { KafkaComponent } from './components/kafka.component';
 import { DATABASE_USER, PostgresComponent } from './components/postgres.component';
+import { PrometheusComponent } from './components/prometheus.component';
 import { S3Component } from './components/s3.component';
 import { SchemaRegistryComponent } from './components/schema-registry.component';
+import type { InfraProfile } from './infra-settings';
 
-export const COMPONENT_NAMES = ['kafka', 'schema-registry', 'postgres', 's3'] as const;
+export const COMPONENT_NAMES = [
+  'kafka',
+  'schema-registry',
+  'postgres',
+  's3',
+  'prometheus',
+] as const;
 export type ComponentName = (typeof COMPONENT_NAMES)[number];
 
+/** What `infra up` starts without a profile: the servers the services and tests need. */
+export const CORE_COMPONENTS: readonly ComponentName[] = [
+  'kafka',
+  'schema-registry',
+  'postgres',
+  's3',
+];
+
+/** The optional components each profile adds (`infra up --monitoring`, READMIT_INFRA_PROFILES). */
+export const PROFILE_COMPONENTS: Readonly<Record<InfraProfile, readonly ComponentName[]>> = {
+  monitoring: ['prometheus'],
+};
+
+/** The core components and those of the given profiles, in start order. */
+export function componentsFor(profiles: readonly InfraProfile[]): ComponentName[] {
+  const wanted = new Set([...CORE_COMPONENTS, ...profiles.flatMap((p) => PROFILE_COMPONENTS[p])]);
+  return COMPONENT_NAMES.filter((name) => wanted.has(name));
+}
+
 export interface ComponentStatus {
-  readonly name: string;
+  readonly name: ComponentName;
   readonly description: string;
   readonly endpoint: string;
   readonly state: ComponentState;
@@ -33,6 +60,7 @@ export class InfraManager {
       ['schema-registry', new SchemaRegistryComponent(ctx)],
       ['postgres', new PostgresComponent(ctx)],
       ['s3', new S3Component(ctx)],
+      ['prometheus', new PrometheusComponent(ctx)],
     ]);
   }
 
@@ -45,7 +73,12 @@ export class InfraManager {
     return component;
   }
 
-  async up(names: readonly ComponentName[] = COMPONENT_NAMES): Promise<UpResult> {
+  /** The components `up` and `status` cover by default: the core ones and the profiles' (settings). */
+  defaultComponents(): ComponentName[] {
+    return componentsFor(this.ctx.settings.profiles);
+  }
+
+  async up(names: readonly ComponentName[] = this.defaultComponents()): Promise<UpResult> {
     const result: UpResult = { started: [], alreadyRunning: [] };
     for (const name of names) {
       const component = this.component(name);
@@ -97,8 +130,10 @@ export class InfraManager {
     return stopped;
   }
 
+  /** The default components, and any optional one that is running although no profile asks for it. */
   async status(): Promise<ComponentStatus[]> {
-    return Promise.all(
+    const defaults = this.defaultComponents();
+    const statuses = await Promise.all(
       COMPONENT_NAMES.map(async (name) => {
         const component = this.component(name);
         return {
@@ -108,6 +143,9 @@ export class InfraManager {
           state: await component.state(),
         };
       }),
+    );
+    return statuses.filter(
+      (status) => defaults.includes(status.name) || status.state.kind === 'running',
     );
   }
 

@@ -9,6 +9,9 @@ export const VERSIONS = {
   moto: '5.2.5',
 } as const;
 
+export const INFRA_PROFILES = ['monitoring'] as const;
+export type InfraProfile = (typeof INFRA_PROFILES)[number];
+
 const infraEnvSchema = z.object({
   READMIT_HOME: z.string().min(1).optional(),
   READMIT_KAFKA_PORT: portField.default(9092),
@@ -16,6 +19,18 @@ const infraEnvSchema = z.object({
   READMIT_SCHEMA_REGISTRY_PORT: portField.default(8081),
   READMIT_POSTGRES_PORT: portField.default(5432),
   READMIT_S3_PORT: portField.default(9000),
+  READMIT_PROMETHEUS_PORT: portField.default(9090),
+  /** Optional component sets `infra up` starts too, comma-separated: `monitoring` (Prometheus). */
+  READMIT_INFRA_PROFILES: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((profile) => profile.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(INFRA_PROFILES))),
   READMIT_INFRA_START_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(120),
 });
 
@@ -30,7 +45,10 @@ export interface InfraSettings {
     readonly schemaRegistry: number;
     readonly postgres: number;
     readonly s3: number;
+    readonly prometheus: number;
   };
+  /** Optional component sets started by default with the core servers. */
+  readonly profiles: readonly InfraProfile[];
   readonly startTimeoutMs: number;
 }
 
@@ -48,7 +66,9 @@ export function loadInfraSettings(
       schemaRegistry: parsed.READMIT_SCHEMA_REGISTRY_PORT,
       postgres: parsed.READMIT_POSTGRES_PORT,
       s3: parsed.READMIT_S3_PORT,
+      prometheus: parsed.READMIT_PROMETHEUS_PORT,
     },
+    profiles: parsed.READMIT_INFRA_PROFILES,
     startTimeoutMs: parsed.READMIT_INFRA_START_TIMEOUT_SECONDS * 1000,
   };
 }

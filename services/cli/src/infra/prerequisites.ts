@@ -61,22 +61,62 @@ export function findPostgresBin(): string | undefined {
  * otherwise says exactly what to install.
  */
 export function ensurePostgresInstalled(log: (line: string) => void): string {
-  const existing = findPostgresBin();
+  return ensureDebianPackage({
+    component: 'postgres',
+    debianPackage: 'postgresql',
+    find: findPostgresBin,
+    missing: 'PostgreSQL server binaries (initdb, pg_ctl)',
+    log,
+  });
+}
+
+/** Debian's Prometheus server binary (`prometheus` package, 2.42 on bookworm). */
+export function findPrometheus(): string | undefined {
+  return which('prometheus');
+}
+
+export function ensurePrometheusInstalled(log: (line: string) => void): string {
+  return ensureDebianPackage({
+    component: 'prometheus',
+    debianPackage: 'prometheus',
+    find: findPrometheus,
+    missing: 'The Prometheus server binary',
+    log,
+  });
+}
+
+/**
+ * Installs a Debian package when what it provides is missing and we may (root with apt-get);
+ * otherwise says exactly what to install. Returns what `find` finds once installed.
+ */
+function ensureDebianPackage(spec: {
+  component: string;
+  debianPackage: string;
+  find: () => string | undefined;
+  missing: string;
+  log: (line: string) => void;
+}): string {
+  const existing = spec.find();
   if (existing) return existing;
   const isRoot = process.getuid?.() === 0;
   if (!isRoot || !which('apt-get')) {
     throw new InfraError(
-      "PostgreSQL server binaries (initdb, pg_ctl) were not found: install Debian's package with `sudo apt-get install postgresql`",
+      `${spec.missing} was not found: install Debian's package with \`sudo apt-get install ${spec.debianPackage}\``,
     );
   }
-  log("postgres: installing Debian's postgresql package (first run only)…");
+  spec.log(
+    `${spec.component}: installing Debian's ${spec.debianPackage} package (first run only)…`,
+  );
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   runCommand('apt-get', ['update', '-q'], { env, description: 'apt-get update' });
-  runCommand('apt-get', ['install', '-y', '-q', '--no-install-recommends', 'postgresql'], {
+  runCommand('apt-get', ['install', '-y', '-q', '--no-install-recommends', spec.debianPackage], {
     env,
-    description: 'apt-get install postgresql',
+    description: `apt-get install ${spec.debianPackage}`,
   });
-  const installed = findPostgresBin();
-  if (!installed) throw new InfraError('apt-get installed postgresql, but initdb is still missing');
+  const installed = spec.find();
+  if (!installed)
+    throw new InfraError(
+      `apt-get installed ${spec.debianPackage}, but ${spec.missing} is still missing`,
+    );
   return installed;
 }
