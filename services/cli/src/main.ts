@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '@readmit/platform';
 import { backfillCommand } from './commands/backfill.command';
+import { backfillCompareCommand } from './commands/backfill-compare.command';
 import { demoCommand } from './commands/demo.command';
 import { infraCommand } from './commands/infra.command';
 import { produceCommand } from './commands/produce.command';
@@ -14,13 +15,16 @@ import { InfraError } from './infra/infra-error';
 const program = new Command('readmit')
   .description('Readmit: streaming ML for hospital readmission risk, on Kafka')
   .showHelpAfterError()
+  // Options after a subcommand's name are the subcommand's: `backfill compare --prefix p` and
+  // `backfill cancel id --prefix p` must not hand --prefix to `backfill` itself.
+  .enablePositionalOptions()
   .addCommand(infraCommand())
   .addCommand(topicsCommand())
   .addCommand(produceCommand())
   .addCommand(projectionsCommand())
   .addCommand(trainCommand())
   .addCommand(modelsCommand())
-  .addCommand(backfillCommand())
+  .addCommand(backfillCommand().enablePositionalOptions().addCommand(backfillCompareCommand()))
   .addCommand(demoCommand())
   .addCommand(testCommand());
 

@@ -9,7 +9,7 @@ import { rangesBetween } from '../domain/backfill-range';
  */
 export async function encounterRangesOf(
   kafka: Kafka,
-  request: BackfillRequested,
+  request: Pick<BackfillRequested, 'offsetRanges' | 'fromTime' | 'toTime'>,
   encounterTopic: string,
 ): Promise<OffsetRange[]> {
   if (request.offsetRanges.length > 0)

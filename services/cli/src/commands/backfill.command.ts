@@ -45,6 +45,8 @@ export interface BackfillOptions {
   prefix: string;
   brokers?: string;
   registry?: string;
+  /** Where the end's line goes (default: stdout); `backfill compare` keeps stdout for its report. */
+  print?: (line: string) => void;
 }
 
 function parseTime(value: string): number {
@@ -257,7 +259,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillComple
     const local = options.local ? runLocally(kafka, serde, publisher, request, options) : null;
     const completed = await Promise.race([end, timedOut, ...(local ? [local] : [])]);
     view.stop();
-    printCompleted(completed);
+    printCompleted(completed, options.print ?? console.log);
     return completed;
   } finally {
     clearTimeout(timer);
@@ -317,9 +319,9 @@ function describeRange(request: BackfillRequested): string {
   return `from ${time(request.fromTime, 'the start')} to ${time(request.toTime, 'now')}`;
 }
 
-function printCompleted(completed: BackfillCompleted): void {
+function printCompleted(completed: BackfillCompleted, print: (line: string) => void): void {
   const seconds = completed.durationMs / 1000;
-  console.log(
+  print(
     `backfill ${completed.backfillId}: ${completed.status}, ${completed.processed} predictions by ${completed.modelVersion || '(none)'} in ${seconds.toFixed(1)} s${
       completed.status === 'COMPLETED' && seconds > 0
         ? ` (${Math.round(completed.processed / seconds)} encounters/s)`

@@ -1,4 +1,5 @@
 export { rocAuc, prAuc } from './ranking';
+export { pairedAucComparison, type PairedAucComparison } from './paired-auc';
 export { logLoss, brierScore } from './probabilistic';
 export { thresholdMetrics, type ThresholdMetrics } from './threshold';
 export {

@@ -1,0 +1,89 @@
+import {
+  TOPICS,
+  topicName,
+  type OutcomeRecorded,
+  type PredictionMade,
+  type ReadmissionClass,
+} from '@readmit/contracts';
+import { PoisonMessageError, replayLog, type EventSerde } from '@readmit/platform';
+import type { Kafka } from 'kafkajs';
+import { backfillPredictionId } from '../domain/backfill-event-id';
+
+/** One backfill's predictions, as read back from patient.predictions.backfill. */
+export interface BackfillPredictions {
+  readonly backfillId: string;
+  /** Score by encounter id. */
+  readonly scores: Map<number, number>;
+  /** The threshold the predictions were labelled at (null when there are none). */
+  threshold: number | null;
+  /** The model versions that wrote them (one, unless the log holds a surprise). */
+  readonly versions: Set<string>;
+  /** Predictions read more than once (a repeat of the same event id), dropped. */
+  repeats: number;
+}
+
+/** What a comparison of backfills reads from the log. */
+export interface BackfillComparisonInputs {
+  readonly predictions: ReadonlyMap<string, BackfillPredictions>;
+  /** The latest outcome of every encounter with one. */
+  readonly outcomes: ReadonlyMap<number, ReadmissionClass>;
+}
+
+/**
+ * Reads the predictions of the given backfills and every outcome, read_committed, up to the
+ * ends of both logs now. A backfill's prediction of an encounter is recognised by its event id,
+ * derived from the backfill id and the encounter id (backfillPredictionId): other backfills'
+ * predictions of the same encounters share the topic and the key, but never that id.
+ */
+export async function readBackfillComparisonInputs(
+  kafka: Kafka,
+  serde: EventSerde,
+  topicPrefix: string,
+  backfillIds: readonly string[],
+): Promise<BackfillComparisonInputs> {
+  const predictions = new Map<string, BackfillPredictions>(
+    backfillIds.map((backfillId) => [
+      backfillId,
+      { backfillId, scores: new Map(), threshold: null, versions: new Set(), repeats: 0 },
+    ]),
+  );
+  const outcomes = new Map<number, ReadmissionClass>();
+  const predictionTopic = topicName(TOPICS.backfillPredictions, topicPrefix);
+  await replayLog(
+    kafka,
+    [predictionTopic, topicName(TOPICS.outcomes, topicPrefix)],
+    async (topic, _partition, message) => {
+      let decoded;
+      try {
+        decoded = await serde.decode(message.value);
+      } catch (error) {
+        if (!(error instanceof PoisonMessageError)) throw error;
+        return;
+      }
+      if (topic === predictionTopic && decoded.eventType === 'PredictionMade') {
+        const prediction = decoded.event as PredictionMade;
+        for (const backfill of predictions.values())
+          if (
+            prediction.envelope.eventId ===
+            backfillPredictionId(backfill.backfillId, prediction.encounter_id)
+          )
+            add(backfill, prediction);
+      } else if (decoded.eventType === 'OutcomeRecorded') {
+        const outcome = decoded.event as OutcomeRecorded;
+        outcomes.set(outcome.encounter_id, outcome.readmitted);
+      }
+    },
+    { purpose: 'backfill-compare', timeoutMs: 600_000 },
+  );
+  return { predictions, outcomes };
+}
+
+function add(backfill: BackfillPredictions, prediction: PredictionMade): void {
+  if (backfill.scores.has(prediction.encounter_id)) {
+    backfill.repeats += 1;
+    return;
+  }
+  backfill.scores.set(prediction.encounter_id, prediction.score);
+  backfill.threshold ??= prediction.threshold;
+  backfill.versions.add(prediction.modelVersion);
+}
