@@ -30,7 +30,13 @@ export function runReadmit(args: readonly string[], options: { database?: boolea
 export function startFixture(name: string, env: Record<string, string>): ChildProcess {
   return spawn(
     process.execPath,
-    ['--require', 'tsx/cjs', join(PROJECT_ROOT, 'test', 'fixtures', `${name}.ts`)],
+    [
+      // e.g. FIXTURE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile a bench's fixture.
+      ...(process.env.FIXTURE_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      '--require',
+      'tsx/cjs',
+      join(PROJECT_ROOT, 'test', 'fixtures', `${name}.ts`),
+    ],
     {
       cwd: PROJECT_ROOT,
       env: { ...process.env, TSX_TSCONFIG_PATH: join(PROJECT_ROOT, 'tsconfig.json'), ...env },

@@ -16,6 +16,8 @@ export const backfillEnvSchema = platformEnvSchema.extend({
    */
   READMIT_BACKFILL_MAX_RATE: z.coerce.number().min(0).default(0),
   /** How long the broker keeps a crashed run's open transaction before aborting it. */
+  /** Runs of one backfill that may break in a row (resuming each time) before it fails. */
+  READMIT_BACKFILL_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
   READMIT_BACKFILL_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(10_000),
 });
 

@@ -17,6 +17,8 @@ import {
   ModelArtifactStore,
   newEnvelope,
 } from '@readmit/platform';
+import { Client } from 'pg';
+import { PREDICTION_TABLE } from './infrastructure/prediction-table';
 import { smallModelArtifact } from '../../../test/support/artifacts';
 import { eventually, testEndpoints, uniqueName } from '../../../test/support/endpoints';
 import {
@@ -150,6 +152,27 @@ async function backfillFixture() {
   };
 }
 
+/** The TABLE target's rows of one backfill, by encounter id. */
+async function tableRows(backfillId: string) {
+  const client = new Client({ connectionString: testEndpoints().databaseUrl });
+  await client.connect();
+  try {
+    const result = await client.query<{
+      encounter_id: string;
+      model_version: string;
+      score: number;
+      label: boolean;
+    }>(
+      `SELECT encounter_id, model_version, score, label FROM ${PREDICTION_TABLE}
+       WHERE backfill_id = $1 ORDER BY encounter_id`,
+      [backfillId],
+    );
+    return result.rows;
+  } finally {
+    await client.end();
+  }
+}
+
 const ids = (predictions: readonly PredictionMade[]) =>
   predictions.map((prediction) => prediction.encounter_id).sort((a, b) => a - b);
 const range = (from: number, to: number) =>
@@ -269,6 +292,19 @@ describe('backfills: exactly one prediction per encounter in range', () => {
     expect(ends).toHaveLength(1);
   });
 
+  it('writes the TABLE target: one row per encounter of the range, nothing on the topic', async () => {
+    const asked = await fixture.requestBackfill({ targets: ['TABLE'], modelVersion: 'v2' });
+    const completed = await fixture.ended(asked.backfillId);
+    expect(completed.status).toBe('COMPLETED');
+    expect(completed.processed).toBe(6_000);
+    const rows = await tableRows(asked.backfillId);
+    expect(rows.map((row) => Number(row.encounter_id))).toEqual(range(1, 6_000));
+    expect(rows.every((row) => row.model_version === 'v2' && row.label === row.score >= 0.6)).toBe(
+      true,
+    );
+    expect(fixture.predictionsOf(asked)).toHaveLength(0);
+  });
+
   it('fails a backfill of a version that does not exist', async () => {
     const asked = await fixture.requestBackfill({ modelVersion: 'v404' });
     const completed = await fixture.ended(asked.backfillId);
@@ -322,6 +358,66 @@ describe('backfills: killed and resumed', () => {
         (event, index, all) => index > 0 && event.processed < all[index - 1].processed,
       );
       expect(resumedFrom).toBeUndefined();
+    } finally {
+      backfill?.kill('SIGKILL');
+      await fixture.close();
+    }
+  });
+});
+
+describe('backfills: large chunks and broken runs', () => {
+  it('commits chunks larger than one produce request: both targets, every encounter once', async () => {
+    const fixture = await backfillFixture();
+    const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = testEndpoints();
+    let backfill: ChildProcess | undefined;
+    try {
+      // About 5,000 encounters per partition: a whole partition's chunk, whose predictions all
+      // go to one partition (they keep their encounters' keys), is over 1 MiB.
+      await fixture.publishEncounters(1, 30_000);
+      backfill = startFixture('backfill-process', {
+        BROKERS: kafkaBrokers.join(','),
+        REGISTRY_URL: schemaRegistryUrl,
+        PREFIX: fixture.prefix,
+        ARTIFACTS: fixture.root,
+        CHUNK: '6000',
+        DATABASE_URL: databaseUrl,
+        MAX_ATTEMPTS: '1',
+      });
+      const asked = await fixture.requestBackfill({ targets: ['TOPIC', 'TABLE'] });
+      const completed = await fixture.ended(asked.backfillId);
+      await sleep(1_000);
+      expect(completed.reason).toBeNull();
+      expect(completed.status).toBe('COMPLETED');
+      expect(completed.processed).toBe(30_000);
+      expect(ids(fixture.predictionsOf(asked))).toEqual(range(1, 30_000));
+      const rows = await tableRows(asked.backfillId);
+      expect(rows.map((row) => Number(row.encounter_id))).toEqual(range(1, 30_000));
+    } finally {
+      backfill?.kill('SIGKILL');
+      await fixture.close();
+    }
+  });
+
+  it('fails a backfill whose runs keep breaking, after the allowed attempts', async () => {
+    const fixture = await backfillFixture();
+    const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
+    let backfill: ChildProcess | undefined;
+    try {
+      await fixture.publishEncounters(1, 100);
+      backfill = startFixture('backfill-process', {
+        BROKERS: kafkaBrokers.join(','),
+        REGISTRY_URL: schemaRegistryUrl,
+        PREFIX: fixture.prefix,
+        ARTIFACTS: fixture.root,
+        // Nothing listens there: every run breaks on its table.
+        DATABASE_URL: 'postgres://readmit@127.0.0.1:1/readmit_test',
+        MAX_ATTEMPTS: '3',
+        RETRY_DELAY_MS: '100',
+      });
+      const asked = await fixture.requestBackfill({ targets: ['TABLE'] });
+      const completed = await fixture.ended(asked.backfillId);
+      expect(completed.status).toBe('FAILED');
+      expect(completed.reason).toMatch(/gave up after 3 broken runs; the last: .*TABLE target/);
     } finally {
       backfill?.kill('SIGKILL');
       await fixture.close();

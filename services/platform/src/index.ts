@@ -17,6 +17,7 @@ export * from './kafka/dead-letter';
 export * from './kafka/serde/event-serde';
 export * from './kafka/message-router';
 export * from './kafka/event-publisher';
+export * from './kafka/produce-requests';
 export * from './kafka/off-thread/off-thread-publisher';
 export * from './kafka/event-consumer';
 export * from './kafka/group-member';

@@ -22,6 +22,12 @@ import { BackfillRefused, BackfillRun, type BackfillRunOptions } from './backfil
 export interface BackfillCoordinatorOptions extends BackfillRunOptions {
   /** Wait before running again a backfill whose run broke (Kafka unreachable, a fenced producer). */
   readonly retryDelayMs?: number;
+  /**
+   * Runs of one backfill that may break in a row before it is failed (a broken run resumes from
+   * its checkpoint; one that breaks every time — a chunk the broker refuses, a table it cannot
+   * write — must end rather than retry forever).
+   */
+  readonly maxAttempts?: number;
 }
 
 /**
@@ -38,6 +44,8 @@ export class BackfillCoordinator {
   private stopped = false;
   private wake: () => void = () => undefined;
   private loop: Promise<void> = Promise.resolve();
+  /** Broken runs in a row per backfill (this process's count). */
+  private readonly failedAttempts = new Map<string, number>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -141,6 +149,7 @@ export class BackfillCoordinator {
     this.metrics.active.set(1);
     try {
       const completed = await run.run();
+      this.failedAttempts.delete(backfillId);
       this.metrics.runs.inc({ status: completed?.status ?? 'CANCELLED' });
       // The run's own end may not be folded yet: wait for it rather than run it again.
       if (completed)
@@ -154,13 +163,29 @@ export class BackfillCoordinator {
       if (error instanceof BackfillRefused) {
         await this.fail(backfill.request.backfillId, backfill.request.modelVersion, error.message);
         this.metrics.runs.inc({ status: 'FAILED' });
-      } else {
+      } else if (!this.stopped) {
         this.metrics.runs.inc({ status: 'interrupted' });
-        this.logger.error(
-          { backfillId, reason: (error as Error).message },
-          'backfill run broke: it resumes from its last checkpoint',
-        );
-        await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 5_000));
+        const attempts = (this.failedAttempts.get(backfillId) ?? 0) + 1;
+        this.failedAttempts.set(backfillId, attempts);
+        const maxAttempts = this.options.maxAttempts ?? 5;
+        const reason = (error as Error).message;
+        if (attempts >= maxAttempts) {
+          await this.fail(
+            backfillId,
+            backfill.request.modelVersion,
+            `gave up after ${attempts} broken runs; the last: ${reason}`,
+          );
+          this.metrics.runs.inc({ status: 'FAILED' });
+        } else {
+          this.logger.error(
+            { backfillId, reason, attempt: attempts, maxAttempts },
+            'backfill run broke: it resumes from its last checkpoint',
+          );
+          // Longer waits after each break: a broker or database that is down gets time.
+          await new Promise((resolve) =>
+            setTimeout(resolve, (this.options.retryDelayMs ?? 5_000) * attempts),
+          );
+        }
       }
     } finally {
       this.current = null;

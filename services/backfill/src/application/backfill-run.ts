@@ -6,6 +6,7 @@ import {
   type BackfillRequested,
   type EncounterRecorded,
   type OffsetRange,
+  type PredictionMade,
 } from '@readmit/contracts';
 import {
   environmentScoped,
@@ -13,6 +14,7 @@ import {
   PoisonMessageError,
   reliableProducerConfig,
   replayLog,
+  splitIntoRequests,
   toTopicMessages,
   type EventSerde,
   type ModelArtifactStore,
@@ -28,6 +30,7 @@ import { asBackfillEvent, evolveBackfills, type BackfillState } from '../domain/
 import { TokenBucket } from '../domain/token-bucket';
 import { encounterRangesOf } from '../infrastructure/encounter-ranges';
 import { resolveModelVersion } from '../infrastructure/model-versions';
+import type { PredictionTable } from '../infrastructure/prediction-table';
 import type { BackfillMetrics } from './backfill-metrics';
 
 export interface BackfillRunOptions {
@@ -45,6 +48,8 @@ export interface BackfillRunOptions {
    * ml.backfills wait for that at most after a crash (kafkajs' default is 60 s).
    */
   readonly transactionTimeoutMs?: number;
+  /** The TABLE target's Postgres table; requests asking for it are refused without one. */
+  readonly table?: PredictionTable | null;
 }
 
 /** A backfill that cannot run as asked (unknown version, no target it can write): it fails. */
@@ -65,6 +70,17 @@ interface RunState {
   /** Predictions written by this run (its rate). */
   processedHere: number;
   skipped: number;
+  /** When the backfill's first run started (its first checkpoint): the duration's start. */
+  readonly startedAt: number;
+}
+
+/** A chunk scored and ready to commit: its predictions and where it leaves its partition. */
+interface PreparedChunk {
+  readonly partition: number;
+  readonly next: number;
+  readonly predictions: readonly PredictionMade[];
+  readonly skipped: number;
+  readonly latencyMs: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -82,6 +98,9 @@ export class BackfillRun {
   private readonly producer: Producer;
   private consumer: Consumer | null = null;
   private cancelled = false;
+  /** The chunk transaction in flight (never rejects: a failure is kept in `broken`). */
+  private committing: Promise<void> = Promise.resolve();
+  private broken: Error | null = null;
   private readonly encounterTopic: string;
   private readonly backfillId: string;
 
@@ -126,13 +145,18 @@ export class BackfillRun {
       await (await this.producer.transaction()).abort();
       const last = await this.lastCheckpoint();
       if (last.completed) return null;
-      if (!this.request.targets.includes('TOPIC'))
-        throw new BackfillRefused('only the TOPIC target is built (patient.predictions.backfill)');
-      if (this.request.targets.includes('TABLE'))
-        this.logger.warn(
-          { backfillId: this.backfillId },
-          'the TABLE target is not built: topic only',
-        );
+      if (this.request.targets.length === 0)
+        throw new BackfillRefused('no target: ask for TOPIC, TABLE or both');
+      if (this.request.targets.includes('TABLE')) {
+        if (!this.options.table)
+          throw new BackfillRefused(
+            'the TABLE target needs a database: this backfill service has none configured',
+          );
+        // Not a refusal: a database that is down may be up for the next attempt.
+        await this.options.table.ensure().catch((error: unknown) => {
+          throw new Error(`the TABLE target is unreachable: ${(error as Error).message}`);
+        });
+      }
       const version =
         last.progress?.modelVersion ??
         (this.request.modelVersion === 'champion' ? null : this.request.modelVersion);
@@ -166,6 +190,7 @@ export class BackfillRun {
         processed: last.progress?.processed ?? 0,
         processedHere: 0,
         skipped: 0,
+        startedAt: last.startedAt ?? Date.now(),
       };
       this.logger.info(
         {
@@ -203,7 +228,11 @@ export class BackfillRun {
       { purpose: `backfill-checkpoint`, timeoutMs: 120_000 },
     );
     const backfill = state.get(this.backfillId);
-    return { progress: backfill?.progress ?? null, completed: backfill?.completed ?? null };
+    return {
+      progress: backfill?.progress ?? null,
+      completed: backfill?.completed ?? null,
+      startedAt: backfill?.startedAt ?? null,
+    };
   }
 
   private async consume(state: RunState, model: LoadedModel): Promise<BackfillCompleted | null> {
@@ -220,7 +249,10 @@ export class BackfillRun {
     // A batch cut short (a cancellation, a rebalance) must not mark its partition done.
     const interrupted = new Set<number>();
     const complete = async () => {
-      const durationMs = Date.now() - this.request.envelope.occurredAt;
+      await this.committing;
+      if (this.broken) throw this.broken;
+      // From the first run's start: time in the queue behind other backfills is not counted.
+      const durationMs = Date.now() - state.startedAt;
       const completed: BackfillCompleted = {
         envelope: newEnvelope('BackfillCompleted', {
           producer: this.options.producer,
@@ -270,8 +302,11 @@ export class BackfillRun {
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       const range = rangeOf.get(payload.partition);
       if (!range || interrupted.has(payload.partition) || payload.lastOffset === null) return;
+      // Done once the batch's last chunk is committed, not when it is handed over.
       if (BigInt(payload.lastOffset) + 1n >= BigInt(range.toOffset))
-        void partitionDone(payload.partition).catch(fail);
+        void this.committing
+          .then(() => (this.broken ? undefined : partitionDone(payload.partition)))
+          .catch(fail);
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) fail(payload.error);
@@ -302,7 +337,16 @@ export class BackfillRun {
             if (wait > 0) await sleep(wait);
             await heartbeat();
           }
-          await this.processChunk(state, model, partition, chunk, started);
+          // Scoring this chunk overlaps the previous chunk's transaction; one is in flight.
+          const prepared = await this.prepareChunk(model, partition, chunk);
+          await this.committing;
+          if (this.broken) throw this.broken;
+          this.committing = this.commitChunk(state, model, prepared, started).catch(
+            (error: unknown) => {
+              this.broken ??= error as Error;
+              fail(error as Error);
+            },
+          );
           await heartbeat();
         }
       },
@@ -322,19 +366,19 @@ export class BackfillRun {
       return await finished;
     } finally {
       clearInterval(cancelWatch);
+      await this.committing;
     }
   }
 
-  /** Scores a chunk of one partition and commits its predictions with the checkpoint after it. */
-  private async processChunk(
-    state: RunState,
+  /** Decodes and scores a chunk of one partition; nothing is written yet. */
+  private async prepareChunk(
     model: LoadedModel,
     partition: number,
     chunk: readonly KafkaMessage[],
-    started: number,
-  ): Promise<void> {
+  ): Promise<PreparedChunk> {
     const scoreStarted = performance.now();
     const encounters: Array<{ event: EncounterRecorded; offset: number }> = [];
+    let skipped = 0;
     for (const message of chunk) {
       try {
         const decoded = await this.serde.decode(message.value);
@@ -343,11 +387,11 @@ export class BackfillRun {
             event: decoded.event as EncounterRecorded,
             offset: Number(message.offset),
           });
-        else state.skipped += 1;
+        else skipped += 1;
       } catch (error) {
         // Poison records were dead-lettered by live consumers; a backfill only skips them.
         if (!(error instanceof PoisonMessageError)) throw error;
-        state.skipped += 1;
+        skipped += 1;
       }
     }
     const { scores, refused } = await this.scoreAll(
@@ -355,18 +399,15 @@ export class BackfillRun {
       encounters.map(({ event }) => encounterInputOf(event)),
     );
     const latencyMs = performance.now() - scoreStarted;
-    const outputs: OutgoingEvent[] = [];
+    const predictions: PredictionMade[] = [];
     encounters.forEach(({ event, offset }, index) => {
       if (refused.has(index)) return;
       const envelope = newEnvelope('PredictionMade', {
         producer: this.options.producer,
         causedBy: this.request.envelope,
       });
-      outputs.push({
-        eventType: 'PredictionMade',
-        key: String(event.encounter_id),
-        topic: TOPICS.backfillPredictions,
-        event: predictionOf(
+      predictions.push(
+        predictionOf(
           { ...envelope, eventId: backfillPredictionId(this.backfillId, event.encounter_id) },
           event.encounter_id,
           scores[index],
@@ -374,27 +415,56 @@ export class BackfillRun {
           { topic: this.encounterTopic, partition, offset },
           latencyMs,
         ),
-      });
+      );
     });
-    state.skipped += refused.size;
-    const next = Number(chunk[chunk.length - 1].offset) + 1;
+    return {
+      partition,
+      next: Number(chunk[chunk.length - 1].offset) + 1,
+      predictions,
+      skipped: skipped + refused.size,
+      latencyMs,
+    };
+  }
+
+  /**
+   * Writes a prepared chunk to its targets: the table first (rows already there are kept), then
+   * one Kafka transaction with the predictions and the checkpoint after them. The run's state
+   * moves only once that transaction is committed.
+   */
+  private async commitChunk(
+    state: RunState,
+    model: LoadedModel,
+    prepared: PreparedChunk,
+    started: number,
+  ): Promise<void> {
+    const { partition, next, predictions } = prepared;
+    if (this.request.targets.includes('TABLE'))
+      await this.options.table?.write(this.backfillId, predictions);
+    const outputs: OutgoingEvent[] = this.request.targets.includes('TOPIC')
+      ? predictions.map((prediction) => ({
+          eventType: 'PredictionMade',
+          key: String(prediction.encounter_id),
+          topic: TOPICS.backfillPredictions,
+          event: prediction,
+        }))
+      : [];
     const positions = new Map(state.positions).set(partition, next);
-    const processed = state.processed + outputs.length;
+    const processed = state.processed + predictions.length;
     const seconds = (performance.now() - started) / 1000;
     await this.commit(
       outputs,
       this.progressOf(
-        { ...state, positions, processed, processedHere: state.processedHere + outputs.length },
+        { ...state, positions, processed, processedHere: state.processedHere + predictions.length },
         model,
         seconds,
       ),
     );
-    // Only once committed: a failed transaction leaves the run where it was.
     state.positions.set(partition, next);
     state.processed = processed;
-    state.processedHere += outputs.length;
-    this.metrics.predictions.inc({ model_version: model.version }, outputs.length);
-    this.metrics.chunkSeconds.observe(latencyMs / 1000);
+    state.processedHere += predictions.length;
+    state.skipped += prepared.skipped;
+    this.metrics.predictions.inc({ model_version: model.version }, predictions.length);
+    this.metrics.chunkSeconds.observe(prepared.latencyMs / 1000);
   }
 
   private async scoreAll(
@@ -456,9 +526,10 @@ export class BackfillRun {
     );
     const transaction = await this.producer.transaction();
     try {
-      await transaction.sendBatch({
-        topicMessages: messages.map(({ topic, messages: batch }) => ({ topic, messages: batch })),
-      });
+      // Predictions follow their encounters' keys, so a chunk may land on one partition: it
+      // goes out in requests the broker accepts, all in this transaction.
+      for (const request of splitIntoRequests(messages))
+        await transaction.sendBatch({ topicMessages: request });
       await transaction.commit();
     } catch (error) {
       await transaction.abort().catch(() => undefined);

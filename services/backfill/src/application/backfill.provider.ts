@@ -23,6 +23,7 @@ import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { BackfillEnv } from '../backfill.config';
 import { BackfillCoordinator } from './backfill-coordinator';
+import { PredictionTable } from '../infrastructure/prediction-table';
 import { BackfillMetrics } from './backfill-metrics';
 
 export const BACKFILL_PRODUCER = 'backfill@0.1.0';
@@ -32,6 +33,7 @@ export const BACKFILL_PRODUCER = 'backfill@0.1.0';
 export class BackfillProvider implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly coordinator: BackfillCoordinator;
   private readonly topicPrefix: string;
+  private readonly table: PredictionTable;
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
@@ -43,6 +45,10 @@ export class BackfillProvider implements OnApplicationBootstrap, OnApplicationSh
     @Inject(SERVICE_CONFIG) env: BackfillEnv,
   ) {
     this.topicPrefix = config.kafka.topicPrefix;
+    this.table = new PredictionTable({
+      databaseUrl: config.databaseUrl,
+      schema: config.databaseSchema,
+    });
     this.coordinator = new BackfillCoordinator(
       kafka,
       serde,
@@ -58,6 +64,9 @@ export class BackfillProvider implements OnApplicationBootstrap, OnApplicationSh
         defaultMaxRatePerSecond:
           env.READMIT_BACKFILL_MAX_RATE > 0 ? env.READMIT_BACKFILL_MAX_RATE : null,
         transactionTimeoutMs: env.READMIT_BACKFILL_TRANSACTION_TIMEOUT_MS,
+        maxAttempts: env.READMIT_BACKFILL_MAX_ATTEMPTS,
+        // Connects only when a request asks for the TABLE target.
+        table: this.table,
       },
     );
   }
@@ -74,5 +83,6 @@ export class BackfillProvider implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationShutdown(): Promise<void> {
     await this.coordinator.stop();
+    await this.table.close();
   }
 }

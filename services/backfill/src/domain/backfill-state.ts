@@ -26,6 +26,8 @@ export interface Backfill {
   readonly request: BackfillRequested;
   /** The last checkpoint: where a resumed run starts. */
   readonly progress: BackfillProgressed | null;
+  /** When its first run started (its first checkpoint's time), or null before any. */
+  readonly startedAt: number | null;
   /** Its end: completed, failed, or cancelled (by anyone: a cancellation is this event). */
   readonly completed: BackfillCompleted | null;
 }
@@ -47,13 +49,14 @@ export function evolveBackfills(
     return new Map(state).set(event.backfillId, {
       request: event,
       progress: null,
+      startedAt: null,
       completed: null,
     });
   }
   if (!current || current.completed) return state;
   const next: Backfill =
     eventType === 'BackfillProgressed'
-      ? { ...current, progress: event }
+      ? { ...current, progress: event, startedAt: current.startedAt ?? event.envelope.occurredAt }
       : { ...current, completed: event };
   return new Map(state).set(event.backfillId, next);
 }

@@ -19,7 +19,7 @@ import { modelTargetOf } from '../../../backfill/src/infrastructure/model-target
 import { resolveModelVersion } from '../../../backfill/src/infrastructure/model-versions';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
-import { backfill } from './backfill.command';
+import { backfill, type BackfillOptions } from './backfill.command';
 import { createInfraContext } from './infra.command';
 import { parseDuration } from './produce.command';
 import { cliKafka } from './topics.command';
@@ -217,7 +217,7 @@ async function runBackfill(
   to: number,
   options: CompareOptions,
 ): Promise<string> {
-  const request = {
+  const request: BackfillOptions = {
     from: from ?? undefined,
     to,
     model: version,
@@ -226,7 +226,7 @@ async function runBackfill(
     chunk: options.chunk,
     local: options.local,
     // The comparison reads patient.predictions.backfill: the topic target is the one it needs.
-    targets: ['TOPIC' as const],
+    target: ['TOPIC'],
     schema: 'public',
     artifacts: options.artifacts,
     timeout: options.timeout,

@@ -7,6 +7,7 @@ import {
   type BackfillCompleted,
   type BackfillProgressed,
   type BackfillRequested,
+  type BackfillTarget,
 } from '@readmit/contracts';
 import {
   assertTopicsExist,
@@ -23,6 +24,10 @@ import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { BackfillMetrics } from '../../../backfill/src/application/backfill-metrics';
 import { BackfillRun } from '../../../backfill/src/application/backfill-run';
+import {
+  PREDICTION_TABLE,
+  PredictionTable,
+} from '../../../backfill/src/infrastructure/prediction-table';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { createInfraContext } from './infra.command';
@@ -40,6 +45,10 @@ export interface BackfillOptions {
   maxRate?: number;
   chunk: number;
   local: boolean;
+  /** Where predictions go (commander names it after `--target`). */
+  target: BackfillTarget[];
+  databaseUrl?: string;
+  schema: string;
   artifacts: string;
   timeout: number;
   prefix: string;
@@ -54,6 +63,14 @@ function parseTime(value: string): number {
   if (Number.isNaN(time))
     throw new InvalidArgumentError(`'${value}' is not a date like 2026-11-23T10:00:00Z`);
   return time;
+}
+
+function parseTargets(value: string): BackfillTarget[] {
+  const targets = value.split(',').map((target) => target.trim().toUpperCase());
+  const unknown = targets.filter((target) => target !== 'TOPIC' && target !== 'TABLE');
+  if (unknown.length > 0 || targets.length === 0)
+    throw new InvalidArgumentError(`'${value}': targets are topic, table, or topic,table`);
+  return [...new Set(targets)] as BackfillTarget[];
 }
 
 function parsePositive(value: string): number {
@@ -82,7 +99,15 @@ export function backfillCommand(): Command {
     .option('--id <backfillId>', 'the backfill id (default: a new one)')
     .option('--max-rate <n>', 'encounters per second at most (spares live scoring)', parsePositive)
     .option('--chunk <n>', 'with --local: encounters per transaction', parsePositive, 2_000)
+    .option(
+      '--target <list>',
+      `where predictions go: topic (patient.predictions.backfill), table (Postgres ${PREDICTION_TABLE}), or topic,table`,
+      parseTargets,
+      ['TOPIC'],
+    )
     .option('--local', 'run the backfill in this process instead of the backfill service', false)
+    .option('--database-url <url>', 'with --local and the table target: Postgres URL')
+    .option('--schema <schema>', 'with --local and the table target: Postgres schema', 'public')
     .option('--artifacts <dir>', 'with --local: where model artifacts are', '.readmit/artifacts')
     .option('--timeout <duration>', 'how long to wait for the end', parseDuration, 3_600_000)
     .action(async (options: BackfillOptions) => {
@@ -209,7 +234,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillComple
     toTime: options.to ?? null,
     offsetRanges: [],
     modelVersion: options.model,
-    targets: ['TOPIC'],
+    targets: options.target,
     maxRatePerSecond: options.maxRate ?? null,
     requestedBy: process.env.USER ?? 'cli',
   };
@@ -278,6 +303,14 @@ async function runLocally(
   options: BackfillOptions,
 ): Promise<never> {
   await serde.register(['PredictionMade']);
+  const table = request.targets.includes('TABLE')
+    ? new PredictionTable({
+        databaseUrl:
+          options.databaseUrl ??
+          new InfraManager(createInfraContext()).component('postgres').endpoint(),
+        schema: options.schema,
+      })
+    : null;
   const run = new BackfillRun(
     kafka,
     serde,
@@ -290,6 +323,7 @@ async function runLocally(
       producer: CLI_PRODUCER,
       chunkSize: options.chunk,
       defaultMaxRatePerSecond: null,
+      table,
     },
     request,
   );
@@ -309,6 +343,8 @@ async function runLocally(
       modelVersion: request.modelVersion,
       reason: (error as Error).message,
     });
+  } finally {
+    await table?.close();
   }
   return new Promise<never>(() => undefined);
 }

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { reliableProducerConfig } from './kafka-client.factory';
 import { deadLetterOf } from './dead-letter';
 import { GroupMember, type GroupMemberOptions } from './group-member';
+import { splitIntoRequests } from './produce-requests';
 import { toTopicMessages, type OutgoingEvent } from './event-publisher';
 import type { KafkaMetrics } from './kafka-metrics';
 import {
@@ -225,14 +226,9 @@ export class TransactionalProcessor extends GroupMember {
     ];
     const transaction = await this.producer.transaction();
     try {
-      if (topicMessages.length > 0) {
-        await transaction.sendBatch({
-          topicMessages: topicMessages.map(({ topic: t, messages: m }) => ({
-            topic: t,
-            messages: m,
-          })),
-        });
-      }
+      // A large micro-batch goes out in several produce requests, all in this transaction.
+      for (const request of splitIntoRequests(topicMessages))
+        await transaction.sendBatch({ topicMessages: request });
       const last = messages[messages.length - 1];
       await transaction.sendOffsets({
         consumerGroupId: this.clusterGroupId,
