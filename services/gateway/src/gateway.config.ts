@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { platformEnvSchema } from '@readmit/platform';
+import { httpUrlField, platformEnvSchema } from '@readmit/platform';
 import { z } from 'zod';
 
 /** Shorter keys are too easy to guess; generate them, e.g. `openssl rand -hex 32`. */
@@ -40,6 +40,24 @@ export const gatewayEnvSchema = platformEnvSchema.extend({
   READMIT_GATEWAY_RETRY_AFTER_SECONDS: z.coerce.number().int().min(1).max(3_600).default(5),
   /** Names this instance's reply consumer group (each gateway reads every reply partition). */
   READMIT_INSTANCE_ID: z.string().min(1).default(hostname()),
+  /** The registry service's REST API, which the web console reads and sends commands to. */
+  READMIT_REGISTRY_URL: httpUrlField.default('http://localhost:3001'),
+  /** How long a console sign-in lasts. */
+  READMIT_CONSOLE_SESSION_HOURS: z.coerce
+    .number()
+    .min(0.1)
+    .max(24 * 30)
+    .default(8),
+  /** Consumer groups whose lag the console's live view shows (scoped to the topic prefix). */
+  READMIT_CONSOLE_LAG_GROUPS: z
+    .string()
+    .default('readmit-scoring,readmit-monitor')
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((group) => group.trim())
+        .filter((group) => group.length > 0),
+    ),
 });
 
 export type GatewayEnv = z.output<typeof gatewayEnvSchema>;

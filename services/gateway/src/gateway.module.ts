@@ -4,6 +4,7 @@ import { ApiKeyGuard } from './application/api-key.guard';
 import { ApiKeys } from './application/api-keys';
 import { PredictionsController } from './application/predictions.controller';
 import { ScoringConnection } from './application/scoring-connection';
+import { CONSOLE_CONTROLLERS, CONSOLE_PROVIDERS } from './console/console.providers';
 import type { GatewayEnv } from './gateway.config';
 import { GatewayHttp } from './infrastructure/gateway-http';
 import { GatewayMetrics, HttpMetricsMiddleware } from './infrastructure/gateway-metrics';
@@ -11,10 +12,10 @@ import { GatewayMetrics, HttpMetricsMiddleware } from './infrastructure/gateway-
 /**
  * The gateway: synchronous predictions over REST (API keys, OpenAPI docs at /docs), answered by
  * the scoring service over Kafka request-reply. Health, readiness (incl. the scoring
- * connection) and metrics come from the platform.
+ * connection) and metrics come from the platform. The web console (/console) lives here too.
  */
 @Module({
-  controllers: [PredictionsController],
+  controllers: [PredictionsController, ...CONSOLE_CONTROLLERS],
   providers: [
     {
       provide: ApiKeys,
@@ -25,6 +26,7 @@ import { GatewayMetrics, HttpMetricsMiddleware } from './infrastructure/gateway-
     GatewayHttp,
     GatewayMetrics,
     ScoringConnection,
+    ...CONSOLE_PROVIDERS,
   ],
 })
 export class GatewayModule implements NestModule {

@@ -1,0 +1,19 @@
+import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { driftTimeline, type DriftTimeline } from '../domain/drift-timeline';
+import { ConsoleFeed } from '../infrastructure/console-feed';
+import { ConsoleAuthGuard } from './console-auth.guard';
+
+/** `/console/api/drift`: per-feature PSI over the alerting windows, and each alert's retraining. */
+@ApiExcludeController()
+@UseGuards(ConsoleAuthGuard)
+@Controller('console/api/drift')
+export class ConsoleDriftController {
+  constructor(@Inject(ConsoleFeed) private readonly feed: ConsoleFeed) {}
+
+  @Get()
+  async drift(): Promise<DriftTimeline> {
+    await this.feed.ensureStarted();
+    return driftTimeline(this.feed.driftAlerts(), this.feed.trainingRuns());
+  }
+}

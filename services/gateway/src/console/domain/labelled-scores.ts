@@ -1,0 +1,67 @@
+import type { ReadmissionClass, ReadmissionTask } from '@readmit/contracts';
+
+/**
+ * Predictions joined to their outcomes, per model version: what a version's live ROC curve and
+ * calibration are drawn from. Several versions may score the same encounter (the champion, a
+ * shadow challenger, a backfill), so each keeps its own score. Both sides are bounded: past
+ * `capacity` encounters the oldest is dropped, so memory stays flat on a long log.
+ */
+export class LabelledScores {
+  private readonly scores = new Map<number, Map<string, number>>();
+  private readonly outcomes = new Map<number, ReadmissionClass>();
+
+  constructor(private readonly capacity: number) {
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new Error(`capacity must be a positive whole number (got ${capacity})`);
+  }
+
+  addPrediction(encounterId: number, modelVersion: string, score: number): void {
+    const byVersion = this.scores.get(encounterId) ?? new Map<string, number>();
+    byVersion.set(modelVersion, score);
+    if (!this.scores.has(encounterId)) {
+      this.scores.set(encounterId, byVersion);
+      dropOldest(this.scores, this.capacity);
+    }
+  }
+
+  /** A later outcome of the same encounter replaces an earlier one. */
+  addOutcome(encounterId: number, readmitted: ReadmissionClass): void {
+    this.outcomes.delete(encounterId);
+    this.outcomes.set(encounterId, readmitted);
+    dropOldest(this.outcomes, this.capacity);
+  }
+
+  /**
+   * The labels (1: readmitted, as the version's task counts it) and scores of the encounters the
+   * version scored whose outcome is known.
+   */
+  pairsOf(
+    modelVersion: string,
+    task: ReadmissionTask,
+  ): { labels: Uint8Array; scores: Float64Array } {
+    const labels: number[] = [];
+    const scores: number[] = [];
+    for (const [encounterId, byVersion] of this.scores) {
+      const score = byVersion.get(modelVersion);
+      const readmitted = this.outcomes.get(encounterId);
+      if (score === undefined || readmitted === undefined) continue;
+      labels.push(labelOf(readmitted, task));
+      scores.push(score);
+    }
+    return { labels: Uint8Array.from(labels), scores: Float64Array.from(scores) };
+  }
+}
+
+function dropOldest<K, V>(map: Map<K, V>, capacity: number): void {
+  while (map.size > capacity) {
+    const oldest = map.keys().next();
+    if (oldest.done) return;
+    map.delete(oldest.value);
+  }
+}
+
+/** The binary label of an outcome under a task: any readmission, or within 30 days only. */
+export function labelOf(readmitted: ReadmissionClass, task: ReadmissionTask): 0 | 1 {
+  if (task === 'WITHIN_30_DAYS') return readmitted === 'WITHIN_30_DAYS' ? 1 : 0;
+  return readmitted === 'NO' ? 0 : 1;
+}

@@ -1,0 +1,259 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  TOPICS,
+  topicName,
+  type DriftDetected,
+  type OutcomeRecorded,
+  type PredictionMade,
+  type TrainingCompleted,
+  type TrainingFailed,
+  type TrainingRequested,
+} from '@readmit/contracts';
+import {
+  environmentScoped,
+  EventSerde,
+  KAFKA_CLIENT,
+  LOGGER,
+  PLATFORM_CONFIG,
+  SERVICE_CONFIG,
+  type PlatformConfig,
+} from '@readmit/platform';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { Subject } from 'rxjs';
+import type { GatewayEnv } from '../../gateway.config';
+import { LabelledScores } from '../domain/labelled-scores';
+import {
+  consumerLag,
+  ratesBetween,
+  snapshotOf,
+  type EndsSnapshot,
+  type TopicEnd,
+} from '../domain/live-rates';
+import { RecentScores, type ScoreBin } from '../domain/recent-scores';
+import { evolveRun, type TrainingRun } from '../domain/training-runs';
+
+/** One second of the live view. */
+export interface LiveSample {
+  readonly at: number;
+  readonly encountersPerSecond: number;
+  readonly predictionsPerSecond: number;
+  /** Records each watched consumer group has yet to read. */
+  readonly lag: Readonly<Record<string, number>>;
+}
+
+export interface LiveState {
+  readonly history: readonly LiveSample[];
+  readonly scores: readonly ScoreBin[];
+  readonly predictionsRead: number;
+}
+
+const POLL_MS = 1_000;
+const HISTORY_SAMPLES = 300;
+const RECENT_SCORES = 5_000;
+const SCORE_BINS = 20;
+const MAX_ALERTS = 5_000;
+const JOIN_CAPACITY = 200_000;
+
+/**
+ * What the console shows from Kafka, read by the gateway itself:
+ * - ml.drift and ml.training from the beginning (alerts, runs and what triggered them);
+ * - patient.predictions and patient.outcomes from the beginning (recent score distribution,
+ *   and each version's predictions joined to outcomes for its live ROC and calibration);
+ * - every second, the log ends of patient.encounters and patient.predictions (rates) and the
+ *   committed offsets of the watched consumer groups (lag), from the admin API.
+ *
+ * It starts on the console's first request, so a gateway nobody opens the console on reads
+ * nothing. Its consumer group is throwaway (unique, never committed). Everything is held in
+ * bounded memory; nothing here is logged per event, and never a patient identifier.
+ */
+@Injectable()
+export class ConsoleFeed implements OnApplicationShutdown {
+  readonly samples = new Subject<LiveSample>();
+  private started?: Promise<void>;
+  private consumer?: Consumer;
+  private admin?: Admin;
+  private timer?: NodeJS.Timeout;
+  private previous?: EndsSnapshot;
+  private polling = false;
+  private readonly history: LiveSample[] = [];
+  private readonly recent = new RecentScores(RECENT_SCORES);
+  private readonly labelled = new LabelledScores(JOIN_CAPACITY);
+  private readonly alerts: DriftDetected[] = [];
+  private readonly runs = new Map<string, TrainingRun>();
+  private readonly serde: EventSerde;
+  private readonly prefix: string;
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @Inject(SERVICE_CONFIG) private readonly env: GatewayEnv,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.prefix = config.kafka.topicPrefix;
+    this.serde = EventSerde.create(config.schemaRegistryUrl, { topicPrefix: this.prefix });
+  }
+
+  /** Starts reading (once); later calls return at once. */
+  ensureStarted(): Promise<void> {
+    this.started ??= this.start().catch((error: unknown) => {
+      this.started = undefined;
+      this.logger.warn({ err: error }, 'console feed could not start; retrying on next request');
+    });
+    return this.started;
+  }
+
+  live(): LiveState {
+    return {
+      history: [...this.history],
+      scores: this.recent.histogram(SCORE_BINS),
+      predictionsRead: this.recent.count,
+    };
+  }
+
+  driftAlerts(): readonly DriftDetected[] {
+    return this.alerts;
+  }
+
+  trainingRuns(): TrainingRun[] {
+    return [...this.runs.values()];
+  }
+
+  labelledScores(): LabelledScores {
+    return this.labelled;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.samples.complete();
+    await Promise.allSettled([this.consumer?.disconnect(), this.admin?.disconnect()]);
+  }
+
+  private topic(definition: { name: string }): string {
+    return topicName(definition, this.prefix);
+  }
+
+  private async start(): Promise<void> {
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    this.timer = setInterval(() => void this.poll(), POLL_MS);
+    void this.poll();
+
+    const existing = new Set(await this.admin.listTopics());
+    const wanted = [TOPICS.drift, TOPICS.training, TOPICS.predictions, TOPICS.outcomes].map(
+      (definition) => this.topic(definition),
+    );
+    const topics = wanted.filter((topic) => existing.has(topic));
+    const missing = wanted.filter((topic) => !existing.has(topic));
+    if (missing.length > 0)
+      this.logger.warn({ missing }, 'console feed: topics missing, their pages stay empty');
+    if (topics.length === 0) return;
+    this.consumer = this.kafka.consumer({
+      groupId: environmentScoped(this.prefix, `readmit-console.${randomUUID()}`),
+      readUncommitted: false,
+    });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ message }) => {
+        try {
+          await this.apply(await this.serde.decode(message.value));
+        } catch {
+          // A poison message is the producers' consumers' business (their DLQs); skip it here.
+        }
+      },
+    });
+  }
+
+  private async apply(decoded: Awaited<ReturnType<EventSerde['decode']>>): Promise<void> {
+    switch (decoded.eventType) {
+      case 'PredictionMade': {
+        const event = decoded.event as PredictionMade;
+        this.recent.add(event.score, Date.now());
+        this.labelled.addPrediction(event.encounter_id, event.modelVersion, event.score);
+        return;
+      }
+      case 'OutcomeRecorded': {
+        const event = decoded.event as OutcomeRecorded;
+        this.labelled.addOutcome(event.encounter_id, event.readmitted);
+        return;
+      }
+      case 'DriftDetected':
+        this.alerts.push(decoded.event as DriftDetected);
+        if (this.alerts.length > MAX_ALERTS) this.alerts.shift();
+        return;
+      case 'TrainingRequested':
+      case 'TrainingCompleted':
+      case 'TrainingFailed': {
+        const input =
+          decoded.eventType === 'TrainingRequested'
+            ? { eventType: decoded.eventType, event: decoded.event as TrainingRequested }
+            : decoded.eventType === 'TrainingCompleted'
+              ? { eventType: decoded.eventType, event: decoded.event as TrainingCompleted }
+              : { eventType: decoded.eventType, event: decoded.event as TrainingFailed };
+        this.runs.set(input.event.runId, evolveRun(this.runs.get(input.event.runId), input));
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private async ends(topics: readonly string[]): Promise<TopicEnd[]> {
+    const admin = this.admin;
+    if (!admin) return [];
+    const ends: TopicEnd[] = [];
+    for (const topic of topics)
+      for (const { partition, high, low } of await admin.fetchTopicOffsets(topic))
+        ends.push({ topic, partition, high: Number(high), low: Number(low) });
+    return ends;
+  }
+
+  private async poll(): Promise<void> {
+    const admin = this.admin;
+    if (!admin || this.polling) return;
+    this.polling = true;
+    try {
+      const encounters = this.topic(TOPICS.encounters);
+      const predictions = this.topic(TOPICS.predictions);
+      const snapshot = snapshotOf(Date.now(), await this.ends([encounters, predictions]));
+      const lag: Record<string, number> = {};
+      for (const group of this.env.READMIT_CONSOLE_LAG_GROUPS) {
+        const committed = await admin.fetchOffsets({
+          groupId: environmentScoped(this.prefix, group),
+        });
+        const topics = committed.map((entry) => entry.topic);
+        if (topics.length === 0) continue;
+        lag[group] = consumerLag(
+          await this.ends(topics),
+          committed.flatMap((entry) =>
+            entry.partitions.map((partition) => ({
+              topic: entry.topic,
+              partition: partition.partition,
+              offset: Number(partition.offset),
+            })),
+          ),
+        );
+      }
+      const previous = this.previous;
+      this.previous = snapshot;
+      if (!previous) return;
+      const rates = ratesBetween(previous, snapshot);
+      const sample: LiveSample = {
+        at: snapshot.at,
+        encountersPerSecond: rates[encounters] ?? 0,
+        predictionsPerSecond: rates[predictions] ?? 0,
+        lag,
+      };
+      this.history.push(sample);
+      if (this.history.length > HISTORY_SAMPLES) this.history.shift();
+      this.samples.next(sample);
+    } catch (error) {
+      this.logger.debug({ err: error }, 'console feed: offsets poll failed');
+    } finally {
+      this.polling = false;
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/** The console's files: its page, script and styles, and the chart library (from node_modules). */
+export interface WebAsset {
+  readonly path: string;
+  readonly contentType: string;
+}
+
+/**
+ * Where the console's own files are: beside this module's folder (the sources, or the build
+ * output, to which nest-cli.json copies them), else the sources from the working directory.
+ */
+function webRoot(): string {
+  const candidates = [
+    resolve(__dirname, '..', 'web'),
+    resolve(process.cwd(), 'services', 'gateway', 'src', 'console', 'web'),
+  ];
+  const found = candidates.find((candidate) => existsSync(join(candidate, 'index.html')));
+  if (!found)
+    throw new Error(`the console's web files are missing (looked in ${candidates.join(', ')})`);
+  return found;
+}
+
+/** Chart.js ships a UMD build beside its CommonJS entry; served as is, no CDN. */
+function chartLibrary(): string {
+  return join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
+}
+
+/** Every file the console serves, by the name in its URL; nothing else is reachable. */
+export function webAssets(): ReadonlyMap<string, WebAsset> {
+  const root = webRoot();
+  return new Map<string, WebAsset>([
+    ['index.html', { path: join(root, 'index.html'), contentType: 'text/html; charset=utf-8' }],
+    ['console.css', { path: join(root, 'console.css'), contentType: 'text/css; charset=utf-8' }],
+    [
+      'console.js',
+      { path: join(root, 'console.js'), contentType: 'text/javascript; charset=utf-8' },
+    ],
+    ['chart.umd.min.js', { path: chartLibrary(), contentType: 'text/javascript; charset=utf-8' }],
+  ]);
+}
