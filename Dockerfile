@@ -2,7 +2,7 @@
 # Builds any service of the monorepo: docker build --build-arg SERVICE=scoring -t readmit-scoring .
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-FROM ${NODE_IMAGE} AS build
+FROM ${NODE_IMAGE} AS source
 WORKDIR /app
 COPY package.json package-lock.json ./
 # npm install, not npm ci: the lock file is written on one platform and lacks other platforms'
@@ -11,6 +11,15 @@ RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY contracts ./contracts
 COPY services ./services
+
+# The readmit CLI (TypeScript through tsx, as bin/readmit.js runs it), e.g. for the Kubernetes
+# Job that creates the topics: docker build --target cli -t readmit/cli .
+FROM source AS cli
+COPY bin ./bin
+USER node
+ENTRYPOINT ["node", "bin/readmit.js"]
+
+FROM source AS build
 ARG SERVICE
 RUN test -n "$SERVICE" || (echo "build with --build-arg SERVICE=<ingest|trainer|registry|scoring|gateway|monitor|backfill>" && exit 1)
 RUN npx nest build "$SERVICE" && npm prune --omit=dev

@@ -1,13 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { loadConfig, parseHostPort, platformEnvSchema } from '@readmit/platform';
-import { gatewayEnvSchema } from '../../services/gateway/src/gateway.config';
-import { ingestEnvSchema } from '../../services/ingest/src/ingest.config';
-import { monitorEnvSchema } from '../../services/monitor/src/monitor.config';
-import { registryEnvSchema } from '../../services/registry/src/registry.config';
-import { scoringEnvSchema } from '../../services/scoring/src/scoring.config';
+import { z } from 'zod';
+import { parseHostPort } from '@readmit/platform';
 import { PROJECT_ROOT } from '../support/endpoints';
+import { APPLICATIONS as applications, envSchemaOf } from './support/applications';
+import { environmentProblems } from './support/environment-checks';
 
 /**
  * docker-compose.yml cannot run on machines without a Docker engine, so this keeps it honest:
@@ -21,6 +19,7 @@ interface ComposeService {
   ports?: string[];
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
+  volumes?: string[];
 }
 
 const read = (file: string) => readFileSync(join(PROJECT_ROOT, file), 'utf8');
@@ -28,20 +27,6 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as {
   services: Record<string, ComposeService>;
 };
 const services = compose.services;
-
-/** The applications of the monorepo: folders under services/ with a main.ts (the CLI is not a service). */
-const applications = readdirSync(join(PROJECT_ROOT, 'services')).filter(
-  (name) => name !== 'cli' && existsSync(join(PROJECT_ROOT, 'services', name, 'src', 'main.ts')),
-);
-
-/** Services with variables of their own; the others read the platform's only. */
-const SERVICE_ENV_SCHEMAS: Record<string, typeof platformEnvSchema> = {
-  ingest: ingestEnvSchema,
-  registry: registryEnvSchema,
-  scoring: scoringEnvSchema,
-  gateway: gatewayEnvSchema,
-  monitor: monitorEnvSchema,
-};
 
 /** `${VAR:?message}` and `${VAR}` become a placeholder, as compose would substitute them. */
 const substitute = (value: string) =>
@@ -91,27 +76,45 @@ describe('docker-compose.yml', () => {
     expect(read('Dockerfile')).toContain('dist/services/${SERVICE}/src/main.js');
   });
 
+  /** The environment compose gives a service, with `${VAR:?…}` substituted as compose would. */
+  const environmentOf = (service: ComposeService) =>
+    Object.fromEntries(
+      Object.entries(service.environment ?? {}).map(([key, value]) => [
+        key,
+        substitute(String(value)),
+      ]),
+    );
+
   it.each(applications)(
-    'configures %s only with variables it reads, with values it accepts',
+    'configures %s with every variable it needs, only variables it reads, and values it accepts',
     (name) => {
-      const environment = services[name].environment ?? {};
-      const schema = SERVICE_ENV_SCHEMAS[name] ?? platformEnvSchema;
-      const known = Object.keys(schema.shape);
-      expect(Object.keys(environment).filter((variable) => !known.includes(variable))).toEqual([]);
-      for (const variable of [
-        'READMIT_HTTP_PORT',
-        'READMIT_KAFKA_BROKERS',
-        'READMIT_SCHEMA_REGISTRY_URL',
-        'READMIT_DATABASE_URL',
-      ]) {
-        expect(environment[variable]).toEqual(expect.any(String));
-      }
-      const substituted = Object.fromEntries(
-        Object.entries(environment).map(([key, value]) => [key, substitute(String(value))]),
+      expect(environmentProblems(name, envSchemaOf(name), environmentOf(services[name]))).toEqual(
+        [],
       );
-      expect(() => loadConfig(name, schema, substituted)).not.toThrow();
     },
   );
+
+  it('fails when a variable is renamed in compose or in the service config schema', () => {
+    const environment = environmentOf(services.scoring);
+    const { READMIT_SCHEMA_REGISTRY_URL: registry, ...rest } = environment;
+    expect(
+      environmentProblems('scoring', envSchemaOf('scoring'), {
+        ...rest,
+        READMIT_SCHEMA_REGISTRY: registry,
+      }),
+    ).toEqual([
+      'scoring: sets READMIT_SCHEMA_REGISTRY, which the service does not read',
+      'scoring: does not set READMIT_SCHEMA_REGISTRY_URL',
+    ]);
+    const { READMIT_SCORING_BATCH: batch, ...shape } = envSchemaOf('scoring').shape;
+    const renamed = z.object({ ...shape, READMIT_SCORING_BATCH_SIZE: batch });
+    expect(
+      environmentProblems('scoring', renamed, {
+        ...environment,
+        READMIT_SCORING_BATCH: '500',
+      }),
+    ).toEqual(['scoring: sets READMIT_SCORING_BATCH, which the service does not read']);
+  });
 
   it.each(applications)(
     'points %s at servers that exist, listen on those ports, and start first',
@@ -159,19 +162,28 @@ describe('docker-compose.yml', () => {
     expect(new Set(hostPorts).size).toBe(hostPorts.length);
   });
 
-  it('lets Prometheus scrape every application at its /metrics port', () => {
+  it('lets Prometheus scrape every application at its /metrics port, labelled with its name', () => {
     const prometheus = parse(read('infra/prometheus/prometheus.yml')) as {
-      scrape_configs: Array<{ metrics_path: string; static_configs: Array<{ targets: string[] }> }>;
+      scrape_configs: Array<{
+        metrics_path: string;
+        honor_labels?: boolean;
+        static_configs: Array<{ targets: string[]; labels?: Record<string, string> }>;
+      }>;
     };
-    const targets = prometheus.scrape_configs.flatMap((config) =>
-      config.static_configs.flatMap((group) => group.targets),
-    );
+    const groups = prometheus.scrape_configs.flatMap((config) => config.static_configs);
+    const targets = groups.flatMap((group) => group.targets);
     expect(targets.sort()).toEqual(
       applications.map((name) => `${name}:${services[name].environment?.READMIT_HTTP_PORT}`).sort(),
     );
-    expect(prometheus.scrape_configs.every((config) => config.metrics_path === '/metrics')).toBe(
-      true,
-    );
+    // Alert rules name services as up{service="…"}: the label each service puts on its metrics.
+    for (const group of groups)
+      for (const target of group.targets) expect(group.labels?.service).toBe(target.split(':')[0]);
+    for (const config of prometheus.scrape_configs) {
+      expect(config.metrics_path).toBe('/metrics');
+      expect(config.honor_labels).toBe(true);
+    }
+    const volumes = services.prometheus.volumes ?? [];
+    expect(volumes).toContain('./infra/prometheus/rules:/etc/prometheus/rules:ro');
   });
 
   it('takes every secret from the environment and lists each in .env.example', () => {
