@@ -1,7 +1,8 @@
 // Backfill throughput: a backlog of encounters on patient.encounters is re-scored by one backfill
 // process (test/fixtures/backfill-process.ts: the service's coordinator and runs), exactly once
 // into patient.predictions.backfill, one transaction per chunk with its checkpoint.
-//   npx tsx bench/backfill-throughput.bench.ts [--encounters 100000] [--chunk 2000] [--model gbdt]
+//   npx tsx bench/backfill-throughput.bench.ts [--encounters 100000] [--chunk 5000] [--model gbdt]
+// Then plain kafkajs copies the same log in transactions of the same size: the machine's floor.
 // Needs the local platform (`./readmit infra up`).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,11 +31,12 @@ import { trainModels } from '../services/trainer/src/application/train-models';
 import { testEndpoints, uniqueName } from '../test/support/endpoints';
 import { isolatedEventStreams, physical } from '../test/support/kafka';
 import { startFixture } from '../test/support/processes';
+import { transactionalCopy } from './support/kafka-copy';
 
 const { values } = parseArgs({
   options: {
     encounters: { type: 'string', default: '100000' },
-    chunk: { type: 'string', default: '2000' },
+    chunk: { type: 'string', default: '5000' },
     model: { type: 'string', default: 'gbdt' },
   },
 });
@@ -162,8 +164,21 @@ async function main() {
     const end = completed as BackfillCompleted | null;
     if (!end) throw new Error('the backfill did not end in 15 minutes');
     const seconds = (end.envelope.occurredAt - startedAt) / 1000;
+    const rate = end.processed / seconds;
     console.log(
-      `${end.status}: ${end.processed} encounters re-scored in ${seconds.toFixed(1)} s after the first checkpoint (${((startedAt - requestedAt) / 1000).toFixed(1)} s to start) = ${Math.round(end.processed / seconds)} encounters/s`,
+      `${end.status}: ${end.processed} encounters re-scored in ${seconds.toFixed(1)} s after the first checkpoint (${((startedAt - requestedAt) / 1000).toFixed(1)} s to start) = ${Math.round(rate)} encounters/s`,
+    );
+    backfill.kill('SIGTERM');
+    // The same log copied by plain kafkajs in transactions of the same chunk: the floor.
+    const floor = await transactionalCopy({
+      kafka,
+      source: physical(TOPICS.encounters, prefix),
+      target: `${prefix}bench-copy`,
+      chunk: CHUNK,
+      count: rows.length,
+    });
+    console.log(
+      `floor: plain kafkajs copies the same ${rows.length} records in transactions of ${CHUNK} at ${Math.round(floor)} records/s; backfill / floor = ${(rate / floor).toFixed(2)}`,
     );
   } finally {
     backfill?.kill('SIGTERM');

@@ -91,7 +91,7 @@ export function backfillCompareCommand(): Command {
     )
     .option('--no-reuse', 'always run new backfills, even when completed ones cover the range')
     .option('--max-rate <n>', 'encounters per second at most (spares live scoring)', parsePositive)
-    .option('--chunk <n>', 'with --local: encounters per transaction', parsePositive, 2_000)
+    .option('--chunk <n>', 'with --local: encounters per transaction', parsePositive, 5_000)
     .option('--local', 'run the backfills in this process instead of the backfill service', false)
     .option(
       '--artifacts <dir>',
@@ -226,7 +226,7 @@ async function runBackfill(
     chunk: options.chunk,
     local: options.local,
     // The comparison reads patient.predictions.backfill: the topic target is the one it needs.
-    target: ['TOPIC'],
+    into: ['TOPIC'],
     schema: 'public',
     artifacts: options.artifacts,
     timeout: options.timeout,

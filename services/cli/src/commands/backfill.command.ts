@@ -45,8 +45,8 @@ export interface BackfillOptions {
   maxRate?: number;
   chunk: number;
   local: boolean;
-  /** Where predictions go (commander names it after `--target`). */
-  target: BackfillTarget[];
+  /** Where predictions go (`--into`; the request's targets). */
+  into: BackfillTarget[];
   databaseUrl?: string;
   schema: string;
   artifacts: string;
@@ -69,7 +69,7 @@ function parseTargets(value: string): BackfillTarget[] {
   const targets = value.split(',').map((target) => target.trim().toUpperCase());
   const unknown = targets.filter((target) => target !== 'TOPIC' && target !== 'TABLE');
   if (unknown.length > 0 || targets.length === 0)
-    throw new InvalidArgumentError(`'${value}': targets are topic, table, or topic,table`);
+    throw new InvalidArgumentError(`'${value}': write into topic, table, or topic,table`);
   return [...new Set(targets)] as BackfillTarget[];
 }
 
@@ -98,9 +98,9 @@ export function backfillCommand(): Command {
     .option('--model-name <name>', 'with --local: the model the version belongs to', 'readmission')
     .option('--id <backfillId>', 'the backfill id (default: a new one)')
     .option('--max-rate <n>', 'encounters per second at most (spares live scoring)', parsePositive)
-    .option('--chunk <n>', 'with --local: encounters per transaction', parsePositive, 2_000)
+    .option('--chunk <n>', 'with --local: encounters per transaction', parsePositive, 5_000)
     .option(
-      '--target <list>',
+      '--into <list>',
       `where predictions go: topic (patient.predictions.backfill), table (Postgres ${PREDICTION_TABLE}), or topic,table`,
       parseTargets,
       ['TOPIC'],
@@ -234,7 +234,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillComple
     toTime: options.to ?? null,
     offsetRanges: [],
     modelVersion: options.model,
-    targets: options.target,
+    targets: options.into,
     maxRatePerSecond: options.maxRate ?? null,
     requestedBy: process.env.USER ?? 'cli',
   };

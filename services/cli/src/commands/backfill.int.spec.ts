@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { EXAMPLE_EVENTS, TOPICS, type PredictionMade } from '@readmit/contracts';
 import { FileSystemObjectStore, ModelArtifactStore, newEnvelope } from '@readmit/platform';
 import { smallModelArtifact } from '../../../../test/support/artifacts';
-import { eventually } from '../../../../test/support/endpoints';
+import { Client } from 'pg';
+import { PREDICTION_TABLE } from '../../../backfill/src/infrastructure/prediction-table';
+import { eventually, testEndpoints } from '../../../../test/support/endpoints';
 import {
   exampleEncounter,
   isolatedEventStreams,
@@ -102,6 +104,33 @@ describe('readmit backfill', () => {
         /: FAILED, 0 predictions by v404 .*readmission has no version v404/,
       );
       expect(unknown.status).toBe(1);
+
+      // Into the Postgres table instead of the topic.
+      const intoTable = runReadmit(
+        ['backfill', '--local', '--into', 'table', '--artifacts', root, '--prefix', streams.prefix],
+        { database: true },
+      );
+      expect(intoTable.status).toBe(0);
+      const backfillId = /^backfill (backfill-[0-9a-f-]{36}): COMPLETED, 3000 predictions/m.exec(
+        intoTable.stdout,
+      )?.[1];
+      expect(backfillId).toBeDefined();
+      const client = new Client({ connectionString: testEndpoints().databaseUrl });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ rows: string; encounters: string }>(
+          `SELECT count(*) AS rows, count(DISTINCT encounter_id) AS encounters
+           FROM ${PREDICTION_TABLE} WHERE backfill_id = $1`,
+          [backfillId],
+        );
+        expect(rows[0]).toEqual({ rows: '3000', encounters: '3000' });
+      } finally {
+        await client.end();
+      }
+
+      const badTarget = runReadmit(['backfill', '--into', 'warehouse', '--prefix', streams.prefix]);
+      expect(badTarget.status).not.toBe(0);
+      expect(badTarget.stderr).toContain("'warehouse': write into topic, table, or topic,table");
     } finally {
       await streams.publisher.disconnect();
       rmSync(root, { recursive: true, force: true });
