@@ -139,7 +139,7 @@ async function route() {
     ? window.location.hash.slice(1)
     : 'models';
   const session = await fetch('/console/api/session', { credentials: 'same-origin' });
-  if (!session.ok) return showSignIn();
+  if (!session.ok || !(await session.json()).signedIn) return showSignIn();
   $('nav').hidden = false;
   $('page-sign-in').hidden = true;
   for (const name of PAGES) {
@@ -251,7 +251,7 @@ async function loadVersion(modelName, version) {
   const run = body.run ?? {};
   $('version-lineage').replaceChildren(
     table(
-      ['', ''],
+      ['Field', 'Value'],
       [
         ['Run', body.runId ?? '–'],
         ['Algorithm', body.algorithm ?? '–'],
@@ -263,7 +263,7 @@ async function loadVersion(modelName, version) {
         [
           'Encounter offsets',
           (lineage.encounterRanges ?? [])
-            .map((range) => `p${range.partition}:${range.from}–${range.to}`)
+            .map((range) => `p${range.partition} [${range.fromOffset}, ${range.toOffset})`)
             .join(', ') || '–',
         ],
         [
@@ -338,6 +338,8 @@ async function decide(path, body, done) {
     if (answer?.criteria?.length) result.append(criteriaTable(answer.criteria));
   }
   await loadModels();
+  // The registry's projection trails its log by a moment: read the list again shortly.
+  window.setTimeout(() => void loadModels().catch(() => undefined), 1_500);
 }
 
 async function promote() {
@@ -540,7 +542,7 @@ async function openLive() {
           data: new Array(lag.data.labels.length - 1).fill(null),
           borderColor: color,
           backgroundColor: color,
-          pointRadius: 0,
+          pointRadius: 2,
         };
         lag.data.datasets.push(dataset);
       }
@@ -729,7 +731,7 @@ async function predict(event) {
   $('predict-result').hidden = false;
   $('predict-score').replaceChildren(
     'Risk score ',
-    el('strong', { id: 'score-value', text: prediction.score.toFixed(3) }),
+    el('strong', { id: 'score-value', text: prediction.score.toPrecision(3) }),
     ` — ${prediction.label ? 'flagged' : 'not flagged'} at threshold ${fmt(prediction.threshold)} by ${body.modelName} ${body.modelVersion}`,
   );
   const contributions = prediction.contributions ?? [];
