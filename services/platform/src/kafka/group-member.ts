@@ -7,6 +7,7 @@ import type {
   PartitionAssigner,
   Producer,
 } from 'kafkajs';
+import { GroupLagReader } from './consumer-lag';
 import { environmentScoped } from './environment-scope';
 import type { KafkaMetrics } from './kafka-metrics';
 
@@ -35,12 +36,12 @@ export abstract class GroupMember {
   private running = false;
 
   protected constructor(
-    kafka: Kafka,
+    private readonly clusterKafka: Kafka,
     private readonly memberOptions: GroupMemberOptions,
     protected readonly producer: Producer,
   ) {
     this.clusterGroupId = environmentScoped(memberOptions.topicPrefix, memberOptions.groupId);
-    this.consumer = kafka.consumer({
+    this.consumer = clusterKafka.consumer({
       groupId: this.clusterGroupId,
       readUncommitted: false,
       sessionTimeout: memberOptions.sessionTimeoutMs,
@@ -55,6 +56,8 @@ export abstract class GroupMember {
   }
 
   private joins = 0;
+  /** Stops reading this group's lag at each scrape (set once the first batch is recorded). */
+  private unwatchLag: (() => Promise<void>) | undefined;
 
   /** How many times this member has joined its group: more than once means a rebalance. */
   get groupJoins(): number {
@@ -70,12 +73,25 @@ export abstract class GroupMember {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    await this.unwatchLag?.();
+    this.unwatchLag = undefined;
     await this.consumer.disconnect();
     await this.producer.disconnect();
   }
 
-  /** Messages between what this member has read of a partition and its high watermark. */
+  /**
+   * Messages between what this member has read of a partition and its high watermark; from the
+   * first batch on, each scrape also reads the group's committed lag from the cluster.
+   */
   protected recordLag(metrics: KafkaMetrics, batch: Batch): void {
+    if (!this.unwatchLag && this.running) {
+      const prefix = this.memberOptions.topicPrefix ?? '';
+      const topics = this.memberOptions.topics.map((topic) => topicName(topic, prefix));
+      this.unwatchLag = metrics.watchLag(
+        new GroupLagReader(this.clusterKafka, this.clusterGroupId, topics),
+        this.memberOptions.groupId,
+      );
+    }
     metrics.consumerLag.set(
       { topic: batch.topic, partition: String(batch.partition), group: this.memberOptions.groupId },
       Number(batch.offsetLag()),

@@ -1,4 +1,8 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { GroupLagReader } from './consumer-lag';
+
+/** How long a scrape waits for the cluster's offsets before it reports the last values it has. */
+const LAG_READ_TIMEOUT_MS = 2_000;
 
 /** Prometheus metrics of the Kafka layer; one set per registry, shared by its producers and consumers. */
 export class KafkaMetrics {
@@ -9,6 +13,8 @@ export class KafkaMetrics {
   readonly consumerLag: Gauge<'topic' | 'partition' | 'group'>;
 
   private static readonly byRegistry = new WeakMap<Registry, KafkaMetrics>();
+  /** The groups whose lag each scrape reads from the cluster, with their `group` label. */
+  private readonly lagReaders = new Map<GroupLagReader, string>();
 
   static for(registry: Registry): KafkaMetrics {
     let metrics = KafkaMetrics.byRegistry.get(registry);
@@ -45,11 +51,41 @@ export class KafkaMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [registry],
     });
+    const lagReaders = this.lagReaders;
     this.consumerLag = new Gauge({
       name: 'readmit_kafka_consumer_lag',
-      help: 'Messages between the last consumed offset and the partition high watermark.',
+      help: "Messages between a group's committed offset and the partition high watermark, read from the cluster at each scrape (and updated from fetched batches in between).",
       labelNames: ['topic', 'partition', 'group'],
       registers: [registry],
+      async collect() {
+        await Promise.all(
+          [...lagReaders].map(async ([reader, group]) => {
+            try {
+              for (const { topic, partition, lag } of await withTimeout(reader.read()))
+                this.set({ topic, partition: String(partition), group }, lag);
+            } catch {
+              // The cluster did not answer in time: the last values stay until the next scrape.
+            }
+          }),
+        );
+      },
     });
   }
+
+  /** Reads this group's lag from the cluster at every scrape, until the returned function is called. */
+  watchLag(reader: GroupLagReader, group: string): () => Promise<void> {
+    this.lagReaders.set(reader, group);
+    return async () => {
+      this.lagReaders.delete(reader);
+      await reader.close();
+    };
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), LAG_READ_TIMEOUT_MS);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
