@@ -131,10 +131,26 @@ describe('web console in headless Chromium', () => {
     }
   };
 
-  /** A drift alert, and the retraining request it caused. */
+  /** Two drift alerts an hour apart, and the retraining request the second caused. */
   const driftAndRetraining = async (): Promise<DriftDetected> => {
+    const example = EXAMPLE_EVENTS.DriftDetected;
+    const earlier: DriftDetected = {
+      ...example,
+      envelope: newEnvelope('DriftDetected', { producer: 'console-test' }),
+      modelName: MODEL,
+      modelVersion: 'v1',
+      severity: 'LOW',
+      windowStart: example.windowStart - 3_600_000,
+      windowEnd: example.windowEnd - 3_600_000,
+      statistics: example.statistics.map((statistic) =>
+        statistic.feature === 'age' && statistic.test === 'psi'
+          ? { ...statistic, value: 0.12, drifted: false }
+          : statistic,
+      ),
+    };
+    await streams.publisher.publish('DriftDetected', 'v1', earlier);
     const alert: DriftDetected = {
-      ...EXAMPLE_EVENTS.DriftDetected,
+      ...example,
       envelope: newEnvelope('DriftDetected', { producer: 'console-test' }),
       modelName: MODEL,
       modelVersion: 'v1',
@@ -337,6 +353,12 @@ describe('web console in headless Chromium', () => {
     const alerts = await page.locator('#drift-alerts').innerText();
     expect(alerts).toMatch(/HIGH/);
     expect(alerts).toMatch(/run-drift-.*: requested/);
+    expect(alerts).toMatch(/LOW/);
+    // Newest first: the HIGH alert caused the retraining, the earlier LOW one none.
+    const rows = await page.locator('#drift-alerts tbody tr').allInnerTexts();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/HIGH[\s\S]*run-drift-/);
+    expect(rows[1]).toMatch(/LOW[\s\S]*none/);
     await screenshot('drift');
     expect(consoleErrors).toEqual([]);
   });

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { Command } from 'commander';
 import { InfraManager } from '../infra/infra-manager';
+import { ensureChromiumInstalled } from '../infra/prerequisites';
 import { PROJECT_ROOT } from '../project-root';
 import { createInfraContext } from './infra.command';
 
@@ -17,6 +18,8 @@ export function testCommand(): Command {
     .argument('[jestArgs...]', 'extra arguments for jest (e.g. a path filter)')
     .action(async (jestArgs: string[], options: { keepInfra?: boolean }) => {
       const context = createInfraContext();
+      // The web console's end-to-end tests run in Debian's headless Chromium.
+      ensureChromiumInstalled(context.log);
       const manager = new InfraManager(context);
       const { started } = await manager.up();
       let exitCode = 1;

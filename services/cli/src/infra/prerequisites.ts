@@ -85,6 +85,21 @@ export function ensurePrometheusInstalled(log: (line: string) => void): string {
   });
 }
 
+/** Debian's Chromium, which the web console's end-to-end tests drive (playwright-core). */
+export function findChromium(): string | undefined {
+  return which('chromium');
+}
+
+export function ensureChromiumInstalled(log: (line: string) => void): string {
+  return ensureDebianPackage({
+    component: 'chromium',
+    debianPackage: 'chromium',
+    find: findChromium,
+    missing: 'Chromium (for the web console tests)',
+    log,
+  });
+}
+
 /**
  * Installs a Debian package when what it provides is missing and we may (root with apt-get);
  * otherwise says exactly what to install. Returns what `find` finds once installed.

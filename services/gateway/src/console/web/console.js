@@ -662,7 +662,9 @@ function drawPsi() {
           data: labels.map(() => series.threshold),
           borderColor: COLORS[4],
           borderDash: [6, 4],
-          pointRadius: 0,
+          // One window alone draws no line: mark the threshold with a dash instead.
+          pointStyle: 'line',
+          pointRadius: labels.length === 1 ? 12 : 0,
         },
       ],
     },
