@@ -23,6 +23,11 @@ import { trainModels } from '../services/trainer/src/application/train-models';
 import { PROJECT_ROOT, sharedDataFile, testEndpoints, uniqueName } from '../test/support/endpoints';
 import { isolatedEventStreams } from '../test/support/kafka';
 import { freePort } from '../services/cli/src/demo/service-processes';
+import { loadInfraSettings } from '../services/cli/src/infra/infra-settings';
+import {
+  registerScrapeTarget,
+  scrapeTargetsFolder,
+} from '../services/cli/src/infra/scrape-targets';
 import { benchKafka, kafkaRoundTrip } from './support/kafka-round-trip';
 
 const { values } = parseArgs({
@@ -333,6 +338,14 @@ async function main(): Promise<void> {
     READMIT_INSTANCE_ID: uniqueName('bench-gateway'),
   });
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+  // With `readmit infra up --monitoring`, the local Prometheus scrapes the processes under load.
+  const targets = scrapeTargetsFolder(loadInfraSettings(PROJECT_ROOT).home);
+  const unregister = [
+    registerScrapeTarget(targets, 'gateway', gatewayUrl),
+    ...scoringPorts.map((port) =>
+      registerScrapeTarget(targets, 'scoring', `http://127.0.0.1:${port}`),
+    ),
+  ];
   const bodies = requestBodies();
   const predict = () =>
     fetch(`${gatewayUrl}/v1/predictions`, {
@@ -377,7 +390,7 @@ async function main(): Promise<void> {
           ),
         ),
         await histogram(`${gatewayUrl}/metrics`, 'readmit_gateway_scoring_seconds', 'outcome="ok"'),
-        await histogram(`${gatewayUrl}/metrics`, 'readmit_gateway_request_seconds', 'route="/v1/predictions"'), // prettier-ignore
+        await histogram(`${gatewayUrl}/metrics`, 'readmit_gateway_request_seconds', 'route="/v1/predictions",status="200"'), // prettier-ignore
       ];
       const scoringCpu = () =>
         scorers.reduce((total, scorer) => total + cpuSeconds(scorer.pid as number), 0);
@@ -441,6 +454,7 @@ async function main(): Promise<void> {
       `\ncommand: ${command} (${DURATION} s per rate after a 5 s warm-up; ${SCORERS} scoring process(es), 1 gateway process; latencies as each response measured them)`,
     );
   } finally {
+    for (const stopScraping of unregister) stopScraping();
     for (const child of [gateway, ...scorers]) child.kill('SIGTERM');
     await Promise.all(
       [gateway, ...scorers].map(
