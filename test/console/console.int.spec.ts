@@ -275,6 +275,8 @@ describe('web console in headless Chromium', () => {
     const api = await fetch(`${gatewayUrl}/console/api/models`);
     expect(api.status).toBe(401);
     await page.goto(`${gatewayUrl}/console`);
+    await page.getByRole('heading', { level: 2, name: 'Sign in' }).waitFor();
+    expect(consoleErrors).toEqual([]);
     await page.getByLabel('API key').fill('not-the-key-at-all');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByText('That API key is not accepted.').waitFor();
@@ -365,6 +367,12 @@ describe('web console in headless Chromium', () => {
 
   it('predict: field-level errors beside the fields, then a score with its top features', async () => {
     await show('#predict', 'Predict one encounter');
+    // Every control of every page has a label a screen reader can announce.
+    // (A string: the test's TypeScript has no DOM types.)
+    const unlabelled = await page.evaluate(
+      "[...document.querySelectorAll('input, select')].filter((c) => c.labels.length === 0).map((c) => c.id)",
+    );
+    expect(unlabelled).toEqual([]);
     await page.getByLabel('time_in_hospital *').fill('20');
     await page.getByRole('button', { name: 'Score' }).click();
     await page.locator('#error-time_in_hospital').getByText('is not a whole number').waitFor();

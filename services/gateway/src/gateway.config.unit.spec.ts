@@ -38,4 +38,26 @@ describe('gateway configuration', () => {
     expect(message).not.toContain('tiny-secret');
     expect(message).not.toContain('long-enough-key');
   });
+
+  it('defaults the web console: registry URL, session lifetime, watched consumer groups', () => {
+    const key = { READMIT_API_KEYS: 'key-one-0123456789abcdef' };
+    expect(loadConfig('gateway', gatewayEnvSchema, key)).toMatchObject({
+      READMIT_REGISTRY_URL: 'http://localhost:3001',
+      READMIT_CONSOLE_SESSION_HOURS: 8,
+      READMIT_CONSOLE_LAG_GROUPS: ['readmit-scoring', 'readmit-monitor'],
+    });
+    expect(
+      loadConfig('gateway', gatewayEnvSchema, {
+        ...key,
+        READMIT_REGISTRY_URL: 'http://registry:3000',
+        READMIT_CONSOLE_LAG_GROUPS: ' readmit-scoring , ',
+      }),
+    ).toMatchObject({
+      READMIT_REGISTRY_URL: 'http://registry:3000',
+      READMIT_CONSOLE_LAG_GROUPS: ['readmit-scoring'],
+    });
+    expect(() =>
+      loadConfig('gateway', gatewayEnvSchema, { ...key, READMIT_REGISTRY_URL: 'registry' }),
+    ).toThrow('READMIT_REGISTRY_URL');
+  });
 });

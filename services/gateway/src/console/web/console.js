@@ -134,7 +134,7 @@ async function signOut() {
   showSignIn();
 }
 
-async function route() {
+async function route(event) {
   const page = PAGES.includes(window.location.hash.slice(1))
     ? window.location.hash.slice(1)
     : 'models';
@@ -149,6 +149,8 @@ async function route() {
     else link.removeAttribute('aria-current');
   }
   if (page !== 'live') closeLive();
+  // Moving between pages puts the keyboard and screen reader at the new page's heading.
+  if (event?.type === 'hashchange') document.querySelector(`#page-${page} h2`).focus();
   say('');
   document.title = `${page[0].toUpperCase()}${page.slice(1)} · Readmit console`;
   try {
