@@ -135,10 +135,18 @@ export class ConsoleFeed implements OnApplicationShutdown {
   }
 
   private async start(): Promise<void> {
-    this.admin = this.kafka.admin();
-    await this.admin.connect();
-    this.timer = setInterval(() => void this.poll(), POLL_MS);
-    void this.poll();
+    // A start that failed half-way (Kafka down) is retried: keep what did start, once.
+    if (!this.admin) {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      this.admin = admin;
+    }
+    if (!this.timer) {
+      this.timer = setInterval(() => void this.poll(), POLL_MS);
+      void this.poll();
+    }
+    await this.consumer?.disconnect();
+    this.consumer = undefined;
 
     const existing = new Set(await this.admin.listTopics());
     const wanted = [TOPICS.drift, TOPICS.training, TOPICS.predictions, TOPICS.outcomes].map(
