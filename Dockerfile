@@ -5,6 +5,8 @@ ARG NODE_IMAGE=node:20-bookworm-slim
 FROM ${NODE_IMAGE} AS source
 WORKDIR /app
 COPY package.json package-lock.json ./
+# Our patches to dependencies (patch-package, run by npm install's postinstall).
+COPY patches ./patches
 # npm install, not npm ci: the lock file is written on one platform and lacks other platforms'
 # optional packages, which npm ci refuses.
 RUN npm install --no-audit --no-fund

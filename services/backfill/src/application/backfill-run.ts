@@ -1,6 +1,7 @@
 import {
   TOPICS,
   topicName,
+  topicOf,
   type BackfillCompleted,
   type BackfillProgressed,
   type BackfillRequested,
@@ -12,15 +13,13 @@ import {
   environmentScoped,
   newEnvelope,
   PoisonMessageError,
-  reliableProducerConfig,
+  OffThreadTransactions,
   replayLog,
-  splitIntoRequests,
-  toTopicMessages,
   type EventSerde,
   type ModelArtifactStore,
   type OutgoingEvent,
 } from '@readmit/platform';
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { encounterInputOf, predictionOf } from '../../../scoring/src/domain/predictions';
 import { loadModel, type LoadedModel } from '../../../scoring/src/infrastructure/model-loader';
@@ -48,6 +47,10 @@ export interface BackfillRunOptions {
    * ml.backfills wait for that at most after a crash (kafkajs' default is 60 s).
    */
   readonly transactionTimeoutMs?: number;
+  /** The brokers, for the run's producer thread (the Kafka client does not tell them). */
+  readonly brokers: readonly string[];
+  /** Log level of the producer thread's Kafka client (default warn). */
+  readonly kafkaLogLevel?: string;
   /** The TABLE target's Postgres table; requests asking for it are refused without one. */
   readonly table?: PredictionTable | null;
 }
@@ -95,7 +98,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * broker and the CPU small enough for live latency.
  */
 export class BackfillRun {
-  private readonly producer: Producer;
+  /** The run's transactional producer, on a thread of its own (created by `run`). */
+  private transactions: OffThreadTransactions | null = null;
   private consumer: Consumer | null = null;
   private cancelled = false;
   /** The chunk transaction in flight (never rejects: a failure is kept in `broken`). */
@@ -115,16 +119,6 @@ export class BackfillRun {
   ) {
     this.backfillId = request.backfillId;
     this.encounterTopic = topicName(TOPICS.encounters, options.topicPrefix);
-    // One transactional id per backfill: a resumed run fences the one it replaces.
-    this.producer = kafka.producer({
-      ...reliableProducerConfig({
-        transactionalId: environmentScoped(
-          options.topicPrefix,
-          `readmit-backfill-${request.backfillId}`,
-        ),
-      }),
-      transactionTimeout: options.transactionTimeoutMs ?? 10_000,
-    });
   }
 
   /** Stops at the next chunk; nothing more is written (a cancellation is already in the log). */
@@ -137,12 +131,22 @@ export class BackfillRun {
    * transaction), or null when cancelled.
    */
   async run(): Promise<BackfillCompleted | null> {
-    await this.producer.connect();
+    // One transactional id per backfill: a resumed run fences the one it replaces.
+    this.transactions = new OffThreadTransactions({
+      brokers: this.options.brokers,
+      clientId: `readmit-backfill-${this.backfillId}`,
+      transactionalId: environmentScoped(
+        this.options.topicPrefix,
+        `readmit-backfill-${this.backfillId}`,
+      ),
+      transactionTimeoutMs: this.options.transactionTimeoutMs ?? 10_000,
+      logLevel: this.options.kafkaLogLevel,
+    });
     let model: LoadedModel | null = null;
     try {
       // Fence a predecessor first: its open transaction is aborted, so the checkpoint read
       // next is the last one that holds.
-      await (await this.producer.transaction()).abort();
+      await this.transactions.fence();
       const last = await this.lastCheckpoint();
       if (last.completed) return null;
       if (this.request.targets.length === 0)
@@ -205,7 +209,7 @@ export class BackfillRun {
       return await this.consume(state, model);
     } finally {
       await this.consumer?.disconnect().catch(() => undefined);
-      await this.producer.disconnect().catch(() => undefined);
+      await this.transactions.disconnect().catch(() => undefined);
       await model?.scorer.close().catch(() => undefined);
     }
   }
@@ -400,12 +404,13 @@ export class BackfillRun {
     );
     const latencyMs = performance.now() - scoreStarted;
     const predictions: PredictionMade[] = [];
+    // One envelope for the chunk; each prediction gets its own derived event id.
+    const envelope = newEnvelope('PredictionMade', {
+      producer: this.options.producer,
+      causedBy: this.request.envelope,
+    });
     encounters.forEach(({ event, offset }, index) => {
       if (refused.has(index)) return;
-      const envelope = newEnvelope('PredictionMade', {
-        producer: this.options.producer,
-        causedBy: this.request.envelope,
-      });
       predictions.push(
         predictionOf(
           { ...envelope, eventId: backfillPredictionId(this.backfillId, event.encounter_id) },
@@ -515,25 +520,22 @@ export class BackfillRun {
 
   /** One transaction: the outputs, then the checkpoint (and the end, when given). */
   private async commit(outputs: readonly OutgoingEvent[], progress: OutgoingEvent): Promise<void> {
-    const messages = toTopicMessages(
-      this.serde,
-      [
-        ...outputs.filter((o) => o.eventType === 'PredictionMade'),
-        progress,
-        ...outputs.filter((o) => o.eventType !== 'PredictionMade'),
-      ],
-      this.options.topicPrefix,
+    if (!this.transactions) throw new Error('the backfill run has not started');
+    const ordered = [
+      ...outputs.filter((o) => o.eventType === 'PredictionMade'),
+      progress,
+      ...outputs.filter((o) => o.eventType !== 'PredictionMade'),
+    ];
+    // Encoded here; kafkajs's share of the work (record batches, CRCs) runs on the producer's
+    // thread, and a chunk larger than one produce request goes out in several, all in this
+    // transaction (predictions keep their encounters' keys: a chunk may land on one partition).
+    await this.transactions.commit(
+      ordered.map((outgoing) => ({
+        topic: topicName(outgoing.topic ?? topicOf(outgoing.eventType), this.options.topicPrefix),
+        key: outgoing.key,
+        value: this.serde.encode(outgoing.eventType, outgoing.event, outgoing.topic),
+        eventType: outgoing.eventType,
+      })),
     );
-    const transaction = await this.producer.transaction();
-    try {
-      // Predictions follow their encounters' keys, so a chunk may land on one partition: it
-      // goes out in requests the broker accepts, all in this transaction.
-      for (const request of splitIntoRequests(messages))
-        await transaction.sendBatch({ topicMessages: request });
-      await transaction.commit();
-    } catch (error) {
-      await transaction.abort().catch(() => undefined);
-      throw error;
-    }
   }
 }

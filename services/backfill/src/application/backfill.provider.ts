@@ -65,6 +65,8 @@ export class BackfillProvider implements OnApplicationBootstrap, OnApplicationSh
           env.READMIT_BACKFILL_MAX_RATE > 0 ? env.READMIT_BACKFILL_MAX_RATE : null,
         transactionTimeoutMs: env.READMIT_BACKFILL_TRANSACTION_TIMEOUT_MS,
         maxAttempts: env.READMIT_BACKFILL_MAX_ATTEMPTS,
+        brokers: config.kafka.brokers,
+        kafkaLogLevel: config.logLevel,
         // Connects only when a request asks for the TABLE target.
         table: this.table,
       },

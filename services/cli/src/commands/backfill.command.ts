@@ -323,6 +323,10 @@ async function runLocally(
       producer: CLI_PRODUCER,
       chunkSize: options.chunk,
       defaultMaxRatePerSecond: null,
+      brokers: (
+        options.brokers ?? new InfraManager(createInfraContext()).component('kafka').endpoint()
+      ).split(','),
+      kafkaLogLevel: 'fatal',
       table,
     },
     request,

@@ -1,0 +1,67 @@
+// The Kafka side of OffThreadTransactions: a worker thread that owns a transactional kafkajs
+// producer and commits each packed batch it receives as one transaction, one at a time.
+import { parentPort, workerData } from 'node:worker_threads';
+import { createLogger } from '../../logging/logger';
+import { createKafkaClient, reliableProducerConfig } from '../kafka-client.factory';
+import { splitIntoRequests } from '../produce-requests';
+import { unpackMessages } from './packed-messages';
+import type {
+  TransactionReply,
+  TransactionRequest,
+  TransactionSettings,
+} from './transaction-protocol';
+
+const settings = workerData as TransactionSettings;
+const port = parentPort;
+if (!port) throw new Error('transaction.worker runs as a worker thread');
+
+const logger = createLogger({ service: settings.clientId, level: settings.logLevel });
+const producer = createKafkaClient(
+  { brokers: settings.brokers, clientId: settings.clientId },
+  logger,
+).producer({
+  ...reliableProducerConfig({ transactionalId: settings.transactionalId }),
+  transactionTimeout: settings.transactionTimeoutMs,
+});
+const reply = (message: TransactionReply) => port.postMessage(message);
+
+async function commit(request: Extract<TransactionRequest, { type: 'commit' }>): Promise<void> {
+  const transaction = await producer.transaction();
+  try {
+    for (const topicMessages of splitIntoRequests(unpackMessages(request.batch)))
+      await transaction.sendBatch({ topicMessages });
+    await transaction.commit();
+  } catch (error) {
+    await transaction.abort().catch(() => undefined);
+    throw error;
+  }
+}
+
+// Chained: one transaction at a time, in the order asked.
+let queue: Promise<void> = producer.connect();
+
+port.on('message', (request: TransactionRequest) => {
+  if (request.type === 'close') {
+    queue = queue
+      .catch(() => undefined)
+      .then(() => producer.disconnect())
+      .catch((error: unknown) => logger.warn({ err: error }, 'disconnect failed'))
+      .then(() => {
+        reply({ type: 'closed' });
+        port.close();
+      });
+    return;
+  }
+  const work =
+    request.type === 'fence'
+      ? async () => (await producer.transaction()).abort()
+      : () => commit(request);
+  queue = queue
+    .catch(() => undefined)
+    .then(work)
+    .then(
+      () => reply({ type: 'done', id: request.id }),
+      (error: unknown) =>
+        reply({ type: 'failed', id: request.id, message: (error as Error).message }),
+    );
+});
