@@ -10,6 +10,7 @@ import {
   type DriftDetected,
   type EventType,
   type ModelPromoted,
+  type ModelRolledBack,
   type TrainingCompleted,
 } from '@readmit/contracts';
 import {
@@ -325,6 +326,49 @@ describe('web console in headless Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('models: a promotion the policy refuses shows its criteria; forced, then rolled back by click', async () => {
+    const decisions = await watchEvents<ModelPromoted | ModelRolledBack>(
+      streams.kafka,
+      streams.serde,
+      physical(TOPICS.models, streams.prefix),
+      ['ModelPromoted', 'ModelRolledBack'],
+    );
+    try {
+      await page.getByRole('button', { name: 'Show version v2' }).click();
+      await page.getByRole('heading', { level: 3, name: /readmission v2/ }).waitFor();
+      await page.getByRole('button', { name: 'Promote v2' }).click();
+      // v2's holdout AUC (0.69) does not beat v1's (0.71) by the margin: 409 with the criteria.
+      await page
+        .locator('#decision-result')
+        .getByRole('cell', { name: 'holdout_auc_margin' })
+        .waitFor();
+      expect(await page.locator('#decision-result').innerText()).toMatch(/failed/);
+      consoleErrors.splice(
+        0,
+        consoleErrors.length,
+        ...consoleErrors.filter((e) => !/status of 409/.test(e)),
+      );
+
+      await page.getByLabel('force (override a failed policy)').check();
+      await page.getByRole('button', { name: 'Promote v2' }).click();
+      await page.getByText('v2 is the champion').waitFor();
+      await page.getByRole('button', { name: 'Roll back champion' }).click();
+      await page.getByText('rolled back to v1').waitFor();
+      const rolledBack = await eventually(async () =>
+        decisions.events.find(
+          (event): event is ModelRolledBack => 'fromVersion' in event && event.toVersion === 'v1',
+        ),
+      );
+      expect(rolledBack).toMatchObject({ fromVersion: 'v2', decidedBy: 'web console' });
+      expect(decisions.events.some((event) => 'version' in event && event.version === 'v2')).toBe(
+        true,
+      );
+    } finally {
+      await decisions.stop();
+    }
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('live: rates, lag and score distribution update without a reload', async () => {
     await show('#live', 'Live stream');
     const updated = async () => page.locator('#live-updated').innerText();
@@ -386,7 +430,7 @@ describe('web console in headless Chromium', () => {
     const score = Number(await page.locator('#score-value').innerText({ timeout: 30_000 }));
     expect(score).toBeGreaterThan(0);
     expect(score).toBeLessThan(1);
-    expect(await page.locator('#predict-score').innerText()).toMatch(/readmission v1/);
+    expect(await page.locator('#predict-score').innerText()).toMatch(/readmission v[12]/);
     expect(await page.locator('#predict-contributions tbody tr').count()).toBeGreaterThan(0);
     await screenshot('predict');
     expect(consoleErrors).toEqual([]);
