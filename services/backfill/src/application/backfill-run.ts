@@ -78,6 +78,20 @@ interface RunState {
 }
 
 /** A chunk scored and ready to commit: its predictions and where it leaves its partition. */
+/**
+ * Where the chunks handed to the producer thread leave the run: ahead of the committed state
+ * while transactions are in flight. Checkpoints are written from it; they commit in order, and
+ * after a failed transaction the producer thread refuses every later one.
+ */
+interface HandedOver {
+  readonly positions: Map<number, number>;
+  processed: number;
+  processedHere: number;
+}
+
+/** Transactions handed over at once: one committing, one waiting behind it. */
+const MAX_CHUNKS_IN_FLIGHT = 2;
+
 interface PreparedChunk {
   readonly partition: number;
   readonly next: number;
@@ -102,8 +116,10 @@ export class BackfillRun {
   private transactions: OffThreadTransactions | null = null;
   private consumer: Consumer | null = null;
   private cancelled = false;
-  /** The chunk transaction in flight (never rejects: a failure is kept in `broken`). */
+  /** The last chunk handed to the producer thread (never rejects: a failure is in `broken`). */
   private committing: Promise<void> = Promise.resolve();
+  /** Chunks handed over and not yet committed (they commit in order). */
+  private readonly inFlight = new Set<Promise<void>>();
   private broken: Error | null = null;
   private readonly encounterTopic: string;
   private readonly backfillId: string;
@@ -250,6 +266,11 @@ export class BackfillRun {
       fail = reject;
     });
     const rangeOf = new Map(state.ranges.map((range) => [range.partition, range]));
+    const handed: HandedOver = {
+      positions: new Map(state.positions),
+      processed: state.processed,
+      processedHere: state.processedHere,
+    };
     // A batch cut short (a cancellation, a rebalance) must not mark its partition done.
     const interrupted = new Set<number>();
     const complete = async () => {
@@ -300,6 +321,7 @@ export class BackfillRun {
       state.done.add(partition);
       // What remains up to the end holds no encounter (markers, aborted records).
       state.positions.set(partition, range.toOffset);
+      handed.positions.set(partition, range.toOffset);
       consumer.pause([{ topic: this.encounterTopic, partitions: [partition] }]);
       if (allDone()) complete().then(finish, fail);
     };
@@ -341,16 +363,22 @@ export class BackfillRun {
             if (wait > 0) await sleep(wait);
             await heartbeat();
           }
-          // Scoring this chunk overlaps the previous chunk's transaction; one is in flight.
+          // Scoring this chunk overlaps the transactions of the chunks before it.
           const prepared = await this.prepareChunk(model, partition, chunk);
-          await this.committing;
+          // Table rows first, in chunk order; a row already there is kept on a resume.
+          if (this.request.targets.includes('TABLE'))
+            await this.options.table?.write(this.backfillId, prepared.predictions);
+          while (this.inFlight.size >= MAX_CHUNKS_IN_FLIGHT) await Promise.race(this.inFlight);
           if (this.broken) throw this.broken;
-          this.committing = this.commitChunk(state, model, prepared, started).catch(
+          const committed = this.handOver(state, handed, model, prepared, started).catch(
             (error: unknown) => {
               this.broken ??= error as Error;
               fail(error as Error);
             },
           );
+          this.inFlight.add(committed);
+          void committed.finally(() => this.inFlight.delete(committed));
+          this.committing = committed;
           await heartbeat();
         }
       },
@@ -432,19 +460,19 @@ export class BackfillRun {
   }
 
   /**
-   * Writes a prepared chunk to its targets: the table first (rows already there are kept), then
-   * one Kafka transaction with the predictions and the checkpoint after them. The run's state
-   * moves only once that transaction is committed.
+   * Hands a prepared chunk to the producer thread: one Kafka transaction with its predictions
+   * and the checkpoint after them (its table rows are already written). The hand-over happens
+   * before this returns its promise, so chunks go out in the order they were handed; the run's
+   * committed state moves only once the transaction is committed.
    */
-  private async commitChunk(
+  private async handOver(
     state: RunState,
+    handed: HandedOver,
     model: LoadedModel,
     prepared: PreparedChunk,
     started: number,
   ): Promise<void> {
     const { partition, next, predictions } = prepared;
-    if (this.request.targets.includes('TABLE'))
-      await this.options.table?.write(this.backfillId, predictions);
     const outputs: OutgoingEvent[] = this.request.targets.includes('TOPIC')
       ? predictions.map((prediction) => ({
           eventType: 'PredictionMade',
@@ -453,19 +481,25 @@ export class BackfillRun {
           event: prediction,
         }))
       : [];
-    const positions = new Map(state.positions).set(partition, next);
-    const processed = state.processed + predictions.length;
+    handed.positions.set(partition, next);
+    handed.processed += predictions.length;
+    handed.processedHere += predictions.length;
     const seconds = (performance.now() - started) / 1000;
     await this.commit(
       outputs,
       this.progressOf(
-        { ...state, positions, processed, processedHere: state.processedHere + predictions.length },
+        {
+          ...state,
+          positions: new Map(handed.positions),
+          processed: handed.processed,
+          processedHere: handed.processedHere,
+        },
         model,
         seconds,
       ),
     );
     state.positions.set(partition, next);
-    state.processed = processed;
+    state.processed += predictions.length;
     state.processedHere += predictions.length;
     state.skipped += prepared.skipped;
     this.metrics.predictions.inc({ model_version: model.version }, predictions.length);

@@ -16,8 +16,10 @@ export type OffThreadTransactionsOptions = Omit<TransactionSettings, 'logLevel'>
  * A transactional producer on a worker thread: each `commit` is one Kafka transaction holding the
  * given messages (split into produce requests the broker accepts), and resolves once committed.
  * The calling thread keeps only Avro encoding; kafkajs's per-message work (record batches, CRCs,
- * partitioning) runs on another core. Transactions run one at a time in the order asked; the
- * transactional id fences any earlier holder, as an in-thread producer's would.
+ * partitioning) runs on another core. Transactions run one at a time in the order asked, and
+ * several may be asked for at once; once one fails, every later one is refused until the next
+ * `fence`, so a later checkpoint never commits over a lost chunk. The transactional id fences
+ * any earlier holder, as an in-thread producer's would.
  */
 export class OffThreadTransactions {
   private readonly worker: Worker;

@@ -39,6 +39,12 @@ async function commit(request: Extract<TransactionRequest, { type: 'commit' }>):
 
 // Chained: one transaction at a time, in the order asked.
 let queue: Promise<void> = producer.connect();
+/**
+ * The first failed commit. Every later one is refused: a caller may hand over several at once,
+ * and a later transaction's checkpoint must never commit over an earlier one that was lost.
+ * A fence starts afresh.
+ */
+let failure: string | null = null;
 
 port.on('message', (request: TransactionRequest) => {
   if (request.type === 'close') {
@@ -54,14 +60,23 @@ port.on('message', (request: TransactionRequest) => {
   }
   const work =
     request.type === 'fence'
-      ? async () => (await producer.transaction()).abort()
-      : () => commit(request);
+      ? async () => {
+          failure = null;
+          await (await producer.transaction()).abort();
+        }
+      : async () => {
+          if (failure !== null) throw new Error(`an earlier transaction failed: ${failure}`);
+          await commit(request);
+        };
   queue = queue
     .catch(() => undefined)
     .then(work)
     .then(
       () => reply({ type: 'done', id: request.id }),
-      (error: unknown) =>
-        reply({ type: 'failed', id: request.id, message: (error as Error).message }),
+      (error: unknown) => {
+        const message = (error as Error).message;
+        if (request.type === 'commit') failure ??= message;
+        reply({ type: 'failed', id: request.id, message });
+      },
     );
 });
