@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   TOPICS,
   topicName,
@@ -308,7 +309,12 @@ export class BackfillRun {
     if (allDone()) return complete();
 
     const consumer = this.kafka.consumer({
-      groupId: environmentScoped(this.options.topicPrefix, `readmit-backfill-${this.backfillId}`),
+      // A group per run: it never commits (positions live in the checkpoints), and a resumed
+      // run must not wait out a killed predecessor's session in a shared group (30 s).
+      groupId: environmentScoped(
+        this.options.topicPrefix,
+        `readmit-backfill-${this.backfillId}-${randomUUID().slice(0, 8)}`,
+      ),
       readUncommitted: false,
       // Large fetches: a backfill reads history, not the head of the log.
       maxBytesPerPartition: 4 * 1024 * 1024,
