@@ -305,6 +305,31 @@ async function loadVersion(modelName, version) {
     $('version-decisions').append(el('p', { class: 'muted', text: 'No decision yet.' }));
 }
 
+/** The y = x line of a unit-square chart: chance for ROC, perfect calibration. */
+function diagonal(label) {
+  return {
+    label,
+    data: [
+      { x: 0, y: 0 },
+      { x: 1, y: 1 },
+    ],
+    showLine: true,
+    pointRadius: 0,
+    borderDash: [4, 4],
+    borderColor: '#6e7781',
+  };
+}
+
+/** Axes from 0 to 1 with their titles. */
+function unitSquare(xTitle, yTitle) {
+  return {
+    scales: {
+      x: { min: 0, max: 1, title: { display: true, text: xTitle } },
+      y: { min: 0, max: 1, title: { display: true, text: yTitle } },
+    },
+  };
+}
+
 function criteriaTable(criteria) {
   return table(
     ['Criterion', 'Passed', 'Candidate', 'Champion', 'Threshold', 'Detail'],
@@ -418,25 +443,10 @@ async function compare(event) {
           borderColor: COLORS[index],
           backgroundColor: COLORS[index],
         })),
-        {
-          label: 'chance',
-          data: [
-            { x: 0, y: 0 },
-            { x: 1, y: 1 },
-          ],
-          showLine: true,
-          pointRadius: 0,
-          borderDash: [4, 4],
-          borderColor: '#6e7781',
-        },
+        diagonal('chance'),
       ],
     },
-    options: {
-      scales: {
-        x: { min: 0, max: 1, title: { display: true, text: 'False positive rate' } },
-        y: { min: 0, max: 1, title: { display: true, text: 'True positive rate' } },
-      },
-    },
+    options: unitSquare('False positive rate', 'True positive rate'),
   });
   chart('calibration-chart', {
     type: 'scatter',
@@ -449,25 +459,10 @@ async function compare(event) {
           borderColor: COLORS[index],
           backgroundColor: COLORS[index],
         })),
-        {
-          label: 'perfect',
-          data: [
-            { x: 0, y: 0 },
-            { x: 1, y: 1 },
-          ],
-          showLine: true,
-          pointRadius: 0,
-          borderDash: [4, 4],
-          borderColor: '#6e7781',
-        },
+        diagonal('perfect'),
       ],
     },
-    options: {
-      scales: {
-        x: { min: 0, max: 1, title: { display: true, text: 'Mean predicted risk' } },
-        y: { min: 0, max: 1, title: { display: true, text: 'Observed readmission rate' } },
-      },
-    },
+    options: unitSquare('Mean predicted risk', 'Observed readmission rate'),
   });
   $('compare-live').replaceChildren(
     table(
