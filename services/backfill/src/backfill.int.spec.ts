@@ -347,6 +347,10 @@ describe('backfills: killed and resumed', () => {
       const atKill = progressOf().at(-1)?.processed ?? 0;
       backfill = startFixture('backfill-process', env);
       const completed = await fixture.ended(asked.backfillId);
+      await eventually(
+        async () => (fixture.predictions.length >= 10_000 ? true : undefined),
+        60_000,
+      );
       await sleep(2_000);
       expect(atKill).toBeLessThan(10_000);
       expect(completed.status).toBe('COMPLETED');
@@ -385,6 +389,11 @@ describe('backfills: large chunks and broken runs', () => {
       });
       const asked = await fixture.requestBackfill({ targets: ['TOPIC', 'TABLE'] });
       const completed = await fixture.ended(asked.backfillId);
+      // The watcher reads 30,000 predictions: on a busy machine it trails the end by seconds.
+      await eventually(
+        async () => (fixture.predictionsOf(asked).length >= 30_000 ? true : undefined),
+        60_000,
+      );
       await sleep(1_000);
       expect(completed.reason).toBeNull();
       expect(completed.status).toBe('COMPLETED');
