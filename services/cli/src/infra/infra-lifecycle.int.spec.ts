@@ -135,7 +135,7 @@ describe('readmit infra up / status / down', () => {
     const result = cli('infra', 'up', '--only', 'zookeeper');
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(
-      "readmit: unknown component 'zookeeper': choose from kafka, schema-registry, postgres, s3",
+      "readmit: unknown component 'zookeeper': choose from kafka, schema-registry, postgres, s3, prometheus",
     );
   });
 });
