@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { EventSerde } from '@readmit/platform';
@@ -18,6 +19,7 @@ interface DemoOptions {
   final: number;
   window: number;
   timeout: number;
+  keep: boolean;
 }
 
 function count(value: string): number {
@@ -54,6 +56,11 @@ export function demoCommand(): Command {
     .option('--final <n>', 'encounters after the retraining', count, 2_000)
     .option('--window <n>', 'rows per drift monitoring window', count, 2_000)
     .option('--timeout <s>', 'longest wait for any one step, in seconds', count, 300)
+    .option(
+      '--keep',
+      'keep the services running after the loop (for the web console) until Ctrl-C',
+      false,
+    )
     .action(async (options: DemoOptions) => {
       const context = createInfraContext();
       const manager = new InfraManager(context);
@@ -95,6 +102,8 @@ export function demoCommand(): Command {
           READMIT_LOG_LEVEL: 'info',
         },
         stepTimeoutMs: options.timeout * 1000,
+        // A key of this run's own: the gateway is on this machine only, for the run's length.
+        apiKey: process.env.READMIT_DEMO_API_KEY ?? `demo-${randomBytes(12).toString('hex')}`,
       };
       const kafka = cliKafka(endpoints.READMIT_KAFKA_BROKERS);
       const serde = EventSerde.create(endpoints.READMIT_SCHEMA_REGISTRY_URL, {
@@ -115,6 +124,15 @@ export function demoCommand(): Command {
               registry: endpoints.READMIT_SCHEMA_REGISTRY_URL,
             }),
           report: (line) => console.log(line),
+          whileRunning: options.keep
+            ? async ({ gatewayUrl }) => {
+                console.log(
+                  `\nThe services keep running. Web console: ${gatewayUrl}/console (API key: ${loop.apiKey})`,
+                );
+                console.log('Press Ctrl-C to stop them.');
+                await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+              }
+            : undefined,
         });
         printDemoSummary(summary, logFolder);
       } catch (error) {
@@ -146,9 +164,11 @@ export function printDemoSummary(summary: ClosedLoopSummary, logFolder: string):
       .join(
         ', ',
       )}); the first backlog scored at ${Math.round(summary.scoringPerSecond)} encounters/s`,
+    `  REST prediction through the gateway: ${summary.rest.score.toFixed(3)} by ${summary.rest.modelVersion} in ${Math.round(summary.rest.latencyMs)} ms`,
     '',
     `Service logs: ${logFolder}`,
-    `Look closer: ./readmit models list --prefix ${summary.prefix}   Stop the servers: ./readmit infra down`,
+    `Look closer: ./readmit models list --prefix ${summary.prefix}; ./readmit demo --keep leaves the services and the web console running`,
+    'Stop the servers: ./readmit infra down',
   ];
   console.log(lines.join('\n'));
 }

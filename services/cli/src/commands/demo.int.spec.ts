@@ -52,15 +52,16 @@ describe('readmit demo: the closed loop end to end on the local platform', () =>
     );
     await watcher.start();
     try {
+      // Exactly once: every published encounter has one prediction, and none has two; the REST
+      // prediction asked through the gateway at the end is a PredictionMade too.
       const published = SIZES.initial + SIZES.stable + SIZES.drifted + SIZES.final;
-      // Exactly once: every published encounter has one prediction, and none has two.
       await watcher.waitFor(
         'all predictions read',
-        () => watcher.predictions() >= published,
+        () => watcher.predictions() >= published + 1,
         60_000,
       );
       await new Promise((resolve) => setTimeout(resolve, 2_000));
-      expect(watcher.predictions()).toBe(published);
+      expect(watcher.predictions()).toBe(published + 1);
       const { batches, completed, promoted, rejected } = watcher.events;
       // Topics with several partitions are read back in no particular order: order by time.
       const requested = inOrder(watcher.events.requested);
@@ -94,6 +95,12 @@ describe('readmit demo: the closed loop end to end on the local platform', () =>
         (decision) => decision.version === retrained?.modelVersion,
       );
       expect(decided).toHaveLength(1);
+
+      // The gateway answered a REST prediction with the champion serving at the end.
+      const champion = inOrder(promoted).at(-1)?.version as string;
+      expect(demo.stdout).toMatch(
+        new RegExp(`REST prediction through the gateway: [01]\\.\\d{3} by ${champion} in \\d+ ms`),
+      );
     } finally {
       await watcher.stop();
     }

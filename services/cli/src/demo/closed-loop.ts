@@ -3,10 +3,18 @@ import type { EventSerde } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
 import type { DriftSpec } from '../../../ingest/src/domain/synthetic/drift-spec';
 import type { LoadReport } from '../../../ingest/src/application/load-encounters/load-encounters';
+import { EXAMPLE_ENCOUNTER_INPUT } from '../../../gateway/src/domain/encounter-input';
 import { LoopWatcher } from './loop-watcher';
 
-/** The services the loop runs; the gateway is not part of it. */
-export const LOOP_SERVICES = ['registry', 'trainer', 'scoring', 'monitor', 'ingest'] as const;
+/** The services the loop runs; the gateway last (it needs the registry's address). */
+export const LOOP_SERVICES = [
+  'registry',
+  'trainer',
+  'scoring',
+  'monitor',
+  'ingest',
+  'gateway',
+] as const;
 export type LoopService = (typeof LOOP_SERVICES)[number];
 
 export interface RunningService {
@@ -50,6 +58,16 @@ export interface ClosedLoopOptions {
   readonly platformEnv: Record<string, string>;
   /** Longest wait for any one step. */
   readonly stepTimeoutMs: number;
+  /** The gateway's API key (REST predictions and the web console). */
+  readonly apiKey: string;
+}
+
+/** One synchronous prediction through the gateway, as a client asks for it. */
+export interface RestPrediction {
+  readonly score: number;
+  readonly modelVersion: string;
+  readonly latencyMs: number;
+  readonly topFeatures: readonly string[];
 }
 
 export interface TrainingRunSummary {
@@ -77,6 +95,10 @@ export interface ClosedLoopSummary {
   readonly predictions: { readonly total: number; readonly byVersion: Record<string, number> };
   /** Encounters scored per second while the first backlog was scored. */
   readonly scoringPerSecond: number;
+  /** A prediction asked through the gateway at the end. */
+  readonly rest: RestPrediction;
+  /** Where the gateway answers (its console under /console). */
+  readonly gatewayUrl: string;
   readonly seconds: number;
 }
 
@@ -97,6 +119,7 @@ export function loopServiceEnv(
       READMIT_RETRAIN_HIGH_SEVERITY_COOLDOWN_MS: '0',
       READMIT_RETRAIN_BATCHES_PER_RETRAIN: '1',
     },
+    gateway: { READMIT_API_KEYS: options.apiKey },
     scoring: {
       READMIT_MODEL_NAME: options.model,
       READMIT_INSTANCE_ID: `${options.prefix}scoring`,
@@ -127,6 +150,8 @@ export async function runClosedLoop(
     readonly launch: ServiceLauncher;
     readonly publish: EncounterPublisher;
     readonly report: (line: string) => void;
+    /** Called once the loop has run, before the services stop (e.g. to keep them for a look). */
+    readonly whileRunning?: (running: { readonly gatewayUrl: string }) => Promise<void>;
   },
 ): Promise<ClosedLoopSummary> {
   const started = Date.now();
@@ -145,10 +170,15 @@ export async function runClosedLoop(
   try {
     await watcher.start();
     report(`Starting ${LOOP_SERVICES.join(', ')}`);
-    for (const name of LOOP_SERVICES)
-      services.push(await io.launch(name, loopServiceEnv(options, name)));
     const url = (name: LoopService) =>
       services.find((service) => service.name === name)?.url as string;
+    for (const name of LOOP_SERVICES)
+      services.push(
+        await io.launch(name, {
+          ...loopServiceEnv(options, name),
+          ...(name === 'gateway' ? { READMIT_REGISTRY_URL: url('registry') } : {}),
+        }),
+      );
 
     report(`1. Publishing ${options.initialEncounters} encounters with their outcomes`);
     await publish(options.initialEncounters, options.seed);
@@ -260,6 +290,17 @@ export async function runClosedLoop(
       () => `${watcher.predictions(servingNow) - servedBefore} of ${options.finalEncounters}`,
     );
 
+    report(`5. Asking the gateway for one prediction (POST /v1/predictions?explain=true)`);
+    const rest = await restPrediction(url('gateway'), options.apiKey);
+    if (rest.modelVersion !== servingNow)
+      throw new Error(
+        `the gateway answered with ${rest.modelVersion}, not the champion ${servingNow}`,
+      );
+    report(
+      `   score ${rest.score.toFixed(3)} by ${rest.modelVersion} in ${Math.round(rest.latencyMs)} ms; top features: ${rest.topFeatures.join(', ')}`,
+    );
+    await io.whileRunning?.({ gatewayUrl: url('gateway') });
+
     return {
       prefix: options.prefix,
       published: { encounters: published, perSecond: published / Math.max(publishSeconds, 1e-3) },
@@ -276,12 +317,37 @@ export async function runClosedLoop(
         byVersion: Object.fromEntries(watcher.events.predictionsByVersion),
       },
       scoringPerSecond,
+      rest,
+      gatewayUrl: url('gateway'),
       seconds: (Date.now() - started) / 1000,
     };
   } finally {
     for (const service of [...services].reverse()) await service.stop().catch(() => undefined);
     await watcher.stop();
   }
+}
+
+/** One encounter scored through the gateway's REST API, with its explanation. */
+async function restPrediction(gatewayUrl: string, apiKey: string): Promise<RestPrediction> {
+  const asked = performance.now();
+  const response = await fetch(`${gatewayUrl}/v1/predictions?explain=true`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+    body: JSON.stringify(EXAMPLE_ENCOUNTER_INPUT),
+  });
+  const latencyMs = performance.now() - asked;
+  if (!response.ok)
+    throw new Error(`the gateway answered ${response.status}: ${await response.text()}`);
+  const body = (await response.json()) as {
+    modelVersion: string;
+    prediction: { score: number; contributions: ReadonlyArray<{ feature: string }> | null };
+  };
+  return {
+    score: body.prediction.score,
+    modelVersion: body.modelVersion,
+    latencyMs,
+    topFeatures: (body.prediction.contributions ?? []).slice(0, 3).map((entry) => entry.feature),
+  };
 }
 
 async function trainingOutcome(
