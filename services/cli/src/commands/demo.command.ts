@@ -96,6 +96,8 @@ export function demoCommand(): Command {
           READMIT_KAFKA_BROKERS: endpoints.READMIT_KAFKA_BROKERS,
           READMIT_SCHEMA_REGISTRY_URL: endpoints.READMIT_SCHEMA_REGISTRY_URL,
           READMIT_DATABASE_URL: endpoints.READMIT_DATABASE_URL,
+          // Projections of this run's own, as its topics are (the console shows only this run).
+          READMIT_DATABASE_SCHEMA: `demo_${stamp}`,
           READMIT_TOPIC_PREFIX: prefix,
           READMIT_OBJECT_STORE: 'filesystem',
           READMIT_OBJECT_STORE_ROOT: join(PROJECT_ROOT, '.readmit', 'artifacts'),
