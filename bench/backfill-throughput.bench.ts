@@ -28,9 +28,10 @@ import { SyntheticEncounters } from '../services/ingest/src/domain/synthetic/syn
 import profile from '../services/ingest/src/domain/synthetic/uci-sample-profile.json';
 import { candidatesFor } from '../services/trainer/src/application/candidates';
 import { trainModels } from '../services/trainer/src/application/train-models';
-import { testEndpoints, uniqueName } from '../test/support/endpoints';
+import { PROJECT_ROOT, testEndpoints, uniqueName } from '../test/support/endpoints';
 import { isolatedEventStreams, physical } from '../test/support/kafka';
 import { startFixture } from '../test/support/processes';
+import { CpuMeter, localBrokerPid } from './support/cpu-time';
 import { transactionalCopy } from './support/kafka-copy';
 
 const { values } = parseArgs({
@@ -117,16 +118,23 @@ async function main() {
     // and the range resolved, before any prediction) to its end.
     let startedAt = 0;
     let completed: BackfillCompleted | null = null;
+    // Where the machine's CPU went while the run lasted (the backfill process and the broker).
+    let runCpu: CpuMeter | null = null;
+    let runCpuReport = '';
     const watcher = kafka.consumer({ groupId: uniqueName('bench-watch'), readUncommitted: false });
     await watcher.connect();
     await watcher.subscribe({ topic: physical(TOPICS.backfills, prefix), fromBeginning: true });
     await watcher.run({
       eachMessage: async ({ message }) => {
         const decoded = await serde.decode(message.value);
-        if (decoded.eventType === 'BackfillProgressed' && startedAt === 0)
+        if (decoded.eventType === 'BackfillProgressed' && startedAt === 0) {
           startedAt = (decoded.event as BackfillProgressed).envelope.occurredAt;
-        if (decoded.eventType === 'BackfillCompleted')
+          runCpu = new CpuMeter({ backfill: backfill?.pid, broker: localBrokerPid(PROJECT_ROOT) });
+        }
+        if (decoded.eventType === 'BackfillCompleted') {
+          runCpuReport = runCpu?.report() ?? '';
           completed = decoded.event as BackfillCompleted;
+        }
       },
     });
     const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
@@ -168,7 +176,9 @@ async function main() {
     console.log(
       `${end.status}: ${end.processed} encounters re-scored in ${seconds.toFixed(1)} s after the first checkpoint (${((startedAt - requestedAt) / 1000).toFixed(1)} s to start) = ${Math.round(rate)} encounters/s`,
     );
+    console.log(`CPU while it ran: ${runCpuReport}`);
     backfill.kill('SIGTERM');
+    const floorCpu = new CpuMeter({ copy: process.pid, broker: localBrokerPid(PROJECT_ROOT) });
     // The same log copied by plain kafkajs in transactions of the same chunk: the floor.
     const floor = await transactionalCopy({
       kafka,
@@ -180,6 +190,7 @@ async function main() {
     console.log(
       `floor: plain kafkajs copies the same ${rows.length} records in transactions of ${CHUNK} at ${Math.round(floor)} records/s; backfill / floor = ${(rate / floor).toFixed(2)}`,
     );
+    console.log(`CPU while the floor ran: ${floorCpu.report()}`);
   } finally {
     backfill?.kill('SIGTERM');
     await publisher.disconnect();

@@ -3,7 +3,9 @@
  * integer, then the Avro binary payload.
  */
 export const MAGIC_BYTE = 0;
-const HEADER_LENGTH = 5;
+/** Magic byte and schema id, before the Avro payload. */
+export const WIRE_FORMAT_HEADER_LENGTH = 5;
+const HEADER_LENGTH = WIRE_FORMAT_HEADER_LENGTH;
 
 export class WireFormatError extends Error {
   constructor(message: string) {

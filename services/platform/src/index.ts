@@ -20,6 +20,7 @@ export * from './kafka/event-publisher';
 export * from './kafka/produce-requests';
 export * from './kafka/off-thread/off-thread-publisher';
 export * from './kafka/off-thread/off-thread-transactions';
+export * from './kafka/off-thread/packed-messages';
 export * from './kafka/event-consumer';
 export * from './kafka/group-member';
 export * from './kafka/active-standby-assigner';

@@ -15,6 +15,7 @@ import {
   newEnvelope,
   PoisonMessageError,
   OffThreadTransactions,
+  PackWriter,
   replayLog,
   type EventSerde,
   type ModelArtifactStore,
@@ -417,20 +418,17 @@ export class BackfillRun {
     const scoreStarted = performance.now();
     const encounters: Array<{ event: EncounterRecorded; offset: number }> = [];
     let skipped = 0;
-    for (const message of chunk) {
-      try {
-        const decoded = await this.serde.decode(message.value);
-        if (decoded.eventType === 'EncounterRecorded')
-          encounters.push({
-            event: decoded.event as EncounterRecorded,
-            offset: Number(message.offset),
-          });
-        else skipped += 1;
-      } catch (error) {
-        // Poison records were dead-lettered by live consumers; a backfill only skips them.
-        if (!(error instanceof PoisonMessageError)) throw error;
+    const decoded = await this.serde.decodeAll(chunk.map((message) => message.value));
+    for (let index = 0; index < chunk.length; index++) {
+      const result = decoded[index];
+      // Poison records were dead-lettered by live consumers; a backfill only skips them.
+      if (result instanceof PoisonMessageError || result.eventType !== 'EncounterRecorded')
         skipped += 1;
-      }
+      else
+        encounters.push({
+          event: result.event as EncounterRecorded,
+          offset: Number(chunk[index].offset),
+        });
     }
     const { scores, refused } = await this.scoreAll(
       model,
@@ -566,16 +564,19 @@ export class BackfillRun {
       progress,
       ...outputs.filter((o) => o.eventType !== 'PredictionMade'),
     ];
-    // Encoded here; kafkajs's share of the work (record batches, CRCs) runs on the producer's
-    // thread, and a chunk larger than one produce request goes out in several, all in this
-    // transaction (predictions keep their encounters' keys: a chunk may land on one partition).
-    await this.transactions.commit(
-      ordered.map((outgoing) => ({
-        topic: topicName(outgoing.topic ?? topicOf(outgoing.eventType), this.options.topicPrefix),
-        key: outgoing.key,
-        value: this.serde.encode(outgoing.eventType, outgoing.event, outgoing.topic),
-        eventType: outgoing.eventType,
-      })),
-    );
+    // Encoded here, straight into the batch handed to the producer thread; kafkajs's share of
+    // the work (record batches, CRCs) runs there, and a chunk larger than one produce request
+    // goes out in several, all in this transaction (predictions keep their encounters' keys: a
+    // chunk may land on one partition).
+    const batch = new PackWriter(ordered.length * 384);
+    for (const outgoing of ordered)
+      batch.addWritten(
+        topicName(outgoing.topic ?? topicOf(outgoing.eventType), this.options.topicPrefix),
+        outgoing.key,
+        outgoing.eventType,
+        (target, offset) =>
+          this.serde.encodeInto(outgoing.eventType, outgoing.event, target, offset, outgoing.topic),
+      );
+    await this.transactions.commit(batch.finish());
   }
 }

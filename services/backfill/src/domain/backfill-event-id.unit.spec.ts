@@ -8,4 +8,9 @@ describe('backfill prediction ids', () => {
     expect(backfillPredictionId('b1', 43)).not.toBe(id);
     expect(backfillPredictionId('b2', 42)).not.toBe(id);
   });
+
+  it('stay the same across releases: a resumed backfill repeats the ids of its first run', () => {
+    // sha256("backfill-1\u000042") = 95d3ce535ef35597e2bf179385657e0b...
+    expect(backfillPredictionId('backfill-1', 42)).toBe('95d3ce53-5ef3-8597-a2bf-179385657e0b');
+  });
 });

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { OutgoingEvent } from '../event-publisher';
 import type { KafkaMetrics } from '../kafka-metrics';
 import type { EventSerde } from '../serde/event-serde';
-import { packMessages, type PackableMessage } from './packed-messages';
+import { PackWriter } from './packed-messages';
 import type { SenderReply, SenderRequest, SenderSettings } from './sender-protocol';
 import { startWorker } from '../../workers/start-worker';
 
@@ -69,20 +69,25 @@ export class OffThreadPublisher {
   async publishAll(events: readonly OutgoingEvent[]): Promise<void> {
     this.throwIfFailed();
     if (events.length === 0) return;
-    const messages: PackableMessage[] = events.map((outgoing) => ({
-      topic: topicName(topicOf(outgoing.eventType), this.topicPrefix),
-      key: outgoing.key,
-      value: this.serde.encode(outgoing.eventType, outgoing.event),
-      eventType: outgoing.eventType,
-    }));
-    const batch = packMessages(messages);
-    const id = this.nextId++;
+    // Each event is encoded straight into the batch's buffer: no Buffer per event.
+    const writer = new PackWriter(events.length * 512);
     const counts = new Map<string, { topic: string; eventType: string; count: number }>();
-    for (const { topic, eventType } of messages) {
-      const entry = counts.get(`${topic}/${eventType}`);
+    for (const outgoing of events) {
+      const topic = topicName(topicOf(outgoing.eventType), this.topicPrefix);
+      writer.addWritten(topic, outgoing.key, outgoing.eventType, (target, offset) =>
+        this.serde.encodeInto(outgoing.eventType, outgoing.event, target, offset),
+      );
+      const entry = counts.get(`${topic}/${outgoing.eventType}`);
       if (entry) entry.count += 1;
-      else counts.set(`${topic}/${eventType}`, { topic, eventType, count: 1 });
+      else
+        counts.set(`${topic}/${outgoing.eventType}`, {
+          topic,
+          eventType: outgoing.eventType,
+          count: 1,
+        });
     }
+    const batch = writer.finish();
+    const id = this.nextId++;
     this.inFlight.set(id, counts);
     const request: SenderRequest = { type: 'send', id, batch };
     this.worker.postMessage(request, [batch.buffer]);

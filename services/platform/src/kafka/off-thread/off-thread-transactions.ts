@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../workers/start-worker';
-import { packMessages, type PackableMessage } from './packed-messages';
+import { packMessages, type PackableMessage, type PackedMessages } from './packed-messages';
 import type {
   TransactionReply,
   TransactionRequest,
@@ -47,9 +47,14 @@ export class OffThreadTransactions {
     return this.ask((id) => ({ type: 'fence', id }));
   }
 
-  /** Commits the messages in one transaction (in their order within each topic). */
-  commit(messages: readonly PackableMessage[]): Promise<void> {
-    const batch = packMessages(messages);
+  /**
+   * Commits the messages in one transaction (in their order within each topic): given one by
+   * one, or already packed (a PackWriter's batch; its buffer is transferred, so not reusable).
+   */
+  commit(messages: readonly PackableMessage[] | PackedMessages): Promise<void> {
+    const batch = Array.isArray(messages)
+      ? packMessages(messages as readonly PackableMessage[])
+      : (messages as PackedMessages);
     return this.ask((id) => ({ type: 'commit', id, batch }), [batch.buffer]);
   }
 

@@ -1,4 +1,4 @@
-import { packMessages, unpackMessages } from './packed-messages';
+import { packMessages, PackWriter, unpackMessages } from './packed-messages';
 
 describe('packed messages', () => {
   it('round-trips keys, values and event types, grouped by topic in order', () => {
@@ -36,5 +36,36 @@ describe('packed messages', () => {
         { topic: 't', key: 'x'.repeat(70_000), value: Buffer.alloc(1), eventType: 'E' },
       ]),
     ).toThrow('longer than 65,535 bytes');
+  });
+
+  it('writes values in place, growing the batch and asking again when one does not fit', () => {
+    const writer = new PackWriter(64);
+    let attempts = 0;
+    const big = Buffer.alloc(1_000, 9);
+    writer.addWritten('t', 'first', 'E', (target, offset) => {
+      attempts += 1;
+      if (offset + big.length > target.length) return -1;
+      big.copy(target, offset);
+      return offset + big.length;
+    });
+    writer.add('t', 'second', 'F', Buffer.from('small'));
+    const packed = writer.finish();
+    expect(attempts).toBeGreaterThan(1);
+    expect(packed.count).toBe(2);
+    const [{ messages }] = unpackMessages(packed);
+    expect(messages.map((message) => String(message.key))).toEqual(['first', 'second']);
+    expect(Buffer.compare(messages[0].value as Buffer, big)).toBe(0);
+    expect(String(messages[1].value)).toBe('small');
+    expect(String(messages[1].headers?.eventType)).toBe('F');
+  });
+
+  it('owns its buffer (never a slice of the shared pool), so it can be transferred', () => {
+    const packed = new PackWriter(100).finish();
+    expect(packed.buffer.byteLength).toBeGreaterThanOrEqual(100);
+    const { port1, port2 } = new MessageChannel();
+    port1.postMessage(packed, [packed.buffer]);
+    expect(packed.buffer.byteLength).toBe(0);
+    port1.close();
+    port2.close();
   });
 });

@@ -110,4 +110,63 @@ describe('EventSerde on the real schema registry', () => {
     ).rejects.toMatchObject({ reason: 'unknown_schema' });
     await expect(serde.decode(null)).rejects.toBeInstanceOf(PoisonMessageError);
   });
+
+  it('decodes a batch in place: poison messages are their errors, the others their events', async () => {
+    const topicPrefix = `${uniqueName('serde')}.`;
+    const v1 = EventSerde.create(registryUrl, { topicPrefix });
+    await v1.register(['EncounterRecorded', 'OutcomeRecorded']);
+    const v2 = EventSerde.create(registryUrl, {
+      topicPrefix,
+      schemas: {
+        EncounterRecorded: withField('EncounterRecorded', {
+          name: 'weight_kg',
+          type: ['null', 'double'],
+          default: null,
+        }),
+      },
+    });
+    await v2.register(['EncounterRecorded']);
+    const encounter = v1.encode('EncounterRecorded', EXAMPLE_EVENTS.EncounterRecorded);
+    const newer = v2.encode('EncounterRecorded', {
+      ...EXAMPLE_EVENTS.EncounterRecorded,
+      weight_kg: 61.5,
+    } as EncounterRecorded);
+    const batch = [
+      encounter,
+      Buffer.from('not avro'),
+      v1.encode('OutcomeRecorded', EXAMPLE_EVENTS.OutcomeRecorded),
+      Buffer.from([0, 0x7f, 0xff, 0xff, 0xf0, 1, 2]),
+      encounter.subarray(0, encounter.length - 3),
+      Buffer.concat([encounter, Buffer.from([0])]),
+      newer,
+      null,
+    ];
+    // A fresh reader: every writer schema is fetched in the batch's first pass.
+    const decoded = await EventSerde.create(registryUrl, { topicPrefix }).decodeAll(batch);
+    expect(decoded).toHaveLength(batch.length);
+    expect(decoded[0]).toMatchObject({ eventType: 'EncounterRecorded' });
+    expect((decoded[0] as { event: unknown }).event).toEqual(EXAMPLE_EVENTS.EncounterRecorded);
+    expect(decoded[1]).toMatchObject({ reason: 'undecodable' });
+    expect((decoded[2] as { event: unknown }).event).toEqual(EXAMPLE_EVENTS.OutcomeRecorded);
+    expect(decoded[3]).toMatchObject({ reason: 'unknown_schema' });
+    expect(decoded[4]).toBeInstanceOf(PoisonMessageError);
+    expect(decoded[4]).toMatchObject({ reason: 'undecodable' });
+    expect(decoded[5]).toMatchObject({ reason: 'undecodable' });
+    // Written with a newer version: read into our (older) reader schema.
+    expect((decoded[6] as { event: unknown }).event).toEqual(EXAMPLE_EVENTS.EncounterRecorded);
+    expect(decoded[7]).toBeInstanceOf(PoisonMessageError);
+  });
+
+  it('reads a truncated or overlong single message as poison, not as a half event', async () => {
+    const serde = EventSerde.create(registryUrl, { topicPrefix: `${uniqueName('serde')}.` });
+    await serde.register(['EncounterRecorded']);
+    const message = serde.encode('EncounterRecorded', EXAMPLE_EVENTS.EncounterRecorded);
+    await expect(serde.decode(message.subarray(0, message.length - 1))).rejects.toMatchObject({
+      reason: 'undecodable',
+    });
+    await expect(serde.decode(Buffer.concat([message, Buffer.from([1])]))).rejects.toMatchObject({
+      reason: 'undecodable',
+      message: expect.stringContaining('trailing bytes'),
+    });
+  });
 });

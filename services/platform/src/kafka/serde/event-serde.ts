@@ -8,6 +8,8 @@ import {
   topicName,
   topicOf,
   topicsOf,
+  WIRE_FORMAT_HEADER_LENGTH,
+  MAGIC_BYTE,
   WireFormatError,
   type AvroRecord,
   type TopicDefinition,
@@ -32,6 +34,55 @@ export interface EventSerdeOptions {
 
 const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 
+/** How messages of one writer schema are read: our reader type, resolved from it when needed. */
+interface SchemaReader {
+  readonly eventType: EventType;
+  readonly type: avro.Type;
+  /** Absent when the writer schema is our own. */
+  readonly resolver: avro.Resolver | undefined;
+}
+
+/** The writer schema id of a wire-format message; a message not in that format is poison. */
+function schemaIdOf(message: Buffer | null): number {
+  try {
+    return decodeWireFormat(message).schemaId;
+  } catch (error) {
+    throw new PoisonMessageError('undecodable', (error as WireFormatError).message);
+  }
+}
+
+/** The schema id when the message is in the wire format, otherwise null (no throw). */
+function peekSchemaId(message: Buffer | null): number | null {
+  return message && message.length >= WIRE_FORMAT_HEADER_LENGTH && message[0] === MAGIC_BYTE
+    ? message.readInt32BE(1)
+    : null;
+}
+
+/** Reads one message's payload (after its 5-byte header) with its writer schema's reader. */
+function readWith(reader: SchemaReader, schemaId: number, message: Buffer): DecodedEvent {
+  let value: unknown;
+  let end: number;
+  try {
+    ({ value, offset: end } = reader.type.decode(
+      message,
+      WIRE_FORMAT_HEADER_LENGTH,
+      reader.resolver,
+    ));
+  } catch (error) {
+    throw new PoisonMessageError(
+      'undecodable',
+      `payload does not match writer schema ${schemaId}: ${(error as Error).message}`,
+    );
+  }
+  // A short payload reads as -1; bytes left over mean it was written with another schema.
+  if (end !== message.length)
+    throw new PoisonMessageError(
+      'undecodable',
+      `payload does not match writer schema ${schemaId}: ${end < 0 ? 'truncated' : 'trailing bytes'}`,
+    );
+  return { eventType: reader.eventType, event: value as EventTypeMap[EventType], schemaId };
+}
+
 /**
  * Avro serde in the Confluent wire format. Writers use our schemas, registered at start-up
  * under BACKWARD compatibility; readers decode any registered writer version into our own
@@ -43,10 +94,7 @@ export class EventSerde {
   private readonly writerIds = new Map<EventType, number>();
   /** Writer ids of event types on topics other than their default one, by subject. */
   private readonly otherTopicWriterIds = new Map<string, number>();
-  private readonly resolvers = new Map<
-    number,
-    { eventType: EventType; read: (payload: Buffer) => unknown }
-  >();
+  private readonly resolvers = new Map<number, SchemaReader>();
   private readonly topicPrefix: string;
 
   constructor(
@@ -115,6 +163,43 @@ export class EventSerde {
     event: EventTypeMap[K],
     topic?: TopicDefinition,
   ): Buffer {
+    const schemaId = this.writerIdOf(eventType, topic);
+    const type = this.readerTypes.get(eventType) as avro.Type;
+    try {
+      // avsc checks every value while it writes, so the happy path validates only once.
+      return encodeWireFormat(schemaId, type.toBuffer(event));
+    } catch {
+      throw this.invalidEvent(eventType, event);
+    }
+  }
+
+  /**
+   * Serialises an event in the wire format straight into `target` at `offset`: returns where it
+   * ends, or a negative number when it does not fit (a PackWriter then grows and asks again).
+   */
+  encodeInto<K extends EventType>(
+    eventType: K,
+    event: EventTypeMap[K],
+    target: Buffer,
+    offset: number,
+    topic?: TopicDefinition,
+  ): number {
+    const schemaId = this.writerIdOf(eventType, topic);
+    if (offset + WIRE_FORMAT_HEADER_LENGTH > target.length) return -1;
+    target[offset] = MAGIC_BYTE;
+    target.writeInt32BE(schemaId, offset + 1);
+    const type = this.readerTypes.get(eventType) as avro.Type;
+    let end: number;
+    try {
+      end = type.encode(event, target, offset + WIRE_FORMAT_HEADER_LENGTH);
+    } catch {
+      throw this.invalidEvent(eventType, event);
+    }
+    // avsc returns the bytes missing (negative) when the value does not fit.
+    return end < 0 ? -1 : end;
+  }
+
+  private writerIdOf(eventType: EventType, topic: TopicDefinition | undefined): number {
     // The default topic is the hot path: no subject string is built for it.
     const schemaId =
       topic === undefined || topic === topicOf(eventType)
@@ -125,52 +210,67 @@ export class EventSerde {
         `${eventType} is not registered${topic ? ` on ${topic.name}` : ''}: call EventSerde.register() at start-up`,
       );
     }
+    return schemaId;
+  }
+
+  private invalidEvent(eventType: EventType, event: unknown): Error {
     const type = this.readerTypes.get(eventType) as avro.Type;
-    try {
-      // avsc checks every value while it writes, so the happy path validates only once.
-      return encodeWireFormat(schemaId, type.toBuffer(event));
-    } catch {
-      const problems: string[] = [];
-      type.isValid(event, {
-        // Paths and value kinds only: values may be patient data.
-        errorHook: (path, value) =>
-          problems.push(
-            `${path.join('.') || '(root)'} (got ${value === null ? 'null' : typeof value})`,
-          ),
-      });
-      throw new Error(
-        `invalid ${eventType}: ${problems.slice(0, 5).join(', ') || 'value does not match the schema'}`,
-      );
-    }
+    const problems: string[] = [];
+    type.isValid(event, {
+      // Paths and value kinds only: values may be patient data.
+      errorHook: (path, value) =>
+        problems.push(
+          `${path.join('.') || '(root)'} (got ${value === null ? 'null' : typeof value})`,
+        ),
+    });
+    return new Error(
+      `invalid ${eventType}: ${problems.slice(0, 5).join(', ') || 'value does not match the schema'}`,
+    );
   }
 
   /** Reads a message written with any registered version of any of our events. */
   async decode(message: Buffer | null): Promise<DecodedEvent> {
-    let header: { schemaId: number; payload: Buffer };
-    try {
-      header = decodeWireFormat(message);
-    } catch (error) {
-      throw new PoisonMessageError('undecodable', (error as WireFormatError).message);
-    }
+    const schemaId = schemaIdOf(message);
     // Known schema ids are resolved without a trip through the event loop.
-    const reader = this.resolvers.get(header.schemaId) ?? (await this.readerFor(header.schemaId));
-    try {
-      return {
-        eventType: reader.eventType,
-        event: reader.read(header.payload) as EventTypeMap[EventType],
-        schemaId: header.schemaId,
-      };
-    } catch (error) {
-      throw new PoisonMessageError(
-        'undecodable',
-        `payload does not match writer schema ${header.schemaId}: ${(error as Error).message}`,
-      );
-    }
+    const reader = this.resolvers.get(schemaId) ?? (await this.readerFor(schemaId));
+    return readWith(reader, schemaId, message as Buffer);
   }
 
-  private async readerFor(
-    schemaId: number,
-  ): Promise<{ eventType: EventType; read: (payload: Buffer) => unknown }> {
+  /**
+   * Reads many messages at once: writer schemas not seen yet are fetched first (a registry
+   * trip per new id), then every message is read in one synchronous pass, with no await per
+   * message. A message that cannot be read is its PoisonMessageError in the result, in its
+   * place, so the others still stand; a registry that cannot be reached throws.
+   */
+  async decodeAll(
+    messages: ReadonlyArray<Buffer | null>,
+  ): Promise<Array<DecodedEvent | PoisonMessageError>> {
+    const unknownIds = new Set<number>();
+    for (const message of messages) {
+      const schemaId = peekSchemaId(message);
+      if (schemaId !== null && !this.resolvers.has(schemaId)) unknownIds.add(schemaId);
+    }
+    const unreadable = new Map<number, PoisonMessageError>();
+    for (const schemaId of unknownIds) {
+      await this.readerFor(schemaId).catch((error: unknown) => {
+        if (!(error instanceof PoisonMessageError)) throw error;
+        unreadable.set(schemaId, error);
+      });
+    }
+    return messages.map((message) => {
+      try {
+        const schemaId = schemaIdOf(message);
+        const reader = this.resolvers.get(schemaId);
+        if (!reader) throw unreadable.get(schemaId) as PoisonMessageError;
+        return readWith(reader, schemaId, message as Buffer);
+      } catch (error) {
+        if (error instanceof PoisonMessageError) return error;
+        throw error;
+      }
+    });
+  }
+
+  private async readerFor(schemaId: number): Promise<SchemaReader> {
     const cached = this.resolvers.get(schemaId);
     if (cached) return cached;
     let writer: avro.Type;
@@ -197,6 +297,12 @@ export class EventSerde {
         `schema id ${schemaId} is '${name}', not a Readmit event`,
       );
     }
+    // A writer schema that is our own needs no resolution: reading it directly is faster.
+    if (JSON.stringify(writer.schema()) === JSON.stringify(readerType.schema())) {
+      const entry: SchemaReader = { eventType, type: readerType, resolver: undefined };
+      this.resolvers.set(schemaId, entry);
+      return entry;
+    }
     let resolver: avro.Resolver;
     try {
       resolver = readerType.createResolver(writer);
@@ -206,10 +312,7 @@ export class EventSerde {
         `writer schema ${schemaId} cannot be read as ${eventType}: ${(error as Error).message}`,
       );
     }
-    const entry = {
-      eventType,
-      read: (payload: Buffer) => readerType.fromBuffer(payload, resolver),
-    };
+    const entry: SchemaReader = { eventType, type: readerType, resolver };
     this.resolvers.set(schemaId, entry);
     return entry;
   }
