@@ -2,7 +2,9 @@
 // request's messages by partition copying the partition's array per message, quadratic in a
 // partition's messages, and a backfill's chunk lands whole on one partition; and it encoded each
 // record through arrays, Long objects and zero-filled 512-byte buffers (most of a producer's
-// CPU for small messages): records are now written into one buffer of their exact size.
+// CPU for small messages): records are now written into one buffer of their exact size, the
+// encoders of a produce request are sized rather than grown, and the default partitioner's
+// murmur2 runs in 32-bit arithmetic rather than on Long objects.
 import type { Message } from 'kafkajs';
 
 type Grouping = (options: {
@@ -128,5 +130,34 @@ describe('kafkajs record encoding (patched)', () => {
 
   it('is the patched version', () => {
     expect(String(encodeRecord)).toContain('legacyRecord');
+  });
+});
+
+type Murmur2 = ((key: Buffer | string) => number) & {
+  legacyMurmur2: (key: Buffer | string) => number;
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const murmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as Murmur2;
+
+describe("kafkajs's murmur2 (patched)", () => {
+  it("gives the Java client's hashes (Kafka's own UtilsTest vectors)", () => {
+    expect(murmur2('21')).toBe(-973932308);
+    expect(murmur2('foobar')).toBe(-790332482);
+    expect(murmur2('a-little-bit-long-string')).toBe(-985981536);
+    expect(murmur2('a-little-bit-longer-string')).toBe(-1486304829);
+    expect(murmur2('lkjh234lh9fiuh90y23oiuhsafujhadof229phr9h19h89h8')).toBe(-58897971);
+    expect(murmur2('abc')).toBe(479470107);
+  });
+
+  it("equals kafkajs 2.2.4's Long arithmetic on every key length and byte value", () => {
+    for (let length = 0; length < 40; length++)
+      for (let seed = 0; seed < 50; seed++) {
+        const key = Buffer.from(
+          Array.from({ length }, (_, i) => (i * 97 + seed * 31 + length) & 0xff),
+        );
+        expect(murmur2(key)).toBe(murmur2.legacyMurmur2(key));
+      }
+    for (let id = 0; id < 2_000; id++)
+      expect(murmur2(String(id))).toBe(murmur2.legacyMurmur2(String(id)));
   });
 });

@@ -94,6 +94,8 @@ export class EventSerde {
   private readonly writerIds = new Map<EventType, number>();
   /** Writer ids of event types on topics other than their default one, by subject. */
   private readonly otherTopicWriterIds = new Map<string, number>();
+  /** The same ids by topic definition and event type: no subject string per message. */
+  private readonly otherTopicIdCache = new Map<TopicDefinition, Map<EventType, number>>();
   private readonly resolvers = new Map<number, SchemaReader>();
   private readonly topicPrefix: string;
 
@@ -145,7 +147,10 @@ export class EventSerde {
         { subject },
       );
       if (topic === topicOf(eventType)) this.writerIds.set(eventType, id);
-      else this.otherTopicWriterIds.set(subject, id);
+      else {
+        this.otherTopicWriterIds.set(subject, id);
+        this.otherTopicIdCache.clear();
+      }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (/incompatib|409/i.test(message) || (error as { status?: number }).status === 409) {
@@ -200,16 +205,26 @@ export class EventSerde {
   }
 
   private writerIdOf(eventType: EventType, topic: TopicDefinition | undefined): number {
-    // The default topic is the hot path: no subject string is built for it.
+    // The hot paths build no subject string: the default topic, or a topic seen before.
     const schemaId =
       topic === undefined || topic === topicOf(eventType)
         ? this.writerIds.get(eventType)
-        : this.otherTopicWriterIds.get(this.subjectFor(eventType, topic));
+        : (this.otherTopicIdCache.get(topic)?.get(eventType) ??
+          this.otherTopicIdOf(eventType, topic));
     if (schemaId === undefined) {
       throw new Error(
         `${eventType} is not registered${topic ? ` on ${topic.name}` : ''}: call EventSerde.register() at start-up`,
       );
     }
+    return schemaId;
+  }
+
+  private otherTopicIdOf(eventType: EventType, topic: TopicDefinition): number | undefined {
+    const schemaId = this.otherTopicWriterIds.get(this.subjectFor(eventType, topic));
+    if (schemaId === undefined) return undefined;
+    const byType = this.otherTopicIdCache.get(topic) ?? new Map<EventType, number>();
+    byType.set(eventType, schemaId);
+    this.otherTopicIdCache.set(topic, byType);
     return schemaId;
   }
 
