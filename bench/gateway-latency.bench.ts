@@ -3,10 +3,11 @@
 // trained here as the trainer trains it. Scoring and gateway run as the Docker image runs them:
 // one process each, from `nest build` output.
 //   npx tsx bench/gateway-latency.bench.ts [--rates 50,200,400] [--duration 20] [--bursts --connections 10]
+//     [--timeline /tmp/latency] (each request's send time and latency, to see when the slow ones come)
 // Needs the local platform (`./readmit infra up`) and ../shared/data.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -40,6 +41,8 @@ const { values } = parseArgs({
     /** autocannon's per-second bursts from `connections` connections instead of an open loop. */
     bursts: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
+    /** Writes each request's send time and latency (ms) per rate to <file>-<rate>.csv. */
+    timeline: { type: 'string' },
   },
 });
 const RATES = values.rates.split(',').map(Number);
@@ -90,11 +93,21 @@ function trainModel() {
 function startService(name: string, env: Record<string, string>): ChildProcess {
   // BENCH_NODE_ARGS, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof", to profile the services.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const main = join(PROJECT_ROOT, 'dist/services', name, 'src/main.js');
+  // BENCH_DIST runs another build of the services (e.g. a copy of an older dist/ inside the
+  // project, so that node_modules resolve), to compare two versions in one sitting.
+  const main = join(
+    process.env.BENCH_DIST ?? join(PROJECT_ROOT, 'dist'),
+    'services',
+    name,
+    'src/main.js',
+  );
+  // BENCH_STDOUT_DIR keeps each service's stdout (e.g. with BENCH_NODE_ARGS=--trace-gc).
+  const stdoutDir = process.env.BENCH_STDOUT_DIR;
+  const stdout = stdoutDir ? openSync(join(stdoutDir, `${name}-${Date.now()}.log`), 'w') : 'ignore';
   return spawn(process.execPath, [...nodeArgs, main], {
     cwd: PROJECT_ROOT,
     env: { PATH: process.env.PATH, READMIT_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', stdout, 'inherit'],
   });
 }
 
@@ -185,6 +198,8 @@ interface Load {
   readonly errors: number;
   /** Each response's latency in ms, as measured (no coordinated-omission back-fill). */
   readonly latencies: number[];
+  /** When each measured request was sent, ms since the epoch (open loop only). */
+  readonly sentAt?: number[];
 }
 
 /**
@@ -201,6 +216,7 @@ async function fireOpenLoop(
 ): Promise<Load> {
   let next = Math.floor(Math.random() * bodies.length);
   const latencies: number[] = [];
+  const sentAt: number[] = [];
   let errors = 0;
   const started = performance.now();
   // loadtest is an ES module; this file is compiled as CommonJS.
@@ -218,7 +234,10 @@ async function fireOpenLoop(
     body: (() => bodies[next++ % bodies.length]) as unknown as string,
     statusCallback: (error: Error | null, result?: { requestElapsed: number }) => {
       if (error) errors += 1;
-      else if (result) latencies.push(result.requestElapsed);
+      else if (result) {
+        latencies.push(result.requestElapsed);
+        sentAt.push(Date.now() - result.requestElapsed);
+      }
     },
   };
   await new Promise<void>((resolve, reject) =>
@@ -229,6 +248,7 @@ async function fireOpenLoop(
     seconds: (performance.now() - started) / 1000,
     errors,
     latencies,
+    sentAt,
   };
 }
 
@@ -407,6 +427,11 @@ async function main(): Promise<void> {
       const [handler, wait, roundTrip, http] = before.map((snapshot, index) =>
         between(snapshot, after[index]),
       );
+      if (values.timeline && result.sentAt)
+        writeFileSync(
+          `${values.timeline}-${rate}-${rows.length + 1}.csv`,
+          `sent_epoch_ms,latency_ms\n${result.sentAt.map((at, index) => `${at.toFixed(1)},${result.latencies[index]}`).join('\n')}\n`,
+        );
       const sorted = [...result.latencies].sort((a, b) => a - b);
       const ms = (value: number) => value.toFixed(1);
       const errors = result.errors;

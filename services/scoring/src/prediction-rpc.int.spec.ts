@@ -11,6 +11,7 @@ import {
 } from '@readmit/contracts';
 import {
   createService,
+  environmentScoped,
   FileSystemObjectStore,
   ModelArtifactStore,
   newEnvelope,
@@ -197,5 +198,33 @@ describe('synchronous predictions over Kafka request-reply (@nestjs/microservice
     const answers = (await Promise.all(rounds)).flat();
     expect(answers).toHaveLength(82);
     expect(answers.every(Boolean)).toBe(true);
+  });
+
+  it('commits how far the requests were answered (on a timer, off the fetch path), so a new owner does not answer them again', async () => {
+    const admin = streams.kafka.admin();
+    await admin.connect();
+    try {
+      const topic = physical(RPC_TOPICS.scoringRequests, streams.prefix);
+      const groupId = environmentScoped(streams.prefix, 'readmit-scoring-rpc');
+      const ends = new Map(
+        (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => [partition, high]),
+      );
+      expect([...ends.values()].some((high) => Number(high) > 0)).toBe(true);
+      const committed = await eventually(
+        async () => {
+          const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
+          const atEnd = offsets.partitions.every(
+            ({ partition, offset }) =>
+              ends.get(partition) === '0' || offset === ends.get(partition),
+          );
+          return atEnd ? offsets.partitions : undefined;
+        },
+        15_000,
+        250,
+      );
+      expect(committed).toHaveLength(RPC_TOPICS.scoringRequests.partitions);
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

@@ -60,9 +60,7 @@ export class PredictionServer {
         consumer: { groupId: options.groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 },
         subscribe: { fromBeginning: false },
         run: {
-          // kafkajs commits after every batch by default: one more broker round trip before the
-          // next fetch. A redelivered request is only answered twice.
-          autoCommitInterval: 1_000,
+          // Offsets are committed every second by the server itself, off the fetch path.
           // The partitions' batches of one fetch are handled together (see Coalescer).
           partitionsConsumedConcurrently: RPC_TOPICS.scoringRequests.partitions,
         },
