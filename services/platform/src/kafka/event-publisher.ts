@@ -12,6 +12,12 @@ import { envelopeHeaders } from './envelope';
 import type { KafkaMetrics } from './kafka-metrics';
 import type { EventSerde } from './serde/event-serde';
 
+/** Messages for one physical topic. */
+export interface TopicMessages {
+  readonly topic: string;
+  readonly messages: readonly Message[];
+}
+
 /** An event on its way out: its type decides the topic, its aggregate id is the key. */
 export interface OutgoingEvent<K extends EventType = EventType> {
   readonly eventType: K;
@@ -74,13 +80,24 @@ export class EventPublisher {
     return this.publishAll([{ eventType, key, event } as OutgoingEvent]);
   }
 
-  /** Publishes a batch; per partition, order is kept. */
-  async publishAll(events: readonly OutgoingEvent[]): Promise<RecordMetadata[]> {
-    if (events.length === 0) return [];
+  /**
+   * Publishes a batch; per partition, order is kept. `alongside`: other messages (physical topic
+   * names, already serialized, e.g. request-reply answers) sent in the same produce request, so
+   * they cost no extra round trip. With one broker they are appended in the same request as the
+   * events; with several, each broker's share is a request of its own, and one may fail alone.
+   */
+  async publishAll(
+    events: readonly OutgoingEvent[],
+    alongside: readonly TopicMessages[] = [],
+  ): Promise<RecordMetadata[]> {
+    if (events.length === 0 && alongside.length === 0) return [];
     await this.connect();
     const topicMessages = toTopicMessages(this.serde, events, this.topicPrefix);
     const metadata = await this.producer.sendBatch({
-      topicMessages: topicMessages.map(({ topic, messages }) => ({ topic, messages })),
+      topicMessages: [
+        ...topicMessages.map(({ topic, messages }) => ({ topic, messages })),
+        ...alongside.map(({ topic, messages }) => ({ topic, messages: [...messages] })),
+      ],
       acks: -1,
     });
     for (const { topic, eventTypes } of topicMessages) {

@@ -4,11 +4,17 @@ import {
   socketWithoutDelay,
   type EventPublisher,
   type OutgoingEvent,
+  type TopicMessages,
 } from '@readmit/platform';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { predictionOf } from '../domain/predictions';
-import { BatchingServerKafka, type IncomingRequest } from '../infrastructure/batching-server-kafka';
+import type { Message } from 'kafkajs';
+import {
+  BatchingServerKafka,
+  type IncomingRequest,
+  type ReplyMessage,
+} from '../infrastructure/batching-server-kafka';
 import { Coalescer } from './coalescer';
 import type { LoadedModel } from '../infrastructure/model-loader';
 import type { ServingModels } from './serving-models';
@@ -28,8 +34,9 @@ export interface PredictionServerOptions {
 /**
  * Synchronous predictions for the gateway, over @nestjs/microservices' Kafka request-reply: the
  * requests of one fetch are scored together by the champion serving now (explained when asked),
- * every prediction is published as a PredictionMade event, then the replies go back. Scoring
- * instances share the request topic's partitions through one consumer group.
+ * and the replies leave in the same produce request as the PredictionMade event of every
+ * prediction in them. Scoring instances share the request topic's partitions through one
+ * consumer group.
  */
 export class PredictionServer {
   private readonly server: BatchingServerKafka;
@@ -105,7 +112,10 @@ export class PredictionServer {
     await this.server.close();
   }
 
-  /** One reply per request, in order. */
+  /**
+   * Answers the requests: one reply per request, in order, sent in one produce request with the
+   * PredictionMade events of the predictions in them. Resolves once both are acknowledged.
+   */
   async answerAll(requests: readonly IncomingRequest[]): Promise<PredictReply[]> {
     const stopTimer = this.seconds.startTimer();
     this.batchSizes.observe(requests.length);
@@ -121,43 +131,94 @@ export class PredictionServer {
           ? { ok: false, error: 'invalid', message: 'the request has no encounters' }
           : undefined,
     );
+    const events: OutgoingEvent[] = [];
     const valid = requests.filter((_, index) => replies[index] === undefined);
     if (champion && valid.length > 0) {
-      const answered = await this.score(champion, valid, started).catch(() =>
+      let scored: Scored;
+      try {
+        scored = await this.score(champion, valid, started);
+      } catch {
         // One request the model refuses must not fail the others scored with it.
-        Promise.all(valid.map((request) => this.scoreAlone(champion, request, started))),
-      );
+        const alone = await Promise.all(
+          valid.map((request) => this.scoreAlone(champion, request, started)),
+        );
+        const replies = alone.flatMap((one) => one.replies);
+        scored = { replies, events: alone.flatMap((one) => one.events) };
+      }
+      events.push(...scored.events);
       let next = 0;
       for (const [index, reply] of replies.entries())
-        if (reply === undefined) replies[index] = answered[next++];
+        if (reply === undefined) replies[index] = scored.replies[next++];
     }
-    const done = replies as PredictReply[];
+    const done = await this.send(requests, replies as PredictReply[], events);
     for (const reply of done) this.requests.inc({ outcome: reply.ok ? 'ok' : reply.error });
     stopTimer();
     return done;
+  }
+
+  /**
+   * The replies and the events in one produce request: one round trip, where publishing the
+   * events first and then replying took two. If that fails, the replies may not have left: each
+   * request is answered unavailable (the gateway keeps whichever answer came first).
+   * The replies sent.
+   */
+  private async send(
+    requests: readonly IncomingRequest[],
+    replies: PredictReply[],
+    events: readonly OutgoingEvent[],
+  ): Promise<PredictReply[]> {
+    const replyMessages = async (answers: readonly PredictReply[]) =>
+      byTopic(
+        await Promise.all(
+          requests.map((request, index) => this.server.replyMessage(request, answers[index])),
+        ),
+      );
+    try {
+      await this.publisher.publishAll(events, await replyMessages(replies));
+      return replies;
+    } catch (error) {
+      this.logger.error(
+        { err: error, requests: requests.length, events: events.length },
+        'predictions and their replies not sent: answering unavailable',
+      );
+      const unavailable: PredictReply = {
+        ok: false,
+        error: 'unavailable',
+        message: 'the predictions could not be recorded',
+      };
+      const unavailableReplies = replies.map(() => unavailable);
+      await this.publisher
+        .publishAll([], await replyMessages(unavailableReplies))
+        .catch((again: unknown) =>
+          this.logger.error({ err: again }, 'unavailable replies not sent either'),
+        );
+      return unavailableReplies;
+    }
   }
 
   private scoreAlone(
     champion: LoadedModel,
     request: IncomingRequest,
     started: number,
-  ): Promise<PredictReply> {
-    return this.score(champion, [request], started).then(
-      ([reply]) => reply,
-      (error: unknown): PredictReply => ({
-        ok: false,
-        error: 'unavailable',
-        message: `scoring failed: ${(error as Error).message}`,
-      }),
-    );
+  ): Promise<Scored> {
+    return this.score(champion, [request], started).catch((error: unknown): Scored => ({
+      replies: [
+        {
+          ok: false,
+          error: 'unavailable',
+          message: `scoring failed: ${(error as Error).message}`,
+        },
+      ],
+      events: [],
+    }));
   }
 
-  /** Scores the requests' encounters in one model run and publishes one event per prediction. */
+  /** Scores the requests' encounters in one model run: the replies and one event per prediction. */
   private async score(
     champion: LoadedModel,
     requests: readonly IncomingRequest[],
     started: number,
-  ): Promise<PredictReply[]> {
+  ): Promise<Scored> {
     const bodies = requests.map(({ data }) => data as PredictRequest);
     const matrix = champion.encoder.encodeAll(bodies.flatMap((body) => body.encounters));
     const scores = await champion.scorer.score(matrix);
@@ -221,9 +282,24 @@ export class PredictionServer {
         latencyMs,
       };
     });
-    await this.publisher.publishAll(events);
-    return replies;
+    return { replies, events };
   }
+}
+
+/** Replies grouped by their topic, for one produce request. */
+function byTopic(replies: readonly ReplyMessage[]): TopicMessages[] {
+  const grouped = new Map<string, Message[]>();
+  for (const { topic, message } of replies) {
+    const messages = grouped.get(topic) ?? [];
+    messages.push(message);
+    grouped.set(topic, messages);
+  }
+  return [...grouped].map(([topic, messages]) => ({ topic, messages }));
+}
+
+interface Scored {
+  readonly replies: PredictReply[];
+  readonly events: OutgoingEvent[];
 }
 
 function hasEncounters(data: unknown): data is PredictRequest {

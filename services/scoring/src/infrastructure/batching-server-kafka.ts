@@ -6,30 +6,40 @@ import {
 } from '@nestjs/microservices';
 import type { Batch, Consumer, EachBatchPayload, Message } from 'kafkajs';
 
-/** One request read from the request topic, with where it was read. */
+/** Where the answer to a request goes: Nest's reply headers. */
+export interface ReplyAddress {
+  readonly correlationId: string;
+  readonly topic: string;
+  readonly partition: string | undefined;
+}
+
+/** One request read from the request topic, with where it was read and where to answer. */
 export interface IncomingRequest {
   readonly data: unknown;
   readonly partition: number;
   readonly offset: number;
   /** When the gateway produced it (ms since the epoch, the record's timestamp). */
   readonly producedAt: number;
+  readonly replyTo: ReplyAddress;
 }
 
-/** Answers every request of a fetched batch at once, one reply per request, in order. */
-export type BatchRequestHandler = (requests: readonly IncomingRequest[]) => Promise<unknown[]>;
+/** A reply as a Kafka message, for the handler to send (see `replyMessage`). */
+export interface ReplyMessage {
+  readonly topic: string;
+  readonly message: Message;
+}
+
+/**
+ * Answers every request of a fetched batch: sends one reply per request, each made by
+ * `replyMessage`, before it resolves (so that it can send them together with its own events).
+ */
+export type BatchRequestHandler = (requests: readonly IncomingRequest[]) => Promise<unknown>;
 
 /** Where a partition's requests have been answered up to: the next offset to read. */
 interface AnsweredOffset {
   readonly topic: string;
   readonly partition: number;
   readonly offset: string;
-}
-
-interface PendingReply {
-  readonly request: IncomingRequest;
-  readonly correlationId: string;
-  readonly replyTopic: string;
-  readonly replyPartition: string | undefined;
 }
 
 /**
@@ -39,7 +49,8 @@ interface PendingReply {
  * not the work, made the latency. This server keeps Nest's wire protocol (its parser,
  * deserializer, serializer and reply headers), so `ClientKafka` in the gateway talks to it
  * unchanged, and only replaces the consuming loop: each batch of a partition goes to the handler
- * as a whole and its replies leave in one produce request.
+ * as a whole. The handler sends the replies, made by `replyMessage`, in the same produce request
+ * as its own events.
  *
  * Offsets are committed on a timer, off the fetch path: kafkajs 2.2.4 with `autoCommit` commits
  * after every batch whatever `autoCommitInterval` says, and the next fetch waits for that round
@@ -48,7 +59,6 @@ interface PendingReply {
  * the first answer.
  */
 export class BatchingServerKafka extends ServerKafka {
-  private readonly replies = new Set<Promise<unknown>>();
   private readonly answered = new Map<string, AnsweredOffset>();
   private committer: NodeJS.Timeout | undefined;
   private committing: Promise<void> | undefined;
@@ -76,7 +86,6 @@ export class BatchingServerKafka extends ServerKafka {
 
   override async close(): Promise<void> {
     clearInterval(this.committer);
-    await Promise.allSettled([...this.replies]);
     if (this.consumer) await this.commitAnswered(this.consumer);
     await super.close();
   }
@@ -104,8 +113,21 @@ export class BatchingServerKafka extends ServerKafka {
     });
   }
 
+  /** The reply to a request as Nest's `ClientKafka` expects it: serialized, with its headers. */
+  async replyMessage(request: IncomingRequest, response: unknown): Promise<ReplyMessage> {
+    // Nest serializes the response value itself, although the serializer is typed for packets.
+    const message = (await this.serializer.serialize(response as OutgoingResponse)) as Message & {
+      headers: Record<string, Buffer | string>;
+    };
+    this.assignReplyPartition(request.replyTo.partition, message);
+    this.assignCorrelationIdHeader(request.replyTo.correlationId, message);
+    // One reply per request: it also closes the client's observable.
+    this.assignIsDisposedHeader({ id: request.replyTo.correlationId, isDisposed: true }, message);
+    return { topic: request.replyTo.topic, message };
+  }
+
   private async answerBatch({ batch }: EachBatchPayload): Promise<void> {
-    const pending: PendingReply[] = [];
+    const requests: IncomingRequest[] = [];
     for (const message of batch.messages) {
       const raw = this.parser!.parse<Message & { headers: Record<string, string | undefined> }>(
         Object.assign(message, { topic: batch.topic, partition: batch.partition }),
@@ -115,44 +137,19 @@ export class BatchingServerKafka extends ServerKafka {
       // Without a reply address it is not a request: nobody waits for an answer.
       if (!correlationId || !replyTopic) continue;
       const packet = await this.deserializer.deserialize(raw, { channel: batch.topic });
-      pending.push({
-        request: {
-          data: packet.data,
-          partition: batch.partition,
-          offset: Number(message.offset),
-          producedAt: Number(message.timestamp),
+      requests.push({
+        data: packet.data,
+        partition: batch.partition,
+        offset: Number(message.offset),
+        producedAt: Number(message.timestamp),
+        replyTo: {
+          correlationId,
+          topic: replyTopic,
+          partition: raw.headers[KafkaHeaders.REPLY_PARTITION],
         },
-        correlationId,
-        replyTopic,
-        replyPartition: raw.headers[KafkaHeaders.REPLY_PARTITION],
       });
     }
-    if (pending.length === 0) return this.markAnswered(batch);
-    const responses = await this.handleRequests(pending.map((entry) => entry.request));
+    if (requests.length > 0) await this.handleRequests(requests);
     this.markAnswered(batch);
-    const messagesByTopic = new Map<string, Message[]>();
-    for (const [index, entry] of pending.entries()) {
-      // Nest serializes the response value itself, although the serializer is typed for packets.
-      const response = responses[index] as OutgoingResponse;
-      const outgoing = (await this.serializer.serialize(response)) as Message & {
-        headers: Record<string, Buffer | string>;
-      };
-      this.assignReplyPartition(entry.replyPartition, outgoing);
-      this.assignCorrelationIdHeader(entry.correlationId, outgoing);
-      // One reply per request: it also closes the client's observable.
-      this.assignIsDisposedHeader({ id: entry.correlationId, isDisposed: true }, outgoing);
-      const messages = messagesByTopic.get(entry.replyTopic) ?? [];
-      messages.push(outgoing);
-      messagesByTopic.set(entry.replyTopic, messages);
-    }
-    // Replies are not awaited before the next fetch: a lost reply is a timeout at the gateway,
-    // a redelivered request is answered twice and the gateway keeps the first answer.
-    const sending = this.producer!.sendBatch({
-      topicMessages: [...messagesByTopic].map(([topic, messages]) => ({ topic, messages })),
-    }).catch((error: unknown) =>
-      this.logger.error(`replies to ${pending.length} requests not sent: ${String(error)}`),
-    );
-    this.replies.add(sending);
-    void sending.finally(() => this.replies.delete(sending));
   }
 }
