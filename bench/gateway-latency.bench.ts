@@ -41,7 +41,7 @@ const { values } = parseArgs({
     /** autocannon's per-second bursts from `connections` connections instead of an open loop. */
     bursts: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
-    /** Writes each request's send time and latency (ms) per rate to <file>-<rate>.csv. */
+    /** Writes each rate's requests (send time, latency in ms) to <file>-<rate>-<n>.csv, n-th rate. */
     timeline: { type: 'string' },
   },
 });

@@ -142,8 +142,8 @@ export class PredictionServer {
         const alone = await Promise.all(
           valid.map((request) => this.scoreAlone(champion, request, started)),
         );
-        const replies = alone.flatMap((one) => one.replies);
-        scored = { replies, events: alone.flatMap((one) => one.events) };
+        const aloneReplies = alone.flatMap((one) => one.replies);
+        scored = { replies: aloneReplies, events: alone.flatMap((one) => one.events) };
       }
       events.push(...scored.events);
       let next = 0;
@@ -159,8 +159,8 @@ export class PredictionServer {
   /**
    * The replies and the events in one produce request: one round trip, where publishing the
    * events first and then replying took two. If that fails, the replies may not have left: each
-   * request is answered unavailable (the gateway keeps whichever answer came first).
-   * The replies sent.
+   * request is answered unavailable (the gateway keeps whichever answer came first). Returns
+   * the replies sent.
    */
   private async send(
     requests: readonly IncomingRequest[],

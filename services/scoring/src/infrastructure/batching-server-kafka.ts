@@ -86,6 +86,8 @@ export class BatchingServerKafka extends ServerKafka {
 
   override async close(): Promise<void> {
     clearInterval(this.committer);
+    // A commit in flight may predate the last answers: wait for it, then commit those too.
+    await this.committing;
     if (this.consumer) await this.commitAnswered(this.consumer);
     await super.close();
   }
