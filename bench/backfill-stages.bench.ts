@@ -25,14 +25,9 @@ import {
 } from '@readmit/platform';
 
 import { backfillPredictionId } from '../services/backfill/src/domain/backfill-event-id';
-import { parseEncounterValues } from '../services/ingest/src/domain/encounter-row';
-import type { EncounterProfile } from '../services/ingest/src/domain/synthetic/encounter-profile';
-import { SyntheticEncounters } from '../services/ingest/src/domain/synthetic/synthetic-encounters';
-import profile from '../services/ingest/src/domain/synthetic/uci-sample-profile.json';
 import { encounterInputOf, predictionOf } from '../services/scoring/src/domain/predictions';
-import { candidatesFor } from '../services/trainer/src/application/candidates';
-import { trainModels } from '../services/trainer/src/application/train-models';
 import { testEndpoints, uniqueName } from '../test/support/endpoints';
+import { syntheticEncounters, trainBenchModel } from './support/bench-model';
 
 const { values } = parseArgs({
   options: {
@@ -69,13 +64,6 @@ const patchedRecord = requireFromHere('kafkajs/src/protocol/recordBatch/record/v
   options: Record<string, unknown>,
 ) => unknown;
 
-function synthetic(count: number, seed: number) {
-  const generator = new SyntheticEncounters(profile as EncounterProfile, seed);
-  return Array.from({ length: count }, () => parseEncounterValues(generator.nextValues())).flatMap(
-    (result) => (result.ok ? [result] : []),
-  );
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)];
@@ -85,19 +73,7 @@ async function main() {
   console.log(
     `npx tsx bench/backfill-stages.bench.ts --encounters ${ENCOUNTERS} --chunk ${CHUNK} --rounds ${ROUNDS}`,
   );
-  const training = synthetic(20_000, 3).flatMap((row) =>
-    row.outcome ? [{ encounter: row.encounter, outcome: row.outcome }] : [],
-  );
-  const trained = trainModels({
-    modelName: 'readmission',
-    modelVersion: 'bench',
-    target: 'within-30-days',
-    rows: training,
-    candidates: candidatesFor(['gbdt']).slice(0, 1),
-    seed: 1,
-    trainedAt: Date.now(),
-    producerVersion: 'bench',
-  });
+  const trained = trainBenchModel();
   const { featureSpec } = readModelArtifact(trained.artifact);
   const encoder = new FeatureEncoder(featureSpec);
   const scorer = await OnnxScorer.load(trained.artifact);
@@ -108,7 +84,7 @@ async function main() {
   await serde.register(['EncounterRecorded', 'PredictionMade']);
   const sourceTopic = topicName(TOPICS.encounters, prefix);
   const targetTopic = topicName(TOPICS.backfillPredictions, prefix);
-  const messages = synthetic(ENCOUNTERS, 7).map((row, index) =>
+  const messages = syntheticEncounters(ENCOUNTERS, 7).map((row, index) =>
     serde.encode('EncounterRecorded', {
       ...EXAMPLE_EVENTS.EncounterRecorded,
       ...row.encounter,

@@ -22,15 +22,10 @@ import {
   newEnvelope,
   type OutgoingEvent,
 } from '@readmit/platform';
-import { parseEncounterValues } from '../services/ingest/src/domain/encounter-row';
-import type { EncounterProfile } from '../services/ingest/src/domain/synthetic/encounter-profile';
-import { SyntheticEncounters } from '../services/ingest/src/domain/synthetic/synthetic-encounters';
-import profile from '../services/ingest/src/domain/synthetic/uci-sample-profile.json';
-import { candidatesFor } from '../services/trainer/src/application/candidates';
-import { trainModels } from '../services/trainer/src/application/train-models';
 import { PROJECT_ROOT, testEndpoints, uniqueName } from '../test/support/endpoints';
 import { isolatedEventStreams, physical } from '../test/support/kafka';
 import { startFixture } from '../test/support/processes';
+import { syntheticEncounters, trainBenchModel } from './support/bench-model';
 import { CpuMeter, localBrokerPid } from './support/cpu-time';
 import { transactionalCopy } from './support/kafka-copy';
 
@@ -45,29 +40,10 @@ const ENCOUNTERS = Number(values.encounters);
 const CHUNK = Number(values.chunk);
 const ALGORITHM = values.model === 'logistic' ? 'logistic_regression' : 'gbdt';
 
-function synthetic(count: number, seed: number) {
-  const generator = new SyntheticEncounters(profile as EncounterProfile, seed);
-  return Array.from({ length: count }, () => parseEncounterValues(generator.nextValues())).flatMap(
-    (result) => (result.ok ? [result] : []),
-  );
-}
-
 async function main() {
   const command = `npx tsx bench/backfill-throughput.bench.ts --encounters ${ENCOUNTERS} --chunk ${CHUNK} --model ${values.model}`;
   console.log(command);
-  const training = synthetic(20_000, 3).flatMap((row) =>
-    row.outcome ? [{ encounter: row.encounter, outcome: row.outcome }] : [],
-  );
-  const trained = trainModels({
-    modelName: 'readmission',
-    modelVersion: 'bench',
-    target: 'within-30-days',
-    rows: training,
-    candidates: candidatesFor([ALGORITHM]).slice(0, 1),
-    seed: 1,
-    trainedAt: Date.now(),
-    producerVersion: 'bench',
-  });
+  const trained = trainBenchModel(ALGORITHM);
   const root = mkdtempSync(join(tmpdir(), 'readmit-bench-backfill-'));
   const streams = await isolatedEventStreams(
     [
@@ -90,7 +66,7 @@ async function main() {
     console.log(
       `model: ${trained.info.algorithm} ${JSON.stringify(trained.info.params)}, ${Math.round(trained.artifact.length / 1024)} KiB`,
     );
-    const rows = synthetic(ENCOUNTERS, 7);
+    const rows = syntheticEncounters(ENCOUNTERS, 7);
     console.log(`publishing ${rows.length} encounters under ${prefix}`);
     for (let start = 0; start < rows.length; start += 2_000) {
       const events: OutgoingEvent[] = rows.slice(start, start + 2_000).map((row, index) => {

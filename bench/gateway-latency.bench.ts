@@ -15,16 +15,11 @@ import autocannon from 'autocannon';
 import { parse } from 'papaparse';
 import { EXAMPLE_EVENTS, RPC_TOPICS, TOPICS } from '@readmit/contracts';
 import { FileSystemObjectStore, ModelArtifactStore, newEnvelope } from '@readmit/platform';
-import { parseEncounterValues } from '../services/ingest/src/domain/encounter-row';
-import type { EncounterProfile } from '../services/ingest/src/domain/synthetic/encounter-profile';
-import { SyntheticEncounters } from '../services/ingest/src/domain/synthetic/synthetic-encounters';
-import profile from '../services/ingest/src/domain/synthetic/uci-sample-profile.json';
-import { candidatesFor } from '../services/trainer/src/application/candidates';
-import { trainModels } from '../services/trainer/src/application/train-models';
 import { PROJECT_ROOT, sharedDataFile, testEndpoints, uniqueName } from '../test/support/endpoints';
 import { isolatedEventStreams } from '../test/support/kafka';
 import { freePort } from '../services/cli/src/demo/service-processes';
 import { loadInfraSettings } from '../services/cli/src/infra/infra-settings';
+import { trainBenchModel } from './support/bench-model';
 import {
   registerScrapeTarget,
   scrapeTargetsFolder,
@@ -68,24 +63,6 @@ function requestBodies(): string[] {
         ]),
       ),
     );
-  });
-}
-
-/** A GBDT as the trainer makes it (first candidate of the sweep), on synthetic encounters. */
-function trainModel() {
-  const generator = new SyntheticEncounters(profile as EncounterProfile, 3);
-  const rows = Array.from({ length: 20_000 }, () => parseEncounterValues(generator.nextValues()));
-  return trainModels({
-    modelName: MODEL,
-    modelVersion: 'bench',
-    target: 'within-30-days',
-    rows: rows.flatMap((row) =>
-      row.ok && row.outcome ? [{ encounter: row.encounter, outcome: row.outcome }] : [],
-    ),
-    candidates: candidatesFor(['gbdt']).slice(0, 1),
-    seed: 1,
-    trainedAt: Date.now(),
-    producerVersion: 'bench',
   });
 }
 
@@ -312,7 +289,7 @@ async function main(): Promise<void> {
     if (build.status !== 0) throw new Error('nest build failed');
   }
 
-  const trained = trainModel();
+  const trained = trainBenchModel('gbdt', MODEL);
   const root = mkdtempSync(join(tmpdir(), 'readmit-bench-gateway-'));
   const stored = await new ModelArtifactStore(new FileSystemObjectStore(root)).save(
     MODEL,

@@ -15,15 +15,10 @@ import {
   newEnvelope,
   type OutgoingEvent,
 } from '@readmit/platform';
-import { parseEncounterValues } from '../services/ingest/src/domain/encounter-row';
-import type { EncounterProfile } from '../services/ingest/src/domain/synthetic/encounter-profile';
-import { SyntheticEncounters } from '../services/ingest/src/domain/synthetic/synthetic-encounters';
-import profile from '../services/ingest/src/domain/synthetic/uci-sample-profile.json';
-import { candidatesFor } from '../services/trainer/src/application/candidates';
-import { trainModels } from '../services/trainer/src/application/train-models';
 import { testEndpoints, uniqueName } from '../test/support/endpoints';
 import { isolatedEventStreams, physical } from '../test/support/kafka';
 import { startFixture } from '../test/support/processes';
+import { syntheticEncounters, trainBenchModel } from './support/bench-model';
 
 const { values } = parseArgs({
   options: {
@@ -35,13 +30,6 @@ const ENCOUNTERS = Number(values.encounters);
 const BATCH = Number(values.batch);
 
 /** Synthetic encounters: labelled ones to train on, and the stream to score. */
-function synthetic(count: number, seed: number) {
-  const generator = new SyntheticEncounters(profile as EncounterProfile, seed);
-  return Array.from({ length: count }, () => parseEncounterValues(generator.nextValues())).flatMap(
-    (result) => (result.ok ? [result] : []),
-  );
-}
-
 async function round(
   instances: number,
   artifactsRoot: string,
@@ -53,7 +41,7 @@ async function round(
   );
   const { kafka, prefix, publisher } = streams;
   // The backlog, published before any scorer runs.
-  const rows = synthetic(ENCOUNTERS, 7);
+  const rows = syntheticEncounters(ENCOUNTERS, 7);
   for (let start = 0; start < rows.length; start += 2_000) {
     const events: OutgoingEvent[] = rows.slice(start, start + 2_000).map((row, index) => {
       const event: EncounterRecorded = {
@@ -131,19 +119,7 @@ async function round(
 async function main() {
   const command = `npx tsx bench/scoring-throughput.bench.ts --encounters ${ENCOUNTERS} --batch ${BATCH}`;
   console.log(command);
-  const training = synthetic(20_000, 3).flatMap((row) =>
-    row.outcome ? [{ encounter: row.encounter, outcome: row.outcome }] : [],
-  );
-  const trained = trainModels({
-    modelName: 'readmission',
-    modelVersion: 'bench',
-    target: 'within-30-days',
-    rows: training,
-    candidates: candidatesFor(['gbdt']).slice(0, 1),
-    seed: 1,
-    trainedAt: Date.now(),
-    producerVersion: 'bench',
-  });
+  const trained = trainBenchModel();
   const root = mkdtempSync(join(tmpdir(), 'readmit-bench-scoring-'));
   try {
     const stored = await new ModelArtifactStore(new FileSystemObjectStore(root)).save(

@@ -1,0 +1,36 @@
+// The model and the encounters the benches score: synthetic rows from the generator fitted to
+// the UCI sample, and a model trained on them as the trainer trains one.
+import { parseEncounterValues } from '../../services/ingest/src/domain/encounter-row';
+import type { EncounterProfile } from '../../services/ingest/src/domain/synthetic/encounter-profile';
+import { SyntheticEncounters } from '../../services/ingest/src/domain/synthetic/synthetic-encounters';
+import profile from '../../services/ingest/src/domain/synthetic/uci-sample-profile.json';
+import { candidatesFor } from '../../services/trainer/src/application/candidates';
+import { trainModels } from '../../services/trainer/src/application/train-models';
+
+/** `count` synthetic encounters parsed as ingest parses them (the few invalid ones dropped). */
+export function syntheticEncounters(count: number, seed: number) {
+  const generator = new SyntheticEncounters(profile as EncounterProfile, seed);
+  return Array.from({ length: count }, () => parseEncounterValues(generator.nextValues())).flatMap(
+    (result) => (result.ok ? [result] : []),
+  );
+}
+
+/**
+ * A model as the trainer makes it (the first candidate of the algorithm's sweep: for GBDT 257
+ * trees), trained on 20,000 synthetic encounters with their outcomes, named `modelName`/bench.
+ */
+export function trainBenchModel(algorithm = 'gbdt', modelName = 'readmission') {
+  const rows = syntheticEncounters(20_000, 3).flatMap((row) =>
+    row.outcome ? [{ encounter: row.encounter, outcome: row.outcome }] : [],
+  );
+  return trainModels({
+    modelName,
+    modelVersion: 'bench',
+    target: 'within-30-days',
+    rows,
+    candidates: candidatesFor([algorithm]).slice(0, 1),
+    seed: 1,
+    trainedAt: Date.now(),
+    producerVersion: 'bench',
+  });
+}
