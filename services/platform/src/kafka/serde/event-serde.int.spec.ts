@@ -20,6 +20,28 @@ function withField(
   return schema;
 }
 
+/**
+ * Two writers on a fresh topic prefix: v1 with the contract's schemas (registering `eventTypes`),
+ * v2 whose EncounterRecorded has an additive field (weight_kg, optional).
+ */
+async function twoVersions(eventTypes: Array<(typeof EVENT_TYPES)[number]>) {
+  const topicPrefix = `${uniqueName('serde')}.`;
+  const v1 = EventSerde.create(registryUrl, { topicPrefix });
+  await v1.register(eventTypes);
+  const v2 = EventSerde.create(registryUrl, {
+    topicPrefix,
+    schemas: {
+      EncounterRecorded: withField('EncounterRecorded', {
+        name: 'weight_kg',
+        type: ['null', 'double'],
+        default: null,
+      }),
+    },
+  });
+  await v2.register(['EncounterRecorded']);
+  return { v1, v2, topicPrefix };
+}
+
 describe('EventSerde on the real schema registry', () => {
   it('registers every event under BACKWARD compatibility and round-trips each realistic example', async () => {
     const serde = EventSerde.create(registryUrl, { topicPrefix: `${uniqueName('serde')}.` });
@@ -63,20 +85,7 @@ describe('EventSerde on the real schema registry', () => {
   });
 
   it('accepts an additive change, and old and new readers read each other', async () => {
-    const topicPrefix = `${uniqueName('serde')}.`;
-    const v1 = EventSerde.create(registryUrl, { topicPrefix });
-    await v1.register(['EncounterRecorded']);
-    const v2 = EventSerde.create(registryUrl, {
-      topicPrefix,
-      schemas: {
-        EncounterRecorded: withField('EncounterRecorded', {
-          name: 'weight_kg',
-          type: ['null', 'double'],
-          default: null,
-        }),
-      },
-    });
-    await v2.register(['EncounterRecorded']);
+    const { v1, v2 } = await twoVersions(['EncounterRecorded']);
 
     const oldMessage = v1.encode('EncounterRecorded', EXAMPLE_EVENTS.EncounterRecorded);
     const readByNew = (await v2.decode(oldMessage)).event as EncounterRecorded & {
@@ -112,20 +121,7 @@ describe('EventSerde on the real schema registry', () => {
   });
 
   it('decodes a batch in place: poison messages are their errors, the others their events', async () => {
-    const topicPrefix = `${uniqueName('serde')}.`;
-    const v1 = EventSerde.create(registryUrl, { topicPrefix });
-    await v1.register(['EncounterRecorded', 'OutcomeRecorded']);
-    const v2 = EventSerde.create(registryUrl, {
-      topicPrefix,
-      schemas: {
-        EncounterRecorded: withField('EncounterRecorded', {
-          name: 'weight_kg',
-          type: ['null', 'double'],
-          default: null,
-        }),
-      },
-    });
-    await v2.register(['EncounterRecorded']);
+    const { v1, v2, topicPrefix } = await twoVersions(['EncounterRecorded', 'OutcomeRecorded']);
     const encounter = v1.encode('EncounterRecorded', EXAMPLE_EVENTS.EncounterRecorded);
     const newer = v2.encode('EncounterRecorded', {
       ...EXAMPLE_EVENTS.EncounterRecorded,
