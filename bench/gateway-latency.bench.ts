@@ -2,7 +2,7 @@
 // (autocannon), each answered by the scoring service over Kafka request-reply with a GBDT
 // trained here as the trainer trains it. Scoring and gateway run as the Docker image runs them:
 // one process each, from `nest build` output.
-//   npx tsx bench/gateway-latency.bench.ts [--rates 50,200,400] [--duration 20] [--bursts --connections 10]
+//   npx tsx bench/gateway-latency.bench.ts [--rates 50,200,400] [--duration 20] [--warmup 20] [--bursts --connections 10]
 //     [--timeline /tmp/latency] (each request's send time and latency, to see when the slow ones come)
 // Needs the local platform (`./readmit infra up`) and ../shared/data.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -30,6 +30,12 @@ const { values } = parseArgs({
   options: {
     rates: { type: 'string', default: '50,200,400' },
     duration: { type: 'string', default: '20' },
+    /**
+     * Seconds of load at the first rate before measuring: the processes start cold (V8 compiles
+     * the request path while it runs; a broker just started by `infra up` compiles its own), and
+     * the figures are for a running service. The warm-up's own figures are printed too.
+     */
+    warmup: { type: 'string', default: '20' },
     connections: { type: 'string', default: '10' },
     /** Scoring processes sharing the request partitions (one consumer group). */
     scorers: { type: 'string', default: '1' },
@@ -42,6 +48,7 @@ const { values } = parseArgs({
 });
 const RATES = values.rates.split(',').map(Number);
 const DURATION = Number(values.duration);
+const WARMUP = Number(values.warmup);
 const CONNECTIONS = Number(values.connections);
 const SCORERS = Number(values.scorers);
 const BURSTS = values.bursts;
@@ -275,7 +282,7 @@ function fireBursts(
 const fire = BURSTS ? fireBursts : fireOpenLoop;
 
 async function main(): Promise<void> {
-  const command = `npx tsx bench/gateway-latency.bench.ts --rates ${RATES.join(',')} --duration ${DURATION} --scorers ${SCORERS}${BURSTS ? ` --bursts --connections ${CONNECTIONS}` : ''}`;
+  const command = `npx tsx bench/gateway-latency.bench.ts --rates ${RATES.join(',')} --duration ${DURATION} --warmup ${WARMUP} --scorers ${SCORERS}${BURSTS ? ` --bursts --connections ${CONNECTIONS}` : ''}`;
   const load = BURSTS
     ? `autocannon, per-second bursts from ${CONNECTIONS} connections`
     : 'loadtest, open loop at a constant rate';
@@ -363,8 +370,11 @@ async function main(): Promise<void> {
       threshold: trained.info.threshold,
     });
     await until('the first prediction', async () => okOrWhy(await predict()));
-    console.log(`warming up: 5 s at 100 requests/s (${load})`);
-    await fire(`${gatewayUrl}/v1/predictions`, apiKey, bodies, 100, 5);
+    console.log(`warming up: ${WARMUP} s at ${RATES[0]} requests/s (${load})`);
+    const warmup = await fire(`${gatewayUrl}/v1/predictions`, apiKey, bodies, RATES[0], WARMUP);
+    const warmupSorted = [...warmup.latencies].sort((a, b) => a - b);
+    const coldLine = `warm-up (cold processes, the first ${WARMUP} s at ${RATES[0]} requests/s): p50 ${percentile(warmupSorted, 50).toFixed(1)} ms, p99 ${percentile(warmupSorted, 99).toFixed(1)} ms, max ${(warmupSorted[warmupSorted.length - 1] ?? 0).toFixed(1)} ms, ${warmup.errors} errors`;
+    console.log(coldLine);
 
     const rows: string[] = [];
     const findings: string[] = [];
@@ -452,8 +462,9 @@ async function main(): Promise<void> {
     for (const floor of floors) console.log(floor);
     console.log('');
     for (const finding of findings) console.log(finding);
+    console.log(coldLine);
     console.log(
-      `\ncommand: ${command} (${DURATION} s per rate after a 5 s warm-up; ${SCORERS} scoring process(es), 1 gateway process; latencies as each response measured them)`,
+      `\ncommand: ${command} (${DURATION} s per rate after a ${WARMUP} s warm-up at ${RATES[0]} requests/s; ${SCORERS} scoring process(es), 1 gateway process; latencies as each response measured them)`,
     );
   } finally {
     for (const stopScraping of unregister) stopScraping();

@@ -4,7 +4,9 @@
 // record through arrays, Long objects and zero-filled 512-byte buffers (most of a producer's
 // CPU for small messages): records are now written into one buffer of their exact size, the
 // encoders of a produce request are sized rather than grown, and the default partitioner's
-// murmur2 runs in 32-bit arithmetic rather than on Long objects.
+// murmur2 runs in 32-bit arithmetic rather than on Long objects. And each broker connection's
+// request queue ran a 1 ms timer loop for as long as it was open (kafkajs#1556, #1704): it now
+// schedules a check only when a request waits.
 import type { Message } from 'kafkajs';
 
 type Grouping = (options: {
@@ -159,5 +161,69 @@ describe("kafkajs's murmur2 (patched)", () => {
       }
     for (let id = 0; id < 2_000; id++)
       expect(murmur2(String(id))).toBe(murmur2.legacyMurmur2(String(id)));
+  });
+});
+
+/** The members of kafkajs's internal RequestQueue these tests use (no types are published). */
+interface RequestQueue {
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  checkPendingRequests(): void;
+  maybeThrottle(milliseconds: number): void;
+  push(request: {
+    entry: { apiKey: number; apiName: string; apiVersion: number; correlationId: number; resolve: () => void; reject: (error: Error) => void }; // prettier-ignore
+    expectResponse: boolean;
+    sendRequest: () => void;
+  }): void;
+  destroy(): void;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const RequestQueueClass = require('kafkajs/src/network/requestQueue') as new (options: {
+  maxInFlightRequests: number | null;
+  requestTimeout: number;
+  enforceRequestTimeout: boolean;
+  clientId: string;
+  broker: string;
+  logger: Record<'debug' | 'info' | 'warn' | 'error', () => void>;
+}) => RequestQueue;
+
+describe("kafkajs's request queue (patched)", () => {
+  const quiet = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+  const newQueue = () =>
+    new RequestQueueClass({
+      maxInFlightRequests: null,
+      requestTimeout: 30_000,
+      enforceRequestTimeout: false,
+      clientId: 'test',
+      broker: 'localhost:9092',
+      logger: quiet,
+    });
+
+  it('schedules no check while nothing waits and nothing throttles', () => {
+    const queue = newQueue();
+    queue.checkPendingRequests();
+    // kafkajs 2.2.4 left a 1 ms timer here, which re-armed itself on every run.
+    expect(queue.throttleCheckTimeoutId).toBeNull();
+  });
+
+  it('still sends a request that waited for a throttle, once the throttle ends', async () => {
+    const queue = newQueue();
+    queue.maybeThrottle(30);
+    const sentAt: number[] = [];
+    const pushedAt = Date.now();
+    queue.push({
+      entry: { apiKey: 0, apiName: 'Produce', apiVersion: 3, correlationId: 1, resolve: () => {}, reject: () => {} }, // prettier-ignore
+      expectResponse: false,
+      sendRequest: () => sentAt.push(Date.now()),
+    });
+    expect(sentAt).toEqual([]);
+    const deadline = Date.now() + 2_000;
+    while (sentAt.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(sentAt).toHaveLength(1);
+    expect(sentAt[0] - pushedAt).toBeGreaterThanOrEqual(25);
+    // Sent, nothing left waiting: the queue goes quiet again.
+    expect(queue.throttleCheckTimeoutId).toBeNull();
+    queue.destroy();
   });
 });
