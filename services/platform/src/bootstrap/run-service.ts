@@ -8,6 +8,7 @@ import { toPlatformConfig, type PlatformEnv } from '../config/platform-config';
 import { createLogger } from '../logging/logger';
 import { NestLoggerAdapter } from '../logging/nest-logger.adapter';
 import { PlatformModule } from '../platform.module';
+import { ExpressHttpAdapter } from './express-http-adapter';
 
 export interface ServiceDefinition<S extends z.ZodType<PlatformEnv>> {
   /** Short service name: `ingest`, `scoring`, … It names the logs, metrics and Kafka client. */
@@ -38,7 +39,7 @@ export async function createService<S extends z.ZodType<PlatformEnv>>(
   })
   class ServiceRootModule {}
 
-  const app = await NestFactory.create(ServiceRootModule, {
+  const app = await NestFactory.create(ServiceRootModule, new ExpressHttpAdapter(), {
     logger: new NestLoggerAdapter(logger),
     bufferLogs: false,
   });
