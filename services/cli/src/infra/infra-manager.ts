@@ -54,13 +54,17 @@ export interface UpResult {
 export class InfraManager {
   private readonly components: ReadonlyMap<ComponentName, InfraComponent>;
 
-  constructor(private readonly ctx: InfraContext) {
+  /** `replacements` stand in for the real servers (tests use fakes); the rest are the real ones. */
+  constructor(
+    private readonly ctx: InfraContext,
+    replacements: Partial<Record<ComponentName, InfraComponent>> = {},
+  ) {
     this.components = new Map<ComponentName, InfraComponent>([
-      ['kafka', new KafkaComponent(ctx)],
-      ['schema-registry', new SchemaRegistryComponent(ctx)],
-      ['postgres', new PostgresComponent(ctx)],
-      ['s3', new S3Component(ctx)],
-      ['prometheus', new PrometheusComponent(ctx)],
+      ['kafka', replacements.kafka ?? new KafkaComponent(ctx)],
+      ['schema-registry', replacements['schema-registry'] ?? new SchemaRegistryComponent(ctx)],
+      ['postgres', replacements.postgres ?? new PostgresComponent(ctx)],
+      ['s3', replacements.s3 ?? new S3Component(ctx)],
+      ['prometheus', replacements.prometheus ?? new PrometheusComponent(ctx)],
     ]);
   }
 
@@ -78,42 +82,93 @@ export class InfraManager {
     return componentsFor(this.ctx.settings.profiles);
   }
 
+  /**
+   * Starts, in order, each of `names` that is not running. All or nothing: when one cannot start,
+   * the servers this call started (and whatever the failed one left running) are stopped before
+   * the error is thrown, so a failed start leaves no process holding a port. Servers that were
+   * already running are left alone.
+   */
   async up(names: readonly ComponentName[] = this.defaultComponents()): Promise<UpResult> {
     const result: UpResult = { started: [], alreadyRunning: [] };
-    for (const name of names) {
-      const component = this.component(name);
-      const before = await component.state();
-      if (before.kind === 'running' && before.healthy) {
-        this.ctx.log(`${name}: already running (pid ${before.pid}) at ${component.endpoint()}`);
-        result.alreadyRunning.push(name);
-        continue;
+    try {
+      for (const name of names) {
+        const outcome = await this.upOne(name);
+        if (outcome === 'started') result.started.push(name);
+        else result.alreadyRunning.push(name);
       }
-      if (before.kind === 'running') {
-        throw new InfraError(
-          `${name}: our process (pid ${before.pid}) is running but does not answer; see ${component.logFile()} or run \`readmit infra down\``,
-        );
-      }
-      if (before.kind === 'port-taken') {
-        throw new InfraError(
-          `${name}: port ${before.port} is already in use by a process readmit did not start; stop it or choose another port (see README: Configuration)`,
-        );
-      }
-      await component.provision();
-      const startedAt = Date.now();
-      this.ctx.log(`${name}: starting ${component.description}…`);
-      try {
-        await component.start();
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        throw new InfraError(`${name}: failed to start: ${reason} (log: ${component.logFile()})`);
-      }
-      this.ctx.log(
-        `${name}: ready at ${component.endpoint()} (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`,
-      );
-      result.started.push(name);
+    } catch (error) {
+      throw await this.rollBack(result.started, error);
     }
     this.writeEndpoints();
     return result;
+  }
+
+  private async upOne(name: ComponentName): Promise<'started' | 'already-running'> {
+    const component = this.component(name);
+    const before = await component.state();
+    if (before.kind === 'running' && before.healthy) {
+      this.ctx.log(`${name}: already running (pid ${before.pid}) at ${component.endpoint()}`);
+      return 'already-running';
+    }
+    if (before.kind === 'running') {
+      throw new InfraError(
+        `${name}: our process (pid ${before.pid}) is running but does not answer; see ${component.logFile()} or run \`readmit infra down\``,
+      );
+    }
+    if (before.kind === 'port-taken') {
+      throw new InfraError(
+        `${name}: port ${before.port} is already in use by a process readmit did not start; stop it or choose another port (see README: Configuration)`,
+      );
+    }
+    await component.provision();
+    const startedAt = Date.now();
+    this.ctx.log(`${name}: starting ${component.description}…`);
+    try {
+      await component.start();
+    } catch (error) {
+      // A start that timed out may have left its process running; it must not keep the port.
+      const leftRunning = await component.stop().then(
+        () => '',
+        (stopError: unknown) =>
+          `; stopping it failed too (${messageOf(stopError)}): run \`readmit infra down\``,
+      );
+      throw new InfraError(
+        `${name}: failed to start: ${messageOf(error)} (log: ${component.logFile()})${leftRunning}`,
+      );
+    }
+    this.ctx.log(
+      `${name}: ready at ${component.endpoint()} (${((Date.now() - startedAt) / 1000).toFixed(1)} s)`,
+    );
+    return 'started';
+  }
+
+  /**
+   * Stops what this call of `up` started, newest first, and returns the error to throw: the
+   * original message, then a line saying what was stopped (or could not be).
+   */
+  private async rollBack(started: readonly ComponentName[], cause: unknown): Promise<Error> {
+    if (started.length === 0) return cause instanceof Error ? cause : new Error(String(cause));
+    const stopped: ComponentName[] = [];
+    const notStopped: string[] = [];
+    for (const name of [...started].reverse()) {
+      try {
+        await this.component(name).stop();
+        this.ctx.log(`${name}: stopped (the start failed)`);
+        stopped.push(name);
+      } catch (error) {
+        notStopped.push(`${name} (${messageOf(error)})`);
+      }
+    }
+    const undone = [
+      stopped.length > 0 ? `Stopped what this start had started: ${stopped.join(', ')}.` : '',
+      notStopped.length > 0
+        ? `Could not stop ${notStopped.join(', ')}: run \`readmit infra down\`.`
+        : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+    const message = `${messageOf(cause)}\n${undone}`;
+    return cause instanceof InfraError ? new InfraError(message) : new Error(message, { cause });
   }
 
   /** Stops, in reverse order, the components that we started; anything else is left alone. */
@@ -167,4 +222,8 @@ export class InfraManager {
     mkdirSync(dirname(this.ctx.paths.endpointsFile), { recursive: true });
     writeFileSync(this.ctx.paths.endpointsFile, `${JSON.stringify(this.endpoints(), null, 2)}\n`);
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

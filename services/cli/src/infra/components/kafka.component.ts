@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
-import { VERSIONS } from '../infra-settings';
+import { VERSIONS, type InfraSettings } from '../infra-settings';
 import { findJava, findMaven } from '../prerequisites';
 import { isPortOpen } from '../wait-for';
 import { runCommand } from '../process-control';
@@ -62,15 +63,27 @@ export class KafkaComponent extends ServerComponent {
   }
 
   async start(): Promise<void> {
+    const { java, args } = this.prepare();
+    await this.launch(java, args);
+  }
+
+  /**
+   * Writes server.properties and the log4j configuration, formats the log folder on the first
+   * start, and returns the broker's command line. Apart from start() so that a test can have
+   * Kafka's own tools read what we write without starting a broker.
+   */
+  prepare(): { java: string; args: string[] } {
     const java = findJava();
     const configDir = this.ctx.paths.run('kafka-config');
     mkdirSync(configDir, { recursive: true });
     const serverProperties = join(configDir, 'server.properties');
-    writeFileSync(serverProperties, this.serverProperties());
+    writeFileSync(serverProperties, kafkaServerProperties(this.ctx.settings.ports, this.dataDir));
     const log4j = join(configDir, 'log4j.properties');
     writeFileSync(log4j, LOG4J_PROPERTIES);
+    // Each is one argument (no shell): a space in the project folder needs no quoting. The log4j
+    // location is a URL, so the path is percent-encoded (a space, `%` or `#` would misparse).
     const classpath = `${this.libs}/*`;
-    const jvmLogging = `-Dlog4j.configuration=file:${log4j}`;
+    const jvmLogging = `-Dlog4j.configuration=${pathToFileURL(log4j).href}`;
 
     if (!existsSync(join(this.dataDir, 'meta.properties'))) {
       mkdirSync(this.dataDir, { recursive: true });
@@ -84,8 +97,8 @@ export class KafkaComponent extends ServerComponent {
           jvmLogging,
           'kafka.tools.StorageTool',
           'format',
-          '-t',
-          clusterId,
+          // One argument with `=`: an id that starts with `-` would otherwise read as an option.
+          `--cluster-id=${clusterId}`,
           '-c',
           serverProperties,
         ],
@@ -97,7 +110,7 @@ export class KafkaComponent extends ServerComponent {
     // Kafka's own start script's heap and GC settings. A heap that starts small (we had 256 MiB)
     // runs past G1's occupancy threshold with the broker's steady ~180 MiB: a concurrent cycle
     // every few seconds, each with a 10-22 ms remark pause that stalls every request in flight.
-    await this.launch(java, [
+    const args = [
       '-Xms1g',
       '-Xmx1g',
       '-XX:+UseG1GC',
@@ -111,14 +124,18 @@ export class KafkaComponent extends ServerComponent {
       classpath,
       'kafka.Kafka',
       serverProperties,
-    ]);
+    ];
+    return { java, args };
   }
 
   private clusterId(): string {
     const file = join(this.dataDir, '..', 'kafka-cluster-id');
     if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-    // Kafka cluster ids are 16 random bytes in URL-safe base64 (22 characters).
-    const id = randomBytes(16).toString('base64url');
+    // Kafka cluster ids are 16 random bytes in URL-safe base64 (22 characters); like Kafka's
+    // own Uuid.randomUuid, never one starting with `-`, which command lines take for an option.
+    let id: string;
+    do id = randomBytes(16).toString('base64url');
+    while (id.startsWith('-'));
     writeFileSync(file, id);
     return id;
   }
@@ -143,34 +160,6 @@ export class KafkaComponent extends ServerComponent {
       await admin.disconnect().catch(() => undefined);
     }
   }
-
-  private serverProperties(): string {
-    const { kafka, kafkaController } = this.ctx.settings.ports;
-    return [
-      '# Written by `readmit infra up`; edits are overwritten on the next start.',
-      'process.roles=broker,controller',
-      'node.id=1',
-      `controller.quorum.voters=1@127.0.0.1:${kafkaController}`,
-      `listeners=PLAINTEXT://127.0.0.1:${kafka},CONTROLLER://127.0.0.1:${kafkaController}`,
-      `advertised.listeners=PLAINTEXT://localhost:${kafka}`,
-      'controller.listener.names=CONTROLLER',
-      'inter.broker.listener.name=PLAINTEXT',
-      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-      `log.dirs=${this.dataDir}`,
-      // Topics are provisioned explicitly from the catalog; a typo must not create a topic.
-      'auto.create.topics.enable=false',
-      'num.partitions=3',
-      // One node: internal topics cannot be replicated, and fewer partitions start faster on 2 cores.
-      'offsets.topic.replication.factor=1',
-      'offsets.topic.num.partitions=8',
-      'transaction.state.log.replication.factor=1',
-      'transaction.state.log.min.isr=1',
-      'transaction.state.log.num.partitions=8',
-      'group.initial.rebalance.delay.ms=0',
-      'log.retention.hours=-1',
-      '',
-    ].join('\n');
-  }
 }
 
 const LOG4J_PROPERTIES = [
@@ -184,3 +173,54 @@ const LOG4J_PROPERTIES = [
   'log4j.logger.kafka.request.logger=WARN',
   '',
 ].join('\n');
+
+/** The broker's configuration, written to server.properties on every start. */
+export function kafkaServerProperties(
+  ports: Pick<InfraSettings['ports'], 'kafka' | 'kafkaController'>,
+  logDir: string,
+): string {
+  const { kafka, kafkaController } = ports;
+  return [
+    '# Written by `readmit infra up`; edits are overwritten on the next start.',
+    'process.roles=broker,controller',
+    'node.id=1',
+    `controller.quorum.voters=1@127.0.0.1:${kafkaController}`,
+    `listeners=PLAINTEXT://127.0.0.1:${kafka},CONTROLLER://127.0.0.1:${kafkaController}`,
+    `advertised.listeners=PLAINTEXT://localhost:${kafka}`,
+    'controller.listener.names=CONTROLLER',
+    'inter.broker.listener.name=PLAINTEXT',
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `log.dirs=${javaPropertiesValue(logDir)}`,
+    // Topics are provisioned explicitly from the catalog; a typo must not create a topic.
+    'auto.create.topics.enable=false',
+    'num.partitions=3',
+    // One node: internal topics cannot be replicated, and fewer partitions start faster on 2 cores.
+    'offsets.topic.replication.factor=1',
+    'offsets.topic.num.partitions=8',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'transaction.state.log.num.partitions=8',
+    'group.initial.rebalance.delay.ms=0',
+    'log.retention.hours=-1',
+    '',
+  ].join('\n');
+}
+
+/**
+ * A value as java.util.Properties reads it back: Kafka loads the file as Latin-1 with `\`
+ * escapes, so a backslash is doubled, anything outside printable ASCII becomes `\uXXXX`, and a
+ * leading space is escaped (it would be dropped). Inner spaces need nothing.
+ */
+export function javaPropertiesValue(value: string): string {
+  let escaped = '';
+  for (const char of value) {
+    if (char === '\\') escaped += '\\\\';
+    else if (char >= ' ' && char <= '~') escaped += char;
+    else {
+      // Code units, not code points: Java strings are UTF-16, so astral characters become two.
+      for (let i = 0; i < char.length; i++)
+        escaped += `\\u${char.charCodeAt(i).toString(16).padStart(4, '0')}`;
+    }
+  }
+  return escaped.startsWith(' ') ? `\\${escaped}` : escaped;
+}

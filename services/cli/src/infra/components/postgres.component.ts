@@ -1,17 +1,27 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chownSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chownSync, existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
+import { makeDirectories, makeOwnDirectory } from '../directories';
 import { InfraError } from '../infra-error';
 import { ensurePostgresInstalled, findPostgresBin } from '../prerequisites';
-import { isAlive, runCommand } from '../process-control';
+import { commandLineOf, isAlive, runCommand } from '../process-control';
 import { isPortOpen, waitFor } from '../wait-for';
 import { ServerComponent } from './server-component';
 
 /** The databases `infra up` creates: the platform's own and the one integration tests may use. */
 export const DATABASES = ['readmit', 'readmit_test'] as const;
 export const DATABASE_USER = 'readmit';
+
+/** Where clusters live whose project folder the `postgres` server user cannot enter. */
+export const FALLBACK_FOLDER = '/var/lib/readmit';
+
+/** `/var/lib/readmit/<id>/postgres`, the id derived from the project's `.readmit` folder. */
+export function fallbackServerRoot(home: string): string {
+  const id = createHash('sha256').update(home).digest('hex').slice(0, 12);
+  return join(FALLBACK_FOLDER, id, 'postgres');
+}
 
 /**
  * A PostgreSQL cluster of our own under `.readmit/data/postgres`, from Debian's server binaries.
@@ -35,30 +45,25 @@ export class PostgresComponent extends ServerComponent {
     return join(this.serverRoot(), 'data');
   }
 
-  private get socketDir(): string {
-    return join(this.serverRoot(), 'run');
-  }
-
   /**
    * The folder holding the cluster: `.readmit/data/postgres`, unless we run as root in a tree the
-   * `postgres` user cannot enter (a clone under /root, say). Then the cluster lives in a folder
-   * of its own under /var/lib/readmit, named after the project folder, and the operator is told.
+   * `postgres` user cannot enter (a clone under /root or in a private temporary folder, say).
+   * Then the cluster lives in a folder of its own under /var/lib/readmit, named after the
+   * project folder, and the operator is told.
    */
   private serverRoot(): string {
     const local = this.ctx.paths.data('postgres');
     if (!this.isRoot()) return local;
     if (this.cachedServerRoot) return this.cachedServerRoot;
-    mkdirSync(this.ctx.paths.home, { recursive: true });
-    const probe = spawnSync(
-      'runuser',
-      ['-u', 'postgres', '--', 'test', '-x', this.ctx.paths.home],
-      { cwd: '/' },
-    );
+    // Created traversable whatever the umask, so only the project folder itself can lock us out.
+    makeDirectories(dirname(local), 0o755);
+    const probe = spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-x', dirname(local)], {
+      cwd: '/',
+    });
     if (probe.status === 0) {
       this.cachedServerRoot = local;
     } else {
-      const id = createHash('sha256').update(this.ctx.paths.home).digest('hex').slice(0, 12);
-      this.cachedServerRoot = join('/var/lib/readmit', id, 'postgres');
+      this.cachedServerRoot = fallbackServerRoot(this.ctx.paths.home);
       this.ctx.log(
         `postgres: the postgres user cannot enter ${this.ctx.paths.home}; keeping the cluster in ${this.cachedServerRoot}`,
       );
@@ -74,9 +79,16 @@ export class PostgresComponent extends ServerComponent {
 
   async start(): Promise<void> {
     const bin = this.bin();
-    for (const dir of [this.dataDir, this.socketDir])
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-    this.giveToServerUser(this.serverRoot(), this.dataDir, this.socketDir);
+    const root = this.serverRoot();
+    if (root !== this.ctx.paths.data('postgres')) {
+      // Ours alone, so set even when they exist: an earlier version created them 0700.
+      makeOwnDirectory(FALLBACK_FOLDER, 0o755);
+      makeOwnDirectory(dirname(root), 0o755);
+    }
+    // The server user must reach its data folder; PostgreSQL insists the folder itself be private.
+    makeOwnDirectory(root, 0o755);
+    makeOwnDirectory(this.dataDir, 0o700);
+    this.giveToServerUser(root, this.dataDir);
     if (!existsSync(join(this.dataDir, 'PG_VERSION'))) {
       this.ctx.log(`postgres: initialising a cluster in ${this.dataDir}`);
       this.asServerUser(join(bin, 'initdb'), [
@@ -89,6 +101,9 @@ export class PostgresComponent extends ServerComponent {
         '--locale=C',
       ]);
     }
+    // pg_ctl quotes -D and -l itself but hands -o to a shell unquoted, so no path goes there:
+    // no Unix socket at all (everything connects over TCP), which also spares us the socket
+    // path's 107-byte limit in a deep project folder.
     this.asServerUser(join(bin, 'pg_ctl'), [
       '-D',
       this.dataDir,
@@ -98,7 +113,7 @@ export class PostgresComponent extends ServerComponent {
       '-t',
       String(Math.round(this.ctx.settings.startTimeoutMs / 1000)),
       '-o',
-      `-p ${this.ctx.settings.ports.postgres} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${this.socketDir} -c max_connections=200 -c fsync=off`,
+      `-p ${this.ctx.settings.ports.postgres} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200 -c fsync=off`,
       'start',
     ]);
     await waitFor('postgres', () => this.answers(), {
@@ -131,14 +146,22 @@ export class PostgresComponent extends ServerComponent {
     return this.dataDir;
   }
 
-  /** The postmaster's pid from `postmaster.pid` in our data folder, if that process is alive. */
+  /**
+   * The postmaster's pid from `postmaster.pid` in our data folder, if that process is alive and
+   * its command line names the folder (`postgres -D <folder>`), so a stale file whose pid was
+   * recycled does not count.
+   */
   protected override runningPid(): number | undefined {
     try {
       const pid = Number.parseInt(
         readFileSync(join(this.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0],
         10,
       );
-      return Number.isInteger(pid) && isAlive(pid) ? pid : undefined;
+      return Number.isInteger(pid) &&
+        isAlive(pid) &&
+        commandLineOf(pid).includes(this.ownershipMarker())
+        ? pid
+        : undefined;
     } catch {
       return undefined;
     }

@@ -31,8 +31,18 @@ export class S3Component extends ServerComponent {
     return this.ctx.paths.tools(`moto-${VERSIONS.moto}`);
   }
 
+  /** Installed by pip with moto; its presence means the virtualenv is complete. */
   private get server(): string {
     return join(this.venv, 'bin', 'moto_server');
+  }
+
+  /**
+   * pip and moto run as `<venv>/bin/python3 -m …`, not through their scripts, whose `#!` line
+   * holds the venv's path (one with a space, or over 127 bytes, needs pip's shell workaround).
+   * The venv's path stays in the command line, as the ownership check needs.
+   */
+  private get python(): string {
+    return join(this.venv, 'bin', 'python3');
   }
 
   async provision(): Promise<void> {
@@ -44,8 +54,15 @@ export class S3Component extends ServerComponent {
     mkdirSync(this.venv, { recursive: true });
     runCommand(python, ['-m', 'venv', this.venv], { description: 'creating the moto virtualenv' });
     runCommand(
-      join(this.venv, 'bin', 'pip'),
-      ['install', '-q', '--disable-pip-version-check', `moto[server]==${VERSIONS.moto}`],
+      this.python,
+      [
+        '-m',
+        'pip',
+        'install',
+        '-q',
+        '--disable-pip-version-check',
+        `moto[server]==${VERSIONS.moto}`,
+      ],
       {
         description: 'installing moto with pip',
       },
@@ -53,7 +70,14 @@ export class S3Component extends ServerComponent {
   }
 
   async start(): Promise<void> {
-    await this.launch(this.server, ['-H', '127.0.0.1', '-p', String(this.ctx.settings.ports.s3)]);
+    await this.launch(this.python, [
+      '-m',
+      'moto.server',
+      '-H',
+      '127.0.0.1',
+      '-p',
+      String(this.ctx.settings.ports.s3),
+    ]);
   }
 
   protected answers(): Promise<boolean> {
