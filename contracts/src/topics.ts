@@ -176,6 +176,19 @@ export function topicOf(eventType: EventType): TopicDefinition {
   return topic;
 }
 
+const TOPIC_BY_NAME = new Map<string, TopicDefinition>(
+  (Object.values(TOPICS) as TopicDefinition[]).map((definition) => [definition.name, definition]),
+);
+
+/**
+ * The catalog entry of a physical topic (a catalog name under the prefix); undefined for a topic
+ * outside the catalog, such as a dead-letter or RPC topic.
+ */
+export function catalogTopicOf(physicalTopic: string, prefix = ''): TopicDefinition | undefined {
+  if (!physicalTopic.startsWith(prefix)) return undefined;
+  return TOPIC_BY_NAME.get(physicalTopic.slice(prefix.length));
+}
+
 /**
  * Schema registry subject for an event on a topic: TopicRecordNameStrategy
  * (`<topic>-<namespace>.<EventType>`), because several event types share a topic.

@@ -1,5 +1,5 @@
-import { EXAMPLE_EVENTS } from '@readmit/contracts';
-import { newEnvelope, type OutgoingEvent } from '@readmit/platform';
+import { EXAMPLE_EVENTS, type EncounterRecorded } from '@readmit/contracts';
+import { newEnvelope, type EventSerde, type OutgoingEvent } from '@readmit/platform';
 import { exampleEncounter } from './kafka';
 
 /** Encounters `from`, `from + 1`, … each with its outcome (the three classes in turn). */
@@ -25,4 +25,30 @@ export function labelledEncounters(from: number, count: number): OutgoingEvent[]
       ];
     },
   );
+}
+
+/**
+ * Encounters that break the field rules, as a tester wrote them straight to patient.encounters
+ * (past ingest and the gateway): absurd counts, an age band and a gender that do not exist, and a
+ * stay of 2147483647 days. Avro takes them; no consumer may.
+ */
+export function invalidEncounters(from: number): EncounterRecorded[] {
+  return [
+    {
+      ...exampleEncounter(from),
+      time_in_hospital: -5,
+      num_lab_procedures: -100,
+      age: '[900-1000)',
+      gender: 'Banana',
+    },
+    { ...exampleEncounter(from + 1), time_in_hospital: 2147483647 },
+  ];
+}
+
+/** A well-formed ModelPromoted as bytes, to be written where it does not belong (patient.encounters). */
+export function misroutedEvent(serde: EventSerde): Buffer {
+  return serde.encode('ModelPromoted', {
+    ...EXAMPLE_EVENTS.ModelPromoted,
+    envelope: newEnvelope('ModelPromoted', { producer: 'test' }),
+  });
 }

@@ -20,6 +20,7 @@ import {
 import { Client } from 'pg';
 import { PREDICTION_TABLE } from './infrastructure/prediction-table';
 import { smallModelArtifact } from '../../../test/support/artifacts';
+import { invalidEncounters, misroutedEvent } from '../../../test/support/encounters';
 import { eventually, testEndpoints, uniqueName } from '../../../test/support/endpoints';
 import {
   exampleEncounter,
@@ -428,6 +429,51 @@ describe('backfills: large chunks and broken runs', () => {
       expect(completed.status).toBe('FAILED');
       expect(completed.reason).toMatch(/gave up after 3 broken runs; the last: .*TABLE target/);
     } finally {
+      backfill?.kill('SIGKILL');
+      await fixture.close();
+    }
+  });
+});
+
+describe('backfills: encounters that break the field rules', () => {
+  it('re-scores only the valid encounters, and says how many it skipped and why', async () => {
+    const fixture = await backfillFixture();
+    const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
+    let backfill: ChildProcess | undefined;
+    const producer = fixture.kafka.producer();
+    try {
+      await fixture.publishEncounters(1, 100);
+      await fixture.publisher.publishAll(
+        invalidEncounters(101).map((event) => ({
+          eventType: 'EncounterRecorded' as const,
+          key: String(event.encounter_id),
+          event,
+        })),
+      );
+      await producer.connect();
+      await producer.send({
+        topic: physical(TOPICS.encounters, fixture.prefix),
+        messages: [{ key: 'misrouted', value: misroutedEvent(fixture.serde) }],
+      });
+      backfill = startFixture('backfill-process', {
+        BROKERS: kafkaBrokers.join(','),
+        REGISTRY_URL: schemaRegistryUrl,
+        PREFIX: fixture.prefix,
+        ARTIFACTS: fixture.root,
+        CHUNK: '40',
+      });
+      const asked = await fixture.requestBackfill({});
+      const completed = await fixture.ended(asked.backfillId);
+      expect(completed.status).toBe('COMPLETED');
+      // One prediction per valid encounter, written before the end in the same transactions.
+      expect(completed.processed).toBe(100);
+      expect(completed.reason).toBe(
+        '2 encounters break the field rules and were not scored; 1 records were not encounters or could not be scored',
+      );
+      await eventually(async () => (fixture.predictionsOf(asked).length >= 100 ? true : undefined));
+      expect(ids(fixture.predictionsOf(asked))).toEqual(range(1, 100));
+    } finally {
+      await producer.disconnect();
       backfill?.kill('SIGKILL');
       await fixture.close();
     }

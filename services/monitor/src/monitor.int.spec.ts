@@ -11,12 +11,14 @@ import {
 } from '@readmit/contracts';
 import {
   createService,
+  DLQ_HEADERS,
   FileSystemObjectStore,
   ModelArtifactStore,
   newEnvelope,
   type OutgoingEvent,
 } from '@readmit/platform';
 import request from 'supertest';
+import { invalidEncounters, misroutedEvent } from '../../../test/support/encounters';
 import { eventually, testEndpoints } from '../../../test/support/endpoints';
 import {
   isolatedEventStreams,
@@ -145,6 +147,38 @@ describe('the monitor service on the local platform', () => {
 
   it('counts and drops traffic while there is no champion, and /ready says why', async () => {
     await publish(trafficOf(syntheticLabelled(50, 21), { predictions: false, outcomes: false }));
+    // Events that break the field rules or do not belong on the topic are dead-lettered, never counted.
+    await publish(
+      invalidEncounters(900_001).map((event) => ({
+        eventType: 'EncounterRecorded' as const,
+        key: String(event.encounter_id),
+        event,
+      })),
+    );
+    const producer = streams.kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: physical(TOPICS.encounters, streams.prefix),
+      messages: [{ key: 'misrouted', value: misroutedEvent(streams.serde) }],
+    });
+    await producer.disconnect();
+    const letters = await readTopic(
+      streams.kafka,
+      physical(deadLetterTopicOf(TOPICS.encounters), streams.prefix),
+      { count: 3 },
+    );
+    expect(
+      Object.fromEntries(
+        letters.map(({ message }) => [
+          String(message.key),
+          String(message.headers?.[DLQ_HEADERS.reason]),
+        ]),
+      ),
+    ).toEqual({
+      '900001': 'invalid_event',
+      '900002': 'invalid_event',
+      misrouted: 'unexpected_event_type',
+    });
     await eventually(async () =>
       (await metric(
         /readmit_monitor_dropped_events_total\{topic="patient.encounters",reason="no_champion"\S*\} (\d+)/,
@@ -152,6 +186,11 @@ describe('the monitor service on the local platform', () => {
         ? true
         : undefined,
     );
+    expect(
+      await metric(
+        /^readmit_monitor_events_total\{topic="patient.encounters",service="monitor"\} (\d+)$/m,
+      ),
+    ).toBe(50);
     const { body } = await request(app.getHttpServer()).get('/ready').expect(503);
     expect(body.checks.champion.error).toContain(`no champion of ${MODEL} yet`);
   });
@@ -206,14 +245,20 @@ describe('the monitor service on the local platform', () => {
       messages: [{ key: 'poison', value: Buffer.from('not an Avro event') }],
     });
     await producer.disconnect();
+    // (after the three of the first test)
     const letters = await readTopic(
       streams.kafka,
       physical(deadLetterTopicOf(TOPICS.encounters), streams.prefix),
       {
-        count: 1,
+        count: 4,
       },
     );
-    expect(letters).toHaveLength(1);
+    expect(letters).toHaveLength(4);
+    expect(
+      letters
+        .find(({ message }) => String(message.key) === 'poison')
+        ?.message.headers?.[DLQ_HEADERS.reason]?.toString(),
+    ).toBe('undecodable');
 
     // Drift: older patients, more emergency admissions.
     const drifted = syntheticLabelled(WINDOW, 12, {

@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 /** The backfill service's metrics. */
 export class BackfillMetrics {
   readonly predictions: Counter<'model_version'>;
+  readonly invalidEncounters: Counter;
   readonly chunkSeconds: Histogram;
   readonly runs: Counter<'status'>;
   readonly active: Gauge;
@@ -12,6 +13,11 @@ export class BackfillMetrics {
       name: 'readmit_backfill_predictions_total',
       help: 'Predictions written by backfills, by model version.',
       labelNames: ['model_version'],
+      registers: [registry],
+    });
+    this.invalidEncounters = new Counter({
+      name: 'readmit_backfill_invalid_encounters_total',
+      help: 'Encounters backfills skipped because they break the field rules (every backfill counts those in its range).',
       registers: [registry],
     });
     this.chunkSeconds = new Histogram({

@@ -12,6 +12,7 @@ import {
 } from '@readmit/contracts';
 import {
   environmentScoped,
+  InvalidEventError,
   newEnvelope,
   PoisonMessageError,
   OffThreadTransactions,
@@ -74,7 +75,10 @@ interface RunState {
   processed: number;
   /** Predictions written by this run (its rate). */
   processedHere: number;
+  /** Records of this run that were not encounters, were poison, or that the model refused. */
   skipped: number;
+  /** Encounters of this run that break the field rules: skipped, and counted apart. */
+  invalid: number;
   /** When the backfill's first run started (its first checkpoint): the duration's start. */
   readonly startedAt: number;
 }
@@ -99,10 +103,20 @@ interface PreparedChunk {
   readonly next: number;
   readonly predictions: readonly PredictionMade[];
   readonly skipped: number;
+  readonly invalid: number;
   readonly latencyMs: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** What a completed backfill says about the records of its range it wrote no prediction for. */
+function skippedReason({ skipped, invalid }: Pick<RunState, 'skipped' | 'invalid'>): string | null {
+  const parts = [
+    invalid > 0 ? `${invalid} encounters break the field rules and were not scored` : null,
+    skipped > 0 ? `${skipped} records were not encounters or could not be scored` : null,
+  ].filter((part) => part !== null);
+  return parts.length > 0 ? parts.join('; ') : null;
+}
 
 /**
  * One run of one backfill: re-scores its range of patient.encounters with its model version and
@@ -212,6 +226,7 @@ export class BackfillRun {
         processed: last.progress?.processed ?? 0,
         processedHere: 0,
         skipped: 0,
+        invalid: 0,
         startedAt: last.startedAt ?? Date.now(),
       };
       this.logger.info(
@@ -290,10 +305,7 @@ export class BackfillRun {
         processed: state.processed,
         durationMs,
         modelVersion: model.version,
-        reason:
-          state.skipped > 0
-            ? `${state.skipped} records were not encounters or could not be scored`
-            : null,
+        reason: skippedReason(state),
       };
       const seconds = (performance.now() - started) / 1000;
       await this.commit(
@@ -301,7 +313,13 @@ export class BackfillRun {
         this.progressOf(state, model, seconds),
       );
       this.logger.info(
-        { backfillId: this.backfillId, processed: state.processed, durationMs },
+        {
+          backfillId: this.backfillId,
+          processed: state.processed,
+          skipped: state.skipped,
+          invalid: state.invalid,
+          durationMs,
+        },
         'backfill completed',
       );
       return completed;
@@ -418,11 +436,14 @@ export class BackfillRun {
     const scoreStarted = performance.now();
     const encounters: Array<{ event: EncounterRecorded; offset: number }> = [];
     let skipped = 0;
+    let invalid = 0;
     const decoded = await this.serde.decodeAll(chunk.map((message) => message.value));
     for (let index = 0; index < chunk.length; index++) {
       const result = decoded[index];
-      // Poison records were dead-lettered by live consumers; a backfill only skips them.
-      if (result instanceof PoisonMessageError || result.eventType !== 'EncounterRecorded')
+      // Poison records were dead-lettered by live consumers; a backfill only skips them. The
+      // serde holds encounters to the field rules, so an invalid one is never re-scored.
+      if (result instanceof InvalidEventError) invalid += 1;
+      else if (result instanceof PoisonMessageError || result.eventType !== 'EncounterRecorded')
         skipped += 1;
       else
         encounters.push({
@@ -459,6 +480,7 @@ export class BackfillRun {
       next: Number(chunk[chunk.length - 1].offset) + 1,
       predictions,
       skipped: skipped + refused.size,
+      invalid,
       latencyMs,
     };
   }
@@ -506,6 +528,8 @@ export class BackfillRun {
     state.processed += predictions.length;
     state.processedHere += predictions.length;
     state.skipped += prepared.skipped;
+    state.invalid += prepared.invalid;
+    this.metrics.invalidEncounters.inc(prepared.invalid);
     this.metrics.predictions.inc({ model_version: model.version }, predictions.length);
     this.metrics.chunkSeconds.observe(prepared.latencyMs / 1000);
   }

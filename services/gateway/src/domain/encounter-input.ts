@@ -1,10 +1,11 @@
 import type { EncounterToScore } from '@readmit/contracts';
 import { z } from 'zod';
 import {
-  CSV_COLUMNS,
-  parseEncounterRow,
+  ENCOUNTER_COLUMNS,
+  readEncounterCells,
+  type EncounterColumn,
   type FieldError,
-} from '../../../ingest/src/domain/encounter-row';
+} from '@readmit/ml';
 
 export type { FieldError };
 
@@ -13,48 +14,49 @@ export type Parsed<T> =
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 
 /**
- * The label column: not a model input, and not known yet when a prediction is asked for. It is
- * dropped before parsing, so neither its absence nor its value can fail a prediction (ingestion,
- * which keeps labels, still checks it).
+ * The columns a prediction reads: diabetic_data.csv's, without the label (`readmitted`), which is
+ * not a model input and not known yet when a prediction is asked for. It is ignored, so neither
+ * its absence nor its value can fail a prediction (ingestion, which keeps labels, still checks it).
  */
-const LABEL_COLUMN = 'readmitted';
-
-/** The columns a prediction reads: diabetic_data.csv's, without the label. */
-export const INPUT_COLUMNS = CSV_COLUMNS.filter((column) => column !== LABEL_COLUMN);
+export const INPUT_COLUMNS: readonly EncounterColumn[] = ENCOUNTER_COLUMNS;
 
 /** A cell as JSON carries it (as in ingest's JSON lines): a string, a number, null for missing. */
 const cell = z.union([z.string(), z.number(), z.null()], {
   error: 'must be a string, a number or null',
 });
 
-/** Types are checked here; values by ingest's rules. Unknown keys are ignored, as in ingestion. */
+/** Types are checked here; values by the encounter rules. Unknown keys are ignored, as in ingestion. */
 const encounterObject = z.object(
   Object.fromEntries(INPUT_COLUMNS.map((column) => [column, cell.optional()])),
   { error: 'must be a JSON object keyed by the diabetic_data.csv column names' },
 );
 
 /**
- * Reads one encounter given as JSON, keyed by the diabetic_data.csv column names, with the same
- * rules as ingestion (`parseEncounterRow`). `at` names the encounter in field errors: '' for a
- * request body that is the encounter, `encounters[3]` for an item of a batch.
+ * Reads one encounter given as JSON, keyed by the diabetic_data.csv column names, with the
+ * encounter rules ingestion reads its rows with (`readEncounterCells`). `at` names the encounter
+ * in field errors: '' for a request body that is the encounter, `encounters[3]` for an item of a
+ * batch.
  */
 export function parseEncounterInput(input: unknown, at = ''): Parsed<EncounterToScore> {
   const typed = encounterObject.safeParse(input);
   if (!typed.success) return { ok: false, errors: issuesAsFieldErrors(typed.error, at) };
 
-  const row: Record<string, string | undefined> = {};
-  for (const column of INPUT_COLUMNS) {
+  const cells = INPUT_COLUMNS.map((column) => {
     const value = typed.data[column];
-    row[column] = value === null || value === undefined ? undefined : String(value);
-  }
-  const parsed = parseEncounterRow(row);
-  if (parsed.ok) return { ok: true, value: parsed.encounter };
+    return value === null || value === undefined ? undefined : String(value);
+  });
+  const errors: FieldError[] = [];
+  const encounter = readEncounterCells(cells, errors);
+  if (errors.length === 0) return { ok: true, value: encounter };
   return {
     ok: false,
-    errors: parsed.errors.map(({ field, message }) => ({
+    errors: errors.map(({ field, message }) => ({
       field: fieldName(at, field),
-      // Ingest's message for an empty cell ("'' is not one of …") reads oddly for an absent key.
-      message: row[field] === undefined ? 'is required' : message,
+      // The rules' message for an empty cell ("'' is not one of …") reads oddly for an absent key.
+      message:
+        cells[INPUT_COLUMNS.indexOf(field as EncounterColumn)] === undefined
+          ? 'is required'
+          : message,
     })),
   };
 }

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { EXAMPLE_EVENTS } from '@readmit/contracts';
+import { encounterEventErrors, encounterFieldErrors } from '@readmit/ml';
 import { sharedDataFile } from '../../../../test/support/endpoints';
+import { encounterEvents } from './encounter-events';
 import { CSV_COLUMNS, missingColumns, parseEncounterRow } from './encounter-row';
 import { parseIdsMapping } from './ids-mapping';
 
@@ -46,6 +49,44 @@ describe('parseEncounterRow', () => {
       .map((row) => parseEncounterRow(row, mapping))
       .map((result) => (result.ok ? result.outcome : 'rejected'));
     expect(new Set(outcomes)).toEqual(new Set(['NO', 'AFTER_30_DAYS', 'WITHIN_30_DAYS']));
+  });
+
+  it('turns every accepted row into an event that consumers accept too (the same rules)', () => {
+    const context = {
+      envelopeFor: () => EXAMPLE_EVENTS.EncounterRecorded.envelope,
+      recordedAt: Date.UTC(2026, 10, 22),
+      source: 'csv:diabetic_data_sample.csv',
+    };
+    const refusedDownstream = sample
+      .map((row) => parseEncounterRow(row, mapping))
+      .flatMap((result) =>
+        result.ok
+          ? encounterEventErrors(encounterEvents(result.encounter, null, context).encounter)
+          : [],
+      );
+    expect(refusedDownstream).toEqual([]);
+  });
+
+  it('refuses what a consumer of the log refuses, under the same field names', () => {
+    const tester = {
+      time_in_hospital: -5,
+      num_lab_procedures: -100,
+      age: '[900-1000)',
+      gender: 'Banana',
+    };
+    const parsed = parseEncounterRow(
+      {
+        ...sample[1],
+        ...Object.fromEntries(Object.entries(tester).map(([k, v]) => [k, String(v)])),
+      },
+      mapping,
+    );
+    const fields = ['gender', 'age', 'time_in_hospital', 'num_lab_procedures'];
+    expect(parsed.ok ? [] : parsed.errors.map((error) => error.field)).toEqual(fields);
+    const consumed = encounterFieldErrors({ ...EXAMPLE_EVENTS.EncounterRecorded, ...tester });
+    expect(consumed.map((error) => error.field)).toEqual(fields);
+    const endless = parseEncounterRow({ ...sample[1], time_in_hospital: '2147483647' }, mapping);
+    expect(endless).toMatchObject({ ok: false, errors: [{ field: 'time_in_hospital' }] });
   });
 
   it("types the first real row: '?' becomes null, ICD-9 codes stay strings, medications and ids typed", () => {

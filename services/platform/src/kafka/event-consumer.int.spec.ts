@@ -1,5 +1,5 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { deadLetterTopicOf, TOPICS } from '@readmit/contracts';
+import { deadLetterTopicOf, EXAMPLE_EVENTS, TOPICS } from '@readmit/contracts';
 import { Registry } from 'prom-client';
 import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';
 import {
@@ -26,7 +26,7 @@ async function setup() {
     deadLetterTopicOf(TOPICS.encounters),
   ]);
   const serde = EventSerde.create(schemaRegistryUrl, { topicPrefix: prefix });
-  await serde.register(['EncounterRecorded']);
+  await serde.register(['EncounterRecorded', 'ModelPromoted']);
   const registry = new Registry();
   const metrics = KafkaMetrics.for(registry);
   const publisher = new EventPublisher(kafka, serde, metrics, quietLogger, prefix);
@@ -74,9 +74,19 @@ describe('EventConsumer on the real broker', () => {
     await publisher.publish('EncounterRecorded', '3', good[2]);
     await producer.send({ topic, messages: [{ key: 'foreign', value: foreignMessage }] });
     await publisher.publish('EncounterRecorded', '4', good[3]);
+    // Breaks the encounter field rules: dead-lettered before any handler sees it.
     await publisher.publish('EncounterRecorded', '13', {
       ...exampleEncounter(13),
       time_in_hospital: -4,
+    });
+    // Keeps the rules, but the handler refuses it.
+    await publisher.publish('EncounterRecorded', '14', exampleEncounter(14));
+    // A well-formed event of a type patient.encounters does not carry.
+    await producer.send({
+      topic,
+      messages: [
+        { key: 'misrouted', value: serde.encode('ModelPromoted', EXAMPLE_EVENTS.ModelPromoted) },
+      ],
     });
     await publisher.publishAll(
       [5, 6].map((id) => ({
@@ -95,8 +105,8 @@ describe('EventConsumer on the real broker', () => {
     });
     await consumer.start({
       EncounterRecorded: async (event) => {
-        if (event.time_in_hospital < 1)
-          throw new InvalidEventError('time_in_hospital must be at least 1 day');
+        if (event.encounter_id === 14)
+          throw new InvalidEventError('encounter 14 is refused by the handler');
         handled.push(event.encounter_id);
       },
     });
@@ -104,7 +114,7 @@ describe('EventConsumer on the real broker', () => {
       await eventually(async () => (handled.length === 6 ? true : undefined));
       expect([...handled].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
 
-      const letters = await readTopic(kafka, `${topic}.dlq`, { count: 4 });
+      const letters = await readTopic(kafka, `${topic}.dlq`, { count: 6 });
       const reasons = Object.fromEntries(
         letters.map(({ message }) => [
           String(message.key),
@@ -116,11 +126,23 @@ describe('EventConsumer on the real broker', () => {
         'unknown-id': 'unknown_schema',
         foreign: 'unknown_event_type',
         '13': 'invalid_event',
+        '14': 'invalid_event',
+        misrouted: 'unexpected_event_type',
       });
-      const invalid = letters.find(({ message }) => String(message.key) === '13')?.message;
-      expect(String(invalid?.headers?.[DLQ_HEADERS.error])).toBe(
-        'time_in_hospital must be at least 1 day',
+      const header = (key: string) =>
+        String(
+          letters.find(({ message }) => String(message.key) === key)?.message.headers?.[
+            DLQ_HEADERS.error
+          ],
+        );
+      expect(header('13')).toBe(
+        'EncounterRecorded breaks the field rules: time_in_hospital is not a whole number from 1 to 14',
       );
+      expect(header('14')).toBe('encounter 14 is refused by the handler');
+      expect(header('misrouted')).toBe(
+        'ModelPromoted is not an event of patient.encounters (it carries EncounterRecorded)',
+      );
+      const invalid = letters.find(({ message }) => String(message.key) === '13')?.message;
       expect(String(invalid?.headers?.[DLQ_HEADERS.sourceTopic])).toBe(topic);
       expect(String(invalid?.headers?.[DLQ_HEADERS.sourceOffset])).toMatch(/^\d+$/);
       expect(String(invalid?.headers?.eventType)).toBe('EncounterRecorded');
@@ -137,7 +159,13 @@ describe('EventConsumer on the real broker', () => {
         /readmit_kafka_messages_consumed_total\{[^}]*event_type="EncounterRecorded"[^}]*\} 6/,
       );
       expect(exported).toMatch(
-        /readmit_kafka_messages_produced_total\{[^}]*event_type="EncounterRecorded"\} 7/,
+        /readmit_kafka_dead_letters_total\{[^}]*reason="invalid_event"[^}]*\} 2/,
+      );
+      expect(exported).toMatch(
+        /readmit_kafka_dead_letters_total\{[^}]*reason="unexpected_event_type"[^}]*\} 1/,
+      );
+      expect(exported).toMatch(
+        /readmit_kafka_messages_produced_total\{[^}]*event_type="EncounterRecorded"\} 8/,
       );
       expect(exported).toMatch(/readmit_kafka_handler_duration_seconds_count\{[^}]*\} 6/);
       expect(exported).toMatch(/readmit_kafka_consumer_lag\{[^}]*\} 0/);

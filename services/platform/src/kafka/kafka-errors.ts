@@ -11,7 +11,8 @@ export type PoisonReason =
   | 'undecodable' // not the Confluent wire format, or bytes the writer schema cannot read
   | 'unknown_schema' // the schema id is not in the registry
   | 'unknown_event_type' // a schema that is not one of our events
-  | 'invalid_event' // decoded, but the domain refuses it
+  | 'invalid_event' // decoded, but it breaks its event's field rules or the domain refuses it
+  | 'unexpected_event_type' // one of our events, but not one the topic catalog lists for its topic
   | 'handler_error'; // the handler failed in a way retrying will not fix
 
 /** The message itself is bad: dead-letter it and continue. */
@@ -26,9 +27,21 @@ export class PoisonMessageError extends ReadmitKafkaError {
   }
 }
 
-/** A handler's verdict that a well-formed event breaks a domain rule. */
+/** A field of an event that breaks its rule, named by its path; never its value. */
+export interface EventFieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+/**
+ * A well-formed event that breaks a domain rule: its event type's field rules (found when it is
+ * decoded, with the fields in `fieldErrors`) or a handler's verdict.
+ */
 export class InvalidEventError extends PoisonMessageError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly fieldErrors: readonly EventFieldError[] = [],
+  ) {
     super('invalid_event', message);
     this.name = 'InvalidEventError';
   }

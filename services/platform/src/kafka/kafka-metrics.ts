@@ -9,6 +9,7 @@ export class KafkaMetrics {
   readonly consumed: Counter<'topic' | 'event_type' | 'group'>;
   readonly produced: Counter<'topic' | 'event_type'>;
   readonly deadLetters: Counter<'topic' | 'reason' | 'group'>;
+  readonly skipped: Counter<'topic' | 'event_type' | 'group'>;
   readonly handlerDuration: Histogram<'topic' | 'event_type' | 'group'>;
   readonly consumerLag: Gauge<'topic' | 'partition' | 'group'>;
 
@@ -42,6 +43,12 @@ export class KafkaMetrics {
       name: 'readmit_kafka_dead_letters_total',
       help: 'Messages sent to a dead-letter topic, by source topic and reason.',
       labelNames: ['topic', 'reason', 'group'],
+      registers: [registry],
+    });
+    this.skipped = new Counter({
+      name: 'readmit_kafka_messages_skipped_total',
+      help: 'Messages of an event type their topic carries that the consumer has no handler for (also counted as consumed), by topic, event type and consumer group.',
+      labelNames: ['topic', 'event_type', 'group'],
       registers: [registry],
     });
     this.handlerDuration = new Histogram({

@@ -1,6 +1,6 @@
-import { TOPICS } from '@readmit/contracts';
+import { TOPICS, type EncounterRecorded } from '@readmit/contracts';
 import { isolatedEventStreams } from '../../../../test/support/kafka';
-import { labelledEncounters } from '../../../../test/support/encounters';
+import { invalidEncounters, labelledEncounters } from '../../../../test/support/encounters';
 import { assembleTrainingSet } from '../domain/training-set';
 import { readTrainingLog } from './training-log';
 
@@ -21,6 +21,7 @@ describe('readTrainingLog on the real broker', () => {
     expect(log.encounters).toHaveLength(320);
     expect(log.outcomes).toHaveLength(300);
     expect(log.undecodable).toBe(0);
+    expect(log.invalid).toBe(0);
     const covered = (ranges: typeof log.encounterRanges) =>
       ranges.reduce((sum, range) => sum + range.toOffset - range.fromOffset, 0);
     expect(covered(log.encounterRanges)).toBe(320);
@@ -33,5 +34,37 @@ describe('readTrainingLog on the real broker', () => {
     expect(set.unlabelled).toBe(20);
     const before = assembleTrainingSet(log.encounters, log.outcomes, Date.UTC(2026, 11, 1));
     expect(before).toEqual({ rows: [], unlabelled: 320, outcomesAfterAsOf: 300 });
+  });
+
+  it('leaves encounters that break the field rules out of the dataset, and counts them', async () => {
+    const { kafka, prefix, serde, publisher } = await isolatedEventStreams(
+      [TOPICS.encounters, TOPICS.outcomes],
+      ['EncounterRecorded', 'OutcomeRecorded'],
+    );
+    // Labelled encounters 1-40, then 41 and 42 turned invalid: their outcomes are in the log.
+    const traffic = labelledEncounters(1, 42);
+    const invalid = new Map(invalidEncounters(41).map((event) => [event.encounter_id, event]));
+    await publisher.publishAll(
+      traffic.map((outgoing) =>
+        outgoing.eventType === 'EncounterRecorded' && invalid.has(Number(outgoing.key))
+          ? { ...outgoing, event: invalid.get(Number(outgoing.key)) as EncounterRecorded }
+          : outgoing,
+      ),
+    );
+    await publisher.disconnect();
+
+    const log = await readTrainingLog(kafka, serde, prefix);
+    expect(log.encounters).toHaveLength(40);
+    expect(log.outcomes).toHaveLength(42);
+    expect(log.invalid).toBe(2);
+    expect(log.undecodable).toBe(0);
+    expect(log.encounters.map(({ encounter }) => encounter.encounter_id)).not.toContain(41);
+
+    const set = assembleTrainingSet(log.encounters, log.outcomes, Date.UTC(2027, 0, 1));
+    expect(set.rows).toHaveLength(40);
+    expect(set.rows.map((row) => row.encounter.encounter_id).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 40 }, (_, index) => index + 1),
+    );
+    expect(set.rows.every((row) => row.encounter.time_in_hospital <= 14)).toBe(true);
   });
 });

@@ -5,7 +5,12 @@ import {
   type OffsetRange,
   type OutcomeRecorded,
 } from '@readmit/contracts';
-import { PoisonMessageError, replayLog, type EventSerde } from '@readmit/platform';
+import {
+  InvalidEventError,
+  PoisonMessageError,
+  replayLog,
+  type EventSerde,
+} from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
 import type { LoggedEncounter, LoggedOutcome } from '../domain/training-set';
 
@@ -17,6 +22,8 @@ export interface TrainingLog {
   readonly outcomeRanges: OffsetRange[];
   /** Messages that could not be decoded (dead-lettered when they were consumed live). */
   readonly undecodable: number;
+  /** Events that break their field rules (an encounter with absurd values): left out. */
+  readonly invalid: number;
 }
 
 /**
@@ -31,6 +38,7 @@ export async function readTrainingLog(
   const encounters: LoggedEncounter[] = [];
   const outcomes: LoggedOutcome[] = [];
   let undecodable = 0;
+  let invalid = 0;
   const encounterTopic = topicName(TOPICS.encounters, topicPrefix);
   const outcomeTopic = topicName(TOPICS.outcomes, topicPrefix);
   const ends = await replayLog(
@@ -42,7 +50,9 @@ export async function readTrainingLog(
         decoded = await serde.decode(message.value);
       } catch (error) {
         if (!(error instanceof PoisonMessageError)) throw error;
-        undecodable += 1;
+        // The serde holds every event to its field rules: an invalid one never reaches a dataset.
+        if (error instanceof InvalidEventError) invalid += 1;
+        else undecodable += 1;
         return;
       }
       if (decoded.eventType === 'EncounterRecorded') {
@@ -79,5 +89,6 @@ export async function readTrainingLog(
     encounterRanges: rangesOf(encounterTopic),
     outcomeRanges: rangesOf(outcomeTopic),
     undecodable,
+    invalid,
   };
 }

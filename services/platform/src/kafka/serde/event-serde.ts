@@ -17,6 +17,7 @@ import {
   type EventTypeMap,
 } from '@readmit/contracts';
 import avro from 'avsc';
+import { EVENT_VALIDATORS, invalidEvent, type EventValidators } from '../event-validation';
 import { PoisonMessageError, RetriableKafkaError, SchemaCompatibilityError } from '../kafka-errors';
 
 export interface DecodedEvent<K extends EventType = EventType> {
@@ -30,6 +31,11 @@ export interface EventSerdeOptions {
   readonly topicPrefix?: string;
   /** Schemas to use instead of the generated ones (tests of schema evolution). */
   readonly schemas?: Partial<Record<EventType, AvroRecord>>;
+  /**
+   * The field rules decoded events must keep, by event type (default EVENT_VALIDATORS): an event
+   * that breaks them is read as an InvalidEventError, like any other poison message.
+   */
+  readonly validators?: EventValidators;
 }
 
 const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -97,7 +103,9 @@ export class EventSerde {
   /** The same ids by topic definition and event type: no subject string per message. */
   private readonly otherTopicIdCache = new Map<TopicDefinition, Map<EventType, number>>();
   private readonly resolvers = new Map<number, SchemaReader>();
-  private readonly topicPrefix: string;
+  /** Prefix of physical topic names: the catalog's names follow it. */
+  readonly topicPrefix: string;
+  private readonly validators: EventValidators;
 
   constructor(
     private readonly registry: SchemaRegistry,
@@ -105,6 +113,7 @@ export class EventSerde {
     options: EventSerdeOptions = {},
   ) {
     this.topicPrefix = options.topicPrefix ?? '';
+    this.validators = options.validators ?? EVENT_VALIDATORS;
     for (const eventType of EVENT_TYPES) {
       this.schemas.set(eventType, options.schemas?.[eventType] ?? EVENT_SCHEMAS[eventType]);
       this.readerTypes.set(
@@ -243,19 +252,29 @@ export class EventSerde {
     );
   }
 
-  /** Reads a message written with any registered version of any of our events. */
+  /**
+   * Reads a message written with any registered version of any of our events. An event that
+   * breaks its type's field rules throws InvalidEventError: every reader gets valid events only.
+   */
   async decode(message: Buffer | null): Promise<DecodedEvent> {
     const schemaId = schemaIdOf(message);
     // Known schema ids are resolved without a trip through the event loop.
     const reader = this.resolvers.get(schemaId) ?? (await this.readerFor(schemaId));
-    return readWith(reader, schemaId, message as Buffer);
+    return this.validated(readWith(reader, schemaId, message as Buffer));
+  }
+
+  private validated(decoded: DecodedEvent): DecodedEvent {
+    const invalid = invalidEvent(this.validators, decoded.eventType, decoded.event);
+    if (invalid) throw invalid;
+    return decoded;
   }
 
   /**
    * Reads many messages at once: writer schemas not seen yet are fetched first (a registry
    * trip per new id), then every message is read in one synchronous pass, with no await per
    * message. A message that cannot be read is its PoisonMessageError in the result, in its
-   * place, so the others still stand; a registry that cannot be reached throws.
+   * place (an event that breaks its field rules is its InvalidEventError), so the others still
+   * stand; a registry that cannot be reached throws.
    */
   async decodeAll(
     messages: ReadonlyArray<Buffer | null>,
@@ -277,7 +296,7 @@ export class EventSerde {
         const schemaId = schemaIdOf(message);
         const reader = this.resolvers.get(schemaId);
         if (!reader) throw unreadable.get(schemaId) as PoisonMessageError;
-        return readWith(reader, schemaId, message as Buffer);
+        return this.validated(readWith(reader, schemaId, message as Buffer));
       } catch (error) {
         if (error instanceof PoisonMessageError) return error;
         throw error;
