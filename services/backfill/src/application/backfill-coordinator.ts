@@ -7,8 +7,11 @@ import {
   replayLog,
   type EventSerde,
   type ModelArtifactStore,
+  LogPositions,
+  SupervisedConsumer,
+  type ReadinessRegistry,
 } from '@readmit/platform';
-import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import {
   asBackfillEvent,
@@ -28,6 +31,8 @@ export interface BackfillCoordinatorOptions extends BackfillRunOptions {
    * write — must end rather than retry forever).
    */
   readonly maxAttempts?: number;
+  /** `/ready` is false while the request follower's consumer is down. */
+  readonly readiness?: ReadinessRegistry;
 }
 
 /**
@@ -39,7 +44,7 @@ export interface BackfillCoordinatorOptions extends BackfillRunOptions {
  */
 export class BackfillCoordinator {
   private state: BackfillState = new Map();
-  private readonly consumer: Consumer;
+  private consumer: SupervisedConsumer | undefined;
   private current: { id: string; run: BackfillRun } | null = null;
   private stopped = false;
   private wake: () => void = () => undefined;
@@ -55,12 +60,7 @@ export class BackfillCoordinator {
     private readonly logger: Logger,
     private readonly metrics: BackfillMetrics,
     private readonly options: BackfillCoordinatorOptions,
-  ) {
-    this.consumer = kafka.consumer({
-      groupId: `readmit.backfill.requests.${randomUUID()}`,
-      readUncommitted: false,
-    });
-  }
+  ) {}
 
   async start(): Promise<void> {
     const topic = topicName(TOPICS.backfills, this.options.topicPrefix);
@@ -70,18 +70,32 @@ export class BackfillCoordinator {
       async (_topic, _partition, message) => this.apply(message),
       { purpose: 'backfill-requests', timeoutMs: 120_000 },
     );
-    const replayedTo = new Map(ends.map((end) => [end.partition, BigInt(end.high)]));
+    // Followed live by a private group from the beginning; what the replay folded is skipped,
+    // and a consumer that replaces a crashed one goes on after what this one applied.
+    const positions = new LogPositions();
+    for (const end of ends) positions.startAt(end.topic, end.partition, end.high);
     this.loop = this.runLoop();
-    // Followed live by a private group from the beginning; what the replay folded is skipped.
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        if (BigInt(message.offset) < (replayedTo.get(partition) ?? 0n)) return;
-        await this.apply(message);
+    this.consumer = new SupervisedConsumer(
+      this.kafka,
+      {
+        name: 'backfill-requests',
+        config: { groupId: `readmit.backfill.requests.${randomUUID()}`, readUncommitted: false },
+        topics: [topic],
+        fromBeginning: true,
+        run: () => ({
+          autoCommit: false,
+          eachMessage: async ({ topic: from, partition, message }) => {
+            if (positions.handledBefore(from, partition, message.offset)) return;
+            await this.apply(message);
+            positions.handled(from, partition, message.offset);
+          },
+        }),
+        onRunning: (consumer) => positions.seek(consumer),
+        readiness: this.options.readiness,
       },
-    });
+      this.logger,
+    );
+    await this.consumer.start();
   }
 
   /** The backfills as this instance knows them. */
@@ -93,7 +107,7 @@ export class BackfillCoordinator {
     this.stopped = true;
     this.current?.run.cancel();
     this.wake();
-    await this.consumer.disconnect();
+    await this.consumer?.stop();
     await this.loop;
   }
 
@@ -163,6 +177,15 @@ export class BackfillCoordinator {
       if (error instanceof BackfillRefused) {
         await this.fail(backfill.request.backfillId, backfill.request.modelVersion, error.message);
         this.metrics.runs.inc({ status: 'FAILED' });
+      } else if (!this.stopped && !(await this.clusterAnswers())) {
+        // The broker is away (a restart, an outage): not this backfill's fault, so no attempt is
+        // counted; the next run resumes from the last checkpoint once the cluster answers.
+        this.metrics.runs.inc({ status: 'interrupted' });
+        this.logger.warn(
+          { backfillId, reason: (error as Error).message },
+          'backfill run broke while Kafka is unreachable: it resumes when the cluster answers',
+        );
+        await new Promise((resolve) => setTimeout(resolve, this.options.retryDelayMs ?? 5_000));
       } else if (!this.stopped) {
         this.metrics.runs.inc({ status: 'interrupted' });
         const attempts = (this.failedAttempts.get(backfillId) ?? 0) + 1;
@@ -190,6 +213,26 @@ export class BackfillCoordinator {
     } finally {
       this.current = null;
       this.metrics.active.set(0);
+    }
+  }
+
+  /** True when the cluster describes itself within a few seconds. */
+  private async clusterAnswers(): Promise<boolean> {
+    const admin = this.kafka.admin({ retry: { retries: 0 } });
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), 5_000);
+    });
+    const probe = (async () => {
+      await admin.connect();
+      const cluster = await admin.describeCluster();
+      return cluster.brokers.length > 0;
+    })().catch(() => false);
+    try {
+      return await Promise.race([probe, timeout]);
+    } finally {
+      clearTimeout(timer);
+      await admin.disconnect().catch(() => undefined);
     }
   }
 

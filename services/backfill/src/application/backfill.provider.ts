@@ -15,6 +15,7 @@ import {
   METRICS_REGISTRY,
   ModelArtifactStore,
   PLATFORM_CONFIG,
+  ReadinessRegistry,
   SERVICE_CONFIG,
   type PlatformConfig,
 } from '@readmit/platform';
@@ -43,6 +44,7 @@ export class BackfillProvider implements OnApplicationBootstrap, OnApplicationSh
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
     @Inject(SERVICE_CONFIG) env: BackfillEnv,
+    @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
   ) {
     this.topicPrefix = config.kafka.topicPrefix;
     this.table = new PredictionTable({
@@ -69,6 +71,7 @@ export class BackfillProvider implements OnApplicationBootstrap, OnApplicationSh
         kafkaLogLevel: config.logLevel,
         // Connects only when a request asks for the TABLE target.
         table: this.table,
+        readiness,
       },
     );
   }

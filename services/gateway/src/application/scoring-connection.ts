@@ -6,9 +6,11 @@ import {
 } from '@nestjs/common';
 import type { EncounterToScore, PredictReply } from '@readmit/contracts';
 import {
+  LOGGER,
   PLATFORM_CONFIG,
   ReadinessRegistry,
   SERVICE_CONFIG,
+  type Logger,
   type PlatformConfig,
 } from '@readmit/platform';
 import type { GatewayEnv } from '../gateway.config';
@@ -45,6 +47,7 @@ export class ScoringConnection implements OnApplicationBootstrap, OnApplicationS
     @Inject(SERVICE_CONFIG) env: GatewayEnv,
     @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
     @Inject(GatewayMetrics) private readonly metrics: GatewayMetrics,
+    @Inject(LOGGER) logger: Logger,
   ) {
     this.client = new ScoringClient({
       brokers: config.kafka.brokers,
@@ -52,6 +55,11 @@ export class ScoringConnection implements OnApplicationBootstrap, OnApplicationS
       topicPrefix: config.kafka.topicPrefix,
       instanceId: env.READMIT_INSTANCE_ID,
       timeoutMs: env.READMIT_SCORING_TIMEOUT_MS,
+      onReconnect: (error, delayMs) =>
+        logger.error(
+          { reason: error.message, reconnectInMs: delayMs },
+          'scoring reply consumer crashed; reconnecting',
+        ),
     });
     readiness.register('scoring', async () => this.client.assertReady());
   }

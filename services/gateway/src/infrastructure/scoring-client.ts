@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ClientKafka } from '@nestjs/microservices';
 import { RPC_TOPICS, topicName, type PredictReply, type PredictRequest } from '@readmit/contracts';
-import { socketWithoutDelay } from '@readmit/platform';
+import { nextRestartDelay, socketWithoutDelay, type RestartBackoff } from '@readmit/platform';
 import { firstValueFrom, timeout as within, TimeoutError } from 'rxjs';
 
 export interface ScoringClientOptions {
@@ -12,7 +12,11 @@ export interface ScoringClientOptions {
   readonly instanceId: string;
   /** How long to wait for a reply before saying scoring is unavailable. */
   readonly timeoutMs: number;
+  /** Told when the reply consumer crashed and a new connection is on its way. */
+  readonly onReconnect?: (error: Error, delayMs: number) => void;
 }
+
+const RECONNECT_BACKOFF: RestartBackoff = { initialMs: 500, maxMs: 5_000 };
 
 /** Scoring did not answer in time (down, rebalancing, or overloaded): the caller may retry. */
 export class ScoringUnavailableError extends Error {
@@ -64,7 +68,20 @@ export class ScoringClient {
 
   /** Connects and waits until the reply partitions are assigned, so no request is sent blind. */
   async connect(deadlineMs = 30_000): Promise<void> {
+    this.closed = false;
     await this.client.connect();
+    const consumer = this.client.consumer;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.consuming = true;
+      this.reconnectFailures = 0;
+    });
+    // kafkajs leaves a consumer down after a crash it deems non-retriable (a broker away for
+    // longer than its retry budget) and Nest's client only reports it: connect anew.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.consuming = false;
+      if (!payload.restart) this.scheduleReconnect(payload.error);
+    });
+    this.consuming = true;
     const deadline = Date.now() + deadlineMs;
     while (this.client.getConsumerAssignments()[this.replyTopic] === undefined) {
       if (Date.now() > deadline)
@@ -77,6 +94,8 @@ export class ScoringClient {
   /** For readiness: throws unless connected with the reply partitions assigned. */
   assertReady(): void {
     if (!this.connected) throw new ScoringUnavailableError('not connected to Kafka yet');
+    if (!this.consuming)
+      throw new ScoringUnavailableError('the reply consumer is down; reconnecting');
     const partitions = this.client.getConsumerAssignments()[this.replyTopic];
     if (partitions === undefined)
       throw new ScoringUnavailableError(`no partition of ${this.replyTopic} is assigned`);
@@ -100,7 +119,36 @@ export class ScoringClient {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.connected = false;
+    clearTimeout(this.reconnectTimer);
     await this.client.close();
+  }
+
+  private consuming = false;
+  private closed = false;
+  private reconnectFailures = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+
+  private scheduleReconnect(error: Error): void {
+    if (this.closed) return;
+    this.connected = false;
+    this.reconnectFailures += 1;
+    const delayMs = nextRestartDelay(this.reconnectFailures, RECONNECT_BACKOFF);
+    this.options.onReconnect?.(error, delayMs);
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = setTimeout(() => {
+      void (async () => {
+        if (this.closed) return;
+        try {
+          await this.client.close();
+          await this.connect();
+        } catch (reconnectError) {
+          this.scheduleReconnect(
+            reconnectError instanceof Error ? reconnectError : new Error(String(reconnectError)),
+          );
+        }
+      })();
+    }, delayMs);
   }
 }

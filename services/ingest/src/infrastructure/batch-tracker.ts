@@ -16,6 +16,7 @@ import {
   toTopicMessages,
   type EventSerde,
   type KafkaMetrics,
+  type ReadinessRegistry,
 } from '@readmit/platform';
 import type { EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -28,6 +29,8 @@ export interface BatchTrackerOptions {
   readonly topicPrefix?: string;
   readonly producer: string;
   readonly sessionTimeoutMs?: number;
+  /** `/ready` is false while the tracker's consumer is out of its group. */
+  readonly readiness?: ReadinessRegistry;
 }
 
 /** Committed-offset metadata: the sequence of the batch the offsets close. */
@@ -61,15 +64,17 @@ export class BatchTracker extends GroupMember {
         topicPrefix: options.topicPrefix,
         sessionTimeoutMs: options.sessionTimeoutMs,
         partitionAssigners: [ActiveStandbyAssigner],
+        readiness: options.readiness,
       },
       kafka.producer(
         reliableProducerConfig({
           transactionalId: environmentScoped(options.topicPrefix, options.transactionalId),
         }),
       ),
+      logger,
     );
     // After any (re)join the group rereads from the committed offsets: start the open batch afresh.
-    this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+    this.onGroupJoin(() => {
       this.accumulator = new BatchAccumulator();
     });
   }

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { TOPICS, topicName, type TrainingCompleted } from '@readmit/contracts';
 import { asModelDecision, ServingPointers, type HoldoutMetrics } from '@readmit/ml';
 import {
+  LogPositions,
   logEnds,
   PoisonMessageError,
+  SupervisedConsumer,
   type EventSerde,
   type ModelArtifactStore,
+  type ReadinessRegistry,
 } from '@readmit/platform';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import {
   loadMonitoredChampion,
@@ -18,6 +21,8 @@ import type { MonitorMetrics } from './monitor-metrics';
 export interface ChampionFollowerOptions {
   readonly modelName: string;
   readonly topicPrefix: string;
+  /** `/ready` is false while the follower's consumer is down: a new champion would go unseen. */
+  readonly readiness?: ReadinessRegistry;
 }
 
 /**
@@ -29,7 +34,9 @@ export interface ChampionFollowerOptions {
  * read is refused and the one monitored stays, as scoring keeps serving it.
  */
 export class ChampionFollower {
-  private readonly consumer: Consumer;
+  private consumer: SupervisedConsumer | undefined;
+  /** What this process has applied: a replacement consumer resumes after it. */
+  private readonly positions = new LogPositions();
   private readonly pointers = new ServingPointers();
   private readonly holdouts = new Map<string, HoldoutMetrics>();
   private monitored: MonitoredChampion | null = null;
@@ -48,12 +55,7 @@ export class ChampionFollower {
     private readonly metrics: MonitorMetrics,
     private readonly options: ChampionFollowerOptions,
     private readonly onChampion: (champion: MonitoredChampion) => void,
-  ) {
-    this.consumer = kafka.consumer({
-      groupId: `readmit.monitor.models.${randomUUID()}`,
-      readUncommitted: false,
-    });
-  }
+  ) {}
 
   get champion(): MonitoredChampion | null {
     return this.monitored;
@@ -84,28 +86,46 @@ export class ChampionFollower {
         .filter(({ low, high }) => BigInt(high) > BigInt(low))
         .map(({ topic, partition }) => `${topic}:${partition}`),
     );
-    // Reported for every batch, even one of only transaction markers, which eachBatch never sees.
-    this.consumer.on(this.consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-      const key = `${payload.topic}:${payload.partition}`;
-      const high = endOf.get(key);
-      if (high !== undefined && BigInt(payload.lastOffset) + 1n >= BigInt(high)) unread.delete(key);
-      if (unread.size === 0) this.queueCatchUp();
-    });
     if (unread.size === 0) this.queueCatchUp();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics, fromBeginning: true });
-    await this.consumer.run({
-      // The group is this process's alone and always starts from the beginning: nothing to commit.
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        for (const message of batch.messages)
-          await this.serially(() => this.apply(batch.topic, message.value));
+    this.consumer = new SupervisedConsumer(
+      this.kafka,
+      {
+        name: 'monitor-champion-follower',
+        config: { groupId: `readmit.monitor.models.${randomUUID()}`, readUncommitted: false },
+        topics,
+        fromBeginning: true,
+        // Reported for every batch, even one of only transaction markers, which eachBatch never sees.
+        onCreated: (consumer) =>
+          consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+            const key = `${payload.topic}:${payload.partition}`;
+            const high = endOf.get(key);
+            if (high !== undefined && BigInt(payload.lastOffset) + 1n >= BigInt(high))
+              unread.delete(key);
+            if (unread.size === 0) this.queueCatchUp();
+          }),
+        // The group is this process's alone and always starts from the beginning: nothing to
+        // commit; a replacement consumer seeks past what this process has applied.
+        run: () => ({
+          autoCommit: false,
+          eachBatch: async ({ batch }) => {
+            for (const message of batch.messages) {
+              if (this.positions.handledBefore(batch.topic, batch.partition, message.offset))
+                continue;
+              await this.serially(() => this.apply(batch.topic, message.value));
+              this.positions.handled(batch.topic, batch.partition, message.offset);
+            }
+          },
+        }),
+        onRunning: (consumer) => this.positions.seek(consumer),
+        readiness: this.options.readiness,
       },
-    });
+      this.logger,
+    );
+    await this.consumer.start();
   }
 
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
+    await this.consumer?.stop();
     await this.work;
   }
 

@@ -5,6 +5,7 @@ import {
   type EventConsumerOptions,
   type EventSerde,
   type ModelArtifactStore,
+  type ReadinessRegistry,
 } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -46,6 +47,8 @@ export interface MonitorDependencies {
   readonly metrics: MonitorMetrics;
   readonly topicPrefix: string;
   readonly env: MonitorEnv;
+  /** Where the champion follower's consumer reports whether it runs. */
+  readonly readiness?: ReadinessRegistry;
 }
 
 /**
@@ -70,7 +73,7 @@ export class MonitorRuntime {
       artifacts,
       logger,
       metrics,
-      { modelName, topicPrefix },
+      { modelName, topicPrefix, readiness: dependencies.readiness },
       (champion) => this.monitor.setChampion(champion),
     );
     this.monitor = new DriftMonitor(

@@ -55,6 +55,7 @@ export class MonitorProvider implements OnApplicationBootstrap, OnApplicationShu
       metrics: this.metrics,
       topicPrefix,
       env,
+      readiness,
     });
     readiness.register('champion', () => this.runtime.assertChampion());
   }

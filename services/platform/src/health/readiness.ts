@@ -16,6 +16,11 @@ export class ReadinessRegistry {
     this.checks.set(name, check);
   }
 
+  /** Drops a check whose component is gone for good (e.g. a consumer that was stopped). */
+  unregister(name: string): void {
+    this.checks.delete(name);
+  }
+
   async evaluate(): Promise<ReadinessReport> {
     const entries = await Promise.all(
       [...this.checks].map(async ([name, check]) => {

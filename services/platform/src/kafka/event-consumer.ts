@@ -27,7 +27,7 @@ export class EventConsumer extends GroupMember {
     private readonly options: EventConsumerOptions,
   ) {
     // The member's producer writes dead letters.
-    super(kafka, options, kafka.producer(reliableProducerConfig()));
+    super(kafka, options, kafka.producer(reliableProducerConfig()), logger);
   }
 
   async start(handlers: EventHandlers): Promise<void> {
@@ -81,6 +81,7 @@ export class EventConsumer extends GroupMember {
             'message sent to the dead-letter topic',
           );
         } else {
+          if (outcome.kind === 'skipped') this.metrics.skipped.inc(labels);
           this.metrics.consumed.inc(labels);
           this.metrics.handlerDuration.observe(
             labels,

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { reliableProducerConfig } from './kafka-client.factory';
 import { envelopeHeaders } from './envelope';
 import type { KafkaMetrics } from './kafka-metrics';
+import { unavailableAsRetriable } from './broker-unavailable';
 import type { EventSerde } from './serde/event-serde';
 
 /** Messages for one physical topic. */
@@ -91,15 +92,21 @@ export class EventPublisher {
     alongside: readonly TopicMessages[] = [],
   ): Promise<RecordMetadata[]> {
     if (events.length === 0 && alongside.length === 0) return [];
-    await this.connect();
     const topicMessages = toTopicMessages(this.serde, events, this.topicPrefix);
-    const metadata = await this.producer.sendBatch({
-      topicMessages: [
-        ...topicMessages.map(({ topic, messages }) => ({ topic, messages })),
-        ...alongside.map(({ topic, messages }) => ({ topic, messages: [...messages] })),
-      ],
-      acks: -1,
-    });
+    let metadata: RecordMetadata[];
+    try {
+      await this.connect();
+      metadata = await this.producer.sendBatch({
+        topicMessages: [
+          ...topicMessages.map(({ topic, messages }) => ({ topic, messages })),
+          ...alongside.map(({ topic, messages }) => ({ topic, messages: [...messages] })),
+        ],
+        acks: -1,
+      });
+    } catch (error) {
+      // A cluster that is away is worth retrying (a consumer retries the message in place).
+      throw unavailableAsRetriable(error, 'publishing events');
+    }
     for (const { topic, eventTypes } of topicMessages) {
       for (const eventType of eventTypes)
         this.metrics.produced.inc({ topic, event_type: eventType });

@@ -54,9 +54,14 @@ describe('EventsModule in a service', () => {
     );
     try {
       const ready = await request(app.getHttpServer()).get('/ready').expect(200);
-      expect(ready.body.checks).toEqual({
+      // The consumer the service made through EventStreams counts in readiness too.
+      const checks = ready.body.checks as Record<string, { ready: boolean }>;
+      const consumerChecks = Object.keys(checks).filter((name) => name.startsWith('consumer:'));
+      expect(consumerChecks).toEqual([expect.stringMatching(/^consumer:counter-/)]);
+      expect(checks).toEqual({
         kafka: { ready: true },
         'schema-registry': { ready: true },
+        [consumerChecks[0]]: { ready: true },
       });
       await app
         .get(EventPublisher)

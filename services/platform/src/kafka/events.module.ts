@@ -43,10 +43,13 @@ export class EventStreams {
     private readonly metrics: KafkaMetrics,
     private readonly logger: Logger,
     private readonly topicPrefix: string,
+    /** Consumers and processors made here count in `/ready` while they run. */
+    private readonly readiness?: ReadinessRegistry,
   ) {}
 
   consumer(options: Omit<EventConsumerOptions, 'topicPrefix'>): EventConsumer {
     const consumer = new EventConsumer(this.kafka, this.serde, this.metrics, this.logger, {
+      readiness: this.readiness,
       ...options,
       topicPrefix: this.topicPrefix,
     });
@@ -61,6 +64,7 @@ export class EventStreams {
       this.metrics,
       this.logger,
       {
+        readiness: this.readiness,
         ...options,
         topicPrefix: this.topicPrefix,
       },
@@ -138,7 +142,14 @@ export class EventsModule implements OnModuleInit, OnApplicationShutdown {
               });
               if (!response.ok) throw new Error(`schema registry answered HTTP ${response.status}`);
             });
-            return new EventStreams(kafka, serde, metrics, logger, config.kafka.topicPrefix);
+            return new EventStreams(
+              kafka,
+              serde,
+              metrics,
+              logger,
+              config.kafka.topicPrefix,
+              readiness,
+            );
           },
         },
       ],

@@ -1,15 +1,11 @@
 import { topicName, type TopicDefinition } from '@readmit/contracts';
-import type {
-  Batch,
-  Consumer,
-  EachBatchPayload,
-  Kafka,
-  PartitionAssigner,
-  Producer,
-} from 'kafkajs';
+import type { Logger } from 'pino';
+import type { Batch, EachBatchPayload, Kafka, PartitionAssigner, Producer } from 'kafkajs';
 import { GroupLagReader } from './consumer-lag';
 import { environmentScoped } from './environment-scope';
 import type { KafkaMetrics } from './kafka-metrics';
+import type { ReadinessRegistry } from '../health/readiness';
+import { SupervisedConsumer } from './supervised-consumer';
 
 export interface GroupMemberOptions {
   /** The group's name; on the cluster it carries the topic prefix (see environmentScoped). */
@@ -22,33 +18,38 @@ export interface GroupMemberOptions {
   readonly sessionTimeoutMs?: number;
   /** How partitions are spread over members (kafkajs' round robin by default). */
   readonly partitionAssigners?: PartitionAssigner[];
+  /**
+   * Static group membership (KIP-345): an id stable across restarts of this instance, unique in
+   * the group. A restarted instance then takes its partitions back at once instead of waiting
+   * out its dead predecessor's session; a clean stop still leaves the group.
+   */
+  readonly groupInstanceId?: string;
+  /** When given, `/ready` is false while this member is not in its group. */
+  readonly readiness?: ReadinessRegistry;
 }
 
 /**
- * What our consumers share: a read_committed kafkajs consumer in a group, batches delivered
- * without automatic offset handling, the producer the member writes with, and a clean stop.
+ * What our consumers share: a read_committed consumer in a group that comes back after a crash
+ * (SupervisedConsumer), batches delivered without automatic offset handling, the producer the
+ * member writes with, and a clean stop.
  */
 export abstract class GroupMember {
-  protected readonly consumer: Consumer;
   /** The group id on the cluster: the name scoped to this environment's topic prefix. */
   protected readonly clusterGroupId: string;
   private readonly joined: Promise<void>;
   private running = false;
+  private supervised: SupervisedConsumer | undefined;
+  private readonly joinListeners: Array<() => void> = [];
 
   protected constructor(
     private readonly clusterKafka: Kafka,
     private readonly memberOptions: GroupMemberOptions,
     protected readonly producer: Producer,
+    protected readonly memberLogger: Logger,
   ) {
     this.clusterGroupId = environmentScoped(memberOptions.topicPrefix, memberOptions.groupId);
-    this.consumer = clusterKafka.consumer({
-      groupId: this.clusterGroupId,
-      readUncommitted: false,
-      sessionTimeout: memberOptions.sessionTimeoutMs,
-      partitionAssigners: memberOptions.partitionAssigners,
-    });
     this.joined = new Promise((resolve) =>
-      this.consumer.on(this.consumer.events.GROUP_JOIN, () => {
+      this.onGroupJoin(() => {
         this.joins += 1;
         resolve();
       }),
@@ -64,9 +65,19 @@ export abstract class GroupMember {
     return this.joins;
   }
 
+  /** How many times a crashed consumer of this member was replaced by a new one. */
+  get consumerRestarts(): number {
+    return this.supervised?.restartCount ?? 0;
+  }
+
   /** Resolves once the member has joined its group and holds partitions. */
   whenJoined(): Promise<void> {
     return this.joined;
+  }
+
+  /** Runs `listener` after every join of the group, by every consumer this member runs. */
+  protected onGroupJoin(listener: () => void): void {
+    this.joinListeners.push(listener);
   }
 
   /** Finishes the batch work in hand (subclasses commit what they handled), then leaves the group. */
@@ -75,7 +86,7 @@ export abstract class GroupMember {
     this.running = false;
     await this.unwatchLag?.();
     this.unwatchLag = undefined;
-    await this.consumer.disconnect();
+    await this.supervised?.stop();
     await this.producer.disconnect();
   }
 
@@ -104,17 +115,32 @@ export abstract class GroupMember {
   ): Promise<void> {
     const prefix = this.memberOptions.topicPrefix ?? '';
     await this.producer.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({
-      topics: this.memberOptions.topics.map((topic) => topicName(topic, prefix)),
-      fromBeginning: this.memberOptions.fromBeginning ?? true,
-    });
+    const supervised = new SupervisedConsumer(
+      this.clusterKafka,
+      {
+        name: this.memberOptions.groupId,
+        config: {
+          groupId: this.clusterGroupId,
+          readUncommitted: false,
+          sessionTimeout: this.memberOptions.sessionTimeoutMs,
+          groupInstanceId: this.memberOptions.groupInstanceId,
+          partitionAssigners: this.memberOptions.partitionAssigners,
+        },
+        topics: this.memberOptions.topics.map((topic) => topicName(topic, prefix)),
+        fromBeginning: this.memberOptions.fromBeginning ?? true,
+        run: () => ({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: concurrency,
+          eachBatch,
+        }),
+        readiness: this.memberOptions.readiness,
+      },
+      this.memberLogger,
+    );
+    for (const listener of this.joinListeners) supervised.onGroupJoin(listener);
+    this.supervised = supervised;
     this.running = true;
-    await this.consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: concurrency,
-      eachBatch,
-    });
+    await supervised.start();
   }
 }

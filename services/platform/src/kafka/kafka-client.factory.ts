@@ -44,7 +44,9 @@ export function createKafkaClient(settings: KafkaClientSettings, logger: Logger)
     connectionTimeout: settings.connectionTimeoutMs ?? 3_000,
     logLevel: logLevel.WARN,
     logCreator: pinoLogCreator(logger),
-    retry: { initialRetryTime: 100, retries: 8 },
+    // About 25 s of retries in all (as 8 doubling retries gave), but never more than 2 s
+    // between two tries: a broker that comes back is found within 2 s, not after a 6-13 s wait.
+    retry: { initialRetryTime: 100, maxRetryTime: 2_000, retries: 15 },
     socketFactory: socketWithoutDelay,
   });
 }

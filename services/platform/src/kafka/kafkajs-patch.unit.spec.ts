@@ -227,3 +227,30 @@ describe("kafkajs's request queue (patched)", () => {
     queue.destroy();
   });
 });
+
+// kafkajs 2.2.4 speaks the JoinGroup v5 / SyncGroup v3 / Heartbeat v3 / LeaveGroup v3 requests
+// that carry a group instance id, but never passed one. The patch carries the consumer's
+// `groupInstanceId` (static membership, KIP-345) to every one of them;
+// test/faults/scorer-handover.int.spec.ts shows its effect on a real broker.
+describe('kafkajs static membership (patched)', () => {
+  const source = (path: string) =>
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    String(require('node:fs').readFileSync(require.resolve(`kafkajs/src/${path}`), 'utf8'));
+
+  it('hands the consumer config groupInstanceId to the consumer group', () => {
+    expect(source('index.js')).toMatch(/groupId,\s+groupInstanceId,\s+partitionAssigners/);
+    expect(source('consumer/index.js')).toMatch(/groupInstanceId = null/);
+    expect(source('consumer/consumerGroup.js')).toContain('this.groupInstanceId = groupInstanceId');
+  });
+
+  it('sends it with join, sync, heartbeat and leave', () => {
+    const group = source('consumer/consumerGroup.js');
+    expect(group).toMatch(/joinGroup\(\{\s+groupId,\s+groupInstanceId,/);
+    expect(group).toContain('groupInstanceId: this.groupInstanceId');
+    expect(group).toContain('heartbeat({ ...payload, groupInstanceId })');
+    expect(group).toContain('leaveGroup({ groupId, memberId, groupInstanceId })');
+    const broker = source('broker/index.js');
+    for (const request of ['heartbeat', 'joinGroup', 'syncGroup', 'leaveGroup'])
+      expect(broker).toMatch(new RegExp(`async ${request}\\(\\{[^}]*groupInstanceId`));
+  });
+});

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka, KafkaMessage } from 'kafkajs';
+import pino, { type Logger } from 'pino';
+import { LogPositions } from './log-positions';
+import { SupervisedConsumer } from './supervised-consumer';
+
+const silentLogger = pino({ level: 'silent' });
 
 /** Earliest and next offsets of one partition. */
 export interface PartitionEnds {
@@ -32,6 +37,8 @@ export interface ReplayOptions {
   readonly timeoutMs?: number;
   /** Told the ends before reading starts, e.g. to size a progress bar. */
   readonly onEnds?: (ends: readonly PartitionEnds[]) => void;
+  /** Where a consumer crash (and its replacement) is logged; silent by default. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -56,24 +63,55 @@ export async function replayLog(
   );
   if (pending.size === 0) return ends;
 
-  const consumer = kafka.consumer({
-    groupId: `readmit.replay.${options.purpose}.${randomUUID()}`,
-    readUncommitted: false,
-  });
   let finish: () => void = () => undefined;
   let fail: (error: Error) => void = () => undefined;
   const finished = new Promise<void>((resolve, reject) => {
     finish = resolve;
     fail = reject;
   });
-  // Batches of only transaction markers never reach eachBatch; this event still reports them.
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    const key = `${payload.topic}:${payload.partition}`;
-    const end = endOf.get(key);
-    if (end && payload.lastOffset !== null && BigInt(payload.lastOffset) + 1n >= BigInt(end.high))
-      pending.delete(key);
-    if (pending.size === 0) finish();
-  });
+  // Where the replay is: a consumer that replaces a crashed one (a broker restart) goes on from here.
+  const positions = new LogPositions();
+  const consumer = new SupervisedConsumer(
+    kafka,
+    {
+      name: `replay.${options.purpose}`,
+      config: {
+        groupId: `readmit.replay.${options.purpose}.${randomUUID()}`,
+        readUncommitted: false,
+      },
+      topics,
+      fromBeginning: true,
+      // Batches of only transaction markers never reach eachBatch; this event still reports them.
+      onCreated: (incarnation) =>
+        incarnation.on(incarnation.events.END_BATCH_PROCESS, ({ payload }) => {
+          const key = `${payload.topic}:${payload.partition}`;
+          const end = endOf.get(key);
+          if (
+            end &&
+            payload.lastOffset !== null &&
+            BigInt(payload.lastOffset) + 1n >= BigInt(end.high)
+          )
+            pending.delete(key);
+          if (pending.size === 0) finish();
+        }),
+      run: () => ({
+        autoCommit: false,
+        eachBatch: async ({ batch, heartbeat }) => {
+          const end = endOf.get(`${batch.topic}:${batch.partition}`);
+          for (const message of batch.messages) {
+            // Records written after the call are not part of this replay.
+            if (!end || BigInt(message.offset) >= BigInt(end.high)) break;
+            if (positions.handledBefore(batch.topic, batch.partition, message.offset)) continue;
+            await onMessage(batch.topic, batch.partition, message);
+            positions.handled(batch.topic, batch.partition, message.offset);
+          }
+          await heartbeat();
+        },
+      }),
+      onRunning: (incarnation) => positions.seek(incarnation),
+    },
+    options.logger ?? silentLogger,
+  );
   const timeout = setTimeout(
     () =>
       fail(
@@ -84,24 +122,11 @@ export async function replayLog(
     options.timeoutMs ?? 300_000,
   );
   try {
-    await consumer.connect();
-    await consumer.subscribe({ topics: [...topics], fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch, heartbeat }) => {
-        const end = endOf.get(`${batch.topic}:${batch.partition}`);
-        for (const message of batch.messages) {
-          // Records written after the call are not part of this replay.
-          if (!end || BigInt(message.offset) >= BigInt(end.high)) break;
-          await onMessage(batch.topic, batch.partition, message);
-        }
-        await heartbeat();
-      },
-    });
+    await consumer.start();
     await finished;
     return ends;
   } finally {
     clearTimeout(timeout);
-    await consumer.disconnect();
+    await consumer.stop();
   }
 }

@@ -1,5 +1,7 @@
 import type { Envelope, EventType, EventTypeMap } from '@readmit/contracts';
 import type { KafkaMessage } from 'kafkajs';
+import { isBrokerUnavailable } from './broker-unavailable';
+import { unexpectedEvent } from './event-validation';
 import { PoisonMessageError, isRetriable, type PoisonReason } from './kafka-errors';
 import type { DecodedEvent, EventSerde } from './serde/event-serde';
 
@@ -24,7 +26,10 @@ export type EventHandler<K extends EventType, R> = (
   context: MessageContext,
 ) => Promise<R>;
 
-/** Handlers by event type; an event type without a handler is skipped. */
+/**
+ * Handlers by event type. An event the topic catalog lists for its topic but that has no handler
+ * here is skipped (and counted); one it does not list is poison.
+ */
 export type EventHandlers<R = void> = { readonly [K in EventType]?: EventHandler<K, R> };
 
 export type RouteOutcome<R> =
@@ -59,7 +64,9 @@ export function messageContextOf(
 
 /**
  * Decodes one message and calls its handler. Bad messages come back as `poison` (to be
- * dead-lettered); errors marked retriable are thrown so the caller retries the message.
+ * dead-lettered): undecodable ones, events that break their field rules (the serde's check),
+ * events of a type the catalog does not list for the topic, and those a handler rejects. Errors
+ * marked retriable are thrown so the caller retries the message.
  */
 export async function routeMessage<R>(
   serde: EventSerde,
@@ -73,6 +80,8 @@ export async function routeMessage<R>(
   try {
     const decoded = await serde.decode(message.value);
     eventType = decoded.eventType;
+    const unexpected = unexpectedEvent(topic, serde.topicPrefix, decoded.eventType);
+    if (unexpected) throw unexpected;
     const handler = handlers[decoded.eventType] as EventHandler<EventType, R> | undefined;
     if (!handler) return { kind: 'skipped', eventType: decoded.eventType };
     const context = messageContextOf(topic, partition, message, decoded, heartbeat);
@@ -82,7 +91,8 @@ export async function routeMessage<R>(
       result: await handler(decoded.event, context),
     };
   } catch (error) {
-    if (isRetriable(error)) throw error;
+    // A cluster that is away (e.g. a handler's publish) is retried, never dead-lettered.
+    if (isRetriable(error) || isBrokerUnavailable(error)) throw error;
     if (error instanceof PoisonMessageError)
       return { kind: 'poison', eventType, reason: error.reason, error: error.message };
     return {

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { isBrokerUnavailable } from './broker-unavailable';
 import { isRetriable } from './kafka-errors';
 
 export interface RetryControl {
@@ -30,7 +31,7 @@ export async function retryWhileRunning<T>(
     try {
       return await attempt();
     } catch (error) {
-      if (!isRetriable(error)) throw error;
+      if (!isRetriable(error) && !isBrokerUnavailable(error)) throw error;
       control.logger.warn({ err: error, tries, retryInMs: delayMs }, `retrying ${control.what}`);
       const deadline = Date.now() + delayMs;
       while (Date.now() < deadline) {

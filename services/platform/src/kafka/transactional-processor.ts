@@ -14,6 +14,7 @@ import {
   type MessageContext,
 } from './message-router';
 import { environmentScoped } from './environment-scope';
+import { unexpectedEvent } from './event-validation';
 import { PoisonMessageError, type PoisonReason } from './kafka-errors';
 import { RetryAbandoned, retryWhileRunning } from './retry';
 import type { EventSerde } from './serde/event-serde';
@@ -49,7 +50,8 @@ export type BatchTransform<K extends EventType> = (
 interface ChunkResult {
   outputs: OutgoingEvent[];
   poison: Array<{ message: KafkaMessage; reason: PoisonReason; error: string }>;
-  counted: Array<{ eventType: string; poison?: string }>;
+  /** Per message: its type, and whether it was dead-lettered (why) or skipped without a handler. */
+  counted: Array<{ eventType: string; poison?: string; skipped?: boolean }>;
 }
 
 /**
@@ -75,6 +77,7 @@ export class TransactionalProcessor extends GroupMember {
           transactionalId: environmentScoped(options.topicPrefix, options.transactionalId),
         }),
       ),
+      logger,
     );
   }
 
@@ -89,9 +92,10 @@ export class TransactionalProcessor extends GroupMember {
 
   /**
    * One transform per micro-batch (up to maxMessagesPerTransaction messages of a partition):
-   * for work that is cheaper in bulk, such as scoring a model. Events of other types are
-   * skipped; undecodable messages, and those the transform rejects, are dead-lettered in the
-   * same transaction.
+   * for work that is cheaper in bulk, such as scoring a model. Events of other types the topic
+   * carries are skipped (and counted); undecodable messages, events that break their field rules
+   * or that the catalog does not list for the topic, and those the transform rejects, are
+   * dead-lettered in the same transaction.
    */
   async startBatches<K extends EventType>(
     eventTypes: readonly K[],
@@ -118,7 +122,7 @@ export class TransactionalProcessor extends GroupMember {
         result.poison.push({ message, reason: outcome.reason, error: outcome.error });
         result.counted.push({ eventType: outcome.eventType, poison: outcome.reason });
       } else {
-        result.counted.push({ eventType: outcome.eventType });
+        result.counted.push({ eventType: outcome.eventType, skipped: outcome.kind === 'skipped' });
       }
     }
     return result;
@@ -145,8 +149,18 @@ export class TransactionalProcessor extends GroupMember {
         result.counted.push({ eventType: 'unknown', poison: decoded.reason });
         continue;
       }
+      // A type the catalog does not list for the topic is a writer's mistake, not a skip.
+      const unexpected = unexpectedEvent(topic, this.serde.topicPrefix, decoded.eventType);
+      if (unexpected) {
+        result.poison.push({ message, reason: unexpected.reason, error: unexpected.message });
+        result.counted.push({ eventType: decoded.eventType, poison: unexpected.reason });
+        continue;
+      }
+      if (!(eventTypes as readonly EventType[]).includes(decoded.eventType)) {
+        result.counted.push({ eventType: decoded.eventType, skipped: true });
+        continue;
+      }
       result.counted.push({ eventType: decoded.eventType });
-      if (!(eventTypes as readonly EventType[]).includes(decoded.eventType)) continue;
       accepted.push({
         eventType: decoded.eventType as K,
         event: decoded.event as EventTypeMap[K],
@@ -244,10 +258,11 @@ export class TransactionalProcessor extends GroupMember {
       throw error;
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9 / messages.length;
-    for (const { eventType, poison } of counted) {
+    for (const { eventType, poison, skipped } of counted) {
       if (poison) {
         this.metrics.deadLetters.inc({ topic, reason: poison, group });
       } else {
+        if (skipped) this.metrics.skipped.inc({ topic, event_type: eventType, group });
         this.metrics.consumed.inc({ topic, event_type: eventType, group });
         this.metrics.handlerDuration.observe({ topic, event_type: eventType, group }, seconds);
       }

@@ -1,3 +1,4 @@
+import type { ReadinessRegistry } from '../health/readiness';
 import type { EventType } from '@readmit/contracts';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -30,11 +31,13 @@ export class ProjectionRunner {
     metrics: KafkaMetrics,
     private readonly logger: Logger,
     topicPrefix = '',
+    readiness?: ReadinessRegistry,
   ) {
     this.consumer = new EventConsumer(kafka, serde, metrics, logger, {
       groupId: projectionGroupId(projection),
       topics: projection.topics,
       topicPrefix,
+      readiness,
     });
   }
 

@@ -40,7 +40,7 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
     @Inject(KafkaMetrics) private readonly metrics: KafkaMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
-    @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
+    @Inject(ReadinessRegistry) private readonly readiness: ReadinessRegistry,
   ) {
     readiness.register('postgres', async () => {
       await this.dataSource.query('SELECT 1');
@@ -74,6 +74,7 @@ export class ProjectionsModule implements OnApplicationBootstrap, OnApplicationS
           this.metrics,
           this.logger,
           this.config.kafka.topicPrefix,
+          this.readiness,
         ),
     );
     await Promise.all(this.runners.map((runner) => runner.start()));

@@ -14,6 +14,7 @@ import {
   METRICS_REGISTRY,
   ModelArtifactStore,
   PLATFORM_CONFIG,
+  ReadinessRegistry,
   PROJECTION_DATABASE,
   SERVICE_CONFIG,
   type PlatformConfig,
@@ -45,6 +46,7 @@ export class ModelRegistryProvider implements OnApplicationBootstrap, OnApplicat
     @Inject(SERVICE_CONFIG) env: RegistryEnv,
     @Inject(PROJECTION_DATABASE) database: DataSource,
     @Inject(METRICS_REGISTRY) metricsRegistry: Registry,
+    @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
   ) {
     const topicPrefix = config.kafka.topicPrefix;
     this.registry = new ModelRegistry(
@@ -59,6 +61,7 @@ export class ModelRegistryProvider implements OnApplicationBootstrap, OnApplicat
     this.runner = new RegistryRunner(kafka, serde, metrics, this.registry, logger, {
       groupId: 'readmit-registry',
       topicPrefix,
+      readiness,
     });
   }
 

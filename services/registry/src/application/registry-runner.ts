@@ -3,6 +3,7 @@ import {
   EventConsumer,
   RetriableKafkaError,
   type EventSerde,
+  type ReadinessRegistry,
   type KafkaMetrics,
 } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
@@ -23,12 +24,18 @@ export class RegistryRunner {
     metrics: KafkaMetrics,
     private readonly registry: ModelRegistry,
     private readonly logger: Logger,
-    options: { readonly groupId: string; readonly topicPrefix: string },
+    options: {
+      readonly groupId: string;
+      readonly topicPrefix: string;
+      /** `/ready` is false while the consumer is out of its group. */
+      readonly readiness?: ReadinessRegistry;
+    },
   ) {
     this.consumer = new EventConsumer(kafka, serde, metrics, logger, {
       groupId: options.groupId,
       topics: [TOPICS.training],
       topicPrefix: options.topicPrefix,
+      readiness: options.readiness,
     });
   }
 

@@ -2,12 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { TOPICS, topicName } from '@readmit/contracts';
 import { ServingPointers, asModelDecision, type ServedModel, type ServedModels } from '@readmit/ml';
 import {
+  LogPositions,
   logEnds,
   PoisonMessageError,
+  SupervisedConsumer,
   type EventSerde,
   type ModelArtifactStore,
+  type ReadinessRegistry,
 } from '@readmit/platform';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { loadModel, type LoadedModel } from '../infrastructure/model-loader';
@@ -18,6 +21,8 @@ export interface ModelFollowerOptions {
   readonly topicPrefix: string;
   /** Names this instance's private consumer group on ml.models. */
   readonly instanceId: string;
+  /** `/ready` is false while the follower's consumer is down: promotions would go unseen. */
+  readonly readiness?: ReadinessRegistry;
 }
 
 /**
@@ -28,7 +33,9 @@ export interface ModelFollowerOptions {
  * until the end known at start, so only the versions serving now are loaded.
  */
 export class ModelFollower {
-  private readonly consumer: Consumer;
+  private consumer: SupervisedConsumer | undefined;
+  /** What this process has applied: a replacement consumer resumes after it. */
+  private readonly positions = new LogPositions();
   private readonly pointers = new ServingPointers();
   private caughtUp = false;
   private readonly loads: Counter<'outcome'>;
@@ -43,10 +50,6 @@ export class ModelFollower {
     metrics: Registry,
     private readonly options: ModelFollowerOptions,
   ) {
-    this.consumer = kafka.consumer({
-      groupId: `readmit.scoring.models.${options.instanceId}.${randomUUID()}`,
-      readUncommitted: false,
-    });
     this.loads = new Counter({
       name: 'readmit_scoring_model_loads_total',
       help: 'Model versions loaded to serve (loaded), or refused because they cannot serve (refused).',
@@ -66,16 +69,33 @@ export class ModelFollower {
     const [end] = await logEnds(this.kafka, [topic]);
     const lastAtStart = BigInt(end.high) - 1n;
     if (lastAtStart < BigInt(end.low)) await this.catchUp();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic, fromBeginning: true });
-    await this.consumer.run({
-      // The group is this process's alone and always starts from the beginning: nothing to commit.
-      autoCommit: false,
-      eachMessage: async ({ message }) => {
-        await this.apply(message.value);
-        if (!this.caughtUp && BigInt(message.offset) >= lastAtStart) await this.catchUp();
+    this.consumer = new SupervisedConsumer(
+      this.kafka,
+      {
+        name: 'scoring-model-follower',
+        config: {
+          groupId: `readmit.scoring.models.${this.options.instanceId}.${randomUUID()}`,
+          readUncommitted: false,
+        },
+        topics: [topic],
+        fromBeginning: true,
+        // The group is this process's alone and always starts from the beginning: nothing to
+        // commit; a replacement consumer seeks past what this process has applied.
+        run: () => ({
+          autoCommit: false,
+          eachMessage: async ({ partition, message }) => {
+            if (this.positions.handledBefore(topic, partition, message.offset)) return;
+            await this.apply(message.value);
+            if (!this.caughtUp && BigInt(message.offset) >= lastAtStart) await this.catchUp();
+            this.positions.handled(topic, partition, message.offset);
+          },
+        }),
+        onRunning: (consumer) => this.positions.seek(consumer),
+        readiness: this.options.readiness,
       },
-    });
+      this.logger,
+    );
+    await this.consumer.start();
   }
 
   private async apply(value: Buffer | null): Promise<void> {
@@ -167,6 +187,6 @@ export class ModelFollower {
   }
 
   async stop(): Promise<void> {
-    await this.consumer.disconnect();
+    await this.consumer?.stop();
   }
 }

@@ -112,6 +112,12 @@ export class PredictionServer {
     await this.server.close();
   }
 
+  /** Throws unless the request consumer is in its group (the `/ready` check of request-reply). */
+  assertConsuming(): void {
+    if (!this.server.isConsuming)
+      throw new Error('the prediction request consumer is not in its group');
+  }
+
   /**
    * Answers the requests: one reply per request, in order, sent in one produce request with the
    * PredictionMade events of the predictions in them. Resolves once both are acknowledged.

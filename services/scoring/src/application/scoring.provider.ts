@@ -59,13 +59,18 @@ export class ScoringProvider implements OnApplicationBootstrap, OnApplicationShu
       modelName: env.READMIT_MODEL_NAME,
       topicPrefix: config.kafka.topicPrefix,
       instanceId: env.READMIT_INSTANCE_ID,
+      readiness,
     });
     this.scorer = new StreamScorer(kafka, serde, metrics, this.models, logger, registry, {
       groupId: 'readmit-scoring',
       transactionalId: `readmit-scoring-${env.READMIT_INSTANCE_ID}`,
+      // The instance id is already stable and unique (the transactional id needs it to be).
+      groupInstanceId: `readmit-scoring-${env.READMIT_INSTANCE_ID}`,
+      sessionTimeoutMs: env.READMIT_SCORING_SESSION_TIMEOUT_MS,
       topicPrefix: config.kafka.topicPrefix,
       batchSize: env.READMIT_SCORING_BATCH,
       producer: SCORING_PRODUCER,
+      readiness,
     });
     this.server = new PredictionServer(this.models, publisher, logger, registry, {
       brokers: config.kafka.brokers,
@@ -75,6 +80,7 @@ export class ScoringProvider implements OnApplicationBootstrap, OnApplicationShu
       producer: SCORING_PRODUCER,
       topContributions: env.READMIT_TOP_CONTRIBUTIONS,
     });
+    readiness.register('prediction-requests', async () => this.server.assertConsuming());
     readiness.register('champion', async () => {
       if (!this.models.snapshot().champion)
         throw new Error(`no champion of ${env.READMIT_MODEL_NAME} yet: encounters wait in the log`);

@@ -6,6 +6,7 @@ import {
   type EventSerde,
   type KafkaMetrics,
   type OutgoingEvent,
+  type ReadinessRegistry,
 } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -24,6 +25,10 @@ export interface StreamScorerOptions {
   /** Names this service in the events it writes. */
   readonly producer: string;
   readonly sessionTimeoutMs?: number;
+  /** Static membership: a restarted instance takes its partitions back at once (GroupMember). */
+  readonly groupInstanceId?: string;
+  /** `/ready` is false while the scoring consumer is out of its group. */
+  readonly readiness?: ReadinessRegistry;
 }
 
 type Encounter = DecodedMessage<'EncounterRecorded'>;
@@ -60,6 +65,8 @@ export class StreamScorer {
       topicPrefix: options.topicPrefix,
       maxMessagesPerTransaction: options.batchSize,
       sessionTimeoutMs: options.sessionTimeoutMs,
+      groupInstanceId: options.groupInstanceId,
+      readiness: options.readiness,
     });
     this.predictions = new Counter({
       name: 'readmit_scoring_predictions_total',

@@ -4,7 +4,10 @@ import {
   type KafkaOptions,
   type OutgoingResponse,
 } from '@nestjs/microservices';
+import { nextRestartDelay, type RestartBackoff } from '@readmit/platform';
 import type { Batch, Consumer, EachBatchPayload, Message } from 'kafkajs';
+
+const RESTART_BACKOFF: RestartBackoff = { initialMs: 500, maxMs: 5_000 };
 
 /** Where the answer to a request goes: Nest's reply headers. */
 export interface ReplyAddress {
@@ -75,16 +78,69 @@ export class BatchingServerKafka extends ServerKafka {
   override async bindEvents(consumer: Consumer): Promise<void> {
     await consumer.subscribe({ ...(this.options.subscribe ?? {}), topics: [this.topic] });
     // After a rebalance the partitions may be another member's: their offsets are its to commit.
-    consumer.on(consumer.events.GROUP_JOIN, () => this.answered.clear());
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.answered.clear();
+      this.inGroup = true;
+      this.restartFailures = 0;
+    });
+    // kafkajs leaves a consumer down after a crash it deems non-retriable (a broker away for
+    // longer than its retry budget); Nest's transport only reports it. Replace the consumer.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      this.inGroup = false;
+      if (!payload.restart && this.consumer === consumer) this.scheduleRestart(payload.error);
+    });
     await consumer.run({
       ...(this.options.run ?? {}),
       eachBatch: (payload: EachBatchPayload) => this.answerBatch(payload),
     });
+    clearInterval(this.committer);
     this.committer = setInterval(() => void this.commitAnswered(consumer), this.commitIntervalMs);
     this.committer.unref();
   }
 
+  /** True while the request consumer is in its group (readiness). */
+  get isConsuming(): boolean {
+    return this.inGroup && !this.closing;
+  }
+
+  private inGroup = false;
+  private closing = false;
+  private restartFailures = 0;
+  private restartTimer: NodeJS.Timeout | undefined;
+
+  private scheduleRestart(error: Error): void {
+    if (this.closing) return;
+    this.restartFailures += 1;
+    const delayMs = nextRestartDelay(this.restartFailures, RESTART_BACKOFF);
+    this.logger.error(
+      `request consumer crashed (${error.message}); starting a new one in ${delayMs} ms`,
+    );
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => void this.restartConsumer(), delayMs);
+  }
+
+  private async restartConsumer(): Promise<void> {
+    if (this.closing || !this.client) return;
+    clearInterval(this.committer);
+    await this.consumer?.disconnect().catch(() => undefined);
+    const consumer = this.client.consumer({
+      ...(this.options.consumer ?? {}),
+      groupId: this.groupId,
+    });
+    this.consumer = consumer;
+    this.registerConsumerEventListeners();
+    try {
+      await consumer.connect();
+      await this.bindEvents(consumer);
+    } catch (error) {
+      if (this.consumer === consumer)
+        this.scheduleRestart(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
   override async close(): Promise<void> {
+    this.closing = true;
+    clearTimeout(this.restartTimer);
     clearInterval(this.committer);
     // A commit in flight may predate the last answers: wait for it, then commit those too.
     await this.committing;

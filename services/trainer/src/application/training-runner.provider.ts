@@ -14,6 +14,7 @@ import {
   METRICS_REGISTRY,
   ModelArtifactStore,
   PLATFORM_CONFIG,
+  ReadinessRegistry,
   S3ObjectStore,
   type PlatformConfig,
 } from '@readmit/platform';
@@ -36,6 +37,7 @@ export class TrainingRunnerProvider implements OnApplicationBootstrap, OnApplica
     @Inject(LOGGER) logger: Logger,
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
   ) {
     this.store = createObjectStore(config.objectStore);
     this.runner = new TrainingRunner(
@@ -50,6 +52,7 @@ export class TrainingRunnerProvider implements OnApplicationBootstrap, OnApplica
         groupId: 'readmit-trainer',
         topicPrefix: config.kafka.topicPrefix,
         producer: 'trainer@0.1.0',
+        readiness,
       },
     );
   }

@@ -8,6 +8,7 @@ import {
   type KafkaMetrics,
   type MessageContext,
   type ModelArtifactStore,
+  type ReadinessRegistry,
 } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -26,6 +27,8 @@ export interface TrainingRunnerOptions {
   /** Names this service in the events it writes, e.g. trainer@0.1.0. */
   readonly producer: string;
   readonly seed?: number;
+  /** `/ready` is false while the request consumer is out of its group. */
+  readonly readiness?: ReadinessRegistry;
 }
 
 const TARGETS: Record<TrainingRequested['task'], ReadmissionTarget> = {
@@ -52,6 +55,7 @@ export class TrainingRunner {
   private readonly stage: Gauge<'stage'>;
   private readonly durationSeconds: Histogram<'outcome'>;
   private readonly holdoutMetric: Gauge<'model_name' | 'model_version' | 'metric'>;
+  private readonly leftOut: Counter<'reason'>;
 
   constructor(
     private readonly kafka: Kafka,
@@ -67,6 +71,7 @@ export class TrainingRunner {
       groupId: options.groupId,
       topics: [TOPICS.training],
       topicPrefix: options.topicPrefix,
+      readiness: options.readiness,
     });
     this.runs = new Counter({
       name: 'readmit_training_runs_total',
@@ -85,6 +90,12 @@ export class TrainingRunner {
       name: 'readmit_training_holdout_metric',
       help: "The last completed run's holdout metrics (roc_auc, pr_auc, brier, log_loss, …), by model name and version.",
       labelNames: ['model_name', 'model_version', 'metric'],
+      registers: [registry],
+    });
+    this.leftOut = new Counter({
+      name: 'readmit_training_events_left_out_total',
+      help: 'Events of patient.encounters and patient.outcomes a training run read but left out of its dataset, by reason (invalid_event: breaks the field rules; undecodable); every run counts those it reads.',
+      labelNames: ['reason'],
       registers: [registry],
     });
     this.stage = new Gauge({
@@ -165,6 +176,13 @@ export class TrainingRunner {
       this.enter(stage);
       log.info({ asOf: request.asOf, candidates: request.candidates }, 'training run started');
       const trainingLog = await readTrainingLog(this.kafka, this.serde, this.options.topicPrefix);
+      this.leftOut.inc({ reason: 'invalid_event' }, trainingLog.invalid);
+      this.leftOut.inc({ reason: 'undecodable' }, trainingLog.undecodable);
+      if (trainingLog.invalid > 0 || trainingLog.undecodable > 0)
+        log.warn(
+          { invalid: trainingLog.invalid, undecodable: trainingLog.undecodable },
+          'events left out of the training set: they break the field rules or cannot be decoded',
+        );
       const champion = await this.championToJudge(request.modelName, log);
       stage = 'assemble';
       this.enter(stage);

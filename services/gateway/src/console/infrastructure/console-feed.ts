@@ -13,13 +13,15 @@ import {
 import {
   environmentScoped,
   EventSerde,
+  LogPositions,
+  SupervisedConsumer,
   KAFKA_CLIENT,
   LOGGER,
   PLATFORM_CONFIG,
   SERVICE_CONFIG,
   type PlatformConfig,
 } from '@readmit/platform';
-import type { Admin, Consumer, Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Subject } from 'rxjs';
 import type { GatewayEnv } from '../../gateway.config';
@@ -72,7 +74,7 @@ const JOIN_CAPACITY = 200_000;
 export class ConsoleFeed implements OnApplicationShutdown {
   readonly samples = new Subject<LiveSample>();
   private started?: Promise<void>;
-  private consumer?: Consumer;
+  private consumer?: SupervisedConsumer;
   private admin?: Admin;
   private timer?: NodeJS.Timeout;
   private previous?: EndsSnapshot;
@@ -127,7 +129,7 @@ export class ConsoleFeed implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.samples.complete();
-    await Promise.allSettled([this.consumer?.disconnect(), this.admin?.disconnect()]);
+    await Promise.allSettled([this.consumer?.stop(), this.admin?.disconnect()]);
   }
 
   private topic(definition: { name: string }): string {
@@ -145,7 +147,7 @@ export class ConsoleFeed implements OnApplicationShutdown {
       this.timer = setInterval(() => void this.poll(), POLL_MS);
       void this.poll();
     }
-    await this.consumer?.disconnect();
+    await this.consumer?.stop();
     this.consumer = undefined;
 
     const existing = new Set(await this.admin.listTopics());
@@ -157,22 +159,36 @@ export class ConsoleFeed implements OnApplicationShutdown {
     if (missing.length > 0)
       this.logger.warn({ missing }, 'console feed: topics missing, their pages stay empty');
     if (topics.length === 0) return;
-    this.consumer = this.kafka.consumer({
-      groupId: environmentScoped(this.prefix, `readmit-console.${randomUUID()}`),
-      readUncommitted: false,
-    });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ message }) => {
-        try {
-          await this.apply(await this.serde.decode(message.value));
-        } catch {
-          // A poison message is the producers' consumers' business (their DLQs); skip it here.
-        }
+    // A replacement consumer (after a crash) goes on after what this feed has folded.
+    const positions = new LogPositions();
+    const consumer = new SupervisedConsumer(
+      this.kafka,
+      {
+        name: 'console-feed',
+        config: {
+          groupId: environmentScoped(this.prefix, `readmit-console.${randomUUID()}`),
+          readUncommitted: false,
+        },
+        topics,
+        fromBeginning: true,
+        run: () => ({
+          autoCommit: false,
+          eachMessage: async ({ topic, partition, message }) => {
+            if (positions.handledBefore(topic, partition, message.offset)) return;
+            try {
+              await this.apply(await this.serde.decode(message.value));
+            } catch {
+              // A poison message is the producers' consumers' business (their DLQs); skip it here.
+            }
+            positions.handled(topic, partition, message.offset);
+          },
+        }),
+        onRunning: (incarnation) => positions.seek(incarnation),
       },
-    });
+      this.logger,
+    );
+    this.consumer = consumer;
+    await consumer.start();
   }
 
   private async apply(decoded: Awaited<ReturnType<EventSerde['decode']>>): Promise<void> {

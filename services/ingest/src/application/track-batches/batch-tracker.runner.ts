@@ -10,6 +10,7 @@ import {
   KafkaMetrics,
   LOGGER,
   PLATFORM_CONFIG,
+  ReadinessRegistry,
   SERVICE_CONFIG,
   type PlatformConfig,
 } from '@readmit/platform';
@@ -30,6 +31,7 @@ export class BatchTrackerRunner implements OnApplicationBootstrap, OnApplication
     @Inject(LOGGER) logger: Logger,
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
     @Inject(SERVICE_CONFIG) env: IngestEnv,
+    @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
   ) {
     this.tracker = new BatchTracker(kafka, serde, metrics, logger, {
       groupId: 'readmit-ingest-batch-tracker',
@@ -40,6 +42,7 @@ export class BatchTrackerRunner implements OnApplicationBootstrap, OnApplication
       },
       topicPrefix: config.kafka.topicPrefix,
       producer: 'ingest@0.1.0',
+      readiness,
     });
   }
 

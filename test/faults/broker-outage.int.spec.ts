@@ -1,0 +1,366 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import {
+  EXAMPLE_EVENTS,
+  RPC_TOPICS,
+  TOPICS,
+  deadLetterTopicOf,
+  type BackfillCompleted,
+  type BackfillProgressed,
+  type BackfillRequested,
+  type PredictionMade,
+} from '@readmit/contracts';
+import {
+  createKafkaClient,
+  createService,
+  EventPublisher,
+  EventSerde,
+  FileSystemObjectStore,
+  KafkaMetrics,
+  ModelArtifactStore,
+  newEnvelope,
+  provisionTopics,
+} from '@readmit/platform';
+import { Registry } from 'prom-client';
+import request from 'supertest';
+import { scoringEnvSchema } from '../../services/scoring/src/scoring.config';
+import { ScoringModule } from '../../services/scoring/src/scoring.module';
+import { smallModelArtifact } from '../support/artifacts';
+import { startDisposableKafka, type DisposableKafka } from '../support/disposable-kafka';
+import { eventually, testEndpoints, uniqueName } from '../support/endpoints';
+import { exampleEncounter, physical, quietLogger, readTopic } from '../support/kafka';
+import { startFixture } from '../support/processes';
+import { watchEventsThroughOutages } from '../support/resilient-watch';
+
+const MODEL = 'readmission';
+const BACKFILL_ENCOUNTERS = 10_000;
+
+type BackfillEvent = BackfillRequested | BackfillProgressed | BackfillCompleted;
+const ENCOUNTERS = 20_000;
+/** Longer than kafkajs's own retry budget (~25 s here), as the issue's two-minute outage. */
+const OUTAGE_MS = 120_000;
+
+/** Progress on stderr, so a slow step shows where the time went. */
+const progress = (line: string) =>
+  process.stderr.write(`[broker-outage] ${new Date().toISOString()} ${line}\n`);
+
+/** The predictions the in-process scoring service reports having written, from its /metrics. */
+async function predictionsWritten(app: INestApplication): Promise<number> {
+  const response = await request(app.getHttpServer()).get('/metrics');
+  let total = 0;
+  for (const line of response.text.split('\n'))
+    if (line.startsWith('readmit_scoring_predictions_total{') && line.includes('role="champion"'))
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+  return total;
+}
+
+interface ReadyBody {
+  readonly status?: string;
+  readonly checks?: Record<string, { ready: boolean; error?: string }>;
+}
+
+async function readiness(app: INestApplication): Promise<{ ready: boolean; body: ReadyBody }> {
+  const response = await request(app.getHttpServer()).get('/ready');
+  return { ready: response.status === 200, body: response.body as ReadyBody };
+}
+
+let broker: DisposableKafka;
+beforeAll(async () => {
+  broker = await startDisposableKafka();
+}, 180_000);
+afterAll(async () => {
+  await broker?.destroy();
+});
+
+describe('a broker outage during a scoring backlog', () => {
+  let app: INestApplication | undefined;
+  let root: string | undefined;
+
+  afterAll(async () => {
+    await app?.close().catch(() => undefined);
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  it('Kafka stopped for two minutes and restarted: scoring resumes by itself, one prediction per encounter, not ready meanwhile', async () => {
+    const kafka = createKafkaClient(
+      { brokers: broker.brokers, clientId: 'outage-test' },
+      quietLogger,
+    );
+    const prefix = `${uniqueName('t')}.`;
+    await provisionTopics(kafka, {
+      prefix,
+      topics: [
+        TOPICS.encounters,
+        TOPICS.predictions,
+        TOPICS.shadowPredictions,
+        TOPICS.models,
+        deadLetterTopicOf(TOPICS.encounters),
+        RPC_TOPICS.scoringRequests,
+        RPC_TOPICS.scoringReplies,
+      ],
+    });
+    const { schemaRegistryUrl, databaseUrl } = testEndpoints();
+    const serde = EventSerde.create(schemaRegistryUrl, { topicPrefix: prefix });
+    await serde.register(['EncounterRecorded', 'ModelPromoted', 'PredictionMade']);
+    const publisher = new EventPublisher(
+      kafka,
+      serde,
+      KafkaMetrics.for(new Registry()),
+      quietLogger,
+      prefix,
+    );
+    root = mkdtempSync(join(tmpdir(), 'readmit-outage-'));
+    const artifacts = new ModelArtifactStore(new FileSystemObjectStore(root));
+    const stored = await artifacts.save(MODEL, 'v1', smallModelArtifact(MODEL, 'v1', 0.3));
+    await publisher.publish('ModelPromoted', MODEL, {
+      ...EXAMPLE_EVENTS.ModelPromoted,
+      envelope: newEnvelope('ModelPromoted', { producer: 'test' }),
+      modelName: MODEL,
+      version: 'v1',
+      previousVersion: null,
+      artifactUri: stored.uri,
+      artifactSha256: stored.sha256,
+      threshold: 0.3,
+    });
+    // The backlog is on the log before scoring starts.
+    for (let from = 1; from <= ENCOUNTERS; from += 1_000) {
+      const ids = Array.from({ length: 1_000 }, (_, index) => from + index);
+      await publisher.publishAll(
+        ids.map((id) => ({
+          eventType: 'EncounterRecorded' as const,
+          key: String(id),
+          event: exampleEncounter(id),
+        })),
+      );
+    }
+    await publisher.disconnect();
+
+    app = await createService(
+      { name: 'scoring', envSchema: scoringEnvSchema, module: ScoringModule },
+      {
+        READMIT_HTTP_PORT: '0',
+        READMIT_LOG_LEVEL: process.env.READMIT_TEST_LOG_LEVEL ?? 'fatal',
+        READMIT_KAFKA_BROKERS: broker.brokers.join(','),
+        READMIT_SCHEMA_REGISTRY_URL: schemaRegistryUrl,
+        READMIT_DATABASE_URL: databaseUrl,
+        READMIT_TOPIC_PREFIX: prefix,
+        READMIT_OBJECT_STORE_ROOT: root,
+        READMIT_INSTANCE_ID: uniqueName('scoring'),
+        // Small transactions: the backlog takes long enough to be cut by the outage.
+        READMIT_SCORING_BATCH: '50',
+      },
+    );
+    const running = app;
+    await eventually(
+      async () => ((await predictionsWritten(running)) >= 1_000 ? true : undefined),
+      120_000,
+    );
+    expect(await predictionsWritten(running)).toBeLessThan(ENCOUNTERS);
+
+    progress(
+      `scoring under way (${await predictionsWritten(running)} predictions); stopping the broker`,
+    );
+    await broker.stop();
+    progress('broker stopped');
+    const outageStarted = Date.now();
+    const readyDuringOutage: boolean[] = [];
+    const consumerChecks = new Set<string>();
+    while (Date.now() - outageStarted < OUTAGE_MS) {
+      const { ready, body } = await readiness(running);
+      readyDuringOutage.push(ready);
+      const check = body.checks?.['consumer:readmit-scoring'];
+      if (check) consumerChecks.add(check.ready ? 'ready' : 'not-ready');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+    const beforeRestart = await predictionsWritten(running);
+    await broker.start();
+    const brokerBack = Date.now();
+    progress(`broker answers again (${beforeRestart} predictions before)`);
+
+    // Scoring comes back by itself: the first new prediction, then the whole backlog.
+    await eventually(
+      async () => ((await predictionsWritten(running)) > beforeRestart ? true : undefined),
+      60_000,
+      100,
+    );
+    const resumedAfterMs = Date.now() - brokerBack;
+    progress(`scoring resumed after ${resumedAfterMs} ms`);
+    await eventually(
+      async () => ((await predictionsWritten(running)) >= ENCOUNTERS ? true : undefined),
+      180_000,
+    );
+    progress('every encounter scored');
+    await eventually(async () => ((await readiness(running)).ready ? true : undefined), 60_000);
+    const finalReadiness = await readiness(running);
+    const metrics = (await request(running.getHttpServer()).get('/metrics')).text;
+
+    const predictions = await readTopic(kafka, physical(TOPICS.predictions, prefix), {
+      count: ENCOUNTERS,
+      timeoutMs: 120_000,
+      settleMs: 3_000,
+    });
+    const ids = await Promise.all(
+      predictions.map(
+        async ({ message }) =>
+          ((await serde.decode(message.value)).event as PredictionMade).encounter_id,
+      ),
+    );
+    process.stdout.write(
+      `broker outage: ${OUTAGE_MS / 1000} s; scoring resumed ${(resumedAfterMs / 1000).toFixed(1)} s after the broker answered; consumer check during the outage: ${[...consumerChecks].join(', ')}\n`,
+    );
+
+    expect(readyDuringOutage.length).toBeGreaterThan(10);
+    expect(readyDuringOutage.every((ready) => !ready)).toBe(true);
+    // The consumer crashed while the broker was away, and readiness said so.
+    expect(consumerChecks).toContain('not-ready');
+    expect(finalReadiness.body.checks?.['consumer:readmit-scoring']?.ready).toBe(true);
+    expect(finalReadiness.body.checks?.['consumer:scoring-model-follower']?.ready).toBe(true);
+    expect(finalReadiness.body.checks?.['prediction-requests']?.ready).toBe(true);
+    expect(predictions).toHaveLength(ENCOUNTERS);
+    expect(new Set(ids).size).toBe(ENCOUNTERS);
+    // The lag series stays published through the restart.
+    expect(metrics).toMatch(/readmit_kafka_consumer_lag\{[^}]*group="readmit-scoring"[^}]*\} 0/);
+    expect(resumedAfterMs).toBeLessThan(30_000);
+  }, 600_000);
+});
+
+describe('a broker outage during a backfill', () => {
+  it('Kafka away for a minute mid-backfill: the backfill resumes from its checkpoint and completes, one prediction per encounter', async () => {
+    const kafka = createKafkaClient(
+      { brokers: broker.brokers, clientId: 'outage-test' },
+      quietLogger,
+    );
+    const prefix = `${uniqueName('t')}.`;
+    await provisionTopics(kafka, {
+      prefix,
+      topics: [
+        TOPICS.encounters,
+        TOPICS.predictions,
+        TOPICS.backfillPredictions,
+        TOPICS.backfills,
+        TOPICS.models,
+        TOPICS.training,
+      ],
+    });
+    const { schemaRegistryUrl } = testEndpoints();
+    const serde = EventSerde.create(schemaRegistryUrl, { topicPrefix: prefix });
+    await serde.register([
+      'EncounterRecorded',
+      'ModelPromoted',
+      'PredictionMade',
+      'BackfillRequested',
+      'BackfillProgressed',
+      'BackfillCompleted',
+    ]);
+    const publisher = new EventPublisher(
+      kafka,
+      serde,
+      KafkaMetrics.for(new Registry()),
+      quietLogger,
+      prefix,
+    );
+    const root = mkdtempSync(join(tmpdir(), 'readmit-outage-'));
+    let backfill: ChildProcess | undefined;
+    let watcher: { events: BackfillEvent[]; stop: () => Promise<void> } | undefined;
+    try {
+      const artifacts = new ModelArtifactStore(new FileSystemObjectStore(root));
+      const stored = await artifacts.save(MODEL, 'v1', smallModelArtifact(MODEL, 'v1', 0.3));
+      await publisher.publish('ModelPromoted', MODEL, {
+        ...EXAMPLE_EVENTS.ModelPromoted,
+        envelope: newEnvelope('ModelPromoted', { producer: 'test' }),
+        modelName: MODEL,
+        version: 'v1',
+        previousVersion: null,
+        artifactUri: stored.uri,
+        artifactSha256: stored.sha256,
+        threshold: 0.3,
+      });
+      for (let from = 1; from <= BACKFILL_ENCOUNTERS; from += 1_000)
+        await publisher.publishAll(
+          Array.from({ length: 1_000 }, (_, index) => ({
+            eventType: 'EncounterRecorded' as const,
+            key: String(from + index),
+            event: exampleEncounter(from + index),
+          })),
+        );
+      watcher = await watchEventsThroughOutages<BackfillEvent>(
+        kafka,
+        serde,
+        physical(TOPICS.backfills, prefix),
+      );
+      backfill = startFixture('backfill-process', {
+        BROKERS: broker.brokers.join(','),
+        REGISTRY_URL: schemaRegistryUrl,
+        PREFIX: prefix,
+        ARTIFACTS: root,
+        CHUNK: '250',
+        // Two broken runs would fail it, if the outage counted against it.
+        MAX_ATTEMPTS: '2',
+        RETRY_DELAY_MS: '1000',
+      });
+      const asked: BackfillRequested = {
+        envelope: newEnvelope('BackfillRequested', { producer: 'test' }),
+        backfillId: uniqueName('backfill'),
+        fromTime: null,
+        toTime: null,
+        offsetRanges: [],
+        modelVersion: 'champion',
+        targets: ['TOPIC'],
+        // About 20 s of work: the outage lands in the middle.
+        maxRatePerSecond: 500,
+        requestedBy: 'test',
+      };
+      await publisher.publish('BackfillRequested', asked.backfillId, asked);
+      await publisher.disconnect();
+      const events = watcher.events;
+      const processed = () =>
+        Math.max(
+          0,
+          ...events
+            .filter(
+              (event): event is BackfillProgressed => 'processed' in event && !('status' in event),
+            )
+            .map((event) => event.processed),
+        );
+      await eventually(async () => (processed() >= 2_000 ? true : undefined), 120_000, 50);
+      progress(`backfill at ${processed()} encounters; stopping the broker for a minute`);
+      await broker.stop();
+      await new Promise((resolve) => setTimeout(resolve, 60_000));
+      const beforeReturn = processed();
+      await broker.start();
+      progress('broker answers again');
+      const completed = await eventually(
+        async () =>
+          events.find(
+            (event): event is BackfillCompleted =>
+              'status' in event && event.backfillId === asked.backfillId,
+          ),
+        240_000,
+      );
+      progress(`backfill ${completed.status}`);
+      const predictions = await readTopic(kafka, physical(TOPICS.backfillPredictions, prefix), {
+        count: BACKFILL_ENCOUNTERS,
+        timeoutMs: 120_000,
+        settleMs: 3_000,
+      });
+      const ids = await Promise.all(
+        predictions.map(
+          async ({ message }) =>
+            ((await serde.decode(message.value)).event as PredictionMade).encounter_id,
+        ),
+      );
+      expect(beforeReturn).toBeLessThan(BACKFILL_ENCOUNTERS);
+      expect(completed.status).toBe('COMPLETED');
+      expect(completed.processed).toBe(BACKFILL_ENCOUNTERS);
+      expect(predictions).toHaveLength(BACKFILL_ENCOUNTERS);
+      expect(new Set(ids).size).toBe(BACKFILL_ENCOUNTERS);
+    } finally {
+      backfill?.kill('SIGKILL');
+      await watcher?.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 600_000);
+});

@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KafkaComponent } from '../../services/cli/src/infra/components/kafka.component';
+import { InfraPaths } from '../../services/cli/src/infra/infra-paths';
+import { loadInfraSettings } from '../../services/cli/src/infra/infra-settings';
+import { PROJECT_ROOT } from './endpoints';
+
+/** A port nothing listens on right now (the kernel's pick). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The shared platform's folders, except that data, logs and pids live in a folder of its own. */
+class DisposablePaths extends InfraPaths {
+  constructor(
+    private readonly shared: InfraPaths,
+    private readonly own: InfraPaths,
+  ) {
+    super(loadInfraSettings(PROJECT_ROOT));
+  }
+  override get home(): string {
+    return this.own.home;
+  }
+  override tools(name: string): string {
+    return this.shared.tools(name);
+  }
+  override data(name: string): string {
+    return this.own.data(name);
+  }
+  override build(name: string): string {
+    return this.own.build(name);
+  }
+  override log(name: string): string {
+    return this.own.log(name);
+  }
+  override pid(name: string): string {
+    return this.own.pid(name);
+  }
+  override run(name: string): string {
+    return this.own.run(name);
+  }
+}
+
+export interface DisposableKafka {
+  readonly brokers: string[];
+  /** Stops the broker (a controlled shutdown, as an operator's restart does). */
+  stop(): Promise<void>;
+  /** Starts it again on the same ports and data; resolves once it answers. */
+  start(): Promise<void>;
+  /** Stops it and deletes its data. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A Kafka broker of a test's own, from the jars the local platform already fetched, on free
+ * ports and a temporary data folder: fault tests stop and restart it without touching the broker
+ * every other test uses.
+ */
+export async function startDisposableKafka(): Promise<DisposableKafka> {
+  const home = mkdtempSync(join(tmpdir(), 'readmit-broker-'));
+  const sharedSettings = loadInfraSettings(PROJECT_ROOT);
+  const settings = {
+    ...sharedSettings,
+    home,
+    ports: { ...sharedSettings.ports, kafka: await freePort(), kafkaController: await freePort() },
+  };
+  const paths = new DisposablePaths(new InfraPaths(sharedSettings), new InfraPaths(settings));
+  const kafka = new KafkaComponent({ settings, paths, log: () => undefined });
+  await kafka.provision();
+  await kafka.start();
+  return {
+    brokers: [kafka.endpoint()],
+    stop: async () => {
+      await kafka.stop();
+    },
+    start: () => kafka.start(),
+    destroy: async () => {
+      await kafka.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
