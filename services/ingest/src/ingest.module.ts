@@ -1,14 +1,20 @@
 import { Module } from '@nestjs/common';
 import { EventsModule, ProjectionsModule } from '@readmit/platform';
+import type { DataSource } from 'typeorm';
 import { BulkUploadController } from './application/bulk-upload/bulk-upload.controller';
+import { UPLOAD_STORE } from './application/bulk-upload/upload-store';
+import { EncounterKeysRunner } from './application/learn-encounter-keys/encounter-keys.runner';
 import { BatchesController } from './application/list-batches/batches.controller';
 import { BatchTrackerRunner } from './application/track-batches/batch-tracker.runner';
+import { INGEST_DATABASE, ingestDatabaseProvider } from './infrastructure/postgres/ingest-database';
+import { PostgresUploadStore } from './infrastructure/postgres/postgres-upload-store';
 import { batchesProjection } from './infrastructure/projections/batches.projection';
 
 /**
- * The ingest service: takes encounter records over HTTP and publishes them as events, and
- * tracks batch arrivals (BatchArrived) exactly once, kept as rows in Postgres (the batches
- * projection, served at GET /v1/batches).
+ * The ingest service: takes encounter records over HTTP and publishes each encounter once
+ * (deduplicated by encounter id in Postgres, the keys also learned from the log), keeps every
+ * upload's report, and tracks batch arrivals (BatchArrived) exactly once, kept as rows in
+ * Postgres (the batches projection, served at GET /v1/batches).
  */
 @Module({
   imports: [
@@ -16,6 +22,15 @@ import { batchesProjection } from './infrastructure/projections/batches.projecti
     ProjectionsModule.register({ projections: [batchesProjection] }),
   ],
   controllers: [BulkUploadController, BatchesController],
-  providers: [BatchTrackerRunner],
+  providers: [
+    BatchTrackerRunner,
+    ingestDatabaseProvider,
+    {
+      provide: UPLOAD_STORE,
+      inject: [INGEST_DATABASE],
+      useFactory: (database: DataSource) => new PostgresUploadStore(database),
+    },
+    EncounterKeysRunner,
+  ],
 })
 export class IngestModule {}

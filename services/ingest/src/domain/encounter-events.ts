@@ -33,15 +33,25 @@ export function encounterEvents(
   };
   return {
     encounter: recorded,
-    outcome:
-      outcome === null
-        ? null
-        : {
-            envelope: context.envelopeFor('OutcomeRecorded', recorded.envelope),
-            encounter_id: encounter.encounter_id,
-            patient_nbr: encounter.patient_nbr,
-            readmitted: outcome,
-            recordedAt: context.recordedAt,
-          },
+    outcome: outcome === null ? null : outcomeEvent(encounter, outcome, context, recorded.envelope),
+  };
+}
+
+/**
+ * An encounter's outcome alone: a label that arrives after its encounter, or a corrected one.
+ * `causedBy` is the encounter's envelope when both are recorded together.
+ */
+export function outcomeEvent(
+  encounter: Pick<EncounterAttributes, 'encounter_id' | 'patient_nbr'>,
+  outcome: ReadmissionClass,
+  context: Omit<RecordingContext, 'source'>,
+  causedBy?: Envelope,
+): OutcomeRecorded {
+  return {
+    envelope: context.envelopeFor('OutcomeRecorded', causedBy),
+    encounter_id: encounter.encounter_id,
+    patient_nbr: encounter.patient_nbr,
+    readmitted: outcome,
+    recordedAt: context.recordedAt,
   };
 }

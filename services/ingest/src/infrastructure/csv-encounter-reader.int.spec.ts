@@ -84,6 +84,32 @@ describe('readEncounterCsv', () => {
     expect(chunked).toEqual(whole);
   });
 
+  it('passes over the rows that start before fromLine without parsing them, lines counted as in the file', async () => {
+    const lines = readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8').split('\n');
+    const header = lines[0].split(',');
+    const multiline = lines[2].split(',');
+    multiline[header.indexOf('medical_specialty')] = '"Surgery,\nGeneral"'; // row of lines 3-4
+    const broken = lines[3].split(',').slice(0, 5).join(','); // line 5: would be rejected if read
+    const file = [lines[0], lines[1], multiline.join(','), broken, lines[4], lines[5]].join('\n');
+    const skipped: number[] = [];
+    const rows = await collect(
+      readEncounterCsv(Readable.from([`${file}\n`]), mapping, {
+        fromLine: 6,
+        onSkipped: (line) => skipped.push(line),
+      }),
+    );
+    expect(skipped).toEqual([2, 3, 5]);
+    expect(rows.map((row) => [row.line, row.result.ok])).toEqual([
+      [6, true],
+      [7, true],
+    ]);
+    // A line inside a row that starts earlier does not start a row: fromLine 4 reads from 5.
+    const fromInside = await collect(
+      readEncounterCsv(Readable.from([`${file}\n`]), mapping, { fromLine: 4 }),
+    );
+    expect(fromInside.map((row) => row.line)).toEqual([5, 6, 7]);
+  });
+
   it('refuses a file that is not diabetic_data.csv, naming the missing columns', async () => {
     const rows = collect(readEncounterCsv(Readable.from(['patient,score\n1,0.3\n'])));
     await expect(rows).rejects.toBeInstanceOf(CsvHeaderError);

@@ -15,6 +15,17 @@ export interface CsvEncounterRow {
   readonly result: ParsedRow;
 }
 
+/** How much of the input to read into rows. */
+export interface ReadRowsOptions {
+  /**
+   * Rows that start before this line (1-based, as numbered in the input) are passed over
+   * without being parsed, e.g. to resume an upload where an earlier attempt stopped.
+   */
+  readonly fromLine?: number;
+  /** Told the line of each row passed over. */
+  readonly onSkipped?: (line: number) => void;
+}
+
 export class CsvHeaderError extends Error {
   constructor(readonly missing: readonly string[]) {
     super(`not a diabetic_data.csv file: the header lacks ${missing.join(', ')}`);
@@ -42,11 +53,14 @@ const newlinesIn = (cells: readonly string[]) => {
  * order) row by row in constant memory, with papaparse (several times faster than csv-parse on
  * this file, bench/README.md). A malformed line (wrong number of cells) is reported like a row
  * with bad fields, and reading goes on. Line numbers count blank lines and quoted line breaks.
+ * The header is checked even when rows before `fromLine` are passed over.
  */
 export async function* readEncounterCsv(
   input: Readable,
   mapping?: IdsMapping,
+  options: ReadRowsOptions = {},
 ): AsyncGenerator<CsvEncounterRow> {
+  const fromLine = options.fromLine ?? 1;
   const parser = input.pipe(Papa.parse(Papa.NODE_STREAM_INPUT, { header: false, delimiter: ',' }));
   let header: string[] | null = null;
   let positions: number[] | null = null;
@@ -62,6 +76,10 @@ export async function* readEncounterCsv(
       const missing = missingColumns(header);
       if (missing.length > 0) throw new CsvHeaderError(missing);
       positions = positionsOf(header);
+      continue;
+    }
+    if (line < fromLine) {
+      options.onSkipped?.(line);
       continue;
     }
     if (cells.length !== header.length) {

@@ -2,20 +2,27 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { parseEncounterRow } from '../domain/encounter-row';
 import type { IdsMapping } from '../domain/ids-mapping';
-import type { CsvEncounterRow } from './csv-encounter-reader';
+import type { CsvEncounterRow, ReadRowsOptions } from './csv-encounter-reader';
 
 /**
  * Streams JSON lines, one encounter per line, keyed by the CSV column names; values may be
- * strings or numbers, and null stands for a missing value. Line numbers start at 1.
+ * strings or numbers, and null stands for a missing value. Line numbers start at 1; lines
+ * before `fromLine` are passed over without being parsed.
  */
 export async function* readEncounterJsonLines(
   input: Readable,
   mapping?: IdsMapping,
+  options: ReadRowsOptions = {},
 ): AsyncGenerator<CsvEncounterRow> {
+  const fromLine = options.fromLine ?? 1;
   let line = 0;
   for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     line += 1;
     if (text.trim() === '') continue;
+    if (line < fromLine) {
+      options.onSkipped?.(line);
+      continue;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);

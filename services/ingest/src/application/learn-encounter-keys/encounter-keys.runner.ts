@@ -1,0 +1,63 @@
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import {
+  EventSerde,
+  KAFKA_CLIENT,
+  KafkaMetrics,
+  LOGGER,
+  PLATFORM_CONFIG,
+  ReadinessRegistry,
+  type PlatformConfig,
+} from '@readmit/platform';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import type { DataSource } from 'typeorm';
+import { EncounterKeysFollower } from '../../infrastructure/encounter-keys-follower';
+import { INGEST_DATABASE } from '../../infrastructure/postgres/ingest-database';
+
+/**
+ * Runs the encounter keys follower for the life of the service, and holds uploads back (and
+ * `/ready` false) until it has read the encounters that were on the log at start-up.
+ */
+@Injectable()
+export class EncounterKeysRunner implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly follower: EncounterKeysFollower;
+
+  constructor(
+    @Inject(KAFKA_CLIENT) kafka: Kafka,
+    @Inject(EventSerde) serde: EventSerde,
+    @Inject(KafkaMetrics) metrics: KafkaMetrics,
+    @Inject(LOGGER) logger: Logger,
+    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @Inject(INGEST_DATABASE) database: DataSource,
+    @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
+  ) {
+    this.follower = new EncounterKeysFollower(kafka, serde, database, metrics, logger, {
+      groupId: 'readmit-ingest-encounter-keys',
+      topicPrefix: config.kafka.topicPrefix,
+      readiness,
+    });
+    readiness.register('encounter-keys', async () => {
+      if (!(await this.follower.isCaughtUp()))
+        throw new Error('still reading the encounters already on the log');
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.follower.start();
+  }
+
+  /** Before the platform closes the database the follower writes to. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.follower.stop();
+  }
+
+  /** True once uploads can rely on the keys table; false when `timeoutMs` passes first. */
+  whenCaughtUp(timeoutMs: number): Promise<boolean> {
+    return this.follower.whenCaughtUp(timeoutMs);
+  }
+}

@@ -1,0 +1,119 @@
+import type { ReadmissionClass } from '@readmit/contracts';
+import type { EntityManager } from 'typeorm';
+
+/**
+ * The statements on ingest_encounter_keys. Every one that takes row locks takes them in
+ * ascending id order, so two transactions over overlapping ids wait for each other instead of
+ * deadlocking.
+ */
+
+/**
+ * Inserts the ids as recorded, or marks recorded an id known only by its outcome; returns the
+ * ids this transaction claimed. An id inserted by a concurrent transaction that has not
+ * committed yet is waited for: claimed here if that one rolls back, known if it commits. Every
+ * id given stays locked until this transaction ends.
+ */
+export async function claimKeys(
+  manager: EntityManager,
+  table: string,
+  ids: readonly number[],
+): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = (await manager.query(
+    `INSERT INTO ${table} AS k (encounter_id, recorded)
+     SELECT id, true FROM unnest($1::bigint[]) AS claimed(id) ORDER BY id
+     ON CONFLICT (encounter_id) DO UPDATE SET recorded = true WHERE NOT k.recorded
+     RETURNING encounter_id`,
+    [ids],
+  )) as Array<{ encounter_id: string }>;
+  return new Set(rows.map((row) => Number(row.encounter_id)));
+}
+
+/** The stored outcome of each id that has one. */
+export async function storedOutcomes(
+  manager: EntityManager,
+  table: string,
+  ids: readonly number[],
+): Promise<Map<number, ReadmissionClass>> {
+  if (ids.length === 0) return new Map();
+  const rows = (await manager.query(
+    `SELECT encounter_id, outcome FROM ${table}
+     WHERE encounter_id = ANY($1::bigint[]) AND outcome IS NOT NULL`,
+    [ids],
+  )) as Array<{ encounter_id: string; outcome: ReadmissionClass }>;
+  return new Map(rows.map((row) => [Number(row.encounter_id), row.outcome]));
+}
+
+/** Sets the outcome of ids this transaction has claimed or locked. */
+export async function setOutcomes(
+  manager: EntityManager,
+  table: string,
+  changes: ReadonlyMap<number, ReadmissionClass>,
+  recordedAt: number,
+): Promise<void> {
+  if (changes.size === 0) return;
+  const ids = [...changes.keys()].sort((a, b) => a - b);
+  await manager.query(
+    `UPDATE ${table} AS k SET outcome = v.outcome, outcome_recorded_at = $3
+     FROM unnest($1::bigint[], $2::text[]) AS v(id, outcome)
+     WHERE k.encounter_id = v.id`,
+    [ids, ids.map((id) => changes.get(id)), recordedAt],
+  );
+}
+
+/** An outcome read from the log. */
+export interface LoggedOutcome {
+  readonly encounterId: number;
+  readonly outcome: ReadmissionClass;
+  readonly recordedAt: number;
+}
+
+/** Marks encounters seen on the log as recorded (idempotent: a redelivery changes nothing). */
+export async function learnEncounters(
+  manager: EntityManager,
+  table: string,
+  ids: readonly number[],
+): Promise<void> {
+  const distinct = [...new Set(ids)].sort((a, b) => a - b);
+  if (distinct.length === 0) return;
+  await manager.query(
+    `INSERT INTO ${table} AS k (encounter_id, recorded)
+     SELECT id, true FROM unnest($1::bigint[]) AS seen(id) ORDER BY id
+     ON CONFLICT (encounter_id) DO UPDATE SET recorded = true WHERE NOT k.recorded`,
+    [distinct],
+  );
+}
+
+/**
+ * Keeps the latest outcome seen on the log for each encounter, by recordedAt as training
+ * orders them (idempotent, and an older outcome read late never replaces a newer one). An
+ * outcome read before its encounter leaves the encounter unrecorded, so an upload of it is
+ * still published.
+ */
+export async function learnOutcomes(
+  manager: EntityManager,
+  table: string,
+  outcomes: readonly LoggedOutcome[],
+): Promise<void> {
+  const latest = new Map<number, LoggedOutcome>();
+  for (const outcome of outcomes) {
+    const earlier = latest.get(outcome.encounterId);
+    if (!earlier || outcome.recordedAt >= earlier.recordedAt)
+      latest.set(outcome.encounterId, outcome);
+  }
+  if (latest.size === 0) return;
+  const sorted = [...latest.values()].sort((a, b) => a.encounterId - b.encounterId);
+  await manager.query(
+    `INSERT INTO ${table} AS k (encounter_id, recorded, outcome, outcome_recorded_at)
+     SELECT id, false, outcome, at
+     FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS seen(id, outcome, at) ORDER BY id
+     ON CONFLICT (encounter_id) DO UPDATE
+       SET outcome = excluded.outcome, outcome_recorded_at = excluded.outcome_recorded_at
+       WHERE k.outcome_recorded_at IS NULL OR k.outcome_recorded_at <= excluded.outcome_recorded_at`,
+    [
+      sorted.map((outcome) => outcome.encounterId),
+      sorted.map((outcome) => outcome.outcome),
+      sorted.map((outcome) => outcome.recordedAt),
+    ],
+  );
+}

@@ -1,0 +1,62 @@
+import type { DataSource } from 'typeorm';
+
+/** The ingest service's own tables, qualified with the service's schema. */
+export interface IngestTables {
+  /** One row per encounter id ever recorded: the deduplication keys. */
+  readonly keys: string;
+  /** One row per bulk upload: its report. */
+  readonly uploads: string;
+}
+
+export function ingestTablesOf(dataSource: DataSource): IngestTables {
+  // The schema comes from READMIT_DATABASE_SCHEMA, validated as a lower-case SQL identifier.
+  const { schema } = dataSource.options as { schema?: string };
+  const qualified = (table: string) => `"${schema ?? 'public'}"."${table}"`;
+  return { keys: qualified('ingest_encounter_keys'), uploads: qualified('ingest_uploads') };
+}
+
+/**
+ * Creates the tables when missing. Written out rather than synchronised from entities: the
+ * uploads are records, not derived data, and a schema sync must never drop their columns.
+ * Serialised by an advisory lock, so instances starting together do not race on the DDL.
+ */
+export async function ensureIngestTables(dataSource: DataSource): Promise<IngestTables> {
+  const tables = ingestTablesOf(dataSource);
+  const { schema } = dataSource.options as { schema?: string };
+  await dataSource.transaction(async (manager) => {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+      `readmit.ingest.tables.${schema ?? 'public'}`,
+    ]);
+    await manager.query(`CREATE SCHEMA IF NOT EXISTS "${schema ?? 'public'}"`);
+    // recorded: an EncounterRecorded is on the log (or being published by an open transaction).
+    // outcome: the latest label known, with its event's recordedAt, which orders corrections as
+    // training does; a label seen on the log before its encounter leaves recorded false.
+    await manager.query(`
+      CREATE TABLE IF NOT EXISTS ${tables.keys} (
+        encounter_id bigint PRIMARY KEY,
+        recorded boolean NOT NULL,
+        outcome text,
+        outcome_recorded_at bigint
+      )`);
+    await manager.query(`
+      CREATE TABLE IF NOT EXISTS ${tables.uploads} (
+        upload_id text PRIMARY KEY,
+        status text NOT NULL,
+        from_line bigint,
+        rows_read bigint NOT NULL,
+        rows_skipped bigint NOT NULL,
+        encounters bigint NOT NULL,
+        outcomes bigint NOT NULL,
+        duplicates bigint NOT NULL,
+        updated_outcomes bigint NOT NULL,
+        rejected bigint NOT NULL,
+        last_complete_line bigint,
+        rejections jsonb NOT NULL,
+        duplicate_lines jsonb NOT NULL,
+        started_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        finished_at timestamptz
+      )`);
+  });
+  return tables;
+}
