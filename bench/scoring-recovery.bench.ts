@@ -160,6 +160,7 @@ class Scene {
             })),
           );
           next += ids.length;
+          this.published += ids.length;
         } catch {
           // The broker is away (the outage scenario): try the same encounters again.
         }
@@ -210,6 +211,13 @@ class Scene {
     }
   }
 
+  /** What the scene has done so far, for BENCH_DEBUG progress lines. */
+  get counts(): { published: number; predictions: number } {
+    return { published: this.published, predictions: this.written.length };
+  }
+
+  private published = 0;
+
   async close(): Promise<void> {
     this.feeding = false;
     this.scorer?.kill('SIGKILL');
@@ -259,11 +267,15 @@ async function outageGap(broker: DisposableKafka): Promise<number | undefined> {
   const scene = await Scene.open(broker, NOW);
   try {
     await scene.start();
+    const debug = process.env.BENCH_DEBUG
+      ? setInterval(() => console.error(new Date().toISOString(), scene.counts), 5_000)
+      : undefined;
     await broker.stop();
     await sleep(OUTAGE_MS);
     await broker.start();
     const backAt = Date.now();
     const first = await scene.firstPredictionAfter(backAt, RESUME_DEADLINE_MS);
+    clearInterval(debug);
     return first === undefined ? undefined : (first - backAt) / 1000;
   } finally {
     await scene.close();

@@ -66,11 +66,12 @@ export class BatchTracker extends GroupMember {
         partitionAssigners: [ActiveStandbyAssigner],
         readiness: options.readiness,
       },
-      kafka.producer(
-        reliableProducerConfig({
-          transactionalId: environmentScoped(options.topicPrefix, options.transactionalId),
-        }),
-      ),
+      () =>
+        kafka.producer(
+          reliableProducerConfig({
+            transactionalId: environmentScoped(options.topicPrefix, options.transactionalId),
+          }),
+        ),
       logger,
     );
     // After any (re)join the group rereads from the committed offsets: start the open batch afresh.
@@ -146,17 +147,12 @@ export class BatchTracker extends GroupMember {
       [{ eventType: 'BatchArrived', key: batchId, event }],
       prefix,
     );
-    const transaction = await this.producer.transaction();
-    try {
+    await this.inTransaction(async (transaction) => {
       await transaction.send({ topic: output.topic, messages: output.messages });
       // kafkajs sends partition metadata through to the broker; its typings just do not say so.
       const topics = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
       await transaction.sendOffsets({ consumerGroupId: this.clusterGroupId, topics });
-      await transaction.commit();
-    } catch (error) {
-      await transaction.abort().catch(() => undefined);
-      throw error;
-    }
+    });
     this.metrics.produced.inc({ topic: output.topic, event_type: 'BatchArrived' });
     this.lastSequence = sequence;
     this.accumulator = new BatchAccumulator();

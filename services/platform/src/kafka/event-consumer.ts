@@ -27,7 +27,7 @@ export class EventConsumer extends GroupMember {
     private readonly options: EventConsumerOptions,
   ) {
     // The member's producer writes dead letters.
-    super(kafka, options, kafka.producer(reliableProducerConfig()), logger);
+    super(kafka, options, () => kafka.producer(reliableProducerConfig()), logger);
   }
 
   async start(handlers: EventHandlers): Promise<void> {

@@ -1,11 +1,20 @@
 import { topicName, type TopicDefinition } from '@readmit/contracts';
 import type { Logger } from 'pino';
-import type { Batch, EachBatchPayload, Kafka, PartitionAssigner, Producer } from 'kafkajs';
+import type {
+  Batch,
+  EachBatchPayload,
+  Kafka,
+  PartitionAssigner,
+  Producer,
+  Transaction,
+} from 'kafkajs';
 import { GroupLagReader } from './consumer-lag';
 import { environmentScoped } from './environment-scope';
 import type { KafkaMetrics } from './kafka-metrics';
 import type { ReadinessRegistry } from '../health/readiness';
 import { SupervisedConsumer } from './supervised-consumer';
+import { unavailableAsRetriable } from './broker-unavailable';
+import { RetriableKafkaError } from './kafka-errors';
 
 export interface GroupMemberOptions {
   /** The group's name; on the cluster it carries the topic prefix (see environmentScoped). */
@@ -41,12 +50,18 @@ export abstract class GroupMember {
   private supervised: SupervisedConsumer | undefined;
   private readonly joinListeners: Array<() => void> = [];
 
+  /** The producer the member writes with (replaced when its transaction state is lost). */
+  protected producer: Producer;
+  private producerNeedsReset = false;
+
   protected constructor(
     private readonly clusterKafka: Kafka,
     private readonly memberOptions: GroupMemberOptions,
-    protected readonly producer: Producer,
+    /** Makes the member's producer: once at start, again to replace a broken transactional one. */
+    private readonly makeProducer: () => Producer,
     protected readonly memberLogger: Logger,
   ) {
+    this.producer = makeProducer();
     this.clusterGroupId = environmentScoped(memberOptions.topicPrefix, memberOptions.groupId);
     this.joined = new Promise((resolve) =>
       this.onGroupJoin(() => {
@@ -107,6 +122,61 @@ export abstract class GroupMember {
       { topic: batch.topic, partition: String(batch.partition), group: this.memberOptions.groupId },
       Number(batch.offsetLag()),
     );
+  }
+
+  /**
+   * One Kafka transaction of the member's producer: committed when `work` resolves, aborted when
+   * anything throws. When the abort fails too (the broker went away mid-commit), the producer's
+   * view of its transaction cannot be trusted, and kafkajs would refuse every later transaction
+   * ("Transaction state exception"): a consumer that retries for ever and scores nothing. So the
+   * producer is replaced by a new one with the same transactional id before the next try; its
+   * initialisation fences the old one and aborts whatever it left open on the broker, and the
+   * offsets consumed in that transaction are redelivered.
+   */
+  protected async inTransaction(work: (transaction: Transaction) => Promise<void>): Promise<void> {
+    if (this.producerNeedsReset) await this.replaceProducer();
+    let transaction: Transaction;
+    try {
+      transaction = await this.producer.transaction();
+    } catch (error) {
+      this.producerNeedsReset = true;
+      throw new RetriableKafkaError(
+        `could not begin a transaction: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+    try {
+      await work(transaction);
+      await transaction.commit();
+    } catch (error) {
+      await transaction.abort().catch((abortError: unknown) => {
+        this.producerNeedsReset = true;
+        this.memberLogger.warn(
+          { err: abortError, group: this.memberOptions.groupId },
+          'transaction abort failed; the producer will be replaced before the next transaction',
+        );
+      });
+      throw unavailableAsRetriable(error, 'a transaction');
+    }
+  }
+
+  private async replaceProducer(): Promise<void> {
+    const broken = this.producer;
+    this.producer = this.makeProducer();
+    await broken.disconnect().catch(() => undefined);
+    try {
+      await this.producer.connect();
+      this.producerNeedsReset = false;
+      this.memberLogger.info(
+        { group: this.memberOptions.groupId },
+        'transactional producer replaced after a lost transaction',
+      );
+    } catch (error) {
+      throw new RetriableKafkaError(
+        `could not connect a new transactional producer: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
   }
 
   protected async run(

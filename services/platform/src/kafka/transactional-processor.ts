@@ -72,11 +72,12 @@ export class TransactionalProcessor extends GroupMember {
     super(
       kafka,
       options,
-      kafka.producer(
-        reliableProducerConfig({
-          transactionalId: environmentScoped(options.topicPrefix, options.transactionalId),
-        }),
-      ),
+      () =>
+        kafka.producer(
+          reliableProducerConfig({
+            transactionalId: environmentScoped(options.topicPrefix, options.transactionalId),
+          }),
+        ),
       logger,
     );
   }
@@ -236,8 +237,7 @@ export class TransactionalProcessor extends GroupMember {
         eventTypes: [],
       })),
     ];
-    const transaction = await this.producer.transaction();
-    try {
+    await this.inTransaction(async (transaction) => {
       // A large micro-batch goes out in several produce requests, all in this transaction.
       for (const request of splitIntoRequests(topicMessages))
         await transaction.sendBatch({ topicMessages: request });
@@ -248,15 +248,7 @@ export class TransactionalProcessor extends GroupMember {
           { topic, partitions: [{ partition, offset: (BigInt(last.offset) + 1n).toString() }] },
         ],
       });
-      await transaction.commit();
-    } catch (error) {
-      await transaction
-        .abort()
-        .catch((abortError: unknown) =>
-          this.logger.warn({ err: abortError }, 'transaction abort failed'),
-        );
-      throw error;
-    }
+    });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9 / messages.length;
     for (const { eventType, poison, skipped } of counted) {
       if (poison) {
