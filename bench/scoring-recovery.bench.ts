@@ -15,22 +15,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EXAMPLE_EVENTS, TOPICS, deadLetterTopicOf } from '@readmit/contracts';
+import { TOPICS, deadLetterTopicOf } from '@readmit/contracts';
 import {
   createKafkaClient,
   EventPublisher,
   EventSerde,
-  FileSystemObjectStore,
   KafkaMetrics,
   LogPositions,
-  ModelArtifactStore,
-  newEnvelope,
   provisionTopics,
   SupervisedConsumer,
 } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { smallModelArtifact } from '../test/support/artifacts';
+import { promoteSmallModel } from '../test/support/champion';
 import { startDisposableKafka, type DisposableKafka } from '../test/support/disposable-kafka';
 import { testEndpoints, uniqueName } from '../test/support/endpoints';
 import { exampleEncounter, quietLogger } from '../test/support/kafka';
@@ -50,7 +47,6 @@ const OUTAGE_MS = Number(values['outage-seconds']) * 1000;
 const RESUME_DEADLINE_MS = 120_000;
 const ROUNDS = Number(values.rounds);
 const RATE = Number(values.rate);
-const MODEL = 'readmission';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -111,18 +107,7 @@ class Scene {
   }
 
   async start(): Promise<void> {
-    const artifacts = new ModelArtifactStore(new FileSystemObjectStore(this.root));
-    const stored = await artifacts.save(MODEL, 'v1', smallModelArtifact(MODEL, 'v1', 0.3));
-    await this.publisher.publish('ModelPromoted', MODEL, {
-      ...EXAMPLE_EVENTS.ModelPromoted,
-      envelope: newEnvelope('ModelPromoted', { producer: 'bench' }),
-      modelName: MODEL,
-      version: 'v1',
-      previousVersion: null,
-      artifactUri: stored.uri,
-      artifactSha256: stored.sha256,
-      threshold: 0.3,
-    });
+    await promoteSmallModel(this.publisher, this.root);
     const topic = `${this.prefix}${TOPICS.predictions.name}`;
     const positions = new LogPositions();
     this.watcher = new SupervisedConsumer(

@@ -11,7 +11,13 @@ import {
   type BackfillCompleted,
   type BackfillProgressed,
   type BackfillRequested,
+  type EncounterToScore,
+  type EventType,
   type PredictionMade,
+  type TopicDefinition,
+  type TrainingCompleted,
+  type TrainingFailed,
+  type TrainingRequested,
 } from '@readmit/contracts';
 import {
   createKafkaClient,
@@ -23,20 +29,25 @@ import {
   ModelArtifactStore,
   newEnvelope,
   provisionTopics,
+  type OutgoingEvent,
 } from '@readmit/platform';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { scoringEnvSchema } from '../../services/scoring/src/scoring.config';
 import { ScoringModule } from '../../services/scoring/src/scoring.module';
-import { smallModelArtifact } from '../support/artifacts';
+import { TrainingRunner } from '../../services/trainer/src/application/training-runner';
+import { ScoringClient } from '../../services/gateway/src/infrastructure/scoring-client';
+import { promoteSmallModel, publishExampleEncounters } from '../support/champion';
 import { startDisposableKafka, type DisposableKafka } from '../support/disposable-kafka';
 import { eventually, testEndpoints, uniqueName } from '../support/endpoints';
-import { exampleEncounter, physical, quietLogger, readTopic } from '../support/kafka';
+import { physical, quietLogger, readTopic } from '../support/kafka';
 import { startFixture } from '../support/processes';
+import { encounterEvent, outcomeEvent, syntheticLabelled } from '../support/synthetic-traffic';
 import { watchEventsThroughOutages } from '../support/resilient-watch';
 
-const MODEL = 'readmission';
 const BACKFILL_ENCOUNTERS = 10_000;
+/** Enough that reading them back takes the trainer a few seconds. */
+const TRAINING_ENCOUNTERS = 40_000;
 
 type BackfillEvent = BackfillRequested | BackfillProgressed | BackfillCompleted;
 const ENCOUNTERS = 20_000;
@@ -46,6 +57,17 @@ const OUTAGE_MS = 120_000;
 /** Progress on stderr, so a slow step shows where the time went. */
 const progress = (line: string) =>
   process.stderr.write(`[broker-outage] ${new Date().toISOString()} ${line}\n`);
+
+const {
+  envelope: _e,
+  recordedAt: _r,
+  source: _s,
+  ...exampleAttributes
+} = EXAMPLE_EVENTS.EncounterRecorded;
+const encounterToScore = (id: number): EncounterToScore => ({
+  ...exampleAttributes,
+  encounter_id: id,
+});
 
 /** The predictions the in-process scoring service reports having written, from its /metrics. */
 async function predictionsWritten(app: INestApplication): Promise<number> {
@@ -67,6 +89,26 @@ async function readiness(app: INestApplication): Promise<{ ready: boolean; body:
   return { ready: response.status === 200, body: response.body as ReadyBody };
 }
 
+/** Topics under a prefix of their own on the test's broker, a serde and a publisher. */
+async function streamsOn(topics: readonly TopicDefinition[], eventTypes: readonly EventType[]) {
+  const kafka = createKafkaClient(
+    { brokers: broker.brokers, clientId: 'outage-test' },
+    quietLogger,
+  );
+  const prefix = `${uniqueName('t')}.`;
+  await provisionTopics(kafka, { prefix, topics });
+  const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
+  await serde.register([...eventTypes]);
+  const publisher = new EventPublisher(
+    kafka,
+    serde,
+    KafkaMetrics.for(new Registry()),
+    quietLogger,
+    prefix,
+  );
+  return { kafka, prefix, serde, publisher };
+}
+
 let broker: DisposableKafka;
 beforeAll(async () => {
   broker = await startDisposableKafka();
@@ -78,21 +120,17 @@ afterAll(async () => {
 describe('a broker outage during a scoring backlog', () => {
   let app: INestApplication | undefined;
   let root: string | undefined;
+  let client: ScoringClient | undefined;
 
   afterAll(async () => {
+    await client?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
   it('Kafka stopped for two minutes and restarted: scoring resumes by itself, one prediction per encounter, not ready meanwhile', async () => {
-    const kafka = createKafkaClient(
-      { brokers: broker.brokers, clientId: 'outage-test' },
-      quietLogger,
-    );
-    const prefix = `${uniqueName('t')}.`;
-    await provisionTopics(kafka, {
-      prefix,
-      topics: [
+    const { kafka, prefix, serde, publisher } = await streamsOn(
+      [
         TOPICS.encounters,
         TOPICS.predictions,
         TOPICS.shadowPredictions,
@@ -101,41 +139,13 @@ describe('a broker outage during a scoring backlog', () => {
         RPC_TOPICS.scoringRequests,
         RPC_TOPICS.scoringReplies,
       ],
-    });
-    const { schemaRegistryUrl, databaseUrl } = testEndpoints();
-    const serde = EventSerde.create(schemaRegistryUrl, { topicPrefix: prefix });
-    await serde.register(['EncounterRecorded', 'ModelPromoted', 'PredictionMade']);
-    const publisher = new EventPublisher(
-      kafka,
-      serde,
-      KafkaMetrics.for(new Registry()),
-      quietLogger,
-      prefix,
+      ['EncounterRecorded', 'ModelPromoted', 'PredictionMade'],
     );
+    const { schemaRegistryUrl, databaseUrl } = testEndpoints();
     root = mkdtempSync(join(tmpdir(), 'readmit-outage-'));
-    const artifacts = new ModelArtifactStore(new FileSystemObjectStore(root));
-    const stored = await artifacts.save(MODEL, 'v1', smallModelArtifact(MODEL, 'v1', 0.3));
-    await publisher.publish('ModelPromoted', MODEL, {
-      ...EXAMPLE_EVENTS.ModelPromoted,
-      envelope: newEnvelope('ModelPromoted', { producer: 'test' }),
-      modelName: MODEL,
-      version: 'v1',
-      previousVersion: null,
-      artifactUri: stored.uri,
-      artifactSha256: stored.sha256,
-      threshold: 0.3,
-    });
+    await promoteSmallModel(publisher, root);
     // The backlog is on the log before scoring starts.
-    for (let from = 1; from <= ENCOUNTERS; from += 1_000) {
-      const ids = Array.from({ length: 1_000 }, (_, index) => from + index);
-      await publisher.publishAll(
-        ids.map((id) => ({
-          eventType: 'EncounterRecorded' as const,
-          key: String(id),
-          event: exampleEncounter(id),
-        })),
-      );
-    }
+    await publishExampleEncounters(publisher, 1, ENCOUNTERS);
     await publisher.disconnect();
 
     app = await createService(
@@ -159,6 +169,21 @@ describe('a broker outage during a scoring backlog', () => {
       120_000,
     );
     expect(await predictionsWritten(running)).toBeLessThan(ENCOUNTERS);
+    // The gateway's side of request-reply, answered by the scoring service's request server.
+    client = new ScoringClient({
+      brokers: broker.brokers,
+      clientId: uniqueName('gateway'),
+      topicPrefix: prefix,
+      instanceId: uniqueName('gateway'),
+      timeoutMs: 5_000,
+    });
+    await client.connect();
+    const rpc = client;
+    const ask = async () =>
+      (await rpc.predict({ encounters: [encounterToScore(ENCOUNTERS + 1)], explain: false })).ok;
+    expect(
+      await eventually(async () => ((await ask().catch(() => false)) ? true : undefined), 60_000),
+    ).toBe(true);
 
     progress(
       `scoring under way (${await predictionsWritten(running)} predictions); stopping the broker`,
@@ -188,6 +213,9 @@ describe('a broker outage during a scoring backlog', () => {
     );
     const resumedAfterMs = Date.now() - brokerBack;
     progress(`scoring resumed after ${resumedAfterMs} ms`);
+    // Both ends of request-reply come back too (their idle consumers crash in a long outage).
+    await eventually(async () => ((await ask().catch(() => false)) ? true : undefined), 120_000);
+    progress('a synchronous prediction is answered again');
     await eventually(
       async () => ((await predictionsWritten(running)) >= ENCOUNTERS ? true : undefined),
       180_000,
@@ -220,8 +248,11 @@ describe('a broker outage during a scoring backlog', () => {
     expect(finalReadiness.body.checks?.['consumer:readmit-scoring']?.ready).toBe(true);
     expect(finalReadiness.body.checks?.['consumer:scoring-model-follower']?.ready).toBe(true);
     expect(finalReadiness.body.checks?.['prediction-requests']?.ready).toBe(true);
-    expect(predictions).toHaveLength(ENCOUNTERS);
-    expect(new Set(ids).size).toBe(ENCOUNTERS);
+    // The synchronous predictions (ids above the backlog's) are on the topic too; the stream's
+    // own are one per encounter of the backlog.
+    const streamed = ids.filter((id) => id <= ENCOUNTERS);
+    expect(streamed).toHaveLength(ENCOUNTERS);
+    expect(new Set(streamed).size).toBe(ENCOUNTERS);
     // The lag series stays published through the restart.
     expect(metrics).toMatch(/readmit_kafka_consumer_lag\{[^}]*group="readmit-scoring"[^}]*\} 0/);
     expect(resumedAfterMs).toBeLessThan(30_000);
@@ -230,14 +261,8 @@ describe('a broker outage during a scoring backlog', () => {
 
 describe('a broker outage during a backfill', () => {
   it('Kafka away for a minute mid-backfill: the backfill resumes from its checkpoint and completes, one prediction per encounter', async () => {
-    const kafka = createKafkaClient(
-      { brokers: broker.brokers, clientId: 'outage-test' },
-      quietLogger,
-    );
-    const prefix = `${uniqueName('t')}.`;
-    await provisionTopics(kafka, {
-      prefix,
-      topics: [
+    const { kafka, prefix, serde, publisher } = await streamsOn(
+      [
         TOPICS.encounters,
         TOPICS.predictions,
         TOPICS.backfillPredictions,
@@ -245,48 +270,22 @@ describe('a broker outage during a backfill', () => {
         TOPICS.models,
         TOPICS.training,
       ],
-    });
-    const { schemaRegistryUrl } = testEndpoints();
-    const serde = EventSerde.create(schemaRegistryUrl, { topicPrefix: prefix });
-    await serde.register([
-      'EncounterRecorded',
-      'ModelPromoted',
-      'PredictionMade',
-      'BackfillRequested',
-      'BackfillProgressed',
-      'BackfillCompleted',
-    ]);
-    const publisher = new EventPublisher(
-      kafka,
-      serde,
-      KafkaMetrics.for(new Registry()),
-      quietLogger,
-      prefix,
+      [
+        'EncounterRecorded',
+        'ModelPromoted',
+        'PredictionMade',
+        'BackfillRequested',
+        'BackfillProgressed',
+        'BackfillCompleted',
+      ],
     );
+    const { schemaRegistryUrl } = testEndpoints();
     const root = mkdtempSync(join(tmpdir(), 'readmit-outage-'));
     let backfill: ChildProcess | undefined;
     let watcher: { events: BackfillEvent[]; stop: () => Promise<void> } | undefined;
     try {
-      const artifacts = new ModelArtifactStore(new FileSystemObjectStore(root));
-      const stored = await artifacts.save(MODEL, 'v1', smallModelArtifact(MODEL, 'v1', 0.3));
-      await publisher.publish('ModelPromoted', MODEL, {
-        ...EXAMPLE_EVENTS.ModelPromoted,
-        envelope: newEnvelope('ModelPromoted', { producer: 'test' }),
-        modelName: MODEL,
-        version: 'v1',
-        previousVersion: null,
-        artifactUri: stored.uri,
-        artifactSha256: stored.sha256,
-        threshold: 0.3,
-      });
-      for (let from = 1; from <= BACKFILL_ENCOUNTERS; from += 1_000)
-        await publisher.publishAll(
-          Array.from({ length: 1_000 }, (_, index) => ({
-            eventType: 'EncounterRecorded' as const,
-            key: String(from + index),
-            event: exampleEncounter(from + index),
-          })),
-        );
+      await promoteSmallModel(publisher, root);
+      await publishExampleEncounters(publisher, 1, BACKFILL_ENCOUNTERS);
       watcher = await watchEventsThroughOutages<BackfillEvent>(
         kafka,
         serde,
@@ -361,6 +360,92 @@ describe('a broker outage during a backfill', () => {
     } finally {
       backfill?.kill('SIGKILL');
       await watcher?.stop();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 600_000);
+});
+
+describe('a broker outage during a training run', () => {
+  it('Kafka away for a minute while the trainer reads the log: the run completes on the whole dataset', async () => {
+    const { kafka, prefix, serde, publisher } = await streamsOn(
+      [TOPICS.encounters, TOPICS.outcomes, TOPICS.training, TOPICS.models],
+      [
+        'EncounterRecorded',
+        'OutcomeRecorded',
+        'TrainingRequested',
+        'TrainingCompleted',
+        'TrainingFailed',
+      ],
+    );
+    const labelled = syntheticLabelled(TRAINING_ENCOUNTERS, 21);
+    for (let start = 0; start < labelled.length; start += 1_000)
+      await publisher.publishAll(
+        labelled.slice(start, start + 1_000).flatMap(({ encounter, outcome }): OutgoingEvent[] => {
+          const key = String(encounter.encounter_id);
+          return [
+            { eventType: 'EncounterRecorded', key, event: encounterEvent(encounter) },
+            { eventType: 'OutcomeRecorded', key, event: outcomeEvent(encounter, outcome) },
+          ];
+        }),
+      );
+    const root = mkdtempSync(join(tmpdir(), 'readmit-outage-'));
+    const metrics = new Registry();
+    const runner = new TrainingRunner(
+      kafka,
+      serde,
+      KafkaMetrics.for(metrics),
+      publisher,
+      new ModelArtifactStore(new FileSystemObjectStore(root)),
+      quietLogger,
+      metrics,
+      { groupId: uniqueName('trainer'), topicPrefix: prefix, producer: 'trainer-test' },
+    );
+    const results = await watchEventsThroughOutages<TrainingCompleted | TrainingFailed>(
+      kafka,
+      serde,
+      physical(TOPICS.training, prefix),
+      ['TrainingCompleted', 'TrainingFailed'],
+    );
+    try {
+      await runner.start();
+      const request: TrainingRequested = {
+        envelope: newEnvelope('TrainingRequested', { producer: 'test' }),
+        runId: uniqueName('run'),
+        modelName: 'readmission',
+        reason: 'MANUAL',
+        triggeredBy: [],
+        task: 'ANY_READMISSION',
+        asOf: Date.now() + 1_000,
+        candidates: ['logistic_regression'],
+        requestedBy: 'test',
+      };
+      await publisher.publish('TrainingRequested', request.runId, request);
+      // The broker goes away while the run reads encounters and outcomes from the log.
+      const stage = async () =>
+        (await metrics.getSingleMetric('readmit_training_in_progress')?.get())?.values.find(
+          (value) => value.value === 1,
+        )?.labels.stage;
+      await eventually(async () => ((await stage()) === 'read' ? true : undefined), 120_000, 20);
+      progress('training run reading the log; stopping the broker for a minute');
+      await broker.stop();
+      await new Promise((resolve) => setTimeout(resolve, 60_000));
+      await broker.start();
+      progress('broker answers again');
+      const result = await eventually(
+        async () => results.events.find((event) => event.runId === request.runId),
+        300_000,
+      );
+      progress(`training run ended: ${result.envelope.eventType}`);
+      expect(result.envelope.eventType).toBe('TrainingCompleted');
+      const { lineage } = result as TrainingCompleted;
+      // Every labelled encounter made it into the dataset: none lost to the outage, none twice.
+      expect(lineage.trainRows + lineage.validationRows + lineage.holdoutRows).toBe(
+        TRAINING_ENCOUNTERS,
+      );
+    } finally {
+      await runner.stop().catch(() => undefined);
+      await results.stop();
+      await publisher.disconnect();
       rmSync(root, { recursive: true, force: true });
     }
   }, 600_000);

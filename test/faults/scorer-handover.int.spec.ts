@@ -2,14 +2,12 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLE_EVENTS, TOPICS, deadLetterTopicOf, type PredictionMade } from '@readmit/contracts';
-import { FileSystemObjectStore, ModelArtifactStore, newEnvelope } from '@readmit/platform';
-import { smallModelArtifact } from '../support/artifacts';
+import { TOPICS, deadLetterTopicOf, type PredictionMade } from '@readmit/contracts';
+import { promoteSmallModel, publishExampleEncounters } from '../support/champion';
 import { eventually, testEndpoints, uniqueName } from '../support/endpoints';
-import { exampleEncounter, isolatedEventStreams, physical, readTopic } from '../support/kafka';
+import { isolatedEventStreams, physical, readTopic } from '../support/kafka';
 import { startFixture } from '../support/processes';
 
-const MODEL = 'readmission';
 /** Far longer than a restart takes: only static membership can hand the partitions back sooner. */
 const SESSION_TIMEOUT_MS = 60_000;
 
@@ -41,28 +39,9 @@ describe('a scorer killed with SIGKILL and restarted at once', () => {
     };
     const predictions: Array<{ id: PredictionMade['encounter_id']; writtenAt: number }> = [];
     let scorer: ChildProcess | undefined;
-    const publish = async (from: number, count: number) =>
-      streams.publisher.publishAll(
-        Array.from({ length: count }, (_, index) => ({
-          eventType: 'EncounterRecorded' as const,
-          key: String(from + index),
-          event: exampleEncounter(from + index),
-        })),
-      );
     try {
-      const artifacts = new ModelArtifactStore(new FileSystemObjectStore(root));
-      const stored = await artifacts.save(MODEL, 'v1', smallModelArtifact(MODEL, 'v1', 0.3));
-      await streams.publisher.publish('ModelPromoted', MODEL, {
-        ...EXAMPLE_EVENTS.ModelPromoted,
-        envelope: newEnvelope('ModelPromoted', { producer: 'test' }),
-        modelName: MODEL,
-        version: 'v1',
-        previousVersion: null,
-        artifactUri: stored.uri,
-        artifactSha256: stored.sha256,
-        threshold: 0.3,
-      });
-      await publish(1, 2_000);
+      await promoteSmallModel(streams.publisher, root);
+      await publishExampleEncounters(streams.publisher, 1, 2_000);
       scorer = startFixture('scoring-process', env);
       const topic = physical(TOPICS.predictions, streams.prefix);
       const before = await readTopic(streams.kafka, topic, { count: 2_000, timeoutMs: 120_000 });
@@ -73,7 +52,7 @@ describe('a scorer killed with SIGKILL and restarted at once', () => {
       await exited;
       const killedAt = Date.now();
       scorer = startFixture('scoring-process', env);
-      await publish(2_001, 2_000);
+      await publishExampleEncounters(streams.publisher, 2_001, 2_000);
       const all = await eventually(async () => {
         const read = await readTopic(streams.kafka, topic, { count: 4_000, timeoutMs: 5_000 });
         return read.length >= 4_000 ? read : undefined;

@@ -2,24 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import {
-  EXAMPLE_EVENTS,
-  RPC_TOPICS,
-  TOPICS,
-  deadLetterTopicOf,
-  type PredictionMade,
-} from '@readmit/contracts';
-import {
-  createService,
-  DLQ_HEADERS,
-  FileSystemObjectStore,
-  ModelArtifactStore,
-  newEnvelope,
-  replayLog,
-} from '@readmit/platform';
+import { RPC_TOPICS, TOPICS, deadLetterTopicOf, type PredictionMade } from '@readmit/contracts';
+import { createService, DLQ_HEADERS, replayLog } from '@readmit/platform';
 import type { KafkaMessage } from 'kafkajs';
 import request from 'supertest';
-import { smallModelArtifact } from '../../../test/support/artifacts';
+import { promoteSmallModel } from '../../../test/support/champion';
 import { invalidEncounters, misroutedEvent } from '../../../test/support/encounters';
 import { eventually, testEndpoints, uniqueName } from '../../../test/support/endpoints';
 import {
@@ -30,8 +17,6 @@ import {
 } from '../../../test/support/kafka';
 import { scoringEnvSchema } from './scoring.config';
 import { ScoringModule } from './scoring.module';
-
-const MODEL = 'readmission';
 
 describe('stream scoring: events that break the field rules, or do not belong on the topic', () => {
   it('scores each valid encounter once, and dead-letters the invalid and the misrouted ones with their reasons', async () => {
@@ -58,18 +43,7 @@ describe('stream scoring: events that break the field rules, or do not belong on
     let app: INestApplication | undefined;
     const producer = kafka.producer();
     try {
-      const artifacts = new ModelArtifactStore(new FileSystemObjectStore(root));
-      const stored = await artifacts.save(MODEL, 'v1', smallModelArtifact(MODEL, 'v1', 0.3));
-      await publisher.publish('ModelPromoted', MODEL, {
-        ...EXAMPLE_EVENTS.ModelPromoted,
-        envelope: newEnvelope('ModelPromoted', { producer: 'test' }),
-        modelName: MODEL,
-        version: 'v1',
-        previousVersion: null,
-        artifactUri: stored.uri,
-        artifactSha256: stored.sha256,
-        threshold: 0.3,
-      });
+      await promoteSmallModel(publisher, root);
       app = await createService(
         { name: 'scoring', envSchema: scoringEnvSchema, module: ScoringModule },
         {
