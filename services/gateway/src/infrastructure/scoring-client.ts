@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ClientKafka } from '@nestjs/microservices';
 import { RPC_TOPICS, topicName, type PredictReply, type PredictRequest } from '@readmit/contracts';
-import { nextRestartDelay, socketWithoutDelay, type RestartBackoff } from '@readmit/platform';
+import { RestartSchedule, socketWithoutDelay, type RestartBackoff } from '@readmit/platform';
 import { firstValueFrom, timeout as within, TimeoutError } from 'rxjs';
 
 export interface ScoringClientOptions {
@@ -73,7 +73,7 @@ export class ScoringClient {
     const consumer = this.client.consumer;
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.consuming = true;
-      this.reconnectFailures = 0;
+      this.reconnectSchedule.succeeded();
     });
     // kafkajs leaves a consumer down after a crash it deems non-retriable (a broker away for
     // longer than its retry budget) and Nest's client only reports it: connect anew.
@@ -121,34 +121,28 @@ export class ScoringClient {
   async close(): Promise<void> {
     this.closed = true;
     this.connected = false;
-    clearTimeout(this.reconnectTimer);
+    this.reconnectSchedule.cancel();
     await this.client.close();
   }
 
   private consuming = false;
   private closed = false;
-  private reconnectFailures = 0;
-  private reconnectTimer: NodeJS.Timeout | undefined;
+  private readonly reconnectSchedule = new RestartSchedule(RECONNECT_BACKOFF);
 
   private scheduleReconnect(error: Error): void {
     if (this.closed) return;
     this.connected = false;
-    this.reconnectFailures += 1;
-    const delayMs = nextRestartDelay(this.reconnectFailures, RECONNECT_BACKOFF);
+    const delayMs = this.reconnectSchedule.schedule(async () => {
+      if (this.closed) return;
+      try {
+        await this.client.close();
+        await this.connect();
+      } catch (reconnectError) {
+        this.scheduleReconnect(
+          reconnectError instanceof Error ? reconnectError : new Error(String(reconnectError)),
+        );
+      }
+    });
     this.options.onReconnect?.(error, delayMs);
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => {
-      void (async () => {
-        if (this.closed) return;
-        try {
-          await this.client.close();
-          await this.connect();
-        } catch (reconnectError) {
-          this.scheduleReconnect(
-            reconnectError instanceof Error ? reconnectError : new Error(String(reconnectError)),
-          );
-        }
-      })();
-    }, delayMs);
   }
 }

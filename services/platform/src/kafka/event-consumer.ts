@@ -54,6 +54,7 @@ export class EventConsumer extends GroupMember {
             shouldContinue: () => isRunning() && !isStale(),
             heartbeat,
             logger: this.logger,
+            stalls: this.stalls,
             what: `${batch.topic}[${batch.partition}]@${message.offset}`,
           },
         );

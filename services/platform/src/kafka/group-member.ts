@@ -15,6 +15,7 @@ import type { ReadinessRegistry } from '../health/readiness';
 import { SupervisedConsumer } from './supervised-consumer';
 import { unavailableAsRetriable } from './broker-unavailable';
 import { RetriableKafkaError } from './kafka-errors';
+import type { StallReporter } from './retry';
 
 export interface GroupMemberOptions {
   /** The group's name; on the cluster it carries the topic prefix (see environmentScoped). */
@@ -84,6 +85,12 @@ export abstract class GroupMember {
   get consumerRestarts(): number {
     return this.supervised?.restartCount ?? 0;
   }
+
+  /** Where handlers that retry in place report it, so readiness tells the consumer is stalled. */
+  protected readonly stalls: StallReporter = {
+    stalled: (key, error) => this.supervised?.stalled(key, error),
+    recovered: (key) => this.supervised?.recovered(key),
+  };
 
   /** Resolves once the member has joined its group and holds partitions. */
   whenJoined(): Promise<void> {

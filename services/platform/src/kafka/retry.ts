@@ -9,6 +9,19 @@ export interface RetryControl {
   readonly heartbeat: () => Promise<void>;
   readonly logger: Logger;
   readonly what: string;
+  /** Told while the work retries in place, so readiness can say the consumer makes no progress. */
+  readonly stalls?: StallReporter;
+  /**
+   * A try still running after this long counts as stalled too: with the broker away, one try of
+   * a transaction can hang in the client's own retries for minutes before it fails.
+   */
+  readonly stalledAfterMs?: number;
+}
+
+/** Hears of work that retries in place: `stalled` at each failed try, `recovered` once it ends. */
+export interface StallReporter {
+  stalled(key: object, error: unknown): void;
+  recovered(key: object): void;
 }
 
 export class RetryAbandoned extends Error {
@@ -27,19 +40,39 @@ export async function retryWhileRunning<T>(
   control: RetryControl,
 ): Promise<T> {
   let delayMs = 100;
-  for (let tries = 1; ; tries++) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (!isRetriable(error) && !isBrokerUnavailable(error)) throw error;
-      control.logger.warn({ err: error, tries, retryInMs: delayMs }, `retrying ${control.what}`);
-      const deadline = Date.now() + delayMs;
-      while (Date.now() < deadline) {
-        if (!control.shouldContinue()) throw new RetryAbandoned(control.what);
-        await control.heartbeat();
-        await new Promise((resolve) => setTimeout(resolve, Math.min(500, deadline - Date.now())));
+  const stallKey = {};
+  let stalled = false;
+  try {
+    for (let tries = 1; ; tries++) {
+      const slow =
+        control.stalledAfterMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              stalled = true;
+              control.stalls?.stalled(
+                stallKey,
+                new Error(`${control.what} has not finished after ${control.stalledAfterMs} ms`),
+              );
+            }, control.stalledAfterMs);
+      try {
+        return await attempt();
+      } catch (error) {
+        if (!isRetriable(error) && !isBrokerUnavailable(error)) throw error;
+        stalled = true;
+        control.stalls?.stalled(stallKey, error);
+        control.logger.warn({ err: error, tries, retryInMs: delayMs }, `retrying ${control.what}`);
+        const deadline = Date.now() + delayMs;
+        while (Date.now() < deadline) {
+          if (!control.shouldContinue()) throw new RetryAbandoned(control.what);
+          await control.heartbeat();
+          await new Promise((resolve) => setTimeout(resolve, Math.min(500, deadline - Date.now())));
+        }
+        delayMs = Math.min(delayMs * 2, 5_000);
+      } finally {
+        clearTimeout(slow);
       }
-      delayMs = Math.min(delayMs * 2, 5_000);
     }
+  } finally {
+    if (stalled) control.stalls?.recovered(stallKey);
   }
 }

@@ -1,7 +1,8 @@
 import type { Consumer, ConsumerConfig, ConsumerRunConfig, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ReadinessRegistry } from '../health/readiness';
-import { nextRestartDelay, type RestartBackoff } from './restart-backoff';
+import { RestartSchedule, type RestartBackoff } from './restart-backoff';
+import type { StallReporter } from './retry';
 
 export interface SupervisedConsumerSpec {
   /** Names the consumer in logs and in readiness (`consumer:<name>`). */
@@ -18,6 +19,11 @@ export interface SupervisedConsumerSpec {
   /** A consumer the service cannot work without: `/ready` is false while it is not in its group. */
   readonly readiness?: ReadinessRegistry;
   readonly backoff?: RestartBackoff;
+  /**
+   * How long a consumer in its group may go without a fetch while no batch is in hand before
+   * readiness calls it stalled (default 20 s; an idle consumer fetches every maxWaitTime, 5 s).
+   */
+  readonly fetchStaleMs?: number;
 }
 
 /** Where a supervised consumer is in its life. */
@@ -38,20 +44,26 @@ const DEFAULT_BACKOFF: RestartBackoff = { initialMs: 500, maxMs: 3_000 };
  * with capped backoff until it runs or `stop()` is called. Offsets come from the group (or from
  * `onRunning` seeks), so nothing is skipped; handlers see redeliveries as after any rebalance.
  */
-export class SupervisedConsumer {
+export class SupervisedConsumer implements StallReporter {
   private consumer: Consumer | undefined;
   private currentState: ConsumerState = 'idle';
   private lastError: string | undefined;
-  private restartTimer: NodeJS.Timeout | undefined;
-  private failures = 0;
+  private readonly restartSchedule: RestartSchedule;
   private restarts = 0;
   private joinListeners: Array<() => void> = [];
+  /** Work of this consumer retrying in place, with its last error (see retryWhileRunning). */
+  private readonly stalls = new Map<object, string>();
+  /** Batches being handled right now, and when the consumer last fetched, joined or handled one. */
+  private batchesInHand = 0;
+  private lastActivityAt = 0;
 
   constructor(
     private readonly kafka: Kafka,
     private readonly spec: SupervisedConsumerSpec,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.restartSchedule = new RestartSchedule(spec.backoff ?? DEFAULT_BACKOFF);
+  }
 
   get state(): ConsumerState {
     return this.currentState;
@@ -65,6 +77,18 @@ export class SupervisedConsumer {
   /** The kafkajs consumer of the current incarnation (for pause, resume and seek). */
   get current(): Consumer | undefined {
     return this.consumer;
+  }
+
+  /**
+   * A handler of this consumer retries in place (the broker or the registry does not answer): the
+   * consumer is in its group but makes no progress, and readiness says so until it recovers.
+   */
+  stalled(key: object, error: unknown): void {
+    this.stalls.set(key, error instanceof Error ? error.message : String(error));
+  }
+
+  recovered(key: object): void {
+    this.stalls.delete(key);
   }
 
   /** Called on every join of the group by every incarnation (rebalances included). */
@@ -83,6 +107,14 @@ export class SupervisedConsumer {
         throw new Error(
           `consumer ${this.spec.name} is ${this.currentState}${this.lastError ? ` (${this.lastError})` : ''}`,
         );
+      const quietMs = Date.now() - this.lastActivityAt;
+      if (this.batchesInHand === 0 && quietMs > (this.spec.fetchStaleMs ?? 20_000))
+        throw new Error(
+          `consumer ${this.spec.name} has not fetched for ${Math.round(quietMs / 1000)} s`,
+        );
+      const stall = [...this.stalls.values()].pop();
+      if (stall !== undefined)
+        throw new Error(`consumer ${this.spec.name} is retrying in place (${stall})`);
     });
     await this.incarnate();
   }
@@ -90,7 +122,7 @@ export class SupervisedConsumer {
   async stop(): Promise<void> {
     if (this.currentState === 'stopped') return;
     this.currentState = 'stopped';
-    clearTimeout(this.restartTimer);
+    this.restartSchedule.cancel();
     this.spec.readiness?.unregister(`consumer:${this.spec.name}`);
     const consumer = this.consumer;
     this.consumer = undefined;
@@ -108,9 +140,13 @@ export class SupervisedConsumer {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       if (this.consumer !== consumer || this.currentState === 'stopped') return;
       this.currentState = 'running';
-      this.failures = 0;
+      this.lastActivityAt = Date.now();
+      this.restartSchedule.succeeded();
       this.lastError = undefined;
       for (const listener of this.joinListeners) listener();
+    });
+    consumer.on(consumer.events.FETCH, () => {
+      if (this.consumer === consumer) this.lastActivityAt = Date.now();
     });
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (this.consumer !== consumer) return;
@@ -123,7 +159,7 @@ export class SupervisedConsumer {
         topics: [...this.spec.topics],
         fromBeginning: this.spec.fromBeginning ?? true,
       });
-      await consumer.run(this.spec.run(consumer));
+      await consumer.run(this.tracked(this.spec.run(consumer)));
       // A stop() while joining: leave the group rather than keep running unseen.
       if (this.consumer !== consumer) {
         await consumer.disconnect();
@@ -133,7 +169,7 @@ export class SupervisedConsumer {
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
       if (this.consumer !== consumer) return;
-      if (this.restarts === 0 && this.failures === 0) {
+      if (this.restarts === 0 && this.restartSchedule.failuresInARow === 0) {
         // The first start: let the service fail fast with the reason.
         this.currentState = 'idle';
         this.consumer = undefined;
@@ -143,28 +179,48 @@ export class SupervisedConsumer {
     }
   }
 
+  /** The run config with its handlers counted, so readiness knows a quiet consumer is busy. */
+  private tracked(run: ConsumerRunConfig): ConsumerRunConfig {
+    const inHand = async <T>(handle: () => Promise<T>): Promise<T> => {
+      this.batchesInHand += 1;
+      try {
+        return await handle();
+      } finally {
+        this.batchesInHand -= 1;
+        this.lastActivityAt = Date.now();
+      }
+    };
+    const { eachBatch, eachMessage } = run;
+    return {
+      ...run,
+      eachBatch: eachBatch && ((payload) => inHand(() => eachBatch(payload))),
+      eachMessage: eachMessage && ((payload) => inHand(() => eachMessage(payload))),
+    };
+  }
+
   private crashed(error: Error): void {
     if (this.currentState === 'stopped' || this.currentState === 'restarting') return;
     this.currentState = 'restarting';
     this.lastError = error.message;
-    this.failures += 1;
-    const delayMs = nextRestartDelay(this.failures, this.spec.backoff ?? DEFAULT_BACKOFF);
+    const crashed = this.consumer;
+    const delayMs = this.restartSchedule.schedule(async () => {
+      await crashed?.disconnect().catch(() => undefined);
+      if (this.currentState !== 'restarting') return;
+      this.restarts += 1;
+      await this.incarnate().catch((restartError: unknown) =>
+        this.crashed(
+          restartError instanceof Error ? restartError : new Error(String(restartError)),
+        ),
+      );
+    });
     this.logger.error(
-      { consumer: this.spec.name, err: error, failures: this.failures, restartInMs: delayMs },
+      {
+        consumer: this.spec.name,
+        err: error,
+        failures: this.restartSchedule.failuresInARow,
+        restartInMs: delayMs,
+      },
       'consumer crashed; starting a new one',
     );
-    const crashed = this.consumer;
-    this.restartTimer = setTimeout(() => {
-      void (async () => {
-        await crashed?.disconnect().catch(() => undefined);
-        if (this.currentState !== 'restarting') return;
-        this.restarts += 1;
-        await this.incarnate().catch((restartError: unknown) =>
-          this.crashed(
-            restartError instanceof Error ? restartError : new Error(String(restartError)),
-          ),
-        );
-      })();
-    }, delayMs);
   }
 }

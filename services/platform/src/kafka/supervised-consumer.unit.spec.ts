@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
+import type { Consumer, ConsumerConfig, ConsumerRunConfig, EachBatchPayload, Kafka } from 'kafkajs';
 import pino from 'pino';
 import { ReadinessRegistry } from '../health/readiness';
 import { LogPositions } from './log-positions';
-import { nextRestartDelay } from './restart-backoff';
+import { nextRestartDelay, RestartSchedule } from './restart-backoff';
 import { SupervisedConsumer } from './supervised-consumer';
 
 /**
@@ -11,7 +11,8 @@ import { SupervisedConsumer } from './supervised-consumer';
  * test fire their instrumentation events (GROUP_JOIN, CRASH) as kafkajs would.
  */
 class FakeConsumer extends EventEmitter {
-  readonly events = { GROUP_JOIN: 'group_join', CRASH: 'crash' };
+  readonly events = { GROUP_JOIN: 'group_join', CRASH: 'crash', FETCH: 'fetch' };
+  runConfig: ConsumerRunConfig | undefined;
   readonly calls: string[] = [];
   readonly seeks: Array<{ topic: string; partition: number; offset: string }> = [];
   constructor(
@@ -27,7 +28,8 @@ class FakeConsumer extends EventEmitter {
   async subscribe() {
     this.calls.push('subscribe');
   }
-  async run() {
+  async run(config: ConsumerRunConfig) {
+    this.runConfig = config;
     this.calls.push('run');
     this.join();
   }
@@ -157,6 +159,74 @@ describe('SupervisedConsumer', () => {
     await expect(supervised.start()).rejects.toThrow('broker unreachable');
   });
 
+  it('is not ready while work of its consumer retries in place, ready again once it recovers', async () => {
+    const { kafka } = fakeKafka(0);
+    const readiness = new ReadinessRegistry();
+    const supervised = new SupervisedConsumer(
+      kafka,
+      {
+        name: 'scoring',
+        config: { groupId: 'g' },
+        topics: ['t'],
+        run: () => ({ eachMessage: async () => undefined }),
+        readiness,
+      },
+      logger,
+    );
+    await supervised.start();
+    const partitionZero = {};
+    const partitionOne = {};
+    supervised.stalled(partitionZero, new Error('Connection timeout'));
+    supervised.stalled(partitionOne, new Error('Connection refused'));
+    const report = await readiness.evaluate();
+    expect(report.ready).toBe(false);
+    expect(report.checks['consumer:scoring'].error).toMatch(/retrying in place \(Connection/);
+
+    supervised.recovered(partitionZero);
+    expect((await readiness.evaluate()).ready).toBe(false);
+    supervised.recovered(partitionOne);
+    expect((await readiness.evaluate()).ready).toBe(true);
+    await supervised.stop();
+  });
+
+  it('is not ready when it has not fetched for a while with no batch in hand, and ready while a batch takes long', async () => {
+    const { kafka, consumers } = fakeKafka(0);
+    const readiness = new ReadinessRegistry();
+    let finishBatch: () => void = () => undefined;
+    const supervised = new SupervisedConsumer(
+      kafka,
+      {
+        name: 'monitor',
+        config: { groupId: 'g' },
+        topics: ['t'],
+        run: () => ({
+          eachBatch: () => new Promise<void>((resolve) => (finishBatch = resolve)),
+        }),
+        readiness,
+        fetchStaleMs: 40,
+      },
+      logger,
+    );
+    await supervised.start();
+    expect((await readiness.evaluate()).ready).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    const quiet = await readiness.evaluate();
+    expect(quiet.ready).toBe(false);
+    expect(quiet.checks['consumer:monitor'].error).toMatch(/has not fetched for/);
+
+    consumers[0].emit('fetch', { payload: {} });
+    expect((await readiness.evaluate()).ready).toBe(true);
+
+    // A long batch is work, not a stall.
+    const handling = consumers[0].runConfig?.eachBatch?.({} as EachBatchPayload);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect((await readiness.evaluate()).ready).toBe(true);
+    finishBatch();
+    await handling;
+    expect((await readiness.evaluate()).ready).toBe(true);
+    await supervised.stop();
+  });
+
   it('does not come back after stop(), and leaves readiness', async () => {
     const { kafka, consumers } = fakeKafka(0);
     const readiness = new ReadinessRegistry();
@@ -236,5 +306,24 @@ describe('nextRestartDelay', () => {
     expect([1, 2, 3, 4, 5, 50].map((failures) => nextRestartDelay(failures, backoff))).toEqual([
       500, 1_000, 2_000, 4_000, 5_000, 5_000,
     ]);
+  });
+});
+
+describe('RestartSchedule', () => {
+  it('backs off further with each failure in a row, starts over after a success, and runs only the last restart', async () => {
+    const schedule = new RestartSchedule({ initialMs: 10, maxMs: 40 });
+    const runs: string[] = [];
+    expect(schedule.schedule(() => void runs.push('first'))).toBe(10);
+    expect(schedule.schedule(() => void runs.push('second'))).toBe(20);
+    expect(schedule.failuresInARow).toBe(2);
+    await until(() => runs.length > 0);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(runs).toEqual(['second']);
+
+    schedule.succeeded();
+    expect(schedule.schedule(() => void runs.push('third'))).toBe(10);
+    schedule.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(runs).toEqual(['second']);
   });
 });

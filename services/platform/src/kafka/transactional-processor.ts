@@ -27,6 +27,8 @@ export interface TransactionalProcessorOptions extends GroupMemberOptions {
   readonly transactionalId: string;
   /** Messages per transaction (default 100): larger is faster, smaller redoes less after a crash. */
   readonly maxMessagesPerTransaction?: number;
+  /** A transaction still open after this long makes readiness report the consumer stalled (default 15 s). */
+  readonly stalledAfterMs?: number;
 }
 
 /** A decoded message handed to a batch transform. */
@@ -200,6 +202,8 @@ export class TransactionalProcessor extends GroupMember {
             shouldContinue: () => isRunning() && !isStale(),
             heartbeat,
             logger: this.logger,
+            stalls: this.stalls,
+            stalledAfterMs: this.options.stalledAfterMs ?? 15_000,
             what: `a transaction over ${batch.topic}[${batch.partition}]`,
           },
         );

@@ -4,7 +4,7 @@ import {
   type KafkaOptions,
   type OutgoingResponse,
 } from '@nestjs/microservices';
-import { nextRestartDelay, type RestartBackoff } from '@readmit/platform';
+import { RestartSchedule, type RestartBackoff } from '@readmit/platform';
 import type { Batch, Consumer, EachBatchPayload, Message } from 'kafkajs';
 
 const RESTART_BACKOFF: RestartBackoff = { initialMs: 500, maxMs: 5_000 };
@@ -81,7 +81,7 @@ export class BatchingServerKafka extends ServerKafka {
     consumer.on(consumer.events.GROUP_JOIN, () => {
       this.answered.clear();
       this.inGroup = true;
-      this.restartFailures = 0;
+      this.restartSchedule.succeeded();
     });
     // kafkajs leaves a consumer down after a crash it deems non-retriable (a broker away for
     // longer than its retry budget); Nest's transport only reports it. Replace the consumer.
@@ -105,18 +105,14 @@ export class BatchingServerKafka extends ServerKafka {
 
   private inGroup = false;
   private closing = false;
-  private restartFailures = 0;
-  private restartTimer: NodeJS.Timeout | undefined;
+  private readonly restartSchedule = new RestartSchedule(RESTART_BACKOFF);
 
   private scheduleRestart(error: Error): void {
     if (this.closing) return;
-    this.restartFailures += 1;
-    const delayMs = nextRestartDelay(this.restartFailures, RESTART_BACKOFF);
+    const delayMs = this.restartSchedule.schedule(() => this.restartConsumer());
     this.logger.error(
       `request consumer crashed (${error.message}); starting a new one in ${delayMs} ms`,
     );
-    clearTimeout(this.restartTimer);
-    this.restartTimer = setTimeout(() => void this.restartConsumer(), delayMs);
   }
 
   private async restartConsumer(): Promise<void> {
@@ -140,7 +136,7 @@ export class BatchingServerKafka extends ServerKafka {
 
   override async close(): Promise<void> {
     this.closing = true;
-    clearTimeout(this.restartTimer);
+    this.restartSchedule.cancel();
     clearInterval(this.committer);
     // A commit in flight may predate the last answers: wait for it, then commit those too.
     await this.committing;
