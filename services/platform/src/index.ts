@@ -14,6 +14,7 @@ export * from './kafka/kafka-errors';
 export * from './kafka/kafka-metrics';
 export * from './kafka/envelope';
 export * from './kafka/dead-letter';
+export * from './kafka/event-validation';
 export * from './kafka/serde/event-serde';
 export * from './kafka/message-router';
 export * from './kafka/event-publisher';

@@ -8,17 +8,21 @@ import {
 } from '@readmit/contracts';
 import {
   ActiveStandbyAssigner,
+  deadLetterOf,
   environmentScoped,
   GroupMember,
   newEnvelope,
   PoisonMessageError,
   reliableProducerConfig,
+  splitIntoRequests,
   toTopicMessages,
+  unexpectedEvent,
   type EventSerde,
   type KafkaMetrics,
+  type PoisonReason,
   type ReadinessRegistry,
 } from '@readmit/platform';
-import type { EachBatchPayload, Kafka } from 'kafkajs';
+import type { EachBatchPayload, Kafka, Message } from 'kafkajs';
 import type { Logger } from 'pino';
 import { BatchAccumulator, type BatchPolicy } from '../domain/batch-tracking/batch-accumulator';
 
@@ -33,6 +37,14 @@ export interface BatchTrackerOptions {
   readonly readiness?: ReadinessRegistry;
 }
 
+/** A bad message of the open batch, on its way to `<topic>.dlq`. */
+interface PendingDeadLetter {
+  readonly sourceTopic: string;
+  readonly reason: PoisonReason;
+  readonly topic: string;
+  readonly message: Message;
+}
+
 /** Committed-offset metadata: the sequence of the batch the offsets close. */
 interface OffsetMetadata {
   readonly batchSequence: number;
@@ -44,9 +56,15 @@ interface OffsetMetadata {
  * batch, in one Kafka transaction (the batch's sequence rides in the offset metadata). After a
  * crash or a rebalance it rereads from the last closed batch and rebuilds the open one, so no
  * batch is skipped or repeated. One member holds every partition; others stand by.
+ *
+ * Bad messages (undecodable, breaking the field rules, or of a type the topic does not carry)
+ * count for nothing and are dead-lettered in the transaction that closes their batch, with the
+ * offsets that move past them: exactly once, as TransactionalProcessor does, so a reread of the
+ * open batch after a rebalance does not write them again. They wait for that batch to close.
  */
 export class BatchTracker extends GroupMember {
   private accumulator = new BatchAccumulator();
+  private deadLetters: PendingDeadLetter[] = [];
   private lastSequence = 0;
 
   constructor(
@@ -77,6 +95,7 @@ export class BatchTracker extends GroupMember {
     // After any (re)join the group rereads from the committed offsets: start the open batch afresh.
     this.onGroupJoin(() => {
       this.accumulator = new BatchAccumulator();
+      this.deadLetters = [];
     });
   }
 
@@ -101,21 +120,36 @@ export class BatchTracker extends GroupMember {
       };
       try {
         const { eventType, event } = await this.serde.decode(message.value);
+        // An OutcomeRecorded on patient.encounters is a writer's mistake, not a label.
+        const unexpected = unexpectedEvent(batch.topic, this.serde.topicPrefix, eventType);
+        if (unexpected) throw unexpected;
         if (eventType === 'EncounterRecorded')
           this.accumulator.addEncounter(position, event as EncounterRecorded);
         else if (eventType === 'OutcomeRecorded')
           this.accumulator.addOutcome(position, event as OutcomeRecorded);
       } catch (error) {
-        // Bad messages are the owning consumers' to dead-letter; the tracker only steps over them.
         if (!(error instanceof PoisonMessageError)) throw error;
+        this.accumulator.passOver(position);
+        const letter = deadLetterOf(
+          {
+            topic: batch.topic,
+            partition: batch.partition,
+            message,
+            group: this.options.groupId,
+          },
+          error.reason,
+          error.message,
+        );
+        this.deadLetters.push({ sourceTopic: batch.topic, reason: error.reason, ...letter });
         this.logger.warn(
           {
             topic: batch.topic,
             partition: batch.partition,
             offset: message.offset,
             reason: error.reason,
+            error: error.message,
           },
-          'batch tracker skipped a bad message',
+          'batch tracker passed over a bad message; it is dead-lettered when its batch closes',
         );
       }
       resolveOffset(message.offset);
@@ -147,17 +181,38 @@ export class BatchTracker extends GroupMember {
       [{ eventType: 'BatchArrived', key: batchId, event }],
       prefix,
     );
+    const deadLetters = this.deadLetters;
+    const topicMessages = [
+      { topic: output.topic, messages: output.messages },
+      ...deadLetters.map((letter) => ({ topic: letter.topic, messages: [letter.message] })),
+    ];
     await this.inTransaction(async (transaction) => {
-      await transaction.send({ topic: output.topic, messages: output.messages });
+      // Many dead letters go out in several produce requests, all in this transaction.
+      for (const request of splitIntoRequests(topicMessages))
+        await transaction.sendBatch({ topicMessages: request });
       // kafkajs sends partition metadata through to the broker; its typings just do not say so.
       const topics = [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
       await transaction.sendOffsets({ consumerGroupId: this.clusterGroupId, topics });
     });
     this.metrics.produced.inc({ topic: output.topic, event_type: 'BatchArrived' });
+    for (const letter of deadLetters)
+      this.metrics.deadLetters.inc({
+        topic: letter.sourceTopic,
+        reason: letter.reason,
+        group: this.options.groupId,
+      });
     this.lastSequence = sequence;
     this.accumulator = new BatchAccumulator();
+    this.deadLetters = [];
     this.logger.info(
-      { batchId, sequence, trigger, labeled: event.labeledCount, encounters: event.encounterCount },
+      {
+        batchId,
+        sequence,
+        trigger,
+        labeled: event.labeledCount,
+        encounters: event.encounterCount,
+        deadLetters: deadLetters.length,
+      },
       'batch arrived',
     );
   }

@@ -51,6 +51,15 @@ export class BatchAccumulator {
     this.labelCounts[event.readmitted] += 1;
   }
 
+  /**
+   * A message the batch reads past without counting it (one that is dead-lettered): its offset
+   * is covered, so the offsets committed with the batch move past it, but it adds no encounter,
+   * label or event time.
+   */
+  passOver(position: LogPosition): void {
+    this.cover(position);
+  }
+
   /** Which trigger closes the batch now, if any. An empty window closes nothing. */
   due(policy: BatchPolicy): BatchTrigger | null {
     if (this.labels >= policy.labelsPerBatch) return 'COUNT';
@@ -104,6 +113,12 @@ export class BatchAccumulator {
   }
 
   private extend(position: LogPosition, eventTime: number): void {
+    this.cover(position);
+    this.firstEventTime = Math.min(this.firstEventTime ?? eventTime, eventTime);
+    this.lastEventTime = Math.max(this.lastEventTime ?? eventTime, eventTime);
+  }
+
+  private cover(position: LogPosition): void {
     const key = `${position.topic}:${position.partition}`;
     const range = this.ranges.get(key);
     if (range && position.offset < range.toOffset) {
@@ -117,7 +132,5 @@ export class BatchAccumulator {
       fromOffset: range?.fromOffset ?? position.offset,
       toOffset: position.offset + 1,
     });
-    this.firstEventTime = Math.min(this.firstEventTime ?? eventTime, eventTime);
-    this.lastEventTime = Math.max(this.lastEventTime ?? eventTime, eventTime);
   }
 }

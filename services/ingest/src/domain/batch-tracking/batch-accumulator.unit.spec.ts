@@ -73,6 +73,40 @@ describe('BatchAccumulator', () => {
     expect([closed.windowStart, closed.windowEnd]).toEqual([1_000, 95_000]);
   });
 
+  it('covers the offsets of messages it passes over (dead-lettered ones) without counting them', () => {
+    const batch = new BatchAccumulator();
+    batch.passOver(at('patient.encounters', 0, 0));
+    batch.addEncounter(at('patient.encounters', 0, 1), encounter(1, 3, '[60-70)', 5_000));
+    batch.passOver(at('patient.encounters', 0, 2));
+    batch.passOver(at('patient.outcomes', 1, 7));
+    batch.addOutcome(at('patient.outcomes', 2, 3), outcome(1, 'NO', 6_000));
+    batch.passOver(at('patient.outcomes', 2, 4));
+    // Passed-over messages carry no label and no event time: nothing is due.
+    expect(batch.due({ labelsPerBatch: 2, windowMs: 10_000 })).toBeNull();
+
+    const closed = batch.close(EXAMPLE_EVENTS.BatchArrived.envelope, 'batch-3', 3, 'COUNT');
+    expect(closed).toMatchObject({
+      encounterCount: 1,
+      labeledCount: 1,
+      windowStart: 5_000,
+      windowEnd: 6_000,
+      encounterRanges: [{ topic: 'patient.encounters', partition: 0, fromOffset: 0, toOffset: 3 }],
+      outcomeRanges: [
+        { topic: 'patient.outcomes', partition: 1, fromOffset: 7, toOffset: 8 },
+        { topic: 'patient.outcomes', partition: 2, fromOffset: 3, toOffset: 5 },
+      ],
+    });
+    // The offsets committed with the batch move past every one of them.
+    expect(batch.nextOffsets()).toEqual(
+      expect.arrayContaining([
+        { topic: 'patient.encounters', partition: 0, offset: 3 },
+        { topic: 'patient.outcomes', partition: 1, offset: 8 },
+        { topic: 'patient.outcomes', partition: 2, offset: 5 },
+      ]),
+    );
+    expect(() => batch.passOver(at('patient.encounters', 0, 1))).toThrow(/must come in log order/);
+  });
+
   it('refuses messages out of log order within a partition', () => {
     const batch = new BatchAccumulator();
     batch.addEncounter(at('patient.encounters', 0, 5), encounter(1, 3, '[60-70)'));
