@@ -3,7 +3,12 @@ import { assertTestDatabase, createDataSource, newEnvelope } from '@readmit/plat
 import type { DataSource } from 'typeorm';
 import { labelledEncounters } from '../../../../test/support/encounters';
 import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';
-import { isolatedEventStreams, physical, quietLogger } from '../../../../test/support/kafka';
+import {
+  exampleEncounter,
+  isolatedEventStreams,
+  physical,
+  quietLogger,
+} from '../../../../test/support/kafka';
 import { EncounterKeysFollower } from './encounter-keys-follower';
 import { ensureIngestTables, type IngestTables } from './postgres/ingest-tables';
 
@@ -47,6 +52,18 @@ describe('EncounterKeysFollower (patient.encounters and patient.outcomes → ing
       topic: physical(TOPICS.encounters, prefix),
       messages: [{ key: 'x', value: Buffer.from('not avro') }],
     });
+    // An encounter written to the outcomes topic published nothing: its key is not learned, or
+    // a later upload of that encounter would be refused as already known.
+    const misroutedId = 999_999;
+    await raw.send({
+      topic: physical(TOPICS.outcomes, prefix),
+      messages: [
+        {
+          key: String(misroutedId),
+          value: serde.encode('EncounterRecorded', exampleEncounter(misroutedId)),
+        },
+      ],
+    });
     await raw.disconnect();
 
     const options = { groupId: uniqueName('keys'), topicPrefix: prefix };
@@ -63,6 +80,16 @@ describe('EncounterKeysFollower (patient.encounters and patient.outcomes → ing
       expect(await follower.whenCaughtUp(60_000)).toBe(true);
       // No polling here: "caught up" must mean the backlog is in the table already.
       expect(await keys()).toEqual([{ all: backlog, recorded: backlog, labelled: backlog }]);
+      const skipped = await metrics.skipped.get();
+      expect(
+        skipped.values
+          .filter(({ labels }) => labels.group === options.groupId)
+          .map(({ labels, value }) => [labels.event_type, value])
+          .sort(),
+      ).toEqual([
+        ['EncounterRecorded', 1],
+        ['undecodable', 1],
+      ]);
 
       // Live: a new encounter, and a correction of an outcome (a later recordedAt wins).
       await publisher.publishAll(labelledEncounters(backlog + 1, 1));

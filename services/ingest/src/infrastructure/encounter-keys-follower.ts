@@ -9,6 +9,7 @@ import {
   logEnds,
   PoisonMessageError,
   SupervisedConsumer,
+  unexpectedEvent,
   type EventSerde,
   type KafkaMetrics,
   type PartitionEnds,
@@ -53,6 +54,7 @@ export class EncounterKeysFollower {
   private readonly groupId: string;
   private readonly groupName: string;
   private readonly table: string;
+  private readonly prefix: string;
   private admin: Admin | undefined;
   /** The log's ends when the follower started. */
   private startEnds: PartitionEnds[] | undefined;
@@ -68,6 +70,7 @@ export class EncounterKeysFollower {
     options: EncounterKeysFollowerOptions,
   ) {
     const prefix = options.topicPrefix ?? '';
+    this.prefix = prefix;
     this.topics = [TOPICS.encounters, TOPICS.outcomes].map((topic) => topicName(topic, prefix));
     this.groupId = environmentScoped(prefix, options.groupId);
     this.groupName = options.groupId;
@@ -102,15 +105,24 @@ export class EncounterKeysFollower {
   private async learn({ batch, heartbeat }: EachBatchPayload): Promise<void> {
     const encounters: number[] = [];
     const outcomes: LoggedOutcome[] = [];
-    let undecodable = 0;
+    let passedOver = 0;
+    const group = this.groupName;
     for (const message of batch.messages) {
       let decoded;
       try {
         decoded = await this.serde.decode(message.value);
       } catch (error) {
-        // Consumers that act on events dead-letter it; here there is nothing to learn from it.
+        // The group consumers that act on events dead-letter it; here there is nothing to learn.
         if (!(error instanceof PoisonMessageError)) throw error;
-        undecodable += 1;
+        passedOver += 1;
+        this.metrics.skipped.inc({ topic: batch.topic, event_type: 'undecodable', group });
+        continue;
+      }
+      // A misrouted event (an EncounterRecorded on patient.outcomes) published no encounter:
+      // learning its key would refuse a later upload of that encounter as a duplicate.
+      if (unexpectedEvent(batch.topic, this.prefix, decoded.eventType)) {
+        passedOver += 1;
+        this.metrics.skipped.inc({ topic: batch.topic, event_type: decoded.eventType, group });
         continue;
       }
       if (decoded.eventType === 'EncounterRecorded') {
@@ -130,7 +142,6 @@ export class EncounterKeysFollower {
       await learnEncounters(this.dataSource.manager, this.table, encounters);
       await learnOutcomes(this.dataSource.manager, this.table, outcomes);
     });
-    const group = this.groupName;
     if (encounters.length > 0)
       this.metrics.consumed.inc(
         { topic: batch.topic, event_type: 'EncounterRecorded', group },
@@ -145,10 +156,10 @@ export class EncounterKeysFollower {
       { topic: batch.topic, partition: String(batch.partition), group },
       Number(batch.offsetLag()),
     );
-    if (undecodable > 0)
+    if (passedOver > 0)
       this.logger.warn(
-        { topic: batch.topic, partition: batch.partition, undecodable },
-        'encounter keys: messages that could not be decoded were passed over',
+        { topic: batch.topic, partition: batch.partition, passedOver },
+        'encounter keys: undecodable, invalid or misrouted messages were passed over',
       );
     await heartbeat();
   }
