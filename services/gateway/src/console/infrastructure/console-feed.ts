@@ -14,6 +14,7 @@ import {
   environmentScoped,
   EventSerde,
   LogPositions,
+  PoisonMessageError,
   SupervisedConsumer,
   KAFKA_CLIENT,
   LOGGER,
@@ -177,8 +178,11 @@ export class ConsoleFeed implements OnApplicationShutdown {
             if (positions.handledBefore(topic, partition, message.offset)) return;
             try {
               await this.apply(await this.serde.decode(message.value));
-            } catch {
-              // A poison message is the producers' consumers' business (their DLQs); skip it here.
+            } catch (error) {
+              // A poison message is the producers' consumers' business (their DLQs); skip it
+              // here. Anything else (the schema registry away) is retried: the consumer crashes
+              // and its supervisor starts it again after the last message applied.
+              if (!(error instanceof PoisonMessageError)) throw error;
             }
             positions.handled(topic, partition, message.offset);
           },
