@@ -22,7 +22,7 @@ describe('generated contract files', () => {
     },
   );
 
-  it('has one .avsc per event of the catalog (DESIGN.md, plus ChallengerAssigned for the challenger stage)', () => {
+  it('has one .avsc per event of the catalog (docs/events.md, with ChallengerAssigned for the challenger stage)', () => {
     expect([...EVENT_TYPES].sort()).toEqual(
       [
         'EncounterRecorded',

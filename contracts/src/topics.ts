@@ -23,7 +23,7 @@ const DEAD_LETTER_RETENTION = {
   'retention.ms': String(30 * 24 * 3600 * 1000),
 } as const;
 
-/** The topic catalog (DESIGN.md: Topics and events). */
+/** The topic catalog (docs/events.md: Topics). */
 export const TOPICS = {
   encounters: {
     name: 'patient.encounters',

@@ -35,7 +35,8 @@ function pinoLogCreator(logger: Logger): logCreator {
 
 /**
  * The one place that builds a kafkajs client. Services depend on the platform's Kafka module,
- * never on kafkajs directly, so the client library can be swapped (DESIGN.md: kafkajs successor).
+ * never on kafkajs directly, so the client library can be swapped (docs/events.md, The Kafka
+ * layer: a kafkajs successor).
  */
 export function createKafkaClient(settings: KafkaClientSettings, logger: Logger): Kafka {
   return new Kafka({
