@@ -13,7 +13,7 @@ import {
   type EncounterRecorded,
   type PredictionMade,
 } from '@readmit/contracts';
-import { FeatureEncoder, readModelArtifact } from '@readmit/ml';
+import { encounterInputOf, FeatureEncoder, predictionOf, readModelArtifact } from '@readmit/ml';
 import {
   EventSerde,
   newEnvelope,
@@ -25,7 +25,6 @@ import {
 } from '@readmit/platform';
 
 import { backfillPredictionId } from '../services/backfill/src/domain/backfill-event-id';
-import { encounterInputOf, predictionOf } from '../services/scoring/src/domain/predictions';
 import { testEndpoints, uniqueName } from '../test/support/endpoints';
 import { syntheticEncounters, trainBenchModel } from './support/bench-model';
 

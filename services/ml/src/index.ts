@@ -16,3 +16,4 @@ export * from './drift/statistics';
 export * from './drift/drift-thresholds';
 export * from './drift/window-drift';
 export * from './retraining/retraining-policy';
+export * from './serving/index';

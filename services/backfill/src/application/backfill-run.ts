@@ -22,10 +22,15 @@ import {
   type ModelArtifactStore,
   type OutgoingEvent,
 } from '@readmit/platform';
+import {
+  encounterInputOf,
+  predictionOf,
+  scoreBatchThenRows,
+  type EncounterInput,
+} from '@readmit/ml';
+import { loadModel, type LoadedModel } from '@readmit/platform/serving';
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
-import { encounterInputOf, predictionOf } from '../../../scoring/src/domain/predictions';
-import { loadModel, type LoadedModel } from '../../../scoring/src/infrastructure/model-loader';
 import { checkpointsAt, recordsIn, resumePositions } from '../domain/backfill-range';
 import { backfillPredictionId } from '../domain/backfill-event-id';
 import { asBackfillEvent, evolveBackfills, type BackfillState } from '../domain/backfill-state';
@@ -534,33 +539,18 @@ export class BackfillRun {
     this.metrics.chunkSeconds.observe(prepared.latencyMs / 1000);
   }
 
+  /** Scores a chunk; one encounter the model cannot score must not hold the others back. */
   private async scoreAll(
     model: LoadedModel,
-    inputs: ReturnType<typeof encounterInputOf>[],
+    inputs: readonly EncounterInput[],
   ): Promise<{ scores: Float32Array; refused: Set<number> }> {
-    if (inputs.length === 0) return { scores: new Float32Array(0), refused: new Set() };
-    try {
-      return {
-        scores: await model.scorer.score(model.encoder.encodeAll(inputs)),
-        refused: new Set(),
-      };
-    } catch (error) {
-      // One encounter the model cannot score must not hold the others back.
+    const { scores, refused } = await scoreBatchThenRows(model, inputs, (error) =>
       this.logger.warn(
-        { backfillId: this.backfillId, reason: (error as Error).message },
+        { backfillId: this.backfillId, reason: error.message },
         'chunk refused, scoring row by row',
-      );
-      const scores = new Float32Array(inputs.length);
-      const refused = new Set<number>();
-      for (const [index, input] of inputs.entries()) {
-        try {
-          scores[index] = (await model.scorer.score(model.encoder.encodeAll([input])))[0];
-        } catch {
-          refused.add(index);
-        }
-      }
-      return { scores, refused };
-    }
+      ),
+    );
+    return { scores, refused: new Set(refused.map(({ index }) => index)) };
   }
 
   private progressOf(state: RunState, model: LoadedModel, seconds: number): OutgoingEvent {

@@ -13,7 +13,7 @@ import {
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { loadModel, type LoadedModel } from '../infrastructure/model-loader';
+import { loadModel, type LoadedModel } from '@readmit/platform/serving';
 import type { ServingModels, ServingRole } from './serving-models';
 
 export interface ModelFollowerOptions {

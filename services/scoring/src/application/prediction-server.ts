@@ -8,7 +8,7 @@ import {
 } from '@readmit/platform';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { predictionOf } from '../domain/predictions';
+import { predictedLabel, predictionOf } from '@readmit/ml';
 import type { Message } from 'kafkajs';
 import {
   BatchingServerKafka,
@@ -16,7 +16,7 @@ import {
   type ReplyMessage,
 } from '../infrastructure/batching-server-kafka';
 import { Coalescer } from './coalescer';
-import type { LoadedModel } from '../infrastructure/model-loader';
+import type { LoadedModel } from '@readmit/platform/serving';
 import type { ServingModels } from './serving-models';
 
 export interface PredictionServerOptions {
@@ -257,7 +257,7 @@ export class PredictionServer {
         return {
           encounter_id: encounter.encounter_id,
           score,
-          label: score >= champion.threshold,
+          label: predictedLabel(score, champion.threshold),
           threshold: champion.threshold,
           contributions: explained ? explained[row] : null,
         };

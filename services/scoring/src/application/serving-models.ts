@@ -1,4 +1,4 @@
-import type { LoadedModel } from '../infrastructure/model-loader';
+import type { LoadedModel } from '@readmit/platform/serving';
 
 export type ServingRole = 'champion' | 'challenger';
 

@@ -1,4 +1,4 @@
-import type { LoadedModel } from '../infrastructure/model-loader';
+import type { LoadedModel } from '@readmit/platform/serving';
 import { ServingModels } from './serving-models';
 
 function model(version: string) {

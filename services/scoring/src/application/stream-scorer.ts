@@ -11,8 +11,14 @@ import {
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
-import { encounterInputOf, predictionOf } from '../domain/predictions';
-import type { LoadedModel } from '../infrastructure/model-loader';
+import {
+  encounterInputOf,
+  predictedLabel,
+  predictionOf,
+  scoreBatchThenRows,
+  type EncounterInput,
+} from '@readmit/ml';
+import type { LoadedModel } from '@readmit/platform/serving';
 import type { ServingModels } from './serving-models';
 
 export interface StreamScorerOptions {
@@ -174,7 +180,7 @@ export class StreamScorer {
     let negative = 0;
     scores.forEach((score, index) => {
       if (refused.has(index)) return;
-      if (score >= model.threshold) positive += 1;
+      if (predictedLabel(score, model.threshold)) positive += 1;
       else negative += 1;
     });
     const model_version = model.version;
@@ -186,25 +192,17 @@ export class StreamScorer {
    * Scores the batch in one call; if the session refuses it, row by row, so that one encounter
    * the model cannot score is dead-lettered and the others are not held back.
    */
-  private async scoreAll(model: LoadedModel, inputs: ReturnType<typeof encounterInputOf>[]) {
-    try {
-      const scores = await model.scorer.score(model.encoder.encodeAll(inputs));
-      return { scores, rejected: [] as Array<{ index: number; error: string }> };
-    } catch (error) {
+  private async scoreAll(model: LoadedModel, inputs: readonly EncounterInput[]) {
+    const { scores, refused } = await scoreBatchThenRows(model, inputs, (error) =>
       this.logger.warn(
-        { version: model.version, reason: (error as Error).message },
+        { version: model.version, reason: error.message },
         'batch refused, scoring row by row',
-      );
-      const scores = new Float32Array(inputs.length);
-      const rejected: Array<{ index: number; error: string }> = [];
-      for (const [index, input] of inputs.entries()) {
-        try {
-          scores[index] = (await model.scorer.score(model.encoder.encodeAll([input])))[0];
-        } catch (rowError) {
-          rejected.push({ index, error: `model ${model.version}: ${(rowError as Error).message}` });
-        }
-      }
-      return { scores, rejected };
-    }
+      ),
+    );
+    const rejected = refused.map(({ index, reason }) => ({
+      index,
+      error: `model ${model.version}: ${reason}`,
+    }));
+    return { scores, rejected };
   }
 }

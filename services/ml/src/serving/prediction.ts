@@ -1,5 +1,5 @@
 import type { EncounterRecorded, Envelope, PredictionMade } from '@readmit/contracts';
-import type { EncounterInput } from '@readmit/ml';
+import type { EncounterInput } from '../features/encounter-features';
 
 /** The model attributes a prediction names. */
 export interface PredictingModel {
@@ -24,6 +24,11 @@ export function encounterInputOf(event: EncounterRecorded): EncounterInput {
   return event;
 }
 
+/** The prediction rule: an encounter is predicted readmitted when its score reaches the threshold. */
+export function predictedLabel(score: number, threshold: number): boolean {
+  return score >= threshold;
+}
+
 /** A PredictionMade for one scored encounter; the label is the score against the model's threshold. */
 export function predictionOf(
   envelope: Envelope,
@@ -38,7 +43,7 @@ export function predictionOf(
     envelope,
     encounter_id: encounterId,
     score,
-    label: score >= model.threshold,
+    label: predictedLabel(score, model.threshold),
     threshold: model.threshold,
     modelName: model.modelName,
     modelVersion: model.version,

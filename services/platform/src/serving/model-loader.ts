@@ -5,7 +5,8 @@ import {
   type ModelInfo,
   type ServedModel,
 } from '@readmit/ml';
-import { OnnxScorer, type ModelArtifactStore } from '@readmit/platform';
+import { OnnxScorer } from '../onnx/onnx-scorer';
+import type { ModelArtifactStore } from '../storage/model-artifact-store';
 
 /** A model ready to score: its artifact verified, its session warmed. */
 export interface LoadedModel {

@@ -1,0 +1,2 @@
+export * from './prediction';
+export * from './score-batch';

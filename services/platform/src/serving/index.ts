@@ -1,0 +1,3 @@
+// Serving a model: loading a registered version into onnxruntime (`@readmit/platform/serving`).
+// The prediction rule and the batch-then-row scoring fallback are pure: `@readmit/ml`'s serving.
+export * from './model-loader';
