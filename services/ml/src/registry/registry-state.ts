@@ -40,6 +40,17 @@ export interface ModelHistory {
   readonly challenger: string | null;
 }
 
+/**
+ * Whether the promotion policy still owes a version its decision on its TrainingCompleted. A
+ * version is decided once: promoted, rejected or made challenger, and whatever happens to it
+ * later (archived, rolled back, sent back to candidate when another challenger replaces it)
+ * keeps it decided. So a second TrainingCompleted for it (a redelivery, or the same run trained
+ * again, which the fold does not register twice) decides nothing.
+ */
+export function awaitsDecision(version: Pick<ModelVersion, 'stage' | 'decisions'>): boolean {
+  return version.stage === 'candidate' && version.decisions.length === 0;
+}
+
 /** The registry as a fold of its events: nothing is stored that the log cannot rebuild. */
 export type RegistryState = ReadonlyMap<string, ModelHistory>;
 

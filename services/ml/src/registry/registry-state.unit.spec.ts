@@ -1,5 +1,11 @@
 import { EXAMPLE_EVENTS } from '@readmit/contracts';
-import { evolve, foldRegistry, EMPTY_REGISTRY, type RegistryEvent } from './registry-state';
+import {
+  awaitsDecision,
+  evolve,
+  foldRegistry,
+  EMPTY_REGISTRY,
+  type RegistryEvent,
+} from './registry-state';
 import { ServingPointers, type ModelDecisionEvent } from './serving-pointers';
 
 const envelope = (occurredAt: number) => ({
@@ -175,6 +181,61 @@ describe('the registry as a fold of events', () => {
   it('folds training completions before decisions, whatever their interleaving', () => {
     const [first, ...rest] = events;
     expect(foldRegistry([...rest.slice(0, 1), first, ...rest.slice(1)])).toEqual(state);
+  });
+});
+
+describe('a second TrainingCompleted for a version (the same run trained twice)', () => {
+  const again = (version: string, at: number): RegistryEvent => {
+    const first = trained(version, at);
+    if (first.eventType !== 'TrainingCompleted') throw new Error('not a training completion');
+    // A second training of the same run: same version, another artifact and other metrics.
+    return {
+      eventType: 'TrainingCompleted',
+      event: {
+        ...first.event,
+        artifactSha256: 'f'.repeat(64),
+        metrics: { ...first.event.metrics, roc_auc: 0.51 },
+      },
+    };
+  };
+
+  it('registers nothing: the first completion of a version stays the one judged', () => {
+    const once = foldRegistry([trained('v1', 1)]);
+    expect(evolve(once, again('v1', 2))).toBe(once);
+    expect(foldRegistry([trained('v1', 1), again('v1', 2)])).toEqual(once);
+  });
+
+  it('asks for no decision once the version is decided, whatever became of it since', () => {
+    const stageOf = (log: RegistryEvent[], version: string) => {
+      const found = foldRegistry([...log, again(version, 99)])
+        .get('readmission')
+        ?.versions.get(version);
+      if (!found) throw new Error(`${version} is not registered`);
+      return found;
+    };
+    const v1Promoted = [trained('v1', 1), promoted('v1', null, 2)];
+    // Not decided yet: the policy owes it a decision, and the second completion does not change that.
+    expect(awaitsDecision(stageOf([trained('v1', 1)], 'v1'))).toBe(true);
+    for (const [what, log, version] of [
+      ['promoted', v1Promoted, 'v1'],
+      ['rejected', [...v1Promoted, trained('v2', 3), rejected('v2', 4)], 'v2'],
+      ['challenger', [...v1Promoted, trained('v2', 3), challenged('v2', null, 4)], 'v2'],
+      [
+        'challenger replaced, back to candidate',
+        [
+          ...v1Promoted,
+          trained('v2', 3),
+          trained('v3', 4),
+          challenged('v2', null, 5),
+          challenged('v3', 'v2', 6),
+        ],
+        'v2',
+      ],
+      ['archived', [...v1Promoted, trained('v2', 3), promoted('v2', 'v1', 4)], 'v1'],
+    ] as const) {
+      const decided = stageOf([...log], version);
+      expect({ what, awaits: awaitsDecision(decided) }).toEqual({ what, awaits: false });
+    }
   });
 });
 

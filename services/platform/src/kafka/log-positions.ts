@@ -25,6 +25,30 @@ export class LogPositions {
     this.startAt(topic, partition, (BigInt(offset) + 1n).toString());
   }
 
+  /**
+   * Records that the partition has been read up to `lastOffset` without a message to hand over,
+   * e.g. a fetched batch of only transaction markers (kafkajs reports it in END_BATCH_PROCESS,
+   * never to eachBatch). Never moves a position back.
+   */
+  passed(topic: string, partition: number, lastOffset: string): void {
+    if (!this.handledBefore(topic, partition, lastOffset))
+      this.handled(topic, partition, lastOffset);
+  }
+
+  /**
+   * True once every partition is read up to its `high` end (the next offset to be written when
+   * the ends were taken, see logEnds); an empty partition needs nothing read.
+   */
+  hasRead(
+    ends: readonly { topic: string; partition: number; low: string; high: string }[],
+  ): boolean {
+    return ends.every(
+      ({ topic, partition, low, high }) =>
+        BigInt(high) <= BigInt(low) ||
+        this.handledBefore(topic, partition, (BigInt(high) - 1n).toString()),
+    );
+  }
+
   /** Moves a running consumer to these positions (partitions not seen yet start as configured). */
   seek(consumer: Pick<Consumer, 'seek'>): void {
     for (const { topic, partition, offset } of this.next.values())

@@ -7,6 +7,7 @@ import type {
   TrainingCompleted,
 } from '@readmit/contracts';
 import {
+  awaitsDecision,
   candidateEvidence,
   championEvidence,
   judgeCandidate,
@@ -279,7 +280,7 @@ export class ModelRegistry {
       const candidate = history.versions.get(training.modelVersion);
       if (!candidate)
         throw new Error(`${training.modelName} ${training.modelVersion} is not in ml.training yet`);
-      if (candidate.stage !== 'candidate' || candidate.decisions.length > 0)
+      if (!awaitsDecision(candidate))
         return unchanged(candidate, `already decided (${candidate.stage})`);
       const verdict = await this.judge(history, candidate, this.options.policy);
       const request = { decidedBy: POLICY_DECIDER, reason: verdict.reason };

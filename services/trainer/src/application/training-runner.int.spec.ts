@@ -16,8 +16,11 @@ import {
   ModelArtifactStore,
   newEnvelope,
   OnnxScorer,
+  replayLog,
+  type EventSerde,
   type OutgoingEvent,
 } from '@readmit/platform';
+import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { eventually, sharedDataFile, uniqueName } from '../../../../test/support/endpoints';
 import {
@@ -67,6 +70,35 @@ function trainingRequest(changes: Partial<TrainingRequested>): TrainingRequested
     requestedBy: 'test',
     ...changes,
   };
+}
+
+/** The sum of a counter over its labels (0 when nothing was counted). */
+async function counted(registry: Registry, name: string): Promise<number> {
+  const metric = await registry.getSingleMetric(name)?.get();
+  return (metric?.values ?? []).reduce((sum, { value }) => sum + value, 0);
+}
+
+/** The outcomes of a run on ml.training, in log order: the topic read to its end now. */
+async function outcomesOnLog(
+  kafka: Kafka,
+  serde: EventSerde,
+  topic: string,
+  runId: string,
+): Promise<string[]> {
+  const found: string[] = [];
+  await replayLog(
+    kafka,
+    [topic],
+    async (_topic, _partition, message) => {
+      const decoded = await serde.decode(message.value);
+      if (decoded.eventType !== 'TrainingCompleted' && decoded.eventType !== 'TrainingFailed')
+        return;
+      if ((decoded.event as TrainingCompleted | TrainingFailed).runId === runId)
+        found.push(decoded.eventType);
+    },
+    { purpose: 'test-training-outcomes' },
+  );
+  return found;
 }
 
 describe('the trainer on the real broker', () => {
@@ -260,4 +292,73 @@ describe('the trainer on the real broker', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+  it('trains a run once when its TrainingRequested is delivered again, also by a restarted trainer', async () => {
+    const { kafka, prefix, serde, metrics, publisher } = await isolatedEventStreams(
+      [TOPICS.encounters, TOPICS.outcomes, TOPICS.training],
+      [
+        'EncounterRecorded',
+        'OutcomeRecorded',
+        'TrainingRequested',
+        'TrainingCompleted',
+        'TrainingFailed',
+      ],
+    );
+    const root = mkdtempSync(join(tmpdir(), 'readmit-trainer-'));
+    const artifacts = new ModelArtifactStore(new FileSystemObjectStore(root));
+    const trainer = (registry: Registry) =>
+      new TrainingRunner(kafka, serde, metrics, publisher, artifacts, quietLogger, registry, {
+        groupId: uniqueName('trainer'),
+        topicPrefix: prefix,
+        producer: 'trainer-test',
+      });
+    const trainingTopic = physical(TOPICS.training, prefix);
+    const firstRegistry = new Registry();
+    const first = trainer(firstRegistry);
+    const restartedRegistry = new Registry();
+    let restarted: TrainingRunner | undefined;
+    // Requests the trainer has finished with: trained (completed or failed) or skipped.
+    const handled = async (registry: Registry) =>
+      (await counted(registry, 'readmit_training_runs_total')) +
+      (await counted(registry, 'readmit_training_runs_skipped_total'));
+    try {
+      await publisher.publishAll(sampleEvents());
+      await first.start();
+      const request = trainingRequest({});
+      // Twice the same event: to the handler, exactly what a redelivery looks like.
+      await publisher.publish('TrainingRequested', request.runId, request);
+      await publisher.publish('TrainingRequested', request.runId, request);
+      await eventually(
+        async () => ((await handled(firstRegistry)) >= 2 ? true : undefined),
+        150_000,
+        250,
+      );
+      expect(await outcomesOnLog(kafka, serde, trainingTopic, request.runId)).toEqual([
+        'TrainingCompleted',
+      ]);
+      expect(await counted(firstRegistry, 'readmit_training_runs_total')).toBe(1);
+      expect(
+        await firstRegistry.getSingleMetric('readmit_training_runs_skipped_total')?.get(),
+      ).toMatchObject({ values: [{ labels: { reason: 'already_done' }, value: 1 }] });
+
+      // A new process in a new group gets both requests again: it knows the outcome from the log.
+      await first.stop();
+      restarted = trainer(restartedRegistry);
+      await restarted.start();
+      await eventually(
+        async () => ((await handled(restartedRegistry)) >= 2 ? true : undefined),
+        60_000,
+        250,
+      );
+      expect(await counted(restartedRegistry, 'readmit_training_runs_total')).toBe(0);
+      expect(await counted(restartedRegistry, 'readmit_training_runs_skipped_total')).toBe(2);
+      expect(await outcomesOnLog(kafka, serde, trainingTopic, request.runId)).toEqual([
+        'TrainingCompleted',
+      ]);
+    } finally {
+      await first.stop();
+      await restarted?.stop();
+      await publisher.disconnect();
+      rmSync(root, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

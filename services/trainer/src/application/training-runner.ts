@@ -13,10 +13,12 @@ import {
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { decideOnRequest } from '../domain/finished-runs';
 import { assembleTrainingSet } from '../domain/training-set';
 import type { ChampionArtifact } from '../infrastructure/champion-evaluation';
 import { readCurrentChampion } from '../infrastructure/current-champion';
 import { readTrainingLog } from '../infrastructure/training-log';
+import { TrainingOutcomesFollower } from '../infrastructure/training-outcomes-follower';
 import { trainInWorker } from '../infrastructure/train-in-worker';
 import { candidatesFor } from './candidates';
 import { TrainingError } from './train-models';
@@ -27,7 +29,7 @@ export interface TrainingRunnerOptions {
   /** Names this service in the events it writes, e.g. trainer@0.1.0. */
   readonly producer: string;
   readonly seed?: number;
-  /** `/ready` is false while the request consumer is out of its group. */
+  /** `/ready` is false while the request consumer (or the outcomes follower) is out of its group. */
   readonly readiness?: ReadinessRegistry;
 }
 
@@ -46,12 +48,17 @@ export function modelVersionOf(request: TrainingRequested): string {
  * The trainer's loop: for each TrainingRequested, read the log, assemble the point-in-time
  * training set, train on a worker thread (heartbeating the group meanwhile), score the current
  * champion on the same holdout, store the artifact and announce TrainingCompleted, or
- * TrainingFailed with the stage and reason. Requests are handled at least once; a repeated run
- * produces the same version and the same bytes.
+ * TrainingFailed with the stage and reason. Requests are delivered at least once (a rebalance
+ * during a long run, a restart between publishing the outcome and committing the offset): a
+ * request whose run already has its outcome on ml.training is skipped, not trained again.
  */
 export class TrainingRunner {
   private readonly consumer: EventConsumer;
+  private readonly outcomes: TrainingOutcomesFollower;
   private readonly runs: Counter<'outcome'>;
+  private readonly skipped: Counter<'reason'>;
+  /** Runs this process is training now, by run id. */
+  private readonly inFlight = new Map<string, Promise<void>>();
   private readonly stage: Gauge<'stage'>;
   private readonly durationSeconds: Histogram<'outcome'>;
   private readonly holdoutMetric: Gauge<'model_name' | 'model_version' | 'metric'>;
@@ -73,10 +80,20 @@ export class TrainingRunner {
       topicPrefix: options.topicPrefix,
       readiness: options.readiness,
     });
+    this.outcomes = new TrainingOutcomesFollower(kafka, serde, logger, {
+      topicPrefix: options.topicPrefix,
+      readiness: options.readiness,
+    });
     this.runs = new Counter({
       name: 'readmit_training_runs_total',
       help: 'Training runs finished, by outcome (completed or failed).',
       labelNames: ['outcome'],
+      registers: [registry],
+    });
+    this.skipped = new Counter({
+      name: 'readmit_training_runs_skipped_total',
+      help: 'TrainingRequested events not trained, by reason (already_done: the run already has its TrainingCompleted or TrainingFailed on ml.training, i.e. a redelivery).',
+      labelNames: ['reason'],
       registers: [registry],
     });
     this.durationSeconds = new Histogram({
@@ -107,8 +124,10 @@ export class TrainingRunner {
   }
 
   async start(): Promise<void> {
+    // Before the first request: each one waits for the outcomes on the log to be read.
+    await this.outcomes.start();
     await this.consumer.start({
-      TrainingRequested: (request, context) => this.run(request, context),
+      TrainingRequested: (request, context) => this.handle(request, context),
     });
   }
 
@@ -118,6 +137,7 @@ export class TrainingRunner {
 
   async stop(): Promise<void> {
     await this.consumer.stop();
+    await this.outcomes.stop();
   }
 
   private enter(stage: string): void {
@@ -160,6 +180,47 @@ export class TrainingRunner {
         'the champion artifact could not be loaded',
       );
       return null;
+    }
+  }
+
+  /**
+   * Trains the request unless its run already has an outcome on ml.training. When the log cannot
+   * be read now, the error is retriable: the consumer retries the request in place.
+   */
+  async handle(request: TrainingRequested, context: MessageContext): Promise<void> {
+    const modelVersion = modelVersionOf(request);
+    // Waiting for the log (or for a run in flight) can take longer than the session timeout.
+    const heartbeat = setInterval(() => void context.heartbeat().catch(() => undefined), 3_000);
+    try {
+      // A consumer that replaced a crashed one is handed the requests whose offsets were never
+      // committed, one of which this process may still be training: wait for that run, whose
+      // outcome is then on the log, rather than train it a second time alongside.
+      await this.inFlight.get(request.runId)?.catch(() => undefined);
+      const verdict = decideOnRequest(request, modelVersion, await this.outcomes.finishedAsOfNow());
+      if (verdict.kind === 'skip') {
+        this.skipped.inc({ reason: verdict.reason });
+        this.logger.info(
+          {
+            runId: request.runId,
+            modelName: request.modelName,
+            modelVersion,
+            reason: verdict.reason,
+            outcome: verdict.finished.outcome,
+            outcomeRunId: verdict.finished.runId,
+          },
+          'training request skipped: its outcome is already on the log',
+        );
+        return;
+      }
+    } finally {
+      clearInterval(heartbeat);
+    }
+    const running = this.run(request, context);
+    this.inFlight.set(request.runId, running);
+    try {
+      await running;
+    } finally {
+      if (this.inFlight.get(request.runId) === running) this.inFlight.delete(request.runId);
     }
   }
 
