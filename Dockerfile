@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Builds any service of the monorepo: docker build --build-arg SERVICE=scoring -t readmit-scoring .
-ARG NODE_IMAGE=node:20-bookworm-slim
+ARG NODE_IMAGE=node:22-bookworm-slim
 
 FROM ${NODE_IMAGE} AS source
 WORKDIR /app
