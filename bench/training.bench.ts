@@ -12,20 +12,17 @@ import {
   fitFeatureSpec,
   gbdtPredictProbability,
   gbdtToOnnx,
+  parseEncounterRow,
+  parseEncounterValues,
   predictProbability,
   rocAuc,
+  SyntheticEncounters,
   targetLabels,
   trainGradientBoosting,
   trainLogisticRegression,
+  UCI_SAMPLE_PROFILE,
   type EncounterInput,
 } from '@readmit/ml';
-import {
-  parseEncounterRow,
-  parseEncounterValues,
-} from '../services/ingest/src/domain/encounter-row';
-import type { EncounterProfile } from '../services/ingest/src/domain/synthetic/encounter-profile';
-import { SyntheticEncounters } from '../services/ingest/src/domain/synthetic/synthetic-encounters';
-import profile from '../services/ingest/src/domain/synthetic/uci-sample-profile.json';
 import { splitByPatient } from '../services/trainer/src/domain/training-set';
 import { sharedDataFile } from '../test/support/endpoints';
 
@@ -54,7 +51,7 @@ const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
 
 function main(): void {
   const rows: string[] = [];
-  const generator = new SyntheticEncounters(profile as EncounterProfile, 11);
+  const generator = new SyntheticEncounters(UCI_SAMPLE_PROFILE, 11);
   const synthetic = labelled(
     Array.from({ length: ROWS }, () => parseEncounterValues(generator.nextValues())),
   );

@@ -1,15 +1,16 @@
 // The model and the encounters the benches score: synthetic rows from the generator fitted to
 // the UCI sample, and a model trained on them as the trainer trains one.
-import { parseEncounterValues } from '../../services/ingest/src/domain/encounter-row';
-import type { EncounterProfile } from '../../services/ingest/src/domain/synthetic/encounter-profile';
-import { SyntheticEncounters } from '../../services/ingest/src/domain/synthetic/synthetic-encounters';
-import profile from '../../services/ingest/src/domain/synthetic/uci-sample-profile.json';
-import { candidatesFor } from '../../services/trainer/src/application/candidates';
+import {
+  candidatesFor,
+  parseEncounterValues,
+  SyntheticEncounters,
+  UCI_SAMPLE_PROFILE,
+} from '@readmit/ml';
 import { trainModels } from '../../services/trainer/src/application/train-models';
 
 /** `count` synthetic encounters parsed as ingest parses them (the few invalid ones dropped). */
 export function syntheticEncounters(count: number, seed: number) {
-  const generator = new SyntheticEncounters(profile as EncounterProfile, seed);
+  const generator = new SyntheticEncounters(UCI_SAMPLE_PROFILE, seed);
   return Array.from({ length: count }, () => parseEncounterValues(generator.nextValues())).flatMap(
     (result) => (result.ok ? [result] : []),
   );

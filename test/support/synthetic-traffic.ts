@@ -13,20 +13,19 @@ import {
   fitReferenceProfile,
   logisticRegressionToJson,
   logisticRegressionToOnnx,
+  parseEncounterValues,
   predictOne,
   rocAuc,
+  SyntheticEncounters,
   targetLabels,
   trainLogisticRegression,
+  UCI_SAMPLE_PROFILE,
+  type DriftSpec,
   type EncounterInput,
   type HoldoutMetrics,
   type ReadmissionTarget,
 } from '@readmit/ml';
 import { newEnvelope } from '@readmit/platform';
-import { parseEncounterValues } from '../../services/ingest/src/domain/encounter-row';
-import type { DriftSpec } from '../../services/ingest/src/domain/synthetic/drift-spec';
-import type { EncounterProfile } from '../../services/ingest/src/domain/synthetic/encounter-profile';
-import { SyntheticEncounters } from '../../services/ingest/src/domain/synthetic/synthetic-encounters';
-import sampleProfile from '../../services/ingest/src/domain/synthetic/uci-sample-profile.json';
 
 /** A synthetic encounter with the outcome it will have. */
 export interface LabelledEncounter {
@@ -39,7 +38,7 @@ export interface LabelledEncounter {
  * ingest parses them, with drift from `drift.from` on. Each seed numbers its own encounters.
  */
 export function syntheticLabelled(count: number, seed: number, drift?: DriftSpec) {
-  const generator = new SyntheticEncounters(sampleProfile as EncounterProfile, seed, drift);
+  const generator = new SyntheticEncounters(UCI_SAMPLE_PROFILE, seed, drift);
   const rows: LabelledEncounter[] = [];
   while (rows.length < count) {
     const parsed = parseEncounterValues(generator.nextValues());

@@ -17,3 +17,5 @@ export * from './drift/drift-thresholds';
 export * from './drift/window-drift';
 export * from './retraining/retraining-policy';
 export * from './serving/index';
+export * from './synthetic/index';
+export * from './training/index';

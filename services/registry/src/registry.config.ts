@@ -5,11 +5,11 @@ import {
   type PromotionPolicy,
   type RetrainingPolicyConfig,
 } from '@readmit/ml';
+// The trainer's search space, so a misspelt candidate stops the registry at start-up instead of
+// failing every retraining run it requests.
+import { SEARCH_SPACE } from '@readmit/ml';
 import { booleanField, platformEnvSchema } from '@readmit/platform';
 import { z } from 'zod';
-// The trainer's own list, so a misspelt candidate stops the registry at start-up instead of
-// failing every retraining run it requests.
-import { SEARCH_SPACE } from '../../trainer/src/application/candidates';
 
 /** A duration in milliseconds, 0 or more. */
 const millisecondsField = z.coerce

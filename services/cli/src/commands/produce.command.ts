@@ -13,12 +13,14 @@ import {
   createLogger,
   newEnvelope,
 } from '@readmit/platform';
+import {
+  parseDriftSpec,
+  parseIdsMapping,
+  syntheticRows,
+  UCI_SAMPLE_PROFILE,
+  type DriftSpec,
+} from '@readmit/ml';
 import { Registry } from 'prom-client';
-import { parseIdsMapping } from '../../../ingest/src/domain/ids-mapping';
-import { parseDriftSpec, type DriftSpec } from '../../../ingest/src/domain/synthetic/drift-spec';
-import type { EncounterProfile } from '../../../ingest/src/domain/synthetic/encounter-profile';
-import { syntheticRows } from '../../../ingest/src/domain/synthetic/synthetic-rows';
-import sampleProfile from '../../../ingest/src/domain/synthetic/uci-sample-profile.json';
 import {
   loadEncounters,
   type LoadReport,
@@ -157,7 +159,7 @@ function csvInput(file: string, idsMapping?: string): ProduceInput {
 
 function syntheticInput(count: number, seed: number, drift?: DriftSpec): ProduceInput {
   return {
-    rows: syntheticRows(sampleProfile as EncounterProfile, count, seed, drift),
+    rows: syntheticRows(UCI_SAMPLE_PROFILE, count, seed, drift),
     source: `synthetic:seed=${seed}`,
     description: `producing ${count} synthetic encounters (seed ${seed}${drift ? `, drift from encounter ${drift.from}` : ''})`,
     total: count,

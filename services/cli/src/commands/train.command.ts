@@ -7,6 +7,7 @@ import {
   type TrainingFailed,
   type TrainingRequested,
 } from '@readmit/contracts';
+import { SEARCH_SPACE } from '@readmit/ml';
 import {
   assertTopicsExist,
   createLogger,
@@ -20,7 +21,6 @@ import {
   type MessageContext,
 } from '@readmit/platform';
 import { Registry } from 'prom-client';
-import { SEARCH_SPACE } from '../../../trainer/src/application/candidates';
 import { TrainingRunner } from '../../../trainer/src/application/training-runner';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';

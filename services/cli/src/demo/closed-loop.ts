@@ -1,7 +1,7 @@
 import type { DriftDetected, TrainingCompleted, TrainingRequested } from '@readmit/contracts';
+import type { DriftSpec } from '@readmit/ml';
 import type { EventSerde } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
-import type { DriftSpec } from '../../../ingest/src/domain/synthetic/drift-spec';
 import type { LoadReport } from '../../../ingest/src/application/load-encounters/load-encounters';
 import { EXAMPLE_ENCOUNTER_INPUT } from '../../../gateway/src/domain/encounter-input';
 import { LoopWatcher } from './loop-watcher';

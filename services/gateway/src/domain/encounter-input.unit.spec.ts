@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { sharedDataFile } from '../../../../test/support/endpoints';
-import { parseEncounterRow } from '../../../ingest/src/domain/encounter-row';
+import { parseEncounterRow } from '@readmit/ml';
 import {
   EXAMPLE_ENCOUNTER_INPUT,
   INPUT_COLUMNS,

@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { sharedDataFile } from '../../../../test/support/endpoints';
-import { parseIdsMapping } from '../domain/ids-mapping';
+import { parseIdsMapping } from '@readmit/ml';
 import { CsvHeaderError, readEncounterCsv, type CsvEncounterRow } from './csv-encounter-reader';
 
 const mapping = parseIdsMapping(readFileSync(sharedDataFile('IDs_mapping.csv'), 'utf8'));

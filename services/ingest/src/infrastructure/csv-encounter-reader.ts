@@ -5,9 +5,9 @@ import {
   missingColumns,
   parseEncounterValues,
   type ParsedRow,
+  type IdsMapping,
   type RawRow,
-} from '../domain/encounter-row';
-import type { IdsMapping } from '../domain/ids-mapping';
+} from '@readmit/ml';
 
 /** One data row of the file: its 1-based line number and what parsing made of it. */
 export interface CsvEncounterRow {

@@ -1,7 +1,6 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { parseEncounterRow } from '../domain/encounter-row';
-import type { IdsMapping } from '../domain/ids-mapping';
+import { parseEncounterRow, type IdsMapping } from '@readmit/ml';
 import type { CsvEncounterRow, ReadRowsOptions } from './csv-encounter-reader';
 
 /**

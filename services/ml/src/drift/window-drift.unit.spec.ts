@@ -1,18 +1,18 @@
 import avro from 'avsc';
 import { EVENT_SCHEMAS, EXAMPLE_EVENTS, type DriftDetected } from '@readmit/contracts';
-import { parseEncounterValues } from '../../../ingest/src/domain/encounter-row';
-import { parseDriftSpec } from '../../../ingest/src/domain/synthetic/drift-spec';
-import type { EncounterProfile } from '../../../ingest/src/domain/synthetic/encounter-profile';
-import { SyntheticEncounters } from '../../../ingest/src/domain/synthetic/synthetic-encounters';
-import syntheticProfile from '../../../ingest/src/domain/synthetic/uci-sample-profile.json';
 import {
   CATEGORICAL_INPUTS,
   NUMERIC_INPUTS,
   type EncounterInput,
 } from '../features/encounter-features';
+import { parseEncounterValues } from '../features/encounter-row';
 import { brierScore } from '../metrics/probabilistic';
 import { rocAuc } from '../metrics/ranking';
 import { SeededRandom } from '../random/seeded-random';
+import { parseDriftSpec } from '../synthetic/drift-spec';
+import type { EncounterProfile } from '../synthetic/encounter-profile';
+import { SyntheticEncounters } from '../synthetic/synthetic-encounters';
+import syntheticProfile from '../synthetic/uci-sample-profile.json';
 import { DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds } from './drift-thresholds';
 import {
   fitReferenceProfile,

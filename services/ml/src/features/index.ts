@@ -4,3 +4,6 @@ export * from './feature-spec';
 export * from './target';
 export * from './encounter-rules';
 export * from './encounter-cells';
+export * from './ids-mapping';
+export * from './encounter-row';
+export * from './encounter-events';

@@ -12,12 +12,14 @@ import {
   gbdtToOnnx,
   logisticRegressionToJson,
   logisticRegressionToOnnx,
+  paramsOf,
   predictProbability,
   rocAuc,
   subgroupReports,
   targetLabels,
   trainGradientBoosting,
   trainLogisticRegression,
+  type Candidate,
   type ClassificationReport,
   type DenseMatrix,
   type EncounterInput,
@@ -31,7 +33,6 @@ import {
   type LabelledEncounter,
   type SplitFractions,
 } from '../domain/training-set';
-import { paramsOf, type Candidate } from './candidates';
 
 /** A run that cannot produce a model; `stage` says where it stopped. */
 export class TrainingError extends Error {

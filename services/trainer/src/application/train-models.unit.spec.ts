@@ -1,18 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import {
+  candidatesFor,
   FeatureEncoder,
   ModelExplainer,
+  parseEncounterRow,
   readModelArtifact,
   rocAuc,
   targetLabels,
 } from '@readmit/ml';
 import { OnnxScorer } from '@readmit/platform';
 import { sharedDataFile } from '../../../../test/support/endpoints';
-import { parseEncounterRow } from '../../../ingest/src/domain/encounter-row';
 import { splitByPatient, type LabelledEncounter } from '../domain/training-set';
 import { evaluateChampion } from '../infrastructure/champion-evaluation';
-import { candidatesFor } from './candidates';
 import { trainModels, TrainingError, type TrainModelsResult } from './train-models';
 
 const sample: LabelledEncounter[] = (

@@ -10,7 +10,7 @@ import {
   type TrainingFailed,
   type TrainingRequested,
 } from '@readmit/contracts';
-import { readModelArtifact } from '@readmit/ml';
+import { encounterEvents, parseEncounterRow, readModelArtifact } from '@readmit/ml';
 import {
   FileSystemObjectStore,
   ModelArtifactStore,
@@ -29,8 +29,6 @@ import {
   watchEvents,
   isolatedEventStreams,
 } from '../../../../test/support/kafka';
-import { encounterEvents } from '../../../ingest/src/domain/encounter-events';
-import { parseEncounterRow } from '../../../ingest/src/domain/encounter-row';
 import { TrainingRunner } from './training-runner';
 
 /** The real sample as events, recorded now (outcomes included). */

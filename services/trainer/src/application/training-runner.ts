@@ -1,5 +1,5 @@
 import { TOPICS, type TrainingRequested } from '@readmit/contracts';
-import { FEATURE_SPEC_VERSION, type ReadmissionTarget } from '@readmit/ml';
+import { candidatesFor, FEATURE_SPEC_VERSION, type ReadmissionTarget } from '@readmit/ml';
 import {
   EventConsumer,
   newEnvelope,
@@ -20,7 +20,6 @@ import { readCurrentChampion } from '../infrastructure/current-champion';
 import { readTrainingLog } from '../infrastructure/training-log';
 import { TrainingOutcomesFollower } from '../infrastructure/training-outcomes-follower';
 import { trainInWorker } from '../infrastructure/train-in-worker';
-import { candidatesFor } from './candidates';
 import { TrainingError } from './train-models';
 
 export interface TrainingRunnerOptions {

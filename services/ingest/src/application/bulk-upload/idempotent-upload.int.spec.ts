@@ -21,7 +21,7 @@ import {
   uniqueName,
 } from '../../../../../test/support/endpoints';
 import { isolatedEventStreams, physical } from '../../../../../test/support/kafka';
-import { encounterEvents } from '../../domain/encounter-events';
+import { encounterEvents } from '@readmit/ml';
 import { readEncounterCsv } from '../../infrastructure/csv-encounter-reader';
 import { ingestTablesOf } from '../../infrastructure/postgres/ingest-tables';
 import { PostgresUploadStore } from '../../infrastructure/postgres/postgres-upload-store';

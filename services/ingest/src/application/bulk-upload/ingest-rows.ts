@@ -7,8 +7,7 @@ import {
   type ClaimCandidate,
   type RowVerdict,
 } from '../../domain/dedup/encounter-claims';
-import { encounterEvents, outcomeEvent } from '../../domain/encounter-events';
-import type { EncounterAttributes } from '../../domain/encounter-row';
+import { encounterEvents, outcomeEvent, type EncounterAttributes } from '@readmit/ml';
 import type { ReadmissionClass } from '@readmit/contracts';
 import type { CsvEncounterRow } from '../../infrastructure/csv-encounter-reader';
 import { ClaimConflictError, type UploadStore } from './upload-store';

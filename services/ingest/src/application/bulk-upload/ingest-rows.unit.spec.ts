@@ -2,7 +2,7 @@ import { EXAMPLE_EVENTS, type Envelope, type ReadmissionClass } from '@readmit/c
 import type { OutgoingEvent } from '@readmit/platform';
 import { UploadTally } from '../../domain/bulk-upload/upload-report';
 import type { KeyState } from '../../domain/dedup/encounter-claims';
-import type { EncounterAttributes, ParsedRow } from '../../domain/encounter-row';
+import type { EncounterAttributes, ParsedRow } from '@readmit/ml';
 import type { CsvEncounterRow } from '../../infrastructure/csv-encounter-reader';
 import { ingestRows, type IngestRowsDeps } from './ingest-rows';
 import { ClaimConflictError, type ChunkClaims, type UploadStore } from './upload-store';

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { FieldError } from '../../domain/encounter-row';
+import type { FieldError } from '@readmit/ml';
 
 /** An upload id: the client's name for its upload, or a UUID made for it. */
 export const UPLOAD_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

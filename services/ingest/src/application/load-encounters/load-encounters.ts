@@ -1,7 +1,6 @@
 import type { Envelope } from '@readmit/contracts';
 import type { OutgoingEvent } from '@readmit/platform';
-import { encounterEvents } from '../../domain/encounter-events';
-import type { FieldError } from '../../domain/encounter-row';
+import { encounterEvents, type FieldError } from '@readmit/ml';
 import type { CsvEncounterRow } from '../../infrastructure/csv-encounter-reader';
 
 export interface LoadOptions {

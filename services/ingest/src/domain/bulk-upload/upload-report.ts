@@ -1,4 +1,4 @@
-import type { FieldError } from '../encounter-row';
+import type { FieldError } from '@readmit/ml';
 import type { RowVerdict } from '../dedup/encounter-claims';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { EXAMPLE_EVENTS } from '@readmit/contracts';
-import { encounterEventErrors, encounterFieldErrors } from '@readmit/ml';
+import { encounterEventErrors, encounterFieldErrors } from './encounter-rules';
 import { sharedDataFile } from '../../../../test/support/endpoints';
 import { encounterEvents } from './encounter-events';
 import { CSV_COLUMNS, missingColumns, parseEncounterRow } from './encounter-row';

@@ -1,8 +1,7 @@
-import { parseEncounterValues } from '../encounter-row';
+import { parseEncounterValues, type ParsedRow } from '../features/encounter-row';
 import type { DriftSpec } from './drift-spec';
 import type { EncounterProfile } from './encounter-profile';
 import { SyntheticEncounters } from './synthetic-encounters';
-import type { ParsedRow } from '../encounter-row';
 
 /** `count` synthetic encounters as parsed rows, numbered from 1, for the same loader as CSV files. */
 export async function* syntheticRows(

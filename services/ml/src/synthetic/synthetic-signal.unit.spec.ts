@@ -3,18 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { ReadmissionClass } from '@readmit/contracts';
-import {
-  FeatureEncoder,
-  fitFeatureSpec,
-  predictProbability,
-  rocAuc,
-  targetLabels,
-  trainLogisticRegression,
-  type EncounterInput,
-  type ReadmissionTarget,
-} from '@readmit/ml';
-import { sharedDataFile } from '../../../../../test/support/endpoints';
-import { parseEncounterRow, parseEncounterValues } from '../encounter-row';
+import { sharedDataFile } from '../../../../test/support/endpoints';
+import type { EncounterInput } from '../features/encounter-features';
+import { parseEncounterRow, parseEncounterValues } from '../features/encounter-row';
+import { FeatureEncoder, fitFeatureSpec } from '../features/feature-spec';
+import { targetLabels, type ReadmissionTarget } from '../features/target';
+import { predictProbability, trainLogisticRegression } from '../linear/logistic-regression';
+import { rocAuc } from '../metrics/ranking';
 import type { EncounterProfile } from './encounter-profile';
 import { SyntheticEncounters } from './synthetic-encounters';
 import committedProfile from './uci-sample-profile.json';

@@ -1,6 +1,7 @@
 import type { ReadmissionClass } from '@readmit/contracts';
-import { cumulativeWeights, SeededRandom } from '@readmit/ml';
-import { AGE_BANDS, AT, CSV_COLUMNS, recordOf } from '../encounter-row';
+import { cumulativeWeights, SeededRandom } from '../random/seeded-random';
+import { AGE_BANDS } from '../features/encounter-features';
+import { AT, CSV_COLUMNS, recordOf } from '../features/encounter-row';
 import type { DriftSpec } from './drift-spec';
 import {
   LABELS,

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { categoryCounts, populationStabilityIndex } from '@readmit/ml';
-import { sharedDataFile } from '../../../../../test/support/endpoints';
-import { parseEncounterRow } from '../encounter-row';
+import { categoryCounts, populationStabilityIndex } from '../drift/population-stability-index';
+import { sharedDataFile } from '../../../../test/support/endpoints';
+import { parseEncounterRow } from '../features/encounter-row';
 import { parseDriftSpec } from './drift-spec';
 import { MODELLED_COLUMNS, fitEncounterProfile, type EncounterProfile } from './encounter-profile';
 import { SyntheticEncounters } from './synthetic-encounters';
@@ -50,7 +50,7 @@ const meanBy = (rows: Array<Record<string, string>>, column: string, label: stri
 };
 
 describe('the committed synthetic profile', () => {
-  it('is what fitting the real sample gives (refit with services/ingest/scripts/fit-synthetic-profile.ts)', () => {
+  it('is what fitting the real sample gives (refit with services/ml/scripts/fit-synthetic-profile.ts)', () => {
     expect(fitEncounterProfile(sample, 'diabetic_data_sample.csv')).toEqual(profile);
   });
 });

@@ -1,12 +1,7 @@
 import type { ReadmissionClass } from '@readmit/contracts';
-import {
-  AGE_BANDS,
-  ENCOUNTER_COLUMNS,
-  isMissingCell,
-  readEncounterCells,
-  type EncounterInput,
-  type FieldError,
-} from '@readmit/ml';
+import { ENCOUNTER_COLUMNS, isMissingCell, readEncounterCells } from './encounter-cells';
+import type { EncounterInput } from './encounter-features';
+import type { FieldError } from './encounter-rules';
 import { MAPPED_ID_COLUMNS, type IdsMapping } from './ids-mapping';
 
 /** The columns of diabetic_data.csv, in the file's order: the encounter's, then the label. */
@@ -44,9 +39,6 @@ export const MEDICATION_COLUMNS = CSV_COLUMNS.slice(
 /** The encounter's attributes: the event without its envelope and ingest metadata. */
 export type EncounterAttributes = EncounterInput;
 
-/** A bad field, named by its CSV column (the encounter rules' error). */
-export type { FieldError };
-
 export type ParsedRow =
   | {
       readonly ok: true;
@@ -54,9 +46,6 @@ export type ParsedRow =
       readonly outcome: ReadmissionClass | null;
     }
   | { readonly ok: false; readonly errors: readonly FieldError[] };
-
-/** The ten-year age bands of the `age` column, youngest first (shared with the features). */
-export { AGE_BANDS };
 
 const READMITTED: Readonly<Record<string, ReadmissionClass>> = {
   NO: 'NO',

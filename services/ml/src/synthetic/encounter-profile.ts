@@ -1,5 +1,5 @@
 import type { ReadmissionClass } from '@readmit/contracts';
-import { CSV_COLUMNS } from '../encounter-row';
+import { CSV_COLUMNS } from '../features/encounter-row';
 
 export const LABELS: readonly ReadmissionClass[] = ['NO', 'AFTER_30_DAYS', 'WITHIN_30_DAYS'];
 const LABEL_OF_CSV: Readonly<Record<string, ReadmissionClass>> = {
