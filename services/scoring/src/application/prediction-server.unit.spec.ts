@@ -14,7 +14,7 @@ interface Sent {
 /**
  * A publisher whose produce requests fail as told (a Kafka broker refusing one partition of a
  * request cannot be arranged on demand): the server's fallback is what is under test here; the
- * happy path runs against real Kafka in prediction-rpc.int.spec.ts.
+ * happy path runs against real Kafka in test/integration/prediction-rpc.int.spec.ts.
  */
 function publisherFailing(failures: number): { publisher: EventPublisher; sent: Sent[] } {
   const sent: Sent[] = [];

@@ -16,12 +16,12 @@ import {
   ModelArtifactStore,
   newEnvelope,
 } from '@readmit/platform';
-import { smallModelArtifact } from '../../../test/support/artifacts';
-import { eventually, testEndpoints, uniqueName } from '../../../test/support/endpoints';
-import { isolatedEventStreams, physical, watchEvents } from '../../../test/support/kafka';
-import { ScoringClient } from '../../gateway/src/infrastructure/scoring-client';
-import { scoringEnvSchema } from './scoring.config';
-import { ScoringModule } from './scoring.module';
+import { smallModelArtifact } from '../support/artifacts';
+import { eventually, testEndpoints, uniqueName } from '../support/endpoints';
+import { isolatedEventStreams, physical, watchEvents } from '../support/kafka';
+import { ScoringClient } from '../../services/gateway/src/infrastructure/scoring-client';
+import { scoringEnvSchema } from '../../services/scoring/src/scoring.config';
+import { ScoringModule } from '../../services/scoring/src/scoring.module';
 
 const MODEL = 'readmission';
 const { envelope: _e, recordedAt: _r, source: _s, ...example } = EXAMPLE_EVENTS.EncounterRecorded;

@@ -10,20 +10,20 @@ import {
   newEnvelope,
 } from '@readmit/platform';
 import request from 'supertest';
-import { smallModelArtifact } from '../../../test/support/artifacts';
-import { eventually, testEndpoints, uniqueName } from '../../../test/support/endpoints';
+import { smallModelArtifact } from '../support/artifacts';
+import { eventually, testEndpoints, uniqueName } from '../support/endpoints';
 import {
   isolatedCatalog,
   isolatedEventStreams,
   physical,
   testKafka,
   watchEvents,
-} from '../../../test/support/kafka';
-import { scoringEnvSchema } from '../../scoring/src/scoring.config';
-import { ScoringModule } from '../../scoring/src/scoring.module';
-import { EXAMPLE_ENCOUNTER_INPUT } from './domain/encounter-input';
-import { gatewayEnvSchema } from './gateway.config';
-import { GatewayModule } from './gateway.module';
+} from '../support/kafka';
+import { scoringEnvSchema } from '../../services/scoring/src/scoring.config';
+import { ScoringModule } from '../../services/scoring/src/scoring.module';
+import { EXAMPLE_ENCOUNTER_INPUT } from '../../services/gateway/src/domain/encounter-input';
+import { gatewayEnvSchema } from '../../services/gateway/src/gateway.config';
+import { GatewayModule } from '../../services/gateway/src/gateway.module';
 
 const MODEL = 'readmission';
 const THRESHOLD = 0.3;
