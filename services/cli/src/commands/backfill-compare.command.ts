@@ -1,22 +1,20 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
+import {
+  compareVersions,
+  encounterRangesOf,
+  modelTargetOf,
+  readBackfillComparisonInputs,
+  readBackfills,
+  resolveModelVersion,
+  reusableBackfill,
+  type BackfillPredictions,
+  type BackfillState,
+  type VersionScores,
+} from '@readmit/backfill';
 import { TOPICS, topicName } from '@readmit/contracts';
 import type { ReadmissionTarget, ServedModel } from '@readmit/ml';
 import { createObjectStore, EventSerde, ModelArtifactStore } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
-import type { BackfillState } from '../../../backfill/src/domain/backfill-state';
-import { reusableBackfill } from '../../../backfill/src/domain/reusable-backfill';
-import {
-  compareVersions,
-  type VersionScores,
-} from '../../../backfill/src/domain/version-comparison';
-import { readBackfills } from '../../../backfill/src/infrastructure/backfill-log';
-import {
-  readBackfillComparisonInputs,
-  type BackfillPredictions,
-} from '../../../backfill/src/infrastructure/backfill-predictions';
-import { encounterRangesOf } from '../../../backfill/src/infrastructure/encounter-ranges';
-import { modelTargetOf } from '../../../backfill/src/infrastructure/model-target';
-import { resolveModelVersion } from '../../../backfill/src/infrastructure/model-versions';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { backfill, type BackfillOptions } from './backfill.command';

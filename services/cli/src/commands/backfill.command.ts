@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
+import { BackfillMetrics, BackfillRun, PREDICTION_TABLE, PredictionTable } from '@readmit/backfill';
 import {
   TOPICS,
   topicName,
@@ -22,12 +23,6 @@ import {
 } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
-import { BackfillMetrics } from '../../../backfill/src/application/backfill-metrics';
-import { BackfillRun } from '../../../backfill/src/application/backfill-run';
-import {
-  PREDICTION_TABLE,
-  PredictionTable,
-} from '../../../backfill/src/infrastructure/prediction-table';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { createInfraContext } from './infra.command';

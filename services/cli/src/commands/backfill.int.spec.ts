@@ -5,7 +5,7 @@ import { EXAMPLE_EVENTS, TOPICS, type PredictionMade } from '@readmit/contracts'
 import { FileSystemObjectStore, ModelArtifactStore, newEnvelope } from '@readmit/platform';
 import { smallModelArtifact } from '../../../../test/support/artifacts';
 import { Client } from 'pg';
-import { PREDICTION_TABLE } from '../../../backfill/src/infrastructure/prediction-table';
+import { PREDICTION_TABLE } from '@readmit/backfill';
 import { eventually, testEndpoints } from '../../../../test/support/endpoints';
 import {
   exampleEncounter,

@@ -20,8 +20,8 @@ import {
   newEnvelope,
   type MessageContext,
 } from '@readmit/platform';
+import { TrainingRunner } from '@readmit/trainer';
 import { Registry } from 'prom-client';
-import { TrainingRunner } from '../../../trainer/src/application/training-runner';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { parseDuration } from './produce.command';

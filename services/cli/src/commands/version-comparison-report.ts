@@ -1,5 +1,5 @@
 import { SCORE_EDGES } from '@readmit/ml';
-import type { VersionComparison } from '../../../backfill/src/domain/version-comparison';
+import type { VersionComparison } from '@readmit/backfill';
 
 /** How one side of a comparison was scored: the version asked for, and the backfill used. */
 export interface ComparedSide {

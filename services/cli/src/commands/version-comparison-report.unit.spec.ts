@@ -1,4 +1,4 @@
-import { compareVersions } from '../../../backfill/src/domain/version-comparison';
+import { compareVersions } from '@readmit/backfill';
 import {
   comparisonJson,
   comparisonTable,
