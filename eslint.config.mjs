@@ -20,12 +20,17 @@ export default tseslint.config(
     },
   },
   {
-    // Domain code and the ML library stay free of I/O frameworks (STYLE.md rule 4).
-    files: ['services/*/src/domain/**/*.ts', 'services/ml/**/*.ts'],
+    // Domain code and the ML library stay pure (STYLE.md rule 4): no I/O frameworks, no platform
+    // adapters, no threads, no environment, no clock and no randomness of their own. Time,
+    // randomness and settings come in from the caller, so the same inputs decide the same way.
+    // `**/domain/**` also covers nested domain folders (gateway/src/console/domain, …).
+    files: ['services/*/src/**/domain/**/*.ts', 'services/ml/**/*.ts'],
     // Tests of pure code may read fixtures from disk; the code under test may not.
     ignores: ['**/*.spec.ts'],
     rules: {
-      'no-restricted-imports': [
+      // The typescript-eslint rule rather than the core one, so a block that restricts imports for
+      // other reasons (cross-service imports) does not replace this one: both apply.
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
@@ -47,7 +52,52 @@ export default tseslint.config(
               ],
               message: 'Domain and ML code must stay pure: no I/O frameworks.',
             },
+            {
+              group: ['@readmit/platform', '@readmit/platform/*'],
+              message:
+                'Domain and ML code must stay pure: @readmit/platform holds the I/O adapters; let the caller use them.',
+            },
+            {
+              group: ['worker_threads', 'node:worker_threads'],
+              message: 'Domain and ML code must stay pure: threads belong to the caller.',
+            },
+            {
+              group: ['process', 'node:process'],
+              message: 'Domain and ML code must stay pure: pass settings in from the caller.',
+            },
           ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        {
+          name: 'process',
+          message: 'Domain and ML code must stay pure: pass settings in from the caller.',
+        },
+      ],
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'Date',
+          property: 'now',
+          message: 'Domain and ML code must stay pure: take the time from the caller.',
+        },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Domain and ML code must stay pure: take a seeded random from the caller.',
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "NewExpression[callee.type='Identifier'][callee.name='Date'][arguments.length=0]",
+          message: 'Domain and ML code must stay pure: take the time from the caller.',
+        },
+        {
+          selector: "CallExpression[callee.type='Identifier'][callee.name='Date']",
+          message: 'Domain and ML code must stay pure: take the time from the caller.',
         },
       ],
     },

@@ -14,9 +14,9 @@ import {
   newEnvelope,
   type OutgoingEvent,
 } from '@readmit/platform';
+import { DEFAULT_PROMOTION_POLICY } from '@readmit/registry';
 import { ModelRegistry } from '../services/registry/src/application/model-registry';
 import { readRegistry } from '../services/registry/src/infrastructure/registry-log';
-import { DEFAULT_PROMOTION_POLICY } from '@readmit/ml';
 import { smallModelArtifact } from '../test/support/artifacts';
 import { testEndpoints } from '../test/support/endpoints';
 import { isolatedEventStreams, quietLogger } from '../test/support/kafka';

@@ -1,15 +1,14 @@
 import type { DriftSeverity, ReadmissionTask } from '@readmit/contracts';
-import {
-  DEFAULT_PROMOTION_POLICY,
-  DEFAULT_RETRAINING_POLICY,
-  type PromotionPolicy,
-  type RetrainingPolicyConfig,
-} from '@readmit/ml';
 // The trainer's search space, so a misspelt candidate stops the registry at start-up instead of
 // failing every retraining run it requests.
 import { SEARCH_SPACE } from '@readmit/ml';
 import { booleanField, platformEnvSchema } from '@readmit/platform';
 import { z } from 'zod';
+import { DEFAULT_PROMOTION_POLICY, type PromotionPolicy } from './domain/promotion-policy';
+import {
+  DEFAULT_RETRAINING_POLICY,
+  type RetrainingPolicyConfig,
+} from './orchestration/domain/retraining-policy';
 
 /** A duration in milliseconds, 0 or more. */
 const millisecondsField = z.coerce

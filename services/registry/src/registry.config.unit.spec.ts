@@ -1,5 +1,5 @@
-import { DEFAULT_RETRAINING_POLICY } from '@readmit/ml';
 import { loadConfig } from '@readmit/platform';
+import { DEFAULT_RETRAINING_POLICY } from './orchestration/domain/retraining-policy';
 import { orchestratorSettingsOf, registryEnvSchema, retrainingPolicyOf } from './registry.config';
 
 const load = (env: Record<string, string>) => loadConfig('registry', registryEnvSchema, env);

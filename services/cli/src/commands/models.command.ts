@@ -2,12 +2,6 @@ import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import { TOPICS, topicName, type PromotionCriterion } from '@readmit/contracts';
 import {
-  compareVersions,
-  type ModelHistory,
-  type ModelVersion,
-  type RegistryState,
-} from '@readmit/ml';
-import {
   assertTopicsExist,
   createDataSource,
   createLogger,
@@ -19,6 +13,12 @@ import {
   MissingTopicsError,
   ModelArtifactStore,
 } from '@readmit/platform';
+import {
+  compareVersions,
+  type ModelHistory,
+  type ModelVersion,
+  type RegistryState,
+} from '@readmit/registry';
 import { Registry } from 'prom-client';
 import {
   ModelRegistry,

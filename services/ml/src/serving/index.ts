@@ -1,2 +1,3 @@
 export * from './prediction';
 export * from './score-batch';
+export * from './serving-pointers';

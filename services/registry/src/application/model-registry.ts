@@ -6,22 +6,23 @@ import type {
   PromotionCriterion,
   TrainingCompleted,
 } from '@readmit/contracts';
-import {
-  awaitsDecision,
-  candidateEvidence,
-  championEvidence,
-  judgeCandidate,
-  readModelArtifact,
-  type ModelHistory,
-  type ModelVersion,
-  type PromotionPolicy,
-  type PromotionVerdict,
-  type RegistryState,
-} from '@readmit/ml';
+import { readModelArtifact } from '@readmit/ml';
 import { newEnvelope, type EventPublisher, type ModelArtifactStore } from '@readmit/platform';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { candidateEvidence, championEvidence } from '../domain/evidence';
+import {
+  judgeCandidate,
+  type PromotionPolicy,
+  type PromotionVerdict,
+} from '../domain/promotion-policy';
+import {
+  awaitsDecision,
+  type ModelHistory,
+  type ModelVersion,
+  type RegistryState,
+} from '../domain/registry-state';
 
 /** A command the registry refuses: `not-found` (404) or `conflict` (409), with the rules judged. */
 export class RegistryCommandError extends Error {

@@ -1,8 +1,9 @@
 import { EXAMPLE_EVENTS, type TrainingCompleted } from '@readmit/contracts';
-import { DEFAULT_PROMOTION_POLICY, foldRegistry, type RegistryEvent } from '@readmit/ml';
 import type { EventPublisher, ModelArtifactStore } from '@readmit/platform';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
+import { DEFAULT_PROMOTION_POLICY } from '../domain/promotion-policy';
+import { foldRegistry, type RegistryEvent } from '../domain/registry-state';
 import { ModelRegistry } from './model-registry';
 
 const completion = (

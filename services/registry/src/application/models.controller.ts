@@ -11,10 +11,10 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { compareVersions, type TrainingEvidence } from '@readmit/ml';
 import { PROJECTION_DATABASE } from '@readmit/platform';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
+import { compareVersions, type TrainingEvidence } from '../domain/evidence';
 import { ModelDecisionRow } from '../infrastructure/projections/model-decision.entity';
 import { ModelVersionRow } from '../infrastructure/projections/model-version.entity';
 import { RegistryCommandError, type RegistryOutcome } from './model-registry';

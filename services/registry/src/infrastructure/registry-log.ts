@@ -1,7 +1,7 @@
 import { TOPICS, topicName } from '@readmit/contracts';
-import { foldRegistry, type RegistryEvent, type RegistryState } from '@readmit/ml';
 import { PoisonMessageError, replayLog, type EventSerde } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
+import { foldRegistry, type RegistryEvent, type RegistryState } from '../domain/registry-state';
 
 const REGISTRY_EVENTS = new Set<string>([
   'TrainingCompleted',

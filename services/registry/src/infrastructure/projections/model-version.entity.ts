@@ -1,7 +1,7 @@
 import { bigintAsNumber } from '@readmit/platform';
 import type { ChampionEvaluation, SubgroupMetrics, TrainingLineage } from '@readmit/contracts';
-import type { Stage } from '@readmit/ml';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { Stage } from '../../domain/registry-state';
 
 /**
  * One model version (registry_versions): its stage, and what its training run reported. The

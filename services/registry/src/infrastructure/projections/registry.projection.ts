@@ -1,7 +1,8 @@
 import { TOPICS, type TrainingCompleted } from '@readmit/contracts';
-import { decisionApplies, subjectOf, type ModelDecisionEvent, type Stage } from '@readmit/ml';
+import { decisionApplies, type ModelDecisionEvent } from '@readmit/ml';
 import type { MessageContext, Projection } from '@readmit/platform';
 import type { EntityManager } from 'typeorm';
+import { subjectOf, type Stage } from '../../domain/registry-state';
 import { ModelDecisionRow, type DecisionRowKind } from './model-decision.entity';
 import { ModelVersionRow } from './model-version.entity';
 

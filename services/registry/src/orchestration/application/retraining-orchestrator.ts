@@ -1,17 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import type { Envelope } from '@readmit/contracts';
+import { newEnvelope, type EventPublisher, type EventSerde } from '@readmit/platform';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from 'pino';
+import { replayOrder } from '../domain/replay-order';
+import { describeEntry, triggerIdOf, type RetrainingEntry } from '../domain/retraining-entry';
 import {
   INITIAL_RETRAINING_STATE,
   stepRetrainingPolicy,
   type RetrainingDecision,
   type RetrainingPolicyConfig,
   type RetrainingState,
-} from '@readmit/ml';
-import { newEnvelope, type EventPublisher, type EventSerde } from '@readmit/platform';
-import type { Kafka } from 'kafkajs';
-import type { Logger } from 'pino';
-import { replayOrder } from '../domain/replay-order';
-import { describeEntry, triggerIdOf, type RetrainingEntry } from '../domain/retraining-entry';
+} from '../domain/retraining-policy';
 import { replayRetraining, stepEntry, type RequestDecision } from '../domain/retraining-replay';
 import {
   causeOf,

@@ -8,7 +8,7 @@ import type {
   TrainingFailed,
   TrainingRequested,
 } from '@readmit/contracts';
-import type { RetrainingSignal } from '@readmit/ml';
+import type { RetrainingSignal } from './retraining-policy';
 
 /** The requester the orchestrator writes into TrainingRequested: how it knows its own requests. */
 export const ORCHESTRATOR_REQUESTER = 'orchestrator';

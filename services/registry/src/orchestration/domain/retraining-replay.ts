@@ -4,7 +4,7 @@ import {
   type RetrainingDecision,
   type RetrainingPolicyConfig,
   type RetrainingState,
-} from '@readmit/ml';
+} from './retraining-policy';
 import { describeEntry, type RetrainingEntry } from './retraining-entry';
 
 export type RequestDecision = Extract<RetrainingDecision, { readonly kind: 'request' }>;

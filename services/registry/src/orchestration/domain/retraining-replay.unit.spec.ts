@@ -1,11 +1,11 @@
 import type { Envelope } from '@readmit/contracts';
+import { replayOrder } from './replay-order';
+import type { LoggedSignal, RetrainingEntry } from './retraining-entry';
 import {
   DEFAULT_RETRAINING_POLICY,
   RetrainingPolicy,
   type RetrainingPolicyConfig,
-} from '@readmit/ml';
-import { replayOrder } from './replay-order';
-import type { LoggedSignal, RetrainingEntry } from './retraining-entry';
+} from './retraining-policy';
 import { awaitsConfirmation, replayRetraining, stepEntry } from './retraining-replay';
 
 const T0 = Date.UTC(2026, 0, 1);

@@ -1,4 +1,5 @@
 import { EXAMPLE_EVENTS } from '@readmit/contracts';
+import { ServingPointers, type ModelDecisionEvent } from '@readmit/ml';
 import {
   awaitsDecision,
   evolve,
@@ -6,7 +7,6 @@ import {
   EMPTY_REGISTRY,
   type RegistryEvent,
 } from './registry-state';
-import { ServingPointers, type ModelDecisionEvent } from './serving-pointers';
 
 const envelope = (occurredAt: number) => ({
   ...EXAMPLE_EVENTS.TrainingCompleted.envelope,

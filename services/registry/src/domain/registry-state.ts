@@ -1,5 +1,5 @@
 import type { PromotionCriterion, TrainingCompleted } from '@readmit/contracts';
-import { decisionApplies, type ModelDecisionEvent } from './serving-pointers';
+import { decisionApplies, type ModelDecisionEvent } from '@readmit/ml';
 
 /**
  * Where a version stands. A candidate awaits a decision; the challenger is scored beside the
