@@ -24,6 +24,7 @@ const shared = {
     '^@readmit/registry$': '<rootDir>/services/registry/src/index.ts',
     '^@readmit/backfill$': '<rootDir>/services/backfill/src/index.ts',
     '^@readmit/gateway$': '<rootDir>/services/gateway/src/index.ts',
+    '^@readmit/ingest$': '<rootDir>/services/ingest/src/index.ts',
     '^@readmit/trainer$': '<rootDir>/services/trainer/src/index.ts',
   },
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.readmit/'],

@@ -15,19 +15,18 @@ import {
 } from '@readmit/platform';
 import {
   compareVersions,
+  ModelRegistry,
+  promotionPolicyOf,
+  readRegistry,
+  REGISTRY_PRODUCER,
+  RegistryCommandError,
+  registryEnvSchema,
   type ModelHistory,
   type ModelVersion,
+  type RegistryOutcome,
   type RegistryState,
 } from '@readmit/registry';
 import { Registry } from 'prom-client';
-import {
-  ModelRegistry,
-  RegistryCommandError,
-  type RegistryOutcome,
-} from '../../../registry/src/application/model-registry';
-import { REGISTRY_PRODUCER } from '../../../registry/src/application/model-registry.provider';
-import { readRegistry } from '../../../registry/src/infrastructure/registry-log';
-import { promotionPolicyOf, registryEnvSchema } from '../../../registry/src/registry.config';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { createInfraContext } from './infra.command';

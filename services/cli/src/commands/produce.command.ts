@@ -20,15 +20,13 @@ import {
   UCI_SAMPLE_PROFILE,
   type DriftSpec,
 } from '@readmit/ml';
-import { Registry } from 'prom-client';
 import {
   loadEncounters,
-  type LoadReport,
-} from '../../../ingest/src/application/load-encounters/load-encounters';
-import {
   readEncounterCsv,
   type CsvEncounterRow,
-} from '../../../ingest/src/infrastructure/csv-encounter-reader';
+  type LoadReport,
+} from '@readmit/ingest';
+import { Registry } from 'prom-client';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { createInfraContext } from './infra.command';

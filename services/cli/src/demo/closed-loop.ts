@@ -2,8 +2,8 @@ import type { DriftDetected, TrainingCompleted, TrainingRequested } from '@readm
 import type { DriftSpec } from '@readmit/ml';
 import type { EventSerde } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
-import type { LoadReport } from '../../../ingest/src/application/load-encounters/load-encounters';
-import { EXAMPLE_ENCOUNTER_INPUT } from '../../../gateway/src/domain/encounter-input';
+import { EXAMPLE_ENCOUNTER_INPUT } from '@readmit/gateway';
+import type { LoadReport } from '@readmit/ingest';
 import { LoopWatcher } from './loop-watcher';
 
 /** The services the loop runs; the gateway last (it needs the registry's address). */

@@ -1,0 +1,4 @@
+// The ingest service's public entry (@readmit/ingest): what the CLI's `produce` command and demo
+// may call. Other services never import it (eslint.config.mjs).
+export { loadEncounters, type LoadReport } from './application/load-encounters/load-encounters';
+export { readEncounterCsv, type CsvEncounterRow } from './infrastructure/csv-encounter-reader';
