@@ -2,6 +2,7 @@ import { TOPICS, type Envelope } from '@readmit/contracts';
 import type { DriftThresholds, HoldoutMetrics } from '@readmit/ml';
 import {
   InvalidEventError,
+  LogPositions,
   newEnvelope,
   RetriableKafkaError,
   type EventConsumer,
@@ -38,14 +39,16 @@ export interface DriftMonitorOptions {
  *
  * At least once: a DriftDetected waits in an outbox until published; a failed publish is retried
  * in place with the same message, which is not windowed twice. Windows live in memory: after a
- * restart the group resumes from its committed offsets with empty windows.
+ * restart the group resumes from its committed offsets with empty windows. Within one process,
+ * the group redelivers what it handled but could not commit (a consumer replaced after a broker
+ * outage, a rebalance): those messages are already in the windows and are not counted again.
  */
 export class DriftMonitor {
   private readonly windows: DriftWindows;
   private champion: MonitoredChampion | null = null;
   private readonly outbox: OutgoingEvent[] = [];
-  /** The message last windowed, so a retry of it only publishes. */
-  private lastApplied: string | null = null;
+  /** How far each partition has been windowed: a retry or a redelivery only publishes. */
+  private readonly windowedUpTo = new LogPositions();
   private droppedWithoutChampion = 0;
 
   constructor(
@@ -104,11 +107,14 @@ export class DriftMonitor {
     return this.consumer.whenJoined();
   }
 
-  /** Windows one event (once, even when its handling is retried), then publishes any drift. */
+  /**
+   * Windows one event (once, even when its handling is retried or the group redelivers it), then
+   * publishes any drift.
+   */
   async handle(context: MessageContext, topic: string, windowIt: () => WindowStep): Promise<void> {
-    const position = `${context.topic}:${context.partition}:${context.offset}`;
-    if (position !== this.lastApplied) {
-      this.lastApplied = position;
+    const { topic: from, partition, offset } = context;
+    if (!this.windowedUpTo.handledBefore(from, partition, offset)) {
+      this.windowedUpTo.handled(from, partition, offset);
       const step = windowIt();
       this.metrics.events.inc({ topic });
       if (step.rejected) throw new InvalidEventError(step.rejected);

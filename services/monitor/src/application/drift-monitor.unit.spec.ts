@@ -339,6 +339,27 @@ describe('DriftMonitor', () => {
     ).toBe(ROWS);
   });
 
+  it('does not window again what the group redelivers after an uncommitted batch', async () => {
+    const subject = harness();
+    await subject.start();
+    const rows = syntheticLabelled(ROWS, 12, { from: 0, olderPopulation: 0.6 });
+    const delivered: Array<{ event: ReturnType<typeof encounterEvent>; context: MessageContext }> =
+      [];
+    for (const row of rows.slice(0, -1)) {
+      const event = encounterEvent(row.encounter);
+      delivered.push({ event, context: await subject.deliver('EncounterRecorded', event) });
+    }
+    // A replacement consumer resumes from the last committed offset: the last 500 come again.
+    for (const { event, context } of delivered.slice(-500))
+      await subject.deliver('EncounterRecorded', event, context);
+    expect(subject.drifts()).toEqual([]);
+    await subject.deliver('EncounterRecorded', encounterEvent(rows[rows.length - 1].encounter));
+    expect(subject.drifts().map((drift) => drift.kind)).toEqual(['DATA']);
+    expect(
+      await subject.metric(/readmit_monitor_events_total\{topic="patient.encounters"\} (\d+)/),
+    ).toBe(ROWS);
+  });
+
   it('refuses a prediction whose score is not a probability, for the dead-letter topic', async () => {
     const subject = harness();
     await subject.start();
