@@ -306,6 +306,8 @@ describe('a broker outage during a drift window', () => {
       windowEnd: FIRST_OCCURRED_AT + WINDOW - 1,
     });
     expect(drift.driftedFeatures.length).toBeGreaterThan(0);
-    expect(readyAfterMs).toBeLessThan(60_000);
+    // Replaced consumers take their predecessors' places in their groups (static membership),
+    // so readiness is back in seconds, not after the crashed members' 30 s sessions.
+    expect(readyAfterMs).toBeLessThan(15_000);
   }, 300_000);
 });

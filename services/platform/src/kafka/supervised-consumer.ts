@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Consumer, ConsumerConfig, ConsumerRunConfig, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ReadinessRegistry } from '../health/readiness';
@@ -57,11 +58,21 @@ export class SupervisedConsumer implements StallReporter {
   private batchesInHand = 0;
   private lastActivityAt = 0;
 
+  /**
+   * Static membership (KIP-345) for every incarnation: a consumer that replaces a crashed one
+   * takes its place in the group at once. With a new member id instead, a broker that comes
+   * back still holds the crashed member (its leave never arrived) and the group waits out that
+   * member's whole session (30 s) before anyone consumes. Unique per supervisor unless the spec
+   * gives one that is stable across processes (scoring's instance id).
+   */
+  private readonly groupInstanceId: string;
+
   constructor(
     private readonly kafka: Kafka,
     private readonly spec: SupervisedConsumerSpec,
     private readonly logger: Logger,
   ) {
+    this.groupInstanceId = spec.config.groupInstanceId ?? `${spec.name}-${randomUUID()}`;
     this.restartSchedule = new RestartSchedule(spec.backoff ?? DEFAULT_BACKOFF);
   }
 
@@ -133,6 +144,7 @@ export class SupervisedConsumer implements StallReporter {
     this.currentState = 'starting';
     const consumer = this.kafka.consumer({
       ...this.spec.config,
+      groupInstanceId: this.groupInstanceId,
       // Every restart goes through here, so readiness and backoff are ours to tell.
       retry: { ...(this.spec.config.retry ?? { retries: 5 }), restartOnFailure: async () => false },
     });

@@ -105,6 +105,9 @@ describe('SupervisedConsumer', () => {
     expect(consumers[0].calls).toContain('disconnect');
     expect(consumers[1].calls).toEqual(['connect', 'subscribe', 'run']);
     expect(consumers[1].config.groupId).toBe('g');
+    // The replacement takes the crashed consumer's place in the group (static membership).
+    expect(consumers[0].config.groupInstanceId).toMatch(/^scoring-/);
+    expect(consumers[1].config.groupInstanceId).toBe(consumers[0].config.groupInstanceId);
     expect(supervised.restartCount).toBe(1);
     expect((await readiness.evaluate()).ready).toBe(true);
     await supervised.stop();
