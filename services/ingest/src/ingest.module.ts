@@ -8,7 +8,7 @@ import { BatchesController } from './application/list-batches/batches.controller
 import { BatchTrackerRunner } from './application/track-batches/batch-tracker.runner';
 import { INGEST_DATABASE, ingestDatabaseProvider } from './infrastructure/postgres/ingest-database';
 import { PostgresUploadStore } from './infrastructure/postgres/postgres-upload-store';
-import { batchesProjection } from './infrastructure/projections/batches.projection';
+import { batchesProjection } from './projections/batches/batches.projection';
 
 /**
  * The ingest service: takes encounter records over HTTP and publishes each encounter once

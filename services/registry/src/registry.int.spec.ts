@@ -25,9 +25,9 @@ import type { DataSource } from 'typeorm';
 import { smallModelArtifact } from '../../../test/support/artifacts';
 import { eventually, testEndpoints, uniqueName } from '../../../test/support/endpoints';
 import { isolatedEventStreams, physical } from '../../../test/support/kafka';
-import { ModelDecisionRow } from './infrastructure/projections/model-decision.entity';
-import { ModelVersionRow } from './infrastructure/projections/model-version.entity';
-import { registryProjection } from './infrastructure/projections/registry.projection';
+import { ModelDecisionRow } from './projections/registry/model-decision.entity';
+import { ModelVersionRow } from './projections/registry/model-version.entity';
+import { registryProjection } from './projections/registry/registry.projection';
 import { registryEnvSchema } from './registry.config';
 import { RegistryModule } from './registry.module';
 

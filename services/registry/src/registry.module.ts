@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { EventsModule, ProjectionsModule } from '@readmit/platform';
 import { ModelRegistryProvider } from './application/model-registry.provider';
 import { ModelsController } from './application/models.controller';
-import { registryProjection } from './infrastructure/projections/registry.projection';
+import { registryProjection } from './projections/registry/registry.projection';
 import { OrchestrationModule } from './orchestration/orchestration.module';
 
 /**

@@ -7,8 +7,8 @@ import {
   rebuildProjection,
   type Projection,
 } from '@readmit/platform';
-import { batchesProjection } from '../../../ingest/src/infrastructure/projections/batches.projection';
-import { registryProjection } from '../../../registry/src/infrastructure/projections/registry.projection';
+import { batchesProjection } from '@readmit/ingest';
+import { registryProjection } from '@readmit/registry';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { createInfraContext } from './infra.command';

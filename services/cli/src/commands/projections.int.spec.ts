@@ -3,8 +3,7 @@ import { isolatedEventStreams } from '../../../../test/support/kafka';
 import { newEnvelope } from '@readmit/platform';
 import { isolatedProjectionDatabase } from '../../../../test/support/database';
 import { runReadmit } from '../../../../test/support/processes';
-import { batchesProjection } from '../../../ingest/src/infrastructure/projections/batches.projection';
-import { IngestBatch } from '../../../ingest/src/infrastructure/projections/ingest-batch.entity';
+import { batchesProjection, IngestBatch } from '@readmit/ingest';
 
 const readmit = (...args: string[]) => runReadmit(args, { database: true });
 

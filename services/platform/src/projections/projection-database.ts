@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../database/data-source.factory';
-import type { Projection } from './projection';
+import type { Projection } from './projection-definition';
 import { ProjectionCheckpoint } from './projection-checkpoint.entity';
 
 /**
@@ -16,7 +16,10 @@ export async function openProjectionDatabase(
   const dataSource = createDataSource({
     url,
     schema,
-    entities: [ProjectionCheckpoint, ...projections.flatMap((projection) => projection.entities)],
+    entities: [
+      ProjectionCheckpoint,
+      ...projections.flatMap((projection) => projection.store.entities),
+    ],
   });
   await dataSource.initialize();
   try {

@@ -8,8 +8,8 @@ import { RetriableKafkaError } from '../kafka/kafka-errors';
 import type { KafkaMetrics } from '../kafka/kafka-metrics';
 import type { EventHandler, EventHandlers } from '../kafka/message-router';
 import type { EventSerde } from '../kafka/serde/event-serde';
-import { applyOnce } from './apply-once';
-import type { Projection, ProjectionHandler } from './projection';
+import { applyProjectionEventOnce, logPositionOf } from './projection-applier';
+import { projectedEventOf, type Projection } from './projection-definition';
 
 /** The consumer group a projection's live runner uses. */
 export const projectionGroupId = (projection: Projection) =>
@@ -43,12 +43,14 @@ export class ProjectionRunner {
 
   async start(): Promise<void> {
     const handlers: Record<string, EventHandler<EventType, void>> = {};
-    for (const [eventType, handler] of Object.entries(this.projection.handlers)) {
-      const apply = handler as ProjectionHandler<EventType>;
+    for (const eventType of this.projection.eventTypes) {
       handlers[eventType] = async (event, context) => {
         try {
-          await applyOnce(this.dataSource, this.projection.name, context, (manager) =>
-            apply(event, manager, context),
+          await applyProjectionEventOnce(
+            this.dataSource,
+            this.projection,
+            projectedEventOf(eventType, event),
+            logPositionOf(context),
           );
         } catch (error) {
           throw new RetriableKafkaError(

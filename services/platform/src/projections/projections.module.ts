@@ -14,7 +14,7 @@ import { ReadinessRegistry } from '../health/readiness';
 import { KafkaMetrics } from '../kafka/kafka-metrics';
 import { EventSerde } from '../kafka/serde/event-serde';
 import { KAFKA_CLIENT, LOGGER, PLATFORM_CONFIG } from '../platform.tokens';
-import type { Projection } from './projection';
+import type { Projection } from './projection-definition';
 import { openProjectionDatabase } from './projection-database';
 import { ProjectionRunner } from './projection-runner';
 

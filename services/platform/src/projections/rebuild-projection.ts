@@ -1,12 +1,12 @@
-import { topicName, type EventType } from '@readmit/contracts';
+import { topicName } from '@readmit/contracts';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { PoisonMessageError } from '../kafka/kafka-errors';
 import { replayLog } from '../kafka/log-replay';
-import { messageContextOf } from '../kafka/message-router';
 import type { EventSerde } from '../kafka/serde/event-serde';
 import { lockProjection, saveCheckpoint } from './apply-once';
-import type { Projection, ProjectionHandler } from './projection';
+import { applyProjectionEvent } from './projection-applier';
+import { handles, projectedEventOf, type Projection } from './projection-definition';
 import { ProjectionCheckpoint } from './projection-checkpoint.entity';
 
 export interface RebuildReport {
@@ -44,7 +44,7 @@ export async function rebuildProjection(
   await deps.dataSource.transaction(async (manager) => {
     await lockProjection(manager, projection.name);
     // DELETE rather than TRUNCATE: readers keep seeing the old rows until the commit.
-    for (const entity of projection.entities)
+    for (const entity of projection.store.entities)
       await manager.createQueryBuilder().delete().from(entity).execute();
     await manager.delete(ProjectionCheckpoint, { projection: projection.name });
 
@@ -62,25 +62,13 @@ export async function rebuildProjection(
           skipped += 1;
           return;
         }
-        const handler = projection.handlers[decoded.eventType] as
-          ProjectionHandler<EventType> | undefined;
-        if (handler) {
-          // The replay heartbeats after every batch; a projection handler is short.
-          const context = messageContextOf(
-            topic,
-            partition,
-            message,
-            decoded,
-            async () => undefined,
-          );
-          await handler(decoded.event, manager, context);
+        const position = { topic, partition, offset: message.offset };
+        if (handles(projection, decoded.eventType)) {
+          const event = projectedEventOf(decoded.eventType, decoded.event);
+          await applyProjectionEvent(manager, projection, event, position);
           applied += 1;
         }
-        await saveCheckpoint(manager, projection.name, {
-          topic,
-          partition,
-          offset: message.offset,
-        });
+        await saveCheckpoint(manager, projection.name, position);
         if (done % 500 === 0) options.onProgress?.(done, total);
       },
       {

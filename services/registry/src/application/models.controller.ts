@@ -15,8 +15,8 @@ import { PROJECTION_DATABASE } from '@readmit/platform';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { compareVersions, type TrainingEvidence } from '../domain/evidence';
-import { ModelDecisionRow } from '../infrastructure/projections/model-decision.entity';
-import { ModelVersionRow } from '../infrastructure/projections/model-version.entity';
+import { ModelDecisionRow } from '../projections/registry/model-decision.entity';
+import { ModelVersionRow } from '../projections/registry/model-version.entity';
 import { RegistryCommandError, type RegistryOutcome } from './model-registry';
 import { ModelRegistryProvider } from './model-registry.provider';
 

@@ -2,7 +2,7 @@ import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/com
 import { PROJECTION_DATABASE } from '@readmit/platform';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { IngestBatch } from '../../infrastructure/projections/ingest-batch.entity';
+import { IngestBatch } from '../../projections/batches/ingest-batch.entity';
 
 const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),

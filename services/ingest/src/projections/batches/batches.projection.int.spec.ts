@@ -10,7 +10,7 @@ import { isolatedProjectionDatabase } from '../../../../../test/support/database
 import { labelledEncounters } from '../../../../../test/support/encounters';
 import { eventually, uniqueName } from '../../../../../test/support/endpoints';
 import { quietLogger, isolatedEventStreams } from '../../../../../test/support/kafka';
-import { BatchTracker } from '../batch-tracker';
+import { BatchTracker } from '../../infrastructure/batch-tracker';
 import { batchesProjection } from './batches.projection';
 import { IngestBatch } from './ingest-batch.entity';
 

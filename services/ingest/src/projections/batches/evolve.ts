@@ -1,6 +1,6 @@
 import type { BatchArrived, FeatureProfile, OffsetRange } from '@readmit/contracts';
 
-/** One batch as the batches projection keeps it: everything BatchArrived says, flat. */
+/** One batch as the batches projection keeps it (ingest_batches): everything BatchArrived says, flat. */
 export interface BatchRecord {
   readonly batchId: string;
   readonly sequence: number;
@@ -35,4 +35,15 @@ export function batchRecordOf(event: BatchArrived): BatchRecord {
     eventId: event.envelope.eventId,
     arrivedAt: new Date(event.envelope.occurredAt),
   };
+}
+
+/**
+ * The batches read model: a BatchArrived is its batch's row, whatever was there (a batch seen
+ * again, a retried write, stays one row).
+ */
+export function evolveBatchRow(
+  _row: BatchRecord | null,
+  { event }: { readonly eventType: 'BatchArrived'; readonly event: BatchArrived },
+): BatchRecord {
+  return batchRecordOf(event);
 }

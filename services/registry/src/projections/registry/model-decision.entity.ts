@@ -1,16 +1,12 @@
 import { bigintAsNumber } from '@readmit/platform';
 import type { PromotionCriterion } from '@readmit/contracts';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { DecisionRowKind, ModelDecisionRecord } from './registry-rows';
 
-export type DecisionRowKind = 'promoted' | 'rejected' | 'rolled-back' | 'challenger';
-
-/**
- * Every decision on ml.models (registry_decisions), in log order, including those that did not
- * apply (decided against a state that had changed, or repeated): `applied` says which.
- */
+/** The table of ModelDecisionRecord (registry_decisions), read in log order. */
 @Entity({ name: 'registry_decisions' })
 @Index(['modelName', 'logOffset'])
-export class ModelDecisionRow {
+export class ModelDecisionRow implements ModelDecisionRecord {
   @PrimaryColumn('uuid')
   eventId!: string;
 

@@ -1,7 +1,7 @@
 import { bigintAsNumber } from '@readmit/platform';
 import type { FeatureProfile, OffsetRange } from '@readmit/contracts';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { BatchRecord } from '../../domain/batch-tracking/batch-record';
+import type { BatchRecord } from './evolve';
 
 /** The batches projection: one row per BatchArrived, queried by the API and `readmit`. */
 @Entity({ name: 'ingest_batches' })

@@ -2,14 +2,11 @@ import { bigintAsNumber } from '@readmit/platform';
 import type { ChampionEvaluation, SubgroupMetrics, TrainingLineage } from '@readmit/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Stage } from '../../domain/registry-state';
+import type { ModelVersionRecord } from './registry-rows';
 
-/**
- * One model version (registry_versions): its stage, and what its training run reported. The
- * training columns are null until the version's TrainingCompleted is projected (a decision about
- * it may be read first: the two come from different topics).
- */
+/** The table of ModelVersionRecord (registry_versions). */
 @Entity({ name: 'registry_versions' })
-export class ModelVersionRow {
+export class ModelVersionRow implements ModelVersionRecord {
   @PrimaryColumn('text')
   modelName!: string;
 

@@ -1,5 +1,5 @@
 import { EXAMPLE_EVENTS } from '@readmit/contracts';
-import { batchRecordOf } from './batch-record';
+import { batchRecordOf, evolveBatchRow } from './evolve';
 
 describe('batchRecordOf', () => {
   const event = EXAMPLE_EVENTS.BatchArrived;
@@ -28,5 +28,20 @@ describe('batchRecordOf', () => {
     const record = batchRecordOf(event);
     expect(record.profile).not.toBe(event.profile);
     expect(record.encounterRanges[0]).not.toBe(event.encounterRanges[0]);
+  });
+});
+
+describe('evolveBatchRow (the batches read model)', () => {
+  const event = EXAMPLE_EVENTS.BatchArrived;
+  const arrived = { eventType: 'BatchArrived' as const, event };
+
+  it('BatchArrived: a new batch becomes its row', () => {
+    expect(evolveBatchRow(null, arrived)).toEqual(batchRecordOf(event));
+  });
+
+  it('BatchArrived again: the row is what the event says, so a batch stays one row', () => {
+    const stale = { ...batchRecordOf(event), encounterCount: 0, labelCounts: {} };
+    expect(evolveBatchRow(stale, arrived)).toEqual(batchRecordOf(event));
+    expect(evolveBatchRow(evolveBatchRow(null, arrived), arrived)).toEqual(batchRecordOf(event));
   });
 });
