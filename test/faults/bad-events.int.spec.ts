@@ -33,7 +33,7 @@ import {
 } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
 import request from 'supertest';
-import { batchesProjection } from '../../services/ingest/src/infrastructure/projections/batches.projection';
+import { batchesProjection } from '../../services/ingest/src/projections/batches/batches.projection';
 import { ingestEnvSchema } from '../../services/ingest/src/ingest.config';
 import { IngestModule } from '../../services/ingest/src/ingest.module';
 import { MonitorProvider } from '../../services/monitor/src/application/monitor.provider';
@@ -41,7 +41,7 @@ import { monitorConsumerOptions } from '../../services/monitor/src/application/m
 import { monitorEnvSchema } from '../../services/monitor/src/monitor.config';
 import { MonitorModule } from '../../services/monitor/src/monitor.module';
 import { REGISTRY_PRODUCER } from '../../services/registry/src/application/model-registry.provider';
-import { registryProjection } from '../../services/registry/src/infrastructure/projections/registry.projection';
+import { registryProjection } from '../../services/registry/src/projections/registry/registry.projection';
 import { registryEnvSchema } from '../../services/registry/src/registry.config';
 import { RegistryModule } from '../../services/registry/src/registry.module';
 import { TrainerModule } from '../../services/trainer/src/trainer.module';
