@@ -102,6 +102,64 @@ export default tseslint.config(
       ],
     },
   },
+  // No service imports another service's source (issue 22). What two services share lives in a
+  // library (@readmit/platform, @readmit/ml, @readmit/contracts); only the CLI uses a service, and
+  // only through its public entry @readmit/<service>; libraries use no service; tests that run
+  // several services live in test/. The core no-restricted-imports rule (the purity block above
+  // uses typescript-eslint's), set once per file: one block per service and one for the libraries.
+  ...(() => {
+    const services = [
+      'backfill',
+      'cli',
+      'gateway',
+      'ingest',
+      'monitor',
+      'registry',
+      'scoring',
+      'trainer',
+    ];
+    const sourceOf = (names) =>
+      `^(\\.\\./)+(services/)?(${names.join('|')})/src(/|$)|^services/(${names.join('|')})/`;
+    const entryOf = (names) => `^@readmit/(${names.join('|')})(/|$)`;
+    const restrict = (files, patterns) => ({
+      files,
+      rules: { 'no-restricted-imports': ['error', { patterns }] },
+    });
+    const shared =
+      'share it through a library (@readmit/platform, @readmit/ml, @readmit/contracts)';
+    return [
+      ...services.map((service) => {
+        const others = services.filter((other) => other !== service);
+        const files = [`services/${service}/**/*.{ts,js}`];
+        if (service === 'cli')
+          return restrict(files, [
+            {
+              regex: sourceOf(others),
+              message: `Another service's source: import its public entry @readmit/<service>, or ${shared}.`,
+            },
+          ]);
+        return restrict(files, [
+          {
+            regex: sourceOf(others),
+            message: `Another service's source: ${shared}; tests that run several services go in test/.`,
+          },
+          {
+            regex: entryOf(others),
+            message: `Only the CLI imports a service's public entry: ${shared}.`,
+          },
+        ]);
+      }),
+      restrict(
+        ['services/platform/**/*.{ts,js}', 'services/ml/**/*.{ts,js}', 'contracts/**/*.{ts,js}'],
+        [
+          {
+            regex: `${sourceOf(services)}|${entryOf(services)}`,
+            message: 'Libraries (platform, ml, contracts) do not import services.',
+          },
+        ],
+      ),
+    ];
+  })(),
   {
     files: ['bin/**/*.js', '**/*.cjs', 'jest.config.js', 'test/jest/*.js'],
     languageOptions: {
