@@ -23,8 +23,14 @@ export default tseslint.config(
     // Domain code and the ML library stay pure (STYLE.md rule 4): no I/O frameworks, no platform
     // adapters, no threads, no environment, no clock and no randomness of their own. Time,
     // randomness and settings come in from the caller, so the same inputs decide the same way.
-    // `**/domain/**` also covers nested domain folders (gateway/src/console/domain, …).
-    files: ['services/*/src/**/domain/**/*.ts', 'services/ml/**/*.ts'],
+    // `**/domain/**` also covers nested domain folders (gateway/src/console/domain, …); a
+    // projection's evolve and its row shapes are pure too.
+    files: [
+      'services/*/src/**/domain/**/*.ts',
+      'services/*/src/projections/*/evolve.ts',
+      'services/*/src/projections/*/*-rows.ts',
+      'services/ml/**/*.ts',
+    ],
     // Tests of pure code may read fixtures from disk; the code under test may not.
     ignores: ['**/*.spec.ts'],
     rules: {

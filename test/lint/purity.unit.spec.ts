@@ -71,6 +71,7 @@ const FENCED = [
   'services/scoring/src/domain/x.ts',
   'services/gateway/src/console/domain/x.ts',
   'services/registry/src/orchestration/domain/x.ts',
+  'services/registry/src/projections/registry/evolve.ts',
   'services/ml/src/x.ts',
 ];
 
