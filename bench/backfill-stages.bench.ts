@@ -17,12 +17,12 @@ import { encounterInputOf, FeatureEncoder, predictionOf, readModelArtifact } fro
 import {
   EventSerde,
   newEnvelope,
-  OnnxScorer,
   packMessages,
   PackWriter,
   splitIntoRequests,
   unpackMessages,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { OnnxScorer } from '@readmit/platform/onnx';
 
 import { backfillPredictionId } from '../services/backfill/src/domain/backfill-event-id';
 import { testEndpoints, uniqueName } from '../test/support/endpoints';

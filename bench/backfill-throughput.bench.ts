@@ -16,12 +16,8 @@ import {
   type BackfillProgressed,
   type EncounterRecorded,
 } from '@readmit/contracts';
-import {
-  FileSystemObjectStore,
-  ModelArtifactStore,
-  newEnvelope,
-  type OutgoingEvent,
-} from '@readmit/platform';
+import { newEnvelope, type OutgoingEvent } from '@readmit/platform/kafka';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { PROJECT_ROOT, testEndpoints, uniqueName } from '../test/support/endpoints';
 import { isolatedEventStreams, physical } from '../test/support/kafka';
 import { startFixture } from '../test/support/processes';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TOPICS, topicName } from '@readmit/contracts';
-import { provisionTopics, reliableProducerConfig } from '@readmit/platform';
+import { provisionTopics, reliableProducerConfig } from '@readmit/platform/kafka';
 import { PROJECT_ROOT, sharedDataFile, uniqueName } from '../test/support/endpoints';
 import { testKafka } from '../test/support/kafka';
 

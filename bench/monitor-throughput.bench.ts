@@ -21,19 +21,18 @@ import {
   type DriftDetected,
   type EventType,
 } from '@readmit/contracts';
+import { loadConfig } from '@readmit/platform/config';
 import {
   createKafkaClient,
-  createLogger,
   EventConsumer,
   EventPublisher,
   EventSerde,
-  FileSystemObjectStore,
   KafkaMetrics,
-  loadConfig,
-  ModelArtifactStore,
   newEnvelope,
   type OutgoingEvent,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { createLogger } from '@readmit/platform/logging';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { Registry } from 'prom-client';
 import { MonitorMetrics } from '../services/monitor/src/application/monitor-metrics';
 import {

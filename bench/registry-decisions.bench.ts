@@ -7,13 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { EXAMPLE_EVENTS, TOPICS, type TrainingCompleted } from '@readmit/contracts';
-import {
-  createDataSource,
-  FileSystemObjectStore,
-  ModelArtifactStore,
-  newEnvelope,
-  type OutgoingEvent,
-} from '@readmit/platform';
+import { createDataSource } from '@readmit/platform/database';
+import { newEnvelope, type OutgoingEvent } from '@readmit/platform/kafka';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { DEFAULT_PROMOTION_POLICY } from '@readmit/registry';
 import { ModelRegistry } from '../services/registry/src/application/model-registry';
 import { readRegistry } from '../services/registry/src/infrastructure/registry-log';

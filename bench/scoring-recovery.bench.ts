@@ -24,7 +24,7 @@ import {
   LogPositions,
   provisionTopics,
   SupervisedConsumer,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { promoteSmallModel } from '../test/support/champion';

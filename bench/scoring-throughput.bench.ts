@@ -9,12 +9,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import { EXAMPLE_EVENTS, TOPICS, type EncounterRecorded } from '@readmit/contracts';
-import {
-  FileSystemObjectStore,
-  ModelArtifactStore,
-  newEnvelope,
-  type OutgoingEvent,
-} from '@readmit/platform';
+import { newEnvelope, type OutgoingEvent } from '@readmit/platform/kafka';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { testEndpoints, uniqueName } from '../test/support/endpoints';
 import { isolatedEventStreams, physical } from '../test/support/kafka';
 import { startFixture } from '../test/support/processes';

@@ -12,7 +12,7 @@ import {
   newEnvelope,
   reliableProducerConfig,
   type OutgoingEvent,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { testEndpoints, uniqueName } from '../test/support/endpoints';

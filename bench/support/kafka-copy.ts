@@ -3,7 +3,7 @@
 // decoding, scoring or encoding. A backfill cannot beat it; the ratio says what ours adds.
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { reliableProducerConfig, splitIntoRequests } from '@readmit/platform';
+import { reliableProducerConfig, splitIntoRequests } from '@readmit/platform/kafka';
 
 export interface CopyOptions {
   readonly kafka: Kafka;

@@ -3,7 +3,7 @@
 // scoring request topic, a server reads it in batches and produces it back to a reply topic, and
 // the client reads the reply: what is left is two produce requests and two fetches.
 import { Kafka, logLevel } from 'kafkajs';
-import { socketWithoutDelay } from '@readmit/platform';
+import { socketWithoutDelay } from '@readmit/platform/kafka';
 
 export interface RoundTripOptions {
   readonly kafka: Kafka;

@@ -13,12 +13,9 @@ import {
   type ModelRolledBack,
   type TrainingCompleted,
 } from '@readmit/contracts';
-import {
-  createService,
-  FileSystemObjectStore,
-  ModelArtifactStore,
-  newEnvelope,
-} from '@readmit/platform';
+import { createService } from '@readmit/platform/bootstrap';
+import { newEnvelope } from '@readmit/platform/kafka';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { gatewayEnvSchema } from '../../services/gateway/src/gateway.config';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';

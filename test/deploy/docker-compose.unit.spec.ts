@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { parseHostPort } from '@readmit/platform';
+import { parseHostPort } from '@readmit/platform/config';
 import { PROJECT_ROOT } from '../support/endpoints';
 import { APPLICATIONS as applications, envSchemaOf } from './support/applications';
 import { environmentProblems } from './support/environment-checks';

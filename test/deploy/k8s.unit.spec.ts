@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IContainer } from 'kubernetes-models/v1/Container';
-import { parseHostPort } from '@readmit/platform';
+import { parseHostPort } from '@readmit/platform/config';
 import { TOPICS } from '@readmit/contracts';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../support/endpoints';

@@ -16,21 +16,19 @@ import {
   type TrainingFailed,
   type TrainingRequested,
 } from '@readmit/contracts';
+import { createService } from '@readmit/platform/bootstrap';
+import { platformEnvSchema } from '@readmit/platform/config';
+import { assertTestDatabase, createDataSource } from '@readmit/platform/database';
 import {
-  assertTestDatabase,
-  createDataSource,
-  createService,
   DLQ_HEADERS,
-  FileSystemObjectStore,
-  ModelArtifactStore,
   newEnvelope,
-  platformEnvSchema,
   PoisonMessageError,
-  projectionGroupId,
   replayLog,
   type EventSerde,
   type PoisonReason,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { projectionGroupId } from '@readmit/platform/projections';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import type { Kafka } from 'kafkajs';
 import request from 'supertest';
 import { batchesProjection } from '../../services/ingest/src/projections/batches/batches.projection';

@@ -20,18 +20,17 @@ import {
   type TrainingFailed,
   type TrainingRequested,
 } from '@readmit/contracts';
+import { createService } from '@readmit/platform/bootstrap';
 import {
   createKafkaClient,
-  createService,
   EventPublisher,
   EventSerde,
-  FileSystemObjectStore,
   KafkaMetrics,
-  ModelArtifactStore,
   newEnvelope,
   provisionTopics,
   type OutgoingEvent,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { scoringEnvSchema } from '../../services/scoring/src/scoring.config';

@@ -9,15 +9,15 @@ import {
   type EventType,
   type TopicDefinition,
 } from '@readmit/contracts';
+import { createService } from '@readmit/platform/bootstrap';
 import {
   createKafkaClient,
-  createService,
   EventPublisher,
   EventSerde,
   KafkaMetrics,
   provisionTopics,
   type OutgoingEvent,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
 import { Registry } from 'prom-client';
 import request from 'supertest';
 import { monitorEnvSchema } from '../../services/monitor/src/monitor.config';

@@ -3,12 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { EXAMPLE_EVENTS, RPC_TOPICS, TOPICS, type PredictionMade } from '@readmit/contracts';
-import {
-  createService,
-  FileSystemObjectStore,
-  ModelArtifactStore,
-  newEnvelope,
-} from '@readmit/platform';
+import { createService } from '@readmit/platform/bootstrap';
+import { newEnvelope } from '@readmit/platform/kafka';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import request from 'supertest';
 import { smallModelArtifact } from '../support/artifacts';
 import { eventually, testEndpoints, uniqueName } from '../support/endpoints';

@@ -9,13 +9,9 @@ import {
   type EncounterToScore,
   type PredictionMade,
 } from '@readmit/contracts';
-import {
-  createService,
-  environmentScoped,
-  FileSystemObjectStore,
-  ModelArtifactStore,
-  newEnvelope,
-} from '@readmit/platform';
+import { createService } from '@readmit/platform/bootstrap';
+import { environmentScoped, newEnvelope } from '@readmit/platform/kafka';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { smallModelArtifact } from '../support/artifacts';
 import { eventually, testEndpoints, uniqueName } from '../support/endpoints';
 import { isolatedEventStreams, physical, watchEvents } from '../support/kafka';

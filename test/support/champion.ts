@@ -1,10 +1,6 @@
 import { EXAMPLE_EVENTS } from '@readmit/contracts';
-import {
-  FileSystemObjectStore,
-  ModelArtifactStore,
-  newEnvelope,
-  type EventPublisher,
-} from '@readmit/platform';
+import { newEnvelope, type EventPublisher } from '@readmit/platform/kafka';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { smallModelArtifact } from './artifacts';
 import { exampleEncounter } from './kafka';
 

@@ -1,4 +1,5 @@
-import { assertTestDatabase, openProjectionDatabase, type Projection } from '@readmit/platform';
+import { assertTestDatabase } from '@readmit/platform/database';
+import { openProjectionDatabase, type Projection } from '@readmit/platform/projections';
 import type { DataSource } from 'typeorm';
 import { testEndpoints, uniqueName } from './endpoints';
 

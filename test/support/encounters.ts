@@ -1,5 +1,5 @@
 import { EXAMPLE_EVENTS, type EncounterRecorded } from '@readmit/contracts';
-import { newEnvelope, type EventSerde, type OutgoingEvent } from '@readmit/platform';
+import { newEnvelope, type EventSerde, type OutgoingEvent } from '@readmit/platform/kafka';
 import { exampleEncounter } from './kafka';
 
 /** Encounters `from`, `from + 1`, … each with its outcome (the three classes in turn). */

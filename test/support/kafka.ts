@@ -1,13 +1,13 @@
+import type { Logger } from '@readmit/platform/logging';
 import {
   createKafkaClient,
-  createLogger,
   EventPublisher,
   EventSerde,
   KafkaMetrics,
   newEnvelope,
   provisionTopics,
-  type Logger,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { createLogger } from '@readmit/platform/logging';
 import {
   allTopics,
   EXAMPLE_EVENTS,

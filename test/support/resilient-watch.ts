@@ -1,5 +1,5 @@
 import type { EventType } from '@readmit/contracts';
-import { LogPositions, SupervisedConsumer, type EventSerde } from '@readmit/platform';
+import { LogPositions, SupervisedConsumer, type EventSerde } from '@readmit/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import { uniqueName } from './endpoints';
 import { quietLogger } from './kafka';

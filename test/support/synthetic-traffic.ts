@@ -25,7 +25,7 @@ import {
   type HoldoutMetrics,
   type ReadmissionTarget,
 } from '@readmit/ml';
-import { newEnvelope } from '@readmit/platform';
+import { newEnvelope } from '@readmit/platform/kafka';
 
 /** A synthetic encounter with the outcome it will have. */
 export interface LabelledEncounter {

@@ -1,4 +1,4 @@
-import { platformEnvSchema } from '@readmit/platform';
+import { platformEnvSchema } from '@readmit/platform/config';
 import { z } from 'zod';
 
 /** The backfill service's variables, on top of the platform's. */

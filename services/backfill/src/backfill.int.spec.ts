@@ -11,12 +11,9 @@ import {
   type BackfillRequested,
   type PredictionMade,
 } from '@readmit/contracts';
-import {
-  createService,
-  FileSystemObjectStore,
-  ModelArtifactStore,
-  newEnvelope,
-} from '@readmit/platform';
+import { createService } from '@readmit/platform/bootstrap';
+import { newEnvelope } from '@readmit/platform/kafka';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { Client } from 'pg';
 import { PREDICTION_TABLE } from './infrastructure/prediction-table';
 import { smallModelArtifact } from '../../../test/support/artifacts';

@@ -1,4 +1,4 @@
-import { runService } from '@readmit/platform';
+import { runService } from '@readmit/platform/bootstrap';
 import { backfillEnvSchema } from './backfill.config';
 import { BackfillModule } from './backfill.module';
 

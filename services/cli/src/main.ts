@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '@readmit/platform';
+import { ConfigError } from '@readmit/platform/config';
 import { backfillCommand } from './commands/backfill.command';
 import { backfillCompareCommand } from './commands/backfill-compare.command';
 import { demoCommand } from './commands/demo.command';

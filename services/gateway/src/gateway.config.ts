@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { httpUrlField, platformEnvSchema } from '@readmit/platform';
+import { httpUrlField, platformEnvSchema } from '@readmit/platform/config';
 import { z } from 'zod';
 
 /** Shorter keys are too easy to guess; generate them, e.g. `openssl rand -hex 32`. */

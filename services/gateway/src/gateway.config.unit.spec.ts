@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@readmit/platform';
+import { ConfigError, loadConfig } from '@readmit/platform/config';
 import { gatewayEnvSchema } from './gateway.config';
 
 describe('gateway configuration', () => {

@@ -1,5 +1,5 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { SERVICE_CONFIG } from '@readmit/platform';
+import { SERVICE_CONFIG } from '@readmit/platform/bootstrap';
 import { ApiKeyGuard } from './application/api-key.guard';
 import { ApiKeys } from './application/api-keys';
 import { PredictionsController } from './application/predictions.controller';

@@ -1,4 +1,4 @@
-import { runService } from '@readmit/platform';
+import { runService } from '@readmit/platform/bootstrap';
 import { gatewayEnvSchema } from './gateway.config';
 import { GatewayModule } from './gateway.module';
 

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
-import { platformEnvSchema } from '@readmit/platform';
+import { platformEnvSchema } from '@readmit/platform/config';
 
 /** The ingest service's variables, on top of the platform's. */
 export const ingestEnvSchema = platformEnvSchema.extend({

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { EventsModule, ProjectionsModule } from '@readmit/platform';
+import { EventsModule } from '@readmit/platform/kafka';
+import { ProjectionsModule } from '@readmit/platform/projections';
 import type { DataSource } from 'typeorm';
 import { BulkUploadController } from './application/bulk-upload/bulk-upload.controller';
 import { UPLOAD_STORE } from './application/bulk-upload/upload-store';

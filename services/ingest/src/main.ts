@@ -1,4 +1,4 @@
-import { runService } from '@readmit/platform';
+import { runService } from '@readmit/platform/bootstrap';
 import { ingestEnvSchema } from './ingest.config';
 import { IngestModule } from './ingest.module';
 

@@ -1,4 +1,4 @@
-import { runService } from '@readmit/platform';
+import { runService } from '@readmit/platform/bootstrap';
 import { monitorEnvSchema } from './monitor.config';
 import { MonitorModule } from './monitor.module';
 

@@ -1,5 +1,5 @@
 import { DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds, type SeverityBands } from '@readmit/ml';
-import { platformEnvSchema } from '@readmit/platform';
+import { platformEnvSchema } from '@readmit/platform/config';
 import { z } from 'zod';
 import type { WindowSettings } from './domain/count-window';
 

@@ -1,5 +1,5 @@
 import { DEFAULT_DRIFT_THRESHOLDS } from '@readmit/ml';
-import { loadConfig } from '@readmit/platform';
+import { loadConfig } from '@readmit/platform/config';
 import { driftThresholdsOf, monitorEnvSchema, windowSettingsOf } from './monitor.config';
 
 const load = (env: Record<string, string> = {}) => loadConfig('monitor', monitorEnvSchema, env);

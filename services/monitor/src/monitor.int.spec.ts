@@ -9,14 +9,9 @@ import {
   type DriftDetected,
   type EventType,
 } from '@readmit/contracts';
-import {
-  createService,
-  DLQ_HEADERS,
-  FileSystemObjectStore,
-  ModelArtifactStore,
-  newEnvelope,
-  type OutgoingEvent,
-} from '@readmit/platform';
+import { createService } from '@readmit/platform/bootstrap';
+import { DLQ_HEADERS, newEnvelope, type OutgoingEvent } from '@readmit/platform/kafka';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import request from 'supertest';
 import { invalidEncounters, misroutedEvent } from '../../../test/support/encounters';
 import { eventually, testEndpoints } from '../../../test/support/endpoints';

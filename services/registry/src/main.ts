@@ -1,4 +1,4 @@
-import { runService } from '@readmit/platform';
+import { runService } from '@readmit/platform/bootstrap';
 import { registryEnvSchema } from './registry.config';
 import { RegistryModule } from './registry.module';
 

@@ -2,7 +2,7 @@ import type { DriftSeverity, ReadmissionTask } from '@readmit/contracts';
 // The trainer's search space, so a misspelt candidate stops the registry at start-up instead of
 // failing every retraining run it requests.
 import { SEARCH_SPACE } from '@readmit/ml';
-import { booleanField, platformEnvSchema } from '@readmit/platform';
+import { booleanField, platformEnvSchema } from '@readmit/platform/config';
 import { z } from 'zod';
 import { DEFAULT_PROMOTION_POLICY, type PromotionPolicy } from './domain/promotion-policy';
 import {

@@ -1,4 +1,4 @@
-import { loadConfig } from '@readmit/platform';
+import { loadConfig } from '@readmit/platform/config';
 import { DEFAULT_RETRAINING_POLICY } from './orchestration/domain/retraining-policy';
 import { orchestratorSettingsOf, registryEnvSchema, retrainingPolicyOf } from './registry.config';
 

@@ -10,16 +10,14 @@ import {
   type TrainingCompleted,
 } from '@readmit/contracts';
 import { ServingPointers, type ModelDecisionEvent } from '@readmit/ml';
+import { createService } from '@readmit/platform/bootstrap';
+import { newEnvelope, replayLog } from '@readmit/platform/kafka';
 import {
-  createService,
-  FileSystemObjectStore,
-  ModelArtifactStore,
-  newEnvelope,
   openProjectionDatabase,
   ProjectionCheckpoint,
   rebuildProjection,
-  replayLog,
-} from '@readmit/platform';
+} from '@readmit/platform/projections';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { smallModelArtifact } from '../../../test/support/artifacts';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
-import { EventsModule, ProjectionsModule } from '@readmit/platform';
+import { EventsModule } from '@readmit/platform/kafka';
+import { ProjectionsModule } from '@readmit/platform/projections';
 import { ModelRegistryProvider } from './application/model-registry.provider';
 import { ModelsController } from './application/models.controller';
 import { registryProjection } from './projections/registry/registry.projection';

@@ -1,4 +1,4 @@
-import { runService } from '@readmit/platform';
+import { runService } from '@readmit/platform/bootstrap';
 import { scoringEnvSchema } from './scoring.config';
 import { ScoringModule } from './scoring.module';
 

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { platformEnvSchema } from '@readmit/platform';
+import { platformEnvSchema } from '@readmit/platform/config';
 import { z } from 'zod';
 
 /** The scoring service's variables, on top of the platform's. */

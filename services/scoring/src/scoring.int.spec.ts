@@ -10,14 +10,13 @@ import {
   deadLetterTopicOf,
   type PredictionMade,
 } from '@readmit/contracts';
+import { createService } from '@readmit/platform/bootstrap';
+import { environmentScoped, newEnvelope } from '@readmit/platform/kafka';
 import {
-  environmentScoped,
-  createService,
   FileSystemObjectStore,
   ModelArtifactStore,
-  newEnvelope,
   type StoredArtifact,
-} from '@readmit/platform';
+} from '@readmit/platform/storage';
 import request from 'supertest';
 import { smallModelArtifact } from '../../../test/support/artifacts';
 import { eventually, testEndpoints, uniqueName } from '../../../test/support/endpoints';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { EventsModule } from '@readmit/platform';
+import { EventsModule } from '@readmit/platform/kafka';
 import { ScoringProvider } from './application/scoring.provider';
 
 /**

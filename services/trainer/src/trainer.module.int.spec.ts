@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { TOPICS } from '@readmit/contracts';
-import { createService, platformEnvSchema } from '@readmit/platform';
+import { createService } from '@readmit/platform/bootstrap';
+import { platformEnvSchema } from '@readmit/platform/config';
 import request from 'supertest';
 import { testEndpoints } from '../../../test/support/endpoints';
 import { isolatedCatalog, testKafka } from '../../../test/support/kafka';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { platformEnvSchema } from '@readmit/platform';
+import { platformEnvSchema } from '@readmit/platform/config';
 import { backfillEnvSchema } from '../../../services/backfill/src/backfill.config';
 import { gatewayEnvSchema } from '../../../services/gateway/src/gateway.config';
 import { ingestEnvSchema } from '../../../services/ingest/src/ingest.config';

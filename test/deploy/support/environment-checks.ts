@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfig } from '@readmit/platform';
+import { loadConfig } from '@readmit/platform/config';
 import type { EnvSchema } from './applications';
 
 /**

@@ -1,5 +1,5 @@
 import { readModelArtifact, type ReadmissionTarget, type ServedModel } from '@readmit/ml';
-import type { ModelArtifactStore } from '@readmit/platform';
+import type { ModelArtifactStore } from '@readmit/platform/storage';
 
 /**
  * What a version predicts (any readmission, or within 30 days), from its artifact verified by

@@ -13,7 +13,8 @@ import {
 } from '@readmit/backfill';
 import { TOPICS, topicName } from '@readmit/contracts';
 import type { ReadmissionTarget, ServedModel } from '@readmit/ml';
-import { createObjectStore, EventSerde, ModelArtifactStore } from '@readmit/platform';
+import { EventSerde } from '@readmit/platform/kafka';
+import { createObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import type { Kafka } from 'kafkajs';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';

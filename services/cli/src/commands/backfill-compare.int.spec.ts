@@ -20,7 +20,8 @@ import {
   SeededRandom,
   trainLogisticRegression,
 } from '@readmit/ml';
-import { FileSystemObjectStore, ModelArtifactStore, newEnvelope } from '@readmit/platform';
+import { newEnvelope } from '@readmit/platform/kafka';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { smallModelArtifact } from '../../../../test/support/artifacts';
 import { eventually } from '../../../../test/support/endpoints';
 import {

@@ -12,15 +12,14 @@ import {
 } from '@readmit/contracts';
 import {
   assertTopicsExist,
-  createLogger,
-  createObjectStore,
   EventPublisher,
   EventSerde,
   KafkaMetrics,
   MissingTopicsError,
-  ModelArtifactStore,
   newEnvelope,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { createLogger } from '@readmit/platform/logging';
+import { createObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { InfraManager } from '../infra/infra-manager';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { EventSerde } from '@readmit/platform';
+import { EventSerde } from '@readmit/platform/kafka';
 import { runClosedLoop, type ClosedLoopOptions, type ClosedLoopSummary } from '../demo/closed-loop';
 import { buildServices, processLauncher } from '../demo/service-processes';
 import { scrapeTargetsFolder } from '../infra/scrape-targets';

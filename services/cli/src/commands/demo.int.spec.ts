@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { EventSerde } from '@readmit/platform';
+import { EventSerde } from '@readmit/platform/kafka';
 import { PROJECT_ROOT, testEndpoints } from '../../../../test/support/endpoints';
 import { testKafka } from '../../../../test/support/kafka';
 import { LoopWatcher } from '../demo/loop-watcher';

@@ -1,18 +1,17 @@
 import { userInfo } from 'node:os';
 import { Command } from 'commander';
 import { TOPICS, topicName, type PromotionCriterion } from '@readmit/contracts';
+import { loadConfig } from '@readmit/platform/config';
+import { createDataSource } from '@readmit/platform/database';
 import {
   assertTopicsExist,
-  createDataSource,
-  createLogger,
-  createObjectStore,
   EventPublisher,
   EventSerde,
   KafkaMetrics,
-  loadConfig,
   MissingTopicsError,
-  ModelArtifactStore,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { createLogger } from '@readmit/platform/logging';
+import { createObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import {
   compareVersions,
   ModelRegistry,

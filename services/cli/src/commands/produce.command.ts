@@ -10,9 +10,9 @@ import {
   MissingTopicsError,
   OffThreadPublisher,
   assertTopicsExist,
-  createLogger,
   newEnvelope,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { createLogger } from '@readmit/platform/logging';
 import {
   parseDriftSpec,
   parseIdsMapping,

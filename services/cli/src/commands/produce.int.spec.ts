@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOPICS, type EncounterRecorded } from '@readmit/contracts';
-import { EventSerde } from '@readmit/platform';
+import { EventSerde } from '@readmit/platform/kafka';
 import { sharedDataFile, testEndpoints } from '../../../../test/support/endpoints';
 import { runReadmit } from '../../../../test/support/processes';
 import { isolatedCatalog, physical, readTopic, testKafka } from '../../../../test/support/kafka';

@@ -1,12 +1,12 @@
 import { Command } from 'commander';
 import { topicName } from '@readmit/contracts';
+import { EventSerde } from '@readmit/platform/kafka';
 import {
-  EventSerde,
   openProjectionDatabase,
   ProjectionCheckpoint,
   rebuildProjection,
   type Projection,
-} from '@readmit/platform';
+} from '@readmit/platform/projections';
 import { batchesProjection } from '@readmit/ingest';
 import { registryProjection } from '@readmit/registry';
 import { InfraManager } from '../infra/infra-manager';

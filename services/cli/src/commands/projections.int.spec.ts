@@ -1,6 +1,6 @@
 import { EXAMPLE_EVENTS, TOPICS } from '@readmit/contracts';
 import { isolatedEventStreams } from '../../../../test/support/kafka';
-import { newEnvelope } from '@readmit/platform';
+import { newEnvelope } from '@readmit/platform/kafka';
 import { isolatedProjectionDatabase } from '../../../../test/support/database';
 import { runReadmit } from '../../../../test/support/processes';
 import { batchesProjection, IngestBatch } from '@readmit/ingest';

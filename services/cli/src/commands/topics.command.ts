@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { allTopics, topicName } from '@readmit/contracts';
-import { createKafkaClient, createLogger, provisionTopics } from '@readmit/platform';
+import { createKafkaClient, provisionTopics } from '@readmit/platform/kafka';
+import { createLogger } from '@readmit/platform/logging';
 import type { Kafka } from 'kafkajs';
 import { InfraManager } from '../infra/infra-manager';
 import { createInfraContext } from './infra.command';

@@ -10,16 +10,15 @@ import {
 import { SEARCH_SPACE } from '@readmit/ml';
 import {
   assertTopicsExist,
-  createLogger,
-  createObjectStore,
   EventPublisher,
   EventSerde,
   KafkaMetrics,
   MissingTopicsError,
-  ModelArtifactStore,
   newEnvelope,
   type MessageContext,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { createLogger } from '@readmit/platform/logging';
+import { createObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { TrainingRunner } from '@readmit/trainer';
 import { Registry } from 'prom-client';
 import { InfraManager } from '../infra/infra-manager';

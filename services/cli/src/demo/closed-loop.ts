@@ -1,6 +1,6 @@
 import type { DriftDetected, TrainingCompleted, TrainingRequested } from '@readmit/contracts';
 import type { DriftSpec } from '@readmit/ml';
-import type { EventSerde } from '@readmit/platform';
+import type { EventSerde } from '@readmit/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import { EXAMPLE_ENCOUNTER_INPUT } from '@readmit/gateway';
 import type { LoadReport } from '@readmit/ingest';

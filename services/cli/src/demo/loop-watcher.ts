@@ -10,7 +10,7 @@ import {
   type TrainingFailed,
   type TrainingRequested,
 } from '@readmit/contracts';
-import type { EventSerde } from '@readmit/platform';
+import type { EventSerde } from '@readmit/platform/kafka';
 import type { Consumer, Kafka } from 'kafkajs';
 
 /** What the closed loop has said so far, as read from its topics. */

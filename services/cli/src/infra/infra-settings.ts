@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { loadConfig, portField, type Environment } from '@readmit/platform';
+import { loadConfig, portField, type Environment } from '@readmit/platform/config';
 
 /** Versions of the local servers; bumping one here re-provisions it on the next `infra up`. */
 export const VERSIONS = {

@@ -28,7 +28,7 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { EncounterToScore } from '@readmit/contracts';
-import { SERVICE_CONFIG } from '@readmit/platform';
+import { SERVICE_CONFIG } from '@readmit/platform/bootstrap';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import {

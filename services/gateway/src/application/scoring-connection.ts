@@ -5,14 +5,10 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { EncounterToScore, PredictReply } from '@readmit/contracts';
-import {
-  LOGGER,
-  PLATFORM_CONFIG,
-  ReadinessRegistry,
-  SERVICE_CONFIG,
-  type Logger,
-  type PlatformConfig,
-} from '@readmit/platform';
+import type { Logger } from '@readmit/platform/logging';
+import { LOGGER, PLATFORM_CONFIG, SERVICE_CONFIG } from '@readmit/platform/bootstrap';
+import { type PlatformConfig } from '@readmit/platform/config';
+import { ReadinessRegistry } from '@readmit/platform/health';
 import type { GatewayEnv } from '../gateway.config';
 import { GatewayMetrics } from '../infrastructure/gateway-metrics';
 import { ScoringClient, ScoringUnavailableError } from '../infrastructure/scoring-client';

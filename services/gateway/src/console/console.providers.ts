@@ -1,5 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
-import { SERVICE_CONFIG } from '@readmit/platform';
+import { SERVICE_CONFIG } from '@readmit/platform/bootstrap';
 import type { GatewayEnv } from '../gateway.config';
 import { ConsoleAuthGuard } from './application/console-auth.guard';
 import { ConsoleDriftController } from './application/console-drift.controller';

@@ -2,7 +2,7 @@ import { Inject, Injectable, type INestApplication, type OnModuleInit } from '@n
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import type { ExpressAdapter } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { SERVICE_CONFIG } from '@readmit/platform';
+import { SERVICE_CONFIG } from '@readmit/platform/bootstrap';
 import { API_KEY_HEADER, API_KEY_SCHEME } from '../application/api-key.guard';
 import { requestSchemas } from '../application/predictions.dto';
 import type { GatewayEnv } from '../gateway.config';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
-import { METRICS_REGISTRY } from '@readmit/platform';
+import { METRICS_REGISTRY } from '@readmit/platform/bootstrap';
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Histogram, type Registry } from 'prom-client';
 

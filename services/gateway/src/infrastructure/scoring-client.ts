@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ClientKafka } from '@nestjs/microservices';
 import { RPC_TOPICS, topicName, type PredictReply, type PredictRequest } from '@readmit/contracts';
-import { RestartSchedule, socketWithoutDelay, type RestartBackoff } from '@readmit/platform';
+import { RestartSchedule, socketWithoutDelay, type RestartBackoff } from '@readmit/platform/kafka';
 import { firstValueFrom, timeout as within, TimeoutError } from 'rxjs';
 
 export interface ScoringClientOptions {

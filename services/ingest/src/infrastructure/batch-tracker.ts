@@ -6,6 +6,7 @@ import {
   type EncounterRecorded,
   type OutcomeRecorded,
 } from '@readmit/contracts';
+import { type ReadinessRegistry } from '@readmit/platform/health';
 import {
   ActiveStandbyAssigner,
   deadLetterOf,
@@ -20,8 +21,7 @@ import {
   type EventSerde,
   type KafkaMetrics,
   type PoisonReason,
-  type ReadinessRegistry,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
 import type { EachBatchPayload, Kafka, Message } from 'kafkajs';
 import type { Logger } from 'pino';
 import { BatchAccumulator, type BatchPolicy } from '../domain/batch-tracking/batch-accumulator';

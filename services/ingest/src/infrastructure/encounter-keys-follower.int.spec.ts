@@ -1,5 +1,6 @@
 import { EXAMPLE_EVENTS, TOPICS } from '@readmit/contracts';
-import { assertTestDatabase, createDataSource, newEnvelope } from '@readmit/platform';
+import { assertTestDatabase, createDataSource } from '@readmit/platform/database';
+import { newEnvelope } from '@readmit/platform/kafka';
 import type { DataSource } from 'typeorm';
 import { labelledEncounters } from '../../../../test/support/encounters';
 import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';

@@ -4,6 +4,7 @@ import {
   type EncounterRecorded,
   type OutcomeRecorded,
 } from '@readmit/contracts';
+import { type ReadinessRegistry } from '@readmit/platform/health';
 import {
   environmentScoped,
   logEnds,
@@ -13,8 +14,7 @@ import {
   type EventSerde,
   type KafkaMetrics,
   type PartitionEnds,
-  type ReadinessRegistry,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
 import type { Admin, EachBatchPayload, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';

@@ -8,7 +8,7 @@ import {
   type EventConsumer,
   type MessageContext,
   type OutgoingEvent,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
 import type { Logger } from 'pino';
 import { assessWindow, driftDetectedOf, whyOf } from '../domain/assess-window';
 import type { WindowSettings } from '../domain/count-window';

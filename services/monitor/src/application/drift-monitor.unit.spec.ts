@@ -2,13 +2,13 @@ import { Writable } from 'node:stream';
 import { TOPICS, type DriftDetected, type EventType } from '@readmit/contracts';
 import { DEFAULT_DRIFT_THRESHOLDS, readModelArtifact, type HoldoutMetrics } from '@readmit/ml';
 import {
-  createLogger,
   InvalidEventError,
   RetriableKafkaError,
   type EventHandlers,
   type MessageContext,
   type OutgoingEvent,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { createLogger } from '@readmit/platform/logging';
 import { Registry } from 'prom-client';
 import {
   encounterEvent,

@@ -1,5 +1,5 @@
 import { readModelArtifact, type ReferenceProfile, type ServedModel } from '@readmit/ml';
-import type { ModelArtifactStore } from '@readmit/platform';
+import type { ModelArtifactStore } from '@readmit/platform/storage';
 import type { WindowedModel } from '../domain/drift-windows';
 
 /** A champion as the monitor needs it: who it is, what it predicts, and its training data's profile. */

@@ -7,7 +7,7 @@ import { loadConfig, type Environment } from '../config/load-config';
 import { toPlatformConfig, type PlatformEnv } from '../config/platform-config';
 import { createLogger } from '../logging/logger';
 import { NestLoggerAdapter } from '../logging/nest-logger.adapter';
-import { PlatformModule } from '../platform.module';
+import { PlatformModule } from './platform.module';
 import { ExpressHttpAdapter } from './express-http-adapter';
 
 export interface ServiceDefinition<S extends z.ZodType<PlatformEnv>> {

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ReadinessRegistry } from './readiness';
-import { PLATFORM_CONFIG } from '../platform.tokens';
+import { PLATFORM_CONFIG } from '../bootstrap/platform.tokens';
 import type { PlatformConfig } from '../config/platform-config';
 
 /** `/health` says the process is alive; `/ready` says its dependencies answer. */

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import type { Registry } from 'prom-client';
-import { METRICS_REGISTRY } from '../platform.tokens';
+import { METRICS_REGISTRY } from '../bootstrap/platform.tokens';
 
 /** Prometheus scrape endpoint. */
 @Controller()

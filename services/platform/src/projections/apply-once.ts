@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import { advisoryLockName, lockInTransaction, schemaOf } from '../database/advisory-locks';
 import { ProjectionCheckpoint } from './projection-checkpoint.entity';
 
 export interface LogPosition {
@@ -12,10 +13,7 @@ export interface LogPosition {
  * rest of the transaction, so checkpoints and tables never interleave.
  */
 export async function lockProjection(manager: EntityManager, projection: string): Promise<void> {
-  const { schema } = manager.connection.options as { schema?: string };
-  await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-    `readmit.projection.${schema ?? 'public'}.${projection}`,
-  ]);
+  await lockInTransaction(manager, advisoryLockName('projection', schemaOf(manager), projection));
 }
 
 export async function saveCheckpoint(

@@ -13,7 +13,7 @@ import type { PlatformConfig } from '../config/platform-config';
 import { ReadinessRegistry } from '../health/readiness';
 import { KafkaMetrics } from '../kafka/kafka-metrics';
 import { EventSerde } from '../kafka/serde/event-serde';
-import { KAFKA_CLIENT, LOGGER, PLATFORM_CONFIG } from '../platform.tokens';
+import { KAFKA_CLIENT, LOGGER, PLATFORM_CONFIG } from '../bootstrap/platform.tokens';
 import type { Projection } from './projection-definition';
 import { openProjectionDatabase } from './projection-database';
 import { ProjectionRunner } from './projection-runner';

@@ -1,5 +1,6 @@
 import { EXAMPLE_EVENTS, type TrainingCompleted } from '@readmit/contracts';
-import type { EventPublisher, ModelArtifactStore } from '@readmit/platform';
+import type { EventPublisher } from '@readmit/platform/kafka';
+import type { ModelArtifactStore } from '@readmit/platform/storage';
 import pino from 'pino';
 import type { DataSource } from 'typeorm';
 import { DEFAULT_PROMOTION_POLICY } from '../domain/promotion-policy';

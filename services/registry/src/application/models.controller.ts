@@ -11,7 +11,7 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { PROJECTION_DATABASE } from '@readmit/platform';
+import { PROJECTION_DATABASE } from '@readmit/platform/projections';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { compareVersions, type TrainingEvidence } from '../domain/evidence';

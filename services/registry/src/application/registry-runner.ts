@@ -1,11 +1,11 @@
 import { TOPICS } from '@readmit/contracts';
+import { type ReadinessRegistry } from '@readmit/platform/health';
 import {
   EventConsumer,
   RetriableKafkaError,
   type EventSerde,
-  type ReadinessRegistry,
   type KafkaMetrics,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { ModelRegistry } from './model-registry';

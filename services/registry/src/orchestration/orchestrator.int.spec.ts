@@ -11,7 +11,8 @@ import {
   type TrainingCompleted,
   type TrainingRequested,
 } from '@readmit/contracts';
-import { createService, newEnvelope, type OutgoingEvent } from '@readmit/platform';
+import { createService } from '@readmit/platform/bootstrap';
+import { newEnvelope, type OutgoingEvent } from '@readmit/platform/kafka';
 import { Client } from 'pg';
 import request from 'supertest';
 import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';

@@ -5,7 +5,7 @@ import {
   type EventPublisher,
   type OutgoingEvent,
   type TopicMessages,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { predictedLabel, predictionOf } from '@readmit/ml';

@@ -1,4 +1,4 @@
-import type { EventPublisher, OutgoingEvent, TopicMessages } from '@readmit/platform';
+import type { EventPublisher, OutgoingEvent, TopicMessages } from '@readmit/platform/kafka';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { IncomingRequest } from '../infrastructure/batching-server-kafka';

@@ -6,21 +6,22 @@ import {
 } from '@nestjs/common';
 import { RPC_TOPICS, TOPICS, topicName } from '@readmit/contracts';
 import {
+  KAFKA_CLIENT,
+  LOGGER,
+  METRICS_REGISTRY,
+  PLATFORM_CONFIG,
+  SERVICE_CONFIG,
+} from '@readmit/platform/bootstrap';
+import { type PlatformConfig } from '@readmit/platform/config';
+import { ReadinessRegistry } from '@readmit/platform/health';
+import {
   assertTopicsExist,
-  createObjectStore,
   EventPublisher,
   environmentScoped,
   EventSerde,
-  KAFKA_CLIENT,
   KafkaMetrics,
-  LOGGER,
-  METRICS_REGISTRY,
-  ModelArtifactStore,
-  PLATFORM_CONFIG,
-  ReadinessRegistry,
-  SERVICE_CONFIG,
-  type PlatformConfig,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { createObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';

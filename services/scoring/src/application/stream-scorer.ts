@@ -1,4 +1,5 @@
 import { TOPICS } from '@readmit/contracts';
+import { type ReadinessRegistry } from '@readmit/platform/health';
 import {
   newEnvelope,
   TransactionalProcessor,
@@ -6,8 +7,7 @@ import {
   type EventSerde,
   type KafkaMetrics,
   type OutgoingEvent,
-  type ReadinessRegistry,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';

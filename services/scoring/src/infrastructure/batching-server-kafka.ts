@@ -4,7 +4,7 @@ import {
   type KafkaOptions,
   type OutgoingResponse,
 } from '@nestjs/microservices';
-import { RestartSchedule, type RestartBackoff } from '@readmit/platform';
+import { RestartSchedule, type RestartBackoff } from '@readmit/platform/kafka';
 import type { Batch, Consumer, EachBatchPayload, Message } from 'kafkajs';
 
 const RESTART_BACKOFF: RestartBackoff = { initialMs: 500, maxMs: 5_000 };

@@ -9,7 +9,7 @@ import {
   rocAuc,
   targetLabels,
 } from '@readmit/ml';
-import { OnnxScorer } from '@readmit/platform';
+import { OnnxScorer } from '@readmit/platform/onnx';
 import { sharedDataFile } from '../../../../test/support/endpoints';
 import { splitByPatient, type LabelledEncounter } from '../domain/training-set';
 import { evaluateChampion } from '../infrastructure/champion-evaluation';

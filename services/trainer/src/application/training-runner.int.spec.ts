@@ -12,14 +12,13 @@ import {
 } from '@readmit/contracts';
 import { encounterEvents, parseEncounterRow, readModelArtifact } from '@readmit/ml';
 import {
-  FileSystemObjectStore,
-  ModelArtifactStore,
   newEnvelope,
-  OnnxScorer,
   replayLog,
   type EventSerde,
   type OutgoingEvent,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { OnnxScorer } from '@readmit/platform/onnx';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { eventually, sharedDataFile, uniqueName } from '../../../../test/support/endpoints';

@@ -1,6 +1,6 @@
 import type { ChampionEvaluation } from '@readmit/contracts';
 import { FeatureEncoder, readModelArtifact, type ReadmissionTarget } from '@readmit/ml';
-import { OnnxScorer } from '@readmit/platform';
+import { OnnxScorer } from '@readmit/platform/onnx';
 import { evaluateOnHoldout } from '../application/train-models';
 import type { LabelledEncounter } from '../domain/training-set';
 

@@ -10,7 +10,7 @@ import {
   trainLogisticRegression,
   type DenseMatrix,
 } from '@readmit/ml';
-import { OnnxScorer } from '@readmit/platform';
+import { OnnxScorer } from '@readmit/platform/onnx';
 
 /** Feature rows shaped like ours: a few standardised numbers, then one-hot blocks. */
 function featureRows(rows: number, seed: number): { data: DenseMatrix; labels: Uint8Array } {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { startWorker } from '@readmit/platform';
+import { startWorker } from '@readmit/platform/workers';
 import {
   TrainingError,
   type TrainingProgress,

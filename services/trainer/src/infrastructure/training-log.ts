@@ -1,16 +1,5 @@
-import {
-  TOPICS,
-  topicName,
-  type EncounterRecorded,
-  type OffsetRange,
-  type OutcomeRecorded,
-} from '@readmit/contracts';
-import {
-  InvalidEventError,
-  PoisonMessageError,
-  replayLog,
-  type EventSerde,
-} from '@readmit/platform';
+import { TOPICS, topicName, type OffsetRange } from '@readmit/contracts';
+import { replayEvents, type EventSerde, type SkipCounts } from '@readmit/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import type { LoggedEncounter, LoggedOutcome } from '../domain/training-set';
 
@@ -24,11 +13,17 @@ export interface TrainingLog {
   readonly undecodable: number;
   /** Events that break their field rules (an encounter with absurd values): left out. */
   readonly invalid: number;
+  /** Events of a type their topic does not carry (an outcome on patient.encounters): left out. */
+  readonly misrouted: number;
+  /** Everything left out, by reason. */
+  readonly skipped: SkipCounts;
 }
 
 /**
  * Reads patient.encounters and patient.outcomes from the beginning to their current ends: the
- * raw material of a point-in-time training set, with the offset ranges as its lineage.
+ * raw material of a point-in-time training set, with the offset ranges as its lineage. The
+ * replay holds every event to its field rules and its topic: an invalid encounter, or an
+ * outcome written to the encounters' topic, never reaches a dataset.
  */
 export async function readTrainingLog(
   kafka: Kafka,
@@ -37,40 +32,23 @@ export async function readTrainingLog(
 ): Promise<TrainingLog> {
   const encounters: LoggedEncounter[] = [];
   const outcomes: LoggedOutcome[] = [];
-  let undecodable = 0;
-  let invalid = 0;
   const encounterTopic = topicName(TOPICS.encounters, topicPrefix);
   const outcomeTopic = topicName(TOPICS.outcomes, topicPrefix);
-  const ends = await replayLog(
+  const { ends, skipped } = await replayEvents(
     kafka,
+    serde,
     [encounterTopic, outcomeTopic],
-    async (_topic, _partition, message) => {
-      let decoded;
-      try {
-        decoded = await serde.decode(message.value);
-      } catch (error) {
-        if (!(error instanceof PoisonMessageError)) throw error;
-        // The serde holds every event to its field rules: an invalid one never reaches a dataset.
-        if (error instanceof InvalidEventError) invalid += 1;
-        else undecodable += 1;
-        return;
-      }
-      if (decoded.eventType === 'EncounterRecorded') {
-        const {
-          envelope: _,
-          recordedAt,
-          source: __,
-          ...encounter
-        } = decoded.event as EncounterRecorded;
+    ['EncounterRecorded', 'OutcomeRecorded'],
+    (logged) => {
+      if (logged.eventType === 'EncounterRecorded') {
+        const { envelope: _, recordedAt, source: __, ...encounter } = logged.event;
         encounters.push({ encounter, recordedAt });
-      } else if (decoded.eventType === 'OutcomeRecorded') {
-        const outcome = decoded.event as OutcomeRecorded;
+      } else
         outcomes.push({
-          encounterId: outcome.encounter_id,
-          outcome: outcome.readmitted,
-          recordedAt: outcome.recordedAt,
+          encounterId: logged.event.encounter_id,
+          outcome: logged.event.readmitted,
+          recordedAt: logged.event.recordedAt,
         });
-      }
     },
     { purpose: 'trainer' },
   );
@@ -88,7 +66,10 @@ export async function readTrainingLog(
     outcomes,
     encounterRanges: rangesOf(encounterTopic),
     outcomeRanges: rangesOf(outcomeTopic),
-    undecodable,
-    invalid,
+    // Bytes no schema reads, whatever the serde found wrong with them.
+    undecodable: skipped.undecodable + skipped.unknown_schema + skipped.unknown_event_type,
+    invalid: skipped.invalid_event,
+    misrouted: skipped.unexpected_event_type,
+    skipped,
   };
 }

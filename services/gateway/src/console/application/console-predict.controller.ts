@@ -13,7 +13,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { SERVICE_CONFIG } from '@readmit/platform';
+import { SERVICE_CONFIG } from '@readmit/platform/bootstrap';
 import type { Request, Response } from 'express';
 import { failureResponse } from '../../application/predictions.controller';
 import { ScoringConnection } from '../../application/scoring-connection';

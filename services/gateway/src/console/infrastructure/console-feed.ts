@@ -10,18 +10,15 @@ import {
   type TrainingFailed,
   type TrainingRequested,
 } from '@readmit/contracts';
+import { KAFKA_CLIENT, LOGGER, PLATFORM_CONFIG, SERVICE_CONFIG } from '@readmit/platform/bootstrap';
+import { type PlatformConfig } from '@readmit/platform/config';
 import {
   environmentScoped,
   EventSerde,
   LogPositions,
   PoisonMessageError,
   SupervisedConsumer,
-  KAFKA_CLIENT,
-  LOGGER,
-  PLATFORM_CONFIG,
-  SERVICE_CONFIG,
-  type PlatformConfig,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Subject } from 'rxjs';

@@ -14,7 +14,8 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { EventPublisher, LOGGER, newEnvelope } from '@readmit/platform';
+import { LOGGER } from '@readmit/platform/bootstrap';
+import { EventPublisher, newEnvelope } from '@readmit/platform/kafka';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { INestApplication } from '@nestjs/common';
 import { TOPICS, type BatchArrived } from '@readmit/contracts';
-import { assertTestDatabase, createDataSource, createService, EventSerde } from '@readmit/platform';
+import { createService } from '@readmit/platform/bootstrap';
+import { assertTestDatabase, createDataSource } from '@readmit/platform/database';
+import { EventSerde } from '@readmit/platform/kafka';
 import { ingestEnvSchema } from '../../ingest.config';
 import request from 'supertest';
 import {

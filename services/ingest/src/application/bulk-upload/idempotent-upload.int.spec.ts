@@ -4,15 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 import { TOPICS, type TopicDefinition } from '@readmit/contracts';
-import {
-  assertTestDatabase,
-  createDataSource,
-  createService,
-  EventSerde,
-  newEnvelope,
-  replayLog,
-  type OutgoingEvent,
-} from '@readmit/platform';
+import { createService } from '@readmit/platform/bootstrap';
+import { assertTestDatabase, createDataSource } from '@readmit/platform/database';
+import { EventSerde, newEnvelope, replayLog, type OutgoingEvent } from '@readmit/platform/kafka';
 import request from 'supertest';
 import {
   eventually,

@@ -1,5 +1,5 @@
 import type { Envelope } from '@readmit/contracts';
-import type { OutgoingEvent } from '@readmit/platform';
+import type { OutgoingEvent } from '@readmit/platform/kafka';
 import type { UploadTally } from '../../domain/bulk-upload/upload-report';
 import {
   decideChunk,

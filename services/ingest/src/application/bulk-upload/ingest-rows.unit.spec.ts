@@ -1,5 +1,5 @@
 import { EXAMPLE_EVENTS, type Envelope, type ReadmissionClass } from '@readmit/contracts';
-import type { OutgoingEvent } from '@readmit/platform';
+import type { OutgoingEvent } from '@readmit/platform/kafka';
 import { UploadTally } from '../../domain/bulk-upload/upload-report';
 import type { KeyState } from '../../domain/dedup/encounter-claims';
 import type { EncounterAttributes, ParsedRow } from '@readmit/ml';

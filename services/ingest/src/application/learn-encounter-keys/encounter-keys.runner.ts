@@ -4,15 +4,10 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import {
-  EventSerde,
-  KAFKA_CLIENT,
-  KafkaMetrics,
-  LOGGER,
-  PLATFORM_CONFIG,
-  ReadinessRegistry,
-  type PlatformConfig,
-} from '@readmit/platform';
+import { KAFKA_CLIENT, LOGGER, PLATFORM_CONFIG } from '@readmit/platform/bootstrap';
+import { type PlatformConfig } from '@readmit/platform/config';
+import { ReadinessRegistry } from '@readmit/platform/health';
+import { EventSerde, KafkaMetrics } from '@readmit/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';

@@ -1,5 +1,5 @@
 import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
-import { PROJECTION_DATABASE } from '@readmit/platform';
+import { PROJECTION_DATABASE } from '@readmit/platform/projections';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import { IngestBatch } from '../../projections/batches/ingest-batch.entity';

@@ -1,5 +1,5 @@
 import type { Envelope } from '@readmit/contracts';
-import type { OutgoingEvent } from '@readmit/platform';
+import type { OutgoingEvent } from '@readmit/platform/kafka';
 import { encounterEvents, type FieldError } from '@readmit/ml';
 import type { CsvEncounterRow } from '../../infrastructure/csv-encounter-reader';
 

@@ -1,5 +1,5 @@
 import { EXAMPLE_EVENTS, type Envelope } from '@readmit/contracts';
-import type { OutgoingEvent } from '@readmit/platform';
+import type { OutgoingEvent } from '@readmit/platform/kafka';
 import type { EncounterAttributes, ParsedRow } from '@readmit/ml';
 import type { CsvEncounterRow } from '../../infrastructure/csv-encounter-reader';
 import { loadEncounters, type LoadOptions } from './load-encounters';

@@ -1,5 +1,5 @@
 import type { Provider } from '@nestjs/common';
-import { PROJECTION_DATABASE } from '@readmit/platform';
+import { PROJECTION_DATABASE } from '@readmit/platform/projections';
 import type { DataSource } from 'typeorm';
 import { ensureIngestTables } from './ingest-tables';
 

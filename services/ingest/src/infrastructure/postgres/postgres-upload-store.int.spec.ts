@@ -1,4 +1,4 @@
-import { assertTestDatabase, createDataSource } from '@readmit/platform';
+import { assertTestDatabase, createDataSource } from '@readmit/platform/database';
 import type { DataSource } from 'typeorm';
 import { eventually, testEndpoints, uniqueName } from '../../../../../test/support/endpoints';
 import type { KeyState } from '../../domain/dedup/encounter-claims';

@@ -4,7 +4,7 @@ import {
   ProjectionCheckpoint,
   ProjectionRunner,
   rebuildProjection,
-} from '@readmit/platform';
+} from '@readmit/platform/projections';
 import type { DataSource } from 'typeorm';
 import { isolatedProjectionDatabase } from '../../../../../test/support/database';
 import { labelledEncounters } from '../../../../../test/support/encounters';

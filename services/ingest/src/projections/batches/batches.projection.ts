@@ -1,5 +1,5 @@
 import { TOPICS } from '@readmit/contracts';
-import { rowStore, type ProjectionDefinition } from '@readmit/platform';
+import { rowStore, type ProjectionDefinition } from '@readmit/platform/projections';
 import { evolveBatchRow, type BatchRecord } from './evolve';
 import { IngestBatch } from './ingest-batch.entity';
 

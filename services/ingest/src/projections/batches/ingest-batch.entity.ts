@@ -1,4 +1,4 @@
-import { bigintAsNumber } from '@readmit/platform';
+import { bigintAsNumber } from '@readmit/platform/projections';
 import type { FeatureProfile, OffsetRange } from '@readmit/contracts';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { BatchRecord } from './evolve';

@@ -1,4 +1,4 @@
-import { bigintAsNumber } from '@readmit/platform';
+import { bigintAsNumber } from '@readmit/platform/projections';
 import type { PromotionCriterion } from '@readmit/contracts';
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { DecisionRowKind, ModelDecisionRecord } from './registry-rows';

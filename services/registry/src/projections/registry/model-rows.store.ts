@@ -1,4 +1,4 @@
-import { rowGroupStore, rowStore, type ProjectionStore } from '@readmit/platform';
+import { rowGroupStore, rowStore, type ProjectionStore } from '@readmit/platform/projections';
 import { ModelDecisionRow } from './model-decision.entity';
 import { ModelVersionRow } from './model-version.entity';
 import type { ModelRows, ModelRowsKey } from './registry-rows';

@@ -1,4 +1,4 @@
-import { bigintAsNumber } from '@readmit/platform';
+import { bigintAsNumber } from '@readmit/platform/projections';
 import type { ChampionEvaluation, SubgroupMetrics, TrainingLineage } from '@readmit/contracts';
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { Stage } from '../../domain/registry-state';

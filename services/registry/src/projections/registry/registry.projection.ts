@@ -1,5 +1,5 @@
 import { TOPICS } from '@readmit/contracts';
-import type { ProjectionDefinition } from '@readmit/platform';
+import type { ProjectionDefinition } from '@readmit/platform/projections';
 import { evolveModelRows } from './evolve';
 import { modelRowsStore } from './model-rows.store';
 import type { ModelRows, ModelRowsKey } from './registry-rows';

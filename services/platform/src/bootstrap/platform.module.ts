@@ -7,13 +7,13 @@ import {
 } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import type { PlatformConfig } from './config/platform-config';
-import { HealthController } from './health/health.controller';
-import { ReadinessRegistry } from './health/readiness';
-import { createKafkaClient } from './kafka/kafka-client.factory';
-import { KafkaReadiness } from './kafka/kafka-readiness';
-import { createMetricsRegistry } from './metrics/metrics-registry';
-import { MetricsController } from './metrics/metrics.controller';
+import type { PlatformConfig } from '../config/platform-config';
+import { HealthController } from '../health/health.controller';
+import { ReadinessRegistry } from '../health/readiness';
+import { createKafkaClient } from '../kafka/kafka-client.factory';
+import { KafkaReadiness } from '../kafka/kafka-readiness';
+import { createMetricsRegistry } from '../metrics/metrics-registry';
+import { MetricsController } from '../metrics/metrics.controller';
 import {
   KAFKA_CLIENT,
   LOGGER,

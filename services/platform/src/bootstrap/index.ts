@@ -1,0 +1,4 @@
+/** `@readmit/platform/bootstrap`: Running a service: the platform Nest module, its injection tokens and createService. */
+export * from './platform.tokens';
+export * from './platform.module';
+export * from './run-service';

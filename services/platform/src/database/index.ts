@@ -1,0 +1,2 @@
+/** `@readmit/platform/database`: Postgres data sources (typeorm). */
+export * from './data-source.factory';

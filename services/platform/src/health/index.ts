@@ -1,0 +1,3 @@
+/** `@readmit/platform/health`: /health and /ready: the readiness registry and its controller. */
+export * from './readiness';
+export * from './health.controller';

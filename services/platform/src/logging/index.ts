@@ -1,0 +1,3 @@
+/** `@readmit/platform/logging`: Structured logging (pino) and its Nest adapter. */
+export * from './logger';
+export * from './nest-logger.adapter';

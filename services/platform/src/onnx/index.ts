@@ -1,0 +1,2 @@
+/** `@readmit/platform/onnx`: ONNX scoring with onnxruntime-node. */
+export * from './onnx-scorer';

@@ -1,0 +1,2 @@
+/** `@readmit/platform/workers`: Worker threads started from TypeScript sources or the build. */
+export * from './start-worker';
