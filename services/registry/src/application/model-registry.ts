@@ -8,6 +8,7 @@ import type {
 } from '@readmit/contracts';
 import { readModelArtifact } from '@readmit/ml';
 import { newEnvelope, type EventPublisher, type ModelArtifactStore } from '@readmit/platform';
+import { advisoryLockName, lockInTransaction } from '@readmit/platform/database/advisory-locks';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -120,9 +121,10 @@ export class ModelRegistry {
     let outcome = 'failed';
     try {
       const result = await this.lockDatabase.transaction(async (manager) => {
-        await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-          `readmit.registry.${this.options.topicPrefix}${modelName}`,
-        ]);
+        await lockInTransaction(
+          manager,
+          advisoryLockName('registry', `${this.options.topicPrefix}${modelName}`),
+        );
         const state = await this.read();
         return decide(
           state.get(modelName) ?? { versions: new Map(), champion: null, challenger: null },

@@ -1,3 +1,4 @@
+import { advisoryLockName, lockInTransaction } from '@readmit/platform/database/advisory-locks';
 import type { DataSource } from 'typeorm';
 
 /** The ingest service's own tables, qualified with the service's schema. */
@@ -24,9 +25,7 @@ export async function ensureIngestTables(dataSource: DataSource): Promise<Ingest
   const tables = ingestTablesOf(dataSource);
   const { schema } = dataSource.options as { schema?: string };
   await dataSource.transaction(async (manager) => {
-    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
-      `readmit.ingest.tables.${schema ?? 'public'}`,
-    ]);
+    await lockInTransaction(manager, advisoryLockName('ingest', 'tables', schema ?? 'public'));
     await manager.query(`CREATE SCHEMA IF NOT EXISTS "${schema ?? 'public'}"`);
     // recorded: an EncounterRecorded is on the log (or being published by an open transaction).
     // outcome: the latest label known, with its event's recordedAt, which orders corrections as

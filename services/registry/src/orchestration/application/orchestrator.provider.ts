@@ -15,11 +15,11 @@ import {
   SERVICE_CONFIG,
   type PlatformConfig,
 } from '@readmit/platform';
+import { advisoryLockName, SessionAdvisoryLock } from '@readmit/platform/database/advisory-locks';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { orchestratorSettingsOf, type RegistryEnv } from '../../registry.config';
-import { SessionAdvisoryLock } from '../infrastructure/session-advisory-lock';
 import { orchestratorMetrics } from './orchestrator-metrics';
 import { RetrainingOrchestrator } from './retraining-orchestrator';
 
@@ -58,7 +58,7 @@ export class RetrainingOrchestratorProvider
       publisher,
       new SessionAdvisoryLock(
         config.databaseUrl,
-        `readmit.orchestrator.${topicPrefix}${settings.modelName}`,
+        advisoryLockName('orchestrator', `${topicPrefix}${settings.modelName}`),
       ),
       logger,
       orchestratorMetrics(metrics),

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Envelope } from '@readmit/contracts';
 import { newEnvelope, type EventPublisher, type EventSerde } from '@readmit/platform';
+import type { LeaderLock } from '@readmit/platform/database/leader-lock.port';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { replayOrder } from '../domain/replay-order';
@@ -24,7 +25,6 @@ import {
   readRetrainingLog,
   type RetrainingLogFollower,
 } from '../infrastructure/retraining-log';
-import type { LeaderLock } from '../infrastructure/session-advisory-lock';
 import type { OrchestratorMetrics } from './orchestrator-metrics';
 
 /** standby: another instance holds the lock; replaying: rebuilding state; active: acting. */

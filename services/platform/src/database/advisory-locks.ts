@@ -1,15 +1,32 @@
+// Postgres advisory locks, the one way Readmit serialises work across instances: a lock for the
+// rest of a transaction (lockInTransaction) and a lock for the life of a session (leadership).
 import { Client } from 'pg';
+import type { EntityManager } from 'typeorm';
+import type { LeaderLock } from './leader-lock.port';
 
-/** Leadership among the instances of a service: whoever holds the lock is the active one. */
-export interface LeaderLock {
-  /** Takes the lock if nobody holds it; true while this instance holds it. */
-  tryAcquire(): Promise<boolean>;
-  /** Throws unless the lock is still held (its connection answers). */
-  confirm(): Promise<void>;
-  /** Gives the lock up (and its connection). */
-  release(): Promise<void>;
-  /** Called once the lock is lost without a release: its connection failed or closed. */
-  onLost(listener: (reason: Error) => void): void;
+/**
+ * The name of an advisory lock, hashed by Postgres to the lock's key: `readmit.<part>.<part>…`.
+ * Every holder of the same name excludes the others, so names must not change between releases.
+ */
+export function advisoryLockName(...parts: readonly [string, ...string[]]): string {
+  return ['readmit', ...parts].join('.');
+}
+
+/** The schema a connection writes to: locks on its tables are per schema. */
+export function schemaOf(manager: Pick<EntityManager, 'connection'>): string {
+  const { schema } = manager.connection.options as { schema?: string };
+  return schema ?? 'public';
+}
+
+/**
+ * Waits for the named lock and holds it until the transaction ends (commit or rollback), so
+ * whoever takes it next sees what this transaction wrote.
+ */
+export async function lockInTransaction(
+  manager: Pick<EntityManager, 'query'>,
+  name: string,
+): Promise<void> {
+  await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [name]);
 }
 
 /**
@@ -27,6 +44,8 @@ export class SessionAdvisoryLock implements LeaderLock {
     /** Hashed to the lock's key, e.g. `readmit.orchestrator.<topicPrefix><model>`. */
     readonly name: string,
     private readonly timeoutMs = 5_000,
+    /** Names the connection in pg_stat_activity. */
+    private readonly applicationName = 'readmit-orchestrator-lock',
   ) {}
 
   async tryAcquire(): Promise<boolean> {
@@ -74,7 +93,7 @@ export class SessionAdvisoryLock implements LeaderLock {
       // A standby's query or the holder's check must not hang on a dead connection.
       query_timeout: this.timeoutMs,
       keepAlive: true,
-      application_name: 'readmit-orchestrator-lock',
+      application_name: this.applicationName,
     });
     client.on('error', (error) => this.lose(client, error));
     client.on('end', () => this.lose(client, new Error(`the connection of ${this.name} closed`)));
