@@ -26,6 +26,7 @@ import type { DataSource } from 'typeorm';
 import { readRegistry } from '../infrastructure/registry-log';
 import { promotionPolicyOf, type RegistryEnv } from '../registry.config';
 import { ModelRegistry } from './model-registry';
+import { RegistryMetrics } from './registry-metrics';
 import { RegistryRunner } from './registry-runner';
 
 export const REGISTRY_PRODUCER = 'registry@0.1.0';
@@ -56,7 +57,7 @@ export class ModelRegistryProvider implements OnApplicationBootstrap, OnApplicat
       database,
       logger,
       { topicPrefix, policy: promotionPolicyOf(env), producer: REGISTRY_PRODUCER },
-      metricsRegistry,
+      new RegistryMetrics(metricsRegistry),
     );
     this.runner = new RegistryRunner(kafka, serde, metrics, this.registry, logger, {
       groupId: 'readmit-registry',

@@ -10,7 +10,6 @@ import { readModelArtifact } from '@readmit/ml';
 import { newEnvelope, type EventPublisher, type ModelArtifactStore } from '@readmit/platform';
 import { advisoryLockName, lockInTransaction } from '@readmit/platform/database/advisory-locks';
 import type { Logger } from 'pino';
-import { Counter, Histogram, type Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { candidateEvidence, championEvidence } from '../domain/evidence';
 import {
@@ -24,6 +23,7 @@ import {
   type ModelVersion,
   type RegistryState,
 } from '../domain/registry-state';
+import type { RegistryMetrics } from './registry-metrics';
 
 /** A command the registry refuses: `not-found` (404) or `conflict` (409), with the rules judged. */
 export class RegistryCommandError extends Error {
@@ -84,29 +84,9 @@ export class ModelRegistry {
     private readonly lockDatabase: DataSource,
     private readonly logger: Logger,
     private readonly options: ModelRegistryOptions,
-    metricsRegistry?: Registry,
-  ) {
-    if (metricsRegistry)
-      this.metrics = {
-        decisions: new Counter({
-          name: 'readmit_registry_decisions_total',
-          help: 'Registry decisions and commands by outcome: promoted, rejected, rolled-back, challenger, unchanged, refused (409/404) or failed.',
-          labelNames: ['outcome'],
-          registers: [metricsRegistry],
-        }),
-        seconds: new Histogram({
-          name: 'readmit_registry_decision_seconds',
-          help: 'Time to decide: the model lock, reading the registry from the log, verifying the artifact and publishing.',
-          buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-          registers: [metricsRegistry],
-        }),
-      };
-  }
-
-  private readonly metrics?: {
-    readonly decisions: Counter<'outcome'>;
-    readonly seconds: Histogram;
-  };
+    /** Absent where nothing serves /metrics (the CLI, unit tests). */
+    private readonly metrics?: RegistryMetrics,
+  ) {}
 
   /** The registry as of now (no lock: reads never block decisions). */
   state(): Promise<RegistryState> {
@@ -117,7 +97,7 @@ export class ModelRegistry {
     modelName: string,
     decide: (history: ModelHistory) => Promise<RegistryOutcome>,
   ): Promise<RegistryOutcome> {
-    const stopTimer = this.metrics?.seconds.startTimer();
+    const stopTimer = this.metrics?.decisionSeconds.startTimer();
     let outcome = 'failed';
     try {
       const result = await this.lockDatabase.transaction(async (manager) => {
