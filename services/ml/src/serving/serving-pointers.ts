@@ -12,12 +12,15 @@ export type ModelDecisionEvent =
   | { readonly eventType: 'ModelRolledBack'; readonly event: ModelRolledBack }
   | { readonly eventType: 'ChallengerAssigned'; readonly event: ChallengerAssigned };
 
-const DECISION_TYPES: ReadonlySet<string> = new Set<ModelDecisionEvent['eventType']>([
+/** The event types of the registry's decisions. */
+export const MODEL_DECISION_TYPES = [
   'ModelPromoted',
   'ModelRejected',
   'ModelRolledBack',
   'ChallengerAssigned',
-]);
+] as const satisfies readonly ModelDecisionEvent['eventType'][];
+
+const DECISION_TYPES: ReadonlySet<string> = new Set(MODEL_DECISION_TYPES);
 
 /** The decision a decoded ml.models message holds, or null for any other event type. */
 export function asModelDecision(decoded: {
@@ -144,5 +147,13 @@ export class ServingPointers {
 
   of(modelName: string): ServedModels {
     return this.models.get(modelName) ?? { champion: null, challenger: null };
+  }
+
+  /**
+   * A version's artifact and threshold as the last decision that served it, or would have,
+   * gives them (null: no decision ever named it to serve).
+   */
+  decided(modelName: string, version: string): ServedModel | null {
+    return this.artifacts.get(`${modelName}/${version}`) ?? null;
   }
 }
