@@ -7,7 +7,6 @@ import {
   type TopicMessages,
 } from '@readmit/platform/kafka';
 import type { Logger } from 'pino';
-import { Counter, Histogram, type Registry } from 'prom-client';
 import { predictedLabel, predictionOf } from '@readmit/ml';
 import type { Message } from 'kafkajs';
 import {
@@ -17,6 +16,7 @@ import {
 } from '../infrastructure/batching-server-kafka';
 import { Coalescer } from './coalescer';
 import type { LoadedModel } from '@readmit/platform/serving';
+import type { ScoringMetrics } from './scoring-metrics';
 import type { ServingModels } from './serving-models';
 
 export interface PredictionServerOptions {
@@ -42,16 +42,12 @@ export class PredictionServer {
   private readonly server: BatchingServerKafka;
   private readonly pattern: string;
   private readonly coalescer: Coalescer<IncomingRequest, PredictReply>;
-  private readonly requests: Counter<'outcome'>;
-  private readonly seconds: Histogram;
-  private readonly batchSizes: Histogram;
-  private readonly waits: Histogram;
 
   constructor(
     private readonly models: ServingModels,
     private readonly publisher: EventPublisher,
     private readonly logger: Logger,
-    registry: Registry,
+    private readonly metrics: ScoringMetrics,
     private readonly options: PredictionServerOptions,
   ) {
     this.pattern = topicName(RPC_TOPICS.scoringRequests, options.topicPrefix);
@@ -76,30 +72,6 @@ export class PredictionServer {
       this.pattern,
       (requests) => this.coalescer.submit(requests),
     );
-    this.requests = new Counter({
-      name: 'readmit_scoring_requests_total',
-      help: 'Synchronous prediction requests, by outcome (ok, unavailable, invalid).',
-      labelNames: ['outcome'],
-      registers: [registry],
-    });
-    this.seconds = new Histogram({
-      name: 'readmit_scoring_request_seconds',
-      help: 'Answering the synchronous prediction requests scored together: scoring, publishing the events.',
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-      registers: [registry],
-    });
-    this.waits = new Histogram({
-      name: 'readmit_scoring_request_wait_seconds',
-      help: 'From a request being produced to its scoring starting: the Kafka hop and the queue.',
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-      registers: [registry],
-    });
-    this.batchSizes = new Histogram({
-      name: 'readmit_scoring_request_batch_size',
-      help: 'Synchronous prediction requests scored together in one model run.',
-      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
-      registers: [registry],
-    });
   }
 
   async start(): Promise<void> {
@@ -123,11 +95,11 @@ export class PredictionServer {
    * PredictionMade events of the predictions in them. Resolves once both are acknowledged.
    */
   async answerAll(requests: readonly IncomingRequest[]): Promise<PredictReply[]> {
-    const stopTimer = this.seconds.startTimer();
-    this.batchSizes.observe(requests.length);
+    const stopTimer = this.metrics.requestSeconds.startTimer();
+    this.metrics.requestBatchSizes.observe(requests.length);
     const now = Date.now();
     for (const request of requests)
-      this.waits.observe(Math.max(0, now - request.producedAt) / 1000);
+      this.metrics.requestWaits.observe(Math.max(0, now - request.producedAt) / 1000);
     const started = performance.now();
     const { champion } = this.models.snapshot();
     const replies: (PredictReply | undefined)[] = requests.map(({ data }) =>
@@ -157,7 +129,7 @@ export class PredictionServer {
         if (reply === undefined) replies[index] = scored.replies[next++];
     }
     const done = await this.send(requests, replies as PredictReply[], events);
-    for (const reply of done) this.requests.inc({ outcome: reply.ok ? 'ok' : reply.error });
+    for (const reply of done) this.metrics.requests.inc({ outcome: reply.ok ? 'ok' : reply.error });
     stopTimer();
     return done;
   }

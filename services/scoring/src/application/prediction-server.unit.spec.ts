@@ -3,6 +3,7 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import type { IncomingRequest } from '../infrastructure/batching-server-kafka';
 import { PredictionServer } from './prediction-server';
+import { ScoringMetrics } from './scoring-metrics';
 import { ServingModels } from './serving-models';
 
 /** What the server handed its publisher, call by call. */
@@ -49,7 +50,7 @@ function repliesIn(sent: Sent): unknown[] {
 }
 
 function serverWith(publisher: EventPublisher): PredictionServer {
-  return new PredictionServer(new ServingModels(), publisher, pino({ level: 'silent' }), new Registry(), {
+  return new PredictionServer(new ServingModels(), publisher, pino({ level: 'silent' }), new ScoringMetrics(new Registry()), {
     brokers: ['localhost:1'], // never connected: answerAll is called directly
     topicPrefix: '',
     groupId: 'unit',

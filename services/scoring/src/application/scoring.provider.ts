@@ -28,6 +28,7 @@ import type { Registry } from 'prom-client';
 import type { ScoringEnv } from '../scoring.config';
 import { ModelFollower } from './model-follower';
 import { PredictionServer } from './prediction-server';
+import { ScoringMetrics } from './scoring-metrics';
 import { ServingModels } from './serving-models';
 import { StreamScorer } from './stream-scorer';
 
@@ -62,7 +63,8 @@ export class ScoringProvider implements OnApplicationBootstrap, OnApplicationShu
       instanceId: env.READMIT_INSTANCE_ID,
       readiness,
     });
-    this.scorer = new StreamScorer(kafka, serde, metrics, this.models, logger, registry, {
+    const scoringMetrics = new ScoringMetrics(registry);
+    this.scorer = new StreamScorer(kafka, serde, metrics, this.models, logger, scoringMetrics, {
       groupId: 'readmit-scoring',
       transactionalId: `readmit-scoring-${env.READMIT_INSTANCE_ID}`,
       // The instance id is already stable and unique (the transactional id needs it to be).
@@ -73,7 +75,7 @@ export class ScoringProvider implements OnApplicationBootstrap, OnApplicationShu
       producer: SCORING_PRODUCER,
       readiness,
     });
-    this.server = new PredictionServer(this.models, publisher, logger, registry, {
+    this.server = new PredictionServer(this.models, publisher, logger, scoringMetrics, {
       brokers: config.kafka.brokers,
       topicPrefix: config.kafka.topicPrefix,
       groupId: environmentScoped(config.kafka.topicPrefix, 'readmit-scoring-rpc'),

@@ -10,7 +10,6 @@ import {
 } from '@readmit/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { Counter, Histogram, type Registry } from 'prom-client';
 import {
   encounterInputOf,
   predictedLabel,
@@ -19,6 +18,7 @@ import {
   type EncounterInput,
 } from '@readmit/ml';
 import type { LoadedModel } from '@readmit/platform/serving';
+import type { ScoringMetrics } from './scoring-metrics';
 import type { ServingModels } from './serving-models';
 
 export interface StreamScorerOptions {
@@ -49,9 +49,6 @@ type Encounter = DecodedMessage<'EncounterRecorded'>;
  */
 export class StreamScorer {
   private readonly processor: TransactionalProcessor;
-  private readonly predictions: Counter<'role' | 'model_version' | 'label'>;
-  private readonly batchSeconds: Histogram;
-  private readonly shadowFailures: Counter;
   private started = false;
   private stopped = false;
 
@@ -61,7 +58,7 @@ export class StreamScorer {
     metrics: KafkaMetrics,
     private readonly models: ServingModels,
     private readonly logger: Logger,
-    registry: Registry,
+    private readonly scoringMetrics: ScoringMetrics,
     private readonly options: StreamScorerOptions,
   ) {
     this.processor = new TransactionalProcessor(kafka, serde, metrics, logger, {
@@ -73,23 +70,6 @@ export class StreamScorer {
       sessionTimeoutMs: options.sessionTimeoutMs,
       groupInstanceId: options.groupInstanceId,
       readiness: options.readiness,
-    });
-    this.predictions = new Counter({
-      name: 'readmit_scoring_predictions_total',
-      help: 'Predictions written, by role (champion, challenger = shadow), model version and label (true: score >= threshold).',
-      labelNames: ['role', 'model_version', 'label'],
-      registers: [registry],
-    });
-    this.batchSeconds = new Histogram({
-      name: 'readmit_scoring_batch_seconds',
-      help: 'Featurizing and scoring one micro-batch (champion and challenger), before the transaction.',
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-      registers: [registry],
-    });
-    this.shadowFailures = new Counter({
-      name: 'readmit_scoring_shadow_failures_total',
-      help: 'Micro-batches the challenger could not score (the champion’s predictions are unaffected).',
-      registers: [registry],
     });
   }
 
@@ -124,7 +104,7 @@ export class StreamScorer {
         shadow = scored.scores;
         for (const { index } of scored.rejected) shadowRefused.add(index);
       } catch (error) {
-        this.shadowFailures.inc();
+        this.scoringMetrics.shadowFailures.inc();
         this.logger.warn(
           { version: challenger.version, reason: (error as Error).message },
           'challenger could not score a batch',
@@ -132,7 +112,7 @@ export class StreamScorer {
       }
     }
     const latencyMs = performance.now() - started;
-    this.batchSeconds.observe(latencyMs / 1000);
+    this.scoringMetrics.batchSeconds.observe(latencyMs / 1000);
     const refused = new Set(rejected.map((entry) => entry.index));
     const outputs: OutgoingEvent[] = [];
     batch.forEach((message, index) => {
@@ -184,8 +164,10 @@ export class StreamScorer {
       else negative += 1;
     });
     const model_version = model.version;
-    if (positive > 0) this.predictions.inc({ role, model_version, label: 'true' }, positive);
-    if (negative > 0) this.predictions.inc({ role, model_version, label: 'false' }, negative);
+    if (positive > 0)
+      this.scoringMetrics.predictions.inc({ role, model_version, label: 'true' }, positive);
+    if (negative > 0)
+      this.scoringMetrics.predictions.inc({ role, model_version, label: 'false' }, negative);
   }
 
   /**

@@ -1,0 +1,63 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+/** Buckets for the scoring latencies: a micro-batch or a request takes milliseconds. */
+const SCORING_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+/**
+ * The scoring service's Prometheus metrics: stream scoring and synchronous requests. (The
+ * champion follower's loads and serving versions are still declared in model-follower.ts.)
+ */
+export class ScoringMetrics {
+  readonly predictions: Counter<'role' | 'model_version' | 'label'>;
+  readonly batchSeconds: Histogram;
+  readonly shadowFailures: Counter;
+  readonly requests: Counter<'outcome'>;
+  readonly requestSeconds: Histogram;
+  readonly requestWaits: Histogram;
+  readonly requestBatchSizes: Histogram;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.predictions = new Counter({
+      name: 'readmit_scoring_predictions_total',
+      help: 'Predictions written, by role (champion, challenger = shadow), model version and label (true: score >= threshold).',
+      labelNames: ['role', 'model_version', 'label'],
+      registers,
+    });
+    this.batchSeconds = new Histogram({
+      name: 'readmit_scoring_batch_seconds',
+      help: 'Featurizing and scoring one micro-batch (champion and challenger), before the transaction.',
+      buckets: SCORING_SECONDS,
+      registers,
+    });
+    this.shadowFailures = new Counter({
+      name: 'readmit_scoring_shadow_failures_total',
+      help: 'Micro-batches the challenger could not score (the champion’s predictions are unaffected).',
+      registers,
+    });
+    this.requests = new Counter({
+      name: 'readmit_scoring_requests_total',
+      help: 'Synchronous prediction requests, by outcome (ok, unavailable, invalid).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.requestSeconds = new Histogram({
+      name: 'readmit_scoring_request_seconds',
+      help: 'Answering the synchronous prediction requests scored together: scoring, publishing the events.',
+      buckets: SCORING_SECONDS,
+      registers,
+    });
+    this.requestWaits = new Histogram({
+      name: 'readmit_scoring_request_wait_seconds',
+      help: 'From a request being produced to its scoring starting: the Kafka hop and the queue.',
+      buckets: SCORING_SECONDS,
+      registers,
+    });
+    this.requestBatchSizes = new Histogram({
+      name: 'readmit_scoring_request_batch_size',
+      help: 'Synchronous prediction requests scored together in one model run.',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+      registers,
+    });
+  }
+}
