@@ -12,7 +12,7 @@ import {
 } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
 import { decideOnRequest } from '../domain/finished-runs';
 import { assembleTrainingSet } from '../domain/training-set';
 import type { ChampionArtifact } from '../infrastructure/champion-evaluation';
@@ -20,6 +20,7 @@ import { readCurrentChampion } from '../infrastructure/current-champion';
 import { readTrainingLog } from '../infrastructure/training-log';
 import { TrainingOutcomesFollower } from '../infrastructure/training-outcomes-follower';
 import { trainInWorker } from '../infrastructure/train-in-worker';
+import { TrainerMetrics } from './trainer-metrics';
 import { TrainingError } from './train-models';
 
 export interface TrainingRunnerOptions {
@@ -54,14 +55,9 @@ export function modelVersionOf(request: TrainingRequested): string {
 export class TrainingRunner {
   private readonly consumer: EventConsumer;
   private readonly outcomes: TrainingOutcomesFollower;
-  private readonly runs: Counter<'outcome'>;
-  private readonly skipped: Counter<'reason'>;
+  private readonly trainerMetrics: TrainerMetrics;
   /** Runs this process is training now, by run id. */
   private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly stage: Gauge<'stage'>;
-  private readonly durationSeconds: Histogram<'outcome'>;
-  private readonly holdoutMetric: Gauge<'model_name' | 'model_version' | 'metric'>;
-  private readonly leftOut: Counter<'reason'>;
 
   constructor(
     private readonly kafka: Kafka,
@@ -83,43 +79,9 @@ export class TrainingRunner {
       topicPrefix: options.topicPrefix,
       readiness: options.readiness,
     });
-    this.runs = new Counter({
-      name: 'readmit_training_runs_total',
-      help: 'Training runs finished, by outcome (completed or failed).',
-      labelNames: ['outcome'],
-      registers: [registry],
-    });
-    this.skipped = new Counter({
-      name: 'readmit_training_runs_skipped_total',
-      help: 'TrainingRequested events not trained, by reason (already_done: the run already has its TrainingCompleted or TrainingFailed on ml.training, i.e. a redelivery).',
-      labelNames: ['reason'],
-      registers: [registry],
-    });
-    this.durationSeconds = new Histogram({
-      name: 'readmit_training_duration_seconds',
-      help: 'Training runs from request to outcome, by outcome (completed or failed).',
-      labelNames: ['outcome'],
-      buckets: [1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
-      registers: [registry],
-    });
-    this.holdoutMetric = new Gauge({
-      name: 'readmit_training_holdout_metric',
-      help: "The last completed run's holdout metrics (roc_auc, pr_auc, brier, log_loss, …), by model name and version.",
-      labelNames: ['model_name', 'model_version', 'metric'],
-      registers: [registry],
-    });
-    this.leftOut = new Counter({
-      name: 'readmit_training_events_left_out_total',
-      help: 'Events of patient.encounters and patient.outcomes a training run read but left out of its dataset, by reason (invalid_event: breaks the field rules; undecodable); every run counts those it reads.',
-      labelNames: ['reason'],
-      registers: [registry],
-    });
-    this.stage = new Gauge({
-      name: 'readmit_training_in_progress',
-      help: '1 while a training run is in the given stage.',
-      labelNames: ['stage'],
-      registers: [registry],
-    });
+    // Built here rather than passed in: one runner per process, and its callers (the service,
+    // the CLI, tests) hand it the Registry to report to.
+    this.trainerMetrics = new TrainerMetrics(registry);
   }
 
   async start(): Promise<void> {
@@ -140,8 +102,8 @@ export class TrainingRunner {
   }
 
   private enter(stage: string): void {
-    this.stage.reset();
-    this.stage.set({ stage }, 1);
+    this.trainerMetrics.inProgress.reset();
+    this.trainerMetrics.inProgress.set({ stage }, 1);
   }
 
   /**
@@ -197,7 +159,7 @@ export class TrainingRunner {
       await this.inFlight.get(request.runId)?.catch(() => undefined);
       const verdict = decideOnRequest(request, modelVersion, await this.outcomes.finishedAsOfNow());
       if (verdict.kind === 'skip') {
-        this.skipped.inc({ reason: verdict.reason });
+        this.trainerMetrics.skippedRuns.inc({ reason: verdict.reason });
         this.logger.info(
           {
             runId: request.runId,
@@ -236,8 +198,8 @@ export class TrainingRunner {
       this.enter(stage);
       log.info({ asOf: request.asOf, candidates: request.candidates }, 'training run started');
       const trainingLog = await readTrainingLog(this.kafka, this.serde, this.options.topicPrefix);
-      this.leftOut.inc({ reason: 'invalid_event' }, trainingLog.invalid);
-      this.leftOut.inc({ reason: 'undecodable' }, trainingLog.undecodable);
+      this.trainerMetrics.eventsLeftOut.inc({ reason: 'invalid_event' }, trainingLog.invalid);
+      this.trainerMetrics.eventsLeftOut.inc({ reason: 'undecodable' }, trainingLog.undecodable);
       if (trainingLog.invalid > 0 || trainingLog.undecodable > 0)
         log.warn(
           { invalid: trainingLog.invalid, undecodable: trainingLog.undecodable },
@@ -307,11 +269,14 @@ export class TrainingRunner {
         durationMs: Date.now() - started,
         championEvaluation,
       });
-      this.runs.inc({ outcome: 'completed' });
-      this.durationSeconds.observe({ outcome: 'completed' }, (Date.now() - started) / 1000);
-      this.holdoutMetric.reset();
+      this.trainerMetrics.runs.inc({ outcome: 'completed' });
+      this.trainerMetrics.durationSeconds.observe(
+        { outcome: 'completed' },
+        (Date.now() - started) / 1000,
+      );
+      this.trainerMetrics.holdoutMetric.reset();
       for (const [metric, value] of Object.entries(result.metrics))
-        this.holdoutMetric.set(
+        this.trainerMetrics.holdoutMetric.set(
           { model_name: request.modelName, model_version: modelVersion, metric },
           value,
         );
@@ -343,12 +308,15 @@ export class TrainingRunner {
         reason,
         retriable,
       });
-      this.runs.inc({ outcome: 'failed' });
-      this.durationSeconds.observe({ outcome: 'failed' }, (Date.now() - started) / 1000);
+      this.trainerMetrics.runs.inc({ outcome: 'failed' });
+      this.trainerMetrics.durationSeconds.observe(
+        { outcome: 'failed' },
+        (Date.now() - started) / 1000,
+      );
       log.warn({ stage: failedStage, reason }, 'training run failed');
     } finally {
       clearInterval(heartbeat);
-      this.stage.reset();
+      this.trainerMetrics.inProgress.reset();
     }
   }
 }
