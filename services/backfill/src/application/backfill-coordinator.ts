@@ -1,22 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { TOPICS, topicName, type BackfillCompleted } from '@readmit/contracts';
 import {
+  EventFollower,
   EventPublisher,
   newEnvelope,
-  PoisonMessageError,
-  replayLog,
   type EventSerde,
+  type KafkaMetrics,
   type ModelArtifactStore,
-  LogPositions,
-  SupervisedConsumer,
   type ReadinessRegistry,
 } from '@readmit/platform';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import {
-  asBackfillEvent,
+  BACKFILL_EVENT_TYPES,
   evolveBackfills,
   unfinishedBackfills,
+  type BackfillEvent,
   type BackfillState,
 } from '../domain/backfill-state';
 import type { BackfillMetrics } from './backfill-metrics';
@@ -33,6 +31,8 @@ export interface BackfillCoordinatorOptions extends BackfillRunOptions {
   readonly maxAttempts?: number;
   /** `/ready` is false while the request follower's consumer is down. */
   readonly readiness?: ReadinessRegistry;
+  /** Counts what the request follower passes over (undecodable, misrouted) in the skipped metric. */
+  readonly metrics?: KafkaMetrics;
 }
 
 /**
@@ -44,9 +44,11 @@ export interface BackfillCoordinatorOptions extends BackfillRunOptions {
  */
 export class BackfillCoordinator {
   private state: BackfillState = new Map();
-  private consumer: SupervisedConsumer | undefined;
+  private follower: EventFollower<BackfillEvent['eventType']> | undefined;
   private current: { id: string; run: BackfillRun } | null = null;
   private stopped = false;
+  private markStopped: () => void = () => undefined;
+  private readonly stopSignal = new Promise<void>((resolve) => (this.markStopped = resolve));
   private wake: () => void = () => undefined;
   private loop: Promise<void> = Promise.resolve();
   /** Broken runs in a row per backfill (this process's count). */
@@ -63,39 +65,21 @@ export class BackfillCoordinator {
   ) {}
 
   async start(): Promise<void> {
-    const topic = topicName(TOPICS.backfills, this.options.topicPrefix);
-    const ends = await replayLog(
-      this.kafka,
-      [topic],
-      async (_topic, _partition, message) => this.apply(message),
-      { purpose: 'backfill-requests', timeoutMs: 120_000 },
-    );
-    // Followed live by a private group from the beginning; what the replay folded is skipped,
-    // and a consumer that replaces a crashed one goes on after what this one applied.
-    const positions = new LogPositions();
-    for (const end of ends) positions.startAt(end.topic, end.partition, end.high);
-    this.loop = this.runLoop();
-    this.consumer = new SupervisedConsumer(
-      this.kafka,
-      {
-        name: 'backfill-requests',
-        config: { groupId: `readmit.backfill.requests.${randomUUID()}`, readUncommitted: false },
-        topics: [topic],
-        fromBeginning: true,
-        run: () => ({
-          autoCommit: false,
-          eachMessage: async ({ topic: from, partition, message }) => {
-            if (positions.handledBefore(from, partition, message.offset)) return;
-            await this.apply(message);
-            positions.handled(from, partition, message.offset);
-          },
-        }),
-        onRunning: (consumer) => positions.seek(consumer),
-        readiness: this.options.readiness,
-      },
-      this.logger,
-    );
-    await this.consumer.start();
+    // Folded from the beginning, so the backfills a previous process left unfinished resume once
+    // the log as it was is read; then followed live for new requests and cancellations.
+    const follower = new EventFollower(this.kafka, this.serde, this.logger, {
+      name: 'backfill-requests',
+      groupId: 'readmit.backfill.requests',
+      topics: [topicName(TOPICS.backfills, this.options.topicPrefix)],
+      eventTypes: BACKFILL_EVENT_TYPES,
+      onEvent: (event) => this.apply(event),
+      readiness: this.options.readiness,
+      metrics: this.options.metrics,
+    });
+    this.follower = follower;
+    await follower.start();
+    await Promise.race([follower.whenCaughtUp(), this.stopSignal]);
+    if (!this.stopped) this.loop = this.runLoop();
   }
 
   /** The backfills as this instance knows them. */
@@ -105,25 +89,14 @@ export class BackfillCoordinator {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.markStopped();
     this.current?.run.cancel();
     this.wake();
-    await this.consumer?.stop();
+    await this.follower?.stop();
     await this.loop;
   }
 
-  private async apply(message: KafkaMessage): Promise<void> {
-    let event;
-    try {
-      event = asBackfillEvent(await this.serde.decode(message.value));
-    } catch (error) {
-      if (!(error instanceof PoisonMessageError)) throw error;
-      this.logger.warn(
-        { reason: error.message },
-        'skipping an undecodable message on ml.backfills',
-      );
-      return;
-    }
-    if (!event) return;
+  private apply(event: BackfillEvent): void {
     this.state = evolveBackfills(this.state, event);
     if (
       event.eventType === 'BackfillCompleted' &&

@@ -17,7 +17,6 @@ import {
   PoisonMessageError,
   OffThreadTransactions,
   PackWriter,
-  replayLog,
   type EventSerde,
   type ModelArtifactStore,
   type OutgoingEvent,
@@ -33,8 +32,8 @@ import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
 import type { Logger } from 'pino';
 import { checkpointsAt, recordsIn, resumePositions } from '../domain/backfill-range';
 import { backfillPredictionId } from '../domain/backfill-event-id';
-import { asBackfillEvent, evolveBackfills, type BackfillState } from '../domain/backfill-state';
 import { TokenBucket } from '../domain/token-bucket';
+import { readBackfills } from '../infrastructure/backfill-log';
 import { encounterRangesOf } from '../infrastructure/encounter-ranges';
 import { resolveModelVersion } from '../infrastructure/model-versions';
 import type { PredictionTable } from '../infrastructure/prediction-table';
@@ -254,20 +253,11 @@ export class BackfillRun {
 
   /** This backfill's last checkpoint and end, from ml.backfills (committed records only). */
   private async lastCheckpoint() {
-    let state: BackfillState = new Map();
-    await replayLog(
+    const state = await readBackfills(
       this.kafka,
-      [topicName(TOPICS.backfills, this.options.topicPrefix)],
-      async (_topic, _partition, message) => {
-        if (message.key?.toString() !== this.backfillId) return;
-        try {
-          const event = asBackfillEvent(await this.serde.decode(message.value));
-          if (event) state = evolveBackfills(state, event);
-        } catch (error) {
-          if (!(error instanceof PoisonMessageError)) throw error;
-        }
-      },
-      { purpose: `backfill-checkpoint`, timeoutMs: 120_000 },
+      this.serde,
+      this.options.topicPrefix,
+      'backfill-checkpoint',
     );
     const backfill = state.get(this.backfillId);
     return {

@@ -11,6 +11,7 @@ import {
   EventPublisher,
   EventSerde,
   KAFKA_CLIENT,
+  KafkaMetrics,
   LOGGER,
   METRICS_REGISTRY,
   ModelArtifactStore,
@@ -72,6 +73,7 @@ export class BackfillProvider implements OnApplicationBootstrap, OnApplicationSh
         // Connects only when a request asks for the TABLE target.
         table: this.table,
         readiness,
+        metrics: KafkaMetrics.for(registry),
       },
     );
   }

@@ -6,20 +6,12 @@ export type BackfillEvent =
   | { readonly eventType: 'BackfillProgressed'; readonly event: BackfillProgressed }
   | { readonly eventType: 'BackfillCompleted'; readonly event: BackfillCompleted };
 
-const BACKFILL_EVENTS: ReadonlySet<string> = new Set<BackfillEvent['eventType']>([
+/** The event types of ml.backfills. */
+export const BACKFILL_EVENT_TYPES = [
   'BackfillRequested',
   'BackfillProgressed',
   'BackfillCompleted',
-]);
-
-/** The backfill event a decoded ml.backfills message holds, or null for any other type. */
-export function asBackfillEvent(decoded: {
-  readonly eventType: string;
-  readonly event: unknown;
-}): BackfillEvent | null {
-  // The serde's result is not a discriminated union; the event type names the event's shape.
-  return BACKFILL_EVENTS.has(decoded.eventType) ? (decoded as BackfillEvent) : null;
-}
+] as const satisfies readonly BackfillEvent['eventType'][];
 
 /** One backfill as the log tells it. */
 export interface Backfill {

@@ -1,28 +1,30 @@
 import { TOPICS, topicName } from '@readmit/contracts';
-import { PoisonMessageError, replayLog, type EventSerde } from '@readmit/platform';
+import { replayEvents, type EventSerde } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
-import { asBackfillEvent, evolveBackfills, type BackfillState } from '../domain/backfill-state';
+import {
+  BACKFILL_EVENT_TYPES,
+  evolveBackfills,
+  type BackfillState,
+} from '../domain/backfill-state';
 
-/** Every backfill as ml.backfills tells it now (committed records only). */
+/**
+ * Every backfill as ml.backfills tells it now (committed records only). Poison records were
+ * dead-lettered by live consumers; they hold no backfill.
+ */
 export async function readBackfills(
   kafka: Kafka,
   serde: EventSerde,
   topicPrefix: string,
+  purpose = 'backfill-list',
 ): Promise<BackfillState> {
   let state: BackfillState = new Map();
-  await replayLog(
+  await replayEvents(
     kafka,
+    serde,
     [topicName(TOPICS.backfills, topicPrefix)],
-    async (_topic, _partition, message) => {
-      try {
-        const event = asBackfillEvent(await serde.decode(message.value));
-        if (event) state = evolveBackfills(state, event);
-      } catch (error) {
-        // Poison records were dead-lettered by live consumers; they hold no backfill.
-        if (!(error instanceof PoisonMessageError)) throw error;
-      }
-    },
-    { purpose: 'backfill-list', timeoutMs: 120_000 },
+    BACKFILL_EVENT_TYPES,
+    (event) => void (state = evolveBackfills(state, event)),
+    { purpose, timeoutMs: 120_000 },
   );
   return state;
 }

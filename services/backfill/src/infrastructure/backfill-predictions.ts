@@ -1,11 +1,5 @@
-import {
-  TOPICS,
-  topicName,
-  type OutcomeRecorded,
-  type PredictionMade,
-  type ReadmissionClass,
-} from '@readmit/contracts';
-import { PoisonMessageError, replayLog, type EventSerde } from '@readmit/platform';
+import { TOPICS, topicName, type PredictionMade, type ReadmissionClass } from '@readmit/contracts';
+import { replayEvents, type EventSerde } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
 import { backfillPredictionId } from '../domain/backfill-event-id';
 
@@ -31,9 +25,10 @@ export interface BackfillComparisonInputs {
 
 /**
  * Reads the predictions of the given backfills and every outcome, read_committed, up to the
- * ends of both logs now. A backfill's prediction of an encounter is recognised by its event id,
- * derived from the backfill id and the encounter id (backfillPredictionId): other backfills'
- * predictions of the same encounters share the topic and the key, but never that id.
+ * ends of both logs now; an event on a topic that does not carry its type is left out. A
+ * backfill's prediction of an encounter is recognised by its event id, derived from the
+ * backfill id and the encounter id (backfillPredictionId): other backfills' predictions of the
+ * same encounters share the topic and the key, but never that id.
  */
 export async function readBackfillComparisonInputs(
   kafka: Kafka,
@@ -48,30 +43,23 @@ export async function readBackfillComparisonInputs(
     ]),
   );
   const outcomes = new Map<number, ReadmissionClass>();
-  const predictionTopic = topicName(TOPICS.backfillPredictions, topicPrefix);
-  await replayLog(
+  await replayEvents(
     kafka,
-    [predictionTopic, topicName(TOPICS.outcomes, topicPrefix)],
-    async (topic, _partition, message) => {
-      let decoded;
-      try {
-        decoded = await serde.decode(message.value);
-      } catch (error) {
-        if (!(error instanceof PoisonMessageError)) throw error;
+    serde,
+    [topicName(TOPICS.backfillPredictions, topicPrefix), topicName(TOPICS.outcomes, topicPrefix)],
+    ['PredictionMade', 'OutcomeRecorded'],
+    (logged) => {
+      if (logged.eventType === 'OutcomeRecorded') {
+        outcomes.set(logged.event.encounter_id, logged.event.readmitted);
         return;
       }
-      if (topic === predictionTopic && decoded.eventType === 'PredictionMade') {
-        const prediction = decoded.event as PredictionMade;
-        for (const backfill of predictions.values())
-          if (
-            prediction.envelope.eventId ===
-            backfillPredictionId(backfill.backfillId, prediction.encounter_id)
-          )
-            add(backfill, prediction);
-      } else if (decoded.eventType === 'OutcomeRecorded') {
-        const outcome = decoded.event as OutcomeRecorded;
-        outcomes.set(outcome.encounter_id, outcome.readmitted);
-      }
+      const prediction = logged.event;
+      for (const backfill of predictions.values())
+        if (
+          prediction.envelope.eventId ===
+          backfillPredictionId(backfill.backfillId, prediction.encounter_id)
+        )
+          add(backfill, prediction);
     },
     { purpose: 'backfill-compare', timeoutMs: 600_000 },
   );

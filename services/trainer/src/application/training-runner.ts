@@ -10,13 +10,13 @@ import {
   type ModelArtifactStore,
   type ReadinessRegistry,
 } from '@readmit/platform';
+import { readServing } from '@readmit/platform/serving';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { decideOnRequest } from '../domain/finished-runs';
 import { assembleTrainingSet } from '../domain/training-set';
 import type { ChampionArtifact } from '../infrastructure/champion-evaluation';
-import { readCurrentChampion } from '../infrastructure/current-champion';
 import { readTrainingLog } from '../infrastructure/training-log';
 import { TrainingOutcomesFollower } from '../infrastructure/training-outcomes-follower';
 import { trainInWorker } from '../infrastructure/train-in-worker';
@@ -78,6 +78,7 @@ export class TrainingRunner {
     this.outcomes = new TrainingOutcomesFollower(kafka, serde, logger, {
       topicPrefix: options.topicPrefix,
       readiness: options.readiness,
+      metrics,
     });
     // Built here rather than passed in: one runner per process, and its callers (the service,
     // the CLI, tests) hand it the Registry to report to.
@@ -113,15 +114,15 @@ export class TrainingRunner {
   private async championToJudge(modelName: string, log: Logger): Promise<ChampionArtifact | null> {
     let champion;
     try {
-      const current = await readCurrentChampion(
-        this.kafka,
-        this.serde,
+      // The champion now: ml.models read to its end, under the rules every follower of it uses.
+      const current = await readServing(this.kafka, this.serde, {
         modelName,
-        this.options.topicPrefix,
-      );
-      if (current.undecodable > 0)
-        log.warn({ undecodable: current.undecodable }, 'ml.models holds undecodable messages');
-      champion = current.champion;
+        topicPrefix: this.options.topicPrefix,
+        purpose: 'trainer-champion',
+      });
+      if (Object.values(current.skipped).some((count) => count > 0))
+        log.warn({ skipped: current.skipped }, 'ml.models holds messages that were left out');
+      champion = current.served.champion;
     } catch (error) {
       log.warn({ reason: (error as Error).message }, 'the champion could not be looked up');
       return null;
@@ -198,12 +199,14 @@ export class TrainingRunner {
       this.enter(stage);
       log.info({ asOf: request.asOf, candidates: request.candidates }, 'training run started');
       const trainingLog = await readTrainingLog(this.kafka, this.serde, this.options.topicPrefix);
-      this.trainerMetrics.eventsLeftOut.inc({ reason: 'invalid_event' }, trainingLog.invalid);
-      this.trainerMetrics.eventsLeftOut.inc({ reason: 'undecodable' }, trainingLog.undecodable);
-      if (trainingLog.invalid > 0 || trainingLog.undecodable > 0)
+      const { invalid, undecodable, misrouted } = trainingLog;
+      this.trainerMetrics.eventsLeftOut.inc({ reason: 'invalid_event' }, invalid);
+      this.trainerMetrics.eventsLeftOut.inc({ reason: 'undecodable' }, undecodable);
+      this.trainerMetrics.eventsLeftOut.inc({ reason: 'unexpected_event_type' }, misrouted);
+      if (invalid + undecodable + misrouted > 0)
         log.warn(
-          { invalid: trainingLog.invalid, undecodable: trainingLog.undecodable },
-          'events left out of the training set: they break the field rules or cannot be decoded',
+          { invalid, undecodable, misrouted },
+          'events left out of the training set: they break the field rules, cannot be decoded or are on the wrong topic',
         );
       const champion = await this.championToJudge(request.modelName, log);
       stage = 'assemble';

@@ -1,5 +1,5 @@
-import { TOPICS, type EncounterRecorded } from '@readmit/contracts';
-import { isolatedEventStreams } from '../../../../test/support/kafka';
+import { TOPICS, type EncounterRecorded, type OutcomeRecorded } from '@readmit/contracts';
+import { isolatedEventStreams, physical } from '../../../../test/support/kafka';
 import { invalidEncounters, labelledEncounters } from '../../../../test/support/encounters';
 import { assembleTrainingSet } from '../domain/training-set';
 import { readTrainingLog } from './training-log';
@@ -66,5 +66,39 @@ describe('readTrainingLog on the real broker', () => {
       Array.from({ length: 40 }, (_, index) => index + 1),
     );
     expect(set.rows.every((row) => row.encounter.time_in_hospital <= 14)).toBe(true);
+  });
+
+  it('leaves an outcome written to patient.encounters out of the labels, and counts it', async () => {
+    const { kafka, prefix, serde, publisher } = await isolatedEventStreams(
+      [TOPICS.encounters, TOPICS.outcomes],
+      ['EncounterRecorded', 'OutcomeRecorded'],
+    );
+    // Encounters 1-10 with their outcomes, and 11 unlabelled but for an outcome on the wrong topic.
+    const traffic = labelledEncounters(1, 11);
+    const misrouted = traffic.filter(
+      (outgoing) => outgoing.eventType === 'OutcomeRecorded' && outgoing.key === '11',
+    );
+    await publisher.publishAll(traffic.filter((outgoing) => !misrouted.includes(outgoing)));
+    await publisher.disconnect();
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({
+      topic: physical(TOPICS.encounters, prefix),
+      messages: misrouted.map(({ key, event }) => ({
+        key,
+        value: serde.encode('OutcomeRecorded', event as OutcomeRecorded),
+      })),
+    });
+    await producer.disconnect();
+
+    const log = await readTrainingLog(kafka, serde, prefix);
+    expect(log.encounters).toHaveLength(11);
+    expect(log.outcomes.map(({ encounterId }) => encounterId)).not.toContain(11);
+    expect(log.outcomes).toHaveLength(10);
+    expect(log.misrouted).toBe(1);
+    expect(log.undecodable).toBe(0);
+    const set = assembleTrainingSet(log.encounters, log.outcomes, Date.UTC(2027, 0, 1));
+    expect(set.rows).toHaveLength(10);
+    expect(set.unlabelled).toBe(1);
   });
 });

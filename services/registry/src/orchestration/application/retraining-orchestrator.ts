@@ -209,7 +209,7 @@ export class RetrainingOrchestrator {
         {
           messages: snapshot.messages,
           entries: outcome.entries,
-          undecodable: snapshot.undecodable,
+          skipped: snapshot.skipped,
           pendingSignals: this.state.gathered.length,
           runsInFlight: this.state.runs.length,
           owedRequest: outcome.owed !== null,
@@ -234,8 +234,8 @@ export class RetrainingOrchestrator {
             this.serially(() => this.onEntry(entry)).catch((error: Error) =>
               this.endLeadership(`handling ${entry.signal.type} failed: ${error.message}`),
             ),
-          onUndecodable: (position, reason) =>
-            this.logger.warn({ ...position, reason }, 'skipping an undecodable message'),
+          onSkipped: (position, reason, detail) =>
+            this.logger.warn({ ...position, reason, detail }, 'passing over a message'),
           onCrash: (error) => this.endLeadership(`the consumer stopped: ${error.message}`),
         },
       );

@@ -2,42 +2,31 @@ import { randomUUID } from 'node:crypto';
 import { TOPICS, topicName } from '@readmit/contracts';
 import {
   assertTopicsExist,
-  PoisonMessageError,
-  replayLog,
+  readMessage,
+  replayEvents,
   type EventSerde,
   type PartitionEnds,
+  type SkipCounts,
+  type SkipReason,
 } from '@readmit/platform';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { entryOf, type LogPosition, type RetrainingEntry } from '../domain/retraining-entry';
 
 /** The topics whose events make up a model's retraining state, in tie-break order for replay. */
 export const RETRAINING_TOPICS = [TOPICS.batches, TOPICS.drift, TOPICS.training] as const;
 
+/** The events entryOf reads a signal from. */
+const RETRAINING_EVENTS = new Set([
+  'BatchArrived',
+  'DriftDetected',
+  'TrainingRequested',
+  'TrainingCompleted',
+  'TrainingFailed',
+] as const);
+
 export interface RetrainingLogOptions {
   readonly topicPrefix: string;
   readonly modelName: string;
-}
-
-/** What a message is to the orchestrator: an entry, nothing (another model's), or unreadable. */
-type Read =
-  | { readonly kind: 'entry'; readonly entry: RetrainingEntry }
-  | { readonly kind: 'other' }
-  | { readonly kind: 'undecodable'; readonly reason: string };
-
-async function read(
-  serde: EventSerde,
-  position: LogPosition,
-  message: KafkaMessage,
-  modelName: string,
-): Promise<Read> {
-  try {
-    const entry = entryOf(await serde.decode(message.value), position, modelName);
-    return entry ? { kind: 'entry', entry } : { kind: 'other' };
-  } catch (error) {
-    // Undecodable records were dead-lettered by the topics' own consumers; they hold no signal.
-    if (error instanceof PoisonMessageError) return { kind: 'undecodable', reason: error.message };
-    throw error;
-  }
 }
 
 export function retrainingTopicNames(topicPrefix: string): string[] {
@@ -50,7 +39,8 @@ export interface RetrainingLogSnapshot {
   /** Where the snapshot ends: following live starts here. */
   readonly ends: PartitionEnds[];
   readonly messages: number;
-  readonly undecodable: number;
+  /** Messages left out (undecodable, invalid, misrouted), by reason. */
+  readonly skipped: SkipCounts;
 }
 
 /** Reads the three topics from the beginning to their ends as of now (committed records only). */
@@ -63,24 +53,18 @@ export async function readRetrainingLog(
   // Fails fast, naming them, rather than waiting on metadata for topics that do not exist.
   await assertTopicsExist(kafka, topics);
   const byPartition = new Map<string, RetrainingEntry[]>();
-  let messages = 0;
-  let undecodable = 0;
-  const ends = await replayLog(
+  const { ends, messages, skipped } = await replayEvents(
     kafka,
+    serde,
     topics,
-    async (topic, partition, message) => {
-      messages += 1;
-      const result = await read(
-        serde,
-        { topic, partition, offset: message.offset },
-        message,
-        options.modelName,
-      );
-      if (result.kind === 'undecodable') undecodable += 1;
-      if (result.kind !== 'entry') return;
+    [...RETRAINING_EVENTS],
+    (logged) => {
+      const { topic, partition, offset } = logged;
+      const entry = entryOf(logged, { topic, partition, offset }, options.modelName);
+      if (!entry) return;
       const key = `${topic}:${partition}`;
       const sequence = byPartition.get(key) ?? [];
-      sequence.push(result.entry);
+      sequence.push(entry);
       byPartition.set(key, sequence);
     },
     { purpose: `orchestrator.${options.modelName}`, timeoutMs: 120_000 },
@@ -88,7 +72,7 @@ export async function readRetrainingLog(
   const sequences = [...ends]
     .sort((a, b) => topics.indexOf(a.topic) - topics.indexOf(b.topic) || a.partition - b.partition)
     .map((end) => byPartition.get(`${end.topic}:${end.partition}`) ?? []);
-  return { sequences, ends, messages, undecodable };
+  return { sequences, ends, messages, skipped };
 }
 
 export interface RetrainingLogFollower {
@@ -98,7 +82,8 @@ export interface RetrainingLogFollower {
 export interface FollowHandlers {
   /** Each entry, in order per partition; the next message waits for it. Must not throw. */
   readonly onEntry: (entry: RetrainingEntry) => Promise<void>;
-  readonly onUndecodable: (position: LogPosition, reason: string) => void;
+  /** A message left out: undecodable, invalid, or of a type its topic does not carry. */
+  readonly onSkipped: (position: LogPosition, reason: SkipReason, detail: string) => void;
   /** The consumer stopped for good (kafkajs gave up restarting it). */
   readonly onCrash: (error: Error) => void;
 }
@@ -139,9 +124,12 @@ export async function followRetrainingLog(
         const offset = BigInt(message.offset);
         if (offset < (next.get(key) ?? 0n)) return;
         const position = { topic, partition, offset: message.offset };
-        const result = await read(serde, position, message, options.modelName);
-        if (result.kind === 'entry') await handlers.onEntry(result.entry);
-        if (result.kind === 'undecodable') handlers.onUndecodable(position, result.reason);
+        const reading = await readMessage(serde, topic, partition, message, RETRAINING_EVENTS);
+        const entry =
+          reading.kind === 'event' ? entryOf(reading.event, position, options.modelName) : null;
+        if (entry) await handlers.onEntry(entry);
+        if (reading.kind === 'skipped')
+          handlers.onSkipped(position, reading.reason, reading.detail);
         next.set(key, offset + 1n);
       },
     });
