@@ -20,19 +20,6 @@ export const MODEL_DECISION_TYPES = [
   'ChallengerAssigned',
 ] as const satisfies readonly ModelDecisionEvent['eventType'][];
 
-const DECISION_TYPES: ReadonlySet<string> = new Set(MODEL_DECISION_TYPES);
-
-/** The decision a decoded ml.models message holds, or null for any other event type. */
-export function asModelDecision(decoded: {
-  readonly eventType: string;
-  readonly event: unknown;
-}): ModelDecisionEvent | null {
-  // The serde's result is not a discriminated union; the event type names the event's shape.
-  return DECISION_TYPES.has(decoded.eventType)
-    ? ({ eventType: decoded.eventType, event: decoded.event } as ModelDecisionEvent)
-    : null;
-}
-
 /** Which versions serve a model now. */
 export interface ServingVersions {
   readonly champion: string | null;

@@ -4,13 +4,14 @@ import {
   assertTopicsExist,
   type EventConsumerOptions,
   type EventSerde,
+  type KafkaMetrics,
   type ModelArtifactStore,
   type ReadinessRegistry,
 } from '@readmit/platform';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { driftThresholdsOf, windowSettingsOf, type MonitorEnv } from '../monitor.config';
-import { ChampionFollower } from './champion-follower';
+import { ChampionReferenceFollower } from './champion-reference-follower';
 import { DriftMonitor, type DriftPublisher } from './drift-monitor';
 import type { MonitorMetrics } from './monitor-metrics';
 
@@ -49,6 +50,8 @@ export interface MonitorDependencies {
   readonly env: MonitorEnv;
   /** Where the champion follower's consumer reports whether it runs. */
   readonly readiness?: ReadinessRegistry;
+  /** Where the champion follower counts what it passes over. */
+  readonly kafkaMetrics?: KafkaMetrics;
 }
 
 /**
@@ -56,7 +59,7 @@ export interface MonitorDependencies {
  * service's provider runs it under Nest, the benchmark runs it bare.
  */
 export class MonitorRuntime {
-  readonly follower: ChampionFollower;
+  readonly follower: ChampionReferenceFollower;
   readonly monitor: DriftMonitor;
   private monitoring: Promise<void> = Promise.resolve();
   private stopping = false;
@@ -67,13 +70,18 @@ export class MonitorRuntime {
     const modelName = env.READMIT_MODEL_NAME;
     // Each needs the other, lazily: the follower hands champions over, the monitor asks it for
     // holdout metrics; neither calls before start.
-    this.follower = new ChampionFollower(
+    this.follower = new ChampionReferenceFollower(
       kafka,
       serde,
       artifacts,
       logger,
       metrics,
-      { modelName, topicPrefix, readiness: dependencies.readiness },
+      {
+        modelName,
+        topicPrefix,
+        readiness: dependencies.readiness,
+        kafkaMetrics: dependencies.kafkaMetrics,
+      },
       (champion) => this.monitor.setChampion(champion),
     );
     this.monitor = new DriftMonitor(

@@ -10,6 +10,7 @@ import {
   EventSerde,
   EventStreams,
   KAFKA_CLIENT,
+  KafkaMetrics,
   LOGGER,
   METRICS_REGISTRY,
   ModelArtifactStore,
@@ -56,6 +57,7 @@ export class MonitorProvider implements OnApplicationBootstrap, OnApplicationShu
       topicPrefix,
       env,
       readiness,
+      kafkaMetrics: KafkaMetrics.for(registry),
     });
     readiness.register('champion', () => this.runtime.assertChampion());
   }

@@ -1,19 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { TOPICS, topicName } from '@readmit/contracts';
-import { ServingPointers, asModelDecision, type ServedModel, type ServedModels } from '@readmit/ml';
+import type { ServedModel, ServedModels } from '@readmit/ml';
 import {
-  LogPositions,
-  logEnds,
-  PoisonMessageError,
-  SupervisedConsumer,
+  KafkaMetrics,
   type EventSerde,
   type ModelArtifactStore,
   type ReadinessRegistry,
 } from '@readmit/platform';
+import { ChampionFollower, loadModel, type LoadedModel } from '@readmit/platform/serving';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { loadModel, type LoadedModel } from '@readmit/platform/serving';
 import type { ServingModels, ServingRole } from './serving-models';
 
 export interface ModelFollowerOptions {
@@ -26,24 +21,20 @@ export interface ModelFollowerOptions {
 }
 
 /**
- * Follows the registry's decisions on ml.models and keeps the served champion and challenger
- * current: on a change it loads the new version (artifact verified, session warmed) and swaps
- * it in; a version that cannot serve is refused and the one serving stays. Every instance reads
- * every decision (a group of its own), from the beginning; history is folded without loading
- * until the end known at start, so only the versions serving now are loaded.
+ * Keeps the served champion and challenger current: the champion follower reads the registry's
+ * decisions on ml.models (every instance all of them, from the beginning; history folded without
+ * loading until caught up, so only the versions serving then are loaded); on a change it loads
+ * the new version (artifact verified, session warmed) and swaps it in. A version that cannot
+ * serve is refused and the one serving stays.
  */
 export class ModelFollower {
-  private consumer: SupervisedConsumer | undefined;
-  /** What this process has applied: a replacement consumer resumes after it. */
-  private readonly positions = new LogPositions();
-  private readonly pointers = new ServingPointers();
-  private caughtUp = false;
+  private readonly follower: ChampionFollower;
   private readonly loads: Counter<'outcome'>;
   private readonly serving: Gauge<'role' | 'version'>;
 
   constructor(
-    private readonly kafka: Kafka,
-    private readonly serde: EventSerde,
+    kafka: Kafka,
+    serde: EventSerde,
     private readonly artifacts: ModelArtifactStore,
     private readonly models: ServingModels,
     private readonly logger: Logger,
@@ -62,70 +53,26 @@ export class ModelFollower {
       labelNames: ['role', 'version'],
       registers: [metrics],
     });
+    this.follower = new ChampionFollower(kafka, serde, logger, {
+      name: 'scoring-model-follower',
+      groupId: `readmit.scoring.models.${options.instanceId}`,
+      modelName: options.modelName,
+      topicPrefix: options.topicPrefix,
+      readiness: options.readiness,
+      metrics: KafkaMetrics.for(metrics),
+    });
+    this.follower.onChange((served) => this.sync(served));
   }
 
   async start(): Promise<void> {
-    const topic = topicName(TOPICS.models, this.options.topicPrefix);
-    const [end] = await logEnds(this.kafka, [topic]);
-    const lastAtStart = BigInt(end.high) - 1n;
-    if (lastAtStart < BigInt(end.low)) await this.catchUp();
-    this.consumer = new SupervisedConsumer(
-      this.kafka,
-      {
-        name: 'scoring-model-follower',
-        config: {
-          groupId: `readmit.scoring.models.${this.options.instanceId}.${randomUUID()}`,
-          readUncommitted: false,
-        },
-        topics: [topic],
-        fromBeginning: true,
-        // The group is this process's alone and always starts from the beginning: nothing to
-        // commit; a replacement consumer seeks past what this process has applied.
-        run: () => ({
-          autoCommit: false,
-          eachMessage: async ({ partition, message }) => {
-            if (this.positions.handledBefore(topic, partition, message.offset)) return;
-            await this.apply(message.value);
-            if (!this.caughtUp && BigInt(message.offset) >= lastAtStart) await this.catchUp();
-            this.positions.handled(topic, partition, message.offset);
-          },
-        }),
-        onRunning: (consumer) => this.positions.seek(consumer),
-        readiness: this.options.readiness,
-      },
-      this.logger,
-    );
-    await this.consumer.start();
-  }
-
-  private async apply(value: Buffer | null): Promise<void> {
-    let decoded;
-    try {
-      decoded = await this.serde.decode(value);
-    } catch (error) {
-      if (!(error instanceof PoisonMessageError)) throw error;
-      this.logger.warn({ reason: error.message }, 'skipping an undecodable message on ml.models');
-      return;
-    }
-    const decision = asModelDecision(decoded);
-    if (!decision) return;
-    if (decision.event.modelName !== this.options.modelName) return;
-    if (!this.pointers.apply(decision) || !this.caughtUp) return;
-    await this.sync(this.pointers.of(this.options.modelName));
-  }
-
-  private async catchUp(): Promise<void> {
-    this.caughtUp = true;
-    await this.sync(this.pointers.of(this.options.modelName));
-    this.logger.info(
-      {
-        champion: this.models.snapshot().champion?.version ?? null,
-        challenger: this.models.snapshot().challenger?.version ?? null,
-      },
-      this.models.snapshot().champion
-        ? 'serving'
-        : 'no champion yet: encounters wait in the log until one is promoted',
-    );
+    await this.follower.start();
+    void this.follower.whenCaughtUp().then(() => {
+      const { champion, challenger } = this.models.snapshot();
+      this.logger.info(
+        { champion: champion?.version ?? null, challenger: challenger?.version ?? null },
+        champion ? 'serving' : 'no champion yet: encounters wait in the log until one is promoted',
+      );
+    });
   }
 
   /** Makes the served models match the registry's pointers. */
@@ -187,6 +134,6 @@ export class ModelFollower {
   }
 
   async stop(): Promise<void> {
-    await this.consumer?.stop();
+    await this.follower.stop();
   }
 }
