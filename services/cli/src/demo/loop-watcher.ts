@@ -5,13 +5,27 @@ import {
   type DriftDetected,
   type ModelPromoted,
   type ModelRejected,
-  type PredictionMade,
   type TrainingCompleted,
   type TrainingFailed,
   type TrainingRequested,
 } from '@readmit/contracts';
-import type { EventSerde } from '@readmit/platform/kafka';
-import type { Consumer, Kafka } from 'kafkajs';
+import { EventFollower, type EventSerde, type LoggedEvent } from '@readmit/platform/kafka';
+import type { Kafka } from 'kafkajs';
+import pino from 'pino';
+
+/** The events the demo waits for. */
+const LOOP_EVENTS = [
+  'BatchArrived',
+  'TrainingRequested',
+  'TrainingCompleted',
+  'TrainingFailed',
+  'ModelPromoted',
+  'ModelRejected',
+  'DriftDetected',
+  'PredictionMade',
+] as const;
+
+type LoopEvent = LoggedEvent<(typeof LOOP_EVENTS)[number]>;
 
 /** What the closed loop has said so far, as read from its topics. */
 export interface LoopEvents {
@@ -49,7 +63,7 @@ export class LoopWatcher {
     drift: [],
     predictionsByVersion: new Map(),
   };
-  private consumer: Consumer | null = null;
+  private follower: EventFollower<LoopEvent['eventType']> | null = null;
 
   constructor(
     private readonly kafka: Kafka,
@@ -58,12 +72,6 @@ export class LoopWatcher {
   ) {}
 
   async start(): Promise<void> {
-    const consumer = this.kafka.consumer({
-      groupId: `${this.prefix}readmit-demo-watcher-${process.pid}-${Date.now()}`,
-      readUncommitted: false,
-    });
-    this.consumer = consumer;
-    await consumer.connect();
     const topics = [
       TOPICS.batches,
       TOPICS.training,
@@ -71,20 +79,19 @@ export class LoopWatcher {
       TOPICS.drift,
       TOPICS.predictions,
     ];
-    await consumer.subscribe({
+    // The demo prints its own story: what the follower passes over is not part of it.
+    this.follower = new EventFollower(this.kafka, this.serde, pino({ level: 'silent' }), {
+      name: 'demo-watcher',
+      groupId: `${this.prefix}readmit-demo-watcher`,
       topics: topics.map((topic) => topicName(topic, this.prefix)),
-      fromBeginning: true,
+      eventTypes: LOOP_EVENTS,
+      onEvent: (event) => this.record(event),
     });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        for (const message of batch.messages) await this.record(message.value);
-      },
-    });
+    await this.follower.start();
   }
 
   async stop(): Promise<void> {
-    await this.consumer?.disconnect();
+    await this.follower?.stop();
   }
 
   predictions(version?: string): number {
@@ -110,41 +117,38 @@ export class LoopWatcher {
     }
   }
 
-  private async record(value: Buffer | null): Promise<void> {
-    const { eventType, event } = await this.serde.decode(value);
+  private record(logged: LoopEvent): void {
     const events = this.events;
-    switch (eventType) {
+    switch (logged.eventType) {
       case 'BatchArrived':
-        events.batches.push(event as BatchArrived);
+        events.batches.push(logged.event);
         break;
       case 'TrainingRequested':
-        events.requested.push(event as TrainingRequested);
+        events.requested.push(logged.event);
         break;
       case 'TrainingCompleted':
-        events.completed.push(event as TrainingCompleted);
+        events.completed.push(logged.event);
         break;
       case 'TrainingFailed':
-        events.failed.push(event as TrainingFailed);
+        events.failed.push(logged.event);
         break;
       case 'ModelPromoted':
-        events.promoted.push(event as ModelPromoted);
+        events.promoted.push(logged.event);
         break;
       case 'ModelRejected':
-        events.rejected.push(event as ModelRejected);
+        events.rejected.push(logged.event);
         break;
       case 'DriftDetected':
-        events.drift.push(event as DriftDetected);
+        events.drift.push(logged.event);
         break;
       case 'PredictionMade': {
-        const version = (event as PredictionMade).modelVersion;
+        const version = logged.event.modelVersion;
         events.predictionsByVersion.set(
           version,
           (events.predictionsByVersion.get(version) ?? 0) + 1,
         );
         break;
       }
-      default:
-        break;
     }
   }
 }

@@ -1,16 +1,11 @@
-import {
-  TOPICS,
-  topicName,
-  type EncounterRecorded,
-  type OutcomeRecorded,
-} from '@readmit/contracts';
+import { TOPICS, topicName } from '@readmit/contracts';
 import { type ReadinessRegistry } from '@readmit/platform/health';
 import {
   environmentScoped,
   logEnds,
-  PoisonMessageError,
+  readMessage,
+  SkippedMessages,
   SupervisedConsumer,
-  unexpectedEvent,
   type EventSerde,
   type KafkaMetrics,
   type PartitionEnds,
@@ -25,6 +20,9 @@ import {
   type LoggedOutcome,
 } from './postgres/encounter-keys-table';
 import { ingestTablesOf } from './postgres/ingest-tables';
+
+/** The events whose keys the table learns. */
+const KEYED = new Set(['EncounterRecorded', 'OutcomeRecorded'] as const);
 
 export interface EncounterKeysFollowerOptions {
   /** The consumer group, shared by the service's instances (scoped to the topic prefix). */
@@ -54,7 +52,8 @@ export class EncounterKeysFollower {
   private readonly groupId: string;
   private readonly groupName: string;
   private readonly table: string;
-  private readonly prefix: string;
+  /** What the follower passes over, by reason, and in the skipped metric under its group. */
+  private readonly skipped: SkippedMessages;
   private admin: Admin | undefined;
   /** The log's ends when the follower started. */
   private startEnds: PartitionEnds[] | undefined;
@@ -70,10 +69,10 @@ export class EncounterKeysFollower {
     options: EncounterKeysFollowerOptions,
   ) {
     const prefix = options.topicPrefix ?? '';
-    this.prefix = prefix;
     this.topics = [TOPICS.encounters, TOPICS.outcomes].map((topic) => topicName(topic, prefix));
     this.groupId = environmentScoped(prefix, options.groupId);
     this.groupName = options.groupId;
+    this.skipped = new SkippedMessages(options.groupId, metrics);
     this.table = ingestTablesOf(dataSource).keys;
     this.consumer = new SupervisedConsumer(
       kafka,
@@ -105,36 +104,26 @@ export class EncounterKeysFollower {
   private async learn({ batch, heartbeat }: EachBatchPayload): Promise<void> {
     const encounters: number[] = [];
     const outcomes: LoggedOutcome[] = [];
-    let passedOver = 0;
     const group = this.groupName;
+    let passedOver = 0;
     for (const message of batch.messages) {
-      let decoded;
-      try {
-        decoded = await this.serde.decode(message.value);
-      } catch (error) {
-        // The group consumers that act on events dead-letter it; here there is nothing to learn.
-        if (!(error instanceof PoisonMessageError)) throw error;
+      // Undecodable, invalid and misrouted messages are passed over (the group consumers that
+      // act on events dead-letter them): a misrouted encounter (one on patient.outcomes)
+      // published no encounter, and learning its key would refuse a later upload of it.
+      const reading = await readMessage(this.serde, batch.topic, batch.partition, message, KEYED);
+      if (reading.kind === 'skipped') {
         passedOver += 1;
-        this.metrics.skipped.inc({ topic: batch.topic, event_type: 'undecodable', group });
-        continue;
+        this.skipped.count(batch.topic, reading.reason, reading.eventType);
       }
-      // A misrouted event (an EncounterRecorded on patient.outcomes) published no encounter:
-      // learning its key would refuse a later upload of that encounter as a duplicate.
-      if (unexpectedEvent(batch.topic, this.prefix, decoded.eventType)) {
-        passedOver += 1;
-        this.metrics.skipped.inc({ topic: batch.topic, event_type: decoded.eventType, group });
-        continue;
-      }
-      if (decoded.eventType === 'EncounterRecorded') {
-        encounters.push((decoded.event as EncounterRecorded).encounter_id);
-      } else if (decoded.eventType === 'OutcomeRecorded') {
-        const outcome = decoded.event as OutcomeRecorded;
+      if (reading.kind !== 'event') continue;
+      const logged = reading.event;
+      if (logged.eventType === 'EncounterRecorded') encounters.push(logged.event.encounter_id);
+      else
         outcomes.push({
-          encounterId: outcome.encounter_id,
-          outcome: outcome.readmitted,
-          recordedAt: outcome.recordedAt,
+          encounterId: logged.event.encounter_id,
+          outcome: logged.event.readmitted,
+          recordedAt: logged.event.recordedAt,
         });
-      }
     }
     // A batch holds one partition of one topic, so one statement runs: its locks are taken in
     // id order, as an upload's claims are, and the two never deadlock.

@@ -51,7 +51,7 @@ export class ModelRegistryProvider implements OnApplicationBootstrap, OnApplicat
   ) {
     const topicPrefix = config.kafka.topicPrefix;
     this.registry = new ModelRegistry(
-      () => readRegistry(kafka, serde, topicPrefix),
+      () => readRegistry(kafka, serde, topicPrefix, metrics),
       publisher,
       new ModelArtifactStore(createObjectStore(config.objectStore)),
       database,

@@ -1,23 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  TOPICS,
-  topicName,
-  type DriftDetected,
-  type OutcomeRecorded,
-  type PredictionMade,
-  type TrainingCompleted,
-  type TrainingFailed,
-  type TrainingRequested,
-} from '@readmit/contracts';
+import { TOPICS, topicName, type DriftDetected } from '@readmit/contracts';
 import { KAFKA_CLIENT, LOGGER, PLATFORM_CONFIG, SERVICE_CONFIG } from '@readmit/platform/bootstrap';
 import { type PlatformConfig } from '@readmit/platform/config';
 import {
   environmentScoped,
+  EventFollower,
   EventSerde,
-  LogPositions,
-  PoisonMessageError,
-  SupervisedConsumer,
+  type LoggedEvent,
 } from '@readmit/platform/kafka';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -56,6 +45,18 @@ const SCORE_BINS = 20;
 const MAX_ALERTS = 5_000;
 const JOIN_CAPACITY = 200_000;
 
+/** The events the console shows. */
+const CONSOLE_EVENTS = [
+  'PredictionMade',
+  'OutcomeRecorded',
+  'DriftDetected',
+  'TrainingRequested',
+  'TrainingCompleted',
+  'TrainingFailed',
+] as const;
+
+type ConsoleEvent = LoggedEvent<(typeof CONSOLE_EVENTS)[number]>;
+
 /**
  * What the console shows from Kafka, read by the gateway itself:
  * - ml.drift and ml.training from the beginning (alerts, runs and what triggered them);
@@ -72,7 +73,7 @@ const JOIN_CAPACITY = 200_000;
 export class ConsoleFeed implements OnApplicationShutdown {
   readonly samples = new Subject<LiveSample>();
   private started?: Promise<void>;
-  private consumer?: SupervisedConsumer;
+  private consumer?: EventFollower<ConsoleEvent['eventType']>;
   private admin?: Admin;
   private timer?: NodeJS.Timeout;
   private previous?: EndsSnapshot;
@@ -157,72 +158,38 @@ export class ConsoleFeed implements OnApplicationShutdown {
     if (missing.length > 0)
       this.logger.warn({ missing }, 'console feed: topics missing, their pages stay empty');
     if (topics.length === 0) return;
-    // A replacement consumer (after a crash) goes on after what this feed has folded.
-    const positions = new LogPositions();
-    const consumer = new SupervisedConsumer(
-      this.kafka,
-      {
-        name: 'console-feed',
-        config: {
-          groupId: environmentScoped(this.prefix, `readmit-console.${randomUUID()}`),
-          readUncommitted: false,
-        },
-        topics,
-        fromBeginning: true,
-        run: () => ({
-          autoCommit: false,
-          eachMessage: async ({ topic, partition, message }) => {
-            if (positions.handledBefore(topic, partition, message.offset)) return;
-            try {
-              await this.apply(await this.serde.decode(message.value));
-            } catch (error) {
-              // A poison message is the producers' consumers' business (their DLQs); skip it
-              // here. Anything else (the schema registry away) is retried: the consumer crashes
-              // and its supervisor starts it again after the last message applied.
-              if (!(error instanceof PoisonMessageError)) throw error;
-            }
-            positions.handled(topic, partition, message.offset);
-          },
-        }),
-        onRunning: (incarnation) => positions.seek(incarnation),
-      },
-      this.logger,
-    );
+    // A poison message is the producers' consumers' business (their DLQs): the follower passes
+    // over it. Anything else (the schema registry away) is retried from the last event applied.
+    const consumer = new EventFollower(this.kafka, this.serde, this.logger, {
+      name: 'console-feed',
+      groupId: environmentScoped(this.prefix, 'readmit-console'),
+      topics,
+      eventTypes: CONSOLE_EVENTS,
+      onEvent: (event) => this.apply(event),
+    });
     this.consumer = consumer;
     await consumer.start();
   }
 
-  private async apply(decoded: Awaited<ReturnType<EventSerde['decode']>>): Promise<void> {
-    switch (decoded.eventType) {
+  private apply(logged: ConsoleEvent): void {
+    switch (logged.eventType) {
       case 'PredictionMade': {
-        const event = decoded.event as PredictionMade;
+        const { event } = logged;
         this.recent.add(event.score, Date.now());
         this.labelled.addPrediction(event.encounter_id, event.modelVersion, event.score);
         return;
       }
-      case 'OutcomeRecorded': {
-        const event = decoded.event as OutcomeRecorded;
-        this.labelled.addOutcome(event.encounter_id, event.readmitted);
+      case 'OutcomeRecorded':
+        this.labelled.addOutcome(logged.event.encounter_id, logged.event.readmitted);
         return;
-      }
       case 'DriftDetected':
-        this.alerts.push(decoded.event as DriftDetected);
+        this.alerts.push(logged.event);
         if (this.alerts.length > MAX_ALERTS) this.alerts.shift();
         return;
-      case 'TrainingRequested':
-      case 'TrainingCompleted':
-      case 'TrainingFailed': {
-        const input =
-          decoded.eventType === 'TrainingRequested'
-            ? { eventType: decoded.eventType, event: decoded.event as TrainingRequested }
-            : decoded.eventType === 'TrainingCompleted'
-              ? { eventType: decoded.eventType, event: decoded.event as TrainingCompleted }
-              : { eventType: decoded.eventType, event: decoded.event as TrainingFailed };
-        this.runs.set(input.event.runId, evolveRun(this.runs.get(input.event.runId), input));
-        return;
+      default: {
+        const { runId } = logged.event;
+        this.runs.set(runId, evolveRun(this.runs.get(runId), logged));
       }
-      default:
-        return;
     }
   }
 
