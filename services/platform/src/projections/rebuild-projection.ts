@@ -1,8 +1,7 @@
 import { topicName } from '@readmit/contracts';
 import type { Kafka } from 'kafkajs';
 import type { DataSource } from 'typeorm';
-import { PoisonMessageError } from '../kafka/kafka-errors';
-import { replayLog } from '../kafka/log-replay';
+import { replayEvents } from '../kafka/log-replay';
 import type { EventSerde } from '../kafka/serde/event-serde';
 import { lockProjection, saveCheckpoint } from './apply-once';
 import { applyProjectionEvent } from './projection-applier';
@@ -13,7 +12,7 @@ export interface RebuildReport {
   readonly projection: string;
   /** Events applied. */
   readonly applied: number;
-  /** Messages that could not be decoded (they went to the dead-letter topic when live). */
+  /** Messages left out: undecodable, invalid or misrouted (dead-lettered when live). */
   readonly skipped: number;
   readonly durationMs: number;
 }
@@ -49,23 +48,24 @@ export async function rebuildProjection(
     await manager.delete(ProjectionCheckpoint, { projection: projection.name });
 
     let done = 0;
-    await replayLog(
+    // Every event its topics carry moves the checkpoint; undecodable, invalid and misrouted
+    // messages are left out (they went to the dead-letter topic when live) and counted.
+    const carried = [...new Set(projection.topics.flatMap((topic) => topic.events))];
+    const replay = await replayEvents(
       deps.kafka,
+      deps.serde,
       topics,
-      async (topic, partition, message) => {
+      carried,
+      async ({ topic, partition, offset, eventType, event }) => {
         done += 1;
-        let decoded;
-        try {
-          decoded = await deps.serde.decode(message.value);
-        } catch (error) {
-          if (!(error instanceof PoisonMessageError)) throw error;
-          skipped += 1;
-          return;
-        }
-        const position = { topic, partition, offset: message.offset };
-        if (handles(projection, decoded.eventType)) {
-          const event = projectedEventOf(decoded.eventType, decoded.event);
-          await applyProjectionEvent(manager, projection, event, position);
+        const position = { topic, partition, offset };
+        if (handles(projection, eventType)) {
+          await applyProjectionEvent(
+            manager,
+            projection,
+            projectedEventOf(eventType, event),
+            position,
+          );
           applied += 1;
         }
         await saveCheckpoint(manager, projection.name, position);
@@ -79,7 +79,8 @@ export async function rebuildProjection(
         },
       },
     );
-    options.onProgress?.(done, total);
+    skipped = Object.values(replay.skipped).reduce((sum, count) => sum + count, 0);
+    options.onProgress?.(replay.messages, total);
   });
   return { projection: projection.name, applied, skipped, durationMs: Date.now() - started };
 }
