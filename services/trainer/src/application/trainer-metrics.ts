@@ -39,7 +39,7 @@ export class TrainerMetrics {
     });
     this.eventsLeftOut = new Counter({
       name: 'readmit_training_events_left_out_total',
-      help: 'Events of patient.encounters and patient.outcomes a training run read but left out of its dataset, by reason (invalid_event: breaks the field rules; undecodable); every run counts those it reads.',
+      help: 'Events of patient.encounters and patient.outcomes a training run read but left out of its dataset, by reason (invalid_event: breaks the field rules; undecodable; unexpected_event_type: on a topic that does not carry its type); every run counts those it reads.',
       labelNames: ['reason'],
       registers,
     });
