@@ -11,7 +11,12 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { ReadinessRegistry } from '../health/readiness';
-import { KAFKA_CLIENT, LOGGER, METRICS_REGISTRY, PLATFORM_CONFIG } from '../bootstrap/platform.tokens';
+import {
+  KAFKA_CLIENT,
+  LOGGER,
+  METRICS_REGISTRY,
+  PLATFORM_CONFIG,
+} from '../bootstrap/platform.tokens';
 import type { PlatformConfig } from '../config/platform-config';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import { EventPublisher } from './event-publisher';
