@@ -17,7 +17,6 @@ const shared = {
   testEnvironment: '<rootDir>/test/jest/node-environment.js',
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: {
-    '^@readmit/platform$': '<rootDir>/services/platform/src/index.ts',
     '^@readmit/platform/(.*)$': '<rootDir>/services/platform/src/$1',
     '^@readmit/contracts$': '<rootDir>/contracts/src/index.ts',
     '^@readmit/ml$': '<rootDir>/services/ml/src/index.ts',

@@ -1,13 +1,13 @@
 import { TOPICS, topicName, type BackfillCompleted } from '@readmit/contracts';
+import { type ReadinessRegistry } from '@readmit/platform/health';
 import {
   EventFollower,
   EventPublisher,
   newEnvelope,
   type EventSerde,
   type KafkaMetrics,
-  type ModelArtifactStore,
-  type ReadinessRegistry,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { type ModelArtifactStore } from '@readmit/platform/storage';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import {

@@ -18,9 +18,9 @@ import {
   OffThreadTransactions,
   PackWriter,
   type EventSerde,
-  type ModelArtifactStore,
   type OutgoingEvent,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { type ModelArtifactStore } from '@readmit/platform/storage';
 import {
   encounterInputOf,
   predictionOf,

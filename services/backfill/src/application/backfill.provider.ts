@@ -6,20 +6,21 @@ import {
 } from '@nestjs/common';
 import { TOPICS, topicName } from '@readmit/contracts';
 import {
-  assertTopicsExist,
-  createObjectStore,
-  EventPublisher,
-  EventSerde,
   KAFKA_CLIENT,
-  KafkaMetrics,
   LOGGER,
   METRICS_REGISTRY,
-  ModelArtifactStore,
   PLATFORM_CONFIG,
-  ReadinessRegistry,
   SERVICE_CONFIG,
-  type PlatformConfig,
-} from '@readmit/platform';
+} from '@readmit/platform/bootstrap';
+import { type PlatformConfig } from '@readmit/platform/config';
+import { ReadinessRegistry } from '@readmit/platform/health';
+import {
+  assertTopicsExist,
+  EventPublisher,
+  EventSerde,
+  KafkaMetrics,
+} from '@readmit/platform/kafka';
+import { createObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';

@@ -1,5 +1,5 @@
 import { TOPICS, topicName } from '@readmit/contracts';
-import { replayEvents, type EventSerde } from '@readmit/platform';
+import { replayEvents, type EventSerde } from '@readmit/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import {
   BACKFILL_EVENT_TYPES,

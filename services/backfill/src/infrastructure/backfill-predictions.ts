@@ -1,5 +1,5 @@
 import { TOPICS, topicName, type PredictionMade, type ReadmissionClass } from '@readmit/contracts';
-import { replayEvents, type EventSerde } from '@readmit/platform';
+import { replayEvents, type EventSerde } from '@readmit/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import { backfillPredictionId } from '../domain/backfill-event-id';
 

@@ -1,5 +1,5 @@
 import type { ServedModel } from '@readmit/ml';
-import type { EventSerde } from '@readmit/platform';
+import type { EventSerde } from '@readmit/platform/kafka';
 import { readServing } from '@readmit/platform/serving';
 import type { Kafka } from 'kafkajs';
 

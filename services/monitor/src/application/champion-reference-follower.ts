@@ -1,10 +1,7 @@
 import type { HoldoutMetrics } from '@readmit/ml';
-import type {
-  EventSerde,
-  KafkaMetrics,
-  ModelArtifactStore,
-  ReadinessRegistry,
-} from '@readmit/platform';
+import type { ReadinessRegistry } from '@readmit/platform/health';
+import type { EventSerde, KafkaMetrics } from '@readmit/platform/kafka';
+import type { ModelArtifactStore } from '@readmit/platform/storage';
 import { ChampionFollower } from '@readmit/platform/serving';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';

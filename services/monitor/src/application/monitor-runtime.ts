@@ -1,13 +1,13 @@
 import { deadLetterTopicOf, TOPICS, topicName, type TopicDefinition } from '@readmit/contracts';
+import { type ReadinessRegistry } from '@readmit/platform/health';
 import {
   ActiveStandbyAssigner,
   assertTopicsExist,
   type EventConsumerOptions,
   type EventSerde,
   type KafkaMetrics,
-  type ModelArtifactStore,
-  type ReadinessRegistry,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { type ModelArtifactStore } from '@readmit/platform/storage';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { driftThresholdsOf, windowSettingsOf, type MonitorEnv } from '../monitor.config';

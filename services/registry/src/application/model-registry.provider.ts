@@ -5,20 +5,17 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import {
-  createObjectStore,
-  EventPublisher,
-  EventSerde,
   KAFKA_CLIENT,
-  KafkaMetrics,
   LOGGER,
   METRICS_REGISTRY,
-  ModelArtifactStore,
   PLATFORM_CONFIG,
-  ReadinessRegistry,
-  PROJECTION_DATABASE,
   SERVICE_CONFIG,
-  type PlatformConfig,
-} from '@readmit/platform';
+} from '@readmit/platform/bootstrap';
+import { type PlatformConfig } from '@readmit/platform/config';
+import { ReadinessRegistry } from '@readmit/platform/health';
+import { EventPublisher, EventSerde, KafkaMetrics } from '@readmit/platform/kafka';
+import { PROJECTION_DATABASE } from '@readmit/platform/projections';
+import { createObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';

@@ -7,7 +7,8 @@ import type {
   TrainingCompleted,
 } from '@readmit/contracts';
 import { readModelArtifact } from '@readmit/ml';
-import { newEnvelope, type EventPublisher, type ModelArtifactStore } from '@readmit/platform';
+import { newEnvelope, type EventPublisher } from '@readmit/platform/kafka';
+import { type ModelArtifactStore } from '@readmit/platform/storage';
 import { advisoryLockName, lockInTransaction } from '@readmit/platform/database/advisory-locks';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';

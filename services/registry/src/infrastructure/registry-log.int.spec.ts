@@ -4,7 +4,7 @@ import {
   type ModelPromoted,
   type TrainingCompleted,
 } from '@readmit/contracts';
-import { newEnvelope } from '@readmit/platform';
+import { newEnvelope } from '@readmit/platform/kafka';
 import { isolatedEventStreams, physical } from '../../../../test/support/kafka';
 import { readRegistry } from './registry-log';
 

@@ -1,14 +1,12 @@
 import type { ServedModel, ServedModels } from '@readmit/ml';
-import {
-  KafkaMetrics,
-  type EventSerde,
-  type ModelArtifactStore,
-  type ReadinessRegistry,
-} from '@readmit/platform';
+import { type ReadinessRegistry } from '@readmit/platform/health';
+import { KafkaMetrics, type EventSerde } from '@readmit/platform/kafka';
+import { type ModelArtifactStore } from '@readmit/platform/storage';
 import { ChampionFollower, loadModel, type LoadedModel } from '@readmit/platform/serving';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { Counter, Gauge, type Registry } from 'prom-client';
+import type { Registry } from 'prom-client';
+import { ModelFollowerMetrics } from './scoring-metrics';
 import type { ServingModels, ServingRole } from './serving-models';
 
 export interface ModelFollowerOptions {
@@ -29,8 +27,7 @@ export interface ModelFollowerOptions {
  */
 export class ModelFollower {
   private readonly follower: ChampionFollower;
-  private readonly loads: Counter<'outcome'>;
-  private readonly serving: Gauge<'role' | 'version'>;
+  private readonly metrics: ModelFollowerMetrics;
 
   constructor(
     kafka: Kafka,
@@ -41,18 +38,7 @@ export class ModelFollower {
     metrics: Registry,
     private readonly options: ModelFollowerOptions,
   ) {
-    this.loads = new Counter({
-      name: 'readmit_scoring_model_loads_total',
-      help: 'Model versions loaded to serve (loaded), or refused because they cannot serve (refused).',
-      labelNames: ['outcome'],
-      registers: [metrics],
-    });
-    this.serving = new Gauge({
-      name: 'readmit_scoring_serving',
-      help: '1 for the version serving in each role (champion, challenger).',
-      labelNames: ['role', 'version'],
-      registers: [metrics],
-    });
+    this.metrics = new ModelFollowerMetrics(metrics);
     this.follower = new ChampionFollower(kafka, serde, logger, {
       name: 'scoring-model-follower',
       groupId: `readmit.scoring.models.${options.instanceId}`,
@@ -101,9 +87,9 @@ export class ModelFollower {
           role,
           await loadModel(this.options.modelName, served as ServedModel, this.artifacts),
         );
-        this.loads.inc({ outcome: 'loaded' });
+        this.metrics.loads.inc({ outcome: 'loaded' });
       } catch (error) {
-        this.loads.inc({ outcome: 'refused' });
+        this.metrics.loads.inc({ outcome: 'refused' });
         this.logger.error(
           {
             role,
@@ -121,11 +107,11 @@ export class ModelFollower {
     const before = this.models.snapshot()[role];
     if (before === model) return;
     this.models.replace(role, model);
-    this.serving.reset();
+    this.metrics.serving.reset();
     const now = this.models.snapshot();
     for (const each of ['champion', 'challenger'] as const) {
       const version = now[each]?.version;
-      if (version) this.serving.set({ role: each, version }, 1);
+      if (version) this.metrics.serving.set({ role: each, version }, 1);
     }
     this.logger.info(
       { role, from: before?.version ?? null, to: model?.version ?? null },

@@ -1,11 +1,11 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Buckets for the scoring latencies: a micro-batch or a request takes milliseconds. */
 const SCORING_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
 /**
- * The scoring service's Prometheus metrics: stream scoring and synchronous requests. (The
- * champion follower's loads and serving versions are still declared in model-follower.ts.)
+ * The scoring service's Prometheus metrics: stream scoring and synchronous requests. The model
+ * follower's are below.
  */
 export class ScoringMetrics {
   readonly predictions: Counter<'role' | 'model_version' | 'label'>;
@@ -57,6 +57,28 @@ export class ScoringMetrics {
       name: 'readmit_scoring_request_batch_size',
       help: 'Synchronous prediction requests scored together in one model run.',
       buckets: [1, 2, 4, 8, 16, 32, 64, 128],
+      registers,
+    });
+  }
+}
+
+/** The model follower's metrics: versions loaded or refused, and which one serves each role. */
+export class ModelFollowerMetrics {
+  readonly loads: Counter<'outcome'>;
+  readonly serving: Gauge<'role' | 'version'>;
+
+  constructor(registry: Registry) {
+    const registers = [registry];
+    this.loads = new Counter({
+      name: 'readmit_scoring_model_loads_total',
+      help: 'Model versions loaded to serve (loaded), or refused because they cannot serve (refused).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.serving = new Gauge({
+      name: 'readmit_scoring_serving',
+      help: '1 for the version serving in each role (champion, challenger).',
+      labelNames: ['role', 'version'],
       registers,
     });
   }

@@ -1,5 +1,6 @@
 import { TOPICS, type TrainingRequested } from '@readmit/contracts';
 import { candidatesFor, FEATURE_SPEC_VERSION, type ReadmissionTarget } from '@readmit/ml';
+import { type ReadinessRegistry } from '@readmit/platform/health';
 import {
   EventConsumer,
   newEnvelope,
@@ -7,9 +8,8 @@ import {
   type EventSerde,
   type KafkaMetrics,
   type MessageContext,
-  type ModelArtifactStore,
-  type ReadinessRegistry,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
+import { type ModelArtifactStore } from '@readmit/platform/storage';
 import { readServing } from '@readmit/platform/serving';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';

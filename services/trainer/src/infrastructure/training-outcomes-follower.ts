@@ -1,4 +1,5 @@
 import { TOPICS, topicName } from '@readmit/contracts';
+import { type ReadinessRegistry } from '@readmit/platform/health';
 import {
   EventFollower,
   logEnds,
@@ -6,8 +7,7 @@ import {
   unavailableAsRetriable,
   type EventSerde,
   type KafkaMetrics,
-  type ReadinessRegistry,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { FinishedRuns } from '../domain/finished-runs';

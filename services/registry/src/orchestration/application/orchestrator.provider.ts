@@ -5,16 +5,15 @@ import {
   type OnApplicationBootstrap,
 } from '@nestjs/common';
 import {
-  EventPublisher,
-  EventSerde,
   KAFKA_CLIENT,
   LOGGER,
   METRICS_REGISTRY,
   PLATFORM_CONFIG,
-  ReadinessRegistry,
   SERVICE_CONFIG,
-  type PlatformConfig,
-} from '@readmit/platform';
+} from '@readmit/platform/bootstrap';
+import { type PlatformConfig } from '@readmit/platform/config';
+import { ReadinessRegistry } from '@readmit/platform/health';
+import { EventPublisher, EventSerde } from '@readmit/platform/kafka';
 import { advisoryLockName, SessionAdvisoryLock } from '@readmit/platform/database/advisory-locks';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';

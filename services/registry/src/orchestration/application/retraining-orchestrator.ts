@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Envelope } from '@readmit/contracts';
-import { newEnvelope, type EventPublisher, type EventSerde } from '@readmit/platform';
+import { newEnvelope, type EventPublisher, type EventSerde } from '@readmit/platform/kafka';
 import type { LeaderLock } from '@readmit/platform/database/leader-lock.port';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';

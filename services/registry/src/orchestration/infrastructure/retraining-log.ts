@@ -8,7 +8,7 @@ import {
   type PartitionEnds,
   type SkipCounts,
   type SkipReason,
-} from '@readmit/platform';
+} from '@readmit/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import { entryOf, type LogPosition, type RetrainingEntry } from '../domain/retraining-entry';
 
