@@ -1,6 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { anchorsOf, brokenLinks, extractLinks, githubSlug } from './markdown-links';
+import {
+  anchorsOf,
+  brokenLinks,
+  extractLinks,
+  githubSlug,
+  missingCodePaths,
+} from './markdown-links';
 
 const ROOT = resolve(__dirname, '..', '..');
 
@@ -24,6 +30,13 @@ describe('links in the README and docs/', () => {
     '%s: every relative link and image resolves',
     (_name, file) => {
       expect(brokenLinks(file, readFileSync(file, 'utf8'), ROOT)).toEqual([]);
+    },
+  );
+
+  it.each(files.map((file) => [file.slice(ROOT.length + 1), file]))(
+    '%s: every repository path in inline code exists',
+    (_name, file) => {
+      expect(missingCodePaths(file, readFileSync(file, 'utf8'), ROOT)).toEqual([]);
     },
   );
 
@@ -109,5 +122,37 @@ describe('the link checker', () => {
       'faults',
       'faults-1',
     ]);
+  });
+});
+
+describe('the code path checker', () => {
+  const page = join(ROOT, 'PAGE.md');
+  const check = (markdown: string) => missingCodePaths(page, markdown, ROOT);
+
+  it('accepts paths that exist, with or without a line number or trailing slash', () => {
+    expect(
+      check('See `services/ml/src/synthetic/`, `test/docs/links.unit.spec.ts:3` and `docs/`.'),
+    ).toEqual([]);
+  });
+
+  it('reports a path that moved', () => {
+    expect(check('Intro.\n`services/ingest/src/domain/synthetic/` generates encounters.')).toEqual([
+      'PAGE.md:2: services/ingest/src/domain/synthetic/ does not exist',
+    ]);
+  });
+
+  it('does not read placeholders, globs, commands or fenced code as paths', () => {
+    expect(
+      check(
+        [
+          '`services/<svc>/src/projections/<model>/evolve.ts`, `services/*/src/**/domain/**`,',
+          '`npx jest test/faults`, `readmit.json`',
+          '```',
+          'services/nowhere/x.ts',
+          '`services/nowhere/y.ts`',
+          '```',
+        ].join('\n'),
+      ),
+    ).toEqual([]);
   });
 });

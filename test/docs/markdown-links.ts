@@ -181,3 +181,44 @@ export function brokenLinks(
   }
   return problems;
 }
+
+/** The top-level folders a code span in prose names a repository path under. */
+const REPOSITORY_FOLDERS = [
+  'services',
+  'test',
+  'bench',
+  'contracts',
+  'infra',
+  'k8s',
+  'bin',
+  'docs',
+];
+/** `services/ml/src/x.ts`, `test/faults/`, optionally `:line`; no placeholders or globs. */
+const CODE_PATH = /^[\w.-]+(?:\/[\w.-]+)*\/?(?::\d+)?$/;
+
+/**
+ * Repository paths named in inline code (`services/ml/src/synthetic/`) that do not exist: a file
+ * moved and the prose kept its old path. Only spans under a top-level folder of the repository
+ * are read as paths; `<name>` placeholders and globs are not paths.
+ */
+export function missingCodePaths(
+  file: string,
+  markdown: string,
+  root: string,
+  files: LinkFiles = diskFiles,
+): string[] {
+  const problems: string[] = [];
+  const page = relative(root, file).split(sep).join(posix.sep);
+  for (const { text, line } of proseLines(markdown)) {
+    for (const span of text.matchAll(/(`+)([^`]+?)\1(?!`)/g)) {
+      const content = span[2].trim();
+      if (!CODE_PATH.test(content)) continue;
+      if (!REPOSITORY_FOLDERS.includes(content.split('/')[0])) continue;
+      if (!content.includes('/')) continue;
+      const path = content.replace(/:\d+$/, '');
+      if (!files.exists(resolve(root, path)))
+        problems.push(`${page}:${line}: ${path} does not exist`);
+    }
+  }
+  return problems;
+}
