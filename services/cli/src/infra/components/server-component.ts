@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import type { ComponentState, InfraComponent, InfraContext } from '../infra-component';
 import {
   isAlive,
@@ -75,6 +76,21 @@ export abstract class ServerComponent implements InfraComponent {
           ? `the process exited during start-up; see ${this.logFile()}`
           : undefined;
       },
+      // A server writing its log is still starting (Kafka loading a large log directory).
+      progressMark: () => fileSize(this.logFile()),
+      onStillStarting: (waitedMs) =>
+        this.ctx.log(
+          `${this.name}: still starting after ${Math.round(waitedMs / 1000)} s (its log is growing)`,
+        ),
     });
+  }
+}
+
+/** A file's size in bytes, or undefined while it does not exist. */
+function fileSize(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
   }
 }
