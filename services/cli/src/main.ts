@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { KafkaJSError } from 'kafkajs';
 import { ConfigError } from '@readmit/platform/config';
 import { backfillCommand } from './commands/backfill.command';
 import { backfillCompareCommand } from './commands/backfill-compare.command';
@@ -34,6 +35,14 @@ program.parseAsync(process.argv).catch((error: unknown) => {
     process.exit(1);
   }
   if (error instanceof CommanderError) process.exit(error.exitCode);
+  // A broker that refused or did not answer: the operator's problem to look at, not a bug of
+  // ours, so one line rather than kafkajs's stack.
+  if (error instanceof KafkaJSError) {
+    console.error(
+      `readmit: Kafka: ${error.message}${error.retriable ? ' (a transient error: run the command again; `readmit infra status` shows the broker)' : ''}`,
+    );
+    process.exit(1);
+  }
   console.error(error);
   process.exit(1);
 });

@@ -1,5 +1,5 @@
 import { allTopics, topicName, type TopicDefinition } from '@readmit/contracts';
-import type { Kafka } from 'kafkajs';
+import { KafkaJSProtocolError, type Admin, type Kafka } from 'kafkajs';
 
 export interface ProvisionResult {
   readonly created: string[];
@@ -16,6 +16,8 @@ export async function provisionTopics(
     prefix?: string;
     topics?: readonly TopicDefinition[];
     replicationFactor?: number;
+    /** How long the new topics' partitions may take to get leaders. */
+    leaderTimeoutMs?: number;
   } = {},
 ): Promise<ProvisionResult> {
   const prefix = options.prefix ?? '';
@@ -26,8 +28,10 @@ export async function provisionTopics(
     const present = new Set(await admin.listTopics());
     const missing = wanted.filter((topic) => !present.has(topicName(topic, prefix)));
     if (missing.length > 0) {
+      // Leaders are awaited below rather than by kafkajs, whose few metadata retries give up
+      // while a busy broker is still electing leaders for a whole catalog's partitions.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((topic) => ({
           topic: topicName(topic, prefix),
           numPartitions: topic.partitions,
@@ -35,6 +39,11 @@ export async function provisionTopics(
           configEntries: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
         })),
       });
+      await awaitLeaders(
+        admin,
+        missing.map((topic) => topicName(topic, prefix)),
+        options.leaderTimeoutMs ?? 60_000,
+      );
     }
     return {
       created: missing.map((topic) => topicName(topic, prefix)),
@@ -44,6 +53,37 @@ export async function provisionTopics(
     };
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Waits until every partition of `topics` has a leader; names those still without one if not. */
+async function awaitLeaders(
+  admin: Admin,
+  topics: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let waiting: string[] = [...topics];
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: waiting });
+      waiting = metadata
+        .filter(
+          (topic) =>
+            topic.partitions.length === 0 ||
+            topic.partitions.some((partition) => partition.leader < 0),
+        )
+        .map((topic) => topic.name);
+    } catch (error) {
+      // A topic the broker has not finished creating is "unknown" for a moment: ask again.
+      if (!(error instanceof KafkaJSProtocolError) || !error.retriable) throw error;
+    }
+    if (waiting.length === 0) return;
+    if (Date.now() > deadline)
+      throw new Error(
+        `topics created, but ${waiting.length} still ha${waiting.length > 1 ? 've' : 's'} a partition without a leader after ${Math.round(timeoutMs / 1000)} s (${waiting.slice(0, 3).join(', ')}${waiting.length > 3 ? ', …' : ''}): is the broker overloaded? Run the command again to finish.`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
 }
 
