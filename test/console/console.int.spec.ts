@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import {
   EXAMPLE_EVENTS,
-  RPC_TOPICS,
   TOPICS,
   type DriftDetected,
   type EventType,
@@ -13,7 +12,6 @@ import {
   type ModelRolledBack,
   type TrainingCompleted,
 } from '@readmit/contracts';
-import { createService } from '@readmit/platform/bootstrap';
 import { newEnvelope } from '@readmit/platform/kafka';
 import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -21,11 +19,11 @@ import { gatewayEnvSchema } from '../../services/gateway/src/gateway.config';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
 import { registryEnvSchema } from '../../services/registry/src/registry.config';
 import { RegistryModule } from '../../services/registry/src/registry.module';
-import { scoringEnvSchema } from '../../services/scoring/src/scoring.config';
-import { ScoringModule } from '../../services/scoring/src/scoring.module';
 import { smallModelArtifact } from '../support/artifacts';
-import { eventually, PROJECT_ROOT, testEndpoints, uniqueName } from '../support/endpoints';
+import { eventually, PROJECT_ROOT, uniqueName } from '../support/endpoints';
 import { exampleEncounter, isolatedEventStreams, physical, watchEvents } from '../support/kafka';
+import { SCORING_TOPICS, startScoringService } from '../support/scoring-service';
+import { ServiceStarter } from '../support/service-starter';
 
 /**
  * The web console end to end, in Debian's headless Chromium driven by playwright-core, against
@@ -50,27 +48,15 @@ const EVENTS: EventType[] = [
 ];
 
 describe('web console in headless Chromium', () => {
-  const apps: INestApplication[] = [];
   let streams: Awaited<ReturnType<typeof isolatedEventStreams>>;
   let root: string;
+  let services: ServiceStarter;
   let userData: string;
   let browser: BrowserContext;
   let page: Page;
   let gatewayUrl: string;
   const consoleErrors: string[] = [];
 
-  const baseEnv = () => {
-    const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = testEndpoints();
-    return {
-      READMIT_HTTP_PORT: '0',
-      READMIT_LOG_LEVEL: 'fatal',
-      READMIT_KAFKA_BROKERS: kafkaBrokers.join(','),
-      READMIT_SCHEMA_REGISTRY_URL: schemaRegistryUrl,
-      READMIT_DATABASE_URL: databaseUrl,
-      READMIT_TOPIC_PREFIX: streams.prefix,
-      READMIT_OBJECT_STORE_ROOT: root,
-    };
-  };
   const urlOf = (app: INestApplication) =>
     `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
 
@@ -178,51 +164,36 @@ describe('web console in headless Chromium', () => {
 
   beforeAll(async () => {
     streams = await isolatedEventStreams(
-      [
-        TOPICS.encounters,
-        TOPICS.outcomes,
-        TOPICS.predictions,
-        TOPICS.shadowPredictions,
-        TOPICS.models,
-        TOPICS.training,
-        TOPICS.drift,
-        RPC_TOPICS.scoringRequests,
-        RPC_TOPICS.scoringReplies,
-      ],
+      [...SCORING_TOPICS, TOPICS.outcomes, TOPICS.training, TOPICS.drift],
       EVENTS,
     );
     root = mkdtempSync(join(tmpdir(), 'readmit-console-'));
     userData = mkdtempSync(join(tmpdir(), 'readmit-chromium-'));
     mkdirSync(SCREENSHOTS, { recursive: true });
 
-    const registry = await createService(
+    services = new ServiceStarter({
+      prefix: streams.prefix,
+      env: { READMIT_OBJECT_STORE_ROOT: root },
+    });
+    const registry = await services.start(
       { name: 'registry', envSchema: registryEnvSchema, module: RegistryModule },
       {
-        ...baseEnv(),
         READMIT_DATABASE_SCHEMA: uniqueName('console').replace(/-/g, '_'),
         // A person promotes: passing versions wait as challengers.
         READMIT_PROMOTION_MODE: 'manual',
         READMIT_ORCHESTRATOR_ENABLED: 'false',
       },
     );
-    apps.push(registry);
-    apps.push(
-      await createService(
-        { name: 'scoring', envSchema: scoringEnvSchema, module: ScoringModule },
-        { ...baseEnv(), READMIT_INSTANCE_ID: uniqueName('scoring') },
-      ),
-    );
-    const gateway = await createService(
+    await startScoringService(services, root);
+    const gateway = await services.start(
       { name: 'gateway', envSchema: gatewayEnvSchema, module: GatewayModule },
       {
-        ...baseEnv(),
         READMIT_API_KEYS: KEY,
         READMIT_SCORING_TIMEOUT_MS: '10000',
         READMIT_INSTANCE_ID: uniqueName('gateway'),
         READMIT_REGISTRY_URL: urlOf(registry),
       },
     );
-    apps.push(gateway);
     gatewayUrl = urlOf(gateway);
 
     await complete('v1', 0.71);
@@ -259,11 +230,7 @@ describe('web console in headless Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    for (const app of apps.reverse()) {
-      const started = Date.now();
-      await app.close();
-      if (process.env.READMIT_TEST_TIMING) console.log('closed', Date.now() - started);
-    }
+    await services?.stopAll();
     await streams?.publisher.disconnect();
     if (root) rmSync(root, { recursive: true, force: true });
     if (userData) rmSync(userData, { recursive: true, force: true });

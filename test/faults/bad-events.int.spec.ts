@@ -16,7 +16,6 @@ import {
   type TrainingFailed,
   type TrainingRequested,
 } from '@readmit/contracts';
-import { createService } from '@readmit/platform/bootstrap';
 import { platformEnvSchema } from '@readmit/platform/config';
 import { assertTestDatabase, createDataSource } from '@readmit/platform/database';
 import {
@@ -48,6 +47,7 @@ import { MODEL, promoteSmallModel } from '../support/champion';
 import { invalidEncounters } from '../support/encounters';
 import { eventually, testEndpoints, uniqueName } from '../support/endpoints';
 import { exampleEncounter, isolatedEventStreams, physical } from '../support/kafka';
+import { ServiceStarter } from '../support/service-starter';
 import { outcomeEvent, predictionEvent } from '../support/synthetic-traffic';
 
 /*
@@ -240,20 +240,6 @@ async function metricSum(
   return sum;
 }
 
-/** What every in-process service of this file is started with, on the test's own topics. */
-function serviceEnv(prefix: string, extra: Record<string, string>): Record<string, string> {
-  const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = testEndpoints();
-  return {
-    READMIT_HTTP_PORT: '0',
-    READMIT_LOG_LEVEL: 'fatal',
-    READMIT_KAFKA_BROKERS: kafkaBrokers.join(','),
-    READMIT_SCHEMA_REGISTRY_URL: schemaRegistryUrl,
-    READMIT_DATABASE_URL: databaseUrl,
-    READMIT_TOPIC_PREFIX: prefix,
-    ...extra,
-  };
-}
-
 async function dropSchema(schema: string): Promise<void> {
   const database = createDataSource({ url: testEndpoints().databaseUrl });
   await database.initialize();
@@ -283,7 +269,7 @@ describe('bad events on every input topic of every consumer group', () => {
       ['EncounterRecorded', 'OutcomeRecorded', 'TrainingRequested', 'ModelPromoted'],
     );
     const root = mkdtempSync(join(tmpdir(), 'readmit-bad-events-trainer-'));
-    let app: INestApplication | undefined;
+    const services = new ServiceStarter({ prefix });
     try {
       // The training set's inputs: every run replays them (no group), leaving bad ones out.
       await writeInOrder(kafka, physical(TOPICS.encounters, prefix), [
@@ -291,9 +277,9 @@ describe('bad events on every input topic of every consumer group', () => {
         ...invalidEncounterMessages(serde, 5_001),
       ]);
       await writeInOrder(kafka, physical(TOPICS.outcomes, prefix), POISON);
-      app = await createService(
+      const app = await services.start(
         { name: 'trainer', envSchema: platformEnvSchema, module: TrainerModule },
-        serviceEnv(prefix, { READMIT_OBJECT_STORE_ROOT: root }),
+        { READMIT_OBJECT_STORE_ROOT: root },
       );
 
       const bad = [...POISON, misrouted(serde, 'ModelPromoted')];
@@ -311,10 +297,8 @@ describe('bad events on every input topic of every consumer group', () => {
         ...bad,
         { key: good.runId, value: serde.encode('TrainingRequested', good) },
       ]);
-      const trainer = app;
       await eventually(
-        async () =>
-          (await metricSum(trainer, 'readmit_training_runs_total')) > 0 ? true : undefined,
+        async () => ((await metricSum(app, 'readmit_training_runs_total')) > 0 ? true : undefined),
         60_000,
       );
 
@@ -343,7 +327,7 @@ describe('bad events on every input topic of every consumer group', () => {
         await metricSum(app, 'readmit_training_events_left_out_total', { reason: 'undecodable' }),
       ).toBe(2 * POISON.length);
     } finally {
-      await app?.close();
+      await services.stopAll();
       await publisher.disconnect();
       rmSync(root, { recursive: true, force: true });
     }
@@ -364,16 +348,16 @@ describe('bad events on every input topic of every consumer group', () => {
     const { databaseUrl } = testEndpoints();
     assertTestDatabase(databaseUrl);
     cleanups.push(() => dropSchema(schema));
-    let app: INestApplication | undefined;
+    const services = new ServiceStarter({ prefix });
     try {
-      app = await createService(
+      const app = await services.start(
         { name: 'registry', envSchema: registryEnvSchema, module: RegistryModule },
-        serviceEnv(prefix, {
+        {
           READMIT_DATABASE_SCHEMA: schema,
           READMIT_OBJECT_STORE_ROOT: root,
           // A follower of ml.batches, ml.drift and ml.training without a group: not under test.
           READMIT_ORCHESTRATOR_ENABLED: 'false',
-        }),
+        },
       );
       const http = request(app.getHttpServer());
 
@@ -430,7 +414,7 @@ describe('bad events on every input topic of every consumer group', () => {
         { modelName: MODEL, versions: 1, champion: 'v1', challenger: null },
       ]);
     } finally {
-      await app?.close();
+      await services.stopAll();
       await publisher.disconnect();
       rmSync(root, { recursive: true, force: true });
     }
@@ -453,16 +437,16 @@ describe('bad events on every input topic of every consumer group', () => {
     assertTestDatabase(databaseUrl);
     cleanups.push(() => dropSchema(schema));
     const windowSeconds = 60;
-    let app: INestApplication | undefined;
+    const services = new ServiceStarter({ prefix });
     try {
-      app = await createService(
+      const app = await services.start(
         { name: 'ingest', envSchema: ingestEnvSchema, module: IngestModule },
-        serviceEnv(prefix, {
+        {
           READMIT_DATABASE_SCHEMA: schema,
           READMIT_INSTANCE_ID: uniqueName('ingest'),
           READMIT_BATCH_LABELS: '1000',
           READMIT_BATCH_WINDOW_SECONDS: String(windowSeconds),
-        }),
+        },
       );
       const http = request(app.getHttpServer());
 
@@ -557,7 +541,7 @@ describe('bad events on every input topic of every consumer group', () => {
       expect(body.batches).toHaveLength(1);
       expect(body.batches[0]).toMatchObject({ batchId: batches[0].batchId, encounterCount: 3 });
     } finally {
-      await app?.close();
+      await services.stopAll();
       await publisher.disconnect();
     }
   });
@@ -578,24 +562,21 @@ describe('bad events on every input topic of every consumer group', () => {
     const version = 'v1';
     /** Rows per window: the good events of each kind fill exactly one. */
     const windowRows = 2;
-    let app: INestApplication | undefined;
+    const services = new ServiceStarter({ prefix });
     try {
       await promoteSmallModel(publisher, root, version);
-      app = await createService(
+      const app = await services.start(
         { name: 'monitor', envSchema: monitorEnvSchema, module: MonitorModule },
-        serviceEnv(prefix, {
+        {
           READMIT_OBJECT_STORE_ROOT: root,
           READMIT_MODEL_NAME: MODEL,
           READMIT_DRIFT_WINDOW_ROWS: String(windowRows),
           READMIT_DRIFT_MIN_WINDOW_ROWS: String(windowRows),
-        }),
+        },
       );
       await app.get(MonitorProvider).whenMonitoring();
-      const monitor = app;
       await eventually(async () =>
-        (await metricSum(monitor, 'readmit_monitor_champion', { version })) === 1
-          ? true
-          : undefined,
+        (await metricSum(app, 'readmit_monitor_champion', { version })) === 1 ? true : undefined,
       );
 
       const ids = [7_001, 7_002];
@@ -643,8 +624,7 @@ describe('bad events on every input topic of every consumer group', () => {
         })),
       ]);
 
-      const windows = (kind: string) =>
-        metricSum(monitor, 'readmit_monitor_windows_total', { kind });
+      const windows = (kind: string) => metricSum(app, 'readmit_monitor_windows_total', { kind });
       await eventually(
         async () =>
           (await windows('DATA')) > 0 &&
@@ -668,13 +648,13 @@ describe('bad events on every input topic of every consumer group', () => {
         await windows('PERFORMANCE'),
       ]).toEqual([1, 1, 1]);
       const events = (topic: TopicDefinition) =>
-        metricSum(monitor, 'readmit_monitor_events_total', { topic: topic.name });
+        metricSum(app, 'readmit_monitor_events_total', { topic: topic.name });
       expect(await events(TOPICS.encounters)).toBe(ids.length);
       // The out-of-range score reached the handler (and was counted) before it was refused.
       expect(await events(TOPICS.predictions)).toBe(ids.length + 1);
       expect(await events(TOPICS.outcomes)).toBe(ids.length);
     } finally {
-      await app?.close();
+      await services.stopAll();
       await publisher.disconnect();
       rmSync(root, { recursive: true, force: true });
     }

@@ -6,42 +6,35 @@ import type { INestApplication } from '@nestjs/common';
 import type { KafkaMessage } from 'kafkajs';
 import {
   EXAMPLE_EVENTS,
-  RPC_TOPICS,
   TOPICS,
   deadLetterTopicOf,
   type BackfillCompleted,
   type BackfillProgressed,
   type BackfillRequested,
   type EncounterToScore,
-  type EventType,
   type PredictionMade,
-  type TopicDefinition,
   type TrainingCompleted,
   type TrainingFailed,
   type TrainingRequested,
 } from '@readmit/contracts';
-import { createService } from '@readmit/platform/bootstrap';
 import {
-  createKafkaClient,
-  EventPublisher,
-  EventSerde,
   KafkaMetrics,
   newEnvelope,
-  provisionTopics,
+  type EventSerde,
   type OutgoingEvent,
 } from '@readmit/platform/kafka';
 import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { Registry } from 'prom-client';
 import request from 'supertest';
-import { scoringEnvSchema } from '../../services/scoring/src/scoring.config';
-import { ScoringModule } from '../../services/scoring/src/scoring.module';
 import { TrainingRunner } from '../../services/trainer/src/application/training-runner';
 import { ScoringClient } from '../../services/gateway/src/infrastructure/scoring-client';
 import { promoteSmallModel, publishExampleEncounters } from '../support/champion';
-import { startDisposableKafka, type DisposableKafka } from '../support/disposable-kafka';
+import { disposableKafkaForFile } from '../support/disposable-kafka';
 import { eventually, testEndpoints, uniqueName } from '../support/endpoints';
-import { physical, quietLogger, readTopic } from '../support/kafka';
+import { isolatedEventStreams, physical, quietLogger, readTopic } from '../support/kafka';
 import { startFixture } from '../support/processes';
+import { SCORING_TOPICS, startScoringService } from '../support/scoring-service';
+import { ServiceStarter } from '../support/service-starter';
 import { encounterEvent, outcomeEvent, syntheticLabelled } from '../support/synthetic-traffic';
 import { watchEventsThroughOutages } from '../support/resilient-watch';
 
@@ -102,80 +95,37 @@ async function readiness(app: INestApplication): Promise<{ ready: boolean; body:
   return { ready: response.status === 200, body: response.body as ReadyBody };
 }
 
-/** Topics under a prefix of their own on the test's broker, a serde and a publisher. */
-async function streamsOn(topics: readonly TopicDefinition[], eventTypes: readonly EventType[]) {
-  const kafka = createKafkaClient(
-    { brokers: broker.brokers, clientId: 'outage-test' },
-    quietLogger,
-  );
-  const prefix = `${uniqueName('t')}.`;
-  await provisionTopics(kafka, { prefix, topics });
-  const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
-  await serde.register([...eventTypes]);
-  const publisher = new EventPublisher(
-    kafka,
-    serde,
-    KafkaMetrics.for(new Registry()),
-    quietLogger,
-    prefix,
-  );
-  return { kafka, prefix, serde, publisher };
-}
-
-let broker: DisposableKafka;
-beforeAll(async () => {
-  broker = await startDisposableKafka();
-}, 180_000);
-afterAll(async () => {
-  await broker?.destroy();
-});
+const broker = disposableKafkaForFile();
 
 describe('a broker outage during a scoring backlog', () => {
+  let services: ServiceStarter | undefined;
   let app: INestApplication | undefined;
   let root: string | undefined;
   let client: ScoringClient | undefined;
 
   afterAll(async () => {
     await client?.close().catch(() => undefined);
-    await app?.close().catch(() => undefined);
+    await services?.stopAll().catch(() => undefined);
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
   it('Kafka stopped for two minutes and restarted: scoring resumes by itself, one prediction per encounter, not ready meanwhile', async () => {
-    const { kafka, prefix, serde, publisher } = await streamsOn(
-      [
-        TOPICS.encounters,
-        TOPICS.predictions,
-        TOPICS.shadowPredictions,
-        TOPICS.models,
-        deadLetterTopicOf(TOPICS.encounters),
-        RPC_TOPICS.scoringRequests,
-        RPC_TOPICS.scoringReplies,
-      ],
+    const { kafka, prefix, serde, publisher } = await isolatedEventStreams(
+      [...SCORING_TOPICS, deadLetterTopicOf(TOPICS.encounters)],
       ['EncounterRecorded', 'ModelPromoted', 'PredictionMade'],
+      broker.client('outage-test'),
     );
-    const { schemaRegistryUrl, databaseUrl } = testEndpoints();
     root = mkdtempSync(join(tmpdir(), 'readmit-outage-'));
     await promoteSmallModel(publisher, root);
     // The backlog is on the log before scoring starts.
     await publishExampleEncounters(publisher, 1, ENCOUNTERS);
     await publisher.disconnect();
 
-    app = await createService(
-      { name: 'scoring', envSchema: scoringEnvSchema, module: ScoringModule },
-      {
-        READMIT_HTTP_PORT: '0',
-        READMIT_LOG_LEVEL: process.env.READMIT_TEST_LOG_LEVEL ?? 'fatal',
-        READMIT_KAFKA_BROKERS: broker.brokers.join(','),
-        READMIT_SCHEMA_REGISTRY_URL: schemaRegistryUrl,
-        READMIT_DATABASE_URL: databaseUrl,
-        READMIT_TOPIC_PREFIX: prefix,
-        READMIT_OBJECT_STORE_ROOT: root,
-        READMIT_INSTANCE_ID: uniqueName('scoring'),
-        // Small transactions: the backlog takes long enough to be cut by the outage.
-        READMIT_SCORING_BATCH: '50',
-      },
-    );
+    services = new ServiceStarter({ prefix, brokers: broker.brokers });
+    app = await startScoringService(services, root, {
+      // Small transactions: the backlog takes long enough to be cut by the outage.
+      READMIT_SCORING_BATCH: '50',
+    });
     const running = app;
     await eventually(
       async () => ((await predictionsWritten(running)) >= 1_000 ? true : undefined),
@@ -270,7 +220,7 @@ describe('a broker outage during a scoring backlog', () => {
 
 describe('a broker outage during a backfill', () => {
   it('Kafka away for a minute mid-backfill: the backfill resumes from its checkpoint and completes, one prediction per encounter', async () => {
-    const { kafka, prefix, serde, publisher } = await streamsOn(
+    const { kafka, prefix, serde, publisher } = await isolatedEventStreams(
       [
         TOPICS.encounters,
         TOPICS.predictions,
@@ -287,6 +237,7 @@ describe('a broker outage during a backfill', () => {
         'BackfillProgressed',
         'BackfillCompleted',
       ],
+      broker.client('outage-test'),
     );
     const { schemaRegistryUrl } = testEndpoints();
     const root = mkdtempSync(join(tmpdir(), 'readmit-outage-'));
@@ -371,7 +322,7 @@ describe('a broker outage during a backfill', () => {
 
 describe('a broker outage during a training run', () => {
   it('Kafka away for a minute while the trainer reads the log: the run completes on the whole dataset', async () => {
-    const { kafka, prefix, serde, publisher } = await streamsOn(
+    const { kafka, prefix, serde, publisher } = await isolatedEventStreams(
       [TOPICS.encounters, TOPICS.outcomes, TOPICS.training, TOPICS.models],
       [
         'EncounterRecorded',
@@ -380,6 +331,7 @@ describe('a broker outage during a training run', () => {
         'TrainingCompleted',
         'TrainingFailed',
       ],
+      broker.client('outage-test'),
     );
     const labelled = syntheticLabelled(TRAINING_ENCOUNTERS, 21);
     for (let start = 0; start < labelled.length; start += 1_000)

@@ -2,30 +2,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import {
-  TOPICS,
-  deadLetterTopicOf,
-  type DriftDetected,
-  type EventType,
-  type TopicDefinition,
-} from '@readmit/contracts';
-import { createService } from '@readmit/platform/bootstrap';
-import {
-  createKafkaClient,
-  EventPublisher,
-  EventSerde,
-  KafkaMetrics,
-  provisionTopics,
-  type OutgoingEvent,
-} from '@readmit/platform/kafka';
-import { Registry } from 'prom-client';
+import { TOPICS, deadLetterTopicOf, type DriftDetected } from '@readmit/contracts';
+import { EventPublisher, type OutgoingEvent } from '@readmit/platform/kafka';
 import request from 'supertest';
 import { monitorEnvSchema } from '../../services/monitor/src/monitor.config';
 import { MonitorModule } from '../../services/monitor/src/monitor.module';
 import { MODEL, promoteSmallModel } from '../support/champion';
-import { startDisposableKafka, type DisposableKafka } from '../support/disposable-kafka';
-import { eventually, testEndpoints, uniqueName } from '../support/endpoints';
-import { physical, quietLogger } from '../support/kafka';
+import { disposableKafkaForFile } from '../support/disposable-kafka';
+import { eventually } from '../support/endpoints';
+import { isolatedEventStreams, physical, quietLogger } from '../support/kafka';
+import { ServiceStarter } from '../support/service-starter';
 import { watchEventsThroughOutages } from '../support/resilient-watch';
 import {
   encounterEvent,
@@ -83,28 +69,7 @@ async function windowed(app: INestApplication): Promise<number> {
   return line ? Number(line.slice(ENCOUNTERS_WINDOWED.length + 1)) : 0;
 }
 
-let broker: DisposableKafka;
-beforeAll(async () => {
-  broker = await startDisposableKafka();
-}, 180_000);
-afterAll(async () => {
-  await broker?.destroy();
-});
-
-/** Topics under a prefix of their own on the test's broker, a serde and publishers. */
-async function streamsOn(topics: readonly TopicDefinition[], eventTypes: readonly EventType[]) {
-  const kafka = createKafkaClient(
-    { brokers: broker.brokers, clientId: 'monitor-outage-test' },
-    quietLogger,
-  );
-  const prefix = `${uniqueName('t')}.`;
-  await provisionTopics(kafka, { prefix, topics });
-  const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
-  await serde.register([...eventTypes]);
-  const newPublisher = () =>
-    new EventPublisher(kafka, serde, KafkaMetrics.for(new Registry()), quietLogger, prefix);
-  return { kafka, prefix, serde, newPublisher };
-}
+const broker = disposableKafkaForFile();
 
 /** Encounters with event time FIRST_OCCURRED_AT + their position in the window. */
 async function publishWindowed(
@@ -122,19 +87,20 @@ async function publishWindowed(
 }
 
 describe('a broker outage during a drift window', () => {
+  let services: ServiceStarter | undefined;
   let app: INestApplication | undefined;
   let root: string | undefined;
   let drifts: { events: DriftDetected[]; stop: () => Promise<void> } | undefined;
 
   afterAll(async () => {
-    await app?.close().catch(() => undefined);
+    await services?.stopAll().catch(() => undefined);
     await drifts?.stop().catch(() => undefined);
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
   it('Kafka stopped for 30 s while the monitor fills a window: it resumes by itself, is not ready meanwhile, counts every encounter once and reports the drift once', async () => {
     const monitored = [TOPICS.encounters, TOPICS.predictions, TOPICS.outcomes];
-    const { kafka, prefix, serde, newPublisher } = await streamsOn(
+    const { kafka, prefix, serde, metrics, publisher } = await isolatedEventStreams(
       [
         ...monitored,
         ...monitored.map(deadLetterTopicOf),
@@ -143,8 +109,8 @@ describe('a broker outage during a drift window', () => {
         TOPICS.drift,
       ],
       ['EncounterRecorded', 'ModelPromoted', 'DriftDetected'],
+      broker.client('monitor-outage-test'),
     );
-    const { schemaRegistryUrl, databaseUrl } = testEndpoints();
     root = mkdtempSync(join(tmpdir(), 'readmit-monitor-outage-'));
     drifts = await watchEventsThroughOutages<DriftDetected>(
       kafka,
@@ -160,23 +126,14 @@ describe('a broker outage during a drift window', () => {
       olderPopulation: 0.6,
       moreEmergencies: 0.5,
     });
-    const before = newPublisher();
-    await promoteSmallModel(before, root);
-    await publishWindowed(before, drifted.slice(0, BEFORE_OUTAGE), 0);
-    await before.disconnect();
+    await promoteSmallModel(publisher, root);
+    await publishWindowed(publisher, drifted.slice(0, BEFORE_OUTAGE), 0);
+    await publisher.disconnect();
 
-    app = await createService(
+    services = new ServiceStarter({ prefix, brokers: broker.brokers });
+    app = await services.start(
       { name: 'monitor', envSchema: monitorEnvSchema, module: MonitorModule },
-      {
-        READMIT_HTTP_PORT: '0',
-        READMIT_LOG_LEVEL: process.env.READMIT_TEST_LOG_LEVEL ?? 'fatal',
-        READMIT_KAFKA_BROKERS: broker.brokers.join(','),
-        READMIT_SCHEMA_REGISTRY_URL: schemaRegistryUrl,
-        READMIT_DATABASE_URL: databaseUrl,
-        READMIT_TOPIC_PREFIX: prefix,
-        READMIT_OBJECT_STORE_ROOT: root,
-        READMIT_DRIFT_WINDOW_ROWS: String(WINDOW),
-      },
+      { READMIT_OBJECT_STORE_ROOT: root, READMIT_DRIFT_WINDOW_ROWS: String(WINDOW) },
     );
     const running = app;
     const monitorConsumer = `consumer:${prefix}readmit-monitor`;
@@ -213,7 +170,7 @@ describe('a broker outage during a drift window', () => {
 
     // The rest of the window but its last encounter goes out at once; the monitor comes back by
     // itself, finishes the backlog and windows them. The window must not complete early.
-    const after = newPublisher();
+    const after = new EventPublisher(kafka, serde, metrics, quietLogger, prefix);
     const publishing = publishWindowed(
       after,
       drifted.slice(BEFORE_OUTAGE, WINDOW - 1),

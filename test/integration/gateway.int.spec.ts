@@ -2,13 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { EXAMPLE_EVENTS, RPC_TOPICS, TOPICS, type PredictionMade } from '@readmit/contracts';
-import { createService } from '@readmit/platform/bootstrap';
-import { newEnvelope } from '@readmit/platform/kafka';
-import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
+import { RPC_TOPICS, TOPICS, type PredictionMade } from '@readmit/contracts';
 import request from 'supertest';
-import { smallModelArtifact } from '../support/artifacts';
-import { eventually, testEndpoints, uniqueName } from '../support/endpoints';
+import { promoteSmallModel } from '../support/champion';
+import { eventually, uniqueName } from '../support/endpoints';
 import {
   isolatedCatalog,
   isolatedEventStreams,
@@ -16,8 +13,8 @@ import {
   testKafka,
   watchEvents,
 } from '../support/kafka';
-import { scoringEnvSchema } from '../../services/scoring/src/scoring.config';
-import { ScoringModule } from '../../services/scoring/src/scoring.module';
+import { SCORING_TOPICS, startScoringService } from '../support/scoring-service';
+import { ServiceStarter } from '../support/service-starter';
 import { EXAMPLE_ENCOUNTER_INPUT } from '../../services/gateway/src/domain/encounter-input';
 import { gatewayEnvSchema } from '../../services/gateway/src/gateway.config';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
@@ -51,39 +48,20 @@ interface PredictionBody {
 
 describe('REST gateway: predictions over HTTP, scored over Kafka request-reply', () => {
   const scorers: INestApplication[] = [];
-  const gateways: INestApplication[] = [];
   let streams: Awaited<ReturnType<typeof isolatedEventStreams>>;
   let root: string;
+  let services: ServiceStarter;
   let gateway: INestApplication;
 
-  const baseEnv = (prefix: string) => {
-    const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = testEndpoints();
-    return {
-      READMIT_HTTP_PORT: '0',
-      READMIT_LOG_LEVEL: 'fatal',
-      READMIT_KAFKA_BROKERS: kafkaBrokers.join(','),
-      READMIT_SCHEMA_REGISTRY_URL: schemaRegistryUrl,
-      READMIT_DATABASE_URL: databaseUrl,
-      READMIT_TOPIC_PREFIX: prefix,
-    };
-  };
   const startScoring = async () => {
-    const app = await createService(
-      { name: 'scoring', envSchema: scoringEnvSchema, module: ScoringModule },
-      {
-        ...baseEnv(streams.prefix),
-        READMIT_OBJECT_STORE_ROOT: root,
-        READMIT_INSTANCE_ID: uniqueName('scoring'),
-      },
-    );
+    const app = await startScoringService(services, root);
     scorers.push(app);
     return app;
   };
-  const startGateway = async (env: Record<string, string> = {}) => {
-    const app = await createService(
+  const startGateway = (env: Record<string, string> = {}) =>
+    services.start(
       { name: 'gateway', envSchema: gatewayEnvSchema, module: GatewayModule },
       {
-        ...baseEnv(streams.prefix),
         READMIT_API_KEYS: `${KEY}, ${OTHER_KEY}`,
         READMIT_GATEWAY_MAX_BATCH: String(MAX_BATCH),
         // Long enough to ride out a rebalance of the scoring instances.
@@ -92,9 +70,6 @@ describe('REST gateway: predictions over HTTP, scored over Kafka request-reply',
         ...env,
       },
     );
-    gateways.push(app);
-    return app;
-  };
   const post = (app: INestApplication, path: string, body: unknown, key: string | null = KEY) => {
     const call = request(app.getHttpServer()).post(path).set('Content-Type', 'application/json');
     if (key !== null) call.set('x-api-key', key);
@@ -102,23 +77,14 @@ describe('REST gateway: predictions over HTTP, scored over Kafka request-reply',
   };
 
   beforeAll(async () => {
-    streams = await isolatedEventStreams(
-      [
-        TOPICS.encounters,
-        TOPICS.predictions,
-        TOPICS.shadowPredictions,
-        TOPICS.models,
-        RPC_TOPICS.scoringRequests,
-        RPC_TOPICS.scoringReplies,
-      ],
-      ['PredictionMade', 'ModelPromoted'],
-    );
+    streams = await isolatedEventStreams(SCORING_TOPICS, ['PredictionMade', 'ModelPromoted']);
     root = mkdtempSync(join(tmpdir(), 'readmit-gateway-'));
+    services = new ServiceStarter({ prefix: streams.prefix });
     await startScoring();
     gateway = await startGateway();
   });
   afterAll(async () => {
-    for (const app of [...gateways, ...scorers]) await app.close();
+    await services?.stopAll();
     await streams?.publisher.disconnect();
     rmSync(root, { recursive: true, force: true });
   });
@@ -134,21 +100,7 @@ describe('REST gateway: predictions over HTTP, scored over Kafka request-reply',
       message: 'scoring is unavailable, retry later: no champion model is serving yet',
     });
 
-    const stored = await new ModelArtifactStore(new FileSystemObjectStore(root)).save(
-      MODEL,
-      'v1',
-      smallModelArtifact(MODEL, 'v1', THRESHOLD),
-    );
-    await streams.publisher.publish('ModelPromoted', MODEL, {
-      ...EXAMPLE_EVENTS.ModelPromoted,
-      envelope: newEnvelope('ModelPromoted', { producer: 'test' }),
-      modelName: MODEL,
-      version: 'v1',
-      previousVersion: null,
-      artifactUri: stored.uri,
-      artifactSha256: stored.sha256,
-      threshold: THRESHOLD,
-    });
+    await promoteSmallModel(streams.publisher, root, 'v1', THRESHOLD);
     await eventually(async () => {
       const response = await post(gateway, '/v1/predictions', encounter(2));
       return response.status === 200 ? true : undefined;
@@ -415,7 +367,7 @@ describe('REST gateway: predictions over HTTP, scored over Kafka request-reply',
       if (round === 5) {
         // The first scoring instance leaves: its request partitions move to the other.
         const leaving = scorers.shift() as INestApplication;
-        rounds.push(leaving.close().then(() => []));
+        rounds.push(services.stop(leaving).then(() => []));
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

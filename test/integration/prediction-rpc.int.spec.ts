@@ -9,15 +9,13 @@ import {
   type EncounterToScore,
   type PredictionMade,
 } from '@readmit/contracts';
-import { createService } from '@readmit/platform/bootstrap';
-import { environmentScoped, newEnvelope } from '@readmit/platform/kafka';
-import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
-import { smallModelArtifact } from '../support/artifacts';
+import { environmentScoped } from '@readmit/platform/kafka';
+import { promoteSmallModel } from '../support/champion';
 import { eventually, testEndpoints, uniqueName } from '../support/endpoints';
 import { isolatedEventStreams, physical, watchEvents } from '../support/kafka';
+import { SCORING_TOPICS, startScoringService } from '../support/scoring-service';
+import { ServiceStarter } from '../support/service-starter';
 import { ScoringClient } from '../../services/gateway/src/infrastructure/scoring-client';
-import { scoringEnvSchema } from '../../services/scoring/src/scoring.config';
-import { ScoringModule } from '../../services/scoring/src/scoring.module';
 
 const MODEL = 'readmission';
 const { envelope: _e, recordedAt: _r, source: _s, ...example } = EXAMPLE_EVENTS.EncounterRecorded;
@@ -29,27 +27,15 @@ const encounter = (id: number): EncounterToScore => ({
 });
 
 describe('synchronous predictions over Kafka request-reply (@nestjs/microservices)', () => {
-  const apps: INestApplication[] = [];
+  const scorers: INestApplication[] = [];
   const clients: ScoringClient[] = [];
   let streams: Awaited<ReturnType<typeof isolatedEventStreams>>;
   let root: string;
+  let services: ServiceStarter;
 
   const startScoring = async () => {
-    const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = testEndpoints();
-    const app = await createService(
-      { name: 'scoring', envSchema: scoringEnvSchema, module: ScoringModule },
-      {
-        READMIT_HTTP_PORT: '0',
-        READMIT_LOG_LEVEL: 'fatal',
-        READMIT_KAFKA_BROKERS: kafkaBrokers.join(','),
-        READMIT_SCHEMA_REGISTRY_URL: schemaRegistryUrl,
-        READMIT_DATABASE_URL: databaseUrl,
-        READMIT_TOPIC_PREFIX: streams.prefix,
-        READMIT_OBJECT_STORE_ROOT: root,
-        READMIT_INSTANCE_ID: uniqueName('scoring'),
-      },
-    );
-    apps.push(app);
+    const app = await startScoringService(services, root);
+    scorers.push(app);
     return app;
   };
   const startClient = async () => {
@@ -66,22 +52,13 @@ describe('synchronous predictions over Kafka request-reply (@nestjs/microservice
   };
 
   beforeAll(async () => {
-    streams = await isolatedEventStreams(
-      [
-        TOPICS.encounters,
-        TOPICS.predictions,
-        TOPICS.shadowPredictions,
-        TOPICS.models,
-        RPC_TOPICS.scoringRequests,
-        RPC_TOPICS.scoringReplies,
-      ],
-      ['PredictionMade', 'ModelPromoted'],
-    );
+    streams = await isolatedEventStreams(SCORING_TOPICS, ['PredictionMade', 'ModelPromoted']);
     root = mkdtempSync(join(tmpdir(), 'readmit-rpc-'));
+    services = new ServiceStarter({ prefix: streams.prefix });
   });
   afterAll(async () => {
     for (const client of clients) await client.close();
-    for (const app of apps) await app.close();
+    await services?.stopAll();
     await streams?.publisher.disconnect();
     rmSync(root, { recursive: true, force: true });
   });
@@ -107,21 +84,7 @@ describe('synchronous predictions over Kafka request-reply (@nestjs/microservice
       message: 'no champion model is serving yet',
     });
 
-    const stored = await new ModelArtifactStore(new FileSystemObjectStore(root)).save(
-      MODEL,
-      'v1',
-      smallModelArtifact(MODEL, 'v1'),
-    );
-    await streams.publisher.publish('ModelPromoted', MODEL, {
-      ...EXAMPLE_EVENTS.ModelPromoted,
-      envelope: newEnvelope('ModelPromoted', { producer: 'test' }),
-      modelName: MODEL,
-      version: 'v1',
-      previousVersion: null,
-      artifactUri: stored.uri,
-      artifactSha256: stored.sha256,
-      threshold: 0.3,
-    });
+    await promoteSmallModel(streams.publisher, root);
     const events = await watchEvents<PredictionMade>(
       streams.kafka,
       streams.serde,
@@ -186,8 +149,8 @@ describe('synchronous predictions over Kafka request-reply (@nestjs/microservice
       }
       if (round === 5) {
         // The first scoring instance leaves: its request partitions move to the other.
-        const leaving = apps.shift() as INestApplication;
-        rounds.push(leaving.close().then(() => []));
+        const leaving = scorers.shift() as INestApplication;
+        rounds.push(services.stop(leaving).then(() => []));
       }
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -2,10 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createKafkaClient } from '@readmit/platform/kafka';
+import type { Kafka } from 'kafkajs';
 import { KafkaComponent } from '../../services/cli/src/infra/components/kafka.component';
 import { InfraPaths } from '../../services/cli/src/infra/infra-paths';
 import { loadInfraSettings } from '../../services/cli/src/infra/infra-settings';
 import { PROJECT_ROOT } from './endpoints';
+import { quietLogger } from './kafka';
 
 /** A port nothing listens on right now (the kernel's pick). */
 export async function freePort(): Promise<number> {
@@ -53,6 +56,8 @@ class DisposablePaths extends InfraPaths {
 
 export interface DisposableKafka {
   readonly brokers: string[];
+  /** A client of this broker (for isolatedEventStreams and the like). */
+  client(clientId: string): Kafka;
   /** Stops the broker (a controlled shutdown, as an operator's restart does). */
   stop(): Promise<void>;
   /** Starts it again on the same ports and data; resolves once it answers. */
@@ -80,6 +85,7 @@ export async function startDisposableKafka(): Promise<DisposableKafka> {
   await kafka.start();
   return {
     brokers: [kafka.endpoint()],
+    client: (clientId) => createKafkaClient({ brokers: [kafka.endpoint()], clientId }, quietLogger),
     stop: async () => {
       await kafka.stop();
     },
@@ -88,5 +94,33 @@ export async function startDisposableKafka(): Promise<DisposableKafka> {
       await kafka.stop();
       rmSync(home, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A disposable broker for the tests of one file: started before them and destroyed after them
+ * (the file's beforeAll and afterAll). Call it at the top level of the file; the broker's members
+ * answer once it has started.
+ */
+export function disposableKafkaForFile(): DisposableKafka {
+  let broker: DisposableKafka | undefined;
+  beforeAll(async () => {
+    broker = await startDisposableKafka();
+  }, 180_000);
+  afterAll(async () => {
+    await broker?.destroy();
+  });
+  const started = (): DisposableKafka => {
+    if (!broker) throw new Error('the disposable broker has not started yet');
+    return broker;
+  };
+  return {
+    get brokers() {
+      return started().brokers;
+    },
+    client: (clientId) => started().client(clientId),
+    stop: () => started().stop(),
+    start: () => started().start(),
+    destroy: () => started().destroy(),
   };
 }

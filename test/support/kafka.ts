@@ -115,13 +115,14 @@ export async function watchEvents<T>(
 
 /**
  * What most Kafka tests start from: the given topics under a prefix of their own, a serde with
- * the event types registered, Kafka metrics and a publisher (disconnect it when done).
+ * the event types registered, Kafka metrics and a publisher (disconnect it when done). On the
+ * local platform's broker unless given a client of another (a test's disposable broker).
  */
 export async function isolatedEventStreams(
   topics: readonly TopicDefinition[],
   eventTypes: readonly EventType[],
+  kafka: Kafka = testKafka(),
 ) {
-  const kafka = testKafka();
   const prefix = await isolatedCatalog(kafka, topics);
   const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
   await serde.register([...eventTypes]);

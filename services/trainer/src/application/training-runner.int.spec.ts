@@ -98,42 +98,81 @@ async function outcomesOnLog(
   return found;
 }
 
+/**
+ * What each test starts from: the trainer's topics under a prefix of their own (ml.models too
+ * when asked), a folder for the artifacts, trainers on them and watches of ml.training; cleanUp()
+ * stops the watches, then the trainers, and removes the folder.
+ */
+async function trainerSetUp(options: { models?: boolean } = {}) {
+  const { kafka, prefix, serde, metrics, publisher } = await isolatedEventStreams(
+    [
+      TOPICS.encounters,
+      TOPICS.outcomes,
+      TOPICS.training,
+      ...(options.models ? [TOPICS.models] : []),
+    ],
+    [
+      'EncounterRecorded',
+      'OutcomeRecorded',
+      'TrainingRequested',
+      'TrainingCompleted',
+      'TrainingFailed',
+      ...(options.models ? (['ModelPromoted'] as const) : []),
+    ],
+  );
+  const root = mkdtempSync(join(tmpdir(), 'readmit-trainer-'));
+  const artifacts = new ModelArtifactStore(new FileSystemObjectStore(root));
+  const trainingTopic = physical(TOPICS.training, prefix);
+  const runners: TrainingRunner[] = [];
+  const watchers: Array<{ stop: () => Promise<void> }> = [];
+  return {
+    kafka,
+    serde,
+    publisher,
+    artifacts,
+    trainingTopic,
+    /** A trainer in a group of its own, counting its runs in `registry`. */
+    trainer(registry = new Registry()): TrainingRunner {
+      const runner = new TrainingRunner(
+        kafka,
+        serde,
+        metrics,
+        publisher,
+        artifacts,
+        quietLogger,
+        registry,
+        { groupId: uniqueName('trainer'), topicPrefix: prefix, producer: 'trainer-test' },
+      );
+      runners.push(runner);
+      return runner;
+    },
+    /** The run outcomes on ml.training, as they arrive. */
+    async watchOutcomes(): Promise<Array<TrainingCompleted | TrainingFailed>> {
+      const watcher = await watchEvents<TrainingCompleted | TrainingFailed>(
+        kafka,
+        serde,
+        trainingTopic,
+        ['TrainingCompleted', 'TrainingFailed'],
+      );
+      watchers.push(watcher);
+      return watcher.events;
+    },
+    async cleanUp(): Promise<void> {
+      for (const watcher of watchers) await watcher.stop();
+      for (const runner of runners) await runner.stop();
+      await publisher.disconnect();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
 describe('the trainer on the real broker', () => {
   it('answers TrainingRequested with a stored, verifiable model and TrainingCompleted, or TrainingFailed with the stage', async () => {
-    const { kafka, prefix, serde, metrics, publisher } = await isolatedEventStreams(
-      [TOPICS.encounters, TOPICS.outcomes, TOPICS.training],
-      [
-        'EncounterRecorded',
-        'OutcomeRecorded',
-        'TrainingRequested',
-        'TrainingCompleted',
-        'TrainingFailed',
-      ],
-    );
-    const root = mkdtempSync(join(tmpdir(), 'readmit-trainer-'));
-    const artifacts = new ModelArtifactStore(new FileSystemObjectStore(root));
+    const setUp = await trainerSetUp();
+    const { publisher, artifacts } = setUp;
     const registry = new Registry();
-    const runner = new TrainingRunner(
-      kafka,
-      serde,
-      metrics,
-      publisher,
-      artifacts,
-      quietLogger,
-      registry,
-      {
-        groupId: uniqueName('trainer'),
-        topicPrefix: prefix,
-        producer: 'trainer-test',
-      },
-    );
-    const watcher = await watchEvents<TrainingCompleted | TrainingFailed>(
-      kafka,
-      serde,
-      physical(TOPICS.training, prefix),
-      ['TrainingCompleted', 'TrainingFailed'],
-    );
-    const results = watcher.events;
+    const runner = setUp.trainer(registry);
+    const results = await setUp.watchOutcomes();
     try {
       await publisher.publishAll(sampleEvents());
       await runner.start();
@@ -183,46 +222,19 @@ describe('the trainer on the real broker', () => {
         ]),
       });
     } finally {
-      await watcher.stop();
-      await runner.stop();
-      await publisher.disconnect();
-      rmSync(root, { recursive: true, force: true });
+      await setUp.cleanUp();
     }
   });
 
   it("scores the champion named on ml.models on the new run's holdout, as that model scored itself on the same rows", async () => {
-    const { kafka, prefix, serde, metrics, publisher } = await isolatedEventStreams(
-      [TOPICS.encounters, TOPICS.outcomes, TOPICS.training, TOPICS.models],
-      [
-        'EncounterRecorded',
-        'OutcomeRecorded',
-        'TrainingRequested',
-        'TrainingCompleted',
-        'TrainingFailed',
-        'ModelPromoted',
-      ],
-    );
-    const root = mkdtempSync(join(tmpdir(), 'readmit-trainer-'));
-    const runner = new TrainingRunner(
-      kafka,
-      serde,
-      metrics,
-      publisher,
-      new ModelArtifactStore(new FileSystemObjectStore(root)),
-      quietLogger,
-      new Registry(),
-      { groupId: uniqueName('trainer'), topicPrefix: prefix, producer: 'trainer-test' },
-    );
-    const watcher = await watchEvents<TrainingCompleted | TrainingFailed>(
-      kafka,
-      serde,
-      physical(TOPICS.training, prefix),
-      ['TrainingCompleted', 'TrainingFailed'],
-    );
+    const setUp = await trainerSetUp({ models: true });
+    const { publisher } = setUp;
+    const runner = setUp.trainer();
+    const outcomes = await setUp.watchOutcomes();
     const outcomeOf = async (request: TrainingRequested): Promise<TrainingCompleted> => {
       await publisher.publish('TrainingRequested', request.runId, request);
       const outcome = await eventually(
-        async () => watcher.events.find((event) => event.runId === request.runId),
+        async () => outcomes.find((event) => event.runId === request.runId),
         120_000,
       );
       expect(outcome.envelope.eventType).toBe('TrainingCompleted');
@@ -283,32 +295,12 @@ describe('the trainer on the real broker', () => {
         first.subgroupMetrics.map(({ attribute, group, count }) => ({ attribute, group, count })),
       );
     } finally {
-      await watcher.stop();
-      await runner.stop();
-      await publisher.disconnect();
-      rmSync(root, { recursive: true, force: true });
+      await setUp.cleanUp();
     }
   });
   it('trains a run once when its TrainingRequested is delivered again, also by a restarted trainer', async () => {
-    const { kafka, prefix, serde, metrics, publisher } = await isolatedEventStreams(
-      [TOPICS.encounters, TOPICS.outcomes, TOPICS.training],
-      [
-        'EncounterRecorded',
-        'OutcomeRecorded',
-        'TrainingRequested',
-        'TrainingCompleted',
-        'TrainingFailed',
-      ],
-    );
-    const root = mkdtempSync(join(tmpdir(), 'readmit-trainer-'));
-    const artifacts = new ModelArtifactStore(new FileSystemObjectStore(root));
-    const trainer = (registry: Registry) =>
-      new TrainingRunner(kafka, serde, metrics, publisher, artifacts, quietLogger, registry, {
-        groupId: uniqueName('trainer'),
-        topicPrefix: prefix,
-        producer: 'trainer-test',
-      });
-    const trainingTopic = physical(TOPICS.training, prefix);
+    const setUp = await trainerSetUp();
+    const { kafka, serde, publisher, trainingTopic, trainer } = setUp;
     const firstRegistry = new Registry();
     const first = trainer(firstRegistry);
     const restartedRegistry = new Registry();
@@ -352,10 +344,7 @@ describe('the trainer on the real broker', () => {
         'TrainingCompleted',
       ]);
     } finally {
-      await first.stop();
-      await restarted?.stop();
-      await publisher.disconnect();
-      rmSync(root, { recursive: true, force: true });
+      await setUp.cleanUp();
     }
   }, 240_000);
 });
