@@ -13,11 +13,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { parse } from 'papaparse';
-import { EXAMPLE_EVENTS, RPC_TOPICS, TOPICS } from '@readmit/contracts';
+import { EXAMPLE_EVENTS, RPC_TOPICS } from '@readmit/contracts';
 import { newEnvelope } from '@readmit/platform/kafka';
 import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { PROJECT_ROOT, sharedDataFile, testEndpoints, uniqueName } from '../test/support/endpoints';
 import { isolatedEventStreams } from '../test/support/kafka';
+import { SCORING_TOPICS } from '../test/support/scoring-service';
 import { freePort } from '../services/cli/src/demo/service-processes';
 import { loadInfraSettings } from '../services/cli/src/infra/infra-settings';
 import { trainBenchModel } from './support/bench-model';
@@ -308,15 +309,7 @@ async function main(): Promise<void> {
     `model: ${trained.info.algorithm} ${JSON.stringify(trained.info.params)}, ${Math.round(trained.artifact.length / 1024)} KiB, threshold ${trained.info.threshold.toFixed(3)}`,
   );
 
-  const topics = [
-    TOPICS.encounters,
-    TOPICS.predictions,
-    TOPICS.shadowPredictions,
-    TOPICS.models,
-    RPC_TOPICS.scoringRequests,
-    RPC_TOPICS.scoringReplies,
-  ];
-  const streams = await isolatedEventStreams(topics, ['PredictionMade', 'ModelPromoted']);
+  const streams = await isolatedEventStreams(SCORING_TOPICS, ['PredictionMade', 'ModelPromoted']);
   const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = testEndpoints();
   const platformEnv = {
     READMIT_KAFKA_BROKERS: kafkaBrokers.join(','),
