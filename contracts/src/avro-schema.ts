@@ -1,3 +1,5 @@
+import type { IdentifierKind } from './identifiers';
+
 /** The JSON shapes of Avro schemas that our contracts use (a subset of the Avro specification). */
 export type AvroSchema =
   string | AvroSchema[] | AvroRecord | AvroEnum | AvroArray | AvroMap | AvroLogical;
@@ -7,6 +9,11 @@ export interface AvroField {
   type: AvroSchema;
   doc?: string;
   default?: unknown;
+  /**
+   * Marks an identifier field (our own attribute; Avro ignores it): it holds a keyed pseudonym of
+   * this kind, never a clear id (contracts/src/identifiers.ts).
+   */
+  pseudonym?: IdentifierKind;
 }
 
 export interface AvroRecord {

@@ -5,3 +5,5 @@ export * from './topics';
 export * from './wire-format';
 export * from './examples';
 export * from './scoring-rpc';
+export * from './identifiers';
+export * from './identifier-fields';
