@@ -5,6 +5,7 @@ import { backfillCommand } from './commands/backfill.command';
 import { backfillCompareCommand } from './commands/backfill-compare.command';
 import { demoCommand } from './commands/demo.command';
 import { infraCommand } from './commands/infra.command';
+import { keysCommand } from './commands/keys.command';
 import { produceCommand } from './commands/produce.command';
 import { projectionsCommand } from './commands/projections.command';
 import { testCommand } from './commands/test.command';
@@ -25,6 +26,7 @@ const program = new Command('readmit')
   .addCommand(projectionsCommand())
   .addCommand(trainCommand())
   .addCommand(modelsCommand())
+  .addCommand(keysCommand())
   .addCommand(backfillCommand().enablePositionalOptions().addCommand(backfillCompareCommand()))
   .addCommand(demoCommand())
   .addCommand(testCommand());

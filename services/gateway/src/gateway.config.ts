@@ -1,36 +1,14 @@
 import { hostname } from 'node:os';
+import { apiKeysField } from '@readmit/platform/auth';
 import { httpUrlField, platformEnvSchema } from '@readmit/platform/config';
 import { z } from 'zod';
 
-/** Shorter keys are too easy to guess; generate them, e.g. `openssl rand -hex 32`. */
-export const MIN_API_KEY_LENGTH = 16;
-
-/**
- * Comma-separated API keys. Messages name keys by position only: a key must never reach a log,
- * and a configuration error is logged.
- */
-const apiKeysField = z.string().transform((raw, ctx) => {
-  const keys = raw
-    .split(',')
-    .map((key) => key.trim())
-    .filter((key) => key.length > 0);
-  if (keys.length === 0) {
-    ctx.addIssue({ code: 'custom', message: 'must list at least one API key' });
-    return z.NEVER;
-  }
-  keys.forEach((key, index) => {
-    if (key.length < MIN_API_KEY_LENGTH)
-      ctx.addIssue({
-        code: 'custom',
-        message: `key ${index + 1} is shorter than ${MIN_API_KEY_LENGTH} characters`,
-      });
-  });
-  return keys;
-});
-
 /** The gateway's variables, on top of the platform's. */
 export const gatewayEnvSchema = platformEnvSchema.extend({
-  /** The keys clients send in `x-api-key`. From the environment (a secret), never the repo. */
+  /**
+   * The API keys' entries (salted hashes, see docs/security.md): required here, where clients
+   * and console users call with keys. From the environment (a secret), never the repo.
+   */
   READMIT_API_KEYS: apiKeysField,
   /** Most encounters in one `POST /v1/predictions/batch`. */
   READMIT_GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(1_000).default(100),
@@ -42,6 +20,12 @@ export const gatewayEnvSchema = platformEnvSchema.extend({
   READMIT_INSTANCE_ID: z.string().min(1).default(hostname()),
   /** The registry service's REST API, which the web console reads and sends commands to. */
   READMIT_REGISTRY_URL: httpUrlField.default('http://localhost:3001'),
+  /**
+   * The gateway's own API key for the registry (roles read and operate; its name listed in the
+   * registry's READMIT_AUTH_DELEGATES, so console decisions are recorded as the signed-in
+   * person's). A key, not an entry: a secret. Unset, the console cannot reach the registry.
+   */
+  READMIT_REGISTRY_API_KEY: z.string().min(1).optional(),
   /** How long a console sign-in lasts. */
   READMIT_CONSOLE_SESSION_HOURS: z.coerce
     .number()

@@ -1,12 +1,19 @@
 import { ConfigError, loadConfig } from '@readmit/platform/config';
 import { gatewayEnvSchema } from './gateway.config';
 
+/** A well-formed entry (its hash is not of any key: parsing does not run scrypt). */
+const entry = (name: string, roles: string, keyId: string) =>
+  `${name}:${roles}:${keyId}:scrypt.16384.8.1.${Buffer.alloc(16, 1).toString('base64url')}.${Buffer.alloc(32, 2).toString('base64url')}`;
+
 describe('gateway configuration', () => {
-  it('reads comma-separated API keys and defaults the rest', () => {
+  it('reads comma-separated API key entries and defaults the rest', () => {
     const env = loadConfig('gateway', gatewayEnvSchema, {
-      READMIT_API_KEYS: ' key-one-0123456789abcdef , key-two-0123456789abcdef,',
+      READMIT_API_KEYS: ` ${entry('app', 'predict', '0123456789abcdef')} , ${entry('dr.lee', 'read+operate', 'fedcba9876543210')},`,
     });
-    expect(env.READMIT_API_KEYS).toEqual(['key-one-0123456789abcdef', 'key-two-0123456789abcdef']);
+    expect(env.READMIT_API_KEYS.map(({ name, roles, keyId }) => ({ name, roles, keyId }))).toEqual([
+      { name: 'app', roles: ['predict'], keyId: '0123456789abcdef' },
+      { name: 'dr.lee', roles: ['read', 'operate'], keyId: 'fedcba9876543210' },
+    ]);
     expect(env).toMatchObject({
       READMIT_GATEWAY_MAX_BATCH: 100,
       READMIT_SCORING_TIMEOUT_MS: 2_000,
@@ -20,12 +27,12 @@ describe('gateway configuration', () => {
       'READMIT_API_KEYS: is required but not set',
     );
     expect(() => loadConfig('gateway', gatewayEnvSchema, { READMIT_API_KEYS: ' , ' })).toThrow(
-      'READMIT_API_KEYS: must list at least one API key',
+      'READMIT_API_KEYS: must list at least one API key entry',
     );
   });
 
-  it('refuses short keys without ever quoting a key', () => {
-    const keys = 'long-enough-key-0123456789,tiny-secret';
+  it('refuses plain keys, saying how to hash them, without ever quoting a key', () => {
+    const keys = `${entry('app', 'predict', '0123456789abcdef')},tiny-secret-0123456789`;
     let error: unknown;
     try {
       loadConfig('gateway', gatewayEnvSchema, { READMIT_API_KEYS: keys });
@@ -34,13 +41,13 @@ describe('gateway configuration', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const message = (error as ConfigError).message;
-    expect(message).toContain('READMIT_API_KEYS: key 2 is shorter than 16 characters');
+    expect(message).toContain('READMIT_API_KEYS: entry 2 is a plain key');
+    expect(message).toContain('readmit keys create --name <name> --roles <roles>');
     expect(message).not.toContain('tiny-secret');
-    expect(message).not.toContain('long-enough-key');
   });
 
   it('defaults the web console: registry URL, session lifetime, watched consumer groups', () => {
-    const key = { READMIT_API_KEYS: 'key-one-0123456789abcdef' };
+    const key = { READMIT_API_KEYS: entry('app', 'predict', '0123456789abcdef') };
     expect(loadConfig('gateway', gatewayEnvSchema, key)).toMatchObject({
       READMIT_REGISTRY_URL: 'http://localhost:3001',
       READMIT_CONSOLE_SESSION_HOURS: 8,

@@ -1,9 +1,12 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { apiKeysField } from '@readmit/platform/auth';
 import { platformEnvSchema } from '@readmit/platform/config';
 
 /** The ingest service's variables, on top of the platform's. */
 export const ingestEnvSchema = platformEnvSchema.extend({
+  /** API key entries: required, the upload and batch routes need roles (docs/security.md). */
+  READMIT_API_KEYS: apiKeysField,
   /** A batch closes after this many new labelled encounters… */
   READMIT_BATCH_LABELS: z.coerce.number().int().positive().default(1_000),
   /** …or once this much event time has passed since its first record, whichever comes first. */

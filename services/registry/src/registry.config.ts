@@ -2,6 +2,7 @@ import type { DriftSeverity, ReadmissionTask } from '@readmit/contracts';
 // The trainer's search space, so a misspelt candidate stops the registry at start-up instead of
 // failing every retraining run it requests.
 import { SEARCH_SPACE } from '@readmit/ml';
+import { apiKeysField } from '@readmit/platform/auth';
 import { booleanField, platformEnvSchema } from '@readmit/platform/config';
 import { z } from 'zod';
 import { DEFAULT_PROMOTION_POLICY, type PromotionPolicy } from './domain/promotion-policy';
@@ -77,6 +78,8 @@ const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH'] as const satisfies readonly DriftSe
 
 /** The registry's variables, on top of the platform's: the promotion policy. */
 export const registryEnvSchema = platformEnvSchema.extend({
+  /** API key entries: required, every /v1 route needs a role (docs/security.md). */
+  READMIT_API_KEYS: apiKeysField,
   /** automatic: the policy promotes; manual: passing versions become challenger and wait for a person. */
   READMIT_PROMOTION_MODE: z.enum(['automatic', 'manual']).default(DEFAULT_PROMOTION_POLICY.mode),
   /** A candidate's holdout ROC-AUC must beat the champion's by at least this much. */
@@ -145,7 +148,8 @@ export const registryEnvSchema = platformEnvSchema.extend({
 
 export type RegistryEnv = z.output<typeof registryEnvSchema>;
 
-export function promotionPolicyOf(env: RegistryEnv): PromotionPolicy {
+/** The policy of a registry environment; the CLI reads it without the service's API keys. */
+export function promotionPolicyOf(env: Omit<RegistryEnv, 'READMIT_API_KEYS'>): PromotionPolicy {
   return {
     mode: env.READMIT_PROMOTION_MODE,
     aucMargin: env.READMIT_PROMOTION_AUC_MARGIN,

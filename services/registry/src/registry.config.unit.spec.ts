@@ -2,7 +2,10 @@ import { loadConfig } from '@readmit/platform/config';
 import { DEFAULT_RETRAINING_POLICY } from './orchestration/domain/retraining-policy';
 import { orchestratorSettingsOf, registryEnvSchema, retrainingPolicyOf } from './registry.config';
 
-const load = (env: Record<string, string>) => loadConfig('registry', registryEnvSchema, env);
+/** A well-formed API key entry, which the registry requires (not the key of any test). */
+const KEYS = `ops:operate:0123456789abcdef:scrypt.16384.8.1.${'A'.repeat(22)}.${'B'.repeat(43)}`;
+const load = (env: Record<string, string>) =>
+  loadConfig('registry', registryEnvSchema, { READMIT_API_KEYS: KEYS, ...env });
 
 describe('registry configuration: the retraining orchestrator', () => {
   it('defaults to the retraining policy defaults, on, for the readmission model', () => {

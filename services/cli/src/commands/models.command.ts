@@ -117,7 +117,14 @@ export async function withRegistry<T>(
       {
         topicPrefix: options.prefix,
         // The policy as the service reads it from the environment (READMIT_PROMOTION_*).
-        policy: promotionPolicyOf(loadConfig('readmit models', registryEnvSchema, process.env)),
+        // (Without READMIT_API_KEYS: the CLI decides here, not through the service's REST API.)
+        policy: promotionPolicyOf(
+          loadConfig(
+            'readmit models',
+            registryEnvSchema.omit({ READMIT_API_KEYS: true }),
+            process.env,
+          ),
+        ),
         producer: REGISTRY_PRODUCER,
       },
     );

@@ -10,7 +10,6 @@ import {
   Query,
   Req,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
@@ -28,6 +27,7 @@ import {
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { EncounterToScore } from '@readmit/contracts';
+import { API_KEY_HEADER, RequireRole } from '@readmit/platform/auth';
 import { SERVICE_CONFIG } from '@readmit/platform/bootstrap';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
@@ -38,8 +38,8 @@ import {
   type Parsed,
 } from '../domain/encounter-input';
 import type { GatewayEnv } from '../gateway.config';
-import { API_KEY_HEADER, API_KEY_SCHEME, ApiKeyGuard } from './api-key.guard';
 import {
+  API_KEY_SCHEME,
   BatchPredictionResponseDto,
   ErrorDto,
   PredictionResponseDto,
@@ -64,8 +64,8 @@ const retryAfterHeader = {
  */
 @ApiTags('predictions')
 @ApiSecurity(API_KEY_SCHEME)
-@ApiUnauthorizedResponse({ description: `No API key in ${API_KEY_HEADER}.`, type: ErrorDto })
-@ApiForbiddenResponse({ description: 'The API key is not accepted.', type: ErrorDto })
+@ApiUnauthorizedResponse({ description: `No API key in ${API_KEY_HEADER} (or bearer token, where OIDC is on), or a bearer token that is not accepted.`, type: ErrorDto }) // prettier-ignore
+@ApiForbiddenResponse({ description: 'The API key is not accepted, or its principal lacks the predict role.', type: ErrorDto }) // prettier-ignore
 @ApiUnsupportedMediaTypeResponse({ description: 'The body is not application/json.' })
 @ApiPayloadTooLargeResponse({ description: 'The body is larger than a full batch can be.' })
 @ApiServiceUnavailableResponse({
@@ -74,7 +74,7 @@ const retryAfterHeader = {
   type: ErrorDto,
   headers: retryAfterHeader,
 })
-@UseGuards(ApiKeyGuard)
+@RequireRole('predict')
 @Controller('v1/predictions')
 export class PredictionsController {
   constructor(

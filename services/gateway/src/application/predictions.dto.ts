@@ -10,6 +10,9 @@ import {
  * ingest rules), so these classes only describe: nothing reads their decorators at run time.
  */
 
+/** The API key's security scheme in the OpenAPI document. */
+export const API_KEY_SCHEME = 'api-key';
+
 export class FeatureContributionDto {
   @ApiProperty({ description: 'An input feature of the model.', example: 'number_inpatient' })
   readonly feature!: string;

@@ -2,9 +2,9 @@ import { Inject, Injectable, type INestApplication, type OnModuleInit } from '@n
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
 import type { ExpressAdapter } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { API_KEY_HEADER } from '@readmit/platform/auth';
 import { SERVICE_CONFIG } from '@readmit/platform/bootstrap';
-import { API_KEY_HEADER, API_KEY_SCHEME } from '../application/api-key.guard';
-import { requestSchemas } from '../application/predictions.dto';
+import { API_KEY_SCHEME, requestSchemas } from '../application/predictions.dto';
 import type { GatewayEnv } from '../gateway.config';
 
 /** Generous for the largest batch: an encounter is about 1.2 KiB of JSON. */
@@ -15,7 +15,7 @@ const BYTES_PER_ENCOUNTER = 4 * 1024;
  * listening before it returns the application. So this provider does it from inside:
  *
  * - JSON bodies are read as text, up to a full batch (Nest's JSON parser stops at 100 KiB), and
- *   parsed by the controller, which puts the API key check first and answers invalid JSON in the
+ *   parsed by the controller (the platform's guard has checked the credential before) and answers invalid JSON in the
  *   house format. Registered while providers are built, before Nest adds its own parsers (it
  *   skips bodies already read).
  * - The OpenAPI document and Swagger UI at `/docs` (JSON at `/docs-json`), registered in

@@ -5,8 +5,15 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import { ApiKeyCredentials } from '../auth/api-key-credentials';
+import { ApiKeyVerifier } from '../auth/api-key-verifier';
+import { AuthGuard } from '../auth/auth.guard';
+import { Authenticator } from '../auth/authenticator';
+import { BearerCredentials } from '../auth/bearer-credentials';
+import { OidcVerifier } from '../auth/oidc-verifier';
 import type { PlatformConfig } from '../config/platform-config';
 import { HealthController } from '../health/health.controller';
 import { ReadinessRegistry } from '../health/readiness';
@@ -31,7 +38,9 @@ export interface PlatformModuleOptions {
 
 /**
  * What every Readmit service gets: its validated config, a structured logger, a Prometheus
- * registry, a Kafka client, and the `/health`, `/ready` and `/metrics` endpoints.
+ * registry, a Kafka client, the `/health`, `/ready` and `/metrics` endpoints, and the guard that
+ * authenticates and authorizes every request (AuthGuard; services add ways to authenticate
+ * through Authenticator.register).
  */
 @Global()
 @Module({})
@@ -46,6 +55,13 @@ export class PlatformModule implements OnApplicationShutdown {
         { provide: PLATFORM_CONFIG, useValue: options.config },
         { provide: SERVICE_CONFIG, useValue: options.serviceConfig },
         { provide: LOGGER, useValue: options.logger },
+        { provide: ApiKeyVerifier, useValue: new ApiKeyVerifier(options.config.auth.apiKeys) },
+        {
+          provide: Authenticator,
+          inject: [ApiKeyVerifier],
+          useFactory: (keys: ApiKeyVerifier) => authenticatorFor(options.config, keys),
+        },
+        { provide: APP_GUARD, useClass: AuthGuard },
         { provide: METRICS_REGISTRY, useValue: createMetricsRegistry(options.config.service) },
         {
           provide: KAFKA_CLIENT,
@@ -73,6 +89,8 @@ export class PlatformModule implements OnApplicationShutdown {
         METRICS_REGISTRY,
         KAFKA_CLIENT,
         ReadinessRegistry,
+        ApiKeyVerifier,
+        Authenticator,
       ],
     };
   }
@@ -80,4 +98,13 @@ export class PlatformModule implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.kafkaReadiness.close();
   }
+}
+
+/** API keys in x-api-key when any are configured, then OIDC bearer tokens when an issuer is. */
+function authenticatorFor(config: PlatformConfig, keys: ApiKeyVerifier): Authenticator {
+  const { oidc } = config.auth;
+  return new Authenticator([
+    ...(keys.configured ? [new ApiKeyCredentials(keys)] : []),
+    ...(oidc ? [new BearerCredentials(new OidcVerifier(oidc))] : []),
+  ]);
 }

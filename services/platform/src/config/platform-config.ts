@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { authEnvShape, toAuthConfig, type AuthConfig } from '../auth/auth-config';
+import { ConfigError } from './config-error';
 import {
   booleanField,
   httpUrlField,
@@ -36,6 +38,8 @@ export const platformEnvSchema = z.object({
   READMIT_S3_FORCE_PATH_STYLE: booleanField.default(true),
   AWS_ACCESS_KEY_ID: z.string().min(1).optional(),
   AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  /** API keys, OIDC and delegates: see docs/security.md. */
+  ...authEnvShape,
 });
 
 export type PlatformEnv = z.output<typeof platformEnvSchema>;
@@ -54,6 +58,8 @@ export interface PlatformConfig {
   readonly databaseUrl: string;
   readonly databaseSchema: string;
   readonly objectStore: ObjectStoreConfig;
+  /** Who may call the service's routes (the platform's guard). */
+  readonly auth: AuthConfig;
 }
 
 export type ObjectStoreConfig =
@@ -68,7 +74,10 @@ export type ObjectStoreConfig =
     };
 
 export function toPlatformConfig(service: string, env: PlatformEnv): PlatformConfig {
+  const auth = toAuthConfig(env);
+  if ('problems' in auth) throw new ConfigError(service, auth.problems);
   return {
+    auth: auth.config,
     service,
     httpPort: env.READMIT_HTTP_PORT,
     logLevel: env.READMIT_LOG_LEVEL,

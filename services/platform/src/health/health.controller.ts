@@ -1,10 +1,15 @@
 import { Controller, Get, HttpCode, HttpStatus, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { PublicRoute } from '../auth/route-policy';
 import { ReadinessRegistry } from './readiness';
 import { PLATFORM_CONFIG } from '../bootstrap/platform.tokens';
 import type { PlatformConfig } from '../config/platform-config';
 
-/** `/health` says the process is alive; `/ready` says its dependencies answer. */
+/**
+ * `/health` says the process is alive; `/ready` says its dependencies answer. Open to anyone:
+ * probes carry no credentials, and neither answer holds data.
+ */
+@PublicRoute()
 @Controller()
 export class HealthController {
   private readonly startedAt = Date.now();

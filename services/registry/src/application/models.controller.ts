@@ -11,6 +11,12 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
+import {
+  actorOf,
+  AuthenticatedPrincipal,
+  RequireRole,
+  type Principal,
+} from '@readmit/platform/auth';
 import { PROJECTION_DATABASE } from '@readmit/platform/projections';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -28,7 +34,14 @@ const listQuery = z.object({
 });
 const compareQuery = z.object({ a: z.string().min(1), b: z.string().min(1) });
 const decision = z.object({
-  decidedBy: z.string().trim().min(1).max(200),
+  /**
+   * Refused rather than ignored, so no client believes it chose the name: the decider recorded
+   * is the authenticated principal (`dr.lee`, or `dr.lee via gateway-console` when a trusted
+   * service sends the command for a person).
+   */
+  decidedBy: z
+    .never({ error: 'not accepted: the decider recorded is the authenticated principal' })
+    .optional(),
   reason: z.string().trim().min(1).max(2000),
 });
 const promoteBody = decision.extend({ force: z.boolean().default(false) });
@@ -58,9 +71,11 @@ async function command(run: () => Promise<RegistryOutcome>): Promise<RegistryOut
 }
 
 /**
- * `/v1/models`: reads come from the registry projection in Postgres (a moment behind the log);
- * commands go through the registry's write side, which decides on the log itself.
+ * `/v1/models`: reads (role read) come from the registry projection in Postgres (a moment behind
+ * the log); commands (role operate) go through the registry's write side, which decides on the
+ * log itself and records the authenticated principal as the decider.
  */
+@RequireRole('read')
 @Controller('v1/models')
 export class ModelsController {
   constructor(
@@ -150,42 +165,72 @@ export class ModelsController {
   }
 
   @Post(':name/versions/:version/promote')
+  @RequireRole('operate')
   @HttpCode(200)
   promote(
     @Param('name') modelName: string,
     @Param('version') version: string,
     @Body() body: unknown,
+    @AuthenticatedPrincipal() principal: Principal,
   ) {
-    const request = parse(promoteBody, body, 'body');
-    return command(() => this.provider.registry.promote(modelName, version, request));
+    const { reason, force } = parse(promoteBody, body, 'body');
+    return command(() =>
+      this.provider.registry.promote(modelName, version, {
+        decidedBy: actorOf(principal),
+        reason,
+        force,
+      }),
+    );
   }
 
   @Post(':name/versions/:version/challenge')
+  @RequireRole('operate')
   @HttpCode(200)
   challenge(
     @Param('name') modelName: string,
     @Param('version') version: string,
     @Body() body: unknown,
+    @AuthenticatedPrincipal() principal: Principal,
   ) {
-    const request = parse(decision, body, 'body');
-    return command(() => this.provider.registry.assignChallenger(modelName, version, request));
+    const { reason } = parse(decision, body, 'body');
+    return command(() =>
+      this.provider.registry.assignChallenger(modelName, version, {
+        decidedBy: actorOf(principal),
+        reason,
+      }),
+    );
   }
 
   @Post(':name/versions/:version/reject')
+  @RequireRole('operate')
   @HttpCode(200)
   reject(
     @Param('name') modelName: string,
     @Param('version') version: string,
     @Body() body: unknown,
+    @AuthenticatedPrincipal() principal: Principal,
   ) {
-    const request = parse(decision, body, 'body');
-    return command(() => this.provider.registry.reject(modelName, version, request));
+    const { reason } = parse(decision, body, 'body');
+    return command(() =>
+      this.provider.registry.reject(modelName, version, { decidedBy: actorOf(principal), reason }),
+    );
   }
 
   @Post(':name/rollback')
+  @RequireRole('operate')
   @HttpCode(200)
-  rollback(@Param('name') modelName: string, @Body() body: unknown) {
-    const request = parse(rollbackBody, body, 'body');
-    return command(() => this.provider.registry.rollback(modelName, request));
+  rollback(
+    @Param('name') modelName: string,
+    @Body() body: unknown,
+    @AuthenticatedPrincipal() principal: Principal,
+  ) {
+    const { reason, toVersion } = parse(rollbackBody, body, 'body');
+    return command(() =>
+      this.provider.registry.rollback(modelName, {
+        decidedBy: actorOf(principal),
+        reason,
+        toVersion,
+      }),
+    );
   }
 }

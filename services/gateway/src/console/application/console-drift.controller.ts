@@ -1,12 +1,12 @@
-import { Controller, Get, Inject, UseGuards } from '@nestjs/common';
+import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { RequireRole } from '@readmit/platform/auth';
 import { driftTimeline, type DriftTimeline } from '../domain/drift-timeline';
 import { ConsoleFeed } from '../infrastructure/console-feed';
-import { ConsoleAuthGuard } from './console-auth.guard';
 
 /** `/console/api/drift`: per-feature PSI over the alerting windows, and each alert's retraining. */
 @ApiExcludeController()
-@UseGuards(ConsoleAuthGuard)
+@RequireRole('read')
 @Controller('console/api/drift')
 export class ConsoleDriftController {
   constructor(@Inject(ConsoleFeed) private readonly feed: ConsoleFeed) {}

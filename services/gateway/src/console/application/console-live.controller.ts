@@ -1,8 +1,8 @@
-import { Controller, Get, Inject, Sse, UseGuards, type MessageEvent } from '@nestjs/common';
+import { Controller, Get, Inject, Sse, type MessageEvent } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { RequireRole } from '@readmit/platform/auth';
 import { concat, defer, map, of, type Observable } from 'rxjs';
 import { ConsoleFeed, type LiveState } from '../infrastructure/console-feed';
-import { ConsoleAuthGuard } from './console-auth.guard';
 
 /**
  * `/console/api/live`: encounters and predictions per second, consumer lag and the recent score
@@ -10,7 +10,7 @@ import { ConsoleAuthGuard } from './console-auth.guard';
  * (the whole state first, then each new sample with the current distribution).
  */
 @ApiExcludeController()
-@UseGuards(ConsoleAuthGuard)
+@RequireRole('read')
 @Controller('console/api/live')
 export class ConsoleLiveController {
   constructor(@Inject(ConsoleFeed) private readonly feed: ConsoleFeed) {}

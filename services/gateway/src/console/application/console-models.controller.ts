@@ -9,9 +9,9 @@ import {
   Query,
   Req,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { AuthenticatedPrincipal, RequireRole, type Principal } from '@readmit/platform/auth';
 import type { ReadmissionTask } from '@readmit/contracts';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
@@ -23,15 +23,14 @@ import {
   RegistryUnavailableError,
   type RegistryAnswer,
 } from '../infrastructure/registry-client';
-import { ConsoleAuthGuard } from './console-auth.guard';
 import { jsonBody } from './json-body';
-
-/** Who the registry records as deciding: console users sign in with a shared API key. */
-const CONSOLE_DECIDER = 'web console';
 
 const promoteBody = z.object({
   reason: z.string().trim().min(1).max(2000),
-  decidedBy: z.string().trim().min(1).max(200).optional(),
+  /** Refused: the registry records the signed-in principal, whom nobody can name for it. */
+  decidedBy: z
+    .never({ error: 'not accepted: the decision is recorded as the signed-in principal’s' })
+    .optional(),
   force: z.boolean().optional(),
 });
 const rollbackBody = promoteBody.omit({ force: true }).extend({
@@ -49,11 +48,12 @@ const segment = (value: string) => encodeURIComponent(value);
 /**
  * `/console/api/models`: the registry's versions, decisions and comparisons (read over HTTP from
  * the registry service), with what ml.training says about each run (why it ran, its training
- * window), each version's live ROC curve and calibration, and the promote and rollback
- * commands, which the registry decides by its own policy and lock.
+ * window), each version's live ROC curve and calibration (role read), and the promote and
+ * rollback commands (role operate), which the registry decides by its own policy and lock and
+ * records as the signed-in principal's (the gateway calls it with its own key, on their behalf).
  */
 @ApiExcludeController()
-@UseGuards(ConsoleAuthGuard)
+@RequireRole('read')
 @Controller('console/api/models')
 export class ConsoleModelsController {
   constructor(
@@ -127,36 +127,40 @@ export class ConsoleModelsController {
   }
 
   @Post(':name/versions/:version/promote')
+  @RequireRole('operate')
   async promote(
     @Param('name') name: string,
     @Param('version') version: string,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
+    @AuthenticatedPrincipal() principal: Principal,
   ): Promise<unknown> {
     const body = this.valid(promoteBody, jsonBody(request));
     const answer = await this.ask(() =>
-      this.registry.post(`/v1/models/${segment(name)}/versions/${segment(version)}/promote`, {
-        decidedBy: body.decidedBy ?? CONSOLE_DECIDER,
-        reason: body.reason,
-        force: body.force ?? false,
-      }),
+      this.registry.post(
+        `/v1/models/${segment(name)}/versions/${segment(version)}/promote`,
+        { reason: body.reason, force: body.force ?? false },
+        principal.id,
+      ),
     );
     return this.relay(answer, response);
   }
 
   @Post(':name/rollback')
+  @RequireRole('operate')
   async rollback(
     @Param('name') name: string,
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
+    @AuthenticatedPrincipal() principal: Principal,
   ): Promise<unknown> {
     const body = this.valid(rollbackBody, jsonBody(request));
     const answer = await this.ask(() =>
-      this.registry.post(`/v1/models/${segment(name)}/rollback`, {
-        decidedBy: body.decidedBy ?? CONSOLE_DECIDER,
-        reason: body.reason,
-        ...(body.toVersion ? { toVersion: body.toVersion } : {}),
-      }),
+      this.registry.post(
+        `/v1/models/${segment(name)}/rollback`,
+        { reason: body.reason, ...(body.toVersion ? { toVersion: body.toVersion } : {}) },
+        principal.id,
+      ),
     );
     return this.relay(answer, response);
   }
@@ -181,8 +185,21 @@ export class ConsoleModelsController {
     );
   }
 
-  /** The registry's answer with its own status (404, 409 with the criteria judged, …). */
+  /**
+   * The registry's answer with its own status (404, 409 with the criteria judged, …), except
+   * its 401 and 403: those refuse the gateway's own key, a set-up problem (502), not the
+   * console user's (whose 401 would send the page back to signing in).
+   */
   private relay(answer: RegistryAnswer, response: Response): unknown {
+    if (answer.status === 401 || answer.status === 403) {
+      const said = (answer.body as { message?: unknown } | null)?.message;
+      throw new HttpException(
+        {
+          message: `the registry refused the gateway's key (READMIT_REGISTRY_API_KEY): ${typeof said === 'string' ? said : answer.status}`,
+        },
+        HttpStatus.BAD_GATEWAY,
+      );
+    }
     response.status(answer.status);
     return answer.body;
   }

@@ -13,9 +13,9 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiKeyVerifier, PublicRoute } from '@readmit/platform/auth';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { ApiKeys } from '../../application/api-keys';
 import { webAssets, type WebAsset } from '../infrastructure/web-assets';
 import { ConsoleSessions, cookieValue, SESSION_COOKIE, sessionCookie } from './console-session';
 import { jsonBody } from './json-body';
@@ -28,16 +28,17 @@ const CONTENT_SECURITY_POLICY =
 
 /**
  * The web console's shell: the page and its bundled files (no CDN: it works offline), and
- * signing in and out. The page itself holds no data; everything it shows comes from
- * `/console/api/*` behind ConsoleAuthGuard.
+ * signing in and out: the only public routes besides health and metrics. The page itself holds
+ * no data; everything it shows comes from `/console/api/*`, each route with its role.
  */
 @ApiExcludeController()
+@PublicRoute()
 @Controller('console')
 export class ConsolePageController {
   private readonly assets: ReadonlyMap<string, WebAsset> = webAssets();
 
   constructor(
-    @Inject(ApiKeys) private readonly keys: ApiKeys,
+    @Inject(ApiKeyVerifier) private readonly keys: ApiKeyVerifier,
     @Inject(ConsoleSessions) private readonly sessions: ConsoleSessions,
   ) {}
 
@@ -53,14 +54,17 @@ export class ConsolePageController {
     this.send(name, response);
   }
 
-  /** Signs in with an API key: a session cookie, never the key, comes back. */
+  /** Signs in with an API key: a session cookie with its principal, never the key, comes back. */
   @Post('api/session')
   @HttpCode(HttpStatus.NO_CONTENT)
-  signIn(@Req() request: Request, @Res({ passthrough: true }) response: Response): void {
+  async signIn(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
     const parsed = signIn.safeParse(jsonBody(request));
-    if (!parsed.success || !this.keys.accepts(parsed.data.apiKey))
-      throw new ForbiddenException({ message: 'the API key is not accepted' });
-    const { token, maxAgeSeconds } = this.sessions.issue(Date.now());
+    const principal = parsed.success ? await this.keys.verify(parsed.data.apiKey) : undefined;
+    if (!principal) throw new ForbiddenException({ message: 'the API key is not accepted' });
+    const { token, maxAgeSeconds } = this.sessions.issue(principal, Date.now());
     response.setHeader('Set-Cookie', sessionCookie(token, maxAgeSeconds, request.secure));
   }
 
@@ -70,15 +74,16 @@ export class ConsolePageController {
     response.setHeader('Set-Cookie', sessionCookie('', 0, request.secure));
   }
 
-  /** Whether this browser is signed in: 200 either way, so a first visit logs no error. */
+  /** Whether this browser is signed in, and as whom: 200 either way, so a first visit logs no error. */
   @Get('api/session')
-  session(@Req() request: Request): { signedIn: boolean } {
-    return {
-      signedIn: this.sessions.accepts(
-        cookieValue(request.headers.cookie, SESSION_COOKIE),
-        Date.now(),
-      ),
-    };
+  session(@Req() request: Request): { signedIn: boolean; name?: string; roles?: string[] } {
+    const principal = this.sessions.principalOf(
+      cookieValue(request.headers.cookie, SESSION_COOKIE),
+      Date.now(),
+    );
+    return principal
+      ? { signedIn: true, name: principal.id, roles: [...principal.roles] }
+      : { signedIn: false };
   }
 
   private send(name: string, response: Response): void {

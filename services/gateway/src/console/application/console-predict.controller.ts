@@ -10,9 +10,9 @@ import {
   Post,
   Req,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { RequireRole } from '@readmit/platform/auth';
 import { SERVICE_CONFIG } from '@readmit/platform/bootstrap';
 import type { Request, Response } from 'express';
 import { failureResponse } from '../../application/predictions.controller';
@@ -24,7 +24,6 @@ import {
   requiredInputColumns,
 } from '../../domain/encounter-input';
 import type { GatewayEnv } from '../../gateway.config';
-import { ConsoleAuthGuard } from './console-auth.guard';
 import { jsonBody } from './json-body';
 
 /**
@@ -33,7 +32,6 @@ import { jsonBody } from './json-body';
  * scoring cannot answer).
  */
 @ApiExcludeController()
-@UseGuards(ConsoleAuthGuard)
 @Controller('console/api')
 export class ConsolePredictController {
   constructor(
@@ -43,6 +41,7 @@ export class ConsolePredictController {
 
   /** What the form is built from: the columns, which are required, and an example encounter. */
   @Get('encounter-form')
+  @RequireRole('read')
   form() {
     return {
       columns: INPUT_COLUMNS,
@@ -52,6 +51,7 @@ export class ConsolePredictController {
   }
 
   @Post('predictions')
+  @RequireRole('predict')
   @HttpCode(HttpStatus.OK)
   async predict(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const parsed = parseEncounterInput(jsonBody(request));

@@ -1,4 +1,5 @@
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isRole, type Principal } from '@readmit/platform/auth';
 
 /** The console's session cookie: HttpOnly, SameSite=Strict, only sent to /console. */
 export const SESSION_COOKIE = 'readmit_console';
@@ -6,45 +7,79 @@ export const SESSION_PATH = '/console';
 
 /**
  * Signs and checks console sessions. A browser shows its API key once (POST
- * /console/api/session) and gets a cookie holding an expiry signed with a secret derived from
- * every accepted key: the key itself never sits in the cookie, gateways with the same keys
- * accept each other's sessions, and changing the keys ends every session.
+ * /console/api/session) and gets a cookie holding the key's principal (name and roles) and an
+ * expiry, signed with a secret derived from every configured key entry: the key itself never
+ * sits in the cookie, gateways with the same entries accept each other's sessions, and changing
+ * the entries ends every session.
  */
 export class ConsoleSessions {
   private readonly secret: Buffer;
 
+  /** `entries`: the configured API key entries as text (salted hashes, not keys). */
   constructor(
-    keys: readonly string[],
+    entries: readonly string[],
     private readonly lifetimeMs: number,
   ) {
-    const hash = createHash('sha256').update('readmit.console.session.v1');
-    for (const key of [...keys].sort()) hash.update('\0').update(key, 'utf8');
+    if (entries.length === 0) {
+      // No key can sign in, so no session can be issued: a secret nobody can know.
+      this.secret = randomBytes(32);
+      return;
+    }
+    const hash = createHash('sha256').update('readmit.console.session.v2');
+    for (const entry of [...entries].sort()) hash.update('\0').update(entry, 'utf8');
     this.secret = hash.digest();
   }
 
-  /** A token valid until now + lifetime. */
-  issue(now: number): { token: string; maxAgeSeconds: number } {
-    const expires = String(now + this.lifetimeMs);
+  /** A token for `principal`, valid until now + lifetime. */
+  issue(principal: Principal, now: number): { token: string; maxAgeSeconds: number } {
+    const claims: SessionClaims = {
+      id: principal.id,
+      roles: [...principal.roles],
+      exp: now + this.lifetimeMs,
+    };
+    const payload = Buffer.from(JSON.stringify(claims), 'utf8').toString('base64url');
     return {
-      token: `${expires}.${this.sign(expires)}`,
+      token: `${payload}.${this.sign(payload)}`,
       maxAgeSeconds: Math.floor(this.lifetimeMs / 1_000),
     };
   }
 
-  /** Whether the token was signed here and has not expired. */
-  accepts(token: string | undefined, now: number): boolean {
-    if (!token) return false;
+  /** The principal of a token signed here that has not expired; undefined otherwise. */
+  principalOf(token: string | undefined, now: number): Principal | undefined {
+    if (!token) return undefined;
     const dot = token.indexOf('.');
-    if (dot <= 0) return false;
-    const expires = token.slice(0, dot);
-    if (!/^\d+$/.test(expires) || Number(expires) <= now) return false;
+    if (dot <= 0) return undefined;
+    const payload = token.slice(0, dot);
     const given = Buffer.from(token.slice(dot + 1), 'base64url');
-    const expected = Buffer.from(this.sign(expires), 'base64url');
-    return given.length === expected.length && timingSafeEqual(given, expected);
+    const expected = Buffer.from(this.sign(payload), 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const claims = parseClaims(Buffer.from(payload, 'base64url').toString('utf8'));
+    if (!claims || claims.exp <= now) return undefined;
+    return { id: claims.id, roles: claims.roles.filter(isRole), method: 'api-key' };
   }
 
-  private sign(expires: string): string {
-    return createHmac('sha256', this.secret).update(expires).digest('base64url');
+  private sign(payload: string): string {
+    return createHmac('sha256', this.secret).update(payload).digest('base64url');
+  }
+}
+
+interface SessionClaims {
+  readonly id: string;
+  readonly roles: string[];
+  readonly exp: number;
+}
+
+function parseClaims(json: string): SessionClaims | undefined {
+  try {
+    const value = JSON.parse(json) as Partial<SessionClaims>;
+    const valid =
+      typeof value.id === 'string' &&
+      Array.isArray(value.roles) &&
+      value.roles.every((role) => typeof role === 'string') &&
+      typeof value.exp === 'number';
+    return valid ? (value as SessionClaims) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

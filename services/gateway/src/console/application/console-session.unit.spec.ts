@@ -1,27 +1,41 @@
+import type { Principal } from '@readmit/platform/auth';
 import { ConsoleSessions, cookieValue, sessionCookie } from './console-session';
 
 describe('console sessions', () => {
-  const keys = ['first-key-0123456789', 'second-key-0123456789'];
+  const entries = [
+    'lee:read+operate:0123456789abcdef:scrypt.16384.8.1.c2FsdHNhbHRzYWx0c2FsdA.aGFzaGhhc2g',
+    'ops:admin:fedcba9876543210:scrypt.16384.8.1.b3RoZXJzYWx0b3RoZXJzYQ.b3RoZXJoYXNo',
+  ];
   const hour = 3_600_000;
+  const lee: Principal = { id: 'dr.lee', roles: ['read', 'operate'], method: 'api-key' };
 
-  it('accepts its own tokens until they expire, and never carries a key', () => {
-    const sessions = new ConsoleSessions(keys, hour);
-    const { token, maxAgeSeconds } = sessions.issue(1_000);
+  it('carries the signed-in principal until it expires, and never a key or an entry', () => {
+    const sessions = new ConsoleSessions(entries, hour);
+    const { token, maxAgeSeconds } = sessions.issue(lee, 1_000);
     expect(maxAgeSeconds).toBe(3_600);
-    for (const key of keys) expect(token).not.toContain(key);
-    expect(sessions.accepts(token, 1_000 + hour - 1)).toBe(true);
-    expect(sessions.accepts(token, 1_000 + hour)).toBe(false);
+    for (const entry of entries) expect(token).not.toContain(entry.split('.').at(-1));
+    expect(sessions.principalOf(token, 1_000 + hour - 1)).toEqual(lee);
+    expect(sessions.principalOf(token, 1_000 + hour)).toBeUndefined();
   });
 
-  it('refuses forged, tampered and foreign tokens; other gateways with the same keys accept', () => {
-    const sessions = new ConsoleSessions(keys, hour);
-    const { token } = sessions.issue(0);
-    const [expires, signature] = token.split('.');
-    expect(sessions.accepts(`${Number(expires) + hour}.${signature}`, 0)).toBe(false);
-    expect(sessions.accepts('garbage', 0)).toBe(false);
-    expect(sessions.accepts(undefined, 0)).toBe(false);
-    expect(new ConsoleSessions(['another-key-0123456789'], hour).accepts(token, 0)).toBe(false);
-    expect(new ConsoleSessions([...keys].reverse(), hour).accepts(token, 0)).toBe(true);
+  it('refuses forged, tampered and foreign tokens; other gateways with the same entries accept', () => {
+    const sessions = new ConsoleSessions(entries, hour);
+    const { token } = sessions.issue(lee, 0);
+    const [payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const forged = (change: object) =>
+      `${Buffer.from(JSON.stringify({ ...claims, ...change })).toString('base64url')}.${signature}`;
+    expect(sessions.principalOf(forged({ roles: ['admin'] }), 0)).toBeUndefined();
+    expect(sessions.principalOf(forged({ exp: claims.exp + hour }), 0)).toBeUndefined();
+    expect(sessions.principalOf('garbage', 0)).toBeUndefined();
+    expect(sessions.principalOf(undefined, 0)).toBeUndefined();
+    expect(new ConsoleSessions(['other:read:x'], hour).principalOf(token, 0)).toBeUndefined();
+    expect(new ConsoleSessions([...entries].reverse(), hour).principalOf(token, 0)).toEqual(lee);
+  });
+
+  it('without entries, accepts no token at all (its secret is random)', () => {
+    const { token } = new ConsoleSessions([], hour).issue(lee, 0);
+    expect(new ConsoleSessions([], hour).principalOf(token, 0)).toBeUndefined();
   });
 
   it('reads its cookie and writes an HttpOnly, SameSite=Strict cookie for /console', () => {

@@ -14,6 +14,7 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
+import { RequireRole } from '@readmit/platform/auth';
 import { LOGGER } from '@readmit/platform/bootstrap';
 import { EventPublisher, newEnvelope } from '@readmit/platform/kafka';
 import { randomUUID } from 'node:crypto';
@@ -57,6 +58,7 @@ export class BulkUploadController {
   ) {}
 
   @Post('bulk')
+  @RequireRole('ingest')
   @HttpCode(HttpStatus.OK)
   async upload(
     @Req() request: Request,
@@ -146,6 +148,7 @@ export class BulkUploadController {
 
   /** `GET /v1/encounters/bulk/{uploadId}`: where an upload stands, or how it ended. */
   @Get('bulk/:uploadId')
+  @RequireRole('read')
   async report(@Param('uploadId') uploadId: string): Promise<UploadReport> {
     if (!UPLOAD_ID.test(uploadId))
       throw new BadRequestException({

@@ -1,4 +1,5 @@
 import { BadRequestException, Controller, Get, Inject, Query } from '@nestjs/common';
+import { RequireRole } from '@readmit/platform/auth';
 import { PROJECTION_DATABASE } from '@readmit/platform/projections';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -11,6 +12,7 @@ const listQuery = z.object({
 });
 
 /** `GET /v1/batches`: the newest batches first, from the batches projection in Postgres. */
+@RequireRole('read')
 @Controller('v1/batches')
 export class BatchesController {
   constructor(@Inject(PROJECTION_DATABASE) private readonly database: DataSource) {}

@@ -1,8 +1,10 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { RequireRole } from '@readmit/platform/auth';
 import { RetrainingOrchestratorProvider } from './orchestrator.provider';
 import type { OrchestratorStatus } from './retraining-orchestrator';
 
 /** Whether this instance is the active retraining orchestrator or a standby, and its state. */
+@RequireRole('read')
 @Controller('v1/orchestrator')
 export class OrchestratorController {
   constructor(
