@@ -22,6 +22,7 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { smallModelArtifact } from '../../../test/support/artifacts';
 import { eventually, testEndpoints, uniqueName } from '../../../test/support/endpoints';
+import { testApiKey } from '../../../test/support/api-keys';
 import { isolatedEventStreams, physical } from '../../../test/support/kafka';
 import { ModelDecisionRow } from './projections/registry/model-decision.entity';
 import { ModelVersionRow } from './projections/registry/model-version.entity';
@@ -30,6 +31,8 @@ import { registryEnvSchema } from './registry.config';
 import { RegistryModule } from './registry.module';
 
 const MODEL = 'readmission';
+/** The person deciding over REST: the registry records this principal as the decider. */
+const DECIDER = testApiKey('dr.lee@hospital.example', ['read', 'operate']);
 const REGISTRY_EVENTS: EventType[] = [
   'TrainingCompleted',
   'ModelPromoted',
@@ -72,6 +75,7 @@ async function startRegistry(
       READMIT_DATABASE_URL: databaseUrl,
       READMIT_DATABASE_SCHEMA: schema,
       READMIT_OBJECT_STORE_ROOT: artifactsRoot,
+      READMIT_API_KEYS: DECIDER.entry,
       ...extra,
     },
   );
@@ -166,7 +170,13 @@ async function registryFixture(extra: Record<string, string> = {}) {
     );
     return events;
   };
-  const http = (index = 0) => request(apps[index].getHttpServer());
+  /** Requests with the decider's key. */
+  const http = (index = 0) => ({
+    get: (path: string) =>
+      request(apps[index].getHttpServer()).get(path).set('x-api-key', DECIDER.key),
+    post: (path: string) =>
+      request(apps[index].getHttpServer()).post(path).set('x-api-key', DECIDER.key),
+  });
 
   return {
     ...streams,
@@ -196,7 +206,7 @@ async function registryFixture(extra: Record<string, string> = {}) {
 
 type Fixture = Awaited<ReturnType<typeof registryFixture>>;
 
-const person = { decidedBy: 'dr.lee@hospital.example', reason: 'reviewed the holdout report' };
+const person = { reason: 'reviewed the holdout report' };
 
 describe('the model registry service (automatic policy)', () => {
   let registry: Fixture;
@@ -294,7 +304,7 @@ describe('the model registry service (automatic policy)', () => {
       .expect(200);
     expect(first.body).toMatchObject({
       kind: 'rolled-back',
-      event: { fromVersion: 'v6', toVersion: 'v1', decidedBy: person.decidedBy },
+      event: { fromVersion: 'v6', toVersion: 'v1', decidedBy: DECIDER.name },
     });
     const again = await registry
       .http()
@@ -317,12 +327,13 @@ describe('the model registry service (automatic policy)', () => {
   });
 
   it('answers bad requests with field errors, unknown versions with 404 and refused commands with 409', async () => {
-    const missing = await registry
+    // The decider is the authenticated principal: a body naming one is refused, not believed.
+    const selfDeclared = await registry
       .http()
       .post(`/v1/models/${MODEL}/versions/v6/promote`)
-      .send({ reason: 'x' })
+      .send({ reason: 'x', decidedBy: 'someone else' })
       .expect(400);
-    expect(missing.body.errors).toEqual([expect.objectContaining({ field: 'decidedBy' })]);
+    expect(selfDeclared.body.errors).toEqual([expect.objectContaining({ field: 'decidedBy' })]);
     await registry.http().post(`/v1/models/${MODEL}/versions/v99/promote`).send(person).expect(404);
     await registry.http().get(`/v1/models/${MODEL}/versions/v99`).expect(404);
     await registry
@@ -405,7 +416,7 @@ describe('the model registry service (automatic policy)', () => {
     ).toMatchObject({
       kind: 'promoted',
       mode: 'MANUAL',
-      decidedBy: person.decidedBy,
+      decidedBy: DECIDER.name,
     });
   });
 
@@ -473,7 +484,7 @@ describe('the model registry service (manual approval)', () => {
     const rejected = await registry
       .http()
       .post(`/v1/models/${MODEL}/versions/m3/reject`)
-      .send({ decidedBy: 'dr.lee@hospital.example', reason: 'shadow scores drifted' })
+      .send({ reason: 'shadow scores drifted' })
       .expect(200);
     expect(rejected.body).toMatchObject({ kind: 'rejected', event: { version: 'm3' } });
     await registry.decided('m3', 'rejected');

@@ -17,11 +17,14 @@ import { Client } from 'pg';
 import request from 'supertest';
 import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';
 import { isolatedEventStreams, physical, watchEvents } from '../../../../test/support/kafka';
+import { testApiKey } from '../../../../test/support/api-keys';
 import { registryEnvSchema } from '../registry.config';
 import { RegistryModule } from '../registry.module';
 import type { OrchestratorStatus } from './application/retraining-orchestrator';
 
 const MODEL = 'readmission';
+/** Reads the orchestrator's state (role read). */
+const READER = testApiKey('orchestrator-watcher', ['read']);
 const DEBOUNCE_MS = 1_500;
 const COOLDOWN_MS = 4_000;
 /** Long enough for anything the orchestrator would wrongly do to show up. */
@@ -70,6 +73,7 @@ async function orchestratorFixture() {
         READMIT_DATABASE_URL: databaseUrl,
         READMIT_DATABASE_SCHEMA: schema,
         READMIT_OBJECT_STORE_ROOT: artifactsRoot,
+        READMIT_API_KEYS: READER.entry,
         READMIT_MODEL_NAME: MODEL,
         READMIT_RETRAIN_DEBOUNCE_MS: String(DEBOUNCE_MS),
         READMIT_RETRAIN_COOLDOWN_MS: String(COOLDOWN_MS),
@@ -86,7 +90,12 @@ async function orchestratorFixture() {
     await app.close();
   };
   const status = async (app: INestApplication): Promise<OrchestratorStatus> =>
-    (await request(app.getHttpServer()).get('/v1/orchestrator').expect(200)).body;
+    (
+      await request(app.getHttpServer())
+        .get('/v1/orchestrator')
+        .set('x-api-key', READER.key)
+        .expect(200)
+    ).body;
   const becomesActive = (app: INestApplication) =>
     eventually(async () => {
       const now = await status(app);

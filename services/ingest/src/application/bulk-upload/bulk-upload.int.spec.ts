@@ -13,10 +13,13 @@ import {
   uniqueName,
 } from '../../../../../test/support/endpoints';
 import { isolatedCatalog, physical, readTopic, testKafka } from '../../../../../test/support/kafka';
+import { testApiKey } from '../../../../../test/support/api-keys';
 import { IngestModule } from '../../ingest.module';
 
 const sampleLines = readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8').split('\n');
 const header = sampleLines[0];
+/** Uploads (role ingest) and reads batches (role read). */
+const UPLOADER = testApiKey('uploader', ['ingest', 'read']);
 
 describe('POST /v1/encounters/bulk (ingest service)', () => {
   let app: INestApplication;
@@ -39,8 +42,14 @@ describe('POST /v1/encounters/bulk (ingest service)', () => {
         READMIT_BATCH_LABELS: '25',
         READMIT_DATABASE_URL: databaseUrl,
         READMIT_DATABASE_SCHEMA: schema,
+        READMIT_API_KEYS: UPLOADER.entry,
       },
     );
+  });
+  /** Requests with the uploader's key. */
+  const api = () => ({
+    get: (path: string) => request(app.getHttpServer()).get(path).set('x-api-key', UPLOADER.key),
+    post: (path: string) => request(app.getHttpServer()).post(path).set('x-api-key', UPLOADER.key),
   });
 
   afterAll(async () => {
@@ -54,7 +63,7 @@ describe('POST /v1/encounters/bulk (ingest service)', () => {
   it('publishes every good CSV row and returns each bad one with its line and fields', async () => {
     const lines = sampleLines.slice(0, 21);
     lines[5] = lines[5].replace(/,\[\d+-\d+\),/, ',[70-85),');
-    const response = await request(app.getHttpServer())
+    const response = await api()
       .post('/v1/encounters/bulk')
       .set('Content-Type', 'text/csv')
       .send(`${lines.join('\n')}\n`)
@@ -100,7 +109,7 @@ describe('POST /v1/encounters/bulk (ingest service)', () => {
       '{not json',
       JSON.stringify({ ...objects[0], gender: 'X' }),
     ].join('\n');
-    const response = await request(app.getHttpServer())
+    const response = await api()
       .post('/v1/encounters/bulk')
       .set('Content-Type', 'application/x-ndjson')
       .send(body)
@@ -116,7 +125,7 @@ describe('POST /v1/encounters/bulk (ingest service)', () => {
   });
 
   it('answers 400 naming the missing columns when the file is not diabetic_data.csv', async () => {
-    const response = await request(app.getHttpServer())
+    const response = await api()
       .post('/v1/encounters/bulk')
       .set('Content-Type', 'text/csv')
       .send('encounter_id,score\n1,0.4\n')
@@ -128,7 +137,7 @@ describe('POST /v1/encounters/bulk (ingest service)', () => {
   });
 
   it('closes a batch each time 25 labelled encounters have arrived (the service runs the batch tracker)', async () => {
-    await request(app.getHttpServer())
+    await api()
       .post('/v1/encounters/bulk')
       .set('Content-Type', 'text/csv')
       .send(`${[header, ...sampleLines.slice(30, 90)].join('\n')}\n`)
@@ -153,7 +162,7 @@ describe('POST /v1/encounters/bulk (ingest service)', () => {
 
     // …and the service's batches projection serves them, newest first.
     const listed = await eventually(async () => {
-      const response = await request(app.getHttpServer()).get('/v1/batches?limit=2').expect(200);
+      const response = await api().get('/v1/batches?limit=2').expect(200);
       return response.body.batches.length === 2 ? response.body.batches : undefined;
     }, 30_000);
     expect(listed.map((batch: { sequence: number }) => batch.sequence)).toEqual([3, 2]);
@@ -164,14 +173,14 @@ describe('POST /v1/encounters/bulk (ingest service)', () => {
       encounterCount: batches[2].encounterCount,
       eventId: batches[2].envelope.eventId,
     });
-    const older = await request(app.getHttpServer()).get('/v1/batches?before=2').expect(200);
+    const older = await api().get('/v1/batches?before=2').expect(200);
     expect(older.body.batches.map((batch: { sequence: number }) => batch.sequence)).toEqual([1]);
-    const invalid = await request(app.getHttpServer()).get('/v1/batches?limit=0').expect(400);
+    const invalid = await api().get('/v1/batches?limit=0').expect(400);
     expect(invalid.body.errors).toEqual([{ field: 'limit', message: expect.any(String) }]);
   });
 
   it('answers 415 for a body that is neither CSV nor JSON lines', async () => {
-    const response = await request(app.getHttpServer())
+    const response = await api()
       .post('/v1/encounters/bulk')
       .set('Content-Type', 'application/xml')
       .send('<x/>')

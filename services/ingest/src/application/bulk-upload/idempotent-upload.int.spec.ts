@@ -15,6 +15,7 @@ import {
   uniqueName,
 } from '../../../../../test/support/endpoints';
 import { isolatedEventStreams, physical } from '../../../../../test/support/kafka';
+import { testApiKey } from '../../../../../test/support/api-keys';
 import { encounterEvents } from '@readmit/ml';
 import { readEncounterCsv } from '../../infrastructure/csv-encounter-reader';
 import { ingestTablesOf } from '../../infrastructure/postgres/ingest-tables';
@@ -24,6 +25,8 @@ import { IngestModule } from '../../ingest.module';
 
 const sample = readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8').split('\n');
 const header = sample[0];
+/** Uploads (role ingest) and reads upload reports (role read). */
+const UPLOADER = testApiKey('uploader', ['ingest', 'read']);
 /** The sample's 4,999 rows, every one labelled, each encounter id once. */
 const rows = sample.slice(1).filter((line) => line !== '');
 const idOf = (row: string) => Number(row.slice(0, row.indexOf(',')));
@@ -58,13 +61,17 @@ describe('idempotent bulk upload (ingest service, real Kafka and Postgres)', () 
         READMIT_TOPIC_PREFIX: streams.prefix,
         READMIT_DATABASE_URL: databaseUrl,
         READMIT_DATABASE_SCHEMA: schema,
+        READMIT_API_KEYS: UPLOADER.entry,
       },
     );
   };
   const server = () => (app as INestApplication).getHttpServer();
+  const report = (uploadId: string) =>
+    request(server()).get(`/v1/encounters/bulk/${uploadId}`).set('x-api-key', UPLOADER.key);
   const upload = (body: string, query = '') =>
     request(server())
       .post(`/v1/encounters/bulk${query}`)
+      .set('x-api-key', UPLOADER.key)
       .set('Content-Type', 'text/csv')
       .send(body);
 
@@ -135,6 +142,7 @@ describe('idempotent bulk upload (ingest service, real Kafka and Postgres)', () 
           'content-type': 'text/csv',
           'content-length': Buffer.byteLength(body),
           'upload-id': uploadId,
+          'x-api-key': UPLOADER.key,
         },
       });
       sending.on('error', () => undefined); // the socket we destroy below
@@ -156,7 +164,7 @@ describe('idempotent bulk upload (ingest service, real Kafka and Postgres)', () 
   /** The stored report once the upload has finished (the server goes on after the client left). */
   const finished = (uploadId: string) =>
     eventually(async () => {
-      const response = await request(server()).get(`/v1/encounters/bulk/${uploadId}`);
+      const response = await report(uploadId);
       return response.status === 200 && response.body.status !== 'receiving'
         ? response.body
         : undefined;
@@ -191,7 +199,7 @@ describe('idempotent bulk upload (ingest service, real Kafka and Postgres)', () 
     });
     expect(await notOnTheLog(lines, () => 1)).toEqual([]);
     // The reports are kept.
-    const stored = await request(server()).get('/v1/encounters/bulk/twice-2').expect(200);
+    const stored = await report('twice-2').expect(200);
     expect(stored.body).toEqual(second.body);
   });
 
@@ -337,8 +345,8 @@ describe('idempotent bulk upload (ingest service, real Kafka and Postgres)', () 
     expect(differing.body.errors).toEqual([
       { field: 'uploadId', message: 'differs from the Upload-Id header' },
     ]);
-    await request(server()).get('/v1/encounters/bulk/no-such-upload').expect(404);
-    const malformed = await request(server()).get('/v1/encounters/bulk/not%20an%20id').expect(400);
+    await report('no-such-upload').expect(404);
+    const malformed = await report('not%20an%20id').expect(400);
     expect(malformed.body.errors).toEqual([
       { field: 'uploadId', message: expect.stringMatching(/^must be 1 to 64 letters/) },
     ]);
@@ -347,7 +355,7 @@ describe('idempotent bulk upload (ingest service, real Kafka and Postgres)', () 
     expect(reused.body.message).toMatch(/^an upload with this id exists/);
     // A refused header leaves no upload behind: the id can be used once the file is right.
     await upload('encounter_id,score\n1,0.4\n').set('Upload-Id', 'fixed-later').expect(400);
-    await request(server()).get('/v1/encounters/bulk/fixed-later').expect(404);
+    await report('fixed-later').expect(404);
     await upload(body).set('Upload-Id', 'fixed-later').expect(200);
   });
 });
