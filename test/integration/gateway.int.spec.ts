@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { RPC_TOPICS, TOPICS, type PredictionMade } from '@readmit/contracts';
 import request from 'supertest';
+import { apiKeysEnv, testApiKey } from '../support/api-keys';
 import { promoteSmallModel } from '../support/champion';
 import { eventually, uniqueName } from '../support/endpoints';
 import {
@@ -21,8 +22,12 @@ import { GatewayModule } from '../../services/gateway/src/gateway.module';
 
 const MODEL = 'readmission';
 const THRESHOLD = 0.3;
-const KEY = 'gateway-test-key-0123456789';
-const OTHER_KEY = 'gateway-other-key-9876543210';
+/** Two client applications allowed to predict, and a dashboard that may only read. */
+const CLIENT = testApiKey('client-app', ['predict']);
+const OTHER_CLIENT = testApiKey('other-app', ['predict']);
+const DASHBOARD = testApiKey('dashboard', ['read']);
+const KEY = CLIENT.key;
+const OTHER_KEY = OTHER_CLIENT.key;
 const MAX_BATCH = 5;
 
 /** The example encounter under another id, with varied inputs so that the scores differ. */
@@ -62,7 +67,7 @@ describe('REST gateway: predictions over HTTP, scored over Kafka request-reply',
     services.start(
       { name: 'gateway', envSchema: gatewayEnvSchema, module: GatewayModule },
       {
-        READMIT_API_KEYS: `${KEY}, ${OTHER_KEY}`,
+        READMIT_API_KEYS: apiKeysEnv(CLIENT, OTHER_CLIENT, DASHBOARD),
         READMIT_GATEWAY_MAX_BATCH: String(MAX_BATCH),
         // Long enough to ride out a rebalance of the scoring instances.
         READMIT_SCORING_TIMEOUT_MS: '10000',
@@ -272,13 +277,16 @@ describe('REST gateway: predictions over HTTP, scored over Kafka request-reply',
     await post(gateway, '/v1/predictions', { padding: 'x'.repeat(70_000) }).expect(413);
   });
 
-  it('asks for an API key first (401), refuses a key it does not know (403), takes any configured key', async () => {
+  it('asks for an API key first (401), refuses a key it does not know (403), takes any configured key with the predict role', async () => {
     const missing = await post(gateway, '/v1/predictions', '{not even json', null).expect(401);
     expect(missing.body).toEqual({ message: 'send an API key in the x-api-key header' });
     const wrong = await post(gateway, '/v1/predictions', encounter(30), `${KEY}x`).expect(403);
     expect(wrong.body).toEqual({ message: 'the API key is not accepted' });
     await post(gateway, '/v1/predictions/batch', { encounters: [] }, 'short').expect(403);
     await post(gateway, '/v1/predictions', encounter(31), OTHER_KEY).expect(200);
+    // A key that is accepted but whose principal may not predict.
+    const reader = await post(gateway, '/v1/predictions', encounter(32), DASHBOARD.key).expect(403);
+    expect(reader.body).toEqual({ message: 'this route needs the predict role' });
   });
 
   it('keeps /health, /ready, /metrics and /docs open; /ready reports the scoring connection; metrics count routes and statuses', async () => {
