@@ -40,6 +40,7 @@ describe('generated contract files', () => {
         'BackfillRequested',
         'BackfillProgressed',
         'BackfillCompleted',
+        'AuditRecorded',
       ].sort(),
     );
   });

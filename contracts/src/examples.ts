@@ -240,6 +240,18 @@ export const EXAMPLE_EVENTS: { [K in keyof EventTypeMap]: EventTypeMap[K] } = {
       },
     ],
   },
+  AuditRecorded: {
+    envelope: envelope('AuditRecorded'),
+    principal: 'alice',
+    authMethod: 'api-key',
+    roles: ['operate'],
+    service: 'registry',
+    action: 'POST /v1/models/:name/rollback',
+    resource: 'v1/models/readmission/rollback',
+    outcome: 'succeeded',
+    status: 200,
+    requestId: '3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b',
+  },
   ModelRolledBack: {
     envelope: envelope('ModelRolledBack'),
     modelName: 'readmission',

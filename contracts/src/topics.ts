@@ -96,6 +96,14 @@ export const TOPICS = {
     config: FOREVER,
     events: ['BackfillRequested', 'BackfillProgressed', 'BackfillCompleted'],
   },
+  /** The audit trail (issue 23): who did what and when, kept forever, keyed by principal. */
+  audit: {
+    name: 'readmit.audit',
+    key: 'principal',
+    partitions: 3,
+    config: FOREVER,
+    events: ['AuditRecorded'],
+  },
 } as const satisfies Record<string, TopicDefinition>;
 
 export type TopicKey = keyof typeof TOPICS;

@@ -10,6 +10,7 @@ import {
 import { createLogger } from '@readmit/platform/logging';
 import {
   allTopics,
+  TOPICS,
   EXAMPLE_EVENTS,
   topicName,
   type EncounterRecorded,
@@ -29,13 +30,19 @@ export function testKafka(clientId = 'readmit-test'): Kafka {
   return createKafkaClient({ brokers: testEndpoints().kafkaBrokers, clientId }, quietLogger);
 }
 
-/** A topic prefix of its own for one test: the whole catalog (and subjects) under it. */
+/**
+ * A topic prefix of its own for one test: the whole catalog (and subjects) under it, or the
+ * topics asked for and the audit trail, which every service started on them records to.
+ */
 export async function isolatedCatalog(
   kafka: Kafka,
   topics: readonly TopicDefinition[] = allTopics(),
 ): Promise<string> {
   const prefix = `${uniqueName('t')}.`;
-  await provisionTopics(kafka, { prefix, topics });
+  const withAudit = topics.some((topic) => topic.name === TOPICS.audit.name)
+    ? topics
+    : [...topics, TOPICS.audit];
+  await provisionTopics(kafka, { prefix, topics: withAudit });
   return prefix;
 }
 

@@ -436,6 +436,29 @@ export interface PredictionMade {
   contributions: null | FeatureContribution[];
 }
 
+/** Who did what, when, and how it ended: one per state-changing request a service answered (allowed or refused). Keyed by principal on readmit.audit; kept forever. Carries pseudonyms only, never a patient identifier or a credential. */
+export interface AuditRecorded {
+  envelope: Envelope;
+  /** The authenticated principal's id (an API key's name, an OIDC subject), or 'anonymous' when no credential was accepted. */
+  principal: string;
+  /** How the principal was authenticated: api-key, oidc, console-session, or none. */
+  authMethod: string;
+  /** The roles the principal held for this request. */
+  roles: string[];
+  /** The service that answered (gateway, ingest, registry, …). */
+  service: string;
+  /** What was asked, e.g. model.promote, model.rollback, encounters.upload, patient.forget. */
+  action: string;
+  /** What it was asked of, e.g. models/readmission/versions/7 (pseudonyms only). */
+  resource: string;
+  /** succeeded (2xx), refused (401, 403: not authenticated or not allowed), rejected (other 4xx), or failed (5xx). */
+  outcome: string;
+  /** The HTTP status answered. */
+  status: number;
+  /** The request's correlation id, to find its events and log lines. */
+  requestId: null | string;
+}
+
 /** Every event type, by its name (the Avro record name, the TypeScript type and the eventType header). */
 export interface EventTypeMap {
   BackfillCompleted: BackfillCompleted;
@@ -453,10 +476,11 @@ export interface EventTypeMap {
   EncounterRecorded: EncounterRecorded;
   OutcomeRecorded: OutcomeRecorded;
   PredictionMade: PredictionMade;
+  AuditRecorded: AuditRecorded;
 }
 
 export type EventType = keyof EventTypeMap;
 
 export type ReadmitEvent = EventTypeMap[EventType];
 
-export const EVENT_TYPES = ['BackfillCompleted', 'BackfillProgressed', 'BackfillRequested', 'BatchArrived', 'ChallengerAssigned', 'DriftDetected', 'ModelPromoted', 'ModelRejected', 'ModelRolledBack', 'TrainingCompleted', 'TrainingFailed', 'TrainingRequested', 'EncounterRecorded', 'OutcomeRecorded', 'PredictionMade'] as const satisfies readonly EventType[];
+export const EVENT_TYPES = ['BackfillCompleted', 'BackfillProgressed', 'BackfillRequested', 'BatchArrived', 'ChallengerAssigned', 'DriftDetected', 'ModelPromoted', 'ModelRejected', 'ModelRolledBack', 'TrainingCompleted', 'TrainingFailed', 'TrainingRequested', 'EncounterRecorded', 'OutcomeRecorded', 'PredictionMade', 'AuditRecorded'] as const satisfies readonly EventType[];

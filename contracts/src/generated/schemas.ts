@@ -2349,5 +2349,117 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
         "doc": "Top contributing features when an explanation was asked for."
       }
     ]
+  },
+  "AuditRecorded": {
+    "type": "record",
+    "name": "AuditRecorded",
+    "namespace": "health.readmit.v1",
+    "doc": "Who did what, when, and how it ended: one per state-changing request a service answered (allowed or refused). Keyed by principal on readmit.audit; kept forever. Carries pseudonyms only, never a patient identifier or a credential.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "principal",
+        "type": "string",
+        "doc": "The authenticated principal's id (an API key's name, an OIDC subject), or 'anonymous' when no credential was accepted."
+      },
+      {
+        "name": "authMethod",
+        "type": "string",
+        "doc": "How the principal was authenticated: api-key, oidc, console-session, or none."
+      },
+      {
+        "name": "roles",
+        "type": {
+          "type": "array",
+          "items": "string"
+        },
+        "default": [],
+        "doc": "The roles the principal held for this request."
+      },
+      {
+        "name": "service",
+        "type": "string",
+        "doc": "The service that answered (gateway, ingest, registry, …)."
+      },
+      {
+        "name": "action",
+        "type": "string",
+        "doc": "What was asked, e.g. model.promote, model.rollback, encounters.upload, patient.forget."
+      },
+      {
+        "name": "resource",
+        "type": "string",
+        "doc": "What it was asked of, e.g. models/readmission/versions/7 (pseudonyms only)."
+      },
+      {
+        "name": "outcome",
+        "type": "string",
+        "doc": "succeeded (2xx), refused (401, 403: not authenticated or not allowed), rejected (other 4xx), or failed (5xx)."
+      },
+      {
+        "name": "status",
+        "type": "int",
+        "doc": "The HTTP status answered."
+      },
+      {
+        "name": "requestId",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "doc": "The request's correlation id, to find its events and log lines."
+      }
+    ]
   }
 };

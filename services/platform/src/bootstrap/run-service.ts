@@ -7,6 +7,9 @@ import { loadConfig, type Environment } from '../config/load-config';
 import { toPlatformConfig, type PlatformEnv } from '../config/platform-config';
 import { createLogger } from '../logging/logger';
 import { NestLoggerAdapter } from '../logging/nest-logger.adapter';
+import { AuditModule } from '../audit/audit.module';
+import { AuditTrail } from '../audit/audit-trail';
+import { auditMiddleware } from '../audit/audit.middleware';
 import { PlatformModule } from './platform.module';
 import { ExpressHttpAdapter } from './express-http-adapter';
 
@@ -34,6 +37,7 @@ export async function createService<S extends z.ZodType<PlatformEnv>>(
   @Module({
     imports: [
       PlatformModule.register({ config, serviceConfig: serviceEnv, logger }),
+      AuditModule,
       definition.module,
     ],
   })
@@ -44,6 +48,8 @@ export async function createService<S extends z.ZodType<PlatformEnv>>(
     bufferLogs: false,
   });
   app.enableShutdownHooks();
+  // Before any route: refusals by the guard and requests no route matched are recorded too.
+  app.use(auditMiddleware(app.get(AuditTrail), definition.name));
   await app.listen(config.httpPort);
   logger.info({ port: config.httpPort }, `${definition.name} listening`);
   return app;
