@@ -19,6 +19,7 @@ import { gatewayEnvSchema } from '../../services/gateway/src/gateway.config';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
 import { registryEnvSchema } from '../../services/registry/src/registry.config';
 import { RegistryModule } from '../../services/registry/src/registry.module';
+import { testApiKey } from '../support/api-keys';
 import { smallModelArtifact } from '../support/artifacts';
 import { eventually, PROJECT_ROOT, uniqueName } from '../support/endpoints';
 import { exampleEncounter, isolatedEventStreams, physical, watchEvents } from '../support/kafka';
@@ -34,7 +35,12 @@ import { ServiceStarter } from '../support/service-starter';
  */
 
 const MODEL = 'readmission';
-const KEY = 'console-test-key-0123456789';
+/** The person signing in to the console, and the gateway's own key for the registry. */
+const PERSON = testApiKey('dr.lee', ['read', 'predict', 'operate']);
+const GATEWAY = testApiKey('gateway-console', ['read', 'operate']);
+const KEY = PERSON.key;
+/** What the registry records for a decision taken in the console. */
+const DECIDER = 'dr.lee via gateway-console';
 const CHROMIUM = process.env.READMIT_CHROMIUM ?? '/usr/bin/chromium';
 const SCREENSHOTS = join(PROJECT_ROOT, 'test-output', 'console');
 const EVENTS: EventType[] = [
@@ -182,13 +188,17 @@ describe('web console in headless Chromium', () => {
         // A person promotes: passing versions wait as challengers.
         READMIT_PROMOTION_MODE: 'manual',
         READMIT_ORCHESTRATOR_ENABLED: 'false',
+        // The gateway calls with its own key and names the signed-in person, whom it trusts.
+        READMIT_API_KEYS: GATEWAY.entry,
+        READMIT_AUTH_DELEGATES: GATEWAY.name,
       },
     );
     await startScoringService(services, root);
     const gateway = await services.start(
       { name: 'gateway', envSchema: gatewayEnvSchema, module: GatewayModule },
       {
-        READMIT_API_KEYS: KEY,
+        READMIT_API_KEYS: PERSON.entry,
+        READMIT_REGISTRY_API_KEY: GATEWAY.key,
         READMIT_SCORING_TIMEOUT_MS: '10000',
         READMIT_INSTANCE_ID: uniqueName('gateway'),
         READMIT_REGISTRY_URL: urlOf(registry),
@@ -201,7 +211,9 @@ describe('web console in headless Chromium', () => {
     await labelledPredictions();
     await driftAndRetraining();
     await eventually(async () => {
-      const response = await fetch(`${urlOf(registry)}/v1/models/${MODEL}/versions`);
+      const response = await fetch(`${urlOf(registry)}/v1/models/${MODEL}/versions`, {
+        headers: { 'x-api-key': GATEWAY.key },
+      });
       const body = (await response.json()) as { versions?: unknown[] };
       return body.versions?.length === 2 ? true : undefined;
     }, 30_000);
@@ -267,7 +279,7 @@ describe('web console in headless Chromium', () => {
       await page.getByRole('button', { name: 'Promote v1' }).click();
       await page.getByText('v1 is the champion').waitFor();
       const event = await eventually(async () => promoted.events.find((e) => e.version === 'v1'));
-      expect(event).toMatchObject({ modelName: MODEL, decidedBy: 'web console', mode: 'MANUAL' });
+      expect(event).toMatchObject({ modelName: MODEL, decidedBy: DECIDER, mode: 'MANUAL' });
     } finally {
       await promoted.stop();
     }
@@ -323,7 +335,7 @@ describe('web console in headless Chromium', () => {
           (event): event is ModelRolledBack => 'fromVersion' in event && event.toVersion === 'v1',
         ),
       );
-      expect(rolledBack).toMatchObject({ fromVersion: 'v2', decidedBy: 'web console' });
+      expect(rolledBack).toMatchObject({ fromVersion: 'v2', decidedBy: DECIDER });
       expect(decisions.events.some((event) => 'version' in event && event.version === 'v2')).toBe(
         true,
       );
