@@ -42,6 +42,7 @@ import { registryProjection } from '../../services/registry/src/projections/regi
 import { registryEnvSchema } from '../../services/registry/src/registry.config';
 import { RegistryModule } from '../../services/registry/src/registry.module';
 import { TrainerModule } from '../../services/trainer/src/trainer.module';
+import { testApiKey } from '../support/api-keys';
 import { smallModelArtifact } from '../support/artifacts';
 import { MODEL, promoteSmallModel } from '../support/champion';
 import { invalidEncounters } from '../support/encounters';
@@ -49,6 +50,9 @@ import { eventually, testEndpoints, uniqueName } from '../support/endpoints';
 import { exampleEncounter, isolatedEventStreams, physical } from '../support/kafka';
 import { ServiceStarter } from '../support/service-starter';
 import { outcomeEvent, predictionEvent } from '../support/synthetic-traffic';
+
+/** Reads the registry's and ingest's REST APIs (role read). */
+const READER = testApiKey('fault-watcher', ['read']);
 
 /*
  * Issue 21: poison and invalid events written straight to every input topic of every service
@@ -357,9 +361,10 @@ describe('bad events on every input topic of every consumer group', () => {
           READMIT_OBJECT_STORE_ROOT: root,
           // A follower of ml.batches, ml.drift and ml.training without a group: not under test.
           READMIT_ORCHESTRATOR_ENABLED: 'false',
+          READMIT_API_KEYS: READER.entry,
         },
       );
-      const http = request(app.getHttpServer());
+      const http = request.agent(app.getHttpServer()).set('x-api-key', READER.key);
 
       // ml.models first: the registry's decision on the good completion lands after these.
       const badOnModels = [...POISON, misrouted(serde, 'TrainingCompleted')];
@@ -446,9 +451,10 @@ describe('bad events on every input topic of every consumer group', () => {
           READMIT_INSTANCE_ID: uniqueName('ingest'),
           READMIT_BATCH_LABELS: '1000',
           READMIT_BATCH_WINDOW_SECONDS: String(windowSeconds),
+          READMIT_API_KEYS: READER.entry,
         },
       );
-      const http = request(app.getHttpServer());
+      const http = request.agent(app.getHttpServer()).set('x-api-key', READER.key);
 
       // ml.batches first: the tracker's BatchArrived lands after these.
       const badOnBatches = [...POISON, misrouted(serde, 'EncounterRecorded')];
