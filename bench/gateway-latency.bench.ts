@@ -6,7 +6,6 @@
 //     [--timeline /tmp/latency] (each request's send time and latency, to see when the slow ones come)
 // Needs the local platform (`./readmit infra up`) and ../shared/data.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +15,7 @@ import { parse } from 'papaparse';
 import { EXAMPLE_EVENTS, RPC_TOPICS } from '@readmit/contracts';
 import { newEnvelope } from '@readmit/platform/kafka';
 import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
+import { testApiKey } from '../test/support/api-keys';
 import { PROJECT_ROOT, sharedDataFile, testEndpoints, uniqueName } from '../test/support/endpoints';
 import { isolatedEventStreams } from '../test/support/kafka';
 import { SCORING_TOPICS } from '../test/support/scoring-service';
@@ -317,7 +317,10 @@ async function main(): Promise<void> {
     READMIT_DATABASE_URL: databaseUrl,
     READMIT_TOPIC_PREFIX: streams.prefix,
   };
-  const apiKey = randomBytes(24).toString('hex');
+  // A real key: its first request pays one scrypt (~50 ms, in the warm-up), every later one a
+  // SHA-256 and a lookup, as in production.
+  const client = testApiKey('bench-client', ['predict']);
+  const apiKey = client.key;
   const scoringPorts: number[] = [];
   for (let index = 0; index < SCORERS; index++) scoringPorts.push(await freePort());
   const gatewayPort = await freePort();
@@ -332,7 +335,7 @@ async function main(): Promise<void> {
   const gateway = startService('gateway', {
     ...platformEnv,
     READMIT_HTTP_PORT: String(gatewayPort),
-    READMIT_API_KEYS: apiKey,
+    READMIT_API_KEYS: client.entry,
     READMIT_INSTANCE_ID: uniqueName('bench-gateway'),
   });
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
