@@ -28,9 +28,18 @@ const compose = parse(read('docker-compose.yml'), { merge: true }) as {
 };
 const services = compose.services;
 
+/** What an operator's .env holds, in the form each variable takes (an API key entry, a key). */
+const PLACEHOLDERS: Record<string, string> = {
+  READMIT_API_KEYS: `gateway-console:read+operate:0123456789abcdef:scrypt.16384.8.1.${'A'.repeat(22)}.${'B'.repeat(43)}`,
+  READMIT_REGISTRY_API_KEY: `rk_0123456789abcdef_${'C'.repeat(43)}`,
+};
+
 /** `${VAR:?message}` and `${VAR}` become a placeholder, as compose would substitute them. */
 const substitute = (value: string) =>
-  value.replace(/\$\{([A-Z_]+)(:\?[^}]*)?\}/g, 'placeholder-secret-0123456789');
+  value.replace(
+    /\$\{([A-Z_]+)(:\?[^}]*)?\}/g,
+    (_, variable: string) => PLACEHOLDERS[variable] ?? 'placeholder-secret-0123456789',
+  );
 
 function backingServiceFor(hostPort: string): { service: string; port: number } {
   const parsed = parseHostPort(hostPort);
