@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { EventSerde } from '@readmit/platform/kafka';
+import { demoKeys } from '../demo/demo-keys';
 import { runClosedLoop, type ClosedLoopOptions, type ClosedLoopSummary } from '../demo/closed-loop';
 import { buildServices, processLauncher } from '../demo/service-processes';
 import { scrapeTargetsFolder } from '../infra/scrape-targets';
@@ -104,8 +104,9 @@ export function demoCommand(): Command {
           READMIT_LOG_LEVEL: 'info',
         },
         stepTimeoutMs: options.timeout * 1000,
-        // A key of this run's own: the gateway is on this machine only, for the run's length.
-        apiKey: process.env.READMIT_DEMO_API_KEY ?? `demo-${randomBytes(12).toString('hex')}`,
+        // Keys of this run's own (services get their salted hashes): on this machine only, for
+        // the run's length.
+        keys: await demoKeys(process.env.READMIT_DEMO_API_KEY),
       };
       const kafka = cliKafka(endpoints.READMIT_KAFKA_BROKERS);
       const serde = EventSerde.create(endpoints.READMIT_SCHEMA_REGISTRY_URL, {
@@ -129,7 +130,7 @@ export function demoCommand(): Command {
           whileRunning: options.keep
             ? async ({ gatewayUrl }) => {
                 console.log(
-                  `\nThe services keep running. Web console: ${gatewayUrl}/console (API key: ${loop.apiKey})`,
+                  `\nThe services keep running. Web console: ${gatewayUrl}/console (API key: ${loop.keys.apiKey})`,
                 );
                 console.log('Press Ctrl-C to stop them.');
                 await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));

@@ -4,6 +4,7 @@ import type { EventSerde } from '@readmit/platform/kafka';
 import type { Kafka } from 'kafkajs';
 import { EXAMPLE_ENCOUNTER_INPUT } from '@readmit/gateway';
 import type { LoadReport } from '@readmit/ingest';
+import { demoKeyEnv, type DemoKeys } from './demo-keys';
 import { LoopWatcher } from './loop-watcher';
 
 /** The services the loop runs; the gateway last (it needs the registry's address). */
@@ -58,8 +59,8 @@ export interface ClosedLoopOptions {
   readonly platformEnv: Record<string, string>;
   /** Longest wait for any one step. */
   readonly stepTimeoutMs: number;
-  /** The gateway's API key (REST predictions and the web console). */
-  readonly apiKey: string;
+  /** The run's API keys: the operator's (REST predictions, the web console) and the entries. */
+  readonly keys: DemoKeys;
 }
 
 /** One synchronous prediction through the gateway, as a client asks for it. */
@@ -119,7 +120,7 @@ export function loopServiceEnv(
       READMIT_RETRAIN_HIGH_SEVERITY_COOLDOWN_MS: '0',
       READMIT_RETRAIN_BATCHES_PER_RETRAIN: '1',
     },
-    gateway: { READMIT_API_KEYS: options.apiKey },
+    gateway: {},
     scoring: {
       READMIT_MODEL_NAME: options.model,
       READMIT_INSTANCE_ID: `${options.prefix}scoring`,
@@ -131,7 +132,12 @@ export function loopServiceEnv(
       READMIT_DRIFT_MIN_WINDOW_ROWS: String(Math.min(2_000, options.windowRows)),
     },
   };
-  return { ...options.platformEnv, READMIT_INSTANCE_ID: `${options.prefix}${name}`, ...own[name] };
+  return {
+    ...options.platformEnv,
+    READMIT_INSTANCE_ID: `${options.prefix}${name}`,
+    ...own[name],
+    ...demoKeyEnv(options.keys, name),
+  };
 }
 
 /**
@@ -291,7 +297,7 @@ export async function runClosedLoop(
     );
 
     report(`5. Asking the gateway for one prediction (POST /v1/predictions?explain=true)`);
-    const rest = await restPrediction(url('gateway'), options.apiKey);
+    const rest = await restPrediction(url('gateway'), options.keys.apiKey);
     if (rest.modelVersion !== servingNow)
       throw new Error(
         `the gateway answered with ${rest.modelVersion}, not the champion ${servingNow}`,
