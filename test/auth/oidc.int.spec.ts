@@ -125,6 +125,21 @@ describe('OIDC bearer tokens', () => {
       });
     });
 
+    it('refuses a token signed with a shared secret, even when the key lookup offers that secret', async () => {
+      const secret = new TextEncoder().encode('a-shared-secret-of-at-least-32-bytes!');
+      const verifier = new OidcVerifier(config, async () => secret);
+      const hmac = await new SignJWT({ roles: ['admin'] })
+        .setProtectedHeader({ alg: 'HS256', kid: KEY_ID })
+        .setSubject('mallory')
+        .setIssuer(issuer)
+        .setAudience(AUDIENCE)
+        .setExpirationTime('5m')
+        .sign(secret);
+      expect(await verifier.verify(hmac)).toEqual({
+        refused: { status: 401, message: 'the bearer token is not accepted' },
+      });
+    });
+
     it('reads roles and the name from configured claims (a nested path, a space-separated string)', async () => {
       const verifier = new OidcVerifier({
         ...config,

@@ -17,6 +17,23 @@ const TOKEN_FAULTS = new Set([
 ]);
 
 /**
+ * Public-key signatures only: a token signed with a shared secret (HS256) or none is refused,
+ * whatever key the key set (or a confused key lookup) offers.
+ */
+const ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+];
+
+/**
  * Verifies OIDC bearer tokens (JWTs) with `jose` against the issuer's JSON Web Key Set, fetched
  * and cached by createRemoteJWKSet (refetched when a token names a key it does not know, so the
  * issuer can rotate its keys): signature, `iss`, `aud`, `exp` and `nbf`. The principal is named
@@ -39,6 +56,7 @@ export class OidcVerifier {
       ({ payload } = await jwtVerify(token, this.keys, {
         issuer: this.config.issuer,
         audience: this.config.audience,
+        algorithms: ALGORITHMS,
       }));
     } catch (error) {
       return { refused: refusalOf(error) };
