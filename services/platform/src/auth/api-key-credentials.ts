@@ -14,6 +14,10 @@ export class ApiKeyCredentials implements CredentialSource {
     const presented = headerValue(request, API_KEY_HEADER);
     if (presented === undefined) return undefined;
     const principal = await this.verifier.verify(presented);
+    if (principal === 'busy')
+      return {
+        refused: { status: 429, message: 'too many API key checks at once: retry shortly' },
+      };
     return principal
       ? { principal }
       : { refused: { status: 403, message: 'the API key is not accepted' } };

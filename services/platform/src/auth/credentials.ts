@@ -3,7 +3,7 @@ import type { Principal } from './principal';
 
 /** Why a presented credential is not taken: 401/403 as the route's answer, 503 if we cannot tell. */
 export interface Refusal {
-  readonly status: 401 | 403 | 503;
+  readonly status: 401 | 403 | 429 | 503;
   /** Safe to send and log: it never quotes the credential. */
   readonly message: string;
 }

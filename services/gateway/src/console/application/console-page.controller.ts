@@ -4,6 +4,7 @@ import {
   ForbiddenException,
   Get,
   HttpCode,
+  HttpException,
   HttpStatus,
   Inject,
   NotFoundException,
@@ -63,6 +64,11 @@ export class ConsolePageController {
   ): Promise<void> {
     const parsed = signIn.safeParse(jsonBody(request));
     const principal = parsed.success ? await this.keys.verify(parsed.data.apiKey) : undefined;
+    if (principal === 'busy')
+      throw new HttpException(
+        { message: 'too many API key checks at once: retry shortly' },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
     if (!principal) throw new ForbiddenException({ message: 'the API key is not accepted' });
     const { token, maxAgeSeconds } = this.sessions.issue(principal, Date.now());
     response.setHeader('Set-Cookie', sessionCookie(token, maxAgeSeconds, request.secure));
