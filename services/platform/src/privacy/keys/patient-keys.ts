@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { unwrapKey, wrapKey } from './key-wrap';
+import type { PatientKeyStore } from './patient-key-store.port';
+
+/** The key that wraps patients' data keys, held in memory once the KEK has unwrapped it. */
+export interface WrappingKey {
+  readonly id: string;
+  readonly key: Buffer;
+}
+
+/**
+ * Per-patient data keys: created on a patient's first record, wrapped under the wrapping key,
+ * kept in the store, cached unwrapped (bounded, least recently used first out). `forget` deletes
+ * the key and drops it from this cache; other processes drop theirs on `evict` (they hear of the
+ * forget on the log).
+ */
+export class PatientKeys {
+  private readonly cache = new Map<string, Buffer>();
+
+  constructor(
+    private readonly store: PatientKeyStore,
+    private readonly wrapping: WrappingKey,
+    private readonly maxCached = 100_000,
+  ) {}
+
+  /** The patient's data key, made and stored if the patient has none (a writer's view). */
+  async keyFor(patient: string): Promise<Buffer> {
+    const cached = this.cached(patient);
+    if (cached) return cached;
+    const stored =
+      (await this.store.get(patient)) ??
+      (await this.store.putIfAbsent(patient, {
+        wrapped: wrapKey(this.wrapping.key, randomBytes(32)),
+        wrappingKeyId: this.wrapping.id,
+      }));
+    return this.remember(patient, this.unwrap(stored.wrapped, stored.wrappingKeyId));
+  }
+
+  /** The patient's data key if one is kept; undefined once forgotten (a reader's view). */
+  async existingKeyFor(patient: string): Promise<Buffer | undefined> {
+    const cached = this.cached(patient);
+    if (cached) return cached;
+    const stored = await this.store.get(patient);
+    if (!stored) return undefined;
+    return this.remember(patient, this.unwrap(stored.wrapped, stored.wrappingKeyId));
+  }
+
+  /** Destroys the patient's key; true when there was one. */
+  async forget(patient: string): Promise<boolean> {
+    this.evict(patient);
+    return this.store.delete(patient);
+  }
+
+  /** Drops a cached key (the patient was forgotten elsewhere). */
+  evict(patient: string): void {
+    // Not zeroed: a caller may still be using it for the record in hand.
+    this.cache.delete(patient);
+  }
+
+  private unwrap(wrapped: Buffer, wrappingKeyId: string): Buffer {
+    if (wrappingKeyId !== this.wrapping.id)
+      throw new Error(
+        `the data key of a patient is wrapped under ${wrappingKeyId}, not the wrapping key in use (${this.wrapping.id}): finish the key rotation`,
+      );
+    return unwrapKey(this.wrapping.key, wrapped);
+  }
+
+  private cached(patient: string): Buffer | undefined {
+    const key = this.cache.get(patient);
+    if (key) {
+      // Most recently used last, so the oldest is first out.
+      this.cache.delete(patient);
+      this.cache.set(patient, key);
+    }
+    return key;
+  }
+
+  private remember(patient: string, key: Buffer): Buffer {
+    if (this.cache.size >= this.maxCached) {
+      const oldest = this.cache.keys().next().value as string;
+      this.evict(oldest);
+    }
+    this.cache.set(patient, key);
+    return key;
+  }
+}

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { KeyWrapError } from './key-wrap';
+import type { PatientKeyStore, StoredPatientKey } from './patient-key-store.port';
+import { PatientKeys } from './patient-keys';
+
+/** The store's contract, in memory, counting reads. */
+class MemoryKeyStore implements PatientKeyStore {
+  readonly rows = new Map<string, StoredPatientKey>();
+  reads = 0;
+  async get(patient: string) {
+    this.reads += 1;
+    return this.rows.get(patient);
+  }
+  async putIfAbsent(patient: string, key: StoredPatientKey) {
+    if (!this.rows.has(patient)) this.rows.set(patient, key);
+    return this.rows.get(patient) as StoredPatientKey;
+  }
+  async delete(patient: string) {
+    return this.rows.delete(patient);
+  }
+}
+
+const wrapping = { id: 'wk-1', key: randomBytes(32) };
+
+describe('per-patient data keys', () => {
+  it('makes a key on first use, keeps it wrapped, and gives the same key after', async () => {
+    const store = new MemoryKeyStore();
+    const keys = new PatientKeys(store, wrapping);
+    const first = await keys.keyFor('pat_a');
+    expect(first).toHaveLength(32);
+    const row = store.rows.get('pat_a') as StoredPatientKey;
+    expect(row.wrappingKeyId).toBe('wk-1');
+    expect(row.wrapped.includes(first)).toBe(false);
+    expect(await keys.keyFor('pat_a')).toEqual(first);
+    // Another process with the same store and wrapping key reads the same key.
+    expect(await new PatientKeys(store, wrapping).existingKeyFor('pat_a')).toEqual(first);
+    expect(await keys.keyFor('pat_b')).not.toEqual(first);
+  });
+
+  it('serves cached keys without reading the store', async () => {
+    const store = new MemoryKeyStore();
+    const keys = new PatientKeys(store, wrapping);
+    await keys.keyFor('pat_a');
+    const reads = store.reads;
+    for (let i = 0; i < 10; i++) await keys.existingKeyFor('pat_a');
+    expect(store.reads).toBe(reads);
+  });
+
+  it('forgets: the key is gone from the store and every cache told of it', async () => {
+    const store = new MemoryKeyStore();
+    const writer = new PatientKeys(store, wrapping);
+    const reader = new PatientKeys(store, wrapping);
+    await writer.keyFor('pat_a');
+    await reader.existingKeyFor('pat_a');
+    expect(await writer.forget('pat_a')).toBe(true);
+    expect(await writer.existingKeyFor('pat_a')).toBeUndefined();
+    reader.evict('pat_a');
+    expect(await reader.existingKeyFor('pat_a')).toBeUndefined();
+    expect(await writer.forget('pat_a')).toBe(false);
+    // A returning patient starts over with a new key; the old records stay unreadable.
+    expect(await writer.keyFor('pat_a')).toHaveLength(32);
+  });
+
+  it('keeps a bounded number of keys in memory, least recently used out first', async () => {
+    const store = new MemoryKeyStore();
+    const keys = new PatientKeys(store, wrapping, 2);
+    await keys.keyFor('pat_a');
+    await keys.keyFor('pat_b');
+    await keys.existingKeyFor('pat_a'); // a is now the most recent
+    await keys.keyFor('pat_c'); // b goes
+    const reads = store.reads;
+    await keys.existingKeyFor('pat_a');
+    await keys.existingKeyFor('pat_c');
+    expect(store.reads).toBe(reads);
+    await keys.existingKeyFor('pat_b');
+    expect(store.reads).toBe(reads + 1);
+  });
+
+  it('refuses keys wrapped under another wrapping key, naming the rotation', async () => {
+    const store = new MemoryKeyStore();
+    await new PatientKeys(store, wrapping).keyFor('pat_a');
+    const rotated = new PatientKeys(store, { id: 'wk-2', key: randomBytes(32) });
+    await expect(rotated.existingKeyFor('pat_a')).rejects.toThrow(
+      'wrapped under wk-1, not the wrapping key in use (wk-2): finish the key rotation',
+    );
+    const wrongKey = new PatientKeys(store, { id: 'wk-1', key: randomBytes(32) });
+    await expect(wrongKey.existingKeyFor('pat_a')).rejects.toBeInstanceOf(KeyWrapError);
+  });
+});

@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { testEndpoints, uniqueName } from '../../../../../test/support/endpoints';
+import { PatientKeys } from './patient-keys';
+import { PATIENT_KEYS_TABLE, PostgresPatientKeyStore } from './postgres-patient-key-store';
+
+describe('patient data keys in Postgres', () => {
+  const url = testEndpoints().databaseUrl;
+  const schema = uniqueName('keys').replace(/-/g, '_');
+  const wrapping = { id: 'wk-1', key: randomBytes(32) };
+  const stores: PostgresPatientKeyStore[] = [];
+  const newStore = () => {
+    const store = new PostgresPatientKeyStore(url, schema);
+    stores.push(store);
+    return store;
+  };
+  const rowsOf = async (patient: string) => {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        `SELECT patient, wrapped FROM "${schema}"."${PATIENT_KEYS_TABLE}" WHERE patient = $1`,
+        [patient],
+      );
+      return rows as Array<{ patient: string; wrapped: Buffer }>;
+    } finally {
+      await client.end();
+    }
+  };
+
+  afterAll(async () => {
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await client.end();
+    await Promise.all(stores.map((store) => store.close()));
+  });
+
+  it('keeps one key per patient even when several writers create it at once', async () => {
+    const writers = Array.from({ length: 6 }, () => new PatientKeys(newStore(), wrapping));
+    const keys = await Promise.all(writers.map((writer) => writer.keyFor('pat_race')));
+    for (const key of keys) expect(key).toEqual(keys[0]);
+    const rows = await rowsOf('pat_race');
+    expect(rows).toHaveLength(1);
+    expect(rows[0].wrapped.includes(keys[0])).toBe(false);
+  });
+
+  it('forgets: the row is gone, and the patient has no key for any reader', async () => {
+    const writer = new PatientKeys(newStore(), wrapping);
+    await writer.keyFor('pat_forget');
+    const reader = new PatientKeys(newStore(), wrapping);
+    expect(await reader.existingKeyFor('pat_forget')).toHaveLength(32);
+    expect(await writer.forget('pat_forget')).toBe(true);
+    expect(await rowsOf('pat_forget')).toEqual([]);
+    expect(
+      await new PatientKeys(newStore(), wrapping).existingKeyFor('pat_forget'),
+    ).toBeUndefined();
+    expect(await writer.forget('pat_forget')).toBe(false);
+  });
+});
