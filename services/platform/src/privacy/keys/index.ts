@@ -11,3 +11,4 @@ export * from './field-sealer';
 export * from './patient-key-store.port';
 export * from './patient-keys';
 export * from './postgres-patient-key-store';
+export * from './wrapping-keys';
