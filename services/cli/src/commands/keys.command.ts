@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { createApiKey, entryForKey, isRole, ROLES, type Role } from '@readmit/platform/auth';
+import { createLocalKekFile } from '@readmit/platform/privacy/keys';
 
 interface KeyOptions {
   name: string;
@@ -42,7 +43,7 @@ async function readStdin(): Promise<string> {
 
 export function keysCommand(): Command {
   const keys = new Command('keys').description(
-    'API keys: create one, or hash an existing one, for READMIT_API_KEYS',
+    'API keys (create one, or hash an existing one, for READMIT_API_KEYS) and the local key-encryption key',
   );
   keys
     .command('create')
@@ -69,6 +70,24 @@ export function keysCommand(): Command {
         console.log(await entryForKey(await readStdin(), options.name, roles));
       } catch (error) {
         command.error(`readmit keys hash: ${(error as Error).message}`);
+      }
+    });
+  keys
+    .command('kek')
+    .description(
+      'create a local key-encryption key file (READMIT_KEK=local:<file>), readable by its owner only',
+    )
+    .requiredOption('--file <path>', 'where to write it; an existing file is never replaced')
+    .action((options: { file: string }, command: Command) => {
+      try {
+        createLocalKekFile(options.file);
+        console.log(`wrote a new key-encryption key to ${options.file} (mode 600)`);
+        console.log(
+          `set READMIT_KEK=local:${options.file} for the services that seal patient data`,
+        );
+        console.log('back it up: without it no sealed patient record can be read again');
+      } catch (error) {
+        command.error(`readmit keys kek: ${(error as Error).message}`);
       }
     });
   return keys;

@@ -12,3 +12,4 @@ export * from './patient-key-store.port';
 export * from './patient-keys';
 export * from './postgres-patient-key-store';
 export * from './wrapping-keys';
+export * from './kek-config';
