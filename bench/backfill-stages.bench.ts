@@ -27,6 +27,7 @@ import { OnnxScorer } from '@readmit/platform/onnx';
 import { backfillPredictionId } from '../services/backfill/src/domain/backfill-event-id';
 import { testEndpoints, uniqueName } from '../test/support/endpoints';
 import { syntheticEncounters, trainBenchModel } from './support/bench-model';
+import { encounterPseudonym } from '../test/support/pseudonyms';
 
 const { values } = parseArgs({
   options: {
@@ -87,7 +88,7 @@ async function main() {
     serde.encode('EncounterRecorded', {
       ...EXAMPLE_EVENTS.EncounterRecorded,
       ...row.encounter,
-      encounter_id: index + 1,
+      encounter_id: encounterPseudonym(index + 1),
       envelope: newEnvelope('EncounterRecorded', { producer: 'bench' }),
     }),
   );

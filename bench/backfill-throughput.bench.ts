@@ -24,6 +24,7 @@ import { startFixture } from '../test/support/processes';
 import { syntheticEncounters, trainBenchModel } from './support/bench-model';
 import { CpuMeter, localBrokerPid } from './support/cpu-time';
 import { transactionalCopy } from './support/kafka-copy';
+import { encounterPseudonym } from '../test/support/pseudonyms';
 
 const { values } = parseArgs({
   options: {
@@ -69,10 +70,10 @@ async function main() {
         const event: EncounterRecorded = {
           ...EXAMPLE_EVENTS.EncounterRecorded,
           ...row.encounter,
-          encounter_id: start + index + 1,
+          encounter_id: encounterPseudonym(start + index + 1),
           envelope: newEnvelope('EncounterRecorded', { producer: 'bench' }),
         };
-        return { eventType: 'EncounterRecorded', key: String(event.encounter_id), event };
+        return { eventType: 'EncounterRecorded', key: event.encounter_id, event };
       });
       await publisher.publishAll(events);
     }

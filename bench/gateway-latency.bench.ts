@@ -27,6 +27,7 @@ import {
   scrapeTargetsFolder,
 } from '../services/cli/src/infra/scrape-targets';
 import { benchKafka, kafkaRoundTrip } from './support/kafka-round-trip';
+import { TEST_PSEUDONYM_KEY } from '../test/support/pseudonyms';
 
 const { values } = parseArgs({
   options: {
@@ -336,6 +337,7 @@ async function main(): Promise<void> {
     ...platformEnv,
     READMIT_HTTP_PORT: String(gatewayPort),
     READMIT_API_KEYS: client.entry,
+    READMIT_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
     READMIT_INSTANCE_ID: uniqueName('bench-gateway'),
   });
   const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;

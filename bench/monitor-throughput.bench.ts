@@ -220,7 +220,7 @@ function trafficOf(
   withPredictionsAndOutcomes: boolean,
 ): OutgoingEvent[] {
   return rows.flatMap((row): OutgoingEvent[] => {
-    const key = String(row.encounter.encounter_id);
+    const key = row.encounter.encounter_id;
     const encounter: OutgoingEvent = {
       eventType: 'EncounterRecorded',
       key,

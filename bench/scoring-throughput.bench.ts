@@ -15,6 +15,7 @@ import { testEndpoints, uniqueName } from '../test/support/endpoints';
 import { isolatedEventStreams, physical } from '../test/support/kafka';
 import { startFixture } from '../test/support/processes';
 import { syntheticEncounters, trainBenchModel } from './support/bench-model';
+import { encounterPseudonym } from '../test/support/pseudonyms';
 
 const { values } = parseArgs({
   options: {
@@ -43,10 +44,10 @@ async function round(
       const event: EncounterRecorded = {
         ...EXAMPLE_EVENTS.EncounterRecorded,
         ...row.encounter,
-        encounter_id: start + index + 1,
+        encounter_id: encounterPseudonym(start + index + 1),
         envelope: newEnvelope('EncounterRecorded', { producer: 'bench' }),
       };
-      return { eventType: 'EncounterRecorded', key: String(event.encounter_id), event };
+      return { eventType: 'EncounterRecorded', key: event.encounter_id, event };
     });
     await publisher.publishAll(events);
   }

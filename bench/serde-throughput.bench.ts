@@ -17,6 +17,7 @@ import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { testEndpoints, uniqueName } from '../test/support/endpoints';
 import { isolatedCatalog, physical, quietLogger, testKafka } from '../test/support/kafka';
+import { encounterPseudonym } from '../test/support/pseudonyms';
 
 const { values } = parseArgs({
   options: {
@@ -32,7 +33,7 @@ function encounters(): EncounterRecorded[] {
   return Array.from({ length: EVENTS }, (_, index) => ({
     ...EXAMPLE_EVENTS.EncounterRecorded,
     envelope: newEnvelope('EncounterRecorded', { producer: 'bench' }),
-    encounter_id: index + 1,
+    encounter_id: encounterPseudonym(index + 1),
   }));
 }
 

@@ -25,6 +25,7 @@ import {
 } from '@readmit/ml';
 import { splitByPatient } from '../services/trainer/src/domain/training-set';
 import { sharedDataFile } from '../test/support/endpoints';
+import { testPseudonymize } from '../test/support/pseudonyms';
 
 const { values } = parseArgs({
   options: {
@@ -53,7 +54,9 @@ function main(): void {
   const rows: string[] = [];
   const generator = new SyntheticEncounters(UCI_SAMPLE_PROFILE, 11);
   const synthetic = labelled(
-    Array.from({ length: ROWS }, () => parseEncounterValues(generator.nextValues())),
+    Array.from({ length: ROWS }, () =>
+      parseEncounterValues(generator.nextValues(), testPseudonymize),
+    ),
   );
   const split = splitByPatient(synthetic, { validation: 0.15, holdout: 0.15 }, 1);
 
@@ -135,7 +138,7 @@ function main(): void {
         columns: true,
         skip_empty_lines: true,
       }) as Array<Record<string, string>>
-    ).map((row) => parseEncounterRow(row)),
+    ).map((row) => parseEncounterRow(row, testPseudonymize)),
   );
   const realSplit = splitByPatient(real, { validation: 0.15, holdout: 0.15 }, 1);
   const realEncoder = new FeatureEncoder(

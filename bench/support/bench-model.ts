@@ -7,13 +7,14 @@ import {
   UCI_SAMPLE_PROFILE,
 } from '@readmit/ml';
 import { trainModels } from '../../services/trainer/src/application/train-models';
+import { testPseudonymize } from '../../test/support/pseudonyms';
 
 /** `count` synthetic encounters parsed as ingest parses them (the few invalid ones dropped). */
 export function syntheticEncounters(count: number, seed: number) {
   const generator = new SyntheticEncounters(UCI_SAMPLE_PROFILE, seed);
-  return Array.from({ length: count }, () => parseEncounterValues(generator.nextValues())).flatMap(
-    (result) => (result.ok ? [result] : []),
-  );
+  return Array.from({ length: count }, () =>
+    parseEncounterValues(generator.nextValues(), testPseudonymize),
+  ).flatMap((result) => (result.ok ? [result] : []));
 }
 
 /**

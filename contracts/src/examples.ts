@@ -14,6 +14,16 @@ const envelope = (eventType: keyof EventTypeMap, causationId: string | null = nu
   producer: 'readmit-examples@0.1.0',
 });
 
+/**
+ * The example encounter's identifiers (149190 and 55629189 in the UCI file) as they travel: their
+ * pseudonyms under the example key AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8= (bytes 0 to 31),
+ * a key for examples only.
+ */
+export const EXAMPLE_PSEUDONYMS = {
+  encounter: 'enc_uypCd3JU1Mt7AdCLDsprSQ',
+  patient: 'pat_WqgcxhOw611n1E5WV6Ju7Q',
+} as const;
+
 const range = (topic: string, partition: number, fromOffset: number, toOffset: number) => ({
   topic,
   partition,
@@ -24,8 +34,8 @@ const range = (topic: string, partition: number, fromOffset: number, toOffset: n
 export const EXAMPLE_EVENTS: { [K in keyof EventTypeMap]: EventTypeMap[K] } = {
   EncounterRecorded: {
     envelope: envelope('EncounterRecorded'),
-    encounter_id: 149190,
-    patient_nbr: 55629189,
+    encounter_id: EXAMPLE_PSEUDONYMS.encounter,
+    patient_nbr: EXAMPLE_PSEUDONYMS.patient,
     race: 'Caucasian',
     gender: 'Female',
     age: '[10-20)',
@@ -78,14 +88,14 @@ export const EXAMPLE_EVENTS: { [K in keyof EventTypeMap]: EventTypeMap[K] } = {
   },
   OutcomeRecorded: {
     envelope: envelope('OutcomeRecorded'),
-    encounter_id: 149190,
-    patient_nbr: 55629189,
+    encounter_id: EXAMPLE_PSEUDONYMS.encounter,
+    patient_nbr: EXAMPLE_PSEUDONYMS.patient,
     readmitted: 'AFTER_30_DAYS',
     recordedAt: Date.UTC(2026, 11, 30),
   },
   PredictionMade: {
     envelope: envelope('PredictionMade', '3f0c2d4e-7a5b-4c1d-9e8f-0a1b2c3d4e5f'),
-    encounter_id: 149190,
+    encounter_id: EXAMPLE_PSEUDONYMS.encounter,
     score: 0.4172,
     label: true,
     threshold: 0.38,

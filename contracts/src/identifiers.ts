@@ -46,7 +46,7 @@ export type Pseudonymize = (kind: IdentifierKind, clearId: string) => string;
 /**
  * How an identifier written in the clear before pseudonyms (an Avro `long`) reads today: a colon
  * never occurs in a pseudonym, so the two forms cannot collide. Such ids exist only in logs
- * written before the change; `readmit pseudonyms migrate` rewrites them (docs/security.md).
+ * written before the change, until the migration of docs/security.md rewrites them.
  */
 export const LEGACY_CLEAR_ID_PREFIX = 'legacy:';
 

@@ -18,7 +18,7 @@ export interface PredictRequest {
 }
 
 export interface ScoredEncounter {
-  readonly encounter_id: number;
+  readonly encounter_id: string;
   readonly score: number;
   readonly label: boolean;
   readonly threshold: number;

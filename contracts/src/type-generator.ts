@@ -49,7 +49,10 @@ export function generateTypes(events: readonly AvroRecord[]): string {
           : undefined;
         const fields = schema.fields.map((field) => {
           const fieldDoc = field.doc ? `  /** ${field.doc} */\n` : '';
-          return `${fieldDoc}  ${field.name}: ${typeOf(field.type, innerNamespace)};`;
+          // An identifier field is a union with the long it once was; the serde upcasts such
+          // longs to legacy clear ids at decode, so code sees strings only (identifier-fields.ts).
+          const type = field.pseudonym ? 'string' : typeOf(field.type, innerNamespace);
+          return `${fieldDoc}  ${field.name}: ${type};`;
         });
         declarations.set(name, `${doc}export interface ${name} {\n${fields.join('\n')}\n}`);
       }

@@ -25,6 +25,7 @@ import { eventually, PROJECT_ROOT, uniqueName } from '../support/endpoints';
 import { exampleEncounter, isolatedEventStreams, physical, watchEvents } from '../support/kafka';
 import { SCORING_TOPICS, startScoringService } from '../support/scoring-service';
 import { ServiceStarter } from '../support/service-starter';
+import { encounterPseudonym } from '../support/pseudonyms';
 
 /**
  * The web console end to end, in Debian's headless Chromium driven by playwright-core, against
@@ -106,7 +107,7 @@ describe('web console in headless Chromium', () => {
         await streams.publisher.publish('PredictionMade', String(id), {
           ...EXAMPLE_EVENTS.PredictionMade,
           envelope: newEnvelope('PredictionMade', { producer: 'console-test' }),
-          encounter_id: 900_000 + id,
+          encounter_id: encounterPseudonym(900_000 + id),
           modelName: MODEL,
           modelVersion: version,
           score: Math.min(0.99, signal + noise * (((id * 37) % 11) / 10)),
@@ -115,7 +116,7 @@ describe('web console in headless Chromium', () => {
       await streams.publisher.publish('OutcomeRecorded', String(id), {
         ...EXAMPLE_EVENTS.OutcomeRecorded,
         envelope: newEnvelope('OutcomeRecorded', { producer: 'console-test' }),
-        encounter_id: 900_000 + id,
+        encounter_id: encounterPseudonym(900_000 + id),
         readmitted,
       });
     }

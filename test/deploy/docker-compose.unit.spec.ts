@@ -4,6 +4,7 @@ import { parse } from 'yaml';
 import { z } from 'zod';
 import { parseHostPort } from '@readmit/platform/config';
 import { PROJECT_ROOT } from '../support/endpoints';
+import { TEST_PSEUDONYM_KEY } from '../support/pseudonyms';
 import { APPLICATIONS as applications, envSchemaOf } from './support/applications';
 import { environmentProblems } from './support/environment-checks';
 
@@ -32,6 +33,7 @@ const services = compose.services;
 const PLACEHOLDERS: Record<string, string> = {
   READMIT_API_KEYS: `gateway-console:read+operate:0123456789abcdef:scrypt.16384.8.1.${'A'.repeat(22)}.${'B'.repeat(43)}`,
   READMIT_REGISTRY_API_KEY: `rk_0123456789abcdef_${'C'.repeat(43)}`,
+  READMIT_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
 };
 
 /** `${VAR:?message}` and `${VAR}` become a placeholder, as compose would substitute them. */

@@ -18,6 +18,7 @@ import {
   schemaProblems,
 } from './support/k8s-manifests';
 import { containerEnvironment, platformHttpPaths, probeProblems } from './support/workload-checks';
+import { TEST_PSEUDONYM_KEY } from '../support/pseudonyms';
 
 /**
  * No cluster runs here, so this keeps k8s/ honest the way docker-compose.unit.spec.ts keeps
@@ -44,6 +45,16 @@ const named = (kind: string, name: string) =>
 const deploymentOf = (name: string) => named('Deployment', name) as IDeployment | undefined;
 const containerOf = (name: string) => deploymentOf(name)?.spec?.template.spec?.containers[0];
 
+/**
+ * The environment once an operator has replaced the placeholders that must not work as they are:
+ * the site pseudonym key (a usable placeholder would be a key anyone can read).
+ */
+function asReplaced(environment: Record<string, string>): Record<string, string> {
+  return environment.READMIT_PSEUDONYM_KEY === 'REPLACE-ME'
+    ? { ...environment, READMIT_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY }
+    : environment;
+}
+
 /** Everything wrong with one application's Deployment, given all the manifests it can see. */
 function deploymentProblems(
   name: string,
@@ -57,7 +68,7 @@ function deploymentProblems(
   const { environment, problems } = containerEnvironment(container, all);
   return [
     ...problems,
-    ...environmentProblems(name, envSchemaOf(name), environment),
+    ...environmentProblems(name, envSchemaOf(name), asReplaced(environment)),
     ...probeProblems(deployment, container, environment.READMIT_HTTP_PORT, paths),
   ];
 }
@@ -219,6 +230,21 @@ describe('k8s/', () => {
         ]),
       );
     });
+  });
+
+  it('gives the site pseudonym key to ingest and the gateway only, as a placeholder they refuse to start with', () => {
+    const holders = APPLICATIONS.filter(
+      (name) =>
+        containerEnvironment(containerOf(name) as IContainer, manifests).environment
+          .READMIT_PSEUDONYM_KEY !== undefined,
+    );
+    expect(holders.sort()).toEqual(['gateway', 'ingest']);
+    for (const name of holders) {
+      const { environment } = containerEnvironment(containerOf(name) as IContainer, manifests);
+      expect(environmentProblems(name, envSchemaOf(name), environment)).toEqual([
+        expect.stringMatching(/READMIT_PSEUDONYM_KEY: must be base64 of at least 32 random bytes/),
+      ]);
+    }
   });
 
   it('points the services at the Kafka cluster, schema registry, database and object store it defines', () => {

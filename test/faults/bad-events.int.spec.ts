@@ -50,6 +50,7 @@ import { eventually, testEndpoints, uniqueName } from '../support/endpoints';
 import { exampleEncounter, isolatedEventStreams, physical } from '../support/kafka';
 import { ServiceStarter } from '../support/service-starter';
 import { outcomeEvent, predictionEvent } from '../support/synthetic-traffic';
+import { encounterPseudonym } from '../support/pseudonyms';
 
 /** Reads the registry's and ingest's REST APIs (role read). */
 const READER = testApiKey('fault-watcher', ['read']);
@@ -606,7 +607,10 @@ describe('bad events on every input topic of every consumer group', () => {
           key: 'score-out-of-range',
           value: serde.encode(
             'PredictionMade',
-            predictionEvent(9_001, 1.5, { modelName: MODEL, modelVersion: version }),
+            predictionEvent(encounterPseudonym(9_001), 1.5, {
+              modelName: MODEL,
+              modelVersion: version,
+            }),
           ),
           reason: 'invalid_event' as const,
         },
@@ -614,10 +618,13 @@ describe('bad events on every input topic of every consumer group', () => {
       await writeInOrder(kafka, physical(TOPICS.predictions, prefix), [
         ...badOnPredictions,
         ...ids.map((id, index) => ({
-          key: String(id),
+          key: encounterPseudonym(id),
           value: serde.encode(
             'PredictionMade',
-            predictionEvent(id, 0.2 + 0.5 * index, { modelName: MODEL, modelVersion: version }),
+            predictionEvent(encounterPseudonym(id), 0.2 + 0.5 * index, {
+              modelName: MODEL,
+              modelVersion: version,
+            }),
           ),
         })),
       ]);

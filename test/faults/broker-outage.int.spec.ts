@@ -37,6 +37,7 @@ import { SCORING_TOPICS, startScoringService } from '../support/scoring-service'
 import { ServiceStarter } from '../support/service-starter';
 import { encounterEvent, outcomeEvent, syntheticLabelled } from '../support/synthetic-traffic';
 import { watchEventsThroughOutages } from '../support/resilient-watch';
+import { encounterPseudonym, idOfPseudonym } from '../support/pseudonyms';
 
 const BACKFILL_ENCOUNTERS = 10_000;
 /** Enough that reading them back takes the trainer a few seconds. */
@@ -59,7 +60,7 @@ const {
 } = EXAMPLE_EVENTS.EncounterRecorded;
 const encounterToScore = (id: number): EncounterToScore => ({
   ...exampleAttributes,
-  encounter_id: id,
+  encounter_id: encounterPseudonym(id),
 });
 
 /** The predictions the in-process scoring service reports having written, from its /metrics. */
@@ -78,9 +79,8 @@ function encounterIdsOf(
   predictions: readonly { message: KafkaMessage }[],
 ): Promise<number[]> {
   return Promise.all(
-    predictions.map(
-      async ({ message }) =>
-        ((await serde.decode(message.value)).event as PredictionMade).encounter_id,
+    predictions.map(async ({ message }) =>
+      idOfPseudonym(((await serde.decode(message.value)).event as PredictionMade).encounter_id),
     ),
   );
 }

@@ -19,6 +19,7 @@ import { ServiceStarter } from '../support/service-starter';
 import { EXAMPLE_ENCOUNTER_INPUT } from '../../services/gateway/src/domain/encounter-input';
 import { gatewayEnvSchema } from '../../services/gateway/src/gateway.config';
 import { GatewayModule } from '../../services/gateway/src/gateway.module';
+import { encounterPseudonym } from '../support/pseudonyms';
 
 const MODEL = 'readmission';
 const THRESHOLD = 0.3;
@@ -147,8 +148,9 @@ describe('REST gateway: predictions over HTTP, scored over Kafka request-reply',
       const event = await eventually(async () =>
         events.events.find((made) => made.envelope.correlationId === plain.body.requestId),
       );
+      // On the log, the encounter is its pseudonym; only the caller hears its own id.
       expect(event).toMatchObject({
-        encounter_id: 10,
+        encounter_id: encounterPseudonym(10),
         modelVersion: 'v1',
         score: plain.body.prediction.score,
       });

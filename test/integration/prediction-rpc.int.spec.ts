@@ -16,12 +16,14 @@ import { isolatedEventStreams, physical, watchEvents } from '../support/kafka';
 import { SCORING_TOPICS, startScoringService } from '../support/scoring-service';
 import { ServiceStarter } from '../support/service-starter';
 import { ScoringClient } from '../../services/gateway/src/infrastructure/scoring-client';
+import { encounterPseudonym } from '../support/pseudonyms';
 
 const MODEL = 'readmission';
 const { envelope: _e, recordedAt: _r, source: _s, ...example } = EXAMPLE_EVENTS.EncounterRecorded;
+/** Encounter `id` as the gateway sends it: its ids pseudonymised. */
 const encounter = (id: number): EncounterToScore => ({
   ...example,
-  encounter_id: id,
+  encounter_id: encounterPseudonym(id),
   time_in_hospital: (id % 14) + 1,
   number_inpatient: id % 4,
 });
@@ -103,7 +105,9 @@ describe('synchronous predictions over Kafka request-reply (@nestjs/microservice
         250,
       );
       expect(reply).toMatchObject({ ok: true, modelName: MODEL, modelVersion: 'v1' });
-      expect(reply.predictions.map((prediction) => prediction.encounter_id)).toEqual([2, 3]);
+      expect(reply.predictions.map((prediction) => prediction.encounter_id)).toEqual(
+        [2, 3].map((id) => encounterPseudonym(id)),
+      );
       for (const prediction of reply.predictions) {
         expect(prediction.score).toBeGreaterThan(0);
         expect(prediction.score).toBeLessThan(1);
@@ -118,7 +122,9 @@ describe('synchronous predictions over Kafka request-reply (@nestjs/microservice
       const explained = events.events.filter(
         (event) => event.envelope.correlationId === 'request-explained',
       );
-      expect(explained.map((event) => event.encounter_id).sort()).toEqual([2, 3]);
+      expect(explained.map((event) => event.encounter_id).sort()).toEqual(
+        [2, 3].map((id) => encounterPseudonym(id)).sort(),
+      );
       expect(explained[0]).toMatchObject({
         modelVersion: 'v1',
         sourceTopic: physical(RPC_TOPICS.scoringRequests, streams.prefix),

@@ -43,11 +43,10 @@ export async function publishExampleEncounters(
   for (let start = from; start < from + count; start += 1_000) {
     const size = Math.min(1_000, from + count - start);
     await publisher.publishAll(
-      Array.from({ length: size }, (_, index) => ({
-        eventType: 'EncounterRecorded' as const,
-        key: String(start + index),
-        event: exampleEncounter(start + index),
-      })),
+      Array.from({ length: size }, (_, index) => {
+        const event = exampleEncounter(start + index);
+        return { eventType: 'EncounterRecorded' as const, key: event.encounter_id, event };
+      }),
     );
   }
 }

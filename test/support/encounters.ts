@@ -2,23 +2,26 @@ import { EXAMPLE_EVENTS, type EncounterRecorded } from '@readmit/contracts';
 import { newEnvelope, type EventSerde, type OutgoingEvent } from '@readmit/platform/kafka';
 import { exampleEncounter } from './kafka';
 
-/** Encounters `from`, `from + 1`, … each with its outcome (the three classes in turn). */
+/**
+ * Encounters `from`, `from + 1`, … (as their pseudonyms, which key them) each with its outcome
+ * (the three classes in turn).
+ */
 export function labelledEncounters(from: number, count: number): OutgoingEvent[] {
   return Array.from({ length: count }, (_, index) => from + index).flatMap(
     (id): OutgoingEvent[] => {
       const encounter = exampleEncounter(id);
       return [
-        { eventType: 'EncounterRecorded', key: String(id), event: encounter },
+        { eventType: 'EncounterRecorded', key: encounter.encounter_id, event: encounter },
         {
           eventType: 'OutcomeRecorded',
-          key: String(id),
+          key: encounter.encounter_id,
           event: {
             ...EXAMPLE_EVENTS.OutcomeRecorded,
             envelope: newEnvelope('OutcomeRecorded', {
               producer: 'test',
               causedBy: encounter.envelope,
             }),
-            encounter_id: id,
+            encounter_id: encounter.encounter_id,
             readmitted: id % 3 === 0 ? 'NO' : id % 3 === 1 ? 'AFTER_30_DAYS' : 'WITHIN_30_DAYS',
           },
         },

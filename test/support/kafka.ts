@@ -20,6 +20,7 @@ import {
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { testEndpoints, uniqueName } from './endpoints';
+import { encounterPseudonym } from './pseudonyms';
 
 export const quietLogger: Logger = createLogger({
   service: 'test',
@@ -88,12 +89,12 @@ export function physical(topic: TopicDefinition, prefix: string): string {
   return topicName(topic, prefix);
 }
 
-/** The realistic example encounter under another id, with a fresh envelope. */
+/** The realistic example encounter under another id (its pseudonym), with a fresh envelope. */
 export function exampleEncounter(id: number): EncounterRecorded {
   return {
     ...EXAMPLE_EVENTS.EncounterRecorded,
     envelope: newEnvelope('EncounterRecorded', { producer: 'test' }),
-    encounter_id: id,
+    encounter_id: encounterPseudonym(id),
   };
 }
 

@@ -1,12 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { PROJECT_ROOT, testEndpoints } from './endpoints';
+import { TEST_PSEUDONYM_KEY } from './pseudonyms';
 
 /**
  * Runs the readmit CLI as a user would, pointed at the test platform: `--brokers` and
- * `--registry` (and `--database-url` when asked) are added after the arguments.
+ * `--registry` (and `--database-url` when asked) are added after the arguments. It holds the
+ * test's site key (READMIT_PSEUDONYM_KEY) unless `env` says otherwise.
  */
-export function runReadmit(args: readonly string[], options: { database?: boolean } = {}) {
+export function runReadmit(
+  args: readonly string[],
+  options: { database?: boolean; env?: Readonly<Record<string, string>> } = {},
+) {
   const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = testEndpoints();
   return spawnSync(
     process.execPath,
@@ -19,7 +24,12 @@ export function runReadmit(args: readonly string[], options: { database?: boolea
       schemaRegistryUrl,
       ...(options.database ? ['--database-url', databaseUrl] : []),
     ],
-    { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 300_000 },
+    {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      timeout: 300_000,
+      env: { ...process.env, READMIT_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY, ...options.env },
+    },
   );
 }
 

@@ -3,6 +3,7 @@ import { createService, type ServiceDefinition } from '@readmit/platform/bootstr
 import type { PlatformEnv } from '@readmit/platform/config';
 import type { z } from 'zod';
 import { testEndpoints } from './endpoints';
+import { TEST_PSEUDONYM_KEY } from './pseudonyms';
 
 export interface ServiceStarterOptions {
   /** The topic prefix of the test's own streams (READMIT_TOPIC_PREFIX). */
@@ -33,6 +34,7 @@ export class ServiceStarter {
       READMIT_SCHEMA_REGISTRY_URL: schemaRegistryUrl,
       READMIT_DATABASE_URL: databaseUrl,
       READMIT_TOPIC_PREFIX: this.options.prefix,
+      READMIT_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
       ...this.options.env,
       ...extra,
     };

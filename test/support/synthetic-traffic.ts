@@ -26,6 +26,7 @@ import {
   type ReadmissionTarget,
 } from '@readmit/ml';
 import { newEnvelope } from '@readmit/platform/kafka';
+import { testPseudonymize } from './pseudonyms';
 
 /** A synthetic encounter with the outcome it will have. */
 export interface LabelledEncounter {
@@ -35,13 +36,14 @@ export interface LabelledEncounter {
 
 /**
  * Encounters from the ingest service's synthetic generator (fitted on the UCI sample), parsed as
- * ingest parses them, with drift from `drift.from` on. Each seed numbers its own encounters.
+ * ingest parses them (identifiers pseudonymised under the test key), with drift from `drift.from`
+ * on. Each seed numbers its own encounters.
  */
 export function syntheticLabelled(count: number, seed: number, drift?: DriftSpec) {
   const generator = new SyntheticEncounters(UCI_SAMPLE_PROFILE, seed, drift);
   const rows: LabelledEncounter[] = [];
   while (rows.length < count) {
-    const parsed = parseEncounterValues(generator.nextValues());
+    const parsed = parseEncounterValues(generator.nextValues(), testPseudonymize);
     if (parsed.ok && parsed.outcome)
       rows.push({ encounter: parsed.encounter, outcome: parsed.outcome });
   }
@@ -138,7 +140,7 @@ export function encounterEvent(encounter: EncounterInput, occurredAt?: number): 
 }
 
 export function predictionEvent(
-  encounterId: number,
+  encounterId: string,
   score: number,
   model: { readonly modelName: string; readonly modelVersion: string; readonly threshold?: number },
   occurredAt?: number,

@@ -288,13 +288,13 @@ export type MedicationsChanged = 'No' | 'Ch';
 
 export type DiabetesMedicationPrescribed = 'No' | 'Yes';
 
-/** A patient encounter (one row of diabetic_data.csv without its label, which arrives later as OutcomeRecorded). Keyed by encounter_id on patient.encounters. Field names follow the CSV columns; '-' becomes '_' because Avro names cannot hold it. */
+/** A patient encounter (one row of diabetic_data.csv without its label, which arrives later as OutcomeRecorded). Keyed by the encounter_id pseudonym on patient.encounters. Field names follow the CSV columns; '-' becomes '_' because Avro names cannot hold it. */
 export interface EncounterRecorded {
   envelope: Envelope;
-  /** Unique encounter identifier (CSV: encounter_id). Patient identifier: never logged. */
-  encounter_id: number;
-  /** Patient identifier (CSV: patient_nbr). Patient identifier: never logged. */
-  patient_nbr: number;
+  /** Pseudonym of the encounter identifier (CSV: encounter_id): enc_ and 22 base64url characters of an HMAC-SHA-256 under the site key. Written as a long (the clear id) before pseudonyms; readers see those as legacy:<id>. Never logged. */
+  encounter_id: string;
+  /** Pseudonym of the patient identifier (CSV: patient_nbr): pat_ and 22 base64url characters of an HMAC-SHA-256 under the site key. Written as a long (the clear id) before pseudonyms; readers see those as legacy:<id>. Never logged. */
+  patient_nbr: string;
   /** CSV: race; null where the data has '?'. */
   race: null | string;
   /** CSV: gender (Female, Male, Unknown/Invalid). */
@@ -398,13 +398,13 @@ export interface EncounterRecorded {
 /** CSV readmitted: NO, >30 (AFTER_30_DAYS) or <30 (WITHIN_30_DAYS). */
 export type ReadmissionClass = 'NO' | 'AFTER_30_DAYS' | 'WITHIN_30_DAYS';
 
-/** The readmission outcome of an encounter (CSV: readmitted), known weeks after discharge. Keyed by encounter_id on patient.outcomes. */
+/** The readmission outcome of an encounter (CSV: readmitted), known weeks after discharge. Keyed by the encounter_id pseudonym on patient.outcomes. */
 export interface OutcomeRecorded {
   envelope: Envelope;
-  /** Patient identifier: never logged. */
-  encounter_id: number;
-  /** Patient identifier: never logged. */
-  patient_nbr: number;
+  /** Pseudonym of the encounter identifier (as in EncounterRecorded); legacy:<id> when written as a long before pseudonyms. Never logged. */
+  encounter_id: string;
+  /** Pseudonym of the patient identifier (as in EncounterRecorded); legacy:<id> when written as a long before pseudonyms. Never logged. */
+  patient_nbr: string;
   readmitted: ReadmissionClass;
   /** When the outcome became known. */
   recordedAt: number;
@@ -415,11 +415,11 @@ export interface FeatureContribution {
   value: number;
 }
 
-/** A readmission risk score for one encounter. Keyed by encounter_id on patient.predictions. */
+/** A readmission risk score for one encounter. Keyed by the encounter_id pseudonym on patient.predictions. */
 export interface PredictionMade {
   envelope: Envelope;
-  /** Patient identifier: never logged. */
-  encounter_id: number;
+  /** Pseudonym of the encounter identifier (as in EncounterRecorded); legacy:<id> when written as a long before pseudonyms. Never logged. */
+  encounter_id: string;
   /** Predicted probability of readmission. */
   score: number;
   /** score >= threshold. */

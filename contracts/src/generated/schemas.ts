@@ -1755,7 +1755,7 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
     "type": "record",
     "name": "EncounterRecorded",
     "namespace": "health.readmit.v1",
-    "doc": "A patient encounter (one row of diabetic_data.csv without its label, which arrives later as OutcomeRecorded). Keyed by encounter_id on patient.encounters. Field names follow the CSV columns; '-' becomes '_' because Avro names cannot hold it.",
+    "doc": "A patient encounter (one row of diabetic_data.csv without its label, which arrives later as OutcomeRecorded). Keyed by the encounter_id pseudonym on patient.encounters. Field names follow the CSV columns; '-' becomes '_' because Avro names cannot hold it.",
     "fields": [
       {
         "name": "envelope",
@@ -1810,13 +1810,21 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
       },
       {
         "name": "encounter_id",
-        "type": "long",
-        "doc": "Unique encounter identifier (CSV: encounter_id). Patient identifier: never logged."
+        "type": [
+          "string",
+          "long"
+        ],
+        "pseudonym": "encounter",
+        "doc": "Pseudonym of the encounter identifier (CSV: encounter_id): enc_ and 22 base64url characters of an HMAC-SHA-256 under the site key. Written as a long (the clear id) before pseudonyms; readers see those as legacy:<id>. Never logged."
       },
       {
         "name": "patient_nbr",
-        "type": "long",
-        "doc": "Patient identifier (CSV: patient_nbr). Patient identifier: never logged."
+        "type": [
+          "string",
+          "long"
+        ],
+        "pseudonym": "patient",
+        "doc": "Pseudonym of the patient identifier (CSV: patient_nbr): pat_ and 22 base64url characters of an HMAC-SHA-256 under the site key. Written as a long (the clear id) before pseudonyms; readers see those as legacy:<id>. Never logged."
       },
       {
         "name": "race",
@@ -2135,7 +2143,7 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
     "type": "record",
     "name": "OutcomeRecorded",
     "namespace": "health.readmit.v1",
-    "doc": "The readmission outcome of an encounter (CSV: readmitted), known weeks after discharge. Keyed by encounter_id on patient.outcomes.",
+    "doc": "The readmission outcome of an encounter (CSV: readmitted), known weeks after discharge. Keyed by the encounter_id pseudonym on patient.outcomes.",
     "fields": [
       {
         "name": "envelope",
@@ -2190,13 +2198,21 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
       },
       {
         "name": "encounter_id",
-        "type": "long",
-        "doc": "Patient identifier: never logged."
+        "type": [
+          "string",
+          "long"
+        ],
+        "pseudonym": "encounter",
+        "doc": "Pseudonym of the encounter identifier (as in EncounterRecorded); legacy:<id> when written as a long before pseudonyms. Never logged."
       },
       {
         "name": "patient_nbr",
-        "type": "long",
-        "doc": "Patient identifier: never logged."
+        "type": [
+          "string",
+          "long"
+        ],
+        "pseudonym": "patient",
+        "doc": "Pseudonym of the patient identifier (as in EncounterRecorded); legacy:<id> when written as a long before pseudonyms. Never logged."
       },
       {
         "name": "readmitted",
@@ -2226,7 +2242,7 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
     "type": "record",
     "name": "PredictionMade",
     "namespace": "health.readmit.v1",
-    "doc": "A readmission risk score for one encounter. Keyed by encounter_id on patient.predictions.",
+    "doc": "A readmission risk score for one encounter. Keyed by the encounter_id pseudonym on patient.predictions.",
     "fields": [
       {
         "name": "envelope",
@@ -2281,8 +2297,12 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
       },
       {
         "name": "encounter_id",
-        "type": "long",
-        "doc": "Patient identifier: never logged."
+        "type": [
+          "string",
+          "long"
+        ],
+        "pseudonym": "encounter",
+        "doc": "Pseudonym of the encounter identifier (as in EncounterRecorded); legacy:<id> when written as a long before pseudonyms. Never logged."
       },
       {
         "name": "score",

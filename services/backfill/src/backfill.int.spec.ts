@@ -28,6 +28,7 @@ import {
 import { startFixture } from '../../../test/support/processes';
 import { backfillEnvSchema } from './backfill.config';
 import { BackfillModule } from './backfill.module';
+import { idOfPseudonym } from '../../../test/support/pseudonyms';
 
 const MODEL = 'readmission';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -150,6 +151,10 @@ async function backfillFixture() {
   };
 }
 
+/** The encounters of table rows, by the number each pseudonym stands for, in order. */
+const byNumber = (rows: ReadonlyArray<{ encounter_id: string }>) =>
+  rows.map((row) => idOfPseudonym(row.encounter_id)).sort((a, b) => a - b);
+
 /** The TABLE target's rows of one backfill, by encounter id. */
 async function tableRows(backfillId: string) {
   const client = new Client({ connectionString: testEndpoints().databaseUrl });
@@ -171,8 +176,9 @@ async function tableRows(backfillId: string) {
   }
 }
 
+/** The encounters predicted, by the number each pseudonym stands for. */
 const ids = (predictions: readonly PredictionMade[]) =>
-  predictions.map((prediction) => prediction.encounter_id).sort((a, b) => a - b);
+  predictions.map((prediction) => idOfPseudonym(prediction.encounter_id)).sort((a, b) => a - b);
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, index) => from + index);
 
@@ -296,7 +302,7 @@ describe('backfills: exactly one prediction per encounter in range', () => {
     expect(completed.status).toBe('COMPLETED');
     expect(completed.processed).toBe(6_000);
     const rows = await tableRows(asked.backfillId);
-    expect(rows.map((row) => Number(row.encounter_id))).toEqual(range(1, 6_000));
+    expect(byNumber(rows)).toEqual(range(1, 6_000));
     expect(rows.every((row) => row.model_version === 'v2' && row.label === row.score >= 0.6)).toBe(
       true,
     );
@@ -398,7 +404,7 @@ describe('backfills: large chunks and broken runs', () => {
       expect(completed.processed).toBe(30_000);
       expect(ids(fixture.predictionsOf(asked))).toEqual(range(1, 30_000));
       const rows = await tableRows(asked.backfillId);
-      expect(rows.map((row) => Number(row.encounter_id))).toEqual(range(1, 30_000));
+      expect(byNumber(rows)).toEqual(range(1, 30_000));
     } finally {
       backfill?.kill('SIGKILL');
       await fixture.close();

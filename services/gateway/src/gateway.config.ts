@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { apiKeysField } from '@readmit/platform/auth';
 import { httpUrlField, platformEnvSchema } from '@readmit/platform/config';
+import { pseudonymKeyField } from '@readmit/platform/privacy';
 import { z } from 'zod';
 
 /** The gateway's variables, on top of the platform's. */
@@ -10,6 +11,8 @@ export const gatewayEnvSchema = platformEnvSchema.extend({
    * and console users call with keys. From the environment (a secret), never the repo.
    */
   READMIT_API_KEYS: apiKeysField,
+  /** The site key a request's identifiers are pseudonymised under before scoring (docs/security.md). */
+  READMIT_PSEUDONYM_KEY: pseudonymKeyField,
   /** Most encounters in one `POST /v1/predictions/batch`. */
   READMIT_GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(1_000).default(100),
   /** How long a prediction waits for the scoring service before answering 503. */

@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '@readmit/platform/config';
+import { TEST_PSEUDONYM_KEY } from '../../../test/support/pseudonyms';
 import { gatewayEnvSchema } from './gateway.config';
 
 /** A well-formed entry (its hash is not of any key: parsing does not run scrypt). */
@@ -9,6 +10,7 @@ describe('gateway configuration', () => {
   it('reads comma-separated API key entries and defaults the rest', () => {
     const env = loadConfig('gateway', gatewayEnvSchema, {
       READMIT_API_KEYS: ` ${entry('app', 'predict', '0123456789abcdef')} , ${entry('dr.lee', 'read+operate', 'fedcba9876543210')},`,
+      READMIT_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
     });
     expect(env.READMIT_API_KEYS.map(({ name, roles, keyId }) => ({ name, roles, keyId }))).toEqual([
       { name: 'app', roles: ['predict'], keyId: '0123456789abcdef' },
@@ -31,6 +33,17 @@ describe('gateway configuration', () => {
     );
   });
 
+  it('needs the site pseudonym key, and never quotes it', () => {
+    const key = { READMIT_API_KEYS: entry('app', 'predict', '0123456789abcdef') };
+    expect(() => loadConfig('gateway', gatewayEnvSchema, key)).toThrow(
+      'READMIT_PSEUDONYM_KEY: is required but not set',
+    );
+    const short = Buffer.alloc(12, 9).toString('base64');
+    expect(() =>
+      loadConfig('gateway', gatewayEnvSchema, { ...key, READMIT_PSEUDONYM_KEY: short }),
+    ).toThrow(/READMIT_PSEUDONYM_KEY: must be base64 of at least 32 random bytes \(it holds 12\)$/);
+  });
+
   it('refuses plain keys, saying how to hash them, without ever quoting a key', () => {
     const keys = `${entry('app', 'predict', '0123456789abcdef')},tiny-secret-0123456789`;
     let error: unknown;
@@ -47,7 +60,10 @@ describe('gateway configuration', () => {
   });
 
   it('defaults the web console: registry URL, session lifetime, watched consumer groups', () => {
-    const key = { READMIT_API_KEYS: entry('app', 'predict', '0123456789abcdef') };
+    const key = {
+      READMIT_API_KEYS: entry('app', 'predict', '0123456789abcdef'),
+      READMIT_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
+    };
     expect(loadConfig('gateway', gatewayEnvSchema, key)).toMatchObject({
       READMIT_REGISTRY_URL: 'http://localhost:3001',
       READMIT_CONSOLE_SESSION_HOURS: 8,

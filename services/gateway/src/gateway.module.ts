@@ -1,4 +1,5 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { pseudonymizerProvider } from '@readmit/platform/privacy';
 import { PredictionsController } from './application/predictions.controller';
 import { ScoringConnection } from './application/scoring-connection';
 import { CONSOLE_CONTROLLERS, CONSOLE_PROVIDERS } from './console/console.providers';
@@ -12,7 +13,13 @@ import { GatewayMetrics, HttpMetricsMiddleware } from './infrastructure/gateway-
  */
 @Module({
   controllers: [PredictionsController, ...CONSOLE_CONTROLLERS],
-  providers: [GatewayHttp, GatewayMetrics, ScoringConnection, ...CONSOLE_PROVIDERS],
+  providers: [
+    GatewayHttp,
+    GatewayMetrics,
+    ScoringConnection,
+    pseudonymizerProvider,
+    ...CONSOLE_PROVIDERS,
+  ],
 })
 export class GatewayModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

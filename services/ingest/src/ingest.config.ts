@@ -2,11 +2,14 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { apiKeysField } from '@readmit/platform/auth';
 import { platformEnvSchema } from '@readmit/platform/config';
+import { pseudonymKeyField } from '@readmit/platform/privacy';
 
 /** The ingest service's variables, on top of the platform's. */
 export const ingestEnvSchema = platformEnvSchema.extend({
   /** API key entries: required, the upload and batch routes need roles (docs/security.md). */
   READMIT_API_KEYS: apiKeysField,
+  /** The site key identifiers are pseudonymised under before they are published (docs/security.md). */
+  READMIT_PSEUDONYM_KEY: pseudonymKeyField,
   /** A batch closes after this many new labelled encounters… */
   READMIT_BATCH_LABELS: z.coerce.number().int().positive().default(1_000),
   /** …or once this much event time has passed since its first record, whichever comes first. */

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@readmit/platform/kafka';
+import { pseudonymizerProvider } from '@readmit/platform/privacy';
 import { ProjectionsModule } from '@readmit/platform/projections';
 import type { DataSource } from 'typeorm';
 import { BulkUploadController } from './application/bulk-upload/bulk-upload.controller';
@@ -12,8 +13,9 @@ import { PostgresUploadStore } from './infrastructure/postgres/postgres-upload-s
 import { batchesProjection } from './projections/batches/batches.projection';
 
 /**
- * The ingest service: takes encounter records over HTTP and publishes each encounter once
- * (deduplicated by encounter id in Postgres, the keys also learned from the log), keeps every
+ * The ingest service: takes encounter records over HTTP, pseudonymises their identifiers under
+ * the site key (READMIT_PSEUDONYM_KEY) and publishes each encounter once (deduplicated by
+ * encounter pseudonym in Postgres, the keys also learned from the log), keeps every
  * upload's report, and tracks batch arrivals (BatchArrived) exactly once, kept as rows in
  * Postgres (the batches projection, served at GET /v1/batches).
  */
@@ -24,6 +26,7 @@ import { batchesProjection } from './projections/batches/batches.projection';
   ],
   controllers: [BulkUploadController, BatchesController],
   providers: [
+    pseudonymizerProvider,
     BatchTrackerRunner,
     ingestDatabaseProvider,
     {

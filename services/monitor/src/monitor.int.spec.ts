@@ -32,6 +32,7 @@ import {
 import { MonitorProvider } from './application/monitor.provider';
 import { monitorEnvSchema } from './monitor.config';
 import { MonitorModule } from './monitor.module';
+import { encounterPseudonym } from '../../../test/support/pseudonyms';
 
 const MODEL = 'readmission';
 const VERSION = 'v1';
@@ -57,7 +58,7 @@ describe('the monitor service on the local platform', () => {
     parts: { predictions: boolean; outcomes: boolean },
   ) =>
     rows.flatMap((row): OutgoingEvent[] => {
-      const key = String(row.encounter.encounter_id);
+      const key = row.encounter.encounter_id;
       const events: OutgoingEvent[] = [
         { eventType: 'EncounterRecorded', key, event: encounterEvent(row.encounter) },
       ];
@@ -146,7 +147,7 @@ describe('the monitor service on the local platform', () => {
     await publish(
       invalidEncounters(900_001).map((event) => ({
         eventType: 'EncounterRecorded' as const,
-        key: String(event.encounter_id),
+        key: event.encounter_id,
         event,
       })),
     );
@@ -170,8 +171,8 @@ describe('the monitor service on the local platform', () => {
         ]),
       ),
     ).toEqual({
-      '900001': 'invalid_event',
-      '900002': 'invalid_event',
+      [encounterPseudonym(900_001)]: 'invalid_event',
+      [encounterPseudonym(900_002)]: 'invalid_event',
       misrouted: 'unexpected_event_type',
     });
     await eventually(async () =>

@@ -29,6 +29,7 @@ import {
 import { startFixture } from '../../../test/support/processes';
 import { scoringEnvSchema } from './scoring.config';
 import { ScoringModule } from './scoring.module';
+import { idOfPseudonym } from '../../../test/support/pseudonyms';
 
 const MODEL = 'readmission';
 
@@ -334,7 +335,9 @@ describe('the scoring service: waiting for a model, hot swaps, refused artifacts
     expect(fixture.predictions).toHaveLength(total);
     expect(distinct(fixture.predictions)).toBe(total);
 
-    const streamed = fixture.predictions.filter((prediction) => prediction.encounter_id > 5_000);
+    const streamed = fixture.predictions.filter(
+      (prediction) => idOfPseudonym(prediction.encounter_id) > 5_000,
+    );
     const versions = streamed.map((prediction) => prediction.modelVersion);
     expect(versions).toContain('v1');
     expect(versions).toContain('v2');

@@ -18,6 +18,7 @@ import {
 } from '../../../test/support/kafka';
 import { scoringEnvSchema } from './scoring.config';
 import { ScoringModule } from './scoring.module';
+import { idOfPseudonym } from '../../../test/support/pseudonyms';
 
 describe('stream scoring: events that break the field rules, or do not belong on the topic', () => {
   it('scores each valid encounter once, and dead-letters the invalid and the misrouted ones with their reasons', async () => {
@@ -82,7 +83,8 @@ describe('stream scoring: events that break the field rules, or do not belong on
       });
 
       await eventually(
-        async () => (predictions.events.some((p) => p.encounter_id === 12) ? true : undefined),
+        async () =>
+          predictions.events.some((p) => idOfPseudonym(p.encounter_id) === 12) ? true : undefined,
         60_000,
       );
       // Everything committed by now, read to the end: exactly the valid encounters, once each.
@@ -92,7 +94,7 @@ describe('stream scoring: events that break the field rules, or do not belong on
         [physical(TOPICS.predictions, prefix)],
         async (_topic, _partition, message) => {
           const { event } = await serde.decode(message.value);
-          scored.push((event as PredictionMade).encounter_id);
+          scored.push(idOfPseudonym((event as PredictionMade).encounter_id));
         },
         { purpose: 'test-predictions' },
       );

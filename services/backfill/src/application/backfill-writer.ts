@@ -73,7 +73,7 @@ export class BackfillWriter {
     const outputs: OutgoingEvent[] = this.request.targets.includes('TOPIC')
       ? predictions.map((prediction) => ({
           eventType: 'PredictionMade',
-          key: String(prediction.encounter_id),
+          key: prediction.encounter_id,
           topic: TOPICS.backfillPredictions,
           event: prediction,
         }))

@@ -13,7 +13,7 @@ function modelRefusing(...refuses: number[]): ChunkScoringModel {
       encodeAll: (inputs: readonly EncounterInput[]): DenseMatrix => ({
         rows: inputs.length,
         columns: 1,
-        values: Float32Array.from(inputs, (input) => input.encounter_id),
+        values: Float32Array.from(inputs, (input) => Number(input.encounter_id)),
       }),
     },
     scorer: {
@@ -25,8 +25,9 @@ function modelRefusing(...refuses: number[]): ChunkScoringModel {
   };
 }
 
-const encounterAt = (encounter_id: number, offset: number) => ({
-  event: { ...EXAMPLE_EVENTS.EncounterRecorded, encounter_id },
+/** Encounter `id`, named by an id its test model can read back (a stand-in for a pseudonym). */
+const encounterAt = (id: number, offset: number) => ({
+  event: { ...EXAMPLE_EVENTS.EncounterRecorded, encounter_id: String(id) },
   offset,
 });
 
@@ -54,7 +55,7 @@ describe('scoreChunk', () => {
     expect(scored.predictions).toHaveLength(2);
     const [low, high] = scored.predictions;
     expect(low).toMatchObject({
-      encounter_id: 1,
+      encounter_id: '1',
       label: false,
       threshold: 0.25,
       modelName: 'readmission',
@@ -66,15 +67,15 @@ describe('scoreChunk', () => {
       contributions: null,
     });
     expect(low.score).toBeCloseTo(0.1);
-    expect(high).toMatchObject({ encounter_id: 3, label: true, sourceOffset: 41 });
+    expect(high).toMatchObject({ encounter_id: '3', label: true, sourceOffset: 41 });
     expect(low.envelope).toMatchObject({
-      eventId: backfillPredictionId('b-1', 1),
+      eventId: backfillPredictionId('b-1', '1'),
       eventType: 'PredictionMade',
       producer: 'readmit-backfill',
       causationId: request.eventId,
       correlationId: request.correlationId,
     });
-    expect(high.envelope.eventId).toBe(backfillPredictionId('b-1', 3));
+    expect(high.envelope.eventId).toBe(backfillPredictionId('b-1', '3'));
     expect(scored.latencyMs).toBeGreaterThanOrEqual(0);
   });
 
@@ -89,7 +90,7 @@ describe('scoreChunk', () => {
     );
     expect(refusals).toEqual(['refused']);
     expect(scored.refused).toBe(1);
-    expect(scored.predictions.map((prediction) => prediction.encounter_id)).toEqual([1, 3]);
+    expect(scored.predictions.map((prediction) => prediction.encounter_id)).toEqual(['1', '3']);
   });
 
   it('makes nothing of an empty chunk', async () => {

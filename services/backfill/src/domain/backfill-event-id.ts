@@ -5,7 +5,7 @@ import { hash } from 'node:crypto';
  * same on every run, so a consumer can drop a repeat (a backfill requested again with the same
  * id, or a re-read range) by its event id.
  */
-export function backfillPredictionId(backfillId: string, encounterId: number): string {
+export function backfillPredictionId(backfillId: string, encounterId: string): string {
   // The one-shot hash: a Hash object per prediction was most of a backfill's id cost.
   const hex = hash('sha256', `${backfillId}\u0000${encounterId}`, 'hex');
   // Version 8 (custom) and the RFC 4122 variant, so it parses as a UUID.

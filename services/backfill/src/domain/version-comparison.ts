@@ -17,8 +17,8 @@ export interface VersionScores {
   readonly threshold: number;
   /** What it predicts: which readmission classes count as positive outcomes. */
   readonly target: ReadmissionTarget;
-  /** Score by encounter id. */
-  readonly scores: ReadonlyMap<number, number>;
+  /** Score by encounter pseudonym. */
+  readonly scores: ReadonlyMap<string, number>;
 }
 
 export interface VersionSummary {
@@ -71,18 +71,18 @@ export interface VersionComparison {
 
 /**
  * Compares version B with version A (the reference) over the encounters they scored, with the
- * outcomes known so far (readmission class by encounter id). Pure: the caller reads the logs.
+ * outcomes known so far (readmission class by encounter pseudonym). Pure: the caller reads the logs.
  */
 export function compareVersions(
   a: VersionScores,
   b: VersionScores,
-  outcomes: ReadonlyMap<number, ReadmissionClass>,
+  outcomes: ReadonlyMap<string, ReadmissionClass>,
 ): VersionComparison {
-  const shared: number[] = [];
+  const shared: string[] = [];
   for (const encounterId of a.scores.keys())
     if (b.scores.has(encounterId)) shared.push(encounterId);
   // In encounter order: the sums (and so the last digits) do not depend on the log's read order.
-  shared.sort((x, y) => x - y);
+  shared.sort();
   const summaryA = summary(a);
   const summaryB = summary(b);
   let absoluteDifference = 0;
@@ -124,8 +124,8 @@ function summary(version: VersionScores): VersionSummary {
 function compareOnOutcomes(
   a: VersionScores,
   b: VersionScores,
-  shared: readonly number[],
-  outcomes: ReadonlyMap<number, ReadmissionClass>,
+  shared: readonly string[],
+  outcomes: ReadonlyMap<string, ReadmissionClass>,
 ): OutcomeComparison | null {
   const labelled = shared.filter((encounterId) => outcomes.has(encounterId));
   if (labelled.length === 0) return null;

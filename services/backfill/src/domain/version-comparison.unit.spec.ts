@@ -3,13 +3,20 @@ import { brierScore, rocAuc, type ReadmissionTarget } from '@readmit/ml';
 import { quantile, scoreDistribution } from './score-distribution';
 import { compareVersions, type VersionScores } from './version-comparison';
 
+/** Encounter `id` as the log names it: a pseudonym-like key (opaque text to the comparison). */
+const key = (id: number) => `enc_${id}`;
+
+/** A map keyed by encounter, from entries keyed by number. */
+const byEncounter = <V>(entries: ReadonlyArray<readonly [number, V]>) =>
+  new Map(entries.map(([id, value]) => [key(id), value]));
+
 function version(
   name: string,
   scores: ReadonlyArray<[number, number]>,
   threshold = 0.5,
   target: ReadmissionTarget = 'any',
 ): VersionScores {
-  return { version: name, threshold, target, scores: new Map(scores) };
+  return { version: name, threshold, target, scores: byEncounter(scores) };
 }
 
 const ids = (count: number) => Array.from({ length: count }, (_, index) => index + 1);
@@ -43,7 +50,7 @@ describe('scoreDistribution', () => {
 });
 
 describe('compareVersions', () => {
-  const outcomes = new Map<number, ReadmissionClass>([
+  const outcomes = byEncounter<ReadmissionClass>([
     [1, 'NO'],
     [2, 'WITHIN_30_DAYS'],
     [3, 'AFTER_30_DAYS'],
@@ -140,7 +147,7 @@ describe('compareVersions', () => {
       'v3',
       ids(200).map((id) => [id, Math.min(1, (id % 100) / 100 + 0.05)] as [number, number]),
     );
-    const labels = new Map<number, ReadmissionClass>(
+    const labels = byEncounter<ReadmissionClass>(
       ids(200).map((id) => [id, id % 3 === 0 ? 'AFTER_30_DAYS' : 'NO']),
     );
     const far = compareVersions(a, shifted, labels);
@@ -150,7 +157,7 @@ describe('compareVersions', () => {
     expect(near.psi).toBeLessThan(far.psi ?? 0);
     expect(far.meanAbsoluteDifference).toBeGreaterThan(0.25);
     const binary = Uint8Array.from(ids(200), (id) => (id % 3 === 0 ? 1 : 0));
-    const scoresB = Float64Array.from(ids(200), (id) => shifted.scores.get(id) ?? 0);
+    const scoresB = Float64Array.from(ids(200), (id) => shifted.scores.get(key(id)) ?? 0);
     expect(far.outcomes?.b.rocAuc).toBeCloseTo(rocAuc(binary, scoresB), 12);
     expect(far.outcomes?.b.brier).toBeCloseTo(brierScore(binary, scoresB), 12);
     expect(far.outcomes?.aucDifference?.aucB).toBeCloseTo(rocAuc(binary, scoresB), 12);
@@ -159,7 +166,7 @@ describe('compareVersions', () => {
   it('does not depend on the order the predictions were read in', () => {
     const pairs = ids(50).map((id) => [id, ((id * 37) % 100) / 100] as [number, number]);
     const other = ids(50).map((id) => [id, ((id * 53) % 100) / 100] as [number, number]);
-    const labels = new Map<number, ReadmissionClass>(
+    const labels = byEncounter<ReadmissionClass>(
       ids(50).map((id) => [id, id % 4 === 0 ? 'WITHIN_30_DAYS' : 'NO']),
     );
     const forward = compareVersions(version('v1', pairs), version('v2', other), labels);

@@ -6,8 +6,8 @@ import { backfillPredictionId } from '../domain/backfill-event-id';
 /** One backfill's predictions, as read back from patient.predictions.backfill. */
 export interface BackfillPredictions {
   readonly backfillId: string;
-  /** Score by encounter id. */
-  readonly scores: Map<number, number>;
+  /** Score by encounter pseudonym. */
+  readonly scores: Map<string, number>;
   /** The threshold the predictions were labelled at (null when there are none). */
   threshold: number | null;
   /** The model versions that wrote them (one, unless the log holds a surprise). */
@@ -20,7 +20,7 @@ export interface BackfillPredictions {
 export interface BackfillComparisonInputs {
   readonly predictions: ReadonlyMap<string, BackfillPredictions>;
   /** The latest outcome of every encounter with one. */
-  readonly outcomes: ReadonlyMap<number, ReadmissionClass>;
+  readonly outcomes: ReadonlyMap<string, ReadmissionClass>;
 }
 
 /**
@@ -42,7 +42,7 @@ export async function readBackfillComparisonInputs(
       { backfillId, scores: new Map(), threshold: null, versions: new Set(), repeats: 0 },
     ]),
   );
-  const outcomes = new Map<number, ReadmissionClass>();
+  const outcomes = new Map<string, ReadmissionClass>();
   await replayEvents(
     kafka,
     serde,

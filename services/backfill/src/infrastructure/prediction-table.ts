@@ -1,4 +1,8 @@
 import type { PredictionMade } from '@readmit/contracts';
+import {
+  IDENTIFIER_COLUMN_TYPE,
+  upgradeIdentifierColumn,
+} from '@readmit/platform/database/identifier-columns';
 import { Pool } from 'pg';
 
 /** Where a backfill's TABLE target lives, and how to reach it. */
@@ -13,7 +17,7 @@ export const PREDICTION_TABLE = 'backfill_predictions';
 const quoted = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 /**
- * The TABLE target: one row per (backfill, encounter). Rows are written before the chunk's
+ * The TABLE target: one row per (backfill, encounter), encounters by pseudonym. Rows are written before the chunk's
  * Kafka transaction commits its checkpoint, and a row already there is kept, so a resumed or
  * repeated backfill adds nothing twice.
  */
@@ -36,7 +40,7 @@ export class PredictionTable {
       await this.pool.query(
         `CREATE TABLE IF NOT EXISTS ${this.table} (
           backfill_id text NOT NULL,
-          encounter_id bigint NOT NULL,
+          encounter_id ${IDENTIFIER_COLUMN_TYPE} NOT NULL,
           model_name text NOT NULL,
           model_version text NOT NULL,
           score double precision NOT NULL,
@@ -48,6 +52,8 @@ export class PredictionTable {
           PRIMARY KEY (backfill_id, encounter_id)
         )`,
       );
+      // A table from before pseudonyms held clear ids: they become legacy ids, as the log reads.
+      await this.pool.query(upgradeIdentifierColumn(this.schema, PREDICTION_TABLE, 'encounter_id'));
     })().catch((error: unknown) => {
       this.ready = null;
       throw error;
@@ -63,7 +69,7 @@ export class PredictionTable {
       `INSERT INTO ${this.table}
         (backfill_id, encounter_id, model_name, model_version, score, label, threshold,
          source_partition, source_offset, scored_at)
-       SELECT $1, * FROM unnest($2::bigint[], $3::text[], $4::text[], $5::float8[], $6::bool[],
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::bool[],
          $7::float8[], $8::int[], $9::bigint[], $10::timestamptz[])
        ON CONFLICT (backfill_id, encounter_id) DO NOTHING`,
       [

@@ -31,6 +31,7 @@ import {
   watchEvents,
 } from '../../../../test/support/kafka';
 import { runReadmit } from '../../../../test/support/processes';
+import { encounterPseudonym } from '../../../../test/support/pseudonyms';
 
 const ENCOUNTERS = 1_200;
 
@@ -145,20 +146,20 @@ describe('readmit backfill compare', () => {
         championEvaluation: null,
       });
       const random = new SeededRandom(11);
-      const outcomes = new Map<number, ReadmissionClass>();
+      const outcomes = new Map<string, ReadmissionClass>();
       for (let id = 1; id <= ENCOUNTERS; id++) {
         const outcome = outcomeOf(id, random);
-        if (outcome) outcomes.set(id, outcome);
+        if (outcome) outcomes.set(encounterPseudonym(id), outcome);
       }
       await streams.publisher.publishAll([
         ...Array.from({ length: ENCOUNTERS }, (_, index) => ({
           eventType: 'EncounterRecorded' as const,
-          key: String(index + 1),
+          key: encounterPseudonym(index + 1),
           event: encounter(index + 1),
         })),
         ...[...outcomes].map(([id, readmitted]) => ({
           eventType: 'OutcomeRecorded' as const,
-          key: String(id),
+          key: id,
           event: {
             ...EXAMPLE_EVENTS.OutcomeRecorded,
             envelope: newEnvelope('OutcomeRecorded', { producer: 'test' }),

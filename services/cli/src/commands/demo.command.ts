@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { EventSerde } from '@readmit/platform/kafka';
+import { PseudonymKey } from '@readmit/platform/privacy';
 import { demoKeys } from '../demo/demo-keys';
 import { runClosedLoop, type ClosedLoopOptions, type ClosedLoopSummary } from '../demo/closed-loop';
 import { buildServices, processLauncher } from '../demo/service-processes';
@@ -107,6 +108,8 @@ export function demoCommand(): Command {
         // Keys of this run's own (services get their salted hashes): on this machine only, for
         // the run's length.
         keys: await demoKeys(process.env.READMIT_DEMO_API_KEY),
+        // A site key of this run's own: its pseudonyms mean nothing outside it.
+        pseudonymKey: PseudonymKey.generate(),
       };
       const kafka = cliKafka(endpoints.READMIT_KAFKA_BROKERS);
       const serde = EventSerde.create(endpoints.READMIT_SCHEMA_REGISTRY_URL, {
@@ -125,6 +128,7 @@ export function demoCommand(): Command {
               prefix,
               brokers: endpoints.READMIT_KAFKA_BROKERS,
               registry: endpoints.READMIT_SCHEMA_REGISTRY_URL,
+              pseudonymKey: loop.pseudonymKey,
             }),
           report: (line) => console.log(line),
           whileRunning: options.keep

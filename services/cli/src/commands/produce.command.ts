@@ -13,6 +13,7 @@ import {
   newEnvelope,
 } from '@readmit/platform/kafka';
 import { createLogger } from '@readmit/platform/logging';
+import { PseudonymKey, Pseudonymizer, pseudonymizerFromEnv } from '@readmit/platform/privacy';
 import {
   parseDriftSpec,
   parseIdsMapping,
@@ -75,6 +76,11 @@ export interface ProduceOptions {
   brokers?: string;
   registry?: string;
   prefix: string;
+  /**
+   * The site key (base64) that identifiers are pseudonymised under; READMIT_PSEUDONYM_KEY when
+   * absent. Never a command-line option: arguments are visible to every user of the machine.
+   */
+  pseudonymKey?: string;
 }
 
 export function produceCommand(): Command {
@@ -124,6 +130,7 @@ export function produceCommand(): Command {
         throw new InfraError(`no such file: ${options.csv}`);
       if (options.drift && options.synthetic === undefined)
         throw new InfraError('--drift applies to --synthetic streams');
+      pseudonymizerOf(options); // fail fast, before any connection, without a key
       const report = await produceEvents(options);
       printSummary(report);
       process.exitCode = report.encounters > 0 || options.synthetic === 0 ? 0 : 1;
@@ -139,7 +146,14 @@ interface ProduceInput {
   readonly done: (report: LoadReport) => number;
 }
 
-function csvInput(file: string, idsMapping?: string): ProduceInput {
+/** Identifiers are pseudonymised before anything is published: under the given key or the environment's. */
+function pseudonymizerOf(options: ProduceOptions): Pseudonymizer {
+  return options.pseudonymKey
+    ? new Pseudonymizer(PseudonymKey.fromBase64(options.pseudonymKey))
+    : pseudonymizerFromEnv('readmit produce', process.env);
+}
+
+function csvInput(file: string, pseudonymizer: Pseudonymizer, idsMapping?: string): ProduceInput {
   const mappingFile = idsMapping ?? join(dirname(file), 'IDs_mapping.csv');
   const mapping = existsSync(mappingFile)
     ? parseIdsMapping(readFileSync(mappingFile, 'utf8'))
@@ -147,7 +161,7 @@ function csvInput(file: string, idsMapping?: string): ProduceInput {
   const size = statSync(file).size;
   const stream = createReadStream(file);
   return {
-    rows: readEncounterCsv(stream, mapping),
+    rows: readEncounterCsv(stream, pseudonymizer.pseudonymize, mapping),
     source: `csv:${basename(file)}`,
     description: `producing ${basename(file)} (${(size / 1e6).toFixed(1)} MB)${mapping ? ` with ids checked against ${basename(mappingFile)}` : ''}`,
     total: size,
@@ -155,9 +169,14 @@ function csvInput(file: string, idsMapping?: string): ProduceInput {
   };
 }
 
-function syntheticInput(count: number, seed: number, drift?: DriftSpec): ProduceInput {
+function syntheticInput(
+  count: number,
+  seed: number,
+  pseudonymizer: Pseudonymizer,
+  drift?: DriftSpec,
+): ProduceInput {
   return {
-    rows: syntheticRows(UCI_SAMPLE_PROFILE, count, seed, drift),
+    rows: syntheticRows(UCI_SAMPLE_PROFILE, count, seed, pseudonymizer.pseudonymize, drift),
     source: `synthetic:seed=${seed}`,
     description: `producing ${count} synthetic encounters (seed ${seed}${drift ? `, drift from encounter ${drift.from}` : ''})`,
     total: count,
@@ -166,6 +185,7 @@ function syntheticInput(count: number, seed: number, drift?: DriftSpec): Produce
 }
 
 export async function produceEvents(options: ProduceOptions): Promise<LoadReport> {
+  const pseudonymizer = pseudonymizerOf(options);
   const registryUrl =
     options.registry ??
     new InfraManager(createInfraContext()).component('schema-registry').endpoint();
@@ -190,8 +210,8 @@ export async function produceEvents(options: ProduceOptions): Promise<LoadReport
   });
 
   const input = options.csv
-    ? csvInput(options.csv, options.idsMapping)
-    : syntheticInput(options.synthetic ?? 0, options.seed, options.drift);
+    ? csvInput(options.csv, pseudonymizer, options.idsMapping)
+    : syntheticInput(options.synthetic ?? 0, options.seed, pseudonymizer, options.drift);
   const correlationId = randomUUID();
   const progress = progressReporter(input.total, input.done);
   console.error(input.description);

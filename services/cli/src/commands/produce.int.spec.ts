@@ -6,6 +6,7 @@ import { EventSerde } from '@readmit/platform/kafka';
 import { sharedDataFile, testEndpoints } from '../../../../test/support/endpoints';
 import { runReadmit } from '../../../../test/support/processes';
 import { isolatedCatalog, physical, readTopic, testKafka } from '../../../../test/support/kafka';
+import { encounterPseudonym, patientPseudonym } from '../../../../test/support/pseudonyms';
 
 const produce = (...args: string[]) => runReadmit(['produce', ...args]);
 
@@ -31,11 +32,14 @@ describe('readmit produce --csv', () => {
     });
     expect(encounters).toHaveLength(4999);
     expect(outcomes).toHaveLength(4999);
+    // Keyed and identified by pseudonyms under the site key: 2278392 is nowhere on the topic.
     const first = await serde.decode(
-      encounters.find(({ message }) => String(message.key) === '2278392')?.message.value ?? null,
+      encounters.find(({ message }) => String(message.key) === encounterPseudonym(2278392))?.message
+        .value ?? null,
     );
     expect(first.event).toMatchObject({
-      encounter_id: 2278392,
+      encounter_id: encounterPseudonym(2278392),
+      patient_nbr: patientPseudonym(8222157),
       medical_specialty: 'Pediatrics-Endocrinology',
       source: 'csv:diabetic_data_sample.csv#2',
     });
@@ -121,6 +125,25 @@ describe('readmit produce --csv', () => {
     expect(result.stderr.trim().split('\n').pop()).toBe(
       'readmit: topics nowhere.patient.encounters, nowhere.patient.outcomes do not exist: create the catalog with `readmit topics create` (with --prefix if you use one)',
     );
+  });
+
+  it('publishes nothing without a site key, saying how to make one and never printing a key', () => {
+    const missing = runReadmit(
+      ['produce', '--csv', sharedDataFile('diabetic_data_sample.csv'), '--prefix', 'nowhere.'],
+      { env: { READMIT_PSEUDONYM_KEY: '' } },
+    );
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim()).toBe(
+      'readmit: readmit produce: invalid configuration: READMIT_PSEUDONYM_KEY is required but not set (the site key that pseudonymises patient identifiers; `readmit pseudonyms key` makes one)',
+    );
+    const weak = Buffer.alloc(32, 7).toString('base64');
+    const refused = runReadmit(
+      ['produce', '--csv', sharedDataFile('diabetic_data_sample.csv'), '--prefix', 'nowhere.'],
+      { env: { READMIT_PSEUDONYM_KEY: weak } },
+    );
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toContain('READMIT_PSEUDONYM_KEY: must be base64 of at least 32');
+    expect(refused.stderr).not.toContain(weak);
   });
 
   it('says what is missing when no input is given', () => {

@@ -7,14 +7,14 @@ import {
 
 function report(outcomes: boolean, targetB: 'any' | 'within-30-days' = 'any'): ComparisonReport {
   const a = new Map([
-    [1, 0.2],
-    [2, 0.9],
-    [3, 0.6],
+    ['enc_1', 0.2],
+    ['enc_2', 0.9],
+    ['enc_3', 0.6],
   ]);
   const b = new Map([
-    [1, 0.3],
-    [2, 0.7],
-    [4, 0.1],
+    ['enc_1', 0.3],
+    ['enc_2', 0.7],
+    ['enc_4', 0.1],
   ]);
   return {
     modelName: 'readmission',
@@ -27,8 +27,8 @@ function report(outcomes: boolean, targetB: 'any' | 'within-30-days' = 'any'): C
       { version: 'v2', threshold: 0.5, target: targetB, scores: b },
       outcomes
         ? new Map([
-            [1, 'NO'],
-            [2, 'AFTER_30_DAYS'],
+            ['enc_1', 'NO'],
+            ['enc_2', 'AFTER_30_DAYS'],
           ])
         : new Map(),
     ),

@@ -61,6 +61,11 @@ export interface ClosedLoopOptions {
   readonly stepTimeoutMs: number;
   /** The run's API keys: the operator's (REST predictions, the web console) and the entries. */
   readonly keys: DemoKeys;
+  /**
+   * The run's site key (base64), made for it: ingest and the gateway pseudonymise identifiers
+   * under it, as the demo's publisher does. Only they get it.
+   */
+  readonly pseudonymKey: string;
 }
 
 /** One synchronous prediction through the gateway, as a client asks for it. */
@@ -109,7 +114,10 @@ export function loopServiceEnv(
   name: LoopService,
 ): Record<string, string> {
   const own: Record<LoopService, Record<string, string>> = {
-    ingest: { READMIT_BATCH_LABELS: String(options.batchLabels) },
+    ingest: {
+      READMIT_BATCH_LABELS: String(options.batchLabels),
+      READMIT_PSEUDONYM_KEY: options.pseudonymKey,
+    },
     trainer: {},
     registry: {
       READMIT_MODEL_NAME: options.model,
@@ -120,7 +128,7 @@ export function loopServiceEnv(
       READMIT_RETRAIN_HIGH_SEVERITY_COOLDOWN_MS: '0',
       READMIT_RETRAIN_BATCHES_PER_RETRAIN: '1',
     },
-    gateway: {},
+    gateway: { READMIT_PSEUDONYM_KEY: options.pseudonymKey },
     scoring: {
       READMIT_MODEL_NAME: options.model,
       READMIT_INSTANCE_ID: `${options.prefix}scoring`,

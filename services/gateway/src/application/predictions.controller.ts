@@ -26,14 +26,15 @@ import {
   ApiUnauthorizedResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import type { EncounterToScore } from '@readmit/contracts';
 import { API_KEY_HEADER, RequireRole } from '@readmit/platform/auth';
 import { SERVICE_CONFIG } from '@readmit/platform/bootstrap';
+import { PSEUDONYMIZER, type Pseudonymizer } from '@readmit/platform/privacy';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import {
   parseBatchInput,
   parseEncounterInput,
+  type CallerEncounter,
   type FieldError,
   type Parsed,
 } from '../domain/encounter-input';
@@ -80,6 +81,7 @@ export class PredictionsController {
   constructor(
     @Inject(ScoringConnection) private readonly scoring: ScoringConnection,
     @Inject(SERVICE_CONFIG) private readonly env: GatewayEnv,
+    @Inject(PSEUDONYMIZER) private readonly pseudonymizer: Pseudonymizer,
   ) {}
 
   @Post()
@@ -97,7 +99,7 @@ export class PredictionsController {
   ): Promise<PredictionResponseDto> {
     const [explain, encounter] = this.validOrThrow('invalid encounter', [
       this.explainOf(query),
-      this.bodyOf(request, (body) => parseEncounterInput(body)),
+      this.bodyOf(request, (body) => parseEncounterInput(body, this.pseudonymizer.pseudonymize)),
     ]);
     const { requestId, scored } = await this.score([encounter], explain, response);
     return {
@@ -123,7 +125,9 @@ export class PredictionsController {
   ): Promise<BatchPredictionResponseDto> {
     const [explain, batch] = this.validOrThrow('invalid batch', [
       this.explainOf(query),
-      this.bodyOf(request, (body) => parseBatchInput(body, this.env.READMIT_GATEWAY_MAX_BATCH)),
+      this.bodyOf(request, (body) =>
+        parseBatchInput(body, this.env.READMIT_GATEWAY_MAX_BATCH, this.pseudonymizer.pseudonymize),
+      ),
     ]);
     const { requestId, scored } = await this.score(batch.encounters, explain, response);
     return {
@@ -178,7 +182,7 @@ export class PredictionsController {
   }
 
   private async score(
-    encounters: readonly EncounterToScore[],
+    encounters: readonly CallerEncounter[],
     explain: boolean,
     response: Response,
   ): Promise<{ requestId: string; scored: Scored }> {

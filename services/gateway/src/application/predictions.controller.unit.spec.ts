@@ -1,13 +1,21 @@
+import { EXAMPLE_EVENTS } from '@readmit/contracts';
+import { encounterPseudonym } from '../../../../test/support/pseudonyms';
 import { failureResponse } from './predictions.controller';
 import { outcomeOf } from './scoring-connection';
 
+const { envelope: _, recordedAt: __, source: ___, ...encounter } = EXAMPLE_EVENTS.EncounterRecorded;
+/** Two encounters as the gateway sends them: pseudonyms to scoring, the caller's ids kept. */
+const asked = [7, 8].map((id) => ({
+  callerEncounterId: id,
+  encounter: { ...encounter, encounter_id: encounterPseudonym(id) },
+}));
+
 describe('what a client hears when scoring cannot answer', () => {
   it('scoring unavailable (its reply or no reply at all): 503 with Retry-After', () => {
-    const outcome = outcomeOf({
-      ok: false,
-      error: 'unavailable',
-      message: 'no champion model is serving yet',
-    });
+    const outcome = outcomeOf(
+      { ok: false, error: 'unavailable', message: 'no champion model is serving yet' },
+      asked,
+    );
     expect(outcome.ok).toBe(false);
     expect(!outcome.ok && failureResponse(outcome.failure, 5)).toEqual({
       status: 503,
@@ -17,11 +25,10 @@ describe('what a client hears when scoring cannot answer', () => {
   });
 
   it('a request scoring refused as invalid: 400, not to be retried', () => {
-    const outcome = outcomeOf({
-      ok: false,
-      error: 'invalid',
-      message: 'the request has no encounters',
-    });
+    const outcome = outcomeOf(
+      { ok: false, error: 'invalid', message: 'the request has no encounters' },
+      asked,
+    );
     expect(!outcome.ok && failureResponse(outcome.failure, 5)).toEqual({
       status: 400,
       body: {
@@ -32,14 +39,49 @@ describe('what a client hears when scoring cannot answer', () => {
     });
   });
 
-  it('a scored reply passes through', () => {
+  it("a scored reply comes back under the caller's own ids, whatever the order", () => {
+    const scored = (pseudonym: string, score: number) => ({
+      encounter_id: pseudonym,
+      score,
+      label: score >= 0.5,
+      threshold: 0.5,
+      contributions: null,
+    });
     const reply = {
       ok: true as const,
       modelName: 'readmission',
       modelVersion: 'v1',
-      predictions: [],
+      predictions: [scored(encounterPseudonym(8), 0.7), scored(encounterPseudonym(7), 0.2)],
       latencyMs: 1,
     };
-    expect(outcomeOf(reply)).toEqual({ ok: true, scored: reply });
+    expect(outcomeOf(reply, asked)).toEqual({
+      ok: true,
+      scored: {
+        ...reply,
+        predictions: [
+          { ...scored('', 0.7), encounter_id: 8 },
+          { ...scored('', 0.2), encounter_id: 7 },
+        ],
+      },
+    });
+  });
+
+  it('refuses a reply for an encounter it did not ask about', () => {
+    const reply = {
+      ok: true as const,
+      modelName: 'readmission',
+      modelVersion: 'v1',
+      predictions: [
+        {
+          encounter_id: encounterPseudonym(9),
+          score: 0.1,
+          label: false,
+          threshold: 0.5,
+          contributions: null,
+        },
+      ],
+      latencyMs: 1,
+    };
+    expect(() => outcomeOf(reply, asked)).toThrow('not asked for');
   });
 });

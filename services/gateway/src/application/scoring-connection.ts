@@ -4,16 +4,24 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { EncounterToScore, PredictReply } from '@readmit/contracts';
+import type { PredictReply, ScoredEncounter } from '@readmit/contracts';
 import type { Logger } from '@readmit/platform/logging';
 import { LOGGER, PLATFORM_CONFIG, SERVICE_CONFIG } from '@readmit/platform/bootstrap';
 import { type PlatformConfig } from '@readmit/platform/config';
 import { ReadinessRegistry } from '@readmit/platform/health';
+import type { CallerEncounter } from '../domain/encounter-input';
 import type { GatewayEnv } from '../gateway.config';
 import { GatewayMetrics } from '../infrastructure/gateway-metrics';
 import { ScoringClient, ScoringUnavailableError } from '../infrastructure/scoring-client';
 
-export type Scored = Extract<PredictReply, { ok: true }>;
+/** A prediction as the caller hears it: named by the caller's own encounter id. */
+export type AnsweredPrediction = Omit<ScoredEncounter, 'encounter_id'> & {
+  readonly encounter_id: number;
+};
+
+export type Scored = Omit<Extract<PredictReply, { ok: true }>, 'predictions'> & {
+  readonly predictions: readonly AnsweredPrediction[];
+};
 
 /** Why a prediction could not be made, as the client should hear it. */
 export type ScoringFailure =
@@ -24,10 +32,28 @@ export type ScoringOutcome =
   | { readonly ok: true; readonly scored: Scored }
   | { readonly ok: false; readonly failure: ScoringFailure };
 
-/** Reads a scoring reply: scored, or a failure the caller may retry (unavailable) or not. */
-export function outcomeOf(reply: PredictReply): ScoringOutcome {
-  if (reply.ok) return { ok: true, scored: reply };
-  return { ok: false, failure: { kind: reply.error, message: reply.message } };
+/**
+ * Reads a scoring reply: scored, or a failure the caller may retry (unavailable) or not. Scoring
+ * names predictions by pseudonym; each is answered under the caller's own id again.
+ */
+export function outcomeOf(
+  reply: PredictReply,
+  encounters: readonly CallerEncounter[],
+): ScoringOutcome {
+  if (!reply.ok) return { ok: false, failure: { kind: reply.error, message: reply.message } };
+  const callerIds = new Map(
+    encounters.map(({ encounter, callerEncounterId }) => [
+      encounter.encounter_id,
+      callerEncounterId,
+    ]),
+  );
+  const predictions = reply.predictions.map(({ encounter_id: pseudonym, ...prediction }) => {
+    const callerId = callerIds.get(pseudonym);
+    if (callerId === undefined)
+      throw new Error('scoring answered for an encounter that was not asked for');
+    return { ...prediction, encounter_id: callerId };
+  });
+  return { ok: true, scored: { ...reply, predictions } };
 }
 
 /**
@@ -68,14 +94,19 @@ export class ScoringConnection implements OnApplicationBootstrap, OnApplicationS
     await this.client.close();
   }
 
+  /** Scores the encounters by their pseudonyms: no clear id leaves the gateway. */
   async predict(
-    encounters: readonly EncounterToScore[],
+    encounters: readonly CallerEncounter[],
     explain: boolean,
     requestId: string,
   ): Promise<ScoringOutcome> {
     const stopTimer = this.metrics.scoringSeconds.startTimer();
     try {
-      const outcome = outcomeOf(await this.client.predict({ encounters, explain }, requestId));
+      const reply = await this.client.predict(
+        { encounters: encounters.map(({ encounter }) => encounter), explain },
+        requestId,
+      );
+      const outcome = outcomeOf(reply, encounters);
       stopTimer({ outcome: outcome.ok ? 'ok' : outcome.failure.kind });
       return outcome;
     } catch (error) {

@@ -1,4 +1,4 @@
-import type { EncounterToScore } from '@readmit/contracts';
+import type { EncounterToScore, Pseudonymize } from '@readmit/contracts';
 import { z } from 'zod';
 import {
   ENCOUNTER_COLUMNS,
@@ -20,6 +20,8 @@ export type Parsed<T> =
  */
 export const INPUT_COLUMNS: readonly EncounterColumn[] = ENCOUNTER_COLUMNS;
 
+const ENCOUNTER_ID_AT = INPUT_COLUMNS.indexOf('encounter_id');
+
 /** A cell as JSON carries it (as in ingest's JSON lines): a string, a number, null for missing. */
 const cell = z.union([z.string(), z.number(), z.null()], {
   error: 'must be a string, a number or null',
@@ -31,13 +33,26 @@ const encounterObject = z.object(
   { error: 'must be a JSON object keyed by the diabetic_data.csv column names' },
 );
 
+/** An encounter to score, as the caller sent it. */
+export interface CallerEncounter {
+  /** The caller's own encounter id: the answer names its prediction by it. Never sent on. */
+  readonly callerEncounterId: number;
+  /** What is scored: the encounter with its identifiers pseudonymised, as ingestion writes them. */
+  readonly encounter: EncounterToScore;
+}
+
 /**
  * Reads one encounter given as JSON, keyed by the diabetic_data.csv column names, with the
- * encounter rules ingestion reads its rows with (`readEncounterCells`). `at` names the encounter
- * in field errors: '' for a request body that is the encounter, `encounters[3]` for an item of a
- * batch.
+ * encounter rules ingestion reads its rows with (`readEncounterCells`), its identifiers turned
+ * into their pseudonyms (`pseudonymize`, the site key's) before anything leaves the gateway. `at`
+ * names the encounter in field errors: '' for a request body that is the encounter,
+ * `encounters[3]` for an item of a batch.
  */
-export function parseEncounterInput(input: unknown, at = ''): Parsed<EncounterToScore> {
+export function parseEncounterInput(
+  input: unknown,
+  pseudonymize: Pseudonymize,
+  at = '',
+): Parsed<CallerEncounter> {
   const typed = encounterObject.safeParse(input);
   if (!typed.success) return { ok: false, errors: issuesAsFieldErrors(typed.error, at) };
 
@@ -46,8 +61,13 @@ export function parseEncounterInput(input: unknown, at = ''): Parsed<EncounterTo
     return value === null || value === undefined ? undefined : String(value);
   });
   const errors: FieldError[] = [];
-  const encounter = readEncounterCells(cells, errors);
-  if (errors.length === 0) return { ok: true, value: encounter };
+  const encounter = readEncounterCells(cells, errors, pseudonymize);
+  if (errors.length === 0)
+    return {
+      ok: true,
+      // The rules held the cell to a whole number of at most 15 digits.
+      value: { callerEncounterId: Number(cells[ENCOUNTER_ID_AT]), encounter },
+    };
   return {
     ok: false,
     errors: errors.map(({ field, message }) => ({
@@ -62,11 +82,15 @@ export function parseEncounterInput(input: unknown, at = ''): Parsed<EncounterTo
 }
 
 export interface BatchInput {
-  readonly encounters: readonly EncounterToScore[];
+  readonly encounters: readonly CallerEncounter[];
 }
 
 /** A batch body: `{ "encounters": [...] }` with 1 to `maxBatch` encounters, each checked. */
-export function parseBatchInput(input: unknown, maxBatch: number): Parsed<BatchInput> {
+export function parseBatchInput(
+  input: unknown,
+  maxBatch: number,
+  pseudonymize: Pseudonymize,
+): Parsed<BatchInput> {
   const shape = z.object(
     {
       encounters: z
@@ -79,10 +103,10 @@ export function parseBatchInput(input: unknown, maxBatch: number): Parsed<BatchI
   const typed = shape.safeParse(input);
   if (!typed.success) return { ok: false, errors: issuesAsFieldErrors(typed.error, '') };
 
-  const encounters: EncounterToScore[] = [];
+  const encounters: CallerEncounter[] = [];
   const errors: FieldError[] = [];
   typed.data.encounters.forEach((item, index) => {
-    const parsed = parseEncounterInput(item, `encounters[${index}]`);
+    const parsed = parseEncounterInput(item, pseudonymize, `encounters[${index}]`);
     if (parsed.ok) encounters.push(parsed.value);
     else errors.push(...parsed.errors);
   });
@@ -126,9 +150,11 @@ export const EXAMPLE_ENCOUNTER_INPUT: Readonly<Record<string, string | number | 
  * from the example is an error. The docs list them, and they can never drift from ingestion's.
  */
 export function requiredInputColumns(): string[] {
+  // Only the errors are read: no key is needed to find them.
+  const noPseudonyms: Pseudonymize = () => '';
   return INPUT_COLUMNS.filter((column) => {
     const { [column]: _absent, ...rest } = EXAMPLE_ENCOUNTER_INPUT;
-    const parsed = parseEncounterInput(rest);
+    const parsed = parseEncounterInput(rest, noPseudonyms);
     return !parsed.ok && parsed.errors.some((error) => error.field === column);
   });
 }

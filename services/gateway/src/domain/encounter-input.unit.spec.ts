@@ -1,6 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { sharedDataFile } from '../../../../test/support/endpoints';
+import {
+  encounterPseudonym,
+  patientPseudonym,
+  testPseudonymize,
+} from '../../../../test/support/pseudonyms';
 import { parseEncounterRow } from '@readmit/ml';
 import {
   EXAMPLE_ENCOUNTER_INPUT,
@@ -27,26 +32,36 @@ const sample = rows.map((row) =>
 describe('parseEncounterInput', () => {
   it('reads every row of the real sample as ingestion does, whatever its label', () => {
     sample.slice(0, 500).forEach((row, index) => {
-      const ingested = parseEncounterRow(rows[index]);
-      expect(parseEncounterInput(row)).toEqual({
+      const ingested = parseEncounterRow(rows[index], testPseudonymize);
+      expect(parseEncounterInput(row, testPseudonymize)).toEqual({
         ok: true,
-        value: ingested.ok && ingested.encounter,
+        value: {
+          callerEncounterId: Number(rows[index].encounter_id),
+          encounter: ingested.ok && ingested.encounter,
+        },
       });
     });
   });
 
   it('does not need the readmitted label, and ignores a bad one (ingestion still refuses it)', () => {
     const { readmitted: _label, ...unlabelled } = sample[0];
-    expect(parseEncounterInput(unlabelled).ok).toBe(true);
-    expect(parseEncounterInput({ ...sample[0], readmitted: 'soon' }).ok).toBe(true);
-    expect(parseEncounterRow({ ...rows[0], readmitted: 'soon' })).toMatchObject({
+    expect(parseEncounterInput(unlabelled, testPseudonymize).ok).toBe(true);
+    expect(parseEncounterInput({ ...sample[0], readmitted: 'soon' }, testPseudonymize).ok).toBe(
+      true,
+    );
+    expect(parseEncounterRow({ ...rows[0], readmitted: 'soon' }, testPseudonymize)).toMatchObject({
       ok: false,
       errors: [{ field: 'readmitted' }],
     });
   });
 
   it('names each bad field: types first, then the ingest rules, absent keys as required', () => {
-    expect(parseEncounterInput({ ...EXAMPLE_ENCOUNTER_INPUT, age: [1], insulin: false })).toEqual({
+    expect(
+      parseEncounterInput(
+        { ...EXAMPLE_ENCOUNTER_INPUT, age: [1], insulin: false },
+        testPseudonymize,
+      ),
+    ).toEqual({
       ok: false,
       errors: [
         { field: 'age', message: 'must be a string, a number or null' },
@@ -54,7 +69,13 @@ describe('parseEncounterInput', () => {
       ],
     });
     const { gender: _gender, ...noGender } = EXAMPLE_ENCOUNTER_INPUT;
-    expect(parseEncounterInput({ ...noGender, metformin: 'Sometimes', weight: 80 }, 'x')).toEqual({
+    expect(
+      parseEncounterInput(
+        { ...noGender, metformin: 'Sometimes', weight: 80 },
+        testPseudonymize,
+        'x',
+      ),
+    ).toEqual({
       ok: false,
       errors: [
         { field: 'x.gender', message: 'is required' },
@@ -65,7 +86,10 @@ describe('parseEncounterInput', () => {
   });
 
   it('never quotes an identifier in a message', () => {
-    const parsed = parseEncounterInput({ ...EXAMPLE_ENCOUNTER_INPUT, patient_nbr: '12a345' });
+    const parsed = parseEncounterInput(
+      { ...EXAMPLE_ENCOUNTER_INPUT, patient_nbr: '12a345' },
+      testPseudonymize,
+    );
     expect(parsed).toEqual({
       ok: false,
       errors: [{ field: 'patient_nbr', message: 'must be a positive whole number' }],
@@ -74,7 +98,7 @@ describe('parseEncounterInput', () => {
 
   it('refuses what is not an object', () => {
     for (const body of [null, 3, 'x', [EXAMPLE_ENCOUNTER_INPUT]])
-      expect(parseEncounterInput(body)).toEqual({
+      expect(parseEncounterInput(body, testPseudonymize)).toEqual({
         ok: false,
         errors: [
           {
@@ -91,32 +115,53 @@ describe('parseEncounterInput', () => {
     for (const optional of ['race', 'weight', 'payer_code', 'diag_1', 'max_glu_serum'])
       expect(required).not.toContain(optional);
     expect(INPUT_COLUMNS).not.toContain('readmitted');
-    expect(parseEncounterInput(EXAMPLE_ENCOUNTER_INPUT).ok).toBe(true);
+    expect(parseEncounterInput(EXAMPLE_ENCOUNTER_INPUT, testPseudonymize).ok).toBe(true);
+  });
+
+  it("scores the encounter by its pseudonyms and keeps the caller's id for the answer", () => {
+    const parsed = parseEncounterInput(
+      { ...EXAMPLE_ENCOUNTER_INPUT, encounter_id: '0149190' },
+      testPseudonymize,
+    );
+    expect(parsed).toMatchObject({
+      ok: true,
+      value: {
+        callerEncounterId: 149190,
+        encounter: {
+          encounter_id: encounterPseudonym(149190),
+          patient_nbr: patientPseudonym(55629189),
+        },
+      },
+    });
+    expect(JSON.stringify(parsed.ok && parsed.value.encounter)).not.toMatch(/149190|55629189/);
   });
 });
 
 describe('parseBatchInput', () => {
   it('reads 1 to maxBatch encounters in order', () => {
-    const parsed = parseBatchInput({ encounters: sample.slice(0, 3) }, 3);
-    expect(parsed.ok && parsed.value.encounters.map((encounter) => encounter.encounter_id)).toEqual(
+    const parsed = parseBatchInput({ encounters: sample.slice(0, 3) }, 3, testPseudonymize);
+    expect(parsed.ok && parsed.value.encounters.map((item) => item.callerEncounterId)).toEqual(
       sample.slice(0, 3).map((row) => row.encounter_id),
+    );
+    expect(parsed.ok && parsed.value.encounters.map((item) => item.encounter.encounter_id)).toEqual(
+      sample.slice(0, 3).map((row) => encounterPseudonym(row.encounter_id as number)),
     );
   });
 
   it('refuses an empty, oversize or missing batch', () => {
-    expect(parseBatchInput({ encounters: [] }, 3)).toEqual({
+    expect(parseBatchInput({ encounters: [] }, 3, testPseudonymize)).toEqual({
       ok: false,
       errors: [{ field: 'encounters', message: 'must hold at least one encounter' }],
     });
-    expect(parseBatchInput({ encounters: sample.slice(0, 4) }, 3)).toEqual({
+    expect(parseBatchInput({ encounters: sample.slice(0, 4) }, 3, testPseudonymize)).toEqual({
       ok: false,
       errors: [{ field: 'encounters', message: 'must hold at most 3 encounters' }],
     });
-    expect(parseBatchInput({}, 3)).toEqual({
+    expect(parseBatchInput({}, 3, testPseudonymize)).toEqual({
       ok: false,
       errors: [{ field: 'encounters', message: 'must be an array of encounters' }],
     });
-    expect(parseBatchInput([], 3)).toEqual({
+    expect(parseBatchInput([], 3, testPseudonymize)).toEqual({
       ok: false,
       errors: [{ field: '(body)', message: 'must be a JSON object with an encounters array' }],
     });
@@ -126,6 +171,7 @@ describe('parseBatchInput', () => {
     const parsed = parseBatchInput(
       { encounters: [sample[0], { ...sample[1], age: 'old' }, { ...sample[2], change: null }] },
       10,
+      testPseudonymize,
     );
     expect(parsed).toEqual({
       ok: false,

@@ -1,6 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { sharedDataFile } from '../../../../test/support/endpoints';
+import { encounterPseudonym, testPseudonymize } from '../../../../test/support/pseudonyms';
 import { parseIdsMapping } from '@readmit/ml';
 import { CsvHeaderError, readEncounterCsv, type CsvEncounterRow } from './csv-encounter-reader';
 
@@ -15,7 +16,11 @@ async function collect(rows: AsyncIterable<CsvEncounterRow>): Promise<CsvEncount
 describe('readEncounterCsv', () => {
   it('streams the real sample: 4,999 rows, none rejected, line numbers from 2', async () => {
     const rows = await collect(
-      readEncounterCsv(createReadStream(sharedDataFile('diabetic_data_sample.csv')), mapping),
+      readEncounterCsv(
+        createReadStream(sharedDataFile('diabetic_data_sample.csv')),
+        testPseudonymize,
+        mapping,
+      ),
     );
     expect(rows).toHaveLength(4999);
     expect(rows.filter((row) => !row.result.ok)).toEqual([]);
@@ -31,7 +36,9 @@ describe('readEncounterCsv', () => {
     cells[4] = '[70-85)'; // age
     lines[2] = cells.join(',');
     lines[4] = lines[4].split(',').slice(0, 10).join(','); // truncated row
-    const rows = await collect(readEncounterCsv(Readable.from([`${lines.join('\n')}\n`]), mapping));
+    const rows = await collect(
+      readEncounterCsv(Readable.from([`${lines.join('\n')}\n`]), testPseudonymize, mapping),
+    );
     expect(rows.map((row) => [row.line, row.result.ok])).toEqual([
       [2, true],
       [3, false],
@@ -65,22 +72,26 @@ describe('readEncounterCsv', () => {
       '',
       reordered(second).join(','),
     ].join('\r\n');
-    const rows = await collect(readEncounterCsv(Readable.from([`${file}\r\n`]), mapping));
+    const rows = await collect(
+      readEncounterCsv(Readable.from([`${file}\r\n`]), testPseudonymize, mapping),
+    );
     expect(rows.map((row) => [row.line, row.result.ok])).toEqual([
       [2, true],
       [4, true],
     ]);
     const parsed = rows.map((row) => (row.result.ok ? row.result.encounter : null));
-    expect(parsed[0]?.encounter_id).toBe(Number(first[0]));
+    expect(parsed[0]?.encounter_id).toBe(encounterPseudonym(first[0]));
     expect(parsed[0]?.age).toBe(first[header.indexOf('age')]);
     expect(parsed[1]?.medical_specialty).toBe('Surgery,\r\nGeneral');
   });
 
   it('reads a file whose rows arrive in small chunks exactly like the whole file', async () => {
     const text = readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8');
-    const whole = await collect(readEncounterCsv(Readable.from([text]), mapping));
+    const whole = await collect(readEncounterCsv(Readable.from([text]), testPseudonymize, mapping));
     const chunks = text.match(/[\s\S]{1,4093}/g) as string[];
-    const chunked = await collect(readEncounterCsv(Readable.from(chunks), mapping));
+    const chunked = await collect(
+      readEncounterCsv(Readable.from(chunks), testPseudonymize, mapping),
+    );
     expect(chunked).toEqual(whole);
   });
 
@@ -93,7 +104,7 @@ describe('readEncounterCsv', () => {
     const file = [lines[0], lines[1], multiline.join(','), broken, lines[4], lines[5]].join('\n');
     const skipped: number[] = [];
     const rows = await collect(
-      readEncounterCsv(Readable.from([`${file}\n`]), mapping, {
+      readEncounterCsv(Readable.from([`${file}\n`]), testPseudonymize, mapping, {
         fromLine: 6,
         onSkipped: (line) => skipped.push(line),
       }),
@@ -105,16 +116,18 @@ describe('readEncounterCsv', () => {
     ]);
     // A line inside a row that starts earlier does not start a row: fromLine 4 reads from 5.
     const fromInside = await collect(
-      readEncounterCsv(Readable.from([`${file}\n`]), mapping, { fromLine: 4 }),
+      readEncounterCsv(Readable.from([`${file}\n`]), testPseudonymize, mapping, { fromLine: 4 }),
     );
     expect(fromInside.map((row) => row.line)).toEqual([5, 6, 7]);
   });
 
   it('refuses a file that is not diabetic_data.csv, naming the missing columns', async () => {
-    const rows = collect(readEncounterCsv(Readable.from(['patient,score\n1,0.3\n'])));
+    const rows = collect(
+      readEncounterCsv(Readable.from(['patient,score\n1,0.3\n']), testPseudonymize),
+    );
     await expect(rows).rejects.toBeInstanceOf(CsvHeaderError);
     await expect(
-      collect(readEncounterCsv(Readable.from(['patient,score\n1,0.3\n']))),
+      collect(readEncounterCsv(Readable.from(['patient,score\n1,0.3\n']), testPseudonymize)),
     ).rejects.toThrow(/the header lacks encounter_id, patient_nbr, race/);
   });
 });

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { Pseudonymize } from '@readmit/contracts';
 import Papa from 'papaparse';
 import {
   CSV_COLUMNS,
@@ -53,10 +54,12 @@ const newlinesIn = (cells: readonly string[]) => {
  * order) row by row in constant memory, with papaparse (several times faster than csv-parse on
  * this file, bench/README.md). A malformed line (wrong number of cells) is reported like a row
  * with bad fields, and reading goes on. Line numbers count blank lines and quoted line breaks.
- * The header is checked even when rows before `fromLine` are passed over.
+ * The header is checked even when rows before `fromLine` are passed over. Identifiers come out
+ * as their pseudonyms (`pseudonymize`): the clear ids stay in the text.
  */
 export async function* readEncounterCsv(
   input: Readable,
+  pseudonymize: Pseudonymize,
   mapping?: IdsMapping,
   options: ReadRowsOptions = {},
 ): AsyncGenerator<CsvEncounterRow> {
@@ -93,6 +96,6 @@ export async function* readEncounterCsv(
       continue;
     }
     const row: RawRow = positions ? positions.map((at) => cells[at]) : cells;
-    yield { line, result: parseEncounterValues(row, mapping) };
+    yield { line, result: parseEncounterValues(row, pseudonymize, mapping) };
   }
 }

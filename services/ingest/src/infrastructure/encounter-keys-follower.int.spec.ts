@@ -12,6 +12,7 @@ import {
 } from '../../../../test/support/kafka';
 import { EncounterKeysFollower } from './encounter-keys-follower';
 import { ensureIngestTables, type IngestTables } from './postgres/ingest-tables';
+import { encounterPseudonym } from '../../../../test/support/pseudonyms';
 
 describe('EncounterKeysFollower (patient.encounters and patient.outcomes → ingest_encounter_keys)', () => {
   const schema = uniqueName('ingest_keys').replace(/-/g, '_');
@@ -97,11 +98,11 @@ describe('EncounterKeysFollower (patient.encounters and patient.outcomes → ing
       await publisher.publishAll([
         {
           eventType: 'OutcomeRecorded',
-          key: '3',
+          key: encounterPseudonym(3),
           event: {
             ...EXAMPLE_EVENTS.OutcomeRecorded,
             envelope: newEnvelope('OutcomeRecorded', { producer: 'test' }),
-            encounter_id: 3,
+            encounter_id: encounterPseudonym(3),
             readmitted: 'WITHIN_30_DAYS',
             recordedAt: EXAMPLE_EVENTS.OutcomeRecorded.recordedAt + 1_000,
           },
@@ -109,10 +110,11 @@ describe('EncounterKeysFollower (patient.encounters and patient.outcomes → ing
       ]);
       await eventually(async () => {
         const rows = (await dataSource.query(
-          `SELECT encounter_id, outcome FROM ${tables.keys} WHERE encounter_id IN (3, $1) ORDER BY 1`,
-          [backlog + 1],
+          `SELECT encounter_id, outcome FROM ${tables.keys} WHERE encounter_id IN ($1, $2)`,
+          [encounterPseudonym(3), encounterPseudonym(backlog + 1)],
         )) as Array<{ encounter_id: string; outcome: string }>;
-        return rows.length === 2 && rows[0].outcome === 'WITHIN_30_DAYS' ? true : undefined;
+        const corrected = rows.find((row) => row.encounter_id === encounterPseudonym(3));
+        return rows.length === 2 && corrected?.outcome === 'WITHIN_30_DAYS' ? true : undefined;
       }, 30_000);
     } finally {
       await follower.stop();

@@ -102,7 +102,7 @@ export class EncounterKeysFollower {
   }
 
   private async learn({ batch, heartbeat }: EachBatchPayload): Promise<void> {
-    const encounters: number[] = [];
+    const encounters: string[] = [];
     const outcomes: LoggedOutcome[] = [];
     const group = this.groupName;
     let passedOver = 0;

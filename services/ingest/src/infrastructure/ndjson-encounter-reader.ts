@@ -1,15 +1,18 @@
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import type { Pseudonymize } from '@readmit/contracts';
 import { parseEncounterRow, type IdsMapping } from '@readmit/ml';
 import type { CsvEncounterRow, ReadRowsOptions } from './csv-encounter-reader';
 
 /**
  * Streams JSON lines, one encounter per line, keyed by the CSV column names; values may be
  * strings or numbers, and null stands for a missing value. Line numbers start at 1; lines
- * before `fromLine` are passed over without being parsed.
+ * before `fromLine` are passed over without being parsed. Identifiers come out as their
+ * pseudonyms (`pseudonymize`).
  */
 export async function* readEncounterJsonLines(
   input: Readable,
+  pseudonymize: Pseudonymize,
   mapping?: IdsMapping,
   options: ReadRowsOptions = {},
 ): AsyncGenerator<CsvEncounterRow> {
@@ -46,6 +49,6 @@ export async function* readEncounterJsonLines(
     for (const [key, value] of Object.entries(parsed as Record<string, unknown>)) {
       row[key] = value === null ? '?' : String(value);
     }
-    yield { line, result: parseEncounterRow(row, mapping) };
+    yield { line, result: parseEncounterRow(row, pseudonymize, mapping) };
   }
 }

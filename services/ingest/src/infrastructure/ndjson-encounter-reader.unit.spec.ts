@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { testPseudonymize } from '../../../../test/support/pseudonyms';
 import { readEncounterJsonLines } from './ndjson-encounter-reader';
 
 describe('readEncounterJsonLines', () => {
@@ -6,7 +7,7 @@ describe('readEncounterJsonLines', () => {
     const skipped: number[] = [];
     const lines: number[] = [];
     const input = Readable.from(['{broken\n\n{also broken\n', '{"gender":"X"}\n']);
-    for await (const row of readEncounterJsonLines(input, undefined, {
+    for await (const row of readEncounterJsonLines(input, testPseudonymize, undefined, {
       fromLine: 3,
       onSkipped: (line) => skipped.push(line),
     }))

@@ -30,6 +30,7 @@ import {
   type DriftReport,
   type WindowProfile,
 } from './window-drift';
+import { testPseudonymize } from '../../../../test/support/pseudonyms';
 
 /** Parsed synthetic encounters, as the platform would record them. */
 function syntheticEncounters(count: number, seed: number, drift?: string): EncounterInput[] {
@@ -40,7 +41,7 @@ function syntheticEncounters(count: number, seed: number, drift?: string): Encou
   );
   const encounters: EncounterInput[] = [];
   while (encounters.length < count) {
-    const parsed = parseEncounterValues(generator.nextValues());
+    const parsed = parseEncounterValues(generator.nextValues(), testPseudonymize);
     if (parsed.ok) encounters.push(parsed.encounter);
   }
   return encounters;

@@ -1,6 +1,7 @@
-import type { MedicationChange } from '@readmit/contracts';
+import type { IdentifierKind, MedicationChange, Pseudonymize } from '@readmit/contracts';
 import type { EncounterInput } from './encounter-features';
 import {
+  CLEAR_IDENTIFIER,
   ENCOUNTER_RULES,
   fieldProblem,
   type EncounterField,
@@ -41,6 +42,16 @@ export const isMissingCell = (value: string | undefined): boolean =>
 
 const WHOLE_NUMBER = /^-?\d+$/;
 const IDENTIFIER = /^\d{1,15}$/;
+/**
+ * The canonical text of a clear identifier as a cell holds it (`149190`, ` 0149190 `), the text
+ * that is pseudonymised; null when it breaks the identifier rule. Leading zeros and spaces go, so
+ * an id has one pseudonym however it is written, as it had one number.
+ */
+export function canonicalClearId(cell: string | undefined): string | null {
+  const number = cell !== undefined && IDENTIFIER.test(cell.trim()) ? Number(cell) : NaN;
+  return fieldProblem(CLEAR_IDENTIFIER, number) === null ? String(number) : null;
+}
+
 /** Long enough to recognise a value, short enough for an error list. */
 const QUOTED_LENGTH = 40;
 
@@ -56,6 +67,7 @@ class CellReader {
   constructor(
     private readonly cells: EncounterCells,
     readonly errors: FieldError[],
+    private readonly pseudonymize: Pseudonymize,
   ) {}
 
   private fail(column: number, message: string): void {
@@ -66,16 +78,19 @@ class CellReader {
     return RULE_AT[column];
   }
 
-  /** Identifiers are never quoted: the message says what is wrong, not what was sent. */
-  identifier(column: number): number {
-    const value = this.cells[column];
-    const number = value !== undefined && IDENTIFIER.test(value.trim()) ? Number(value) : NaN;
-    const problem = fieldProblem(this.rule(column), number);
-    if (problem !== null) {
-      this.fail(column, problem);
-      return 0;
+  /**
+   * A clear identifier, checked and turned into its pseudonym at once: nothing after the reader
+   * holds it. Identifiers are never quoted: the message says what is wrong, not what was sent.
+   * Its canonical text (no leading zeros, no spaces) is what is pseudonymised, so `0149190` and
+   * `149190` are one encounter, as they were when ids were numbers.
+   */
+  identifier(column: number, kind: IdentifierKind): string {
+    const clearId = canonicalClearId(this.cells[column]);
+    if (clearId === null) {
+      this.fail(column, fieldProblem(CLEAR_IDENTIFIER, NaN) as string);
+      return '';
     }
-    return number;
+    return this.pseudonymize(kind, clearId);
   }
 
   count(column: number): number {
@@ -124,14 +139,19 @@ const AT = Object.fromEntries(ENCOUNTER_COLUMNS.map((column, index) => [column, 
 
 /**
  * Reads an encounter's attributes from text cells (a CSV row, JSON lines, a REST body) by the
- * encounter rules. Every bad field is added to `errors` with its column, in column order; the
- * attributes returned are meaningful only when none was added.
+ * encounter rules, its identifiers as their pseudonyms (`pseudonymize`, the site key's). Every bad
+ * field is added to `errors` with its column, in column order; the attributes returned are
+ * meaningful only when none was added.
  */
-export function readEncounterCells(cells: EncounterCells, errors: FieldError[]): EncounterInput {
-  const read = new CellReader(cells, errors);
+export function readEncounterCells(
+  cells: EncounterCells,
+  errors: FieldError[],
+  pseudonymize: Pseudonymize,
+): EncounterInput {
+  const read = new CellReader(cells, errors, pseudonymize);
   return {
-    encounter_id: read.identifier(AT.encounter_id),
-    patient_nbr: read.identifier(AT.patient_nbr),
+    encounter_id: read.identifier(AT.encounter_id, 'encounter'),
+    patient_nbr: read.identifier(AT.patient_nbr, 'patient'),
     race: read.optional(AT.race),
     gender: read.oneOf(AT.gender),
     age: read.oneOf(AT.age),

@@ -1,4 +1,4 @@
-import type { ReadmissionClass } from '@readmit/contracts';
+import type { Pseudonymize, ReadmissionClass } from '@readmit/contracts';
 import { ENCOUNTER_COLUMNS, isMissingCell, readEncounterCells } from './encounter-cells';
 import type { EncounterInput } from './encounter-features';
 import type { FieldError } from './encounter-rules';
@@ -67,14 +67,18 @@ const byPosition = (a: FieldError, b: FieldError) =>
   AT[a.field as CsvColumn] - AT[b.field as CsvColumn];
 
 /**
- * Parses one row of diabetic_data.csv into encounter attributes and, when the row has a label,
- * its readmission class. Every bad field is reported, each with its column. Identifier values
- * never appear in messages.
+ * Parses one row of diabetic_data.csv into encounter attributes (its identifiers pseudonymised)
+ * and, when the row has a label, its readmission class. Every bad field is reported, each with
+ * its column. Identifier values never appear in messages.
  */
-export function parseEncounterValues(row: RawRow, mapping?: IdsMapping): ParsedRow {
+export function parseEncounterValues(
+  row: RawRow,
+  pseudonymize: Pseudonymize,
+  mapping?: IdsMapping,
+): ParsedRow {
   // The encounter rules (shared with the gateway and every consumer of EncounterRecorded).
   const errors: FieldError[] = [];
-  const encounter = readEncounterCells(row, errors);
+  const encounter = readEncounterCells(row, errors, pseudonymize);
   if (mapping) {
     const before = errors.length;
     for (const column of MAPPED_ID_COLUMNS) {
@@ -99,7 +103,8 @@ export function parseEncounterValues(row: RawRow, mapping?: IdsMapping): ParsedR
 /** parseEncounterValues for a row given as a record of column → cell. */
 export function parseEncounterRow(
   record: Readonly<Record<string, string | undefined>>,
+  pseudonymize: Pseudonymize,
   mapping?: IdsMapping,
 ): ParsedRow {
-  return parseEncounterValues(rawRowOf(record), mapping);
+  return parseEncounterValues(rawRowOf(record), pseudonymize, mapping);
 }

@@ -3,6 +3,11 @@ import { parse } from 'csv-parse/sync';
 import { EXAMPLE_EVENTS } from '@readmit/contracts';
 import { encounterEventErrors, encounterFieldErrors } from './encounter-rules';
 import { sharedDataFile } from '../../../../test/support/endpoints';
+import {
+  encounterPseudonym,
+  patientPseudonym,
+  testPseudonymize,
+} from '../../../../test/support/pseudonyms';
 import { encounterEvents } from './encounter-events';
 import { CSV_COLUMNS, missingColumns, parseEncounterRow } from './encounter-row';
 import { parseIdsMapping } from './ids-mapping';
@@ -42,11 +47,14 @@ describe('parseEncounterRow', () => {
 
   it('accepts every row of the real sample and keeps each label as an outcome', () => {
     const rejected = sample
-      .map((row, index) => ({ line: index + 2, result: parseEncounterRow(row, mapping) }))
+      .map((row, index) => ({
+        line: index + 2,
+        result: parseEncounterRow(row, testPseudonymize, mapping),
+      }))
       .filter(({ result }) => !result.ok);
     expect(rejected).toEqual([]);
     const outcomes = sample
-      .map((row) => parseEncounterRow(row, mapping))
+      .map((row) => parseEncounterRow(row, testPseudonymize, mapping))
       .map((result) => (result.ok ? result.outcome : 'rejected'));
     expect(new Set(outcomes)).toEqual(new Set(['NO', 'AFTER_30_DAYS', 'WITHIN_30_DAYS']));
   });
@@ -58,7 +66,7 @@ describe('parseEncounterRow', () => {
       source: 'csv:diabetic_data_sample.csv',
     };
     const refusedDownstream = sample
-      .map((row) => parseEncounterRow(row, mapping))
+      .map((row) => parseEncounterRow(row, testPseudonymize, mapping))
       .flatMap((result) =>
         result.ok
           ? encounterEventErrors(encounterEvents(result.encounter, null, context).encounter)
@@ -79,23 +87,29 @@ describe('parseEncounterRow', () => {
         ...sample[1],
         ...Object.fromEntries(Object.entries(tester).map(([k, v]) => [k, String(v)])),
       },
+      testPseudonymize,
       mapping,
     );
     const fields = ['gender', 'age', 'time_in_hospital', 'num_lab_procedures'];
     expect(parsed.ok ? [] : parsed.errors.map((error) => error.field)).toEqual(fields);
     const consumed = encounterFieldErrors({ ...EXAMPLE_EVENTS.EncounterRecorded, ...tester });
     expect(consumed.map((error) => error.field)).toEqual(fields);
-    const endless = parseEncounterRow({ ...sample[1], time_in_hospital: '2147483647' }, mapping);
+    const endless = parseEncounterRow(
+      { ...sample[1], time_in_hospital: '2147483647' },
+      testPseudonymize,
+      mapping,
+    );
     expect(endless).toMatchObject({ ok: false, errors: [{ field: 'time_in_hospital' }] });
   });
 
-  it("types the first real row: '?' becomes null, ICD-9 codes stay strings, medications and ids typed", () => {
-    const result = parseEncounterRow(sample[0], mapping);
+  it("types the first real row: '?' becomes null, ICD-9 codes stay strings, medications typed, ids pseudonymised", () => {
+    const result = parseEncounterRow(sample[0], testPseudonymize, mapping);
     expect(result).toMatchObject({
       ok: true,
       outcome: 'NO',
       encounter: {
-        encounter_id: 2278392,
+        encounter_id: encounterPseudonym(2278392),
+        patient_nbr: patientPseudonym(sample[0].patient_nbr),
         race: 'Caucasian',
         age: '[0-10)',
         weight: null,
@@ -125,7 +139,7 @@ describe('parseEncounterRow', () => {
       admission_type_id: '42',
       readmitted: 'maybe',
     };
-    const result = parseEncounterRow(row, mapping);
+    const result = parseEncounterRow(row, testPseudonymize, mapping);
     expect(result.ok).toBe(false);
     expect(result.ok ? [] : result.errors).toEqual([
       { field: 'encounter_id', message: 'must be a positive whole number' },
@@ -144,13 +158,14 @@ describe('parseEncounterRow', () => {
   });
 
   it('accepts a row without a label: an encounter whose outcome is not known yet', () => {
-    const result = parseEncounterRow({ ...sample[2], readmitted: '' }, mapping);
+    const result = parseEncounterRow({ ...sample[2], readmitted: '' }, testPseudonymize, mapping);
     expect(result).toMatchObject({ ok: true, outcome: null });
   });
 
   it('accepts V and E codes and empty cells of newer exports as missing', () => {
     const result = parseEncounterRow(
       { ...sample[3], diag_1: 'V57', diag_2: 'E888', diag_3: '', max_glu_serum: '' },
+      testPseudonymize,
       mapping,
     );
     expect(result).toMatchObject({

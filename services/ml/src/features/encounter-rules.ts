@@ -1,4 +1,8 @@
-import type { EncounterRecorded } from '@readmit/contracts';
+import {
+  isLoggedIdentifier,
+  type EncounterRecorded,
+  type IdentifierKind,
+} from '@readmit/contracts';
 import { AGE_BANDS, type EncounterInput } from './encounter-features';
 
 /**
@@ -16,8 +20,16 @@ export interface FieldError {
 export type EncounterField = keyof EncounterInput;
 
 export type FieldRule =
-  /** A patient identifier: a positive whole number of at most 15 digits, never quoted. */
+  /**
+   * An identifier as it comes in from outside (a CSV cell, a REST body): a positive whole number
+   * of at most 15 digits, never quoted. Readers turn it into its pseudonym at once.
+   */
   | { readonly kind: 'identifier' }
+  /**
+   * An identifier as events carry it: the keyed pseudonym of its kind (or the legacy clear id of
+   * an event written before pseudonyms, docs/security.md), never quoted.
+   */
+  | { readonly kind: 'pseudonym'; readonly of: IdentifierKind }
   | { readonly kind: 'count'; readonly min: number; readonly max: number }
   /** One of a few values; optional ones may be missing (null). */
   | { readonly kind: 'choice'; readonly values: readonly string[]; readonly optional: boolean }
@@ -41,7 +53,8 @@ const ICD9_CODE: FieldRule = {
   description: 'an ICD-9 code like 250.83, V57 or E888',
 };
 
-const identifier: FieldRule = { kind: 'identifier' };
+/** The rule of a clear identifier read from text, before it is pseudonymised. */
+export const CLEAR_IDENTIFIER: FieldRule = { kind: 'identifier' };
 const count = (min: number, max: number): FieldRule => ({ kind: 'count', min, max });
 const choice = (values: readonly string[], optional = false): FieldRule => ({
   kind: 'choice',
@@ -60,8 +73,8 @@ const visits = count(0, 999);
 
 /** Every attribute of an encounter, in the order of diabetic_data.csv. */
 export const ENCOUNTER_RULES: { readonly [F in EncounterField]: FieldRule } = {
-  encounter_id: identifier,
-  patient_nbr: identifier,
+  encounter_id: { kind: 'pseudonym', of: 'encounter' },
+  patient_nbr: { kind: 'pseudonym', of: 'patient' },
   race: choice(RACES, true),
   gender: choice(GENDERS),
   age: choice(AGE_BANDS),
@@ -138,6 +151,8 @@ export function fieldProblem(rule: FieldRule, value: unknown): string | null {
         (value as number) <= MAX_IDENTIFIER
         ? null
         : 'must be a positive whole number';
+    case 'pseudonym':
+      return isLoggedIdentifier(rule.of, value) ? null : `is not a pseudonym of kind ${rule.of}`;
     case 'count':
       return Number.isInteger(value) &&
         (value as number) >= rule.min &&

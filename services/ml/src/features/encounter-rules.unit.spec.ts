@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import { EXAMPLE_EVENTS, type EncounterRecorded } from '@readmit/contracts';
 import { parse } from 'csv-parse/sync';
 import { sharedDataFile } from '../../../../test/support/endpoints';
-import { ENCOUNTER_COLUMNS, readEncounterCells } from './encounter-cells';
+import {
+  encounterPseudonym,
+  patientPseudonym,
+  testPseudonymize,
+} from '../../../../test/support/pseudonyms';
+import { canonicalClearId, ENCOUNTER_COLUMNS, readEncounterCells } from './encounter-cells';
 import type { EncounterInput } from './encounter-features';
 import {
   ENCOUNTER_RULES,
@@ -40,6 +45,16 @@ function badValuesOf(rule: FieldRule): unknown[] {
   switch (rule.kind) {
     case 'identifier':
       return [0, -7, 1.5, MAX_IDENTIFIER + 1, 2 ** 53, Number.NaN, '123', null];
+    case 'pseudonym':
+      // A clear id (as a number or as text), another kind's pseudonym, a near miss.
+      return [
+        149190,
+        '149190',
+        rule.of === 'encounter' ? patientPseudonym(1) : encounterPseudonym(1),
+        `${encounterPseudonym(1)}x`,
+        'legacy:',
+        null,
+      ];
     case 'count':
       return [rule.min - 1, rule.max + 1, 2147483647, -2147483648, 1.5, Number.NaN, '3', null];
     case 'choice':
@@ -63,7 +78,7 @@ describe('the encounter field rules', () => {
     const refused = sample
       .map((row, index) => {
         const errors: FieldError[] = [];
-        const encounter = readEncounterCells(cellsOf(row), errors);
+        const encounter = readEncounterCells(cellsOf(row), errors, testPseudonymize);
         return { line: index + 2, errors: [...errors, ...encounterFieldErrors(encounter)] };
       })
       .filter(({ errors }) => errors.length > 0);
@@ -113,12 +128,26 @@ describe('the encounter field rules', () => {
   });
 
   it('never quote an identifier', () => {
-    const errors = encounterFieldErrors({ ...example, encounter_id: -149190, patient_nbr: 0.5 });
+    const errors = encounterFieldErrors({
+      ...example,
+      encounter_id: '149190',
+      patient_nbr: 'legacy:12x',
+    });
     expect(errors).toEqual([
-      { field: 'encounter_id', message: 'must be a positive whole number' },
-      { field: 'patient_nbr', message: 'must be a positive whole number' },
+      { field: 'encounter_id', message: 'is not a pseudonym of kind encounter' },
+      { field: 'patient_nbr', message: 'is not a pseudonym of kind patient' },
     ]);
     expect(JSON.stringify(errors)).not.toContain('149190');
+  });
+
+  it('accept the legacy clear ids that events written before pseudonyms read as', () => {
+    expect(
+      encounterFieldErrors({
+        ...example,
+        encounter_id: 'legacy:149190',
+        patient_nbr: 'legacy:55629189',
+      }),
+    ).toEqual([]);
   });
 
   it('accept what the data leaves missing: race, weight, codes, glucose and A1C results', () => {
@@ -175,7 +204,7 @@ describe('readEncounterCells', () => {
       num_lab_procedures: '-100',
       'glyburide-metformin': 'Often',
     };
-    readEncounterCells(cellsOf(row), errors);
+    readEncounterCells(cellsOf(row), errors, testPseudonymize);
     expect(errors).toEqual([
       { field: 'encounter_id', message: 'must be a positive whole number' },
       {
@@ -192,10 +221,39 @@ describe('readEncounterCells', () => {
 
   it('reads what a text row gives as the typed attributes the rules check', () => {
     const errors: FieldError[] = [];
-    const encounter = readEncounterCells(cellsOf(sample[0]), errors);
+    const encounter = readEncounterCells(cellsOf(sample[0]), errors, testPseudonymize);
     expect(errors).toEqual([]);
     expect(encounterFieldErrors(encounter)).toEqual([]);
-    expect(encounter).toMatchObject({ encounter_id: 2278392, weight: null, diag_1: '250.83' });
+    expect(encounter).toMatchObject({
+      encounter_id: encounterPseudonym(2278392),
+      patient_nbr: patientPseudonym(sample[0].patient_nbr),
+      weight: null,
+      diag_1: '250.83',
+    });
+  });
+
+  it('pseudonymises each identifier once, in its canonical text, and keeps no clear id', () => {
+    const asked: Array<[string, string]> = [];
+    const errors: FieldError[] = [];
+    const encounter = readEncounterCells(
+      cellsOf({ ...sample[0], encounter_id: ' 002278392 ', patient_nbr: '8222157' }),
+      errors,
+      (kind, clearId) => {
+        asked.push([kind, clearId]);
+        return testPseudonymize(kind, clearId);
+      },
+    );
+    expect(asked).toEqual([
+      ['encounter', '2278392'],
+      ['patient', '8222157'],
+    ]);
+    expect(encounter.encounter_id).toBe(encounterPseudonym(2278392));
+    expect(JSON.stringify(encounter)).not.toMatch(/2278392|8222157/);
+    expect([canonicalClearId('0149190'), canonicalClearId('0'), canonicalClearId('1e5')]).toEqual([
+      '149190',
+      null,
+      null,
+    ]);
   });
 
   it('shortens a long value it quotes', () => {
@@ -203,6 +261,7 @@ describe('readEncounterCells', () => {
     readEncounterCells(
       cellsOf({ ...sample[0], medical_specialty: `Cardiology${'x'.repeat(80)}` }),
       errors,
+      testPseudonymize,
     );
     expect(errors).toEqual([
       { field: 'medical_specialty', message: expect.stringMatching(/^'Cardiologyx{30}…' is not/) },

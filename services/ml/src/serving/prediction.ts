@@ -32,7 +32,7 @@ export function predictedLabel(score: number, threshold: number): boolean {
 /** A PredictionMade for one scored encounter; the label is the score against the model's threshold. */
 export function predictionOf(
   envelope: Envelope,
-  encounterId: number,
+  encounterId: string,
   score: number,
   model: PredictingModel,
   source: PredictionSource,

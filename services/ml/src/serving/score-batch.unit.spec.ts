@@ -4,9 +4,10 @@ import type { DenseMatrix } from '../matrix/dense-matrix';
 import { predictedLabel } from './prediction';
 import { scoreBatchThenRows, type RowScoringModel } from './score-batch';
 
-const encounter = (encounter_id: number): EncounterInput => ({
+/** Encounter `id`, named by an id its test model can read back (a stand-in for a pseudonym). */
+const encounter = (id: number): EncounterInput => ({
   ...EXAMPLE_EVENTS.EncounterRecorded,
-  encounter_id,
+  encounter_id: String(id),
 });
 
 /**
@@ -21,7 +22,7 @@ function modelRefusing(...refuses: number[]): RowScoringModel & { runs: number[]
       encodeAll: (inputs: readonly EncounterInput[]): DenseMatrix => ({
         rows: inputs.length,
         columns: 1,
-        values: Float32Array.from(inputs, (input) => input.encounter_id),
+        values: Float32Array.from(inputs, (input) => Number(input.encounter_id)),
       }),
     },
     scorer: {

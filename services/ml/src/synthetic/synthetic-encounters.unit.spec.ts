@@ -7,6 +7,7 @@ import { parseDriftSpec } from './drift-spec';
 import { MODELLED_COLUMNS, fitEncounterProfile, type EncounterProfile } from './encounter-profile';
 import { SyntheticEncounters } from './synthetic-encounters';
 import committedProfile from './uci-sample-profile.json';
+import { testPseudonymize } from '../../../../test/support/pseudonyms';
 
 const sample = parse(readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8'), {
   columns: true,
@@ -76,7 +77,7 @@ describe('SyntheticEncounters', () => {
   });
 
   it('writes rows that the ingest parser accepts, every one', () => {
-    expect(synthetic.filter((row) => !parseEncounterRow(row).ok)).toEqual([]);
+    expect(synthetic.filter((row) => !parseEncounterRow(row, testPseudonymize).ok)).toEqual([]);
   });
 
   it.each(MODELLED_COLUMNS)('matches the real sample on %s (PSI < 0.1)', (column) => {

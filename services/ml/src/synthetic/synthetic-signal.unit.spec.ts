@@ -13,6 +13,7 @@ import { rocAuc } from '../metrics/ranking';
 import type { EncounterProfile } from './encounter-profile';
 import { SyntheticEncounters } from './synthetic-encounters';
 import committedProfile from './uci-sample-profile.json';
+import { testPseudonymize } from '../../../../test/support/pseudonyms';
 
 interface Labelled {
   readonly encounters: EncounterInput[];
@@ -36,13 +37,15 @@ const real = labelled(
       columns: true,
       skip_empty_lines: true,
     }) as Array<Record<string, string>>
-  ).map((row) => parseEncounterRow(row)),
+  ).map((row) => parseEncounterRow(row, testPseudonymize)),
 );
 
 function synthetic(count: number, seed: number): Labelled {
   const generator = new SyntheticEncounters(committedProfile as EncounterProfile, seed);
   return labelled(
-    Array.from({ length: count }, () => parseEncounterValues(generator.nextValues())),
+    Array.from({ length: count }, () =>
+      parseEncounterValues(generator.nextValues(), testPseudonymize),
+    ),
   );
 }
 

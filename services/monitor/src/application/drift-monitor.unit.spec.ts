@@ -21,6 +21,7 @@ import {
 import type { MonitoredChampion } from '../infrastructure/champion-reference';
 import { DriftMonitor } from './drift-monitor';
 import { MonitorMetrics } from './monitor-metrics';
+import { encounterPseudonym } from '../../../../test/support/pseudonyms';
 
 const MODEL = 'readmission';
 const ROWS = 2_000;
@@ -366,7 +367,7 @@ describe('DriftMonitor', () => {
     await expect(
       subject.deliver(
         'PredictionMade',
-        predictionEvent(1, 7, { modelName: MODEL, modelVersion: 'v1' }),
+        predictionEvent(encounterPseudonym(1), 7, { modelName: MODEL, modelVersion: 'v1' }),
       ),
     ).rejects.toBeInstanceOf(InvalidEventError);
   });

@@ -47,7 +47,8 @@ export interface WindowStep {
 }
 
 export interface PredictionInput {
-  readonly encounterId: number;
+  /** The encounter's pseudonym. */
+  readonly encounterId: string;
   readonly modelName: string;
   readonly modelVersion: string;
   readonly score: number;
@@ -55,7 +56,8 @@ export interface PredictionInput {
 }
 
 export interface OutcomeInput {
-  readonly encounterId: number;
+  /** The encounter's pseudonym. */
+  readonly encounterId: string;
   readonly readmitted: ReadmissionClass;
 }
 

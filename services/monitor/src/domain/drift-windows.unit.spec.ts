@@ -6,8 +6,11 @@ const encounter: EncounterInput = EXAMPLE_EVENTS.EncounterRecorded;
 const v1: WindowedModel = { modelName: 'readmission', version: 'v1', target: 'within-30-days' };
 const v2: WindowedModel = { ...v1, version: 'v2', target: 'any' };
 
+/** Encounters are keyed by their pseudonyms: opaque text to the windows. */
+const key = (id: number) => `enc_${id}`;
+
 const prediction = (encounterId: number, score: number, modelVersion = 'v1', time = 1_000) => ({
-  encounterId,
+  encounterId: key(encounterId),
   modelName: 'readmission',
   modelVersion,
   score,
@@ -60,12 +63,12 @@ describe('DriftWindows', () => {
   it("labels joined predictions by the champion's target, at the prediction's time", () => {
     const subject = windows(3);
     subject.setChampion(v1); // within 30 days: only <30 is positive
-    subject.addOutcome({ encounterId: 1, readmitted: 'WITHIN_30_DAYS' });
+    subject.addOutcome({ encounterId: key(1), readmitted: 'WITHIN_30_DAYS' });
     subject.addPrediction(prediction(1, 0.9, 'v1', 100));
     subject.addPrediction(prediction(2, 0.4, 'v1', 200));
-    subject.addOutcome({ encounterId: 2, readmitted: 'AFTER_30_DAYS' });
+    subject.addOutcome({ encounterId: key(2), readmitted: 'AFTER_30_DAYS' });
     subject.addPrediction(prediction(3, 0.1, 'v1', 300));
-    const step = subject.addOutcome({ encounterId: 3, readmitted: 'NO' });
+    const step = subject.addOutcome({ encounterId: key(3), readmitted: 'NO' });
     const performance = step.completed.find((window) => window.kind === 'PERFORMANCE');
     expect(performance?.window).toEqual({
       items: [
@@ -82,7 +85,10 @@ describe('DriftWindows', () => {
     const subject = windows(1);
     subject.setChampion(v2);
     subject.addPrediction(prediction(1, 0.4, 'v2'));
-    const [window] = subject.addOutcome({ encounterId: 1, readmitted: 'AFTER_30_DAYS' }).completed;
+    const [window] = subject.addOutcome({
+      encounterId: key(1),
+      readmitted: 'AFTER_30_DAYS',
+    }).completed;
     expect(window.window.items).toEqual([{ label: 1, score: 0.4 }]);
   });
 
@@ -90,7 +96,7 @@ describe('DriftWindows', () => {
     const subject = windows(1);
     subject.setChampion(v2);
     subject.addPrediction(prediction(1, 0.4, 'v1'));
-    const step = subject.addOutcome({ encounterId: 1, readmitted: 'NO' });
+    const step = subject.addOutcome({ encounterId: key(1), readmitted: 'NO' });
     expect(step).toMatchObject({ completed: [], dropped: 'other_version' });
     expect(subject.pendingJoin).toEqual({ predictions: 0, outcomes: 0 });
   });
@@ -105,15 +111,15 @@ describe('DriftWindows', () => {
     expect(subject.setChampion(v2)).toBe(true);
     expect(subject.filling).toEqual({ DATA: 0, PREDICTION: 0, PERFORMANCE: 0 });
     // The join survives: a v2 prediction still pairs with an outcome that came before.
-    subject.addOutcome({ encounterId: 7, readmitted: 'NO' });
+    subject.addOutcome({ encounterId: key(7), readmitted: 'NO' });
     expect(subject.pendingJoin.outcomes).toBe(1);
   });
 
   it('reports outcomes evicted unmatched', () => {
     const subject = windows(3, 3, 2);
-    subject.addOutcome({ encounterId: 1, readmitted: 'NO' });
-    subject.addOutcome({ encounterId: 2, readmitted: 'NO' });
-    expect(subject.addOutcome({ encounterId: 3, readmitted: 'NO' }).evicted).toEqual({
+    subject.addOutcome({ encounterId: key(1), readmitted: 'NO' });
+    subject.addOutcome({ encounterId: key(2), readmitted: 'NO' });
+    expect(subject.addOutcome({ encounterId: key(3), readmitted: 'NO' }).evicted).toEqual({
       predictions: 0,
       outcomes: 1,
     });

@@ -30,8 +30,8 @@ const NOTHING_EVICTED = { predictions: 0, outcomes: 0 } as const;
  * A newer prediction (or corrected outcome) of a waiting encounter replaces the older one.
  */
 export class OutcomeJoin {
-  private readonly predictions = new Map<number, PendingPrediction>();
-  private readonly outcomes = new Map<number, ReadmissionClass>();
+  private readonly predictions = new Map<string, PendingPrediction>();
+  private readonly outcomes = new Map<string, ReadmissionClass>();
 
   constructor(private readonly maxPending: number) {
     if (!Number.isInteger(maxPending) || maxPending < 1)
@@ -46,7 +46,7 @@ export class OutcomeJoin {
     return this.outcomes.size;
   }
 
-  addPrediction(encounterId: number, prediction: PendingPrediction): JoinStep {
+  addPrediction(encounterId: string, prediction: PendingPrediction): JoinStep {
     const readmitted = this.outcomes.get(encounterId);
     if (readmitted !== undefined) {
       this.outcomes.delete(encounterId);
@@ -56,7 +56,7 @@ export class OutcomeJoin {
     return { joined: null, evicted: { predictions: evicted, outcomes: 0 } };
   }
 
-  addOutcome(encounterId: number, readmitted: ReadmissionClass): JoinStep {
+  addOutcome(encounterId: string, readmitted: ReadmissionClass): JoinStep {
     const prediction = this.predictions.get(encounterId);
     if (prediction !== undefined) {
       this.predictions.delete(encounterId);
@@ -68,13 +68,13 @@ export class OutcomeJoin {
 }
 
 /** Puts an entry at the young end of the map and evicts from the old end; returns how many. */
-function waitIn<V>(pending: Map<number, V>, key: number, value: V, maxPending: number): number {
+function waitIn<V>(pending: Map<string, V>, key: string, value: V, maxPending: number): number {
   // Delete first: re-setting a key keeps its old place, and a replaced entry is young again.
   pending.delete(key);
   pending.set(key, value);
   let evicted = 0;
   while (pending.size > maxPending) {
-    const oldest = pending.keys().next().value as number;
+    const oldest = pending.keys().next().value as string;
     pending.delete(oldest);
     evicted += 1;
   }

@@ -1,5 +1,8 @@
 import { OutcomeJoin } from './outcome-join';
 
+/** Encounters are keyed by their pseudonyms: opaque text to the join. */
+const key = (id: number) => `enc_${id}`;
+
 const prediction = (score: number, modelVersion = 'v1', time = 1_000) => ({
   modelVersion,
   score,
@@ -9,8 +12,8 @@ const prediction = (score: number, modelVersion = 'v1', time = 1_000) => ({
 describe('OutcomeJoin', () => {
   it('pairs an outcome with the prediction that came before it', () => {
     const join = new OutcomeJoin(10);
-    expect(join.addPrediction(1, prediction(0.7)).joined).toBeNull();
-    expect(join.addOutcome(1, 'WITHIN_30_DAYS').joined).toEqual({
+    expect(join.addPrediction(key(1), prediction(0.7)).joined).toBeNull();
+    expect(join.addOutcome(key(1), 'WITHIN_30_DAYS').joined).toEqual({
       ...prediction(0.7),
       readmitted: 'WITHIN_30_DAYS',
     });
@@ -19,8 +22,8 @@ describe('OutcomeJoin', () => {
 
   it('pairs a prediction with the outcome that came before it', () => {
     const join = new OutcomeJoin(10);
-    expect(join.addOutcome(2, 'NO').joined).toBeNull();
-    expect(join.addPrediction(2, prediction(0.2, 'v2', 5)).joined).toEqual({
+    expect(join.addOutcome(key(2), 'NO').joined).toBeNull();
+    expect(join.addPrediction(key(2), prediction(0.2, 'v2', 5)).joined).toEqual({
       ...prediction(0.2, 'v2', 5),
       readmitted: 'NO',
     });
@@ -29,41 +32,41 @@ describe('OutcomeJoin', () => {
 
   it('pairs each encounter once: a later outcome of a paired encounter waits anew', () => {
     const join = new OutcomeJoin(10);
-    join.addPrediction(3, prediction(0.4));
-    expect(join.addOutcome(3, 'NO').joined).not.toBeNull();
-    expect(join.addOutcome(3, 'AFTER_30_DAYS').joined).toBeNull();
+    join.addPrediction(key(3), prediction(0.4));
+    expect(join.addOutcome(key(3), 'NO').joined).not.toBeNull();
+    expect(join.addOutcome(key(3), 'AFTER_30_DAYS').joined).toBeNull();
     expect(join.pendingOutcomes).toBe(1);
   });
 
   it('keeps the newest prediction of a waiting encounter, and the corrected outcome', () => {
     const join = new OutcomeJoin(10);
-    join.addPrediction(4, prediction(0.1, 'v1'));
-    join.addPrediction(4, prediction(0.9, 'v2'));
-    expect(join.addOutcome(4, 'NO').joined).toMatchObject({ modelVersion: 'v2', score: 0.9 });
-    join.addOutcome(5, 'NO');
-    join.addOutcome(5, 'WITHIN_30_DAYS');
-    expect(join.addPrediction(5, prediction(0.5)).joined?.readmitted).toBe('WITHIN_30_DAYS');
+    join.addPrediction(key(4), prediction(0.1, 'v1'));
+    join.addPrediction(key(4), prediction(0.9, 'v2'));
+    expect(join.addOutcome(key(4), 'NO').joined).toMatchObject({ modelVersion: 'v2', score: 0.9 });
+    join.addOutcome(key(5), 'NO');
+    join.addOutcome(key(5), 'WITHIN_30_DAYS');
+    expect(join.addPrediction(key(5), prediction(0.5)).joined?.readmitted).toBe('WITHIN_30_DAYS');
   });
 
   it('evicts the oldest waiting entry past its bound, and says how many', () => {
     const join = new OutcomeJoin(3);
-    for (const id of [1, 2, 3]) expect(join.addOutcome(id, 'NO').evicted.outcomes).toBe(0);
-    expect(join.addOutcome(4, 'NO').evicted).toEqual({ predictions: 0, outcomes: 1 });
+    for (const id of [1, 2, 3]) expect(join.addOutcome(key(id), 'NO').evicted.outcomes).toBe(0);
+    expect(join.addOutcome(key(4), 'NO').evicted).toEqual({ predictions: 0, outcomes: 1 });
     expect(join.pendingOutcomes).toBe(3);
     // Encounter 1 was the oldest: its prediction now waits instead of pairing.
-    expect(join.addPrediction(1, prediction(0.3)).joined).toBeNull();
-    expect(join.addPrediction(2, prediction(0.3)).joined).not.toBeNull();
-    for (const id of [10, 11, 12]) join.addPrediction(id, prediction(0.5));
+    expect(join.addPrediction(key(1), prediction(0.3)).joined).toBeNull();
+    expect(join.addPrediction(key(2), prediction(0.3)).joined).not.toBeNull();
+    for (const id of [10, 11, 12]) join.addPrediction(key(id), prediction(0.5));
     expect(join.pendingPredictions).toBe(3);
   });
 
   it('counts a replaced entry as young again, so it is evicted last', () => {
     const join = new OutcomeJoin(2);
-    join.addOutcome(1, 'NO');
-    join.addOutcome(2, 'NO');
-    join.addOutcome(1, 'WITHIN_30_DAYS');
-    join.addOutcome(3, 'NO');
-    expect(join.addPrediction(2, prediction(0.5)).joined).toBeNull();
-    expect(join.addPrediction(1, prediction(0.5)).joined?.readmitted).toBe('WITHIN_30_DAYS');
+    join.addOutcome(key(1), 'NO');
+    join.addOutcome(key(2), 'NO');
+    join.addOutcome(key(1), 'WITHIN_30_DAYS');
+    join.addOutcome(key(3), 'NO');
+    expect(join.addPrediction(key(2), prediction(0.5)).joined).toBeNull();
+    expect(join.addPrediction(key(1), prediction(0.5)).joined?.readmitted).toBe('WITHIN_30_DAYS');
   });
 });

@@ -16,6 +16,7 @@ import { EventPublisher } from './event-publisher';
 import { InvalidEventError, RetriableKafkaError } from './kafka-errors';
 import { KafkaMetrics } from './kafka-metrics';
 import { EventSerde } from './serde/event-serde';
+import { idOfPseudonym } from '../../../../test/support/pseudonyms';
 
 const { schemaRegistryUrl } = testEndpoints();
 
@@ -105,9 +106,9 @@ describe('EventConsumer on the real broker', () => {
     });
     await consumer.start({
       EncounterRecorded: async (event) => {
-        if (event.encounter_id === 14)
+        if (idOfPseudonym(event.encounter_id) === 14)
           throw new InvalidEventError('encounter 14 is refused by the handler');
-        handled.push(event.encounter_id);
+        handled.push(idOfPseudonym(event.encounter_id));
       },
     });
     try {
@@ -189,7 +190,7 @@ describe('EventConsumer on the real broker', () => {
       EncounterRecorded: async (event) => {
         attempts += 1;
         if (attempts < 3) throw new RetriableKafkaError('the projection database is restarting');
-        handled.push(event.encounter_id);
+        handled.push(idOfPseudonym(event.encounter_id));
       },
     });
     try {
@@ -221,7 +222,7 @@ describe('EventConsumer on the real broker', () => {
       EncounterRecorded: async (event) => {
         release();
         await new Promise((resolve) => setTimeout(resolve, 1_000));
-        completed.push(event.encounter_id);
+        completed.push(idOfPseudonym(event.encounter_id));
       },
     });
     await started;
@@ -235,7 +236,7 @@ describe('EventConsumer on the real broker', () => {
       topicPrefix: prefix,
     });
     await second.start({
-      EncounterRecorded: async (event) => void seenAgain.push(event.encounter_id),
+      EncounterRecorded: async (event) => void seenAgain.push(idOfPseudonym(event.encounter_id)),
     });
     await new Promise((resolve) => setTimeout(resolve, 4_000));
     await second.stop();

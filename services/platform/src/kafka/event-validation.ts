@@ -1,4 +1,10 @@
-import { catalogTopicOf, type EventType, type EventTypeMap } from '@readmit/contracts';
+import {
+  catalogTopicOf,
+  IDENTIFIER_FIELDS,
+  isLoggedIdentifier,
+  type EventType,
+  type EventTypeMap,
+} from '@readmit/contracts';
 import { encounterEventErrors } from '@readmit/ml';
 import { InvalidEventError, PoisonMessageError, type EventFieldError } from './kafka-errors';
 
@@ -17,7 +23,25 @@ export type EventValidators = { readonly [K in EventType]?: EventValidator<K> };
  */
 export const EVENT_VALIDATORS: EventValidators = {
   EncounterRecorded: encounterEventErrors,
+  OutcomeRecorded: identifierErrors('OutcomeRecorded'),
+  PredictionMade: identifierErrors('PredictionMade'),
 };
+
+/**
+ * The identifier fields of an event that hold neither a pseudonym of their kind nor a legacy
+ * clear id (an event written before pseudonyms): what the encounter rules hold encounters to,
+ * for the other events that name an encounter. Never quotes the value.
+ */
+function identifierErrors<K extends EventType>(eventType: K): EventValidator<K> {
+  const fields = IDENTIFIER_FIELDS[eventType];
+  return (event) =>
+    fields
+      .filter(
+        ({ field, kind }) =>
+          !isLoggedIdentifier(kind, (event as unknown as Record<string, unknown>)[field]),
+      )
+      .map(({ field, kind }) => ({ field, message: `is not a pseudonym of kind ${kind}` }));
+}
 
 /** How many field errors a dead letter's error header names (the rest are counted). */
 const MAX_NAMED_ERRORS = 10;

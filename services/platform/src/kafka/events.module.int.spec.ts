@@ -1,6 +1,11 @@
 import { Inject, Injectable, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { EXAMPLE_EVENTS, TOPICS, type EncounterRecorded } from '@readmit/contracts';
+import {
+  EXAMPLE_EVENTS,
+  EXAMPLE_PSEUDONYMS,
+  TOPICS,
+  type EncounterRecorded,
+} from '@readmit/contracts';
 import request from 'supertest';
 import { platformEnvSchema } from '../config/platform-config';
 import { createService } from '../bootstrap/run-service';
@@ -11,7 +16,8 @@ import { EventsModule, EventStreams } from './events.module';
 import { SchemaCompatibilityError } from './kafka-errors';
 import { MissingTopicsError } from './topic-provisioner';
 
-const received: number[] = [];
+/** The encounters (pseudonyms) the tiny service consumed. */
+const received: string[] = [];
 
 /** A tiny service: it consumes encounters through the module's consumer factory. */
 @Injectable()
@@ -65,8 +71,14 @@ describe('EventsModule in a service', () => {
       });
       await app
         .get(EventPublisher)
-        .publish('EncounterRecorded', '149190', EXAMPLE_EVENTS.EncounterRecorded);
-      await eventually(async () => (received.includes(149190) ? true : undefined));
+        .publish(
+          'EncounterRecorded',
+          EXAMPLE_PSEUDONYMS.encounter,
+          EXAMPLE_EVENTS.EncounterRecorded,
+        );
+      await eventually(async () =>
+        received.includes(EXAMPLE_PSEUDONYMS.encounter) ? true : undefined,
+      );
       const metrics = await request(app.getHttpServer()).get('/metrics').expect(200);
       expect(metrics.text).toMatch(
         /readmit_kafka_messages_consumed_total\{[^}]*event_type="EncounterRecorded"[^}]*service="counter"\} 1/,

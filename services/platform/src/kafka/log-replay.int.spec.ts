@@ -11,12 +11,13 @@ import { EventFollower } from './event-follower';
 import { replayEvents } from './log-replay';
 import type { KafkaMetrics } from './kafka-metrics';
 import type { LoggedEvent } from './logged-events';
+import { encounterPseudonym, idOfPseudonym } from '../../../../test/support/pseudonyms';
 
 type Read = LoggedEvent<'EncounterRecorded' | 'OutcomeRecorded'>;
 
 const outcome = (id: number): OutcomeRecorded => ({
   ...EXAMPLE_EVENTS.OutcomeRecorded,
-  encounter_id: id,
+  encounter_id: encounterPseudonym(id),
 });
 
 /** Bytes that are not the wire format, and a wire-format message whose schema id no registry holds. */
@@ -62,11 +63,14 @@ async function badLog() {
   return { ...streams, topics };
 }
 
-/** What a reader was handed, as `<topic's last name>:<event type>:<encounter id>@<offset>`. */
+/**
+ * What a reader was handed, as `<topic's last name>:<event type>:<encounter id>@<offset>`, the
+ * encounter by the number its pseudonym stands for.
+ */
 function described(events: readonly Read[]): string[] {
   return events.map(
     ({ topic, eventType, event, offset }) =>
-      `${topic.split('.').pop()}:${eventType}:${event.encounter_id}@${offset}`,
+      `${topic.split('.').pop()}:${eventType}:${idOfPseudonym(event.encounter_id)}@${offset}`,
   );
 }
 

@@ -16,6 +16,7 @@ import { invalidEvent, unexpectedEvent, EVENT_VALIDATORS } from './event-validat
 import { InvalidEventError } from './kafka-errors';
 import { routeMessage, type EventHandlers } from './message-router';
 import { EventSerde } from './serde/event-serde';
+import { encounterPseudonym } from '../../../../test/support/pseudonyms';
 
 const PREFIX = 't-router.';
 const encounters = topicName(TOPICS.encounters, PREFIX);
@@ -58,7 +59,7 @@ function messageOf<K extends EventType>(
 /** The tester's event: past ingest and the gateway, straight onto patient.encounters. */
 const absurd: EncounterRecorded = {
   ...EXAMPLE_EVENTS.EncounterRecorded,
-  encounter_id: 987654321,
+  encounter_id: encounterPseudonym(987654321),
   time_in_hospital: -5,
   num_lab_procedures: -100,
   age: '[900-1000)',
@@ -66,7 +67,7 @@ const absurd: EncounterRecorded = {
 };
 
 describe('routeMessage: field rules and the topic catalog', () => {
-  const handled: number[] = [];
+  const handled: string[] = [];
   const handlers: EventHandlers = {
     EncounterRecorded: async (event) => void handled.push(event.encounter_id),
   };
@@ -104,6 +105,7 @@ describe('routeMessage: field rules and the topic catalog', () => {
     // Neither the identifier nor the values go into the dead letter's header.
     const { error } = outcome as { error: string };
     expect(error).not.toMatch(/987654321|55629189|Banana|\[900-1000\)/);
+    expect(error).not.toContain(absurd.encounter_id);
 
     const endless = { ...EXAMPLE_EVENTS.EncounterRecorded, time_in_hospital: 2147483647 };
     expect(
@@ -216,6 +218,29 @@ describe('invalidEvent and unexpectedEvent', () => {
     expect(
       invalidEvent(EVENT_VALIDATORS, 'OutcomeRecorded', EXAMPLE_EVENTS.OutcomeRecorded),
     ).toBeNull();
+  });
+
+  it('holds outcomes and predictions to pseudonyms (or legacy clear ids) too, never quoting one', () => {
+    const clear = invalidEvent(EVENT_VALIDATORS, 'OutcomeRecorded', {
+      ...EXAMPLE_EVENTS.OutcomeRecorded,
+      encounter_id: '149190',
+      patient_nbr: EXAMPLE_EVENTS.OutcomeRecorded.encounter_id,
+    });
+    expect(clear?.message).toBe(
+      'OutcomeRecorded breaks the field rules: encounter_id is not a pseudonym of kind encounter; patient_nbr is not a pseudonym of kind patient',
+    );
+    expect(
+      invalidEvent(EVENT_VALIDATORS, 'PredictionMade', {
+        ...EXAMPLE_EVENTS.PredictionMade,
+        encounter_id: 'legacy:149190',
+      }),
+    ).toBeNull();
+    expect(
+      invalidEvent(EVENT_VALIDATORS, 'PredictionMade', {
+        ...EXAMPLE_EVENTS.PredictionMade,
+        encounter_id: '',
+      })?.fieldErrors,
+    ).toEqual([{ field: 'encounter_id', message: 'is not a pseudonym of kind encounter' }]);
   });
 
   it('looks topics up in the catalog under the prefix', () => {

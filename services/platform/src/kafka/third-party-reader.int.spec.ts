@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { EXAMPLE_EVENTS, TOPICS } from '@readmit/contracts';
+import { EXAMPLE_EVENTS, EXAMPLE_PSEUDONYMS, TOPICS } from '@readmit/contracts';
 import { Registry } from 'prom-client';
 import { PROJECT_ROOT, testEndpoints } from '../../../../test/support/endpoints';
 import { isolatedCatalog, physical, quietLogger, testKafka } from '../../../../test/support/kafka';
@@ -30,7 +30,11 @@ describe('a client that is not ours reads our topics', () => {
       quietLogger,
       prefix,
     );
-    await publisher.publish('EncounterRecorded', '149190', EXAMPLE_EVENTS.EncounterRecorded);
+    await publisher.publish(
+      'EncounterRecorded',
+      EXAMPLE_EVENTS.EncounterRecorded.encounter_id,
+      EXAMPLE_EVENTS.EncounterRecorded,
+    );
     await publisher.publishAll([
       { eventType: 'ModelPromoted', key: 'readmission', event: EXAMPLE_EVENTS.ModelPromoted },
       { eventType: 'ModelRejected', key: 'readmission', event: EXAMPLE_EVENTS.ModelRejected },
@@ -54,10 +58,11 @@ describe('a client that is not ours reads our topics', () => {
     };
 
     const [encounter] = read(physical(TOPICS.encounters, prefix), 1);
-    expect(encounter.key).toBe('149190');
+    expect(encounter.key).toBe(EXAMPLE_PSEUDONYMS.encounter);
     expect(encounter.headers.eventType).toBe('EncounterRecorded');
     expect(encounter.value).toMatchObject({
-      encounter_id: 149190,
+      encounter_id: EXAMPLE_PSEUDONYMS.encounter,
+      patient_nbr: EXAMPLE_PSEUDONYMS.patient,
       age: '[10-20)',
       weight: null,
       diag_2: '250.01',

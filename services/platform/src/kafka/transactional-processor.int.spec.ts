@@ -17,6 +17,7 @@ import { KafkaMetrics } from './kafka-metrics';
 import { EventSerde } from './serde/event-serde';
 import { TransactionalProcessor } from './transactional-processor';
 import { newEnvelope } from './envelope';
+import { encounterPseudonym, idOfPseudonym } from '../../../../test/support/pseudonyms';
 
 const { schemaRegistryUrl, kafkaBrokers } = testEndpoints();
 const ENCOUNTERS = 3_000;
@@ -82,7 +83,7 @@ describe('TransactionalProcessor: exactly once through a crash', () => {
     await watcher.run({
       eachMessage: async ({ message }) => {
         const { event } = await serde.decode(message.value);
-        seen.push((event as { encounter_id: number }).encounter_id);
+        seen.push(idOfPseudonym((event as { encounter_id: string }).encounter_id));
       },
     });
 
@@ -135,7 +136,9 @@ describe('TransactionalProcessor: poison messages', () => {
         count: 2,
         timeoutMs: 60_000,
       });
-      expect(predictions.map(({ message }) => String(message.key)).sort()).toEqual(['1', '2']);
+      expect(predictions.map(({ message }) => String(message.key)).sort()).toEqual(
+        [1, 2].map((id) => encounterPseudonym(id)).sort(),
+      );
       const letters = await readTopic(kafka, `${physical(TOPICS.encounters, prefix)}.dlq`, {
         count: 1,
         timeoutMs: 30_000,
@@ -150,10 +153,10 @@ describe('TransactionalProcessor: poison messages', () => {
 });
 
 /** A PredictionMade for an encounter, as a batch transform would make it. */
-function predictionFor(encounterId: number, offset: string) {
+function predictionFor(encounterId: string, offset: string) {
   return {
     eventType: 'PredictionMade' as const,
-    key: String(encounterId),
+    key: encounterId,
     event: {
       envelope: newEnvelope('PredictionMade', { producer: 'test' }),
       encounter_id: encounterId,
@@ -247,7 +250,7 @@ describe('TransactionalProcessor: micro-batches', () => {
     );
     try {
       await processor.startBatches(['EncounterRecorded'], async (batch) => {
-        const refused = batch.findIndex(({ event }) => event.encounter_id === 2);
+        const refused = batch.findIndex(({ event }) => idOfPseudonym(event.encounter_id) === 2);
         return {
           outputs: batch
             .filter((_, index) => index !== refused)
@@ -260,7 +263,9 @@ describe('TransactionalProcessor: micro-batches', () => {
         timeoutMs: 30_000,
         settleMs: 1_000,
       });
-      expect(predictions.map(({ message }) => String(message.key)).sort()).toEqual(['1', '3']);
+      expect(predictions.map(({ message }) => String(message.key)).sort()).toEqual(
+        [1, 3].map((id) => encounterPseudonym(id)).sort(),
+      );
       const letters = await readTopic(kafka, `${physical(TOPICS.encounters, prefix)}.dlq`, {
         count: 1,
         timeoutMs: 30_000,
@@ -268,7 +273,7 @@ describe('TransactionalProcessor: micro-batches', () => {
       expect(letters).toHaveLength(1);
       expect(String(letters[0].message.headers?.[DLQ_HEADERS.reason])).toBe('handler_error');
       const { event } = await serde.decode(letters[0].message.value);
-      expect((event as { encounter_id: number }).encounter_id).toBe(2);
+      expect((event as { encounter_id: string }).encounter_id).toBe(encounterPseudonym(2));
     } finally {
       await processor.stop();
     }

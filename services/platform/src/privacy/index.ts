@@ -2,3 +2,4 @@
 export * from './pseudonym-key';
 export * from './pseudonymizer';
 export * from './pseudonym-key-from-env';
+export * from './pseudonymizer.provider';

@@ -1,4 +1,10 @@
-import { RPC_TOPICS, topicName, type PredictReply, type PredictRequest } from '@readmit/contracts';
+import {
+  isPseudonym,
+  RPC_TOPICS,
+  topicName,
+  type PredictReply,
+  type PredictRequest,
+} from '@readmit/contracts';
 import {
   newEnvelope,
   socketWithoutDelay,
@@ -107,7 +113,13 @@ export class PredictionServer {
         ? { ok: false, error: 'unavailable', message: 'no champion model is serving yet' }
         : !hasEncounters(data)
           ? { ok: false, error: 'invalid', message: 'the request has no encounters' }
-          : undefined,
+          : !identifiedByPseudonyms(data)
+            ? {
+                ok: false,
+                error: 'invalid',
+                message: 'encounter and patient ids must be pseudonyms (the gateway makes them)',
+              }
+            : undefined,
     );
     const events: OutgoingEvent[] = [];
     const valid = requests.filter((_, index) => replies[index] === undefined);
@@ -237,7 +249,7 @@ export class PredictionServer {
       for (const prediction of predictions)
         events.push({
           eventType: 'PredictionMade',
-          key: String(prediction.encounter_id),
+          key: prediction.encounter_id,
           event: predictionOf(
             newEnvelope('PredictionMade', {
               producer: this.options.producer,
@@ -283,4 +295,16 @@ interface Scored {
 function hasEncounters(data: unknown): data is PredictRequest {
   const encounters = (data as Partial<PredictRequest> | null)?.encounters;
   return Array.isArray(encounters) && encounters.length > 0;
+}
+
+/**
+ * A request's ids are pseudonyms, as the predictions written from them must be: a request with a
+ * clear id is refused on its own rather than failing the produce request it would share.
+ */
+function identifiedByPseudonyms(request: PredictRequest): boolean {
+  return request.encounters.every(
+    (encounter) =>
+      isPseudonym('encounter', encounter.encounter_id) &&
+      isPseudonym('patient', encounter.patient_nbr),
+  );
 }

@@ -122,7 +122,7 @@ export class StreamScorer {
         partition: message.context.partition,
         offset: Number(message.context.offset),
       };
-      const key = String(message.event.encounter_id);
+      const key = message.event.encounter_id;
       const made = (model: LoadedModel, score: number) =>
         predictionOf(
           newEnvelope('PredictionMade', {

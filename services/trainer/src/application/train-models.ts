@@ -292,7 +292,7 @@ export function trainModels(
     .update(
       split.holdout
         .map((row) => row.encounter.encounter_id)
-        .sort((a, b) => a - b)
+        .sort()
         .join(','),
     )
     .digest('hex');

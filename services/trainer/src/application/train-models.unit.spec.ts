@@ -14,6 +14,7 @@ import { sharedDataFile } from '../../../../test/support/endpoints';
 import { splitByPatient, type LabelledEncounter } from '../domain/training-set';
 import { evaluateChampion } from '../infrastructure/champion-evaluation';
 import { trainModels, TrainingError, type TrainModelsResult } from './train-models';
+import { testPseudonymize } from '../../../../test/support/pseudonyms';
 
 const sample: LabelledEncounter[] = (
   parse(readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8'), {
@@ -21,7 +22,7 @@ const sample: LabelledEncounter[] = (
     skip_empty_lines: true,
   }) as Array<Record<string, string>>
 ).flatMap((row) => {
-  const result = parseEncounterRow(row);
+  const result = parseEncounterRow(row, testPseudonymize);
   return result.ok && result.outcome
     ? [{ encounter: result.encounter, outcome: result.outcome }]
     : [];

@@ -29,6 +29,7 @@ import {
   isolatedEventStreams,
 } from '../../../../test/support/kafka';
 import { TrainingRunner } from './training-runner';
+import { testPseudonymize } from '../../../../test/support/pseudonyms';
 
 /** The real sample as events, recorded now (outcomes included). */
 function sampleEvents(): OutgoingEvent[] {
@@ -37,14 +38,14 @@ function sampleEvents(): OutgoingEvent[] {
     skip_empty_lines: true,
   }) as Array<Record<string, string>>;
   return rows.flatMap((row, index): OutgoingEvent[] => {
-    const result = parseEncounterRow(row);
+    const result = parseEncounterRow(row, testPseudonymize);
     if (!result.ok) return [];
     const events = encounterEvents(result.encounter, result.outcome, {
       envelopeFor: (eventType, causedBy) => newEnvelope(eventType, { producer: 'test', causedBy }),
       recordedAt: Date.now(),
       source: `test#${index}`,
     });
-    const key = String(result.encounter.encounter_id);
+    const key = result.encounter.encounter_id;
     return [
       { eventType: 'EncounterRecorded', key, event: events.encounter },
       ...(events.outcome

@@ -9,7 +9,8 @@ export interface LoggedEncounter {
 
 /** An outcome as read from the log: labels arrive later than encounters. */
 export interface LoggedOutcome {
-  readonly encounterId: number;
+  /** The encounter's pseudonym. */
+  readonly encounterId: string;
   readonly outcome: ReadmissionClass;
   readonly recordedAt: number;
 }
@@ -37,7 +38,7 @@ export function assembleTrainingSet(
   outcomes: Iterable<LoggedOutcome>,
   asOf: number,
 ): TrainingSet {
-  const known = new Map<number, LoggedOutcome>();
+  const known = new Map<string, LoggedOutcome>();
   let outcomesAfterAsOf = 0;
   for (const outcome of outcomes) {
     if (outcome.recordedAt > asOf) {
@@ -49,7 +50,7 @@ export function assembleTrainingSet(
       known.set(outcome.encounterId, outcome);
   }
   const rows: LabelledEncounter[] = [];
-  const seen = new Set<number>();
+  const seen = new Set<string>();
   let unlabelled = 0;
   for (const { encounter, recordedAt } of encounters) {
     // A re-sent encounter counts once.
@@ -73,9 +74,20 @@ export interface Split<T> {
   readonly holdout: T[];
 }
 
-/** A patient's place in [0, 1), from their number and the seed (a 32-bit integer mix). */
-export function patientPosition(patientNbr: number, seed: number): number {
-  let h = (Math.imul(patientNbr | 0, 0x9e3779b1) ^ Math.imul(seed | 0, 0x85ebca6b)) >>> 0;
+/** FNV-1a over the UTF-16 code units of a text: a fast 32-bit digest, mixed further below. */
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++)
+    h = Math.imul(h ^ text.charCodeAt(index), 0x01000193);
+  return h >>> 0;
+}
+
+/**
+ * A patient's place in [0, 1), from their pseudonym and the seed (a 32-bit mix of the text's
+ * digest). Pseudonyms are keyed MACs, already uniform; the mix keeps seeds independent.
+ */
+export function patientPosition(patientNbr: string, seed: number): number {
+  let h = (Math.imul(fnv1a(patientNbr), 0x9e3779b1) ^ Math.imul(seed | 0, 0x85ebca6b)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x7feb352d) >>> 0;
   h = Math.imul(h ^ (h >>> 15), 0x846ca68b) >>> 0;
   return ((h ^ (h >>> 16)) >>> 0) / 4294967296;
@@ -84,7 +96,7 @@ export function patientPosition(patientNbr: number, seed: number): number {
 /**
  * Splits by patient, never by row: all encounters of a patient fall on one side, so a model is
  * never scored on a patient it trained on. Deterministic for a seed, and stable as data grows (a
- * patient's side depends only on their number and the seed).
+ * patient's side depends only on their pseudonym and the seed).
  */
 export function splitByPatient<T extends { readonly encounter: EncounterInput }>(
   rows: readonly T[],

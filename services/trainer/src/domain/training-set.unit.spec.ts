@@ -1,18 +1,19 @@
 import { EXAMPLE_EVENTS, type ReadmissionClass } from '@readmit/contracts';
 import type { EncounterInput } from '@readmit/ml';
+import { encounterPseudonym, patientPseudonym } from '../../../../test/support/pseudonyms';
 import { assembleTrainingSet, patientPosition, splitByPatient } from './training-set';
 
 const { envelope: _, recordedAt: __, source: ___, ...base } = EXAMPLE_EVENTS.EncounterRecorded;
 const encounter = (id: number, patient = id): EncounterInput => ({
   ...base,
-  encounter_id: id,
-  patient_nbr: patient,
+  encounter_id: encounterPseudonym(id),
+  patient_nbr: patientPseudonym(patient),
 });
 
 describe('assembleTrainingSet (point in time)', () => {
   const encounters = [1, 2, 3, 4].map((id) => ({ encounter: encounter(id), recordedAt: id * 10 }));
   const outcome = (encounterId: number, value: ReadmissionClass, recordedAt: number) => ({
-    encounterId,
+    encounterId: encounterPseudonym(encounterId),
     outcome: value,
     recordedAt,
   });
@@ -30,8 +31,8 @@ describe('assembleTrainingSet (point in time)', () => {
       39,
     );
     expect(set.rows.map((row) => [row.encounter.encounter_id, row.outcome])).toEqual([
-      [1, 'NO'],
-      [3, 'WITHIN_30_DAYS'],
+      [encounterPseudonym(1), 'NO'],
+      [encounterPseudonym(3), 'WITHIN_30_DAYS'],
     ]);
     expect(set.unlabelled).toBe(1); // encounter 2
     expect(set.outcomesAfterAsOf).toBe(2);
@@ -80,7 +81,17 @@ describe('splitByPatient', () => {
       7,
     );
     expect(grown.holdout.slice(0, split.holdout.length)).toEqual(split.holdout);
-    expect(patientPosition(1_000, 7)).toBe(patientPosition(1_000, 7));
+    expect(patientPosition(patientPseudonym(1_000), 7)).toBe(
+      patientPosition(patientPseudonym(1_000), 7),
+    );
+  });
+
+  it('places patients by their pseudonym: legacy clear ids too, each in [0, 1)', () => {
+    const positions = ['legacy:55629189', patientPseudonym(55629189), 'legacy:1'].map((patient) =>
+      patientPosition(patient, 7),
+    );
+    for (const position of positions) expect(position >= 0 && position < 1).toBe(true);
+    expect(new Set(positions).size).toBe(3);
   });
 
   it('refuses shares that leave nothing to train on or no holdout', () => {

@@ -3,6 +3,7 @@ import { isolatedEventStreams, physical } from '../../../../test/support/kafka';
 import { invalidEncounters, labelledEncounters } from '../../../../test/support/encounters';
 import { assembleTrainingSet } from '../domain/training-set';
 import { readTrainingLog } from './training-log';
+import { encounterPseudonym, idOfPseudonym } from '../../../../test/support/pseudonyms';
 
 describe('readTrainingLog on the real broker', () => {
   it('reads every encounter and outcome to the end of the log, with offset ranges as lineage', async () => {
@@ -46,8 +47,8 @@ describe('readTrainingLog on the real broker', () => {
     const invalid = new Map(invalidEncounters(41).map((event) => [event.encounter_id, event]));
     await publisher.publishAll(
       traffic.map((outgoing) =>
-        outgoing.eventType === 'EncounterRecorded' && invalid.has(Number(outgoing.key))
-          ? { ...outgoing, event: invalid.get(Number(outgoing.key)) as EncounterRecorded }
+        outgoing.eventType === 'EncounterRecorded' && invalid.has(outgoing.key)
+          ? { ...outgoing, event: invalid.get(outgoing.key) as EncounterRecorded }
           : outgoing,
       ),
     );
@@ -58,13 +59,15 @@ describe('readTrainingLog on the real broker', () => {
     expect(log.outcomes).toHaveLength(42);
     expect(log.invalid).toBe(2);
     expect(log.undecodable).toBe(0);
-    expect(log.encounters.map(({ encounter }) => encounter.encounter_id)).not.toContain(41);
+    expect(log.encounters.map(({ encounter }) => encounter.encounter_id)).not.toContain(
+      encounterPseudonym(41),
+    );
 
     const set = assembleTrainingSet(log.encounters, log.outcomes, Date.UTC(2027, 0, 1));
     expect(set.rows).toHaveLength(40);
-    expect(set.rows.map((row) => row.encounter.encounter_id).sort((a, b) => a - b)).toEqual(
-      Array.from({ length: 40 }, (_, index) => index + 1),
-    );
+    expect(
+      set.rows.map((row) => idOfPseudonym(row.encounter.encounter_id)).sort((a, b) => a - b),
+    ).toEqual(Array.from({ length: 40 }, (_, index) => index + 1));
     expect(set.rows.every((row) => row.encounter.time_in_hospital <= 14)).toBe(true);
   });
 
@@ -76,7 +79,8 @@ describe('readTrainingLog on the real broker', () => {
     // Encounters 1-10 with their outcomes, and 11 unlabelled but for an outcome on the wrong topic.
     const traffic = labelledEncounters(1, 11);
     const misrouted = traffic.filter(
-      (outgoing) => outgoing.eventType === 'OutcomeRecorded' && outgoing.key === '11',
+      (outgoing) =>
+        outgoing.eventType === 'OutcomeRecorded' && outgoing.key === encounterPseudonym(11),
     );
     await publisher.publishAll(traffic.filter((outgoing) => !misrouted.includes(outgoing)));
     await publisher.disconnect();
@@ -93,7 +97,9 @@ describe('readTrainingLog on the real broker', () => {
 
     const log = await readTrainingLog(kafka, serde, prefix);
     expect(log.encounters).toHaveLength(11);
-    expect(log.outcomes.map(({ encounterId }) => encounterId)).not.toContain(11);
+    expect(log.outcomes.map(({ encounterId }) => encounterId)).not.toContain(
+      encounterPseudonym(11),
+    );
     expect(log.outcomes).toHaveLength(10);
     expect(log.misrouted).toBe(1);
     expect(log.undecodable).toBe(0);

@@ -14,6 +14,7 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import { RequireRole } from '@readmit/platform/auth';
 import { SERVICE_CONFIG } from '@readmit/platform/bootstrap';
+import { PSEUDONYMIZER, type Pseudonymizer } from '@readmit/platform/privacy';
 import type { Request, Response } from 'express';
 import { failureResponse } from '../../application/predictions.controller';
 import { ScoringConnection } from '../../application/scoring-connection';
@@ -37,6 +38,7 @@ export class ConsolePredictController {
   constructor(
     @Inject(ScoringConnection) private readonly scoring: ScoringConnection,
     @Inject(SERVICE_CONFIG) private readonly env: GatewayEnv,
+    @Inject(PSEUDONYMIZER) private readonly pseudonymizer: Pseudonymizer,
   ) {}
 
   /** What the form is built from: the columns, which are required, and an example encounter. */
@@ -54,7 +56,7 @@ export class ConsolePredictController {
   @RequireRole('predict')
   @HttpCode(HttpStatus.OK)
   async predict(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const parsed = parseEncounterInput(jsonBody(request));
+    const parsed = parseEncounterInput(jsonBody(request), this.pseudonymizer.pseudonymize);
     if (!parsed.ok)
       throw new BadRequestException({ message: 'invalid encounter', errors: parsed.errors });
     const outcome = await this.scoring.predict([parsed.value], true, randomUUID());

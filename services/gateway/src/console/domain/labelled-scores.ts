@@ -7,15 +7,16 @@ import type { ReadmissionClass, ReadmissionTask } from '@readmit/contracts';
  * `capacity` encounters the oldest is dropped, so memory stays flat on a long log.
  */
 export class LabelledScores {
-  private readonly scores = new Map<number, Map<string, number>>();
-  private readonly outcomes = new Map<number, ReadmissionClass>();
+  /** By encounter pseudonym. */
+  private readonly scores = new Map<string, Map<string, number>>();
+  private readonly outcomes = new Map<string, ReadmissionClass>();
 
   constructor(private readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1)
       throw new Error(`capacity must be a positive whole number (got ${capacity})`);
   }
 
-  addPrediction(encounterId: number, modelVersion: string, score: number): void {
+  addPrediction(encounterId: string, modelVersion: string, score: number): void {
     const byVersion = this.scores.get(encounterId) ?? new Map<string, number>();
     byVersion.set(modelVersion, score);
     if (!this.scores.has(encounterId)) {
@@ -25,7 +26,7 @@ export class LabelledScores {
   }
 
   /** A later outcome of the same encounter replaces an earlier one. */
-  addOutcome(encounterId: number, readmitted: ReadmissionClass): void {
+  addOutcome(encounterId: string, readmitted: ReadmissionClass): void {
     this.outcomes.delete(encounterId);
     this.outcomes.set(encounterId, readmitted);
     dropOldest(this.outcomes, this.capacity);

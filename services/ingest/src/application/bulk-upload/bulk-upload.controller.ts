@@ -17,6 +17,7 @@ import {
 import { RequireRole } from '@readmit/platform/auth';
 import { LOGGER } from '@readmit/platform/bootstrap';
 import { EventPublisher, newEnvelope } from '@readmit/platform/kafka';
+import { PSEUDONYMIZER, type Pseudonymizer } from '@readmit/platform/privacy';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
@@ -55,6 +56,7 @@ export class BulkUploadController {
     @Inject(UPLOAD_STORE) private readonly store: UploadStore,
     @Inject(EncounterKeysRunner) private readonly keys: EncounterKeysRunner,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(PSEUDONYMIZER) private readonly pseudonymizer: Pseudonymizer,
   ) {}
 
   @Post('bulk')
@@ -97,10 +99,12 @@ export class BulkUploadController {
       fromLine: fromLine ?? 1,
       onSkipped: (line) => tally.skipped(line),
     };
+    // Identifiers become pseudonyms as rows are read: nothing after the reader holds one.
+    const { pseudonymize } = this.pseudonymizer;
     const rows: AsyncIterable<CsvEncounterRow> =
       format === 'csv'
-        ? readEncounterCsv(body.stream, undefined, options)
-        : readEncounterJsonLines(body.stream, undefined, options);
+        ? readEncounterCsv(body.stream, pseudonymize, undefined, options)
+        : readEncounterJsonLines(body.stream, pseudonymize, undefined, options);
     try {
       await ingestRows(rows, tally, {
         store: this.store,

@@ -14,6 +14,7 @@ import {
 } from '../../../../../test/support/endpoints';
 import { isolatedCatalog, physical, readTopic, testKafka } from '../../../../../test/support/kafka';
 import { testApiKey } from '../../../../../test/support/api-keys';
+import { TEST_PSEUDONYM_KEY } from '../../../../../test/support/pseudonyms';
 import { IngestModule } from '../../ingest.module';
 
 const sampleLines = readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8').split('\n');
@@ -43,6 +44,7 @@ describe('POST /v1/encounters/bulk (ingest service)', () => {
         READMIT_DATABASE_URL: databaseUrl,
         READMIT_DATABASE_SCHEMA: schema,
         READMIT_API_KEYS: UPLOADER.entry,
+        READMIT_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
       },
     );
   });

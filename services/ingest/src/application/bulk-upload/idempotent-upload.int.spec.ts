@@ -22,6 +22,11 @@ import { ingestTablesOf } from '../../infrastructure/postgres/ingest-tables';
 import { PostgresUploadStore } from '../../infrastructure/postgres/postgres-upload-store';
 import { ingestEnvSchema } from '../../ingest.config';
 import { IngestModule } from '../../ingest.module';
+import {
+  encounterPseudonym,
+  TEST_PSEUDONYM_KEY,
+  testPseudonymize,
+} from '../../../../../test/support/pseudonyms';
 
 const sample = readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8').split('\n');
 const header = sample[0];
@@ -29,7 +34,8 @@ const header = sample[0];
 const UPLOADER = testApiKey('uploader', ['ingest', 'read']);
 /** The sample's 4,999 rows, every one labelled, each encounter id once. */
 const rows = sample.slice(1).filter((line) => line !== '');
-const idOf = (row: string) => Number(row.slice(0, row.indexOf(',')));
+/** A row's encounter as ingest writes it: the pseudonym of its encounter_id (the first cell). */
+const idOf = (row: string) => encounterPseudonym(row.slice(0, row.indexOf(',')));
 /** A CSV file of these rows: rows[i] is on line i + 2. */
 const fileOf = (lines: readonly string[]) => `${[header, ...lines].join('\n')}\n`;
 
@@ -62,6 +68,7 @@ describe('idempotent bulk upload (ingest service, real Kafka and Postgres)', () 
         READMIT_DATABASE_URL: databaseUrl,
         READMIT_DATABASE_SCHEMA: schema,
         READMIT_API_KEYS: UPLOADER.entry,
+        READMIT_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
       },
     );
   };
@@ -95,14 +102,14 @@ describe('idempotent bulk upload (ingest service, real Kafka and Postgres)', () 
   });
 
   /** How often each encounter id is on the topic, read from the beginning by a fresh consumer. */
-  async function onTopic(topic: TopicDefinition): Promise<Map<number, number>> {
-    const counts = new Map<number, number>();
+  async function onTopic(topic: TopicDefinition): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
     await replayLog(
       streams.kafka,
       [physical(topic, streams.prefix)],
       async (_topic, _partition, message) => {
         const { event } = await serde.decode(message.value);
-        const id = (event as { encounter_id: number }).encounter_id;
+        const id = (event as { encounter_id: string }).encounter_id;
         counts.set(id, (counts.get(id) ?? 0) + 1);
       },
       { purpose: 'idempotent-upload-test', timeoutMs: 60_000 },
@@ -288,7 +295,10 @@ describe('idempotent bulk upload (ingest service, real Kafka and Postgres)', () 
     await database.initialize();
     try {
       const events: OutgoingEvent[] = [];
-      for await (const { line, result } of readEncounterCsv(Readable.from([fileOf(crashed)]))) {
+      for await (const { line, result } of readEncounterCsv(
+        Readable.from([fileOf(crashed)]),
+        testPseudonymize,
+      )) {
         if (!result.ok) throw new Error(`line ${line} of the sample does not parse`);
         const recorded = encounterEvents(result.encounter, result.outcome, {
           envelopeFor: (eventType, causedBy) =>
@@ -296,24 +306,21 @@ describe('idempotent bulk upload (ingest service, real Kafka and Postgres)', () 
           recordedAt: Date.now(),
           source: `http:crashed#${line}`,
         });
-        const key = String(result.encounter.encounter_id);
+        const key = result.encounter.encounter_id;
         events.push({ eventType: 'EncounterRecorded', key, event: recorded.encounter });
         if (recorded.outcome)
           events.push({ eventType: 'OutcomeRecorded', key, event: recorded.outcome });
       }
       await expect(
         new PostgresUploadStore(database).inTransaction(async (claims) => {
-          await claims.claim(
-            crashed.map(idOf).sort((x, y) => x - y),
-            [],
-          );
+          await claims.claim(crashed.map(idOf).sort(), []);
           await streams.publisher.publishAll(events);
           throw new Error('crashed before the commit');
         }),
       ).rejects.toThrow('crashed before the commit');
       const [{ recorded }] = (await database.query(
         `SELECT count(*)::int AS recorded FROM ${ingestTablesOf(database).keys}
-         WHERE encounter_id = ANY($1::bigint[])`,
+         WHERE encounter_id = ANY($1::text[])`,
         [crashed.map(idOf)],
       )) as Array<{ recorded: number }>;
       expect(recorded).toBe(0);

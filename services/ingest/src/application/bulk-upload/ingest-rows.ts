@@ -117,7 +117,7 @@ function eventsOf(
   const events: OutgoingEvent[] = [];
   verdicts.forEach(({ encounter: kind, publishOutcome }, index) => {
     const { line, encounter, outcome } = good[index];
-    const key = String(encounter.encounter_id);
+    const key = encounter.encounter_id;
     const label = publishOutcome ? outcome : null;
     if (kind === 'new') {
       const recorded = encounterEvents(encounter, label, {

@@ -13,9 +13,10 @@ const {
   source: _source,
   ...attributes
 } = EXAMPLE_EVENTS.EncounterRecorded;
+/** A good row of encounter `id`, keyed by `String(id)`: ids are opaque text to ingestRows. */
 const good = (id: number, outcome: ReadmissionClass | null = 'NO'): ParsedRow => ({
   ok: true,
-  encounter: { ...(attributes as EncounterAttributes), encounter_id: id },
+  encounter: { ...(attributes as EncounterAttributes), encounter_id: String(id) },
   outcome,
 });
 const bad: ParsedRow = { ok: false, errors: [{ field: 'age', message: 'bad' }] };
@@ -30,7 +31,7 @@ async function* rows(...results: ParsedRow[]): AsyncGenerator<CsvEncounterRow> {
  * on a copy that replaces the committed keys only when the work resolves.
  */
 class MemoryStore implements Pick<UploadStore, 'inTransaction'> {
-  keys = new Map<number, { recorded: boolean; outcome: ReadmissionClass | null }>();
+  keys = new Map<string, { recorded: boolean; outcome: ReadmissionClass | null }>();
   conflictsToThrow = 0;
   transactions = 0;
 
@@ -43,7 +44,7 @@ class MemoryStore implements Pick<UploadStore, 'inTransaction'> {
           this.conflictsToThrow -= 1;
           throw new ClaimConflictError();
         }
-        const states = new Map<number, KeyState>();
+        const states = new Map<string, KeyState>();
         for (const id of ids) {
           const key = pending.get(id);
           const claimed = !key?.recorded;

@@ -10,9 +10,9 @@ export interface ChunkClaims {
    * for, then known or claimed depending on whether that one committed. Returns every id's
    * state, with the stored outcome of the `labelled` ones.
    */
-  claim(ids: readonly number[], labelled: readonly number[]): Promise<Map<number, KeyState>>;
+  claim(ids: readonly string[], labelled: readonly string[]): Promise<Map<string, KeyState>>;
   /** Stores the latest outcome of encounters whose outcome this chunk publishes. */
-  storeOutcomes(changes: ReadonlyMap<number, ReadmissionClass>, recordedAt: number): Promise<void>;
+  storeOutcomes(changes: ReadonlyMap<string, ReadmissionClass>, recordedAt: number): Promise<void>;
 }
 
 /** Where the ingest service keeps what it has recorded and how each upload went. */

@@ -98,7 +98,8 @@ export async function loadEncounters(
       recordedAt: now,
       source: `${options.source}#${line}`,
     });
-    const key = String(result.encounter.encounter_id);
+    // Keyed by the pseudonym: partitions follow it as they followed the id.
+    const key = result.encounter.encounter_id;
     batch.push({ eventType: 'EncounterRecorded', key, event: events.encounter });
     if (events.outcome) {
       const outcome: OutgoingEvent = { eventType: 'OutcomeRecorded', key, event: events.outcome };

@@ -10,9 +10,10 @@ const {
   source: _source,
   ...attributes
 } = EXAMPLE_EVENTS.EncounterRecorded;
+/** A good row of encounter `id`, keyed by `String(id)`: ids are opaque text to the loader. */
 const good = (id: number, labelled = true): ParsedRow => ({
   ok: true,
-  encounter: { ...(attributes as EncounterAttributes), encounter_id: id },
+  encounter: { ...(attributes as EncounterAttributes), encounter_id: String(id) },
   outcome: labelled ? 'NO' : null,
 });
 const bad: ParsedRow = {

@@ -2,9 +2,10 @@ import { EXAMPLE_EVENTS, type OutcomeRecorded } from '@readmit/contracts';
 import { BatchAccumulator, type BatchPolicy } from './batch-accumulator';
 
 const policy: BatchPolicy = { labelsPerBatch: 3, windowMs: 60_000 };
+/** Encounters are keyed by pseudonyms: opaque text to the batch. */
 const encounter = (id: number, time_in_hospital: number, age: string, at = 0) => ({
   ...EXAMPLE_EVENTS.EncounterRecorded,
-  encounter_id: id,
+  encounter_id: `enc_${id}`,
   time_in_hospital,
   age,
   recordedAt: at,
@@ -15,7 +16,7 @@ const outcome = (
   at = 0,
 ): OutcomeRecorded => ({
   ...EXAMPLE_EVENTS.OutcomeRecorded,
-  encounter_id: id,
+  encounter_id: `enc_${id}`,
   readmitted,
   recordedAt: at,
 });

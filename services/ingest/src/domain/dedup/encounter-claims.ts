@@ -3,7 +3,8 @@ import type { ReadmissionClass } from '@readmit/contracts';
 /** A good row of an upload, as far as deduplication cares: its line, encounter id and label. */
 export interface ClaimCandidate {
   readonly line: number;
-  readonly encounterId: number;
+  /** The encounter's pseudonym: the key store never sees a clear id. */
+  readonly encounterId: string;
   readonly outcome: ReadmissionClass | null;
 }
 
@@ -28,23 +29,25 @@ export interface ChunkDecision {
   /** One verdict per candidate, in the candidates' order. */
   readonly verdicts: readonly RowVerdict[];
   /** The latest outcome of each encounter whose outcome changed, to store with the claims. */
-  readonly outcomeChanges: ReadonlyMap<number, ReadmissionClass>;
+  readonly outcomeChanges: ReadonlyMap<string, ReadmissionClass>;
 }
 
-/** The ids to ask the store about: every id once, ascending (claims lock rows in this order). */
+/**
+ * The ids to ask the store about: every id once, ascending by code unit (claims lock rows in this
+ * order; pseudonyms are ASCII, so it is the store's byte order, COLLATE "C").
+ */
 export function keysToClaim(candidates: readonly ClaimCandidate[]): {
-  readonly ids: number[];
+  readonly ids: string[];
   /** Ids some row of the chunk gives a label for: only their stored outcome matters. */
-  readonly labelled: number[];
+  readonly labelled: string[];
 } {
-  const ids = new Set<number>();
-  const labelled = new Set<number>();
+  const ids = new Set<string>();
+  const labelled = new Set<string>();
   for (const { encounterId, outcome } of candidates) {
     ids.add(encounterId);
     if (outcome !== null) labelled.add(encounterId);
   }
-  const ascending = (a: number, b: number) => a - b;
-  return { ids: [...ids].sort(ascending), labelled: [...labelled].sort(ascending) };
+  return { ids: [...ids].sort(), labelled: [...labelled].sort() };
 }
 
 /**
@@ -58,10 +61,10 @@ export function keysToClaim(candidates: readonly ClaimCandidate[]): {
  */
 export function decideChunk(
   candidates: readonly ClaimCandidate[],
-  states: ReadonlyMap<number, KeyState>,
+  states: ReadonlyMap<string, KeyState>,
 ): ChunkDecision {
-  const current = new Map<number, { recorded: boolean; outcome: ReadmissionClass | null }>();
-  const outcomeChanges = new Map<number, ReadmissionClass>();
+  const current = new Map<string, { recorded: boolean; outcome: ReadmissionClass | null }>();
+  const outcomeChanges = new Map<string, ReadmissionClass>();
   const verdicts = candidates.map(({ line, encounterId, outcome }): RowVerdict => {
     let state = current.get(encounterId);
     if (!state) {

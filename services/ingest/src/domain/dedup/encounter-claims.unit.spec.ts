@@ -1,12 +1,16 @@
 import { decideChunk, keysToClaim, type ClaimCandidate, type KeyState } from './encounter-claims';
 
+/** Encounter `id` as the claims see it: a pseudonym-like key (opaque text, sorted by code unit). */
+const key = (id: number) => `enc_${String(id).padStart(6, '0')}`;
+
 const row = (
   line: number,
   encounterId: number,
   outcome: ClaimCandidate['outcome'] = null,
-): ClaimCandidate => ({ line, encounterId, outcome });
+): ClaimCandidate => ({ line, encounterId: key(encounterId), outcome });
 
-const states = (entries: Array<[number, KeyState]>) => new Map(entries);
+const states = (entries: Array<[number, KeyState]>) =>
+  new Map(entries.map(([id, state]) => [key(id), state]));
 const claimed: KeyState = { claimed: true, outcome: null };
 const known = (outcome: KeyState['outcome'] = null): KeyState => ({ claimed: false, outcome });
 
@@ -14,7 +18,7 @@ describe('keysToClaim', () => {
   it('asks for every id once, ascending, and for the stored outcome only of labelled ids', () => {
     expect(
       keysToClaim([row(2, 30, 'NO'), row(3, 10), row(4, 30), row(5, 20, 'WITHIN_30_DAYS')]),
-    ).toEqual({ ids: [10, 20, 30], labelled: [20, 30] });
+    ).toEqual({ ids: [key(10), key(20), key(30)], labelled: [key(20), key(30)] });
   });
 });
 
@@ -33,7 +37,7 @@ describe('decideChunk', () => {
       { line: 3, encounter: 'known', publishOutcome: false },
       { line: 4, encounter: 'known', publishOutcome: false },
     ]);
-    expect([...decision.outcomeChanges]).toEqual([[1, 'NO']]);
+    expect([...decision.outcomeChanges]).toEqual([[key(1), 'NO']]);
   });
 
   it('publishes a first label or a corrected one for a known encounter, never erases one', () => {
@@ -53,8 +57,8 @@ describe('decideChunk', () => {
       ],
     );
     expect([...decision.outcomeChanges]).toEqual([
-      [1, 'NO'],
-      [2, 'AFTER_30_DAYS'],
+      [key(1), 'NO'],
+      [key(2), 'AFTER_30_DAYS'],
     ]);
   });
 
@@ -69,7 +73,7 @@ describe('decideChunk', () => {
       { line: 4, encounter: 'known', publishOutcome: false },
       { line: 5, encounter: 'known', publishOutcome: true },
     ]);
-    expect([...decision.outcomeChanges]).toEqual([[7, 'WITHIN_30_DAYS']]);
+    expect([...decision.outcomeChanges]).toEqual([[key(7), 'WITHIN_30_DAYS']]);
   });
 
   it('records a claimed encounter whose label the log already holds without repeating the label', () => {

@@ -2,9 +2,10 @@ import type { ReadmissionClass } from '@readmit/contracts';
 import type { EntityManager } from 'typeorm';
 
 /**
- * The statements on ingest_encounter_keys. Every one that takes row locks takes them in
- * ascending id order, so two transactions over overlapping ids wait for each other instead of
- * deadlocking.
+ * The statements on ingest_encounter_keys, keyed by encounter pseudonyms. Every one that takes
+ * row locks takes them in ascending id order, so two transactions over overlapping ids wait for
+ * each other instead of deadlocking. The order is by byte (the column's COLLATE "C"), which for
+ * ASCII pseudonyms is JavaScript's default sort.
  */
 
 /**
@@ -16,46 +17,46 @@ import type { EntityManager } from 'typeorm';
 export async function claimKeys(
   manager: EntityManager,
   table: string,
-  ids: readonly number[],
-): Promise<Set<number>> {
+  ids: readonly string[],
+): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = (await manager.query(
     `INSERT INTO ${table} AS k (encounter_id, recorded)
-     SELECT id, true FROM unnest($1::bigint[]) AS claimed(id) ORDER BY id
+     SELECT id, true FROM unnest($1::text[]) AS claimed(id) ORDER BY id COLLATE "C"
      ON CONFLICT (encounter_id) DO UPDATE SET recorded = true WHERE NOT k.recorded
      RETURNING encounter_id`,
     [ids],
   )) as Array<{ encounter_id: string }>;
-  return new Set(rows.map((row) => Number(row.encounter_id)));
+  return new Set(rows.map((row) => row.encounter_id));
 }
 
 /** The stored outcome of each id that has one. */
 export async function storedOutcomes(
   manager: EntityManager,
   table: string,
-  ids: readonly number[],
-): Promise<Map<number, ReadmissionClass>> {
+  ids: readonly string[],
+): Promise<Map<string, ReadmissionClass>> {
   if (ids.length === 0) return new Map();
   const rows = (await manager.query(
     `SELECT encounter_id, outcome FROM ${table}
-     WHERE encounter_id = ANY($1::bigint[]) AND outcome IS NOT NULL`,
+     WHERE encounter_id = ANY($1::text[]) AND outcome IS NOT NULL`,
     [ids],
   )) as Array<{ encounter_id: string; outcome: ReadmissionClass }>;
-  return new Map(rows.map((row) => [Number(row.encounter_id), row.outcome]));
+  return new Map(rows.map((row) => [row.encounter_id, row.outcome]));
 }
 
 /** Sets the outcome of ids this transaction has claimed or locked. */
 export async function setOutcomes(
   manager: EntityManager,
   table: string,
-  changes: ReadonlyMap<number, ReadmissionClass>,
+  changes: ReadonlyMap<string, ReadmissionClass>,
   recordedAt: number,
 ): Promise<void> {
   if (changes.size === 0) return;
-  const ids = [...changes.keys()].sort((a, b) => a - b);
+  const ids = [...changes.keys()].sort();
   await manager.query(
     `UPDATE ${table} AS k SET outcome = v.outcome, outcome_recorded_at = $3
-     FROM unnest($1::bigint[], $2::text[]) AS v(id, outcome)
+     FROM unnest($1::text[], $2::text[]) AS v(id, outcome)
      WHERE k.encounter_id = v.id`,
     [ids, ids.map((id) => changes.get(id)), recordedAt],
   );
@@ -63,7 +64,8 @@ export async function setOutcomes(
 
 /** An outcome read from the log. */
 export interface LoggedOutcome {
-  readonly encounterId: number;
+  /** The encounter's pseudonym (or legacy clear id, on a log not migrated yet). */
+  readonly encounterId: string;
   readonly outcome: ReadmissionClass;
   readonly recordedAt: number;
 }
@@ -72,13 +74,13 @@ export interface LoggedOutcome {
 export async function learnEncounters(
   manager: EntityManager,
   table: string,
-  ids: readonly number[],
+  ids: readonly string[],
 ): Promise<void> {
-  const distinct = [...new Set(ids)].sort((a, b) => a - b);
+  const distinct = [...new Set(ids)].sort();
   if (distinct.length === 0) return;
   await manager.query(
     `INSERT INTO ${table} AS k (encounter_id, recorded)
-     SELECT id, true FROM unnest($1::bigint[]) AS seen(id) ORDER BY id
+     SELECT id, true FROM unnest($1::text[]) AS seen(id) ORDER BY id COLLATE "C"
      ON CONFLICT (encounter_id) DO UPDATE SET recorded = true WHERE NOT k.recorded`,
     [distinct],
   );
@@ -95,18 +97,20 @@ export async function learnOutcomes(
   table: string,
   outcomes: readonly LoggedOutcome[],
 ): Promise<void> {
-  const latest = new Map<number, LoggedOutcome>();
+  const latest = new Map<string, LoggedOutcome>();
   for (const outcome of outcomes) {
     const earlier = latest.get(outcome.encounterId);
     if (!earlier || outcome.recordedAt >= earlier.recordedAt)
       latest.set(outcome.encounterId, outcome);
   }
   if (latest.size === 0) return;
-  const sorted = [...latest.values()].sort((a, b) => a.encounterId - b.encounterId);
+  const sorted = [...latest.values()].sort((a, b) =>
+    a.encounterId < b.encounterId ? -1 : a.encounterId > b.encounterId ? 1 : 0,
+  );
   await manager.query(
     `INSERT INTO ${table} AS k (encounter_id, recorded, outcome, outcome_recorded_at)
      SELECT id, false, outcome, at
-     FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS seen(id, outcome, at) ORDER BY id
+     FROM unnest($1::text[], $2::text[], $3::bigint[]) AS seen(id, outcome, at) ORDER BY id COLLATE "C"
      ON CONFLICT (encounter_id) DO UPDATE
        SET outcome = excluded.outcome, outcome_recorded_at = excluded.outcome_recorded_at
        WHERE k.outcome_recorded_at IS NULL OR k.outcome_recorded_at <= excluded.outcome_recorded_at`,

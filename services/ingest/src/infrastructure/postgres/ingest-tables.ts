@@ -1,9 +1,13 @@
 import { advisoryLockName, lockInTransaction } from '@readmit/platform/database/advisory-locks';
+import {
+  IDENTIFIER_COLUMN_TYPE,
+  upgradeIdentifierColumn,
+} from '@readmit/platform/database/identifier-columns';
 import type { DataSource } from 'typeorm';
 
 /** The ingest service's own tables, qualified with the service's schema. */
 export interface IngestTables {
-  /** One row per encounter id ever recorded: the deduplication keys. */
+  /** One row per encounter ever recorded, by its pseudonym: the deduplication keys. */
   readonly keys: string;
   /** One row per bulk upload: its report. */
   readonly uploads: string;
@@ -32,11 +36,15 @@ export async function ensureIngestTables(dataSource: DataSource): Promise<Ingest
     // training does; a label seen on the log before its encounter leaves recorded false.
     await manager.query(`
       CREATE TABLE IF NOT EXISTS ${tables.keys} (
-        encounter_id bigint PRIMARY KEY,
+        encounter_id ${IDENTIFIER_COLUMN_TYPE} PRIMARY KEY,
         recorded boolean NOT NULL,
         outcome text,
         outcome_recorded_at bigint
       )`);
+    // A table from before pseudonyms held clear ids: they become legacy ids, as the log reads.
+    await manager.query(
+      upgradeIdentifierColumn(schema ?? 'public', 'ingest_encounter_keys', 'encounter_id'),
+    );
     await manager.query(`
       CREATE TABLE IF NOT EXISTS ${tables.uploads} (
         upload_id text PRIMARY KEY,

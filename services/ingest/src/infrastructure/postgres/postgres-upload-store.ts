@@ -118,7 +118,7 @@ export class PostgresUploadStore implements UploadStore {
     const table = this.tables.keys;
     return {
       claim: async (ids, labelled) => {
-        let claimed: Set<number>;
+        let claimed: Set<string>;
         try {
           claimed = await claimKeys(manager, table, ids);
         } catch (error) {
@@ -127,11 +127,11 @@ export class PostgresUploadStore implements UploadStore {
           throw error;
         }
         const outcomes = await storedOutcomes(manager, table, labelled);
-        return new Map<number, KeyState>(
+        return new Map<string, KeyState>(
           ids.map((id) => [id, { claimed: claimed.has(id), outcome: outcomes.get(id) ?? null }]),
         );
       },
-      storeOutcomes: (changes: ReadonlyMap<number, ReadmissionClass>, recordedAt: number) =>
+      storeOutcomes: (changes: ReadonlyMap<string, ReadmissionClass>, recordedAt: number) =>
         setOutcomes(manager, table, changes, recordedAt),
     };
   }

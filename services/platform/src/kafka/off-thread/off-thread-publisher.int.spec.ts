@@ -13,6 +13,7 @@ import {
 import { KafkaMetrics } from '../kafka-metrics';
 import { EventSerde } from '../serde/event-serde';
 import { OffThreadPublisher } from './off-thread-publisher';
+import { idOfPseudonym } from '../../../../../test/support/pseudonyms';
 
 const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
 
@@ -67,14 +68,14 @@ describe('OffThreadPublisher on the real broker', () => {
       })),
     );
     expect(new Set(decoded.map(({ event }) => event.encounter_id)).size).toBe(ids.length);
-    expect(decoded.every(({ key, event }) => key === String(event.encounter_id))).toBe(true);
+    expect(decoded.every(({ key, event }) => key === event.encounter_id)).toBe(true);
     expect(decoded.every(({ header }) => header === 'EncounterRecorded')).toBe(true);
     // Within each partition, offsets follow the order of publishing (ids rise).
     for (const partition of new Set(decoded.map((entry) => entry.partition))) {
       const inPartition = decoded
         .filter((entry) => entry.partition === partition)
         .sort((a, b) => a.offset - b.offset)
-        .map(({ event }) => event.encounter_id);
+        .map(({ event }) => idOfPseudonym(event.encounter_id));
       expect(inPartition).toEqual([...inPartition].sort((a, b) => a - b));
     }
 

@@ -8,6 +8,8 @@ import {
   topicName,
   topicOf,
   topicsOf,
+  unwritableIdentifier,
+  upcastIdentifiers,
   WIRE_FORMAT_HEADER_LENGTH,
   MAGIC_BYTE,
   WireFormatError,
@@ -86,7 +88,23 @@ function readWith(reader: SchemaReader, schemaId: number, message: Buffer): Deco
       'undecodable',
       `payload does not match writer schema ${schemaId}: ${end < 0 ? 'truncated' : 'trailing bytes'}`,
     );
-  return { eventType: reader.eventType, event: value as EventTypeMap[EventType], schemaId };
+  const event = value as EventTypeMap[EventType];
+  // Identifiers written as longs before pseudonyms read as legacy clear ids: strings only.
+  upcastIdentifiers(reader.eventType, event);
+  return { eventType: reader.eventType, event, schemaId };
+}
+
+/**
+ * Refuses an event whose identifier fields are not pseudonyms (a clear id, a number): the one
+ * place every producer's events pass, so no identifier reaches Kafka in the clear. The error
+ * names the field, never its value.
+ */
+function assertPseudonymous<K extends EventType>(eventType: K, event: EventTypeMap[K]): void {
+  const field = unwritableIdentifier(eventType, event);
+  if (field !== null)
+    throw new Error(
+      `invalid ${eventType}: ${field} is not a pseudonym (identifiers are written only as their keyed pseudonyms)`,
+    );
 }
 
 /**
@@ -178,6 +196,7 @@ export class EventSerde {
     topic?: TopicDefinition,
   ): Buffer {
     const schemaId = this.writerIdOf(eventType, topic);
+    assertPseudonymous(eventType, event);
     const type = this.readerTypes.get(eventType) as avro.Type;
     try {
       // avsc checks every value while it writes, so the happy path validates only once.
@@ -199,6 +218,7 @@ export class EventSerde {
     topic?: TopicDefinition,
   ): number {
     const schemaId = this.writerIdOf(eventType, topic);
+    assertPseudonymous(eventType, event);
     if (offset + WIRE_FORMAT_HEADER_LENGTH > target.length) return -1;
     target[offset] = MAGIC_BYTE;
     target.writeInt32BE(schemaId, offset + 1);

@@ -1,0 +1,59 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import avro from 'avsc';
+import { EVENT_TYPES } from './generated/events';
+import { EVENT_SCHEMAS } from './generated/schemas';
+import { IDENTIFIER_FIELDS, upcastIdentifiers } from './identifier-fields';
+import { isLegacyClearId, isPseudonym } from './identifiers';
+
+const GOLDEN = resolve(__dirname, '..', 'golden');
+
+/** Every golden payload of an event type with identifiers, read as the serde reads it. */
+function decodedGoldens(eventType: (typeof EVENT_TYPES)[number]) {
+  const reader = avro.Type.forSchema(EVENT_SCHEMAS[eventType] as avro.Schema);
+  return readdirSync(GOLDEN)
+    .sort()
+    .map((version) => {
+      const golden = JSON.parse(
+        readFileSync(join(GOLDEN, version, `${eventType}.json`), 'utf8'),
+      ) as { writerSchema: avro.Schema; payloadBase64: string };
+      const writer = avro.Type.forSchema(golden.writerSchema);
+      const event = reader.fromBuffer(
+        Buffer.from(golden.payloadBase64, 'base64'),
+        reader.createResolver(writer),
+      );
+      upcastIdentifiers(eventType, event);
+      return { version, event: event as Record<string, unknown> };
+    });
+}
+
+describe('golden payloads and the identifier upcaster', () => {
+  const withIdentifiers = EVENT_TYPES.filter((type) => IDENTIFIER_FIELDS[type].length > 0);
+
+  it('covers the three patient events', () => {
+    expect(withIdentifiers).toEqual(['EncounterRecorded', 'OutcomeRecorded', 'PredictionMade']);
+  });
+
+  it.each(withIdentifiers)(
+    'every golden %s reads with string identifiers: v1 longs as legacy clear ids, later versions as pseudonyms',
+    (eventType) => {
+      const goldens = decodedGoldens(eventType);
+      expect(goldens.map(({ version }) => version)).toEqual(expect.arrayContaining(['v1', 'v2']));
+      for (const { version, event } of goldens)
+        for (const { field, kind } of IDENTIFIER_FIELDS[eventType]) {
+          const value = event[field];
+          expect([version, field, typeof value]).toEqual([version, field, 'string']);
+          if (version === 'v1') expect(isLegacyClearId(value)).toBe(true);
+          else expect(isPseudonym(kind, value)).toBe(true);
+        }
+    },
+  );
+
+  it('reads the v1 encounter as the clear ids it was written with, marked legacy', () => {
+    const [v1] = decodedGoldens('EncounterRecorded');
+    expect(v1.event).toMatchObject({
+      encounter_id: 'legacy:149190',
+      patient_nbr: 'legacy:55629189',
+    });
+  });
+});
