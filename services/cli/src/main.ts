@@ -8,6 +8,7 @@ import { infraCommand } from './commands/infra.command';
 import { keysCommand } from './commands/keys.command';
 import { produceCommand } from './commands/produce.command';
 import { projectionsCommand } from './commands/projections.command';
+import { pseudonymsCommand } from './commands/pseudonyms.command';
 import { testCommand } from './commands/test.command';
 import { modelsCommand } from './commands/models.command';
 import { trainCommand } from './commands/train.command';
@@ -27,6 +28,7 @@ const program = new Command('readmit')
   .addCommand(trainCommand())
   .addCommand(modelsCommand())
   .addCommand(keysCommand())
+  .addCommand(pseudonymsCommand())
   .addCommand(backfillCommand().enablePositionalOptions().addCommand(backfillCompareCommand()))
   .addCommand(demoCommand())
   .addCommand(testCommand());
