@@ -29,6 +29,7 @@ import { Registry } from 'prom-client';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { createInfraContext } from './infra.command';
+import { RegistryApi } from './registry-api';
 import { cliKafka } from './topics.command';
 
 export interface ModelsOptions {
@@ -43,6 +44,8 @@ export interface ModelsOptions {
 
 interface DecisionOptions extends ModelsOptions {
   by: string;
+  /** The registry service's REST API: decide there, as READMIT_API_KEY's principal. */
+  api?: string;
   reason: string;
   force?: boolean;
   to?: string;
@@ -64,7 +67,16 @@ function withConnections(command: Command): Command {
 
 function withDecision(command: Command): Command {
   return withConnections(command)
-    .option('--by <name>', 'who decides (recorded in the event)', userInfo().username)
+    .option(
+      '--api <url>',
+      "the registry service's REST API: decide there as READMIT_API_KEY's principal (default: READMIT_REGISTRY_API)",
+      process.env.READMIT_REGISTRY_API,
+    )
+    .option(
+      '--by <name>',
+      'who decides, without --api (self-declared, recorded in the event)',
+      userInfo().username,
+    )
     .requiredOption('--reason <text>', 'why (recorded in the event)');
 }
 
@@ -204,10 +216,26 @@ export function printOutcome(outcome: RegistryOutcome, json: boolean): void {
   for (const rule of outcome.event.criteria) console.log(`  ${describeCriterion(rule)}`);
 }
 
+/**
+ * A decision: through the registry's REST API when one is named (recorded as the API key's
+ * principal), else in this process on the log with a self-declared --by (local use; where Kafka
+ * ACLs are on, only the registry may write ml.models).
+ */
 async function decide(
   options: DecisionOptions,
+  command: Command,
+  viaApi: { path: string; body: Record<string, unknown> },
   run: (registry: ModelRegistry) => Promise<RegistryOutcome>,
 ) {
+  const api = RegistryApi.from(options.api, process.env);
+  if (api) {
+    if (command.getOptionValueSource('by') === 'cli')
+      throw new InfraError(
+        '--by is not taken with --api: the registry records the API key’s principal as the decider',
+      );
+    printOutcome(await api.decide(viaApi.path, viaApi.body), options.json);
+    return;
+  }
   try {
     printOutcome(await withRegistry(options, run), options.json);
   } catch (error) {
@@ -336,13 +364,20 @@ export function modelsCommand(): Command {
       .argument('<version>')
       .description('make a version champion; refused when it fails the policy unless --force')
       .option('--force', 'promote even when the policy rules fail (recorded in the event)', false),
-  ).action((version: string, options: DecisionOptions) =>
-    decide(options, (registry) =>
-      registry.promote(options.model, version, {
-        decidedBy: options.by,
-        reason: options.reason,
-        force: options.force,
-      }),
+  ).action((version: string, options: DecisionOptions, command: Command) =>
+    decide(
+      options,
+      command,
+      {
+        path: `/v1/models/${encodeURIComponent(options.model)}/versions/${encodeURIComponent(version)}/promote`,
+        body: { reason: options.reason, force: options.force ?? false },
+      },
+      (registry) =>
+        registry.promote(options.model, version, {
+          decidedBy: options.by,
+          reason: options.reason,
+          force: options.force,
+        }),
     ),
   );
 
@@ -353,13 +388,20 @@ export function modelsCommand(): Command {
         'make an earlier champion the champion again (default: the one before the current)',
       )
       .option('--to <version>', 'the version to roll back to'),
-  ).action((options: DecisionOptions) =>
-    decide(options, (registry) =>
-      registry.rollback(options.model, {
-        decidedBy: options.by,
-        reason: options.reason,
-        toVersion: options.to,
-      }),
+  ).action((options: DecisionOptions, command: Command) =>
+    decide(
+      options,
+      command,
+      {
+        path: `/v1/models/${encodeURIComponent(options.model)}/rollback`,
+        body: { reason: options.reason, ...(options.to ? { toVersion: options.to } : {}) },
+      },
+      (registry) =>
+        registry.rollback(options.model, {
+          decidedBy: options.by,
+          reason: options.reason,
+          toVersion: options.to,
+        }),
     ),
   );
 
@@ -368,12 +410,19 @@ export function modelsCommand(): Command {
       .command('challenge')
       .argument('<version>')
       .description('make a version the challenger (shadow-scored)'),
-  ).action((version: string, options: DecisionOptions) =>
-    decide(options, (registry) =>
-      registry.assignChallenger(options.model, version, {
-        decidedBy: options.by,
-        reason: options.reason,
-      }),
+  ).action((version: string, options: DecisionOptions, command: Command) =>
+    decide(
+      options,
+      command,
+      {
+        path: `/v1/models/${encodeURIComponent(options.model)}/versions/${encodeURIComponent(version)}/challenge`,
+        body: { reason: options.reason },
+      },
+      (registry) =>
+        registry.assignChallenger(options.model, version, {
+          decidedBy: options.by,
+          reason: options.reason,
+        }),
     ),
   );
 
@@ -382,9 +431,16 @@ export function modelsCommand(): Command {
       .command('reject')
       .argument('<version>')
       .description('reject a candidate or the challenger'),
-  ).action((version: string, options: DecisionOptions) =>
-    decide(options, (registry) =>
-      registry.reject(options.model, version, { decidedBy: options.by, reason: options.reason }),
+  ).action((version: string, options: DecisionOptions, command: Command) =>
+    decide(
+      options,
+      command,
+      {
+        path: `/v1/models/${encodeURIComponent(options.model)}/versions/${encodeURIComponent(version)}/reject`,
+        body: { reason: options.reason },
+      },
+      (registry) =>
+        registry.reject(options.model, version, { decidedBy: options.by, reason: options.reason }),
     ),
   );
 
