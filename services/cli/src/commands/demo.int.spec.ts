@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventSerde } from '@readmit/platform/kafka';
 import { PROJECT_ROOT, testEndpoints } from '../../../../test/support/endpoints';
 import { testKafka } from '../../../../test/support/kafka';
+import { identifiersIn, syntheticIdentifierRanges } from '../../../../test/support/raw-identifiers';
 import { LoopWatcher } from '../demo/loop-watcher';
 
 const inOrder = <T extends { envelope: { occurredAt: number } }>(events: readonly T[]): T[] =>
@@ -11,22 +13,29 @@ const inOrder = <T extends { envelope: { occurredAt: number } }>(events: readonl
 const SIZES = { initial: 3_000, stable: 4_000, drifted: 4_000, final: 500, window: 2_000 };
 
 /** Runs the CLI as a user would, echoing its output so a slow step shows where it is. */
-function runDemo(args: readonly string[]): Promise<{ status: number | null; stdout: string }> {
+function runDemo(
+  args: readonly string[],
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
       [join(PROJECT_ROOT, 'bin', 'readmit.js'), 'demo', ...args],
       {
         cwd: PROJECT_ROOT,
-        stdio: ['ignore', 'pipe', 'inherit'],
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
     );
     let stdout = '';
+    let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
       process.stdout.write(chunk);
     });
-    child.on('exit', (status) => resolve({ status, stdout }));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      process.stderr.write(chunk);
+    });
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
   });
 }
 
@@ -95,6 +104,24 @@ describe('readmit demo: the closed loop end to end on the local platform', () =>
         (decision) => decision.version === retrained?.modelVersion,
       );
       expect(decided).toHaveLength(1);
+
+      // No clear identifier in what the run printed or in any service's log (issue 23): every id
+      // it published is a pseudonym from the reader on.
+      const ranges = syntheticIdentifierRanges(demo.stderr);
+      expect(ranges.length).toBe(8); // four publishing steps, encounters and patients each
+      const logFolder = /^Service logs: (.+)$/m.exec(demo.stdout)?.[1] as string;
+      const logs = readdirSync(logFolder).filter((name) => name.endsWith('.log'));
+      expect(logs.length).toBeGreaterThanOrEqual(6);
+      const leaks = [
+        ...identifiersIn(demo.stdout, ranges),
+        ...identifiersIn(demo.stderr, ranges),
+        ...logs.flatMap((name) =>
+          identifiersIn(readFileSync(join(logFolder, name), 'utf8'), ranges).map(
+            (leak) => `${name}: ${leak}`,
+          ),
+        ),
+      ];
+      expect(leaks).toEqual([]);
 
       // The gateway answered a REST prediction with the champion serving at the end.
       const champion = inOrder(promoted).at(-1)?.version as string;
