@@ -8,6 +8,8 @@ import {
   testEndpoints,
   uniqueName,
 } from '../../../../test/support/endpoints';
+import { apiKeysEnv, testApiKey } from '../../../../test/support/api-keys';
+import { TEST_PSEUDONYM_KEY } from '../../../../test/support/pseudonyms';
 import { createCatalogTopics } from '../commands/topics.command';
 import type { LoopService, RunningService } from '../demo/closed-loop';
 import { buildServices, processLauncher } from '../demo/service-processes';
@@ -96,6 +98,9 @@ describe('readmit infra up --monitoring: Prometheus scrapes the running services
         READMIT_OBJECT_STORE: 'filesystem',
         READMIT_OBJECT_STORE_ROOT: join(home, 'artifacts'),
         READMIT_LOG_LEVEL: 'warn',
+        // Ingest serves routes that need a role, and pseudonymizes what it reads.
+        READMIT_API_KEYS: apiKeysEnv(testApiKey('uploader', ['ingest', 'read'])),
+        READMIT_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
       };
       for (const name of ['ingest', 'trainer'] as const satisfies readonly LoopService[])
         services.push(
