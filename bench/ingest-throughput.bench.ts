@@ -5,6 +5,7 @@
 //   npx tsx bench/ingest-throughput.bench.ts [--synthetic 1000000] [--csv-copies 20] [--rounds 1]
 // Needs the local platform (`./readmit infra up`) and ../shared/data.
 import { spawn } from 'node:child_process';
+import { PseudonymKey } from '@readmit/platform/privacy';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,8 @@ function rssMiB(pid: number): number | null {
   }
 }
 
+const SITE_KEY = PseudonymKey.generate();
+
 /** Runs `readmit produce` and reads its own figures from the summary it prints. */
 function produce(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -50,6 +53,8 @@ function produce(args: string[]): Promise<Run> {
       [join(PROJECT_ROOT, 'bin/readmit.js'), 'produce', ...args],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
+        // Ids are pseudonymised before publishing: a site key of this run's own.
+        env: { ...process.env, READMIT_PSEUDONYM_KEY: SITE_KEY },
       },
     );
     let stdout = '';
