@@ -54,9 +54,23 @@ export function canonicalClearId(cell: string | undefined): string | null {
 
 /** Long enough to recognise a value, short enough for an error list. */
 const QUOTED_LENGTH = 40;
+/**
+ * Five digits in a row: no valid value of a clinical field has them (counts stay under 1,000,
+ * codes like 250.83 have three before the dot), while encounter ids, patient numbers and MRNs do.
+ */
+const MAY_BE_IDENTIFIER = /\d{5}/;
 
-const quoted = (text: string) =>
-  `'${text.length > QUOTED_LENGTH ? `${text.slice(0, QUOTED_LENGTH)}…` : text}'`;
+/**
+ * A refused value as an error message may show it: quoted, cut to a readable length, and never
+ * when it may be an identifier (a shifted CSV column puts a patient number under `age`), since
+ * error bodies and reports must not carry one.
+ */
+export function quotedValue(text: string): string {
+  if (MAY_BE_IDENTIFIER.test(text)) return 'the value (not shown: it may be an identifier)';
+  return `'${text.length > QUOTED_LENGTH ? `${text.slice(0, QUOTED_LENGTH)}…` : text}'`;
+}
+
+const quoted = quotedValue;
 
 /**
  * Reads typed fields from text cells by the encounter rules and collects every problem, named by

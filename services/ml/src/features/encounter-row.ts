@@ -1,5 +1,10 @@
 import type { Pseudonymize, ReadmissionClass } from '@readmit/contracts';
-import { ENCOUNTER_COLUMNS, isMissingCell, readEncounterCells } from './encounter-cells';
+import {
+  ENCOUNTER_COLUMNS,
+  isMissingCell,
+  quotedValue,
+  readEncounterCells,
+} from './encounter-cells';
 import type { EncounterInput } from './encounter-features';
 import type { FieldError } from './encounter-rules';
 import { MAPPED_ID_COLUMNS, type IdsMapping } from './ids-mapping';
@@ -95,7 +100,10 @@ export function parseEncounterValues(
   if (!isMissingCell(label)) {
     outcome = READMITTED[(label as string).trim()] ?? null;
     if (!outcome)
-      errors.push({ field: 'readmitted', message: `'${label}' is not one of NO, >30, <30` });
+      errors.push({
+        field: 'readmitted',
+        message: `${quotedValue(label as string)} is not one of NO, >30, <30`,
+      });
   }
   return errors.length > 0 ? { ok: false, errors } : { ok: true, encounter, outcome };
 }

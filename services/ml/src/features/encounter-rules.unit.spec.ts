@@ -7,7 +7,12 @@ import {
   patientPseudonym,
   testPseudonymize,
 } from '../../../../test/support/pseudonyms';
-import { canonicalClearId, ENCOUNTER_COLUMNS, readEncounterCells } from './encounter-cells';
+import {
+  canonicalClearId,
+  ENCOUNTER_COLUMNS,
+  quotedValue,
+  readEncounterCells,
+} from './encounter-cells';
 import type { EncounterInput } from './encounter-features';
 import {
   ENCOUNTER_RULES,
@@ -211,7 +216,12 @@ describe('readEncounterCells', () => {
         field: 'race',
         message: "'Martian' is not one of Caucasian, AfricanAmerican, Hispanic, Asian, Other",
       },
-      { field: 'time_in_hospital', message: "'2147483647' is not a whole number from 1 to 14" },
+      // Ten digits may be an identifier in the wrong column: not quoted.
+      {
+        field: 'time_in_hospital',
+        message:
+          'the value (not shown: it may be an identifier) is not a whole number from 1 to 14',
+      },
       { field: 'payer_code', message: "'medicare' is not a two-letter payer code like MC" },
       { field: 'num_lab_procedures', message: "'-100' is not a whole number from 0 to 999" },
       { field: 'glyburide-metformin', message: "'Often' is not one of No, Steady, Up, Down" },
@@ -266,5 +276,15 @@ describe('readEncounterCells', () => {
     expect(errors).toEqual([
       { field: 'medical_specialty', message: expect.stringMatching(/^'Cardiologyx{30}…' is not/) },
     ]);
+  });
+});
+
+describe('quoting refused values', () => {
+  it('quotes what cannot be an identifier and withholds what may be one', () => {
+    expect(quotedValue('Martian')).toBe("'Martian'");
+    expect(quotedValue('250.83x')).toBe("'250.83x'");
+    expect(quotedValue('x'.repeat(60))).toBe(`'${'x'.repeat(40)}…'`);
+    for (const identifier of ['55629189', 'MRN0012345', '[149190)', '12345'])
+      expect(quotedValue(identifier)).toBe('the value (not shown: it may be an identifier)');
   });
 });
