@@ -1,5 +1,5 @@
 import { allTopics, topicName, type TopicDefinition } from '@readmit/contracts';
-import { KafkaJSProtocolError, type Admin, type Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 
 export interface ProvisionResult {
   readonly created: string[];
@@ -28,21 +28,12 @@ export async function provisionTopics(
     const present = new Set(await admin.listTopics());
     const missing = wanted.filter((topic) => !present.has(topicName(topic, prefix)));
     if (missing.length > 0) {
-      // Leaders are awaited below rather than by kafkajs, whose few metadata retries give up
-      // while a busy broker is still electing leaders for a whole catalog's partitions.
-      await admin.createTopics({
-        waitForLeaders: false,
-        topics: missing.map((topic) => ({
-          topic: topicName(topic, prefix),
-          numPartitions: topic.partitions,
-          replicationFactor: options.replicationFactor ?? -1,
-          configEntries: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
-        })),
-      });
+      const timeoutMs = options.leaderTimeoutMs ?? 60_000;
+      await createMissing(admin, missing, prefix, options.replicationFactor ?? -1, timeoutMs);
       await awaitLeaders(
         admin,
         missing.map((topic) => topicName(topic, prefix)),
-        options.leaderTimeoutMs ?? 60_000,
+        timeoutMs,
       );
     }
     return {
@@ -56,7 +47,49 @@ export async function provisionTopics(
   }
 }
 
-/** Waits until every partition of `topics` has a leader; names those still without one if not. */
+/**
+ * Creates the topics not there yet, asking again while the broker settles (a creation answered
+ * with a transient error may have happened: the next listing tells). Leaders are awaited after,
+ * rather than by kafkajs, whose few metadata retries give up while a busy broker is still electing
+ * leaders for a whole catalog's partitions.
+ */
+async function createMissing(
+  admin: Admin,
+  topics: readonly TopicDefinition[],
+  prefix: string,
+  replicationFactor: number,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const present = new Set(await admin.listTopics());
+    const missing = topics.filter((topic) => !present.has(topicName(topic, prefix)));
+    if (missing.length === 0) return;
+    try {
+      await admin.createTopics({
+        waitForLeaders: false,
+        topics: missing.map((topic) => ({
+          topic: topicName(topic, prefix),
+          numPartitions: topic.partitions,
+          replicationFactor,
+          configEntries: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
+        })),
+      });
+    } catch (error) {
+      if (Date.now() > deadline)
+        throw new Error(
+          `creating ${missing.length} topics: ${error instanceof Error ? error.message : String(error)}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+/**
+ * Waits until every partition of `topics` has a leader; names those still without one if not.
+ * Metadata errors while the broker settles (an unknown topic, a leader not ready yet, kafkajs
+ * giving up its own retries) are asked again until the deadline: the topics were just created.
+ */
 async function awaitLeaders(
   admin: Admin,
   topics: readonly string[],
@@ -64,6 +97,7 @@ async function awaitLeaders(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let waiting: string[] = [...topics];
+  let lastError: string | undefined;
   for (;;) {
     try {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: waiting });
@@ -74,14 +108,14 @@ async function awaitLeaders(
             topic.partitions.some((partition) => partition.leader < 0),
         )
         .map((topic) => topic.name);
+      lastError = undefined;
     } catch (error) {
-      // A topic the broker has not finished creating is "unknown" for a moment: ask again.
-      if (!(error instanceof KafkaJSProtocolError) || !error.retriable) throw error;
+      lastError = error instanceof Error ? error.message : String(error);
     }
     if (waiting.length === 0) return;
     if (Date.now() > deadline)
       throw new Error(
-        `topics created, but ${waiting.length} still ha${waiting.length > 1 ? 've' : 's'} a partition without a leader after ${Math.round(timeoutMs / 1000)} s (${waiting.slice(0, 3).join(', ')}${waiting.length > 3 ? ', …' : ''}): is the broker overloaded? Run the command again to finish.`,
+        `topics created, but ${waiting.length} still ha${waiting.length > 1 ? 've' : 's'} a partition without a leader after ${Math.round(timeoutMs / 1000)} s (${waiting.slice(0, 3).join(', ')}${waiting.length > 3 ? ', …' : ''}${lastError ? `; last answer: ${lastError}` : ''}): is the broker overloaded? Run the command again to finish.`,
       );
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

@@ -1,0 +1,53 @@
+import { TOPICS, topicName } from '@readmit/contracts';
+import type { Admin, Kafka } from 'kafkajs';
+import { provisionTopics } from './topic-provisioner';
+
+/** An admin client whose broker is settling: its first answers are transient errors. */
+function settlingAdmin(failures: { create: number; metadata: number }) {
+  const topics = new Set<string>();
+  const calls = { create: 0, metadata: 0 };
+  const admin = {
+    connect: async () => undefined,
+    disconnect: async () => undefined,
+    listTopics: async () => [...topics],
+    createTopics: async ({ topics: wanted }: { topics: Array<{ topic: string }> }) => {
+      calls.create += 1;
+      // The creation happens, but the answer is an error (as a busy broker may say).
+      for (const { topic } of wanted) topics.add(topic);
+      if (calls.create <= failures.create)
+        throw new Error('This server is not the leader for that topic-partition');
+      return true;
+    },
+    fetchTopicMetadata: async ({ topics: names }: { topics: string[] }) => {
+      calls.metadata += 1;
+      if (calls.metadata <= failures.metadata)
+        throw new Error('This server does not host this topic-partition');
+      return {
+        topics: names.map((name) => ({ name, partitions: [{ partitionId: 0, leader: 1 }] })),
+      };
+    },
+  };
+  return { kafka: { admin: () => admin as unknown as Admin } as unknown as Kafka, calls };
+}
+
+describe('provisionTopics on a settling broker', () => {
+  const wanted = [TOPICS.models, TOPICS.drift];
+
+  it('asks again after transient errors from creation and metadata, creating nothing twice', async () => {
+    const { kafka, calls } = settlingAdmin({ create: 1, metadata: 2 });
+    const result = await provisionTopics(kafka, { prefix: 'p.', topics: wanted });
+    expect(result.created).toEqual(wanted.map((topic) => topicName(topic, 'p.')));
+    // The failed creation had happened: the next listing found the topics, nothing recreated.
+    expect(calls.create).toBe(1);
+    expect(calls.metadata).toBe(3);
+  });
+
+  it('gives up at the deadline, naming the topics and the last answer', async () => {
+    const { kafka } = settlingAdmin({ create: 0, metadata: 1_000 });
+    await expect(
+      provisionTopics(kafka, { prefix: 'p.', topics: wanted, leaderTimeoutMs: 300 }),
+    ).rejects.toThrow(
+      /2 still have a partition without a leader after 0 s \(p\.ml\.models, p\.ml\.drift; last answer: This server does not host this topic-partition\)/,
+    );
+  });
+});
