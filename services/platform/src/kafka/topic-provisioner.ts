@@ -101,14 +101,26 @@ async function awaitLeaders(
   for (;;) {
     try {
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics: waiting });
-      waiting = metadata
+      const leaderless = metadata
         .filter(
           (topic) =>
             topic.partitions.length === 0 ||
             topic.partitions.some((partition) => partition.leader < 0),
         )
         .map((topic) => topic.name);
-      lastError = undefined;
+      // A leader in the metadata may not serve its partition yet (NOT_LEADER_OR_FOLLOWER to the
+      // first reader): a topic is ready once its leaders answer for its offsets.
+      const notServing: string[] = [];
+      for (const topic of metadata.filter((each) => !leaderless.includes(each.name))) {
+        try {
+          await admin.fetchTopicOffsets(topic.name);
+        } catch (error) {
+          notServing.push(topic.name);
+          lastError = error instanceof Error ? error.message : String(error);
+        }
+      }
+      if (notServing.length === 0) lastError = undefined;
+      waiting = [...leaderless, ...notServing];
     } catch (error) {
       lastError = error instanceof Error ? error.message : String(error);
     }

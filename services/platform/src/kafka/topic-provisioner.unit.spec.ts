@@ -3,9 +3,9 @@ import type { Admin, Kafka } from 'kafkajs';
 import { provisionTopics } from './topic-provisioner';
 
 /** An admin client whose broker is settling: its first answers are transient errors. */
-function settlingAdmin(failures: { create: number; metadata: number }) {
+function settlingAdmin(failures: { create: number; metadata: number; offsets?: number }) {
   const topics = new Set<string>();
-  const calls = { create: 0, metadata: 0 };
+  const calls = { create: 0, metadata: 0, offsets: 0 };
   const admin = {
     connect: async () => undefined,
     disconnect: async () => undefined,
@@ -26,6 +26,13 @@ function settlingAdmin(failures: { create: number; metadata: number }) {
         topics: names.map((name) => ({ name, partitions: [{ partitionId: 0, leader: 1 }] })),
       };
     },
+    fetchTopicOffsets: async () => {
+      calls.offsets += 1;
+      // The leader named in the metadata does not serve the partition yet.
+      if (calls.offsets <= (failures.offsets ?? 0))
+        throw new Error('This server is not the leader for that topic-partition');
+      return [{ partition: 0, offset: '0', low: '0', high: '0' }];
+    },
   };
   return { kafka: { admin: () => admin as unknown as Admin } as unknown as Kafka, calls };
 }
@@ -40,6 +47,14 @@ describe('provisionTopics on a settling broker', () => {
     // The failed creation had happened: the next listing found the topics, nothing recreated.
     expect(calls.create).toBe(1);
     expect(calls.metadata).toBe(3);
+  });
+
+  it('waits until every new topic’s leader answers for its offsets', async () => {
+    const { kafka, calls } = settlingAdmin({ create: 0, metadata: 0, offsets: 3 });
+    await provisionTopics(kafka, { prefix: 'p.', topics: wanted });
+    // Three refusals, then both topics answer.
+    expect(calls.offsets).toBe(5);
+    expect(calls.metadata).toBeGreaterThanOrEqual(2);
   });
 
   it('gives up at the deadline, naming the topics and the last answer', async () => {
