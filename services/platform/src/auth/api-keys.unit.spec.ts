@@ -4,6 +4,7 @@ import {
   keyIdOf,
   parseEntry,
   type ApiKeyEntry,
+  type ScryptHash,
 } from './api-key-format';
 import { createApiKey, entryForKey, matchesHash } from './api-key-hashing';
 import { ApiKeyVerifier } from './api-key-verifier';
@@ -13,6 +14,18 @@ const entryOf = (text: string): ApiKeyEntry => {
   if (!parsed.ok) throw new Error(parsed.problem);
   return parsed.entry;
 };
+
+/** The real scrypt check, counting its calls. */
+function countingScrypt() {
+  let calls = 0;
+  return {
+    matches: (presented: string, stored: ScryptHash) => {
+      calls += 1;
+      return matchesHash(presented, stored);
+    },
+    calls: () => calls,
+  };
+}
 
 /** The problem of an entry that does not parse. */
 const problemOf = (text: string, position = 3): string => {
@@ -127,40 +140,30 @@ describe('API keys: hashing and verification', () => {
 
   it('verifies a key with scrypt once, then by its digest; concurrent first uses share one scrypt', async () => {
     const { key, entry } = await createApiKey('app', ['predict']);
-    let scrypts = 0;
-    const verifier = new ApiKeyVerifier([entryOf(entry)], {
-      matches: (presented, stored) => {
-        scrypts += 1;
-        return matchesHash(presented, stored);
-      },
-    });
+    const scrypt = countingScrypt();
+    const verifier = new ApiKeyVerifier([entryOf(entry)], { matches: scrypt.matches });
     const first = await Promise.all([verifier.verify(key), verifier.verify(key)]);
     expect(first).toEqual([
       { id: 'app', roles: ['predict'], method: 'api-key' },
       { id: 'app', roles: ['predict'], method: 'api-key' },
     ]);
-    expect(scrypts).toBe(1);
+    expect(scrypt.calls()).toBe(1);
     for (let i = 0; i < 50; i++) await verifier.verify(key);
-    expect(scrypts).toBe(1);
+    expect(scrypt.calls()).toBe(1);
   });
 
   it('refuses other keys: a wrong secret (checked once, then remembered as refused), an unknown id or a malformed key (no scrypt)', async () => {
     const { key, entry } = await createApiKey('app', ['predict']);
-    let scrypts = 0;
-    const verifier = new ApiKeyVerifier([entryOf(entry)], {
-      matches: (presented, stored) => {
-        scrypts += 1;
-        return matchesHash(presented, stored);
-      },
-    });
+    const scrypt = countingScrypt();
+    const verifier = new ApiKeyVerifier([entryOf(entry)], { matches: scrypt.matches });
     const wrongSecret = `${key.slice(0, 20)}${generateApiKey().key.slice(20)}`;
     expect(await verifier.verify(wrongSecret)).toBeUndefined();
     expect(await verifier.verify(wrongSecret)).toBeUndefined();
-    expect(scrypts).toBe(1);
+    expect(scrypt.calls()).toBe(1);
     expect(await verifier.verify(generateApiKey().key)).toBeUndefined();
     expect(await verifier.verify('not-a-key')).toBeUndefined();
     expect(await verifier.verify('')).toBeUndefined();
-    expect(scrypts).toBe(1);
+    expect(scrypt.calls()).toBe(1);
     // The right key still passes.
     expect((await verifier.verify(key)) !== undefined).toBe(true);
   });
@@ -186,23 +189,17 @@ describe('API keys: hashing and verification', () => {
 
   it('remembers a bounded number of keys, forgetting the oldest first', async () => {
     const keys = await Promise.all(['a', 'b', 'c'].map((name) => createApiKey(name, ['read'])));
-    let scrypts = 0;
+    const scrypt = countingScrypt();
     const verifier = new ApiKeyVerifier(
       keys.map(({ entry }) => entryOf(entry)),
-      {
-        maxRemembered: 2,
-        matches: (presented, stored) => {
-          scrypts += 1;
-          return matchesHash(presented, stored);
-        },
-      },
+      { maxRemembered: 2, matches: scrypt.matches },
     );
     for (const { key } of keys) await verifier.verify(key);
-    expect(scrypts).toBe(3);
+    expect(scrypt.calls()).toBe(3);
     await verifier.verify(keys[2].key); // remembered
     await verifier.verify(keys[1].key); // remembered
-    expect(scrypts).toBe(3);
+    expect(scrypt.calls()).toBe(3);
     expect(await verifier.verify(keys[0].key)).toMatchObject({ id: 'a' }); // forgotten: scrypt again
-    expect(scrypts).toBe(4);
+    expect(scrypt.calls()).toBe(4);
   });
 });
