@@ -2,7 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { TOPICS } from '@readmit/contracts';
 import request from 'supertest';
 import { apiKeysEnv, testApiKey } from '../support/api-keys';
-import { testEndpoints, uniqueName } from '../support/endpoints';
+import { dropTestSchema } from '../support/database';
+import { uniqueName } from '../support/endpoints';
 import { isolatedEventStreams } from '../support/kafka';
 import { SCORING_TOPICS } from '../support/scoring-service';
 import { ServiceStarter } from '../support/service-starter';
@@ -60,11 +61,7 @@ describe('error bodies never carry a patient identifier (gateway, ingest)', () =
   afterAll(async () => {
     await services?.stopAll();
     await streams?.publisher.disconnect();
-    const { Client } = await import('pg');
-    const client = new Client({ connectionString: testEndpoints().databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await dropTestSchema(schema);
   });
 
   const encounter = (changes: Record<string, unknown>) => ({

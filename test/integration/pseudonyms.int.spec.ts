@@ -13,8 +13,9 @@ import {
 import avro from 'avsc';
 import request from 'supertest';
 import { apiKeysEnv, testApiKey } from '../support/api-keys';
+import { dropTestSchema } from '../support/database';
 import { promoteSmallModel } from '../support/champion';
-import { eventually, sharedDataFile, testEndpoints, uniqueName } from '../support/endpoints';
+import { eventually, sharedDataFile, uniqueName } from '../support/endpoints';
 import { isolatedEventStreams, physical, readTopic, type ConsumedMessage } from '../support/kafka';
 import { testPseudonyms } from '../support/pseudonyms';
 import { SCORING_TOPICS, startScoringService } from '../support/scoring-service';
@@ -95,11 +96,7 @@ describe('identifiers never enter Kafka in the clear (ingest, scoring, the gatew
     await services?.stopAll();
     await streams?.publisher.disconnect();
     if (root) rmSync(root, { recursive: true, force: true });
-    const { Client } = await import('pg');
-    const client = new Client({ connectionString: testEndpoints().databaseUrl });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await dropTestSchema(schema);
   });
 
   it('writes pseudonyms only, on every topic and key, and predictions still join outcomes by pseudonym', async () => {

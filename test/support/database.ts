@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { assertTestDatabase } from '@readmit/platform/database';
 import { openProjectionDatabase, type Projection } from '@readmit/platform/projections';
 import type { DataSource } from 'typeorm';
@@ -19,4 +20,17 @@ export async function isolatedProjectionDatabase(
       await dataSource.destroy();
     },
   };
+}
+
+/** Drops a test's own schema (and everything in it) from the test database. */
+export async function dropTestSchema(schema: string): Promise<void> {
+  const url = testEndpoints().databaseUrl;
+  assertTestDatabase(url);
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema.replace(/"/g, '""')}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }

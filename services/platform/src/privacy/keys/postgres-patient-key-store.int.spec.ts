@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { dropTestSchema } from '../../../../../test/support/database';
 import { testEndpoints, uniqueName } from '../../../../../test/support/endpoints';
 import { PatientKeys } from './patient-keys';
 import { PATIENT_KEYS_TABLE, PostgresPatientKeyStore } from './postgres-patient-key-store';
@@ -29,11 +30,8 @@ describe('patient data keys in Postgres', () => {
   };
 
   afterAll(async () => {
-    const client = new Client({ connectionString: url });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
     await Promise.all(stores.map((store) => store.close()));
+    await dropTestSchema(schema);
   });
 
   it('keeps one key per patient even when several writers create it at once', async () => {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { dropTestSchema } from '../../../../../test/support/database';
 import { testEndpoints, uniqueName } from '../../../../../test/support/endpoints';
 import { EnvelopeKeyEncryptionKey } from './envelope-kek';
 import { KeyUnwrapError } from './key-encryption-key';
@@ -18,10 +19,7 @@ describe('the wrapping key in Postgres, protected by the KEK', () => {
 
   afterAll(async () => {
     await Promise.all(opened.map((keys) => keys.close()));
-    const client = new Client({ connectionString: url });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await client.end();
+    await dropTestSchema(schema);
   });
 
   it('is made once, by whichever service asks first, and every service gets the same key', async () => {
