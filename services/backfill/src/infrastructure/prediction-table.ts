@@ -1,6 +1,7 @@
 import type { PredictionMade } from '@readmit/contracts';
 import {
   IDENTIFIER_COLUMN_TYPE,
+  quotedIdentifier as quoted,
   upgradeIdentifierColumn,
 } from '@readmit/platform/database/identifier-columns';
 import { Pool } from 'pg';
@@ -13,8 +14,6 @@ export interface PredictionTableSettings {
 }
 
 export const PREDICTION_TABLE = 'backfill_predictions';
-
-const quoted = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 /**
  * The TABLE target: one row per (backfill, encounter), encounters by pseudonym. Rows are written before the chunk's

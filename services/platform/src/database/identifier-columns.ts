@@ -7,7 +7,9 @@ import { LEGACY_CLEAR_ID_PREFIX } from '@readmit/contracts';
  */
 export const IDENTIFIER_COLUMN_TYPE = 'text COLLATE "C"';
 
-const quoted = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+/** A Postgres identifier (schema, table, column) quoted for SQL text. */
+export const quotedIdentifier = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
+const quoted = quotedIdentifier;
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /**

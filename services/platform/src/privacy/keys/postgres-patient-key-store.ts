@@ -1,9 +1,8 @@
 import { Pool } from 'pg';
+import { quotedIdentifier as quoted } from '../../database/identifier-columns';
 import type { PatientKeyStore, StoredPatientKey } from './patient-key-store.port';
 
 export const PATIENT_KEYS_TABLE = 'patient_data_keys';
-
-const quoted = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 /**
  * The patients' wrapped data keys in Postgres, one row per patient pseudonym. A forget is a

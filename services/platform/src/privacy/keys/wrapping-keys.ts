@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
+import { quotedIdentifier as quoted } from '../../database/identifier-columns';
 import type { KeyEncryptionKey } from './key-encryption-key';
 import type { WrappingKey } from './patient-keys';
 
 export const WRAPPING_KEYS_TABLE = 'wrapping_keys';
-
-const quoted = (identifier: string) => `"${identifier.replace(/"/g, '""')}"`;
 
 /** The wrapping key is bound to its purpose and id: a row copied elsewhere does not unwrap. */
 const contextOf = (id: string) => ({ purpose: 'readmit-patient-key-wrapping', wrappingKeyId: id });
