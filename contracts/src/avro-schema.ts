@@ -14,6 +14,13 @@ export interface AvroField {
    * this kind, never a clear id (contracts/src/identifiers.ts).
    */
   pseudonym?: IdentifierKind;
+  /**
+   * Marks a field sealed under the patient's data key (our own attribute): on the wire it is null
+   * and its value travels encrypted in `sealedFields`; readers that hold the key see it opened.
+   * `required`: the field is `["null", T]` only so that it can be null when sealed (an opened event
+   * always has a T); `nullable`: its value may itself be null.
+   */
+  sealed?: 'required' | 'nullable';
 }
 
 export interface AvroRecord {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import avro from 'avsc';
 import type { AvroRecord, AvroSchema } from './avro-schema';
@@ -6,6 +6,7 @@ import { GENERATED_ROOT, readContractSources, renderGeneratedFiles } from './con
 import { EXAMPLE_EVENTS } from './examples';
 import { EVENT_TYPES, type EventType } from './generated/events';
 import { EVENT_SCHEMAS } from './generated/schemas';
+import { isSealable } from './sealed-fields';
 import { sharedDataFile } from '../../test/support/endpoints';
 import { allTopics, subjectOf, TOPICS, topicName, topicOf, topicsOf } from './topics';
 
@@ -41,6 +42,7 @@ describe('generated contract files', () => {
         'BackfillProgressed',
         'BackfillCompleted',
         'AuditRecorded',
+        'PatientForgotten',
       ].sort(),
     );
   });
@@ -68,7 +70,9 @@ describe('event schemas', () => {
   it.each(EVENT_TYPES)('%s round-trips its realistic example through Avro binary', (eventType) => {
     const type = avro.Type.forSchema(EVENT_SCHEMAS[eventType] as avro.Schema);
     const example = EXAMPLE_EVENTS[eventType];
-    expect(type.fromBuffer(type.toBuffer(example))).toEqual(example);
+    // Code that builds events leaves sealedFields out; it reads back as its default.
+    const expected = isSealable(eventType) ? { ...example, sealedFields: null } : example;
+    expect(type.fromBuffer(type.toBuffer(example))).toEqual(expected);
   });
 
   it.each(EVENT_TYPES)(
@@ -76,7 +80,10 @@ describe('event schemas', () => {
     (eventType) => {
       const goldenRoot = resolve(__dirname, '..', 'golden');
       const reader = avro.Type.forSchema(EVENT_SCHEMAS[eventType] as avro.Schema);
-      const versions = readdirSync(goldenRoot);
+      // An event type has goldens from the version it was born in.
+      const versions = readdirSync(goldenRoot).filter((version) =>
+        existsSync(join(goldenRoot, version, `${eventType}.json`)),
+      );
       expect(versions.length).toBeGreaterThan(0);
       for (const version of versions) {
         const golden = JSON.parse(

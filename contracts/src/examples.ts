@@ -262,6 +262,12 @@ export const EXAMPLE_EVENTS: { [K in keyof EventTypeMap]: EventTypeMap[K] } = {
     status: 200,
     requestId: '3f1c2a9e-5b7d-4e8f-9a0b-1c2d3e4f5a6b',
   },
+  PatientForgotten: {
+    envelope: envelope('PatientForgotten'),
+    patient_nbr: 'pat_WqgcxhOw611n1E5WV6Ju7Q',
+    requestedBy: 'dpo@hospital.example',
+    keyDestroyed: true,
+  },
   ModelRolledBack: {
     envelope: envelope('ModelRolledBack'),
     modelName: 'readmission',

@@ -7,3 +7,4 @@ export * from './examples';
 export * from './scoring-rpc';
 export * from './identifiers';
 export * from './identifier-fields';
+export * from './sealed-fields';

@@ -54,6 +54,17 @@ export const TOPICS = {
     events: ['PredictionMade'],
   },
   /** Re-scored history (issue 9): one PredictionMade per encounter per backfill, apart from live ones. */
+  /**
+   * Forgotten patients (issue 23), keyed by patient pseudonym: every reader that keeps something
+   * about a patient drops it on this event, and a rebuild replays it too.
+   */
+  forgotten: {
+    name: 'patient.forgotten',
+    key: 'patient_nbr',
+    partitions: 1,
+    config: FOREVER,
+    events: ['PatientForgotten'],
+  },
   backfillPredictions: {
     name: 'patient.predictions.backfill',
     key: 'encounter_id',

@@ -1,4 +1,4 @@
-import { fullName, isNamed, type AvroRecord, type AvroSchema } from './avro-schema';
+import { fullName, isNamed, type AvroField, type AvroRecord, type AvroSchema } from './avro-schema';
 
 const PRIMITIVES: Record<string, string> = {
   null: 'null',
@@ -10,6 +10,15 @@ const PRIMITIVES: Record<string, string> = {
   string: 'string',
   bytes: 'Buffer',
 };
+
+/** The type of a sealed field once opened: `required` drops the null it has only for sealing. */
+export function openTypeOf(field: AvroField): AvroSchema {
+  if (field.sealed !== 'required') return field.type;
+  if (!Array.isArray(field.type) || field.type[0] !== 'null')
+    throw new Error(`sealed field ${field.name} must be a union with null first`);
+  const rest = field.type.slice(1);
+  return rest.length === 1 ? rest[0] : rest;
+}
 
 /**
  * Emits TypeScript declarations for self-contained event schemas: one interface per record, one
@@ -51,8 +60,14 @@ export function generateTypes(events: readonly AvroRecord[]): string {
           const fieldDoc = field.doc ? `  /** ${field.doc} */\n` : '';
           // An identifier field is a union with the long it once was; the serde upcasts such
           // longs to legacy clear ids at decode, so code sees strings only (identifier-fields.ts).
-          const type = field.pseudonym ? 'string' : typeOf(field.type, innerNamespace);
-          return `${fieldDoc}  ${field.name}: ${type};`;
+          // A sealed field is nullable on the wire only to be null while sealed; the serde opens
+          // it before any code sees the event (sealed-fields.ts).
+          const type = field.pseudonym
+            ? 'string'
+            : typeOf(field.sealed ? openTypeOf(field) : field.type, innerNamespace);
+          // Written by the serde only: code that builds events leaves it out (avsc writes its default).
+          const optional = field.name === 'sealedFields' ? '?' : '';
+          return `${fieldDoc}  ${field.name}${optional}: ${type};`;
         });
         declarations.set(name, `${doc}export interface ${name} {\n${fields.join('\n')}\n}`);
       }

@@ -393,6 +393,8 @@ export interface EncounterRecorded {
   recordedAt: number;
   /** Where the record came from, e.g. csv:diabetic_data.csv, http, synthetic:seed=7. */
   source: string;
+  /** The fields marked "sealed", encrypted together under the patient's data key (AES-256-GCM; Avro binary of those fields, see docs/security.md). When set, every sealed field is null on the wire; when null, the sealed fields are in the clear (written before sealing, or by a site that does not seal). Forgetting the patient destroys the key: these bytes then open for no one. */
+  sealedFields?: null | Buffer;
 }
 
 /** CSV readmitted: NO, >30 (AFTER_30_DAYS) or <30 (WITHIN_30_DAYS). */
@@ -408,6 +410,8 @@ export interface OutcomeRecorded {
   readmitted: ReadmissionClass;
   /** When the outcome became known. */
   recordedAt: number;
+  /** The fields marked "sealed", encrypted together under the patient's data key (AES-256-GCM; Avro binary of those fields, see docs/security.md). When set, every sealed field is null on the wire; when null, the sealed fields are in the clear (written before sealing, or by a site that does not seal). Forgetting the patient destroys the key: these bytes then open for no one. */
+  sealedFields?: null | Buffer;
 }
 
 export interface FeatureContribution {
@@ -459,6 +463,17 @@ export interface AuditRecorded {
   requestId: null | string;
 }
 
+/** A patient's data key was destroyed (crypto-shredding): from here on, the sealed fields of every event about them open for no one, and every reader drops what it kept about them. Keyed by the patient pseudonym on patient.forgotten; kept forever so rebuilt projections forget too. */
+export interface PatientForgotten {
+  envelope: Envelope;
+  /** Pseudonym of the forgotten patient. Never logged. */
+  patient_nbr: string;
+  /** The authenticated principal who asked (an API key's name, an OIDC subject, or a CLI operator's name). */
+  requestedBy: string;
+  /** True when a data key was destroyed; false when the patient had none (nothing sealed yet, or forgotten before). */
+  keyDestroyed: boolean;
+}
+
 /** Every event type, by its name (the Avro record name, the TypeScript type and the eventType header). */
 export interface EventTypeMap {
   BackfillCompleted: BackfillCompleted;
@@ -477,10 +492,11 @@ export interface EventTypeMap {
   OutcomeRecorded: OutcomeRecorded;
   PredictionMade: PredictionMade;
   AuditRecorded: AuditRecorded;
+  PatientForgotten: PatientForgotten;
 }
 
 export type EventType = keyof EventTypeMap;
 
 export type ReadmitEvent = EventTypeMap[EventType];
 
-export const EVENT_TYPES = ['BackfillCompleted', 'BackfillProgressed', 'BackfillRequested', 'BatchArrived', 'ChallengerAssigned', 'DriftDetected', 'ModelPromoted', 'ModelRejected', 'ModelRolledBack', 'TrainingCompleted', 'TrainingFailed', 'TrainingRequested', 'EncounterRecorded', 'OutcomeRecorded', 'PredictionMade', 'AuditRecorded'] as const satisfies readonly EventType[];
+export const EVENT_TYPES = ['BackfillCompleted', 'BackfillProgressed', 'BackfillRequested', 'BatchArrived', 'ChallengerAssigned', 'DriftDetected', 'ModelPromoted', 'ModelRejected', 'ModelRolledBack', 'TrainingCompleted', 'TrainingFailed', 'TrainingRequested', 'EncounterRecorded', 'OutcomeRecorded', 'PredictionMade', 'AuditRecorded', 'PatientForgotten'] as const satisfies readonly EventType[];

@@ -1833,16 +1833,27 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
           "string"
         ],
         "default": null,
+        "sealed": "nullable",
         "doc": "CSV: race; null where the data has '?'."
       },
       {
         "name": "gender",
-        "type": "string",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: gender (Female, Male, Unknown/Invalid)."
       },
       {
         "name": "age",
-        "type": "string",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: age, a ten-year band such as [70-80)."
       },
       {
@@ -1852,26 +1863,47 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
           "string"
         ],
         "default": null,
+        "sealed": "nullable",
         "doc": "CSV: weight band in pounds such as [75-100); mostly missing."
       },
       {
         "name": "admission_type_id",
-        "type": "int",
+        "type": [
+          "null",
+          "int"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: admission_type_id; text in IDs_mapping.csv."
       },
       {
         "name": "discharge_disposition_id",
-        "type": "int",
+        "type": [
+          "null",
+          "int"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: discharge_disposition_id; text in IDs_mapping.csv."
       },
       {
         "name": "admission_source_id",
-        "type": "int",
+        "type": [
+          "null",
+          "int"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: admission_source_id; text in IDs_mapping.csv."
       },
       {
         "name": "time_in_hospital",
-        "type": "int",
+        "type": [
+          "null",
+          "int"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: time_in_hospital, days (1-14)."
       },
       {
@@ -1881,6 +1913,7 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
           "string"
         ],
         "default": null,
+        "sealed": "nullable",
         "doc": "CSV: payer_code; null where '?'."
       },
       {
@@ -1890,36 +1923,67 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
           "string"
         ],
         "default": null,
+        "sealed": "nullable",
         "doc": "CSV: medical_specialty of the admitting physician; null where '?'."
       },
       {
         "name": "num_lab_procedures",
-        "type": "int",
+        "type": [
+          "null",
+          "int"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: num_lab_procedures."
       },
       {
         "name": "num_procedures",
-        "type": "int",
+        "type": [
+          "null",
+          "int"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: num_procedures (non-lab)."
       },
       {
         "name": "num_medications",
-        "type": "int",
+        "type": [
+          "null",
+          "int"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: num_medications, distinct generic names administered."
       },
       {
         "name": "number_outpatient",
-        "type": "int",
+        "type": [
+          "null",
+          "int"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: number_outpatient visits in the year before."
       },
       {
         "name": "number_emergency",
-        "type": "int",
+        "type": [
+          "null",
+          "int"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: number_emergency visits in the year before."
       },
       {
         "name": "number_inpatient",
-        "type": "int",
+        "type": [
+          "null",
+          "int"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: number_inpatient visits in the year before."
       },
       {
@@ -1929,6 +1993,7 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
           "string"
         ],
         "default": null,
+        "sealed": "nullable",
         "doc": "CSV: diag_1, primary ICD-9 code kept as text (e.g. 250.83, V57, E888)."
       },
       {
@@ -1938,6 +2003,7 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
           "string"
         ],
         "default": null,
+        "sealed": "nullable",
         "doc": "CSV: diag_2, secondary ICD-9 code as text."
       },
       {
@@ -1947,11 +2013,17 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
           "string"
         ],
         "default": null,
+        "sealed": "nullable",
         "doc": "CSV: diag_3, additional secondary ICD-9 code as text."
       },
       {
         "name": "number_diagnoses",
-        "type": "int",
+        "type": [
+          "null",
+          "int"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: number_diagnoses entered."
       },
       {
@@ -1961,6 +2033,7 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
           "string"
         ],
         "default": null,
+        "sealed": "nullable",
         "doc": "CSV: max_glu_serum (None, Norm, >200, >300); 'None' means not measured."
       },
       {
@@ -1970,172 +2043,317 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
           "string"
         ],
         "default": null,
+        "sealed": "nullable",
         "doc": "CSV: A1Cresult (None, Norm, >7, >8); 'None' means not measured."
       },
       {
         "name": "metformin",
-        "type": {
-          "type": "enum",
-          "name": "MedicationChange",
-          "namespace": "health.readmit.v1",
-          "doc": "Whether a medication was prescribed and how its dosage changed.",
-          "symbols": [
-            "No",
-            "Steady",
-            "Up",
-            "Down"
-          ]
-        },
+        "type": [
+          "null",
+          {
+            "type": "enum",
+            "name": "MedicationChange",
+            "namespace": "health.readmit.v1",
+            "doc": "Whether a medication was prescribed and how its dosage changed.",
+            "symbols": [
+              "No",
+              "Steady",
+              "Up",
+              "Down"
+            ]
+          }
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: metformin."
       },
       {
         "name": "repaglinide",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: repaglinide."
       },
       {
         "name": "nateglinide",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: nateglinide."
       },
       {
         "name": "chlorpropamide",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: chlorpropamide."
       },
       {
         "name": "glimepiride",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: glimepiride."
       },
       {
         "name": "acetohexamide",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: acetohexamide."
       },
       {
         "name": "glipizide",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: glipizide."
       },
       {
         "name": "glyburide",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: glyburide."
       },
       {
         "name": "tolbutamide",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: tolbutamide."
       },
       {
         "name": "pioglitazone",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: pioglitazone."
       },
       {
         "name": "rosiglitazone",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: rosiglitazone."
       },
       {
         "name": "acarbose",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: acarbose."
       },
       {
         "name": "miglitol",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: miglitol."
       },
       {
         "name": "troglitazone",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: troglitazone."
       },
       {
         "name": "tolazamide",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: tolazamide."
       },
       {
         "name": "examide",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: examide."
       },
       {
         "name": "citoglipton",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: citoglipton."
       },
       {
         "name": "insulin",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: insulin."
       },
       {
         "name": "glyburide_metformin",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: glyburide-metformin."
       },
       {
         "name": "glipizide_metformin",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: glipizide-metformin."
       },
       {
         "name": "glimepiride_pioglitazone",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: glimepiride-pioglitazone."
       },
       {
         "name": "metformin_rosiglitazone",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: metformin-rosiglitazone."
       },
       {
         "name": "metformin_pioglitazone",
-        "type": "health.readmit.v1.MedicationChange",
+        "type": [
+          "null",
+          "health.readmit.v1.MedicationChange"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: metformin-pioglitazone."
       },
       {
         "name": "change",
-        "type": {
-          "type": "enum",
-          "name": "MedicationsChanged",
-          "namespace": "health.readmit.v1",
-          "symbols": [
-            "No",
-            "Ch"
-          ]
-        },
+        "type": [
+          "null",
+          {
+            "type": "enum",
+            "name": "MedicationsChanged",
+            "namespace": "health.readmit.v1",
+            "symbols": [
+              "No",
+              "Ch"
+            ]
+          }
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: change, whether any diabetic medication changed (Ch) or not (No)."
       },
       {
         "name": "diabetesMed",
-        "type": {
-          "type": "enum",
-          "name": "DiabetesMedicationPrescribed",
-          "namespace": "health.readmit.v1",
-          "symbols": [
-            "No",
-            "Yes"
-          ]
-        },
+        "type": [
+          "null",
+          {
+            "type": "enum",
+            "name": "DiabetesMedicationPrescribed",
+            "namespace": "health.readmit.v1",
+            "symbols": [
+              "No",
+              "Yes"
+            ]
+          }
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "CSV: diabetesMed, whether any diabetic medication was prescribed."
       },
       {
         "name": "recordedAt",
-        "type": {
-          "type": "long",
-          "logicalType": "timestamp-millis"
-        },
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "When the encounter was recorded (discharge time for live data, ingest time for historical loads)."
       },
       {
         "name": "source",
-        "type": "string",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "Where the record came from, e.g. csv:diabetic_data.csv, http, synthetic:seed=7."
+      },
+      {
+        "name": "sealedFields",
+        "type": [
+          "null",
+          "bytes"
+        ],
+        "default": null,
+        "doc": "The fields marked \"sealed\", encrypted together under the patient's data key (AES-256-GCM; Avro binary of those fields, see docs/security.md). When set, every sealed field is null on the wire; when null, the sealed fields are in the clear (written before sealing, or by a site that does not seal). Forgetting the patient destroys the key: these bytes then open for no one."
       }
     ]
   },
@@ -2216,25 +2434,44 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
       },
       {
         "name": "readmitted",
-        "type": {
-          "type": "enum",
-          "name": "ReadmissionClass",
-          "namespace": "health.readmit.v1",
-          "symbols": [
-            "NO",
-            "AFTER_30_DAYS",
-            "WITHIN_30_DAYS"
-          ],
-          "doc": "CSV readmitted: NO, >30 (AFTER_30_DAYS) or <30 (WITHIN_30_DAYS)."
-        }
+        "type": [
+          "null",
+          {
+            "type": "enum",
+            "name": "ReadmissionClass",
+            "namespace": "health.readmit.v1",
+            "symbols": [
+              "NO",
+              "AFTER_30_DAYS",
+              "WITHIN_30_DAYS"
+            ],
+            "doc": "CSV readmitted: NO, >30 (AFTER_30_DAYS) or <30 (WITHIN_30_DAYS)."
+          }
+        ],
+        "default": null,
+        "sealed": "required"
       },
       {
         "name": "recordedAt",
-        "type": {
-          "type": "long",
-          "logicalType": "timestamp-millis"
-        },
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "When the outcome became known."
+      },
+      {
+        "name": "sealedFields",
+        "type": [
+          "null",
+          "bytes"
+        ],
+        "default": null,
+        "doc": "The fields marked \"sealed\", encrypted together under the patient's data key (AES-256-GCM; Avro binary of those fields, see docs/security.md). When set, every sealed field is null on the wire; when null, the sealed fields are in the clear (written before sealing, or by a site that does not seal). Forgetting the patient destroys the key: these bytes then open for no one."
       }
     ]
   },
@@ -2479,6 +2716,84 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
         ],
         "default": null,
         "doc": "The request's correlation id, to find its events and log lines."
+      }
+    ]
+  },
+  "PatientForgotten": {
+    "type": "record",
+    "name": "PatientForgotten",
+    "namespace": "health.readmit.v1",
+    "doc": "A patient's data key was destroyed (crypto-shredding): from here on, the sealed fields of every event about them open for no one, and every reader drops what it kept about them. Keyed by the patient pseudonym on patient.forgotten; kept forever so rebuilt projections forget too.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "patient_nbr",
+        "type": [
+          "string",
+          "long"
+        ],
+        "pseudonym": "patient",
+        "doc": "Pseudonym of the forgotten patient. Never logged."
+      },
+      {
+        "name": "requestedBy",
+        "type": "string",
+        "doc": "The authenticated principal who asked (an API key's name, an OIDC subject, or a CLI operator's name)."
+      },
+      {
+        "name": "keyDestroyed",
+        "type": "boolean",
+        "doc": "True when a data key was destroyed; false when the patient had none (nothing sealed yet, or forgotten before)."
       }
     ]
   }

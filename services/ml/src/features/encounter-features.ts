@@ -2,7 +2,10 @@ import type { EncounterRecorded } from '@readmit/contracts';
 import { icd9Group } from './icd9-groups';
 
 /** What the feature pipeline reads: an encounter's attributes (the event without metadata). */
-export type EncounterInput = Omit<EncounterRecorded, 'envelope' | 'recordedAt' | 'source'>;
+export type EncounterInput = Omit<
+  EncounterRecorded,
+  'envelope' | 'recordedAt' | 'source' | 'sealedFields'
+>;
 
 /** The ten-year age bands of the table, youngest first; a band's index is the ordinal feature. */
 export const AGE_BANDS: readonly string[] = [
