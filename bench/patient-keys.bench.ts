@@ -9,12 +9,11 @@ import { EXAMPLE_EVENTS } from '@readmit/contracts';
 import {
   EnvelopeKeyEncryptionKey,
   open,
+  MemoryPatientKeyStore,
   PatientKeys,
   seal,
   unwrapKey,
   wrapKey,
-  type PatientKeyStore,
-  type StoredPatientKey,
 } from '@readmit/platform/privacy/keys';
 
 const { values } = parseArgs({
@@ -30,20 +29,6 @@ async function perCall(count: number, run: (index: number) => unknown): Promise<
   return Number(process.hrtime.bigint() - started) / 1_000 / count;
 }
 
-class MemoryStore implements PatientKeyStore {
-  private readonly rows = new Map<string, StoredPatientKey>();
-  async get(patient: string) {
-    return this.rows.get(patient);
-  }
-  async putIfAbsent(patient: string, key: StoredPatientKey) {
-    if (!this.rows.has(patient)) this.rows.set(patient, key);
-    return this.rows.get(patient) as StoredPatientKey;
-  }
-  async delete(patient: string) {
-    return this.rows.delete(patient);
-  }
-}
-
 async function main(): Promise<void> {
   const kek = EnvelopeKeyEncryptionKey.local(randomBytes(32));
   const wrapping = { id: 'wk-bench', key: randomBytes(32) };
@@ -53,7 +38,7 @@ async function main(): Promise<void> {
     dataKeys.map((key, index) => kek.wrap(key, { patient: patients[index] })),
   );
   const rfcWrapped = dataKeys.map((key) => wrapKey(wrapping.key, key));
-  const keys = new PatientKeys(new MemoryStore(), wrapping);
+  const keys = new PatientKeys(new MemoryPatientKeyStore(), wrapping);
   for (const patient of patients) await keys.keyFor(patient);
   const fields = Buffer.from(
     JSON.stringify({ ...EXAMPLE_EVENTS.EncounterRecorded, envelope: null }),

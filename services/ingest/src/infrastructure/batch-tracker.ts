@@ -13,6 +13,7 @@ import {
   environmentScoped,
   GroupMember,
   newEnvelope,
+  PatientForgottenError,
   PoisonMessageError,
   reliableProducerConfig,
   splitIntoRequests,
@@ -130,27 +131,30 @@ export class BatchTracker extends GroupMember {
       } catch (error) {
         if (!(error instanceof PoisonMessageError)) throw error;
         this.accumulator.passOver(position);
-        const letter = deadLetterOf(
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            message,
-            group: this.options.groupId,
-          },
-          error.reason,
-          error.message,
-        );
-        this.deadLetters.push({ sourceTopic: batch.topic, reason: error.reason, ...letter });
-        this.logger.warn(
-          {
-            topic: batch.topic,
-            partition: batch.partition,
-            offset: message.offset,
-            reason: error.reason,
-            error: error.message,
-          },
-          'batch tracker passed over a bad message; it is dead-lettered when its batch closes',
-        );
+        // A forgotten patient's event is passed over, not dead-lettered: nothing is wrong with it.
+        if (!(error instanceof PatientForgottenError)) {
+          const letter = deadLetterOf(
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              message,
+              group: this.options.groupId,
+            },
+            error.reason,
+            error.message,
+          );
+          this.deadLetters.push({ sourceTopic: batch.topic, reason: error.reason, ...letter });
+          this.logger.warn(
+            {
+              topic: batch.topic,
+              partition: batch.partition,
+              offset: message.offset,
+              reason: error.reason,
+              error: error.message,
+            },
+            'batch tracker passed over a bad message; it is dead-lettered when its batch closes',
+          );
+        }
       }
       resolveOffset(message.offset);
       const trigger = this.accumulator.due(this.options.policy);

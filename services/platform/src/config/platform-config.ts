@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { authEnvShape, toAuthConfig, type AuthConfig } from '../auth/auth-config';
+import { kekEnvShape, type KekEnv } from '../privacy/keys/kek-config';
 import { ConfigError } from './config-error';
 import {
   booleanField,
@@ -40,6 +41,8 @@ export const platformEnvSchema = z.object({
   AWS_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   /** API keys, OIDC and delegates: see docs/security.md. */
   ...authEnvShape,
+  /** The key-encryption key that seals patient events (docs/security.md); unset: not sealed. */
+  ...kekEnvShape,
 });
 
 export type PlatformEnv = z.output<typeof platformEnvSchema>;
@@ -57,6 +60,8 @@ export interface PlatformConfig {
   readonly schemaRegistryUrl: string;
   readonly databaseUrl: string;
   readonly databaseSchema: string;
+  /** READMIT_KEK and the KMS settings: patient events are sealed when it names a KEK. */
+  readonly kek: KekEnv;
   readonly objectStore: ObjectStoreConfig;
   /** Who may call the service's routes (the platform's guard). */
   readonly auth: AuthConfig;
@@ -89,6 +94,11 @@ export function toPlatformConfig(service: string, env: PlatformEnv): PlatformCon
     schemaRegistryUrl: env.READMIT_SCHEMA_REGISTRY_URL,
     databaseUrl: env.READMIT_DATABASE_URL,
     databaseSchema: env.READMIT_DATABASE_SCHEMA,
+    kek: {
+      READMIT_KEK: env.READMIT_KEK,
+      READMIT_KMS_REGION: env.READMIT_KMS_REGION,
+      READMIT_KMS_ENDPOINT: env.READMIT_KMS_ENDPOINT,
+    },
     objectStore:
       env.READMIT_OBJECT_STORE === 'filesystem'
         ? { kind: 'filesystem', root: env.READMIT_OBJECT_STORE_ROOT }

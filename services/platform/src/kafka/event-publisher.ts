@@ -92,6 +92,7 @@ export class EventPublisher {
     alongside: readonly TopicMessages[] = [],
   ): Promise<RecordMetadata[]> {
     if (events.length === 0 && alongside.length === 0) return [];
+    await this.serde.prepareToWrite(events);
     const topicMessages = toTopicMessages(this.serde, events, this.topicPrefix);
     let metadata: RecordMetadata[];
     try {

@@ -22,6 +22,10 @@ import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import { EventPublisher } from './event-publisher';
 import { KafkaMetrics } from './kafka-metrics';
 import { EventSerde } from './serde/event-serde';
+import { patientSealingFromEnv, type PatientSealing } from '../privacy/sealing/sealer-from-env';
+
+/** The patient sealing of the service (PatientSealing), undefined when READMIT_KEK is not set. */
+export const PATIENT_SEALING = Symbol('PATIENT_SEALING');
 import { assertTopicsExist } from './topic-provisioner';
 import {
   TransactionalProcessor,
@@ -94,6 +98,7 @@ export class EventsModule implements OnModuleInit, OnApplicationShutdown {
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(EVENTS_MODULE_OPTIONS) private readonly options: EventsModuleOptions,
+    @Inject(PATIENT_SEALING) private readonly sealing: PatientSealing | undefined,
   ) {}
 
   static register(options: EventsModuleOptions): DynamicModule {
@@ -102,10 +107,19 @@ export class EventsModule implements OnModuleInit, OnApplicationShutdown {
       providers: [
         { provide: EVENTS_MODULE_OPTIONS, useValue: options },
         {
-          provide: EventSerde,
+          provide: PATIENT_SEALING,
           inject: [PLATFORM_CONFIG],
-          useFactory: (config: PlatformConfig) =>
-            EventSerde.create(config.schemaRegistryUrl, { topicPrefix: config.kafka.topicPrefix }),
+          // Undefined unless READMIT_KEK names a key-encryption key.
+          useFactory: (config: PlatformConfig) => patientSealingFromEnv(config.kek, config),
+        },
+        {
+          provide: EventSerde,
+          inject: [PLATFORM_CONFIG, PATIENT_SEALING],
+          useFactory: (config: PlatformConfig, sealing: PatientSealing | undefined) =>
+            EventSerde.create(config.schemaRegistryUrl, {
+              topicPrefix: config.kafka.topicPrefix,
+              sealer: sealing?.sealer,
+            }),
         },
         {
           provide: KafkaMetrics,
@@ -158,7 +172,7 @@ export class EventsModule implements OnModuleInit, OnApplicationShutdown {
           },
         },
       ],
-      exports: [EventSerde, EventPublisher, EventStreams, KafkaMetrics],
+      exports: [EventSerde, EventPublisher, EventStreams, KafkaMetrics, PATIENT_SEALING],
     };
   }
 
@@ -177,5 +191,6 @@ export class EventsModule implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.streams.stopAll();
     await this.publisher.disconnect();
+    await this.sealing?.close();
   }
 }

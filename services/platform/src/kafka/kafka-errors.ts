@@ -1,3 +1,4 @@
+import type { EventType } from '@readmit/contracts';
 /**
  * The errors of the Kafka layer. `retriable` decides what a consumer does: retry the message
  * (the broker or registry is down) or dead-letter it (the message itself is bad) and go on.
@@ -13,7 +14,9 @@ export type PoisonReason =
   | 'unknown_event_type' // a schema that is not one of our events
   | 'invalid_event' // decoded, but it breaks its event's field rules or the domain refuses it
   | 'unexpected_event_type' // one of our events, but not one the topic catalog lists for its topic
-  | 'handler_error'; // the handler failed in a way retrying will not fix
+  | 'handler_error' // the handler failed in a way retrying will not fix
+  | 'sealed_without_keys' // sealed under a patient's data key, and this reader holds no keys
+  | 'patient_forgotten'; // sealed under the key of a forgotten patient: skipped, never dead-lettered
 
 /** The message itself is bad: dead-letter it and continue. */
 export class PoisonMessageError extends ReadmitKafkaError {
@@ -24,6 +27,21 @@ export class PoisonMessageError extends ReadmitKafkaError {
   ) {
     super(message);
     this.name = 'PoisonMessageError';
+  }
+}
+
+/**
+ * An event sealed under the data key of a patient who was forgotten: nobody can read it any
+ * more. Readers skip it (counted as 'patient_forgotten'); it is not dead-lettered, there is
+ * nothing wrong with it.
+ */
+export class PatientForgottenError extends PoisonMessageError {
+  constructor(readonly eventType: EventType) {
+    super(
+      'patient_forgotten',
+      `${eventType} of a forgotten patient: its sealed fields open for no one`,
+    );
+    this.name = 'PatientForgottenError';
   }
 }
 

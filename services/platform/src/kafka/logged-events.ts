@@ -18,6 +18,8 @@ export const SKIP_REASONS: readonly SkipReason[] = [
   'unknown_event_type',
   'invalid_event',
   'unexpected_event_type',
+  'sealed_without_keys',
+  'patient_forgotten',
 ];
 
 export type SkipCounts = Readonly<Record<SkipReason, number>>;

@@ -2,7 +2,12 @@ import type { Envelope, EventType, EventTypeMap } from '@readmit/contracts';
 import type { KafkaMessage } from 'kafkajs';
 import { isBrokerUnavailable } from './broker-unavailable';
 import { unexpectedEvent } from './event-validation';
-import { PoisonMessageError, isRetriable, type PoisonReason } from './kafka-errors';
+import {
+  PatientForgottenError,
+  PoisonMessageError,
+  isRetriable,
+  type PoisonReason,
+} from './kafka-errors';
 import type { DecodedEvent, EventSerde } from './serde/event-serde';
 
 /** Where a message came from, handed to every handler with the decoded event. */
@@ -93,6 +98,9 @@ export async function routeMessage<R>(
   } catch (error) {
     // A cluster that is away (e.g. a handler's publish) is retried, never dead-lettered.
     if (isRetriable(error) || isBrokerUnavailable(error)) throw error;
+    // A forgotten patient's event is nobody's mistake: passed over, never dead-lettered.
+    if (error instanceof PatientForgottenError)
+      return { kind: 'skipped', eventType: error.eventType };
     if (error instanceof PoisonMessageError)
       return { kind: 'poison', eventType, reason: error.reason, error: error.message };
     return {

@@ -15,7 +15,7 @@ import {
 } from './message-router';
 import { environmentScoped } from './environment-scope';
 import { unexpectedEvent } from './event-validation';
-import { PoisonMessageError, type PoisonReason } from './kafka-errors';
+import { PatientForgottenError, PoisonMessageError, type PoisonReason } from './kafka-errors';
 import { RetryAbandoned, retryWhileRunning } from './retry';
 import type { EventSerde } from './serde/event-serde';
 
@@ -147,6 +147,11 @@ export class TransactionalProcessor extends GroupMember {
     const decodedAll = await this.serde.decodeAll(messages.map((message) => message.value));
     for (const [position, message] of messages.entries()) {
       const decoded = decodedAll[position];
+      // A forgotten patient's event is passed over, never dead-lettered.
+      if (decoded instanceof PatientForgottenError) {
+        result.counted.push({ eventType: decoded.eventType, skipped: true });
+        continue;
+      }
       if (decoded instanceof PoisonMessageError) {
         result.poison.push({ message, reason: decoded.reason, error: decoded.message });
         result.counted.push({ eventType: 'unknown', poison: decoded.reason });
@@ -233,6 +238,7 @@ export class TransactionalProcessor extends GroupMember {
     const deadLetters = poison.map(({ message, reason, error }) =>
       deadLetterOf({ topic, partition, message, group }, reason, error),
     );
+    await this.serde.prepareToWrite(outputs);
     const topicMessages = [
       ...toTopicMessages(this.serde, outputs, this.options.topicPrefix ?? ''),
       ...deadLetters.map((letter) => ({

@@ -69,6 +69,7 @@ export class OffThreadPublisher {
   async publishAll(events: readonly OutgoingEvent[]): Promise<void> {
     this.throwIfFailed();
     if (events.length === 0) return;
+    await this.serde.prepareToWrite(events);
     // Each event is encoded straight into the batch's buffer: no Buffer per event.
     const writer = new PackWriter(events.length * 512);
     const counts = new Map<string, { topic: string; eventType: string; count: number }>();

@@ -20,7 +20,20 @@ import {
 } from '@readmit/contracts';
 import avro from 'avsc';
 import { EVENT_VALIDATORS, invalidEvent, type EventValidators } from '../event-validation';
-import { PoisonMessageError, RetriableKafkaError, SchemaCompatibilityError } from '../kafka-errors';
+import type { EventSealer, EventToWrite } from '../../privacy/sealing/event-sealer';
+import {
+  isSealed,
+  openFields,
+  sealedContentReaderOf,
+  sealingPatientOf,
+  type SealedContentReader,
+} from '../../privacy/sealing/sealed-fields-codec';
+import {
+  PatientForgottenError,
+  PoisonMessageError,
+  RetriableKafkaError,
+  SchemaCompatibilityError,
+} from '../kafka-errors';
 
 export interface DecodedEvent<K extends EventType = EventType> {
   readonly eventType: K;
@@ -38,6 +51,12 @@ export interface EventSerdeOptions {
    * that breaks them is read as an InvalidEventError, like any other poison message.
    */
   readonly validators?: EventValidators;
+  /**
+   * Seals patient events as they are written and opens them as they are read, with patients'
+   * data keys (READMIT_KEK). Without it, events are written in the clear and a sealed event
+   * read is poison ('sealed_without_keys').
+   */
+  readonly sealer?: EventSealer;
 }
 
 const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -48,6 +67,14 @@ interface SchemaReader {
   readonly type: avro.Type;
   /** Absent when the writer schema is our own. */
   readonly resolver: avro.Resolver | undefined;
+  /** How to read what this writer sealed; absent when it predates sealing or seals nothing. */
+  readonly sealed: SealedContentReader | undefined;
+}
+
+/** A message read with its writer schema, its sealed fields (if any) not opened yet. */
+interface ReadEvent {
+  readonly decoded: DecodedEvent;
+  readonly reader: SchemaReader;
 }
 
 /** The writer schema id of a wire-format message; a message not in that format is poison. */
@@ -67,7 +94,7 @@ function peekSchemaId(message: Buffer | null): number | null {
 }
 
 /** Reads one message's payload (after its 5-byte header) with its writer schema's reader. */
-function readWith(reader: SchemaReader, schemaId: number, message: Buffer): DecodedEvent {
+function readWith(reader: SchemaReader, schemaId: number, message: Buffer): ReadEvent {
   let value: unknown;
   let end: number;
   try {
@@ -91,7 +118,7 @@ function readWith(reader: SchemaReader, schemaId: number, message: Buffer): Deco
   const event = value as EventTypeMap[EventType];
   // Identifiers written as longs before pseudonyms read as legacy clear ids: strings only.
   upcastIdentifiers(reader.eventType, event);
-  return { eventType: reader.eventType, event, schemaId };
+  return { decoded: { eventType: reader.eventType, event, schemaId }, reader };
 }
 
 /**
@@ -124,6 +151,7 @@ export class EventSerde {
   /** Prefix of physical topic names: the catalog's names follow it. */
   readonly topicPrefix: string;
   private readonly validators: EventValidators;
+  private readonly sealer: EventSealer | undefined;
 
   constructor(
     private readonly registry: SchemaRegistry,
@@ -132,6 +160,7 @@ export class EventSerde {
   ) {
     this.topicPrefix = options.topicPrefix ?? '';
     this.validators = options.validators ?? EVENT_VALIDATORS;
+    this.sealer = options.sealer;
     for (const eventType of EVENT_TYPES) {
       this.schemas.set(eventType, options.schemas?.[eventType] ?? EVENT_SCHEMAS[eventType]);
       this.readerTypes.set(
@@ -198,9 +227,10 @@ export class EventSerde {
     const schemaId = this.writerIdOf(eventType, topic);
     assertPseudonymous(eventType, event);
     const type = this.readerTypes.get(eventType) as avro.Type;
+    const written = this.sealer ? this.sealer.sealForWriting(eventType, event) : event;
     try {
       // avsc checks every value while it writes, so the happy path validates only once.
-      return encodeWireFormat(schemaId, type.toBuffer(event));
+      return encodeWireFormat(schemaId, type.toBuffer(written));
     } catch {
       throw this.invalidEvent(eventType, event);
     }
@@ -223,14 +253,31 @@ export class EventSerde {
     target[offset] = MAGIC_BYTE;
     target.writeInt32BE(schemaId, offset + 1);
     const type = this.readerTypes.get(eventType) as avro.Type;
+    const written = this.sealer ? this.sealer.sealForWriting(eventType, event) : event;
     let end: number;
     try {
-      end = type.encode(event, target, offset + WIRE_FORMAT_HEADER_LENGTH);
+      end = type.encode(written, target, offset + WIRE_FORMAT_HEADER_LENGTH);
     } catch {
       throw this.invalidEvent(eventType, event);
     }
     // avsc returns the bytes missing (negative) when the value does not fit.
     return end < 0 ? -1 : end;
+  }
+
+  /**
+   * Loads the data keys that sealing these events will need (made on a patient's first record),
+   * so that encoding them stays synchronous. Publishers call it before encoding a batch; without
+   * a sealer it does nothing.
+   */
+  async prepareToWrite(events: readonly EventToWrite[]): Promise<void> {
+    if (!this.sealer) return;
+    try {
+      await this.sealer.prepare(events);
+    } catch (error) {
+      throw new RetriableKafkaError(`loading patients' data keys failed: ${String(error)}`, {
+        cause: error,
+      });
+    }
   }
 
   private writerIdOf(eventType: EventType, topic: TopicDefinition | undefined): number {
@@ -280,7 +327,57 @@ export class EventSerde {
     const schemaId = schemaIdOf(message);
     // Known schema ids are resolved without a trip through the event loop.
     const reader = this.resolvers.get(schemaId) ?? (await this.readerFor(schemaId));
-    return this.validated(readWith(reader, schemaId, message as Buffer));
+    const [result] = await this.opened([readWith(reader, schemaId, message as Buffer)]);
+    if (result instanceof PoisonMessageError) throw result;
+    return this.validated(result);
+  }
+
+  /**
+   * Opens the sealed events among `read` with their patients' data keys, fetched in one trip:
+   * an event whose patient was forgotten is a PatientForgottenError in its place, one that does
+   * not open (altered, moved, another key) is poison. A key store that cannot be reached throws
+   * a RetriableKafkaError.
+   */
+  private async opened(
+    read: ReadonlyArray<ReadEvent | PoisonMessageError>,
+  ): Promise<Array<DecodedEvent | PoisonMessageError>> {
+    const patients = new Set<string>();
+    for (const item of read)
+      if (!(item instanceof PoisonMessageError) && isSealed(item.decoded.event))
+        patients.add(sealingPatientOf(item.decoded.event));
+    if (patients.size === 0)
+      return read.map((item) => (item instanceof PoisonMessageError ? item : item.decoded));
+    let keys = new Map<string, Buffer>();
+    if (this.sealer) {
+      try {
+        keys = await this.sealer.keysOf([...patients]);
+      } catch (error) {
+        throw new RetriableKafkaError(`reading patients' data keys failed: ${String(error)}`, {
+          cause: error,
+        });
+      }
+    }
+    return read.map((item) => {
+      if (item instanceof PoisonMessageError) return item;
+      const { decoded, reader } = item;
+      if (!isSealed(decoded.event)) return decoded;
+      if (!this.sealer || !reader.sealed)
+        return new PoisonMessageError(
+          'sealed_without_keys',
+          `${decoded.eventType} is sealed under a patient's data key and this reader holds no keys (set READMIT_KEK)`,
+        );
+      const key = keys.get(sealingPatientOf(decoded.event));
+      if (!key) return new PatientForgottenError(decoded.eventType);
+      try {
+        openFields(decoded.eventType, decoded.event, key, reader.sealed);
+        return decoded;
+      } catch (error) {
+        return new PoisonMessageError(
+          'undecodable',
+          `the sealed fields of ${decoded.eventType} do not open with its patient's key: ${(error as Error).message}`,
+        );
+      }
+    });
   }
 
   private validated(decoded: DecodedEvent): DecodedEvent {
@@ -311,12 +408,22 @@ export class EventSerde {
         unreadable.set(schemaId, error);
       });
     }
-    return messages.map((message) => {
+    const read = messages.map((message) => {
       try {
         const schemaId = schemaIdOf(message);
         const reader = this.resolvers.get(schemaId);
         if (!reader) throw unreadable.get(schemaId) as PoisonMessageError;
-        return this.validated(readWith(reader, schemaId, message as Buffer));
+        return readWith(reader, schemaId, message as Buffer);
+      } catch (error) {
+        if (error instanceof PoisonMessageError) return error;
+        throw error;
+      }
+    });
+    // Sealed events are opened with every key they need fetched at once, then validated.
+    return (await this.opened(read)).map((item) => {
+      if (item instanceof PoisonMessageError) return item;
+      try {
+        return this.validated(item);
       } catch (error) {
         if (error instanceof PoisonMessageError) return error;
         throw error;
@@ -352,8 +459,9 @@ export class EventSerde {
       );
     }
     // A writer schema that is our own needs no resolution: reading it directly is faster.
+    const sealed = sealedContentReaderOf(eventType, writer.schema() as unknown as AvroRecord);
     if (JSON.stringify(writer.schema()) === JSON.stringify(readerType.schema())) {
-      const entry: SchemaReader = { eventType, type: readerType, resolver: undefined };
+      const entry: SchemaReader = { eventType, type: readerType, resolver: undefined, sealed };
       this.resolvers.set(schemaId, entry);
       return entry;
     }
@@ -366,7 +474,7 @@ export class EventSerde {
         `writer schema ${schemaId} cannot be read as ${eventType}: ${(error as Error).message}`,
       );
     }
-    const entry: SchemaReader = { eventType, type: readerType, resolver };
+    const entry: SchemaReader = { eventType, type: readerType, resolver, sealed };
     this.resolvers.set(schemaId, entry);
     return entry;
   }

@@ -13,3 +13,4 @@ export * from './patient-keys';
 export * from './postgres-patient-key-store';
 export * from './wrapping-keys';
 export * from './kek-config';
+export * from './memory-patient-key-store';

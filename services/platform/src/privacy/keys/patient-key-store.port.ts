@@ -10,6 +10,8 @@ export interface StoredPatientKey {
  */
 export interface PatientKeyStore {
   get(patient: string): Promise<StoredPatientKey | undefined>;
+  /** The keys kept for these patients, by patient; patients without one are left out. */
+  getMany(patients: readonly string[]): Promise<Map<string, StoredPatientKey>>;
   /** Stores `key` unless the patient has one already; either way, the one now kept. */
   putIfAbsent(patient: string, key: StoredPatientKey): Promise<StoredPatientKey>;
   /** Removes the patient's key; false when there was none. */

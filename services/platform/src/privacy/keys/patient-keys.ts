@@ -45,6 +45,37 @@ export class PatientKeys {
     return this.remember(patient, this.unwrap(stored.wrapped, stored.wrappingKeyId));
   }
 
+  /** The data keys of these patients, made where missing (a writer's view, for a batch). */
+  async keysFor(patients: readonly string[]): Promise<Map<string, Buffer>> {
+    const keys = await this.existingKeysOf(patients);
+    for (const patient of patients)
+      if (!keys.has(patient)) keys.set(patient, await this.keyFor(patient));
+    return keys;
+  }
+
+  /**
+   * The data keys kept for these patients, uncached ones in one trip to the store; a patient
+   * without a key (forgotten) is missing from the map (a reader's view, for a batch).
+   */
+  async existingKeysOf(patients: readonly string[]): Promise<Map<string, Buffer>> {
+    const keys = new Map<string, Buffer>();
+    const missing: string[] = [];
+    for (const patient of new Set(patients)) {
+      const cached = this.cached(patient);
+      if (cached) keys.set(patient, cached);
+      else missing.push(patient);
+    }
+    if (missing.length === 0) return keys;
+    for (const [patient, stored] of await this.store.getMany(missing))
+      keys.set(patient, this.remember(patient, this.unwrap(stored.wrapped, stored.wrappingKeyId)));
+    return keys;
+  }
+
+  /** The patient's key if this process holds it unwrapped already (no trip to the store). */
+  cachedKey(patient: string): Buffer | undefined {
+    return this.cache.get(patient);
+  }
+
   /** Destroys the patient's key; true when there was one. */
   async forget(patient: string): Promise<boolean> {
     this.evict(patient);

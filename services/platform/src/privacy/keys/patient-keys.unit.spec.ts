@@ -1,24 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { KeyWrapError } from './key-wrap';
-import type { PatientKeyStore, StoredPatientKey } from './patient-key-store.port';
+import { MemoryPatientKeyStore as MemoryKeyStore } from './memory-patient-key-store';
+import type { StoredPatientKey } from './patient-key-store.port';
 import { PatientKeys } from './patient-keys';
-
-/** The store's contract, in memory, counting reads. */
-class MemoryKeyStore implements PatientKeyStore {
-  readonly rows = new Map<string, StoredPatientKey>();
-  reads = 0;
-  async get(patient: string) {
-    this.reads += 1;
-    return this.rows.get(patient);
-  }
-  async putIfAbsent(patient: string, key: StoredPatientKey) {
-    if (!this.rows.has(patient)) this.rows.set(patient, key);
-    return this.rows.get(patient) as StoredPatientKey;
-  }
-  async delete(patient: string) {
-    return this.rows.delete(patient);
-  }
-}
 
 const wrapping = { id: 'wk-1', key: randomBytes(32) };
 

@@ -64,6 +64,24 @@ export class PostgresPatientKeyStore implements PatientKeyStore {
       : undefined;
   }
 
+  async getMany(patients: readonly string[]): Promise<Map<string, StoredPatientKey>> {
+    await this.ensure();
+    const { rows } = await this.pool.query<{
+      patient: string;
+      wrapped: Buffer;
+      wrapping_key_id: string;
+    }>(
+      `SELECT patient, wrapped, wrapping_key_id FROM ${this.table} WHERE patient = ANY($1::text[])`,
+      [patients],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.patient,
+        { wrapped: row.wrapped, wrappingKeyId: row.wrapping_key_id },
+      ]),
+    );
+  }
+
   async putIfAbsent(patient: string, key: StoredPatientKey): Promise<StoredPatientKey> {
     await this.ensure();
     await this.pool.query(

@@ -1,0 +1,46 @@
+import { isSealable, type EventType, type EventTypeMap } from '@readmit/contracts';
+import type { PatientKeys } from '../keys/patient-keys';
+import { sealFields, sealingPatientOf } from './sealed-fields-codec';
+
+/** An event about to be written, as publishers hand them over. */
+export interface EventToWrite {
+  readonly eventType: EventType;
+  readonly event: EventTypeMap[EventType];
+}
+
+/**
+ * Seals patient events for writing and finds the keys to open them when reading, with the
+ * patients' data keys (PatientKeys). The serde calls it: writers `prepare` the keys of a batch
+ * (made on a patient's first record), then each event is sealed synchronously as it is encoded.
+ */
+export class EventSealer {
+  constructor(readonly keys: PatientKeys) {}
+
+  /** Loads (or makes) the data key of every patient of these events that must be sealed. */
+  async prepare(events: readonly EventToWrite[]): Promise<void> {
+    const patients = new Set<string>();
+    for (const { eventType, event } of events)
+      if (isSealable(eventType) && !isAlreadySealed(event)) patients.add(sealingPatientOf(event));
+    await this.keys.keysFor([...patients]);
+  }
+
+  /** The event as it goes on the wire; its patient's key must have been prepared. */
+  sealForWriting<K extends EventType>(eventType: K, event: EventTypeMap[K]): EventTypeMap[K] {
+    if (!isSealable(eventType) || isAlreadySealed(event)) return event;
+    const key = this.keys.cachedKey(sealingPatientOf(event));
+    if (!key)
+      throw new Error(
+        `the data key of the patient of a ${eventType} was not loaded before encoding: publish through EventPublisher or call EventSerde.prepareToWrite first`,
+      );
+    return sealFields(eventType, event, key);
+  }
+
+  /** The data keys kept for these patients; a patient missing from the map was forgotten. */
+  keysOf(patients: readonly string[]): Promise<Map<string, Buffer>> {
+    return this.keys.existingKeysOf(patients);
+  }
+}
+
+function isAlreadySealed(event: object): boolean {
+  return (event as { sealedFields?: unknown }).sealedFields instanceof Uint8Array;
+}
