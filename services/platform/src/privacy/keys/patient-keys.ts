@@ -8,20 +8,39 @@ export interface WrappingKey {
   readonly key: Buffer;
 }
 
+export interface PatientKeyCacheOptions {
+  /** Keys held unwrapped at most (least recently used first out); default 100,000. */
+  readonly maxCached?: number;
+  /**
+   * How long a key is trusted from the cache before the store is asked again (default 30 s): the
+   * longest a process that has not heard of a forget (PatientForgotten) still opens that
+   * patient's events.
+   */
+  readonly maxAgeMs?: number;
+  readonly now?: () => number;
+}
+
 /**
  * Per-patient data keys: created on a patient's first record, wrapped under the wrapping key,
- * kept in the store, cached unwrapped (bounded, least recently used first out). `forget` deletes
- * the key and drops it from this cache; other processes drop theirs on `evict` (they hear of the
- * forget on the log).
+ * kept in the store, cached unwrapped (bounded, least recently used first out, for at most
+ * `maxAgeMs`). `forget` deletes the key and drops it from this cache; other processes drop
+ * theirs on `evict` (they hear of the forget on the log) or when it ages out.
  */
 export class PatientKeys {
-  private readonly cache = new Map<string, Buffer>();
+  private readonly cache = new Map<string, { readonly key: Buffer; readonly until: number }>();
+  private readonly maxCached: number;
+  private readonly maxAgeMs: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly store: PatientKeyStore,
     private readonly wrapping: WrappingKey,
-    private readonly maxCached = 100_000,
-  ) {}
+    options: PatientKeyCacheOptions = {},
+  ) {
+    this.maxCached = options.maxCached ?? 100_000;
+    this.maxAgeMs = options.maxAgeMs ?? 30_000;
+    this.now = options.now ?? Date.now;
+  }
 
   /** The patient's data key, made and stored if the patient has none (a writer's view). */
   async keyFor(patient: string): Promise<Buffer> {
@@ -73,7 +92,8 @@ export class PatientKeys {
 
   /** The patient's key if this process holds it unwrapped already (no trip to the store). */
   cachedKey(patient: string): Buffer | undefined {
-    return this.cache.get(patient);
+    const entry = this.cache.get(patient);
+    return entry && entry.until > this.now() ? entry.key : undefined;
   }
 
   /** Destroys the patient's key; true when there was one. */
@@ -97,13 +117,13 @@ export class PatientKeys {
   }
 
   private cached(patient: string): Buffer | undefined {
-    const key = this.cache.get(patient);
-    if (key) {
-      // Most recently used last, so the oldest is first out.
-      this.cache.delete(patient);
-      this.cache.set(patient, key);
-    }
-    return key;
+    const entry = this.cache.get(patient);
+    if (!entry) return undefined;
+    // Most recently used last, so the oldest is first out; an aged key is asked for again.
+    this.cache.delete(patient);
+    if (entry.until <= this.now()) return undefined;
+    this.cache.set(patient, entry);
+    return entry.key;
   }
 
   private remember(patient: string, key: Buffer): Buffer {
@@ -111,7 +131,7 @@ export class PatientKeys {
       const oldest = this.cache.keys().next().value as string;
       this.evict(oldest);
     }
-    this.cache.set(patient, key);
+    this.cache.set(patient, { key, until: this.now() + this.maxAgeMs });
     return key;
   }
 }

@@ -47,7 +47,7 @@ describe('per-patient data keys', () => {
 
   it('keeps a bounded number of keys in memory, least recently used out first', async () => {
     const store = new MemoryKeyStore();
-    const keys = new PatientKeys(store, wrapping, 2);
+    const keys = new PatientKeys(store, wrapping, { maxCached: 2 });
     await keys.keyFor('pat_a');
     await keys.keyFor('pat_b');
     await keys.existingKeyFor('pat_a'); // a is now the most recent
@@ -58,6 +58,39 @@ describe('per-patient data keys', () => {
     expect(store.reads).toBe(reads);
     await keys.existingKeyFor('pat_b');
     expect(store.reads).toBe(reads + 1);
+  });
+
+  it('trusts a cached key for maxAgeMs only: a forget elsewhere reaches a reader that heard nothing', async () => {
+    const store = new MemoryKeyStore();
+    let now = 1_000;
+    const writer = new PatientKeys(store, wrapping);
+    const reader = new PatientKeys(store, wrapping, { maxAgeMs: 30_000, now: () => now });
+    await writer.keyFor('pat_a');
+    expect(await reader.existingKeysOf(['pat_a'])).toHaveProperty('size', 1);
+    await writer.forget('pat_a');
+    now += 29_000;
+    expect(reader.cachedKey('pat_a')).toHaveLength(32);
+    expect((await reader.existingKeysOf(['pat_a'])).has('pat_a')).toBe(true);
+    now += 1_000;
+    expect(reader.cachedKey('pat_a')).toBeUndefined();
+    expect((await reader.existingKeysOf(['pat_a'])).has('pat_a')).toBe(false);
+  });
+
+  it('fetches a batch of keys in one trip, making missing ones only for writers', async () => {
+    const store = new MemoryKeyStore();
+    const keys = new PatientKeys(store, wrapping);
+    await keys.keyFor('pat_a');
+    const before = store.reads;
+    const found = await new PatientKeys(store, wrapping).existingKeysOf([
+      'pat_a',
+      'pat_b',
+      'pat_a',
+    ]);
+    expect([...found.keys()]).toEqual(['pat_a']);
+    expect(store.reads).toBe(before + 1);
+    const made = await keys.keysFor(['pat_a', 'pat_b']);
+    expect([...made.keys()].sort()).toEqual(['pat_a', 'pat_b']);
+    expect(store.rows.has('pat_b')).toBe(true);
   });
 
   it('refuses keys wrapped under another wrapping key, naming the rotation', async () => {
