@@ -22,6 +22,7 @@ import avro from 'avsc';
 import { EVENT_VALIDATORS, invalidEvent, type EventValidators } from '../event-validation';
 import type { EventSealer, EventToWrite } from '../../privacy/sealing/event-sealer';
 import {
+  dropEmptySealedFields,
   isSealed,
   openFields,
   sealedContentReaderOf,
@@ -346,7 +347,11 @@ export class EventSerde {
       if (!(item instanceof PoisonMessageError) && isSealed(item.decoded.event))
         patients.add(sealingPatientOf(item.decoded.event));
     if (patients.size === 0)
-      return read.map((item) => (item instanceof PoisonMessageError ? item : item.decoded));
+      return read.map((item) => {
+        if (item instanceof PoisonMessageError) return item;
+        dropEmptySealedFields(item.decoded.event);
+        return item.decoded;
+      });
     let keys = new Map<string, Buffer>();
     if (this.sealer) {
       try {
@@ -360,7 +365,10 @@ export class EventSerde {
     return read.map((item) => {
       if (item instanceof PoisonMessageError) return item;
       const { decoded, reader } = item;
-      if (!isSealed(decoded.event)) return decoded;
+      if (!isSealed(decoded.event)) {
+        dropEmptySealedFields(decoded.event);
+        return decoded;
+      }
       if (!this.sealer || !reader.sealed)
         return new PoisonMessageError(
           'sealed_without_keys',

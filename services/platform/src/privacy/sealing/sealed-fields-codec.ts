@@ -102,7 +102,7 @@ export function sealFields<K extends EventType>(
 
 /**
  * Opens a sealed event in place: its sealed fields get their values back and `sealedFields`
- * becomes null, so readers see the event as if it had never been sealed. Throws SealError when
+ * goes, so readers see the event as if it had never been sealed. Throws SealError when
  * the key is not the one it was sealed with, or the bytes were altered or moved.
  */
 export function openFields(
@@ -119,5 +119,15 @@ export function openFields(
   );
   const values = reader.type.fromBuffer(plain, reader.resolver) as Fields;
   for (const field of SEALED_FIELDS[eventType]) fields[field] = values[field];
-  fields[SEALED_FIELDS_FIELD] = null;
+  delete fields[SEALED_FIELDS_FIELD];
+}
+
+/**
+ * Drops the `sealedFields: null` an event read in the clear carries: code sees events as it
+ * builds them, without the field only the serde writes. (It is the last field, which V8 deletes
+ * cheaply.)
+ */
+export function dropEmptySealedFields(event: object): void {
+  const fields = event as Fields;
+  if (fields[SEALED_FIELDS_FIELD] === null) delete fields[SEALED_FIELDS_FIELD];
 }
