@@ -1,7 +1,9 @@
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { EventSerde } from '@readmit/platform/kafka';
 import { PseudonymKey } from '@readmit/platform/privacy';
+import { createLocalKekFile } from '@readmit/platform/privacy/keys';
 import { demoKeys } from '../demo/demo-keys';
 import { runClosedLoop, type ClosedLoopOptions, type ClosedLoopSummary } from '../demo/closed-loop';
 import { buildServices, processLauncher } from '../demo/service-processes';
@@ -82,6 +84,11 @@ export function demoCommand(): Command {
       buildServices(PROJECT_ROOT, (line) => console.log(line));
 
       const logFolder = join(PROJECT_ROOT, '.readmit', 'logs', `demo-${stamp}`);
+      mkdirSync(logFolder, { recursive: true });
+      // A key-encryption key of this run's own: every service seals patient events under it.
+      const kekFile = join(logFolder, 'kek');
+      createLocalKekFile(kekFile);
+      const databaseSchema = `demo_${stamp}`;
       const loop: ClosedLoopOptions = {
         prefix,
         model: 'readmission',
@@ -98,7 +105,8 @@ export function demoCommand(): Command {
           READMIT_SCHEMA_REGISTRY_URL: endpoints.READMIT_SCHEMA_REGISTRY_URL,
           READMIT_DATABASE_URL: endpoints.READMIT_DATABASE_URL,
           // Projections of this run's own, as its topics are (the console shows only this run).
-          READMIT_DATABASE_SCHEMA: `demo_${stamp}`,
+          READMIT_DATABASE_SCHEMA: databaseSchema,
+          READMIT_KEK: `local:${kekFile}`,
           READMIT_TOPIC_PREFIX: prefix,
           READMIT_OBJECT_STORE: 'filesystem',
           READMIT_OBJECT_STORE_ROOT: join(PROJECT_ROOT, '.readmit', 'artifacts'),
@@ -129,6 +137,11 @@ export function demoCommand(): Command {
               brokers: endpoints.READMIT_KAFKA_BROKERS,
               registry: endpoints.READMIT_SCHEMA_REGISTRY_URL,
               pseudonymKey: loop.pseudonymKey,
+              sealing: {
+                kek: `local:${kekFile}`,
+                databaseUrl: endpoints.READMIT_DATABASE_URL,
+                databaseSchema,
+              },
             }),
           report: (line) => console.log(line),
           whileRunning: options.keep

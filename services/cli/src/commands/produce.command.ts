@@ -1,3 +1,4 @@
+import { patientSealingFromEnv, type PatientSealing } from '@readmit/platform/privacy/sealing';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -81,6 +82,34 @@ export interface ProduceOptions {
    * absent. Never a command-line option: arguments are visible to every user of the machine.
    */
   pseudonymKey?: string;
+  /**
+   * Seal the clinical fields under patients' data keys (docs/security.md): the KEK
+   * (READMIT_KEK's form) and the database that holds the keys, as the services see them. When
+   * absent, READMIT_KEK, READMIT_DATABASE_URL and READMIT_DATABASE_SCHEMA decide; no KEK, no
+   * sealing.
+   */
+  sealing?: { kek: string; databaseUrl: string; databaseSchema: string };
+}
+
+/** The sealing `produce` asks for, from its options or the environment; undefined: none. */
+async function produceSealing(options: ProduceOptions): Promise<PatientSealing | undefined> {
+  const kek = options.sealing?.kek ?? process.env.READMIT_KEK;
+  if (!kek) return undefined;
+  return patientSealingFromEnv(
+    {
+      READMIT_KEK: kek,
+      READMIT_KMS_REGION: process.env.READMIT_KMS_REGION ?? 'us-east-1',
+      READMIT_KMS_ENDPOINT: process.env.READMIT_KMS_ENDPOINT,
+    },
+    {
+      databaseUrl:
+        options.sealing?.databaseUrl ??
+        process.env.READMIT_DATABASE_URL ??
+        new InfraManager(createInfraContext()).component('postgres').endpoint(),
+      databaseSchema:
+        options.sealing?.databaseSchema ?? process.env.READMIT_DATABASE_SCHEMA ?? 'public',
+    },
+  );
 }
 
 export function produceCommand(): Command {
@@ -199,7 +228,11 @@ export async function produceEvents(options: ProduceOptions): Promise<LoadReport
   ).catch((error: unknown) => {
     throw error instanceof MissingTopicsError ? new InfraError(error.message) : error;
   });
-  const serde = EventSerde.create(registryUrl, { topicPrefix: options.prefix });
+  const sealing = await produceSealing(options);
+  const serde = EventSerde.create(registryUrl, {
+    topicPrefix: options.prefix,
+    sealer: sealing?.sealer,
+  });
   await serde.register(['EncounterRecorded', 'OutcomeRecorded']);
   const publisher = new OffThreadPublisher(serde, KafkaMetrics.for(new Registry()), logger, {
     brokers: brokers.split(','),
@@ -233,6 +266,7 @@ export async function produceEvents(options: ProduceOptions): Promise<LoadReport
   } finally {
     progress.stop();
     await publisher.disconnect();
+    await sealing?.close();
   }
 }
 
