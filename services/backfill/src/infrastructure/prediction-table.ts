@@ -1,3 +1,4 @@
+import { createSchemaIfMissing } from '@readmit/platform/database/schema-creation';
 import type { PredictionMade } from '@readmit/contracts';
 import {
   IDENTIFIER_COLUMN_TYPE,
@@ -35,7 +36,7 @@ export class PredictionTable {
   /** Creates the schema and table when missing (idempotent, safe beside other instances). */
   ensure(): Promise<void> {
     this.ready ??= (async () => {
-      await this.pool.query(`CREATE SCHEMA IF NOT EXISTS ${quoted(this.schema)}`);
+      await createSchemaIfMissing((sql) => this.pool.query(sql), this.schema);
       await this.pool.query(
         `CREATE TABLE IF NOT EXISTS ${this.table} (
           backfill_id text NOT NULL,

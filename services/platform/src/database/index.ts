@@ -1,2 +1,3 @@
 /** `@readmit/platform/database`: Postgres data sources (typeorm). */
 export * from './data-source.factory';
+export * from './schema-creation';

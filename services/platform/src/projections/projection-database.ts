@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../database/data-source.factory';
+import { createSchemaIfMissing } from '../database/schema-creation';
 import type { Projection } from './projection-definition';
 import { ProjectionCheckpoint } from './projection-checkpoint.entity';
 
@@ -23,7 +24,7 @@ export async function openProjectionDatabase(
   });
   await dataSource.initialize();
   try {
-    await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+    await createSchemaIfMissing((sql) => dataSource.query(sql), schema);
     await dataSource.synchronize();
     return dataSource;
   } catch (error) {

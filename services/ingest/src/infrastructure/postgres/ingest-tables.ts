@@ -1,3 +1,4 @@
+import { createSchemaIfMissing } from '@readmit/platform/database/schema-creation';
 import { advisoryLockName, lockInTransaction } from '@readmit/platform/database/advisory-locks';
 import {
   IDENTIFIER_COLUMN_TYPE,
@@ -28,9 +29,9 @@ export function ingestTablesOf(dataSource: DataSource): IngestTables {
 export async function ensureIngestTables(dataSource: DataSource): Promise<IngestTables> {
   const tables = ingestTablesOf(dataSource);
   const { schema } = dataSource.options as { schema?: string };
+  await createSchemaIfMissing((sql) => dataSource.query(sql), schema ?? 'public');
   await dataSource.transaction(async (manager) => {
     await lockInTransaction(manager, advisoryLockName('ingest', 'tables', schema ?? 'public'));
-    await manager.query(`CREATE SCHEMA IF NOT EXISTS "${schema ?? 'public'}"`);
     // recorded: an EncounterRecorded is on the log (or being published by an open transaction).
     // outcome: the latest label known, with its event's recordedAt, which orders corrections as
     // training does; a label seen on the log before its encounter leaves recorded false.

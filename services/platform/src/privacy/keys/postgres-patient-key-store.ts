@@ -1,5 +1,6 @@
 import { Pool } from 'pg';
 import { quotedIdentifier as quoted } from '../../database/identifier-columns';
+import { createSchemaIfMissing } from '../../database/schema-creation';
 import type { PatientKeyStore, StoredPatientKey } from './patient-key-store.port';
 
 export const PATIENT_KEYS_TABLE = 'patient_data_keys';
@@ -26,11 +27,11 @@ export class PostgresPatientKeyStore implements PatientKeyStore {
   ensure(): Promise<void> {
     this.ready ??= (async () => {
       // Concurrent CREATE ... IF NOT EXISTS can still collide in Postgres's catalog: one at a time.
+      await createSchemaIfMissing((sql) => this.pool.query(sql), this.schema);
       const client = await this.pool.connect();
       try {
         await client.query('BEGIN');
         await client.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [this.table]);
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted(this.schema)}`);
         await client.query(
           `CREATE TABLE IF NOT EXISTS ${this.table} (
             patient text PRIMARY KEY,

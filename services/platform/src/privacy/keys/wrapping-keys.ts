@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Pool } from 'pg';
 import { quotedIdentifier as quoted } from '../../database/identifier-columns';
+import { createSchemaIfMissing } from '../../database/schema-creation';
 import type { KeyEncryptionKey } from './key-encryption-key';
 import type { WrappingKey } from './patient-keys';
 
@@ -29,12 +30,12 @@ export class WrappingKeys {
 
   /** The active wrapping key, made (and stored wrapped) if there is none yet. */
   async active(): Promise<WrappingKey> {
+    await createSchemaIfMissing((sql) => this.pool.query(sql), this.schema);
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       // One service makes the key; the others wait here and read it.
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [this.table]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoted(this.schema)}`);
       await client.query(
         `CREATE TABLE IF NOT EXISTS ${this.table} (
           id text PRIMARY KEY,
