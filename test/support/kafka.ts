@@ -33,17 +33,18 @@ export function testKafka(clientId = 'readmit-test'): Kafka {
 
 /**
  * A topic prefix of its own for one test: the whole catalog (and subjects) under it, or the
- * topics asked for and the audit trail, which every service started on them records to.
+ * topics asked for with the audit trail, which every service started on them records to, and
+ * patient.forgotten, which ingest writes to (it checks the topic exists as it starts).
  */
 export async function isolatedCatalog(
   kafka: Kafka,
   topics: readonly TopicDefinition[] = allTopics(),
 ): Promise<string> {
   const prefix = `${uniqueName('t')}.`;
-  const withAudit = topics.some((topic) => topic.name === TOPICS.audit.name)
-    ? topics
-    : [...topics, TOPICS.audit];
-  await provisionTopics(kafka, { prefix, topics: withAudit });
+  const always = [TOPICS.audit, TOPICS.forgotten].filter(
+    (needed) => !topics.some((topic) => topic.name === needed.name),
+  );
+  await provisionTopics(kafka, { prefix, topics: [...topics, ...always] });
   return prefix;
 }
 

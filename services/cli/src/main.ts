@@ -7,6 +7,7 @@ import { demoCommand } from './commands/demo.command';
 import { infraCommand } from './commands/infra.command';
 import { keysCommand } from './commands/keys.command';
 import { produceCommand } from './commands/produce.command';
+import { patientsCommand } from './commands/patients.command';
 import { projectionsCommand } from './commands/projections.command';
 import { pseudonymsCommand } from './commands/pseudonyms.command';
 import { testCommand } from './commands/test.command';
@@ -29,6 +30,7 @@ const program = new Command('readmit')
   .addCommand(modelsCommand())
   .addCommand(keysCommand())
   .addCommand(pseudonymsCommand())
+  .addCommand(patientsCommand())
   .addCommand(backfillCommand().enablePositionalOptions().addCommand(backfillCompareCommand()))
   .addCommand(demoCommand())
   .addCommand(testCommand());

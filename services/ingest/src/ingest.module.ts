@@ -4,6 +4,7 @@ import { pseudonymizerProvider } from '@readmit/platform/privacy';
 import { ProjectionsModule } from '@readmit/platform/projections';
 import type { DataSource } from 'typeorm';
 import { BulkUploadController } from './application/bulk-upload/bulk-upload.controller';
+import { ForgetPatientController } from './application/forget-patient/forget-patient.controller';
 import { UPLOAD_STORE } from './application/bulk-upload/upload-store';
 import { EncounterKeysRunner } from './application/learn-encounter-keys/encounter-keys.runner';
 import { BatchesController } from './application/list-batches/batches.controller';
@@ -21,10 +22,12 @@ import { batchesProjection } from './projections/batches/batches.projection';
  */
 @Module({
   imports: [
-    EventsModule.register({ produces: ['EncounterRecorded', 'OutcomeRecorded', 'BatchArrived'] }),
+    EventsModule.register({
+      produces: ['EncounterRecorded', 'OutcomeRecorded', 'BatchArrived', 'PatientForgotten'],
+    }),
     ProjectionsModule.register({ projections: [batchesProjection] }),
   ],
-  controllers: [BulkUploadController, BatchesController],
+  controllers: [BulkUploadController, BatchesController, ForgetPatientController],
   providers: [
     pseudonymizerProvider,
     BatchTrackerRunner,
