@@ -25,23 +25,24 @@ import { syntheticEncounters, trainBenchModel } from './support/bench-model';
 import { CpuMeter, localBrokerPid } from './support/cpu-time';
 import { transactionalCopy } from './support/kafka-copy';
 import { encounterPseudonym } from '../test/support/pseudonyms';
+import { sealingPublisher, type BenchSealing } from './support/sealing';
 
-const { values } = parseArgs({
-  options: {
-    encounters: { type: 'string', default: '100000' },
-    chunk: { type: 'string', default: '5000' },
-    model: { type: 'string', default: 'gbdt' },
-  },
-});
-const ENCOUNTERS = Number(values.encounters);
-const CHUNK = Number(values.chunk);
-const ALGORITHM = values.model === 'logistic' ? 'logistic_regression' : 'gbdt';
+export interface BackfillRunOptions {
+  readonly encounters: number;
+  readonly chunk: number;
+  /** Where the promoted model's artifact is stored (a FileSystemObjectStore root). */
+  readonly artifactsRoot: string;
+  readonly model: { uri: string; sha256: string };
+  /** Seal the backlog and have the backfill open it (bench/sealing.bench.ts). */
+  readonly sealing?: BenchSealing;
+}
 
-async function main() {
-  const command = `npx tsx bench/backfill-throughput.bench.ts --encounters ${ENCOUNTERS} --chunk ${CHUNK} --model ${values.model}`;
-  console.log(command);
-  const trained = trainBenchModel(ALGORITHM);
-  const root = mkdtempSync(join(tmpdir(), 'readmit-bench-backfill-'));
+/**
+ * `options.encounters` synthetic encounters on patient.encounters (a prefix of their own),
+ * re-scored by one backfill process: its rate from its first checkpoint to its end.
+ */
+export async function backfillRun(options: BackfillRunOptions) {
+  const { encounters: ENCOUNTERS, chunk: CHUNK, artifactsRoot: root, model: stored } = options;
   const streams = await isolatedEventStreams(
     [
       TOPICS.encounters,
@@ -55,14 +56,9 @@ async function main() {
   const { kafka, prefix, publisher, serde } = streams;
   let backfill: ChildProcess | undefined;
   try {
-    const stored = await new ModelArtifactStore(new FileSystemObjectStore(root)).save(
-      'readmission',
-      'bench',
-      trained.artifact,
-    );
-    console.log(
-      `model: ${trained.info.algorithm} ${JSON.stringify(trained.info.params)}, ${Math.round(trained.artifact.length / 1024)} KiB`,
-    );
+    const backlog = options.sealing
+      ? await sealingPublisher(kafka, prefix, options.sealing.sealer, ['EncounterRecorded'])
+      : publisher;
     const rows = syntheticEncounters(ENCOUNTERS, 7);
     console.log(`publishing ${rows.length} encounters under ${prefix}`);
     for (let start = 0; start < rows.length; start += 2_000) {
@@ -75,8 +71,9 @@ async function main() {
         };
         return { eventType: 'EncounterRecorded', key: event.encounter_id, event };
       });
-      await publisher.publishAll(events);
+      await backlog.publishAll(events);
     }
+    if (backlog !== publisher) await backlog.disconnect();
     await publisher.publish('ModelPromoted', 'readmission', {
       ...EXAMPLE_EVENTS.ModelPromoted,
       envelope: newEnvelope('ModelPromoted', { producer: 'bench' }),
@@ -117,6 +114,7 @@ async function main() {
       PREFIX: prefix,
       ARTIFACTS: root,
       CHUNK: String(CHUNK),
+      ...options.sealing?.fixtureEnv,
     });
     const requestedAt = Date.now();
     await publisher.publish('BackfillRequested', 'bench', {
@@ -150,7 +148,54 @@ async function main() {
       `${end.status}: ${end.processed} encounters re-scored in ${seconds.toFixed(1)} s after the first checkpoint (${((startedAt - requestedAt) / 1000).toFixed(1)} s to start) = ${Math.round(rate)} encounters/s`,
     );
     console.log(`CPU while it ran: ${runCpuReport}`);
-    backfill.kill('SIGTERM');
+    return {
+      status: end.status,
+      processed: end.processed,
+      seconds,
+      toStartSeconds: (startedAt - requestedAt) / 1000,
+      perSecond: rate,
+      kafka,
+      prefix,
+      count: rows.length,
+    };
+  } finally {
+    backfill?.kill('SIGTERM');
+    await publisher.disconnect();
+  }
+}
+
+async function main() {
+  // Parsed here, not on import: bench/sealing.bench.ts has options of its own.
+  const { values } = parseArgs({
+    options: {
+      encounters: { type: 'string', default: '100000' },
+      chunk: { type: 'string', default: '5000' },
+      model: { type: 'string', default: 'gbdt' },
+    },
+  });
+  const ENCOUNTERS = Number(values.encounters);
+  const CHUNK = Number(values.chunk);
+  const ALGORITHM = values.model === 'logistic' ? 'logistic_regression' : 'gbdt';
+  const command = `npx tsx bench/backfill-throughput.bench.ts --encounters ${ENCOUNTERS} --chunk ${CHUNK} --model ${values.model}`;
+  console.log(command);
+  const trained = trainBenchModel(ALGORITHM);
+  const root = mkdtempSync(join(tmpdir(), 'readmit-bench-backfill-'));
+  try {
+    const stored = await new ModelArtifactStore(new FileSystemObjectStore(root)).save(
+      'readmission',
+      'bench',
+      trained.artifact,
+    );
+    console.log(
+      `model: ${trained.info.algorithm} ${JSON.stringify(trained.info.params)}, ${Math.round(trained.artifact.length / 1024)} KiB`,
+    );
+    const run = await backfillRun({
+      encounters: ENCOUNTERS,
+      chunk: CHUNK,
+      artifactsRoot: root,
+      model: stored,
+    });
+    const { kafka, prefix, perSecond: rate } = run;
     const floorCpu = new CpuMeter({ copy: process.pid, broker: localBrokerPid(PROJECT_ROOT) });
     // The same log copied by plain kafkajs in transactions of the same chunk: the floor.
     const floor = await transactionalCopy({
@@ -158,18 +203,17 @@ async function main() {
       source: physical(TOPICS.encounters, prefix),
       target: `${prefix}bench-copy`,
       chunk: CHUNK,
-      count: rows.length,
+      count: run.count,
     });
     console.log(
-      `floor: plain kafkajs copies the same ${rows.length} records in transactions of ${CHUNK} at ${Math.round(floor)} records/s; backfill / floor = ${(rate / floor).toFixed(2)}`,
+      `floor: plain kafkajs copies the same ${run.count} records in transactions of ${CHUNK} at ${Math.round(floor)} records/s; backfill / floor = ${(rate / floor).toFixed(2)}`,
     );
     console.log(`CPU while the floor ran: ${floorCpu.report()}`);
   } finally {
-    backfill?.kill('SIGTERM');
-    await publisher.disconnect();
     rmSync(root, { recursive: true, force: true });
   }
   process.exit(0);
 }
 
-void main();
+// Run as a script; imported by bench/sealing.bench.ts for backfillRun.
+if (require.main === module) void main();

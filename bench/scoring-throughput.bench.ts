@@ -15,30 +15,36 @@ import { testEndpoints, uniqueName } from '../test/support/endpoints';
 import { isolatedEventStreams, physical } from '../test/support/kafka';
 import { startFixture } from '../test/support/processes';
 import { syntheticEncounters, trainBenchModel } from './support/bench-model';
+import { sealingPublisher, type BenchSealing } from './support/sealing';
 import { encounterPseudonym } from '../test/support/pseudonyms';
 
-const { values } = parseArgs({
-  options: {
-    encounters: { type: 'string', default: '100000' },
-    batch: { type: 'string', default: '2000' },
-  },
-});
-const ENCOUNTERS = Number(values.encounters);
-const BATCH = Number(values.batch);
+export interface ScoringRoundOptions {
+  readonly encounters: number;
+  readonly batch: number;
+  /** Seal the backlog and have the scorers open it (bench/sealing.bench.ts). */
+  readonly sealing?: BenchSealing;
+}
 
-/** Synthetic encounters: labelled ones to train on, and the stream to score. */
-async function round(
+/**
+ * `options.encounters` synthetic encounters on patient.encounters, scored by `instances` scoring
+ * processes: the rate of committed predictions, from the first to the last.
+ */
+export async function scoringRound(
   instances: number,
   artifactsRoot: string,
   model: { uri: string; sha256: string },
+  options: ScoringRoundOptions,
 ) {
   const streams = await isolatedEventStreams(
     [TOPICS.encounters, TOPICS.predictions, TOPICS.shadowPredictions, TOPICS.models],
     ['EncounterRecorded', 'PredictionMade', 'ModelPromoted'],
   );
   const { kafka, prefix, publisher } = streams;
+  const backlog = options.sealing
+    ? await sealingPublisher(kafka, prefix, options.sealing.sealer, ['EncounterRecorded'])
+    : publisher;
   // The backlog, published before any scorer runs.
-  const rows = syntheticEncounters(ENCOUNTERS, 7);
+  const rows = syntheticEncounters(options.encounters, 7);
   for (let start = 0; start < rows.length; start += 2_000) {
     const events: OutgoingEvent[] = rows.slice(start, start + 2_000).map((row, index) => {
       const event: EncounterRecorded = {
@@ -49,8 +55,9 @@ async function round(
       };
       return { eventType: 'EncounterRecorded', key: event.encounter_id, event };
     });
-    await publisher.publishAll(events);
+    await backlog.publishAll(events);
   }
+  if (backlog !== publisher) await backlog.disconnect();
   await publisher.publish('ModelPromoted', 'readmission', {
     ...EXAMPLE_EVENTS.ModelPromoted,
     envelope: newEnvelope('ModelPromoted', { producer: 'bench' }),
@@ -89,7 +96,8 @@ async function round(
         ARTIFACTS: artifactsRoot,
         GROUP: group,
         TRANSACTIONAL_ID: `${group}-${index}`,
-        BATCH: String(BATCH),
+        BATCH: String(options.batch),
+        ...options.sealing?.fixtureEnv,
       }),
     );
   try {
@@ -114,6 +122,15 @@ async function round(
 }
 
 async function main() {
+  // Parsed here, not on import: bench/sealing.bench.ts has options of its own.
+  const { values } = parseArgs({
+    options: {
+      encounters: { type: 'string', default: '100000' },
+      batch: { type: 'string', default: '2000' },
+    },
+  });
+  const ENCOUNTERS = Number(values.encounters);
+  const BATCH = Number(values.batch);
   const command = `npx tsx bench/scoring-throughput.bench.ts --encounters ${ENCOUNTERS} --batch ${BATCH}`;
   console.log(command);
   const trained = trainBenchModel();
@@ -129,7 +146,10 @@ async function main() {
     );
     const results = [];
     for (const instances of [1, 2]) {
-      const result = await round(instances, root, stored);
+      const result = await scoringRound(instances, root, stored, {
+        encounters: ENCOUNTERS,
+        batch: BATCH,
+      });
       results.push(result);
       console.log(
         `${instances} scoring process${instances > 1 ? 'es' : ''}: ${result.encounters} encounters in ${result.scoringSeconds.toFixed(1)} s after the first prediction (${result.toFirstSeconds.toFixed(1)} s to start) = ${Math.round(result.perSecond)} encounters/s`,
@@ -142,4 +162,5 @@ async function main() {
   process.exit(0);
 }
 
-void main();
+// Run as a script; imported by bench/sealing.bench.ts for scoringRound.
+if (require.main === module) void main();
