@@ -26,6 +26,14 @@ export class MemoryPatientKeyStore implements PatientKeyStore {
     return this.rows.get(patient) as StoredPatientKey;
   }
 
+  async putManyIfAbsent(
+    keys: ReadonlyMap<string, StoredPatientKey>,
+  ): Promise<Map<string, StoredPatientKey>> {
+    const kept = new Map<string, StoredPatientKey>();
+    for (const [patient, key] of keys) kept.set(patient, await this.putIfAbsent(patient, key));
+    return kept;
+  }
+
   async delete(patient: string): Promise<boolean> {
     return this.rows.delete(patient);
   }

@@ -14,6 +14,10 @@ export interface PatientKeyStore {
   getMany(patients: readonly string[]): Promise<Map<string, StoredPatientKey>>;
   /** Stores `key` unless the patient has one already; either way, the one now kept. */
   putIfAbsent(patient: string, key: StoredPatientKey): Promise<StoredPatientKey>;
+  /** putIfAbsent for many patients in one trip: the keys now kept for them, by patient. */
+  putManyIfAbsent(
+    keys: ReadonlyMap<string, StoredPatientKey>,
+  ): Promise<Map<string, StoredPatientKey>>;
   /** Removes the patient's key; false when there was none. */
   delete(patient: string): Promise<boolean>;
 }

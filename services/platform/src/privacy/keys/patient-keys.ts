@@ -64,11 +64,22 @@ export class PatientKeys {
     return this.remember(patient, this.unwrap(stored.wrapped, stored.wrappingKeyId));
   }
 
-  /** The data keys of these patients, made where missing (a writer's view, for a batch). */
+  /**
+   * The data keys of these patients, those missing made and stored in one trip (a writer's
+   * view, for a batch; concurrent writers agree on one key per patient).
+   */
   async keysFor(patients: readonly string[]): Promise<Map<string, Buffer>> {
     const keys = await this.existingKeysOf(patients);
-    for (const patient of patients)
-      if (!keys.has(patient)) keys.set(patient, await this.keyFor(patient));
+    const missing = [...new Set(patients)].filter((patient) => !keys.has(patient));
+    if (missing.length === 0) return keys;
+    const made = new Map(
+      missing.map((patient) => [
+        patient,
+        { wrapped: wrapKey(this.wrapping.key, randomBytes(32)), wrappingKeyId: this.wrapping.id },
+      ]),
+    );
+    for (const [patient, stored] of await this.store.putManyIfAbsent(made))
+      keys.set(patient, this.remember(patient, this.unwrap(stored.wrapped, stored.wrappingKeyId)));
     return keys;
   }
 
@@ -90,10 +101,13 @@ export class PatientKeys {
     return keys;
   }
 
-  /** The patient's key if this process holds it unwrapped already (no trip to the store). */
+  /**
+   * The patient's key if this process holds it unwrapped (no trip to the store), however long
+   * ago it was fetched: for sealing what `keysFor` just prepared, which may age out in between.
+   * Readers go through `existingKeysOf`, which asks the store again for an aged key.
+   */
   cachedKey(patient: string): Buffer | undefined {
-    const entry = this.cache.get(patient);
-    return entry && entry.until > this.now() ? entry.key : undefined;
+    return this.cache.get(patient)?.key;
   }
 
   /** Destroys the patient's key; true when there was one. */

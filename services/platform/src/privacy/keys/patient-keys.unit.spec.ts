@@ -72,8 +72,8 @@ describe('per-patient data keys', () => {
     expect(reader.cachedKey('pat_a')).toHaveLength(32);
     expect((await reader.existingKeysOf(['pat_a'])).has('pat_a')).toBe(true);
     now += 1_000;
-    expect(reader.cachedKey('pat_a')).toBeUndefined();
     expect((await reader.existingKeysOf(['pat_a'])).has('pat_a')).toBe(false);
+    expect(reader.cachedKey('pat_a')).toBeUndefined();
   });
 
   it('fetches a batch of keys in one trip, making missing ones only for writers', async () => {
@@ -91,6 +91,14 @@ describe('per-patient data keys', () => {
     const made = await keys.keysFor(['pat_a', 'pat_b']);
     expect([...made.keys()].sort()).toEqual(['pat_a', 'pat_b']);
     expect(store.rows.has('pat_b')).toBe(true);
+  });
+
+  it('seals with a key prepared for writing even if it ages out before the event is encoded', async () => {
+    let now = 0;
+    const keys = new PatientKeys(new MemoryKeyStore(), wrapping, { maxAgeMs: 10, now: () => now });
+    const prepared = await keys.keysFor(['pat_a']);
+    now += 11;
+    expect(keys.cachedKey('pat_a')).toEqual(prepared.get('pat_a'));
   });
 
   it('refuses keys wrapped under another wrapping key, naming the rotation', async () => {

@@ -43,6 +43,21 @@ describe('patient data keys in Postgres', () => {
     expect(rows[0].wrapped.includes(keys[0])).toBe(false);
   });
 
+  it('makes a batch of keys in one trip, agreeing with writers that raced for the same patients', async () => {
+    const patients = Array.from({ length: 50 }, (_, index) => `pat_batch_${index}`);
+    const writers = Array.from({ length: 3 }, () => new PatientKeys(newStore(), wrapping));
+    const batches = await Promise.all(writers.map((writer) => writer.keysFor(patients)));
+    for (const batch of batches) {
+      expect(batch.size).toBe(50);
+      for (const patient of patients) expect(batch.get(patient)).toEqual(batches[0].get(patient));
+    }
+    const reader = new PatientKeys(newStore(), wrapping);
+    const read = await reader.existingKeysOf([...patients, 'pat_never']);
+    expect(read.size).toBe(50);
+    expect(read.get('pat_batch_7')).toEqual(batches[0].get('pat_batch_7'));
+    expect(await rowsOf('pat_batch_7')).toHaveLength(1);
+  });
+
   it('forgets: the row is gone, and the patient has no key for any reader', async () => {
     const writer = new PatientKeys(newStore(), wrapping);
     await writer.keyFor('pat_forget');

@@ -83,6 +83,22 @@ export class PostgresPatientKeyStore implements PatientKeyStore {
     );
   }
 
+  async putManyIfAbsent(
+    keys: ReadonlyMap<string, StoredPatientKey>,
+  ): Promise<Map<string, StoredPatientKey>> {
+    await this.ensure();
+    const patients = [...keys.keys()];
+    const stored = [...keys.values()];
+    await this.pool.query(
+      `INSERT INTO ${this.table} (patient, wrapped, wrapping_key_id)
+       SELECT * FROM unnest($1::text[], $2::bytea[], $3::text[])
+       ON CONFLICT (patient) DO NOTHING`,
+      [patients, stored.map((key) => key.wrapped), stored.map((key) => key.wrappingKeyId)],
+    );
+    // Another writer may have won for some: read back the keys that are kept.
+    return this.getMany(patients);
+  }
+
   async putIfAbsent(patient: string, key: StoredPatientKey): Promise<StoredPatientKey> {
     await this.ensure();
     await this.pool.query(
