@@ -17,6 +17,7 @@ import { guarded } from './postgres/database-errors';
 import {
   learnEncounters,
   learnOutcomes,
+  type LoggedEncounter,
   type LoggedOutcome,
 } from './postgres/encounter-keys-table';
 import { ingestTablesOf } from './postgres/ingest-tables';
@@ -102,7 +103,7 @@ export class EncounterKeysFollower {
   }
 
   private async learn({ batch, heartbeat }: EachBatchPayload): Promise<void> {
-    const encounters: string[] = [];
+    const encounters: LoggedEncounter[] = [];
     const outcomes: LoggedOutcome[] = [];
     const group = this.groupName;
     let passedOver = 0;
@@ -117,10 +118,15 @@ export class EncounterKeysFollower {
       }
       if (reading.kind !== 'event') continue;
       const logged = reading.event;
-      if (logged.eventType === 'EncounterRecorded') encounters.push(logged.event.encounter_id);
+      if (logged.eventType === 'EncounterRecorded')
+        encounters.push({
+          encounterId: logged.event.encounter_id,
+          patient: logged.event.patient_nbr,
+        });
       else
         outcomes.push({
           encounterId: logged.event.encounter_id,
+          patient: logged.event.patient_nbr,
           outcome: logged.event.readmitted,
           recordedAt: logged.event.recordedAt,
         });

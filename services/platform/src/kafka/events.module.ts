@@ -3,10 +3,11 @@ import {
   Inject,
   Module,
   type DynamicModule,
+  type OnApplicationBootstrap,
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { EVENT_TYPES, topicName, topicOf, type EventType } from '@readmit/contracts';
+import { EVENT_TYPES, TOPICS, topicName, topicOf, type EventType } from '@readmit/contracts';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -22,10 +23,8 @@ import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import { EventPublisher } from './event-publisher';
 import { KafkaMetrics } from './kafka-metrics';
 import { EventSerde } from './serde/event-serde';
+import { ForgottenPatientsFollower } from '../privacy/sealing/forgotten-patients-follower';
 import { patientSealingFromEnv, type PatientSealing } from '../privacy/sealing/sealer-from-env';
-
-/** The patient sealing of the service (PatientSealing), undefined when READMIT_KEK is not set. */
-export const PATIENT_SEALING = Symbol('PATIENT_SEALING');
 import { assertTopicsExist } from './topic-provisioner';
 import {
   TransactionalProcessor,
@@ -33,6 +32,15 @@ import {
 } from './transactional-processor';
 
 const EVENTS_MODULE_OPTIONS = Symbol('EVENTS_MODULE_OPTIONS');
+
+/** The patient sealing of the service (PatientSealing), undefined when READMIT_KEK is not set. */
+export const PATIENT_SEALING = Symbol('PATIENT_SEALING');
+
+/**
+ * The service's ForgottenPatientsFollower, undefined when READMIT_KEK is not set: services that
+ * keep rows about patients add a listener to drop them on a forget.
+ */
+export const FORGOTTEN_PATIENTS = Symbol('FORGOTTEN_PATIENTS');
 
 export interface EventsModuleOptions {
   /** The event types this service writes; their schemas are registered at start-up. */
@@ -90,7 +98,7 @@ export class EventStreams {
 /** Typed Avro events on Kafka for a service: serde, publisher, consumers, processors. */
 @Global()
 @Module({})
-export class EventsModule implements OnModuleInit, OnApplicationShutdown {
+export class EventsModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(EventSerde) private readonly serde: EventSerde,
     @Inject(EventPublisher) private readonly publisher: EventPublisher,
@@ -99,6 +107,8 @@ export class EventsModule implements OnModuleInit, OnApplicationShutdown {
     @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(EVENTS_MODULE_OPTIONS) private readonly options: EventsModuleOptions,
     @Inject(PATIENT_SEALING) private readonly sealing: PatientSealing | undefined,
+    @Inject(FORGOTTEN_PATIENTS)
+    private readonly forgotten: ForgottenPatientsFollower | undefined,
   ) {}
 
   static register(options: EventsModuleOptions): DynamicModule {
@@ -111,6 +121,33 @@ export class EventsModule implements OnModuleInit, OnApplicationShutdown {
           inject: [PLATFORM_CONFIG],
           // Undefined unless READMIT_KEK names a key-encryption key.
           useFactory: (config: PlatformConfig) => patientSealingFromEnv(config.kek, config),
+        },
+        {
+          provide: FORGOTTEN_PATIENTS,
+          inject: [
+            KAFKA_CLIENT,
+            EventSerde,
+            LOGGER,
+            PLATFORM_CONFIG,
+            KafkaMetrics,
+            PATIENT_SEALING,
+          ],
+          useFactory: (
+            kafka: Kafka,
+            serde: EventSerde,
+            logger: Logger,
+            config: PlatformConfig,
+            metrics: KafkaMetrics,
+            sealing: PatientSealing | undefined,
+          ) =>
+            sealing
+              ? new ForgottenPatientsFollower(kafka, serde, logger, {
+                  keys: sealing.sealer.keys,
+                  topicPrefix: config.kafka.topicPrefix,
+                  groupId: `${config.kafka.topicPrefix}readmit-${config.service}.forgotten-patients`,
+                  metrics,
+                })
+              : undefined,
         },
         {
           provide: EventSerde,
@@ -172,7 +209,14 @@ export class EventsModule implements OnModuleInit, OnApplicationShutdown {
           },
         },
       ],
-      exports: [EventSerde, EventPublisher, EventStreams, KafkaMetrics, PATIENT_SEALING],
+      exports: [
+        EventSerde,
+        EventPublisher,
+        EventStreams,
+        KafkaMetrics,
+        PATIENT_SEALING,
+        FORGOTTEN_PATIENTS,
+      ],
     };
   }
 
@@ -188,8 +232,18 @@ export class EventsModule implements OnModuleInit, OnApplicationShutdown {
     await this.serde.register(produces);
   }
 
+  /** After every module's init, so that their listeners hear the forgets already on the log. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.forgotten) return;
+    await assertTopicsExist(this.kafka, [
+      topicName(TOPICS.forgotten, this.config.kafka.topicPrefix),
+    ]);
+    await this.forgotten.start();
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.streams.stopAll();
+    await this.forgotten?.stop();
     await this.publisher.disconnect();
     await this.sealing?.close();
   }

@@ -7,12 +7,15 @@ import {
 import { KAFKA_CLIENT, LOGGER, PLATFORM_CONFIG } from '@readmit/platform/bootstrap';
 import { type PlatformConfig } from '@readmit/platform/config';
 import { ReadinessRegistry } from '@readmit/platform/health';
-import { EventSerde, KafkaMetrics } from '@readmit/platform/kafka';
+import { EventSerde, FORGOTTEN_PATIENTS, KafkaMetrics } from '@readmit/platform/kafka';
+import type { ForgottenPatientsFollower } from '@readmit/platform/privacy/sealing';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { EncounterKeysFollower } from '../../infrastructure/encounter-keys-follower';
+import { forgetPatientKeys } from '../../infrastructure/postgres/encounter-keys-table';
 import { INGEST_DATABASE } from '../../infrastructure/postgres/ingest-database';
+import { ingestTablesOf } from '../../infrastructure/postgres/ingest-tables';
 
 /**
  * Runs the encounter keys follower for the life of the service, and holds uploads back (and
@@ -30,11 +33,21 @@ export class EncounterKeysRunner implements OnApplicationBootstrap, BeforeApplic
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
     @Inject(INGEST_DATABASE) database: DataSource,
     @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
+    @Inject(FORGOTTEN_PATIENTS) forgotten: ForgottenPatientsFollower | undefined,
   ) {
     this.follower = new EncounterKeysFollower(kafka, serde, database, metrics, logger, {
       groupId: 'readmit-ingest-encounter-keys',
       topicPrefix: config.kafka.topicPrefix,
       readiness,
+    });
+    // A forgotten patient's encounters and outcomes leave the keys table (a re-send is then new).
+    forgotten?.onForgotten(async (patient) => {
+      const rows = await forgetPatientKeys(
+        database.manager,
+        ingestTablesOf(database).keys,
+        patient,
+      );
+      logger.info({ rows }, 'deleted the encounter keys of a forgotten patient');
     });
     readiness.register('encounter-keys', async () => {
       if (!(await this.follower.isCaughtUp()))

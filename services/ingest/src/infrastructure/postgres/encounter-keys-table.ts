@@ -62,10 +62,19 @@ export async function setOutcomes(
   );
 }
 
+/** An encounter read from the log. */
+export interface LoggedEncounter {
+  /** The encounter's pseudonym (or legacy clear id, on a log not migrated yet). */
+  readonly encounterId: string;
+  /** The patient's pseudonym: a forget deletes the patient's rows by it. */
+  readonly patient: string | null;
+}
+
 /** An outcome read from the log. */
 export interface LoggedOutcome {
   /** The encounter's pseudonym (or legacy clear id, on a log not migrated yet). */
   readonly encounterId: string;
+  readonly patient?: string | null;
   readonly outcome: ReadmissionClass;
   readonly recordedAt: number;
 }
@@ -74,16 +83,37 @@ export interface LoggedOutcome {
 export async function learnEncounters(
   manager: EntityManager,
   table: string,
-  ids: readonly string[],
+  encounters: readonly LoggedEncounter[],
 ): Promise<void> {
-  const distinct = [...new Set(ids)].sort();
+  const byId = new Map(encounters.map((encounter) => [encounter.encounterId, encounter.patient]));
+  const distinct = [...byId.keys()].sort();
   if (distinct.length === 0) return;
   await manager.query(
-    `INSERT INTO ${table} AS k (encounter_id, recorded)
-     SELECT id, true FROM unnest($1::text[]) AS seen(id) ORDER BY id COLLATE "C"
-     ON CONFLICT (encounter_id) DO UPDATE SET recorded = true WHERE NOT k.recorded`,
-    [distinct],
+    `INSERT INTO ${table} AS k (encounter_id, recorded, patient_nbr)
+     SELECT id, true, patient FROM unnest($1::text[], $2::text[]) AS seen(id, patient)
+     ORDER BY id COLLATE "C"
+     ON CONFLICT (encounter_id) DO UPDATE
+       SET recorded = true, patient_nbr = coalesce(k.patient_nbr, excluded.patient_nbr)
+       WHERE NOT k.recorded OR k.patient_nbr IS NULL`,
+    [distinct, distinct.map((id) => byId.get(id) ?? null)],
   );
+}
+
+/**
+ * Deletes every row of a forgotten patient (their encounters and outcomes); returns how many.
+ * Rows an upload claimed are tied to their patient when the log's copy of the encounter is
+ * learned, which follows the upload by moments.
+ */
+export async function forgetPatientKeys(
+  manager: EntityManager,
+  table: string,
+  patient: string,
+): Promise<number> {
+  const rows = (await manager.query(
+    `DELETE FROM ${table} WHERE patient_nbr = $1 RETURNING encounter_id`,
+    [patient],
+  )) as unknown[];
+  return rows.length;
 }
 
 /**
@@ -108,16 +138,19 @@ export async function learnOutcomes(
     a.encounterId < b.encounterId ? -1 : a.encounterId > b.encounterId ? 1 : 0,
   );
   await manager.query(
-    `INSERT INTO ${table} AS k (encounter_id, recorded, outcome, outcome_recorded_at)
-     SELECT id, false, outcome, at
-     FROM unnest($1::text[], $2::text[], $3::bigint[]) AS seen(id, outcome, at) ORDER BY id COLLATE "C"
+    `INSERT INTO ${table} AS k (encounter_id, recorded, outcome, outcome_recorded_at, patient_nbr)
+     SELECT id, false, outcome, at, patient
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[]) AS seen(id, outcome, at, patient)
+     ORDER BY id COLLATE "C"
      ON CONFLICT (encounter_id) DO UPDATE
-       SET outcome = excluded.outcome, outcome_recorded_at = excluded.outcome_recorded_at
+       SET outcome = excluded.outcome, outcome_recorded_at = excluded.outcome_recorded_at,
+           patient_nbr = coalesce(k.patient_nbr, excluded.patient_nbr)
        WHERE k.outcome_recorded_at IS NULL OR k.outcome_recorded_at <= excluded.outcome_recorded_at`,
     [
       sorted.map((outcome) => outcome.encounterId),
       sorted.map((outcome) => outcome.outcome),
       sorted.map((outcome) => outcome.recordedAt),
+      sorted.map((outcome) => outcome.patient ?? null),
     ],
   );
 }

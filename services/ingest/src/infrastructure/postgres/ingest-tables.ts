@@ -42,6 +42,11 @@ export async function ensureIngestTables(dataSource: DataSource): Promise<Ingest
         outcome text,
         outcome_recorded_at bigint
       )`);
+    // patient_nbr: whose encounter it is, learned from the log, so that a forget deletes the rows.
+    await manager.query(`ALTER TABLE ${tables.keys} ADD COLUMN IF NOT EXISTS patient_nbr text`);
+    await manager.query(
+      `CREATE INDEX IF NOT EXISTS ingest_encounter_keys_patient ON ${tables.keys} (patient_nbr)`,
+    );
     // A table from before pseudonyms held clear ids: they become legacy ids, as the log reads.
     await manager.query(
       upgradeIdentifierColumn(schema ?? 'public', 'ingest_encounter_keys', 'encounter_id'),

@@ -101,7 +101,11 @@ describe('PostgresUploadStore (claims on ingest_encounter_keys, upload reports)'
     await learnOutcomes(manager, tables.keys, [
       { encounterId: key(10), outcome: 'NO', recordedAt: 100 },
     ]);
-    await learnEncounters(manager, tables.keys, keys(11, 11));
+    await learnEncounters(
+      manager,
+      tables.keys,
+      keys(11, 11).map((encounterId) => ({ encounterId, patient: null })),
+    );
     const states = await store.inTransaction(async (claims) => {
       const claimed = await claims.claim(keys(10, 11, 12), keys(10, 12));
       await claims.storeOutcomes(new Map([[key(12), 'AFTER_30_DAYS']]), 150);

@@ -5,3 +5,4 @@
 export * from './event-sealer';
 export * from './sealed-fields-codec';
 export * from './sealer-from-env';
+export * from './forgotten-patients-follower';
