@@ -71,8 +71,91 @@ export function isSealed(event: object): boolean {
 
 /** Binds sealed bytes to their event: its type and every identifier (pseudonyms) it carries. */
 function associatedDataOf(eventType: EventType, event: object): string {
-  const ids = IDENTIFIER_FIELDS[eventType].map(({ field }) => String((event as Fields)[field]));
-  return [eventType, ...ids].join('|');
+  // `type|id|id…`, concatenated rather than mapped and joined: it is built for every event.
+  let data: string = eventType;
+  for (const { field } of IDENTIFIER_FIELDS[eventType])
+    data += `|${String((event as Fields)[field])}`;
+  return data;
+}
+
+/** Builds the wire object of a sealed event from the event and its sealed bytes. */
+type WireBuilder = (event: Fields, sealedBytes: Buffer) => Fields;
+
+const WIRE_BUILDERS = new Map<EventType, WireBuilder>();
+
+/**
+ * The wire object builder of an event type: an object literal with every field of the schema,
+ * in its order, the sealed fields null and `sealedFields` the sealed bytes. Copying the event
+ * with a spread and then nulling its ~50 sealed fields by name cost ~7 µs per event (keyed
+ * stores); a literal of known shape costs ~0.3 µs. It is compiled once per type, as avsc compiles
+ * its readers and writers; the field names are Avro names (`[A-Za-z_][A-Za-z0-9_]*`) from our
+ * own schemas, quoted with JSON.stringify all the same.
+ */
+export function wireBuilderOf(eventType: EventType): WireBuilder {
+  const cached = WIRE_BUILDERS.get(eventType);
+  if (cached) return cached;
+  const sealed = new Set(SEALED_FIELDS[eventType]);
+  const properties = EVENT_SCHEMAS[eventType].fields.map(({ name }) => {
+    const key = JSON.stringify(avroName(name));
+    const value =
+      name === SEALED_FIELDS_FIELD ? 'sealedBytes' : sealed.has(name) ? 'null' : `event[${key}]`;
+    return `${key}: ${value}`;
+  });
+  if (!EVENT_SCHEMAS[eventType].fields.some(({ name }) => name === SEALED_FIELDS_FIELD))
+    properties.push(`${JSON.stringify(SEALED_FIELDS_FIELD)}: sealedBytes`);
+  // Compiled once from our own schema's field names, checked by avroName.
+  const builder = new Function('event', 'sealedBytes', `return { ${properties.join(', ')} };`);
+  WIRE_BUILDERS.set(eventType, builder as WireBuilder);
+  return builder as WireBuilder;
+}
+
+/** Copies the opened values of an event's sealed fields onto it. */
+type OpenedFieldsSetter = (event: Fields, values: Fields) => void;
+
+const OPENED_FIELDS_SETTERS = new Map<EventType, OpenedFieldsSetter>();
+
+/**
+ * The setter of an event type's opened fields: `event.f = values.f` for each sealed field,
+ * compiled once like the wire builder (named stores instead of ~50 keyed ones: ~2 µs an event).
+ */
+export function openedFieldsSetterOf(eventType: EventType): OpenedFieldsSetter {
+  const cached = OPENED_FIELDS_SETTERS.get(eventType);
+  if (cached) return cached;
+  const body = SEALED_FIELDS[eventType]
+    .map((name) => {
+      const key = JSON.stringify(avroName(name));
+      return `event[${key}] = values[${key}];`;
+    })
+    .join('\n');
+  // Compiled once from our own schema's field names, checked by avroName.
+  const setter = new Function('event', 'values', body) as OpenedFieldsSetter;
+  OPENED_FIELDS_SETTERS.set(eventType, setter);
+  return setter;
+}
+
+/** A field name checked to be an Avro name, so that it is safe in compiled code. */
+function avroName(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    throw new Error(`not an Avro field name: ${JSON.stringify(name)}`);
+  return name;
+}
+
+/**
+ * Where the Avro of sealed fields is written before it is encrypted: reused, since the cipher
+ * copies what it is given at once (sealing is synchronous). Grown when an event does not fit.
+ */
+let plaintextScratch = Buffer.alloc(16 * 1024);
+
+/** The Avro binary of an event's sealed fields, in the scratch buffer (valid until the next call). */
+function sealedContentOf(content: avro.Type, event: object): Buffer {
+  for (;;) {
+    // The event itself is written with the content type: avsc reads only the sealed fields by
+    // name, and a nullable sealed field left undefined takes its default, null.
+    const end = content.encode(event, plaintextScratch, 0);
+    if (end >= 0) return plaintextScratch.subarray(0, end);
+    // avsc returns how many bytes were missing, negated.
+    plaintextScratch = Buffer.alloc(2 * (plaintextScratch.length - end));
+  }
 }
 
 /**
@@ -86,18 +169,15 @@ export function sealFields<K extends EventType>(
 ): EventTypeMap[K] {
   const content = ownContentType(eventType);
   if (!content) return event;
-  const sealed: Fields = { ...(event as unknown as Fields) };
-  const values: Fields = {};
-  for (const field of SEALED_FIELDS[eventType]) {
-    values[field] = sealed[field] ?? null;
-    sealed[field] = null;
-  }
-  sealed[SEALED_FIELDS_FIELD] = seal(
+  const sealedBytes = seal(
     dataKey,
-    content.toBuffer(values),
+    sealedContentOf(content, event),
     associatedDataOf(eventType, event),
   );
-  return sealed as unknown as EventTypeMap[K];
+  return wireBuilderOf(eventType)(
+    event as unknown as Fields,
+    sealedBytes,
+  ) as unknown as EventTypeMap[K];
 }
 
 /**
@@ -118,7 +198,7 @@ export function openFields(
     associatedDataOf(eventType, event),
   );
   const values = reader.type.fromBuffer(plain, reader.resolver) as Fields;
-  for (const field of SEALED_FIELDS[eventType]) fields[field] = values[field];
+  openedFieldsSetterOf(eventType)(fields, values);
   delete fields[SEALED_FIELDS_FIELD];
 }
 
