@@ -1,0 +1,179 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import {
+  deadLetterTopicOf,
+  TOPICS,
+  type EncounterRecorded,
+  type PredictionMade,
+} from '@readmit/contracts';
+import {
+  EventPublisher,
+  EventSerde,
+  KafkaMetrics,
+  newEnvelope,
+  type OutgoingEvent,
+} from '@readmit/platform/kafka';
+import { createLocalKekFile } from '@readmit/platform/privacy/keys';
+import { patientSealingFromEnv, type PatientSealing } from '@readmit/platform/privacy/sealing';
+import { Registry } from 'prom-client';
+import request from 'supertest';
+import { readTrainingLog } from '../../services/trainer/src/infrastructure/training-log';
+import { monitorEnvSchema } from '../../services/monitor/src/monitor.config';
+import { MonitorModule } from '../../services/monitor/src/monitor.module';
+import { promoteSmallModel } from '../support/champion';
+import { dropTestSchema } from '../support/database';
+import { eventually, testEndpoints, uniqueName } from '../support/endpoints';
+import {
+  exampleEncounter,
+  isolatedCatalog,
+  physical,
+  quietLogger,
+  testKafka,
+  watchEvents,
+} from '../support/kafka';
+import { patientPseudonym } from '../support/pseudonyms';
+import { SCORING_TOPICS, startScoringService } from '../support/scoring-service';
+import { ServiceStarter } from '../support/service-starter';
+
+/** Encounters `from`..`from+count-1`, each of patient (id % patients), sealed as they publish. */
+function encountersOf(from: number, count: number, patients: readonly number[]): OutgoingEvent[] {
+  return Array.from({ length: count }, (_, index) => from + index)
+    .filter((id) => patients.includes(id % 3))
+    .map((id) => {
+      const event: EncounterRecorded = {
+        ...exampleEncounter(id),
+        patient_nbr: patientPseudonym(id % 3),
+      };
+      return { eventType: 'EncounterRecorded', key: event.encounter_id, event };
+    });
+}
+
+const WINDOWED = 'readmit_monitor_events_total{topic="patient.encounters",service="monitor"}';
+
+async function windowed(app: INestApplication): Promise<number> {
+  const { text } = await request(app.getHttpServer()).get('/metrics');
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${WINDOWED} `));
+  return line ? Number(line.slice(WINDOWED.length + 1)) : 0;
+}
+
+const isReady = async (app: INestApplication) =>
+  (await request(app.getHttpServer()).get('/ready')).status === 200;
+
+describe('forgetting a patient while scoring and the monitor run (sealed events)', () => {
+  const kafka = testKafka();
+  const schema = uniqueName('forget_run').replace(/-/g, '_');
+  const root = mkdtempSync(join(tmpdir(), 'readmit-forget-run-'));
+  const kekFile = join(root, 'kek');
+  let sealing: PatientSealing | undefined;
+  let services: ServiceStarter | undefined;
+  const stops: Array<() => Promise<void>> = [];
+
+  afterAll(async () => {
+    await services?.stopAll().catch(() => undefined);
+    for (const stop of stops) await stop().catch(() => undefined);
+    await sealing?.close();
+    await dropTestSchema(schema);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('leaves the forgotten patient out of predictions, drift windows and the next training set, and both services keep going', async () => {
+    createLocalKekFile(kekFile);
+    const monitored = [TOPICS.encounters, TOPICS.predictions, TOPICS.outcomes];
+    const topics = [
+      ...SCORING_TOPICS,
+      ...monitored,
+      ...monitored.map(deadLetterTopicOf),
+      TOPICS.training,
+      TOPICS.drift,
+    ];
+    const prefix = await isolatedCatalog(kafka, [
+      ...new Map(topics.map((topic) => [topic.name, topic])).values(),
+    ]);
+    sealing = await patientSealingFromEnv(
+      { READMIT_KEK: `local:${kekFile}`, READMIT_KMS_REGION: 'us-east-1' },
+      { databaseUrl: testEndpoints().databaseUrl, databaseSchema: schema },
+    );
+    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, {
+      topicPrefix: prefix,
+      sealer: sealing!.sealer,
+    });
+    await serde.register(['EncounterRecorded', 'ModelPromoted', 'PatientForgotten']);
+    const publisher = new EventPublisher(
+      kafka,
+      serde,
+      KafkaMetrics.for(new Registry()),
+      quietLogger,
+      prefix,
+    );
+    stops.push(() => publisher.disconnect());
+    await promoteSmallModel(publisher, root);
+
+    // 90 encounters of patients 0, 1 and 2 on the log; then patient 0 is forgotten.
+    await publisher.publishAll(encountersOf(1, 90, [0, 1, 2]));
+    const forgotten = patientPseudonym(0);
+    expect(await sealing!.sealer.keys.forget(forgotten)).toBe(true);
+    await publisher.publish('PatientForgotten', forgotten, {
+      envelope: newEnvelope('PatientForgotten', { producer: 'test' }),
+      patient_nbr: forgotten,
+      requestedBy: 'dpo',
+      keyDestroyed: true,
+    });
+
+    // Scoring and the monitor start on that log, sealing on (the same KEK and key database).
+    const sealed = {
+      READMIT_KEK: `local:${kekFile}`,
+      READMIT_DATABASE_SCHEMA: schema,
+      READMIT_OBJECT_STORE_ROOT: root,
+    };
+    services = new ServiceStarter({ prefix });
+    const scoring = await startScoringService(services, root, sealed);
+    const monitor = await services.start(
+      { name: 'monitor', envSchema: monitorEnvSchema, module: MonitorModule },
+      { ...sealed, READMIT_DRIFT_WINDOW_ROWS: '1000', READMIT_DRIFT_MIN_WINDOW_ROWS: '500' },
+    );
+    const predictions = await watchEvents<PredictionMade>(
+      kafka,
+      serde,
+      physical(TOPICS.predictions, prefix),
+      ['PredictionMade'],
+    );
+    stops.push(predictions.stop);
+
+    // The backlog: patients 1 and 2 are scored and windowed; patient 0's events are passed over.
+    const backlog = encountersOf(1, 90, [1, 2]).map(({ key }) => key);
+    await eventually(async () => (predictions.events.length >= 60 ? true : undefined), 60_000);
+    await eventually(async () => ((await windowed(monitor)) >= 60 ? true : undefined), 60_000);
+
+    // And they keep going: more encounters after the forget are scored and windowed.
+    await publisher.publishAll(encountersOf(91, 30, [1, 2]));
+    await eventually(async () => (predictions.events.length >= 80 ? true : undefined), 60_000);
+    await eventually(async () => ((await windowed(monitor)) >= 80 ? true : undefined), 60_000);
+    const live = encountersOf(91, 30, [1, 2]).map(({ key }) => key);
+    expect(predictions.events.map((event) => event.encounter_id).sort()).toEqual(
+      [...backlog, ...live].sort(),
+    );
+    expect(await windowed(monitor)).toBe(80);
+    expect(await isReady(scoring)).toBe(true);
+    expect(await isReady(monitor)).toBe(true);
+
+    // Nothing was dead-lettered: a forgotten patient's event is not poison.
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(
+        physical(deadLetterTopicOf(TOPICS.encounters), prefix),
+      );
+      expect(offsets.reduce((sum, { high }) => sum + Number(high), 0)).toBe(0);
+    } finally {
+      await admin.disconnect();
+    }
+
+    // The next training set: patient 0 is not in it, and the skip is counted.
+    const log = await readTrainingLog(kafka, serde, prefix);
+    expect(log.encounters).toHaveLength(80);
+    expect(log.encounters.some(({ encounter }) => encounter.patient_nbr === forgotten)).toBe(false);
+    expect(log.skipped.patient_forgotten).toBe(30);
+  });
+});
