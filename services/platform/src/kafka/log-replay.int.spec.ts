@@ -129,6 +129,8 @@ describe('replaying events on the real broker', () => {
       unknown_event_type: 0,
       invalid_event: 0,
       unexpected_event_type: 2,
+      sealed_without_keys: 0,
+      patient_forgotten: 0,
     });
     expect(await skippedMetric(metrics, 'replay.replay-test')).toEqual([
       'encounters:OutcomeRecorded=1',

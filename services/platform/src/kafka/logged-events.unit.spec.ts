@@ -81,6 +81,8 @@ describe('skipped messages', () => {
       unknown_event_type: 0,
       invalid_event: 0,
       unexpected_event_type: 1,
+      sealed_without_keys: 0,
+      patient_forgotten: 0,
     });
     expect(skipped.total).toBe(3);
     const values = (await metrics.skipped.get()).values.map(({ labels, value }) => ({
