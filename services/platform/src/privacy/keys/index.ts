@@ -14,3 +14,4 @@ export * from './postgres-patient-key-store';
 export * from './wrapping-keys';
 export * from './kek-config';
 export * from './memory-patient-key-store';
+export * from './key-rotation';

@@ -8,6 +8,15 @@ export interface WrappingKey {
   readonly key: Buffer;
 }
 
+/**
+ * The wrapping key new patient keys are wrapped under, and the others still kept (a wrapping-key
+ * rotation under way): a patient key wrapped under any of them opens.
+ */
+export interface KnownWrappingKeys {
+  readonly active: WrappingKey;
+  readonly others: ReadonlyMap<string, WrappingKey>;
+}
+
 export interface PatientKeyCacheOptions {
   /** Keys held unwrapped at most (least recently used first out); default 100,000. */
   readonly maxCached?: number;
@@ -31,12 +40,16 @@ export class PatientKeys {
   private readonly maxCached: number;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
+  private readonly wrapping: WrappingKey;
+  private readonly others: ReadonlyMap<string, WrappingKey>;
 
   constructor(
     private readonly store: PatientKeyStore,
-    private readonly wrapping: WrappingKey,
+    wrapping: WrappingKey | KnownWrappingKeys,
     options: PatientKeyCacheOptions = {},
   ) {
+    this.wrapping = 'active' in wrapping ? wrapping.active : wrapping;
+    this.others = 'active' in wrapping ? wrapping.others : new Map();
     this.maxCached = options.maxCached ?? 100_000;
     this.maxAgeMs = options.maxAgeMs ?? 30_000;
     this.now = options.now ?? Date.now;
@@ -123,11 +136,13 @@ export class PatientKeys {
   }
 
   private unwrap(wrapped: Buffer, wrappingKeyId: string): Buffer {
-    if (wrappingKeyId !== this.wrapping.id)
+    const wrapping =
+      wrappingKeyId === this.wrapping.id ? this.wrapping : this.others.get(wrappingKeyId);
+    if (!wrapping)
       throw new Error(
         `the data key of a patient is wrapped under ${wrappingKeyId}, not the wrapping key in use (${this.wrapping.id}): finish the key rotation`,
       );
-    return unwrapKey(this.wrapping.key, wrapped);
+    return unwrapKey(wrapping.key, wrapped);
   }
 
   private cached(patient: string): Buffer | undefined {

@@ -3,12 +3,20 @@ import { Pool } from 'pg';
 import { quotedIdentifier as quoted } from '../../database/identifier-columns';
 import { createSchemaIfMissing } from '../../database/schema-creation';
 import type { KeyEncryptionKey } from './key-encryption-key';
-import type { WrappingKey } from './patient-keys';
+import type { KnownWrappingKeys, WrappingKey } from './patient-keys';
 
 export const WRAPPING_KEYS_TABLE = 'wrapping_keys';
 
 /** The wrapping key is bound to its purpose and id: a row copied elsewhere does not unwrap. */
-const contextOf = (id: string) => ({ purpose: 'readmit-patient-key-wrapping', wrappingKeyId: id });
+export const wrappingKeyContext = (id: string) => ({
+  purpose: 'readmit-patient-key-wrapping',
+  wrappingKeyId: id,
+});
+const contextOf = wrappingKeyContext;
+
+/** The quoted table name; `pg_advisory_xact_lock(hashtext(<it>))` is the lock its writers take. */
+export const wrappingKeysTable = (schema: string) =>
+  `${quoted(schema)}.${quoted(WRAPPING_KEYS_TABLE)}`;
 
 /**
  * The wrapping key every service uses for patients' data keys, kept in Postgres wrapped by the
@@ -25,7 +33,7 @@ export class WrappingKeys {
     private readonly kek: KeyEncryptionKey,
   ) {
     this.pool = new Pool({ connectionString: databaseUrl, max: 1 });
-    this.table = `${quoted(schema)}.${quoted(WRAPPING_KEYS_TABLE)}`;
+    this.table = wrappingKeysTable(schema);
   }
 
   /** The active wrapping key, made (and stored wrapped) if there is none yet. */
@@ -70,6 +78,34 @@ export class WrappingKeys {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * The active wrapping key (made if there is none) and every other one still kept, all
+   * unwrapped: a reader opens patient keys under any of them while a wrapping-key rotation runs.
+   */
+  async all(): Promise<KnownWrappingKeys> {
+    await this.active();
+    // One snapshot: a rotation that swaps the active key between two reads cannot split them.
+    const { rows } = await this.pool.query<{
+      id: string;
+      wrapped: Buffer;
+      kek_id: string;
+      active: boolean;
+    }>(`SELECT id, wrapped, kek_id, active FROM ${this.table}`);
+    let active: WrappingKey | undefined;
+    const others = new Map<string, WrappingKey>();
+    for (const row of rows) {
+      if (row.kek_id !== this.kek.id)
+        throw new Error(
+          `the wrapping key ${row.id} is protected by ${row.kek_id}, but this service is configured with ${this.kek.id}`,
+        );
+      const key = { id: row.id, key: await this.kek.unwrap(row.wrapped, contextOf(row.id)) };
+      if (row.active) active = key;
+      else others.set(row.id, key);
+    }
+    if (!active) throw new Error('no active wrapping key (a rotation removed it meanwhile?)');
+    return { active, others };
   }
 
   async close(): Promise<void> {

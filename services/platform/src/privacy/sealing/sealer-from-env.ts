@@ -30,7 +30,8 @@ export async function patientSealingFromEnv(
   const wrappingKeys = new WrappingKeys(database.databaseUrl, database.databaseSchema, kek);
   let wrapping;
   try {
-    wrapping = await wrappingKeys.active();
+    // Every wrapping key kept, so patient keys still under the old one open mid-rotation.
+    wrapping = await wrappingKeys.all();
   } finally {
     await wrappingKeys.close();
   }
