@@ -54,4 +54,34 @@ describe('patient keys while the wrapping key is rotated', () => {
       'wrapped under wk-old, not the wrapping key in use (wk-new): finish the key rotation',
     );
   });
+
+  it('reads the wrapping keys again when a rotation begun after its start moved a key under a new one', async () => {
+    const store = new MemoryPatientKeyStore();
+    const dataKey = randomBytes(32);
+    store.rows.set('pat_moved', {
+      wrapped: wrapKey(newWrapping.key, dataKey),
+      wrappingKeyId: 'wk-new',
+    });
+    let reloads = 0;
+    // Started before the rotation: it knows only the old wrapping key.
+    const keys = new PatientKeys(store, oldWrapping, {
+      reloadWrappingKeys: async () => {
+        reloads += 1;
+        return known;
+      },
+    });
+    const [batch, single] = await Promise.all([
+      keys.existingKeysOf(['pat_moved']),
+      new PatientKeys(store, oldWrapping, { reloadWrappingKeys: async () => known }).existingKeyFor(
+        'pat_moved',
+      ),
+    ]);
+    expect(batch.get('pat_moved')).toEqual(dataKey);
+    expect(single).toEqual(dataKey);
+    expect(reloads).toBe(1);
+    // New patients now go under the new active key; known ids are not read again.
+    await keys.keyFor('pat_new');
+    expect(store.rows.get('pat_new')?.wrappingKeyId).toBe('wk-new');
+    expect(reloads).toBe(1);
+  });
 });

@@ -27,6 +27,12 @@ export interface PatientKeyCacheOptions {
    */
   readonly maxAgeMs?: number;
   readonly now?: () => number;
+  /**
+   * Reads the wrapping keys again (WrappingKeys.all): called when a patient key is wrapped under
+   * an id this process does not know, which a wrapping-key rotation begun after its start does.
+   * Without it, such a key is refused ("finish the key rotation").
+   */
+  readonly reloadWrappingKeys?: () => Promise<KnownWrappingKeys>;
 }
 
 /**
@@ -40,8 +46,10 @@ export class PatientKeys {
   private readonly maxCached: number;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
-  private readonly wrapping: WrappingKey;
-  private readonly others: ReadonlyMap<string, WrappingKey>;
+  private wrapping: WrappingKey;
+  private others: ReadonlyMap<string, WrappingKey>;
+  private readonly reloadWrappingKeys: (() => Promise<KnownWrappingKeys>) | undefined;
+  private reloading: Promise<void> | null = null;
 
   constructor(
     private readonly store: PatientKeyStore,
@@ -53,6 +61,7 @@ export class PatientKeys {
     this.maxCached = options.maxCached ?? 100_000;
     this.maxAgeMs = options.maxAgeMs ?? 30_000;
     this.now = options.now ?? Date.now;
+    this.reloadWrappingKeys = options.reloadWrappingKeys;
   }
 
   /** The patient's data key, made and stored if the patient has none (a writer's view). */
@@ -65,6 +74,7 @@ export class PatientKeys {
         wrapped: wrapKey(this.wrapping.key, randomBytes(32)),
         wrappingKeyId: this.wrapping.id,
       }));
+    await this.knowWrappingKeys([stored.wrappingKeyId]);
     return this.remember(patient, this.unwrap(stored.wrapped, stored.wrappingKeyId));
   }
 
@@ -74,6 +84,7 @@ export class PatientKeys {
     if (cached) return cached;
     const stored = await this.store.get(patient);
     if (!stored) return undefined;
+    await this.knowWrappingKeys([stored.wrappingKeyId]);
     return this.remember(patient, this.unwrap(stored.wrapped, stored.wrappingKeyId));
   }
 
@@ -91,7 +102,9 @@ export class PatientKeys {
         { wrapped: wrapKey(this.wrapping.key, randomBytes(32)), wrappingKeyId: this.wrapping.id },
       ]),
     );
-    for (const [patient, stored] of await this.store.putManyIfAbsent(made))
+    const kept = await this.store.putManyIfAbsent(made);
+    await this.knowWrappingKeys([...kept.values()].map((stored) => stored.wrappingKeyId));
+    for (const [patient, stored] of kept)
       keys.set(patient, this.remember(patient, this.unwrap(stored.wrapped, stored.wrappingKeyId)));
     return keys;
   }
@@ -109,8 +122,10 @@ export class PatientKeys {
       else missing.push(patient);
     }
     if (missing.length === 0) return keys;
-    for (const [patient, stored] of await this.store.getMany(missing))
-      keys.set(patient, this.remember(patient, this.unwrap(stored.wrapped, stored.wrappingKeyId)));
+    const stored = await this.store.getMany(missing);
+    await this.knowWrappingKeys([...stored.values()].map((row) => row.wrappingKeyId));
+    for (const [patient, row] of stored)
+      keys.set(patient, this.remember(patient, this.unwrap(row.wrapped, row.wrappingKeyId)));
     return keys;
   }
 
@@ -133,6 +148,20 @@ export class PatientKeys {
   evict(patient: string): void {
     // Not zeroed: a caller may still be using it for the record in hand.
     this.cache.delete(patient);
+  }
+
+  /** Reads the wrapping keys again when one of these ids is unknown here (once at a time). */
+  private async knowWrappingKeys(ids: readonly string[]): Promise<void> {
+    if (!this.reloadWrappingKeys) return;
+    const known = (id: string) => id === this.wrapping.id || this.others.has(id);
+    if (ids.every(known)) return;
+    this.reloading ??= this.reloadWrappingKeys()
+      .then((keys) => {
+        this.wrapping = keys.active;
+        this.others = keys.others;
+      })
+      .finally(() => (this.reloading = null));
+    await this.reloading;
   }
 
   private unwrap(wrapped: Buffer, wrappingKeyId: string): Buffer {

@@ -27,17 +27,22 @@ export async function patientSealingFromEnv(
 ): Promise<PatientSealing | undefined> {
   const kek = kekFromEnv(env);
   if (!kek) return undefined;
-  const wrappingKeys = new WrappingKeys(database.databaseUrl, database.databaseSchema, kek);
-  let wrapping;
-  try {
-    // Every wrapping key kept, so patient keys still under the old one open mid-rotation.
-    wrapping = await wrappingKeys.all();
-  } finally {
-    await wrappingKeys.close();
-  }
+  // Every wrapping key kept, so patient keys still under the old one open mid-rotation; read
+  // again when a rotation begun later wraps a key under one this process has not seen.
+  const readWrappingKeys = async () => {
+    const wrappingKeys = new WrappingKeys(database.databaseUrl, database.databaseSchema, kek);
+    try {
+      return await wrappingKeys.all();
+    } finally {
+      await wrappingKeys.close();
+    }
+  };
+  const wrapping = await readWrappingKeys();
   const store = new PostgresPatientKeyStore(database.databaseUrl, database.databaseSchema);
   return {
-    sealer: new EventSealer(new PatientKeys(store, wrapping)),
+    sealer: new EventSealer(
+      new PatientKeys(store, wrapping, { reloadWrappingKeys: readWrappingKeys }),
+    ),
     close: () => store.close(),
   };
 }
