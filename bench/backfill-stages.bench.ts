@@ -28,6 +28,7 @@ import { backfillPredictionId } from '../services/backfill/src/domain/backfill-e
 import { testEndpoints, uniqueName } from '../test/support/endpoints';
 import { syntheticEncounters, trainBenchModel } from './support/bench-model';
 import { encounterPseudonym } from '../test/support/pseudonyms';
+import { median } from './support/stats';
 
 const { values } = parseArgs({
   options: {
@@ -63,11 +64,6 @@ const legacyRecord = (
 const patchedRecord = requireFromHere('kafkajs/src/protocol/recordBatch/record/v0') as (
   options: Record<string, unknown>,
 ) => unknown;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 async function main() {
   console.log(

@@ -29,6 +29,7 @@ import { isolatedCatalog, quietLogger, testKafka } from '../test/support/kafka';
 import { encounterPseudonym, patientPseudonym } from '../test/support/pseudonyms';
 import { syntheticEncounters } from './support/bench-model';
 import { benchSealing } from './support/sealing';
+import { quantile } from './support/stats';
 
 const { values } = parseArgs({
   options: {
@@ -39,10 +40,6 @@ const { values } = parseArgs({
 const ENCOUNTERS = Number(values.encounters);
 const FORGETS = Number(values.forgets);
 
-const percentile = (xs: readonly number[], p: number): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-};
 const ms = (n: number): string => n.toFixed(1);
 
 async function main(): Promise<void> {
@@ -151,10 +148,10 @@ async function main(): Promise<void> {
     console.log('| step | median ms | p95 ms | max ms |');
     console.log('|---|---|---|---|');
     console.log(
-      `| forget: the data key destroyed (DELETE) | ${ms(percentile(destroyMs, 0.5))} | ${ms(percentile(destroyMs, 0.95))} | ${ms(Math.max(...destroyMs))} |`,
+      `| forget: the data key destroyed (DELETE) | ${ms(quantile(destroyMs, 0.5))} | ${ms(quantile(destroyMs, 0.95))} | ${ms(Math.max(...destroyMs))} |`,
     );
     console.log(
-      `| until the keys table is clean (PatientForgotten published, followed, rows deleted) | ${ms(percentile(cleanMs, 0.5))} | ${ms(percentile(cleanMs, 0.95))} | ${ms(Math.max(...cleanMs))} |`,
+      `| until the keys table is clean (PatientForgotten published, followed, rows deleted) | ${ms(quantile(cleanMs, 0.5))} | ${ms(quantile(cleanMs, 0.95))} | ${ms(Math.max(...cleanMs))} |`,
     );
   } finally {
     await publisher.disconnect();

@@ -23,6 +23,7 @@ import { encounterPseudonym, patientPseudonym } from '../test/support/pseudonyms
 import { backfillRun } from './backfill-throughput.bench';
 import { syntheticEncounters, trainBenchModel } from './support/bench-model';
 import { benchSealing, type BenchSealing } from './support/sealing';
+import { median } from './support/stats';
 import { scoringRound } from './scoring-throughput.bench';
 
 const { values } = parseArgs({
@@ -46,11 +47,6 @@ const ONLY = new Set(values.only.split(','));
 /** Events per encode/decodeAll batch at the serde level: a consumer batch of the scorer. */
 const SERDE_BATCH = 2_000;
 
-const median = (xs: readonly number[]): number => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const now = (): number => performance.now();
 
