@@ -210,6 +210,7 @@ export class BackfillRun {
       partition,
       next: Number(chunk[chunk.length - 1].offset) + 1,
       predictions: scored.predictions,
+      patients: scored.patients,
       skipped: skipped + scored.refused,
       invalid,
       latencyMs: scored.latencyMs,

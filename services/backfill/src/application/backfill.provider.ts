@@ -18,8 +18,10 @@ import {
   assertTopicsExist,
   EventPublisher,
   EventSerde,
+  FORGOTTEN_PATIENTS,
   KafkaMetrics,
 } from '@readmit/platform/kafka';
+import type { ForgottenPatientsFollower } from '@readmit/platform/privacy/sealing';
 import { createObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -47,11 +49,17 @@ export class BackfillProvider implements OnApplicationBootstrap, OnApplicationSh
     @Inject(PLATFORM_CONFIG) config: PlatformConfig,
     @Inject(SERVICE_CONFIG) env: BackfillEnv,
     @Inject(ReadinessRegistry) readiness: ReadinessRegistry,
+    @Inject(FORGOTTEN_PATIENTS) forgotten: ForgottenPatientsFollower | undefined,
   ) {
     this.topicPrefix = config.kafka.topicPrefix;
     this.table = new PredictionTable({
       databaseUrl: config.databaseUrl,
       schema: config.databaseSchema,
+    });
+    // A forgotten patient's rows leave the TABLE target of every backfill.
+    forgotten?.onForgotten(async (patient) => {
+      const rows = await this.table.forgetPatient(patient);
+      logger.info({ rows }, 'deleted the backfill predictions of a forgotten patient');
     });
     this.coordinator = new BackfillCoordinator(
       kafka,

@@ -26,6 +26,8 @@ export interface ChunkOrigin {
 
 export interface ScoredChunk {
   readonly predictions: PredictionMade[];
+  /** The patient (pseudonym) of each prediction's encounter, in the same order. */
+  readonly patients: string[];
   /** Encounters the model could not score: they get no prediction. */
   readonly refused: number;
   /** From `startedAt` to the scores: each prediction's latency. */
@@ -58,8 +60,10 @@ export async function scoreChunk(
     causedBy: origin.causedBy,
   });
   const predictions: PredictionMade[] = [];
+  const patients: string[] = [];
   encounters.forEach(({ event, offset }, index) => {
     if (refusedAt.has(index)) return;
+    patients.push(event.patient_nbr);
     predictions.push(
       predictionOf(
         { ...envelope, eventId: backfillPredictionId(origin.backfillId, event.encounter_id) },
@@ -71,5 +75,5 @@ export async function scoreChunk(
       ),
     );
   });
-  return { predictions, refused: refusedAt.size, latencyMs };
+  return { predictions, patients, refused: refusedAt.size, latencyMs };
 }

@@ -52,6 +52,11 @@ export class PredictionTable {
           PRIMARY KEY (backfill_id, encounter_id)
         )`,
       );
+      // Whose encounter each row scored, so that forgetting a patient deletes their rows.
+      await this.pool.query(`ALTER TABLE ${this.table} ADD COLUMN IF NOT EXISTS patient_nbr text`);
+      await this.pool.query(
+        `CREATE INDEX IF NOT EXISTS backfill_predictions_patient ON ${this.table} (patient_nbr)`,
+      );
       // A table from before pseudonyms held clear ids: they become legacy ids, as the log reads.
       await this.pool.query(upgradeIdentifierColumn(this.schema, PREDICTION_TABLE, 'encounter_id'));
     })().catch((error: unknown) => {
@@ -61,16 +66,25 @@ export class PredictionTable {
     return this.ready;
   }
 
-  /** Writes a chunk's predictions in one statement; rows already written are left alone. */
-  async write(backfillId: string, predictions: readonly PredictionMade[]): Promise<void> {
+  /**
+   * Writes a chunk's predictions in one statement, each with its encounter's patient (same
+   * order); rows already written are left alone.
+   */
+  async write(
+    backfillId: string,
+    predictions: readonly PredictionMade[],
+    patients: readonly string[],
+  ): Promise<void> {
     if (predictions.length === 0) return;
+    if (patients.length !== predictions.length)
+      throw new Error('a patient for each prediction is needed: the table forgets by patient');
     await this.ensure();
     await this.pool.query(
       `INSERT INTO ${this.table}
         (backfill_id, encounter_id, model_name, model_version, score, label, threshold,
-         source_partition, source_offset, scored_at)
+         source_partition, source_offset, scored_at, patient_nbr)
        SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::bool[],
-         $7::float8[], $8::int[], $9::bigint[], $10::timestamptz[])
+         $7::float8[], $8::int[], $9::bigint[], $10::timestamptz[], $11::text[])
        ON CONFLICT (backfill_id, encounter_id) DO NOTHING`,
       [
         backfillId,
@@ -83,8 +97,18 @@ export class PredictionTable {
         predictions.map((p) => p.sourcePartition),
         predictions.map((p) => p.sourceOffset),
         predictions.map((p) => new Date(p.envelope.occurredAt).toISOString()),
+        patients,
       ],
     );
+  }
+
+  /** Deletes every row scored for a forgotten patient, in every backfill; returns how many. */
+  async forgetPatient(patient: string): Promise<number> {
+    await this.ensure();
+    const { rowCount } = await this.pool.query(`DELETE FROM ${this.table} WHERE patient_nbr = $1`, [
+      patient,
+    ]);
+    return rowCount ?? 0;
   }
 
   /** Rows of one backfill (for tests and the CLI's summary). */
