@@ -1,14 +1,28 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXAMPLE_EVENTS, type EncounterRecorded, type OutcomeRecorded } from '@readmit/contracts';
+import {
+  EVENT_SCHEMAS,
+  EXAMPLE_EVENTS,
+  type EncounterRecorded,
+  type OutcomeRecorded,
+} from '@readmit/contracts';
+import avro from 'avsc';
 import type { KafkaMessage } from 'kafkajs';
 import { dropTestSchema } from '../../../../../test/support/database';
 import { testEndpoints, uniqueName } from '../../../../../test/support/endpoints';
 import { PatientForgottenError, PoisonMessageError } from '../../kafka/kafka-errors';
 import { routeMessage } from '../../kafka/message-router';
 import { EventSerde } from '../../kafka/serde/event-serde';
-import { createLocalKekFile } from '../keys/kek-config';
+import { SealError } from '../keys/field-sealer';
+import { createLocalKekFile, kekFromEnv } from '../keys/kek-config';
+import type { KeyEncryptionKey } from '../keys/key-encryption-key';
+import { unwrapKey } from '../keys/key-wrap';
+import { PostgresPatientKeyStore } from '../keys/postgres-patient-key-store';
+import { WrappingKeys } from '../keys/wrapping-keys';
+import { openFields, sealedContentReaderOf } from './sealed-fields-codec';
+
+const sealedReader = sealedContentReaderOf('EncounterRecorded', EVENT_SCHEMAS.EncounterRecorded)!;
 import { patientSealingFromEnv, type PatientSealing } from './sealer-from-env';
 
 // Pseudonyms end in one of A, Q, g, w (the last base64url character holds 2 bits).
@@ -111,6 +125,37 @@ describe('patient events sealed on the real registry and Postgres', () => {
       PATIENTS[1],
       PATIENTS[1],
     ]);
+    // Every key the system still holds: the KEK opens the wrapping keys, they open every patient
+    // key left; none of those, nor the wrapping keys themselves, opens A's sealed fields.
+    const wrappingKeys = new WrappingKeys(
+      endpoints.databaseUrl,
+      schema,
+      kekFromEnv(kekEnv) as KeyEncryptionKey,
+    );
+    const wrapping = await wrappingKeys.all().finally(() => wrappingKeys.close());
+    const everyWrappingKey = [wrapping.active, ...wrapping.others.values()];
+    const keyStore = new PostgresPatientKeyStore(endpoints.databaseUrl, schema);
+    const stored = await keyStore
+      .getMany([PATIENTS[0], PATIENTS[1]])
+      .finally(() => keyStore.close());
+    expect([...stored.keys()]).toEqual([PATIENTS[1]]);
+    const heldKeys = [
+      ...everyWrappingKey.map((key) => key.key),
+      ...[...stored.values()].flatMap((row) =>
+        everyWrappingKey
+          .filter((key) => key.id === row.wrappingKeyId)
+          .map((key) => unwrapKey(key.key, row.wrapped)),
+      ),
+    ];
+    expect(heldKeys).toHaveLength(2);
+    const sealedOfA = avro.Type.forSchema(
+      EVENT_SCHEMAS.EncounterRecorded as avro.Schema,
+    ).fromBuffer(messages[0].subarray(5)) as EncounterRecorded;
+    for (const key of heldKeys)
+      expect(() => openFields('EncounterRecorded', { ...sealedOfA }, key, sealedReader)).toThrow(
+        SealError,
+      );
+
     // The reader that had A's key cached still opens until its cache says otherwise; evicting
     // (on PatientForgotten) closes it at once.
     const readerKeys = sealings[1].sealer.keys;
