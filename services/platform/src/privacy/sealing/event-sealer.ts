@@ -1,4 +1,4 @@
-import { isSealable, type EventType, type EventTypeMap } from '@readmit/contracts';
+import { isSealable, SEALED_FIELDS, type EventType, type EventTypeMap } from '@readmit/contracts';
 import type { PatientKeys } from '../keys/patient-keys';
 import { sealFields, sealingPatientOf } from './sealed-fields-codec';
 
@@ -26,7 +26,17 @@ export class EventSealer {
 
   /** The event as it goes on the wire; its patient's key must have been prepared. */
   sealForWriting<K extends EventType>(eventType: K, event: EventTypeMap[K]): EventTypeMap[K] {
-    if (!isSealable(eventType) || isAlreadySealed(event)) return event;
+    if (!isSealable(eventType)) return event;
+    if (isAlreadySealed(event)) {
+      // Sealed elsewhere (an event copied from the log): it goes as it is, but only if nothing
+      // it seals is in the clear beside the sealed bytes.
+      const clear = clearSealedField(eventType, event);
+      if (clear !== null)
+        throw new Error(
+          `invalid ${eventType}: ${clear} is in the clear beside sealedFields (a sealed event carries its sealed fields only encrypted)`,
+        );
+      return event;
+    }
     const key = this.keys.cachedKey(sealingPatientOf(event));
     if (!key)
       throw new Error(
@@ -39,6 +49,13 @@ export class EventSealer {
   keysOf(patients: readonly string[]): Promise<Map<string, Buffer>> {
     return this.keys.existingKeysOf(patients);
   }
+}
+
+/** The first sealed field of an event that holds a value, or null. Names the field, never the value. */
+function clearSealedField(eventType: EventType, event: object): string | null {
+  for (const field of SEALED_FIELDS[eventType])
+    if ((event as Record<string, unknown>)[field] != null) return field;
+  return null;
 }
 
 function isAlreadySealed(event: object): boolean {
