@@ -158,6 +158,38 @@ describe('forgetting a patient while scoring and the monitor run (sealed events)
     expect(await isReady(scoring)).toBe(true);
     expect(await isReady(monitor)).toBe(true);
 
+    // Forgotten while they run: patient 1. Its key is cached in both services (they just opened
+    // its events); PatientForgotten must make them drop it at once, not in 30 s. A copy of one of
+    // patient 1's sealed encounters, made before the forget and written again after it, is the
+    // probe: a service that still held the key would score and window it.
+    const [probe] = encountersOf(1_001, 3, [1]);
+    await serde.prepareToWrite([probe]);
+    const probeBytes = serde.encode('EncounterRecorded', probe.event as EncounterRecorded);
+    expect(await sealing!.sealer.keys.forget(patientPseudonym(1))).toBe(true);
+    await publisher.publish('PatientForgotten', patientPseudonym(1), {
+      envelope: newEnvelope('PatientForgotten', { producer: 'test' }),
+      patient_nbr: patientPseudonym(1),
+      requestedBy: 'dpo',
+      keyDestroyed: true,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const raw = kafka.producer();
+    await raw.connect();
+    await raw.send({
+      topic: physical(TOPICS.encounters, prefix),
+      messages: [{ key: probe.key, value: probeBytes }],
+    });
+    await raw.disconnect();
+    // A marker of patient 2 on every partition's heels: once it is scored, so was the probe's turn.
+    const markers = encountersOf(2_000, 18, [2]);
+    await publisher.publishAll(markers);
+    await eventually(async () => (predictions.events.length >= 86 ? true : undefined), 60_000);
+    await eventually(async () => ((await windowed(monitor)) >= 86 ? true : undefined), 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(predictions.events.map((event) => event.encounter_id)).not.toContain(probe.key);
+    expect(predictions.events).toHaveLength(86);
+    expect(await windowed(monitor)).toBe(86);
+
     // Nothing was dead-lettered: a forgotten patient's event is not poison.
     const admin = kafka.admin();
     await admin.connect();
@@ -170,10 +202,13 @@ describe('forgetting a patient while scoring and the monitor run (sealed events)
       await admin.disconnect();
     }
 
-    // The next training set: patient 0 is not in it, and the skip is counted.
+    // The next training set: only patient 2 is left (30 + 10 + 6 markers), and the skips of
+    // patients 0 (30) and 1 (30 + 10 + the probe) are counted.
     const log = await readTrainingLog(kafka, serde, prefix);
-    expect(log.encounters).toHaveLength(80);
-    expect(log.encounters.some(({ encounter }) => encounter.patient_nbr === forgotten)).toBe(false);
-    expect(log.skipped.patient_forgotten).toBe(30);
+    expect(log.encounters).toHaveLength(46);
+    expect(new Set(log.encounters.map(({ encounter }) => encounter.patient_nbr))).toEqual(
+      new Set([patientPseudonym(2)]),
+    );
+    expect(log.skipped.patient_forgotten).toBe(71);
   });
 });
