@@ -346,14 +346,8 @@ export class EventSerde {
     for (const item of read)
       if (!(item instanceof PoisonMessageError) && isSealed(item.decoded.event))
         patients.add(sealingPatientOf(item.decoded.event));
-    if (patients.size === 0)
-      return read.map((item) => {
-        if (item instanceof PoisonMessageError) return item;
-        dropEmptySealedFields(item.decoded.event);
-        return item.decoded;
-      });
     let keys = new Map<string, Buffer>();
-    if (this.sealer) {
+    if (this.sealer && patients.size > 0) {
       try {
         keys = await this.sealer.keysOf([...patients]);
       } catch (error) {

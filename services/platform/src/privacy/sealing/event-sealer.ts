@@ -1,6 +1,6 @@
 import { isSealable, SEALED_FIELDS, type EventType, type EventTypeMap } from '@readmit/contracts';
 import type { PatientKeys } from '../keys/patient-keys';
-import { sealFields, sealingPatientOf } from './sealed-fields-codec';
+import { isSealed, sealFields, sealingPatientOf } from './sealed-fields-codec';
 
 /** An event about to be written, as publishers hand them over. */
 export interface EventToWrite {
@@ -20,14 +20,14 @@ export class EventSealer {
   async prepare(events: readonly EventToWrite[]): Promise<void> {
     const patients = new Set<string>();
     for (const { eventType, event } of events)
-      if (isSealable(eventType) && !isAlreadySealed(event)) patients.add(sealingPatientOf(event));
+      if (isSealable(eventType) && !isSealed(event)) patients.add(sealingPatientOf(event));
     await this.keys.keysFor([...patients]);
   }
 
   /** The event as it goes on the wire; its patient's key must have been prepared. */
   sealForWriting<K extends EventType>(eventType: K, event: EventTypeMap[K]): EventTypeMap[K] {
     if (!isSealable(eventType)) return event;
-    if (isAlreadySealed(event)) {
+    if (isSealed(event)) {
       // Sealed elsewhere (an event copied from the log): it goes as it is, but only if nothing
       // it seals is in the clear beside the sealed bytes.
       const clear = clearSealedField(eventType, event);
@@ -56,8 +56,4 @@ function clearSealedField(eventType: EventType, event: object): string | null {
   for (const field of SEALED_FIELDS[eventType])
     if ((event as Record<string, unknown>)[field] != null) return field;
   return null;
-}
-
-function isAlreadySealed(event: object): boolean {
-  return (event as { sealedFields?: unknown }).sealedFields instanceof Uint8Array;
 }
