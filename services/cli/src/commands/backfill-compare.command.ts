@@ -14,11 +14,13 @@ import {
 import { TOPICS, topicName } from '@readmit/contracts';
 import type { ReadmissionTarget, ServedModel } from '@readmit/ml';
 import { EventSerde } from '@readmit/platform/kafka';
+import type { EventSealer } from '@readmit/platform/privacy/sealing';
 import { createObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import type { Kafka } from 'kafkajs';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { backfill, type BackfillOptions } from './backfill.command';
+import { cliSealing } from './cli-sealing';
 import { createInfraContext } from './infra.command';
 import { parseDuration } from './produce.command';
 import { cliKafka } from './topics.command';
@@ -121,11 +123,24 @@ interface PinnedVersion {
  * predictions and the outcomes, and compares them.
  */
 export async function compareBackfills(options: CompareOptions): Promise<ComparisonReport> {
+  // The predictions and the outcomes it reads are patient events, sealed when the log is.
+  const sealing = await cliSealing();
+  try {
+    return await compareWith(sealing?.sealer, options);
+  } finally {
+    await sealing?.close();
+  }
+}
+
+async function compareWith(
+  sealer: EventSealer | undefined,
+  options: CompareOptions,
+): Promise<ComparisonReport> {
   const kafka = cliKafka(options.brokers);
   const serde = EventSerde.create(
     options.registry ??
       new InfraManager(createInfraContext()).component('schema-registry').endpoint(),
-    { topicPrefix: options.prefix },
+    { topicPrefix: options.prefix, sealer },
   );
   const artifacts = new ModelArtifactStore(
     createObjectStore({ kind: 'filesystem', root: options.artifacts }),

@@ -19,11 +19,13 @@ import {
   newEnvelope,
 } from '@readmit/platform/kafka';
 import { createLogger } from '@readmit/platform/logging';
+import type { EventSealer } from '@readmit/platform/privacy/sealing';
 import { createObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
+import { cliSealing } from './cli-sealing';
 import { createInfraContext } from './infra.command';
 import { parseDuration } from './produce.command';
 import { cliKafka } from './topics.command';
@@ -126,11 +128,15 @@ interface Connection {
   readonly publisher: EventPublisher;
 }
 
-async function connect(options: {
-  prefix: string;
-  brokers?: string;
-  registry?: string;
-}): Promise<Connection> {
+/** The sealer is for a serde that reads or writes patient events (a backfill run here). */
+async function connect(
+  options: {
+    prefix: string;
+    brokers?: string;
+    registry?: string;
+  },
+  sealer?: EventSealer,
+): Promise<Connection> {
   const infra = new InfraManager(createInfraContext());
   const kafka = cliKafka(options.brokers);
   await assertTopicsExist(kafka, [topicName(TOPICS.backfills, options.prefix)]).catch(
@@ -140,7 +146,7 @@ async function connect(options: {
   );
   const serde = EventSerde.create(
     options.registry ?? infra.component('schema-registry').endpoint(),
-    { topicPrefix: options.prefix },
+    { topicPrefix: options.prefix, sealer },
   );
   await serde.register(['BackfillRequested', 'BackfillProgressed', 'BackfillCompleted']);
   const logger = createLogger({ service: 'readmit-cli', level: 'fatal' });
@@ -220,7 +226,20 @@ function progressView() {
 
 /** Publishes a BackfillRequested and follows ml.backfills until its end. */
 export async function backfill(options: BackfillOptions): Promise<BackfillCompleted> {
-  const { kafka, serde, publisher } = await connect(options);
+  // Run here, the backfill reads encounters and writes predictions: sealed as the services do.
+  const sealing = options.local ? await cliSealing() : undefined;
+  try {
+    return await requestAndFollow(options, sealing?.sealer);
+  } finally {
+    await sealing?.close();
+  }
+}
+
+async function requestAndFollow(
+  options: BackfillOptions,
+  sealer: EventSealer | undefined,
+): Promise<BackfillCompleted> {
+  const { kafka, serde, publisher } = await connect(options, sealer);
   const request: BackfillRequested = {
     envelope: newEnvelope('BackfillRequested', { producer: CLI_PRODUCER }),
     backfillId: options.id ?? `backfill-${randomUUID()}`,

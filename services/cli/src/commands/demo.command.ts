@@ -9,6 +9,7 @@ import { runClosedLoop, type ClosedLoopOptions, type ClosedLoopSummary } from '.
 import { buildServices, processLauncher } from '../demo/service-processes';
 import { scrapeTargetsFolder } from '../infra/scrape-targets';
 import { InfraManager } from '../infra/infra-manager';
+import { cliSealing } from './cli-sealing';
 import { createInfraContext, printStatus } from './infra.command';
 import { produceEvents } from './produce.command';
 import { cliKafka, createCatalogTopics } from './topics.command';
@@ -89,6 +90,11 @@ export function demoCommand(): Command {
       const kekFile = join(logFolder, 'kek');
       createLocalKekFile(kekFile);
       const databaseSchema = `demo_${stamp}`;
+      const sealing = {
+        kek: `local:${kekFile}`,
+        databaseUrl: endpoints.READMIT_DATABASE_URL,
+        databaseSchema,
+      };
       const loop: ClosedLoopOptions = {
         prefix,
         model: 'readmission',
@@ -106,7 +112,7 @@ export function demoCommand(): Command {
           READMIT_DATABASE_URL: endpoints.READMIT_DATABASE_URL,
           // Projections of this run's own, as its topics are (the console shows only this run).
           READMIT_DATABASE_SCHEMA: databaseSchema,
-          READMIT_KEK: `local:${kekFile}`,
+          READMIT_KEK: sealing.kek,
           READMIT_TOPIC_PREFIX: prefix,
           READMIT_OBJECT_STORE: 'filesystem',
           READMIT_OBJECT_STORE_ROOT: join(PROJECT_ROOT, '.readmit', 'artifacts'),
@@ -120,8 +126,13 @@ export function demoCommand(): Command {
         pseudonymKey: PseudonymKey.generate(),
       };
       const kafka = cliKafka(endpoints.READMIT_KAFKA_BROKERS);
+      // The watcher reads what the services write (predictions among it), sealed under the
+      // run's KEK with the keys in the run's schema: its serde opens them with the same keys
+      // (given here, not through process.env: only the services' env holds them).
+      const watcherSealing = await cliSealing(sealing);
       const serde = EventSerde.create(endpoints.READMIT_SCHEMA_REGISTRY_URL, {
         topicPrefix: prefix,
+        sealer: watcherSealing?.sealer,
       });
       try {
         const summary = await runClosedLoop(loop, {
@@ -137,11 +148,7 @@ export function demoCommand(): Command {
               brokers: endpoints.READMIT_KAFKA_BROKERS,
               registry: endpoints.READMIT_SCHEMA_REGISTRY_URL,
               pseudonymKey: loop.pseudonymKey,
-              sealing: {
-                kek: `local:${kekFile}`,
-                databaseUrl: endpoints.READMIT_DATABASE_URL,
-                databaseSchema,
-              },
+              sealing,
             }),
           report: (line) => console.log(line),
           whileRunning: options.keep
@@ -159,6 +166,8 @@ export function demoCommand(): Command {
         console.error(`\nThe loop stopped: ${(error as Error).message}`);
         console.error(`Service logs: ${logFolder}`);
         process.exitCode = 1;
+      } finally {
+        await watcherSealing?.close();
       }
     });
 }

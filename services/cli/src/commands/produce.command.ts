@@ -1,4 +1,3 @@
-import { patientSealingFromEnv, type PatientSealing } from '@readmit/platform/privacy/sealing';
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -31,6 +30,7 @@ import {
 import { Registry } from 'prom-client';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
+import { cliSealing } from './cli-sealing';
 import { createInfraContext } from './infra.command';
 import { cliKafka } from './topics.command';
 
@@ -89,27 +89,6 @@ export interface ProduceOptions {
    * sealing.
    */
   sealing?: { kek: string; databaseUrl: string; databaseSchema: string };
-}
-
-/** The sealing `produce` asks for, from its options or the environment; undefined: none. */
-async function produceSealing(options: ProduceOptions): Promise<PatientSealing | undefined> {
-  const kek = options.sealing?.kek ?? process.env.READMIT_KEK;
-  if (!kek) return undefined;
-  return patientSealingFromEnv(
-    {
-      READMIT_KEK: kek,
-      READMIT_KMS_REGION: process.env.READMIT_KMS_REGION ?? 'us-east-1',
-      READMIT_KMS_ENDPOINT: process.env.READMIT_KMS_ENDPOINT,
-    },
-    {
-      databaseUrl:
-        options.sealing?.databaseUrl ??
-        process.env.READMIT_DATABASE_URL ??
-        new InfraManager(createInfraContext()).component('postgres').endpoint(),
-      databaseSchema:
-        options.sealing?.databaseSchema ?? process.env.READMIT_DATABASE_SCHEMA ?? 'public',
-    },
-  );
 }
 
 export function produceCommand(): Command {
@@ -228,7 +207,7 @@ export async function produceEvents(options: ProduceOptions): Promise<LoadReport
   ).catch((error: unknown) => {
     throw error instanceof MissingTopicsError ? new InfraError(error.message) : error;
   });
-  const sealing = await produceSealing(options);
+  const sealing = await cliSealing(options.sealing);
   const serde = EventSerde.create(registryUrl, {
     topicPrefix: options.prefix,
     sealer: sealing?.sealer,

@@ -18,11 +18,13 @@ import {
   type MessageContext,
 } from '@readmit/platform/kafka';
 import { createLogger } from '@readmit/platform/logging';
+import type { EventSealer } from '@readmit/platform/privacy/sealing';
 import { createObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { TrainingRunner } from '@readmit/trainer';
 import { Registry } from 'prom-client';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
+import { cliSealing } from './cli-sealing';
 import { parseDuration } from './produce.command';
 import { createInfraContext } from './infra.command';
 import { cliKafka } from './topics.command';
@@ -99,6 +101,19 @@ export function trainCommand(): Command {
 }
 
 export async function train(options: TrainOptions): Promise<TrainingCompleted | TrainingFailed> {
+  // Run here, the training reads the encounters and outcomes: sealed when the log is.
+  const sealing = options.local ? await cliSealing() : undefined;
+  try {
+    return await requestAndFollow(options, sealing?.sealer);
+  } finally {
+    await sealing?.close();
+  }
+}
+
+async function requestAndFollow(
+  options: TrainOptions,
+  sealer: EventSealer | undefined,
+): Promise<TrainingCompleted | TrainingFailed> {
   const infra = new InfraManager(createInfraContext());
   const kafka = cliKafka(options.brokers);
   const trainingTopic = topicName(TOPICS.training, options.prefix);
@@ -107,9 +122,7 @@ export async function train(options: TrainOptions): Promise<TrainingCompleted | 
   });
   const serde = EventSerde.create(
     options.registry ?? infra.component('schema-registry').endpoint(),
-    {
-      topicPrefix: options.prefix,
-    },
+    { topicPrefix: options.prefix, sealer },
   );
   await serde.register(['TrainingRequested', 'TrainingCompleted', 'TrainingFailed']);
   const logger = createLogger({ service: 'readmit-cli', level: 'fatal' });

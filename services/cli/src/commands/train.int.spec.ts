@@ -2,9 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOPICS } from '@readmit/contracts';
-import { sharedDataFile } from '../../../../test/support/endpoints';
+import { createLocalKekFile } from '@readmit/platform/privacy/keys';
+import { dropTestSchema } from '../../../../test/support/database';
+import { sharedDataFile, testEndpoints, uniqueName } from '../../../../test/support/endpoints';
 import { runReadmit } from '../../../../test/support/processes';
 import { isolatedCatalog, testKafka } from '../../../../test/support/kafka';
+import { TEST_PSEUDONYM_KEY } from '../../../../test/support/pseudonyms';
+import { produceEvents } from './produce.command';
 
 const readmit = (...args: string[]) => runReadmit(args);
 
@@ -61,6 +65,71 @@ describe('readmit train', () => {
       expect(wrong.stderr).toContain('unknown candidate svm; known: logistic_regression, gbdt');
     } finally {
       rmSync(artifacts, { recursive: true, force: true });
+    }
+  });
+
+  it('with the KEK, trains on a sealed log opened with the same keys; without it, on nothing', async () => {
+    const prefix = await isolatedCatalog(testKafka(), [
+      TOPICS.encounters,
+      TOPICS.outcomes,
+      TOPICS.training,
+    ]);
+    const folder = mkdtempSync(join(tmpdir(), 'readmit-cli-sealed-'));
+    const kek = `local:${join(folder, 'kek')}`;
+    createLocalKekFile(join(folder, 'kek'));
+    const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = testEndpoints();
+    const databaseSchema = uniqueName('cli_sealed').replace(/-/g, '_');
+    const trainHere = (env: Record<string, string>) =>
+      runReadmit(
+        [
+          'train',
+          '--local',
+          '--task',
+          'any',
+          '--candidates',
+          'logistic_regression',
+          '--artifacts',
+          join(folder, 'artifacts'),
+          '--prefix',
+          prefix,
+        ],
+        { env },
+      );
+    try {
+      // Its progress line would be jest's console noise.
+      const quiet = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+      const produced = await produceEvents({
+        synthetic: 800,
+        seed: 11,
+        prefix,
+        brokers: kafkaBrokers.join(','),
+        registry: schemaRegistryUrl,
+        pseudonymKey: TEST_PSEUDONYM_KEY,
+        sealing: { kek, databaseUrl, databaseSchema },
+      }).finally(() => quiet.mockRestore());
+      expect(produced).toMatchObject({ encounters: 800, outcomes: 800, rejected: 0 });
+
+      // The KEK and the keys' database as the services see them (READMIT_*): every row opened.
+      const sealed = trainHere({
+        READMIT_KEK: kek,
+        READMIT_DATABASE_URL: databaseUrl,
+        READMIT_DATABASE_SCHEMA: databaseSchema,
+      });
+      expect(sealed.stderr).not.toContain('events left out of the training set');
+      expect(sealed.status).toBe(0);
+      const [, train, validation, holdout] =
+        /^rows: (\d+) train \/ (\d+) validation \/ (\d+) holdout/m.exec(sealed.stdout) ?? [];
+      expect(Number(train) + Number(validation) + Number(holdout)).toBe(800);
+
+      // No KEK: no sealed event opens, so no row reaches the training set and no model is made.
+      const unsealed = trainHere({ READMIT_KEK: '' });
+      expect(unsealed.status).toBe(1);
+      expect(unsealed.stdout).toContain(
+        'training failed at assemble: 0 labelled encounters for train, at least 200 needed (0 in all)',
+      );
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+      await dropTestSchema(databaseSchema);
     }
   });
 });
