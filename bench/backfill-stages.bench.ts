@@ -140,7 +140,7 @@ async function main() {
         events.map((event, index): PredictionMade =>
           predictionOf(
             { ...envelope, eventId: ids[index] },
-            event.encounter_id,
+            event,
             scores[index],
             model,
             { topic: sourceTopic, partition: 0, offset: offset + index },

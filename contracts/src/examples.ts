@@ -96,6 +96,7 @@ export const EXAMPLE_EVENTS: { [K in keyof EventTypeMap]: EventTypeMap[K] } = {
   PredictionMade: {
     envelope: envelope('PredictionMade', '3f0c2d4e-7a5b-4c1d-9e8f-0a1b2c3d4e5f'),
     encounter_id: EXAMPLE_PSEUDONYMS.encounter,
+    patient_nbr: EXAMPLE_PSEUDONYMS.patient,
     score: 0.4172,
     label: true,
     threshold: 0.38,

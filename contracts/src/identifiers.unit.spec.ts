@@ -42,6 +42,7 @@ describe('identifier fields', () => {
     expect(IDENTIFIER_FIELDS.OutcomeRecorded).toEqual(IDENTIFIER_FIELDS.EncounterRecorded);
     expect(IDENTIFIER_FIELDS.PredictionMade).toEqual([
       { field: 'encounter_id', kind: 'encounter' },
+      { field: 'patient_nbr', kind: 'patient' },
     ]);
     expect(IDENTIFIER_FIELDS.ModelPromoted).toEqual([]);
   });

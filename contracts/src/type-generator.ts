@@ -62,8 +62,11 @@ export function generateTypes(events: readonly AvroRecord[]): string {
           // longs to legacy clear ids at decode, so code sees strings only (identifier-fields.ts).
           // A sealed field is nullable on the wire only to be null while sealed; the serde opens
           // it before any code sees the event (sealed-fields.ts).
+          // A pseudonym added after its event (PredictionMade's patient) is null in older events.
           const type = field.pseudonym
-            ? 'string'
+            ? Array.isArray(field.type) && field.type[0] === 'null'
+              ? 'string | null'
+              : 'string'
             : typeOf(field.sealed ? openTypeOf(field) : field.type, innerNamespace);
           // Written by the serde only: code that builds events leaves it out (avsc writes its default).
           const optional = field.name === 'sealedFields' ? '?' : '';

@@ -424,6 +424,8 @@ export interface PredictionMade {
   envelope: Envelope;
   /** Pseudonym of the encounter identifier (as in EncounterRecorded); legacy:<id> when written as a long before pseudonyms. Never logged. */
   encounter_id: string;
+  /** Pseudonym of the encounter's patient (as in EncounterRecorded): whose data key seals the score. Null in predictions written before predictions were sealed. Never logged. */
+  patient_nbr: string | null;
   /** Predicted probability of readmission. */
   score: number;
   /** score >= threshold. */
@@ -438,6 +440,8 @@ export interface PredictionMade {
   latencyMs: number;
   /** Top contributing features when an explanation was asked for. */
   contributions: null | FeatureContribution[];
+  /** The fields marked "sealed" (score, label, contributions), encrypted together under the patient's data key (AES-256-GCM; Avro binary of those fields, see docs/security.md). When set, every sealed field is null on the wire; when null, they are in the clear (written before predictions were sealed, or by a site that does not seal). Forgetting the patient destroys the key: the score then opens for no one. */
+  sealedFields?: null | Buffer;
 }
 
 /** Who did what, when, and how it ended: one per state-changing request a service answered (allowed or refused). Keyed by principal on readmit.audit; kept forever. Carries pseudonyms only, never a patient identifier or a credential. */

@@ -2542,13 +2542,33 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
         "doc": "Pseudonym of the encounter identifier (as in EncounterRecorded); legacy:<id> when written as a long before pseudonyms. Never logged."
       },
       {
+        "name": "patient_nbr",
+        "type": [
+          "null",
+          "string"
+        ],
+        "default": null,
+        "pseudonym": "patient",
+        "doc": "Pseudonym of the encounter's patient (as in EncounterRecorded): whose data key seals the score. Null in predictions written before predictions were sealed. Never logged."
+      },
+      {
         "name": "score",
-        "type": "double",
+        "type": [
+          "null",
+          "double"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "Predicted probability of readmission."
       },
       {
         "name": "label",
-        "type": "boolean",
+        "type": [
+          "null",
+          "boolean"
+        ],
+        "default": null,
+        "sealed": "required",
         "doc": "score >= threshold."
       },
       {
@@ -2603,7 +2623,17 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
           }
         ],
         "default": null,
+        "sealed": "nullable",
         "doc": "Top contributing features when an explanation was asked for."
+      },
+      {
+        "name": "sealedFields",
+        "type": [
+          "null",
+          "bytes"
+        ],
+        "default": null,
+        "doc": "The fields marked \"sealed\" (score, label, contributions), encrypted together under the patient's data key (AES-256-GCM; Avro binary of those fields, see docs/security.md). When set, every sealed field is null on the wire; when null, they are in the clear (written before predictions were sealed, or by a site that does not seal). Forgetting the patient destroys the key: the score then opens for no one."
       }
     ]
   },

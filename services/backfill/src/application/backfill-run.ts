@@ -206,11 +206,15 @@ export class BackfillRun {
           'chunk refused, scoring row by row',
         ),
     );
+    // Predictions are sealed under their patients' keys as the chunk is encoded: the keys just
+    // fetched to open its encounters, so this finds them cached.
+    await this.serde.prepareToWrite(
+      scored.predictions.map((event) => ({ eventType: 'PredictionMade' as const, event })),
+    );
     return {
       partition,
       next: Number(chunk[chunk.length - 1].offset) + 1,
       predictions: scored.predictions,
-      patients: scored.patients,
       skipped: skipped + scored.refused,
       invalid,
       latencyMs: scored.latencyMs,

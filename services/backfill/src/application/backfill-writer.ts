@@ -17,8 +17,6 @@ export interface PreparedChunk {
   readonly partition: number;
   readonly next: number;
   readonly predictions: readonly PredictionMade[];
-  /** The patient of each prediction's encounter (the table keeps it, so a forget finds the rows). */
-  readonly patients: readonly string[];
   /** Records that were not encounters, were poison, or that the model refused. */
   readonly skipped: number;
   /** Encounters that break the field rules. */
@@ -62,7 +60,7 @@ export class BackfillWriter {
   /** Table rows first, in chunk order; a row already there is kept on a resume. */
   async writeRows(prepared: PreparedChunk): Promise<void> {
     if (this.request.targets.includes('TABLE'))
-      await this.options.table?.write(this.backfillId, prepared.predictions, prepared.patients);
+      await this.options.table?.write(this.backfillId, prepared.predictions);
   }
 
   /**

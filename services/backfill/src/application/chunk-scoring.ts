@@ -26,8 +26,6 @@ export interface ChunkOrigin {
 
 export interface ScoredChunk {
   readonly predictions: PredictionMade[];
-  /** The patient (pseudonym) of each prediction's encounter, in the same order. */
-  readonly patients: string[];
   /** Encounters the model could not score: they get no prediction. */
   readonly refused: number;
   /** From `startedAt` to the scores: each prediction's latency. */
@@ -60,14 +58,12 @@ export async function scoreChunk(
     causedBy: origin.causedBy,
   });
   const predictions: PredictionMade[] = [];
-  const patients: string[] = [];
   encounters.forEach(({ event, offset }, index) => {
     if (refusedAt.has(index)) return;
-    patients.push(event.patient_nbr);
     predictions.push(
       predictionOf(
         { ...envelope, eventId: backfillPredictionId(origin.backfillId, event.encounter_id) },
-        event.encounter_id,
+        event,
         scores[index],
         model,
         { topic: origin.topic, partition: origin.partition, offset },
@@ -75,5 +71,5 @@ export async function scoreChunk(
       ),
     );
   });
-  return { predictions, patients, refused: refusedAt.size, latencyMs };
+  return { predictions, refused: refusedAt.size, latencyMs };
 }

@@ -5,9 +5,10 @@ import { testEndpoints, uniqueName } from '../../../../test/support/endpoints';
 import { encounterPseudonym, patientPseudonym } from '../../../../test/support/pseudonyms';
 import { PREDICTION_TABLE, PredictionTable } from './prediction-table';
 
-const predictionFor = (id: number): PredictionMade => ({
+const predictionFor = (id: number, patient: string | null): PredictionMade => ({
   ...EXAMPLE_EVENTS.PredictionMade,
   encounter_id: encounterPseudonym(id),
+  patient_nbr: patient,
 });
 
 describe('the backfill prediction table forgets patients', () => {
@@ -37,7 +38,11 @@ describe('the backfill prediction table forgets patients', () => {
     const [alice, bob] = [patientPseudonym(1), patientPseudonym(2)];
     // Two backfills over the same three encounters: two of alice's, one of bob's.
     for (const backfillId of ['bf-1', 'bf-2'])
-      await table.write(backfillId, [1, 2, 3].map(predictionFor), [alice, alice, bob]);
+      await table.write(backfillId, [
+        predictionFor(1, alice),
+        predictionFor(2, alice),
+        predictionFor(3, bob),
+      ]);
     expect(await table.count('bf-1')).toBe(3);
 
     expect(await table.forgetPatient(alice)).toBe(4);
@@ -46,9 +51,9 @@ describe('the backfill prediction table forgets patients', () => {
   });
 
   it('refuses predictions without their patients: a row nobody can forget is never written', async () => {
-    await expect(table.write('bf-3', [predictionFor(9)], [])).rejects.toThrow(
-      'a patient for each prediction',
-    );
+    await expect(
+      table.write('bf-3', [predictionFor(8, patientPseudonym(8)), predictionFor(9, null)]),
+    ).rejects.toThrow('a prediction without its patient');
     expect(await table.count('bf-3')).toBe(0);
   });
 });

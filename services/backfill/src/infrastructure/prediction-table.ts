@@ -67,17 +67,16 @@ export class PredictionTable {
   }
 
   /**
-   * Writes a chunk's predictions in one statement, each with its encounter's patient (same
-   * order); rows already written are left alone.
+   * Writes a chunk's predictions in one statement, each with its encounter's patient; rows
+   * already written are left alone.
    */
-  async write(
-    backfillId: string,
-    predictions: readonly PredictionMade[],
-    patients: readonly string[],
-  ): Promise<void> {
+  async write(backfillId: string, predictions: readonly PredictionMade[]): Promise<void> {
     if (predictions.length === 0) return;
-    if (patients.length !== predictions.length)
-      throw new Error('a patient for each prediction is needed: the table forgets by patient');
+    const patients = predictions.map((p) => p.patient_nbr);
+    if (patients.includes(null))
+      throw new Error(
+        'a prediction without its patient cannot be written: the table forgets by patient',
+      );
     await this.ensure();
     await this.pool.query(
       `INSERT INTO ${this.table}

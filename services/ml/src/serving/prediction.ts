@@ -29,10 +29,13 @@ export function predictedLabel(score: number, threshold: number): boolean {
   return score >= threshold;
 }
 
+/** The encounter a prediction is of: its pseudonyms (the patient's data key seals the score). */
+export type PredictedEncounter = Pick<EncounterRecorded, 'encounter_id' | 'patient_nbr'>;
+
 /** A PredictionMade for one scored encounter; the label is the score against the model's threshold. */
 export function predictionOf(
   envelope: Envelope,
-  encounterId: string,
+  encounter: PredictedEncounter,
   score: number,
   model: PredictingModel,
   source: PredictionSource,
@@ -41,7 +44,8 @@ export function predictionOf(
 ): PredictionMade {
   return {
     envelope,
-    encounter_id: encounterId,
+    encounter_id: encounter.encounter_id,
+    patient_nbr: encounter.patient_nbr,
     score,
     label: predictedLabel(score, model.threshold),
     threshold: model.threshold,

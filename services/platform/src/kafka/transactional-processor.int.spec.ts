@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { deadLetterTopicOf, TOPICS } from '@readmit/contracts';
+import { deadLetterTopicOf, TOPICS, type EncounterRecorded } from '@readmit/contracts';
 import { Registry } from 'prom-client';
 import { eventually, testEndpoints, uniqueName } from '../../../../test/support/endpoints';
 import {
@@ -153,13 +153,14 @@ describe('TransactionalProcessor: poison messages', () => {
 });
 
 /** A PredictionMade for an encounter, as a batch transform would make it. */
-function predictionFor(encounterId: string, offset: string) {
+function predictionFor(encounter: EncounterRecorded, offset: string) {
   return {
     eventType: 'PredictionMade' as const,
-    key: encounterId,
+    key: encounter.encounter_id,
     event: {
       envelope: newEnvelope('PredictionMade', { producer: 'test' }),
-      encounter_id: encounterId,
+      encounter_id: encounter.encounter_id,
+      patient_nbr: encounter.patient_nbr,
       score: 0.5,
       label: true,
       threshold: 0.5,
@@ -207,9 +208,7 @@ describe('TransactionalProcessor: micro-batches', () => {
         sizes.push(batch.length);
         await new Promise((resolve) => setTimeout(resolve, 1_500));
         return {
-          outputs: batch.map(({ event, context }) =>
-            predictionFor(event.encounter_id, context.offset),
-          ),
+          outputs: batch.map(({ event, context }) => predictionFor(event, context.offset)),
         };
       });
       const predictions = await readTopic(kafka, physical(TOPICS.predictions, prefix), {
@@ -254,7 +253,7 @@ describe('TransactionalProcessor: micro-batches', () => {
         return {
           outputs: batch
             .filter((_, index) => index !== refused)
-            .map(({ event, context }) => predictionFor(event.encounter_id, context.offset)),
+            .map(({ event, context }) => predictionFor(event, context.offset)),
           rejected: refused >= 0 ? [{ index: refused, error: 'the model cannot score it' }] : [],
         };
       });

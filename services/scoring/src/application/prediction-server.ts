@@ -246,7 +246,7 @@ export class PredictionServer {
           contributions: explained ? explained[row] : null,
         };
       });
-      for (const prediction of predictions)
+      predictions.forEach((prediction, row) =>
         events.push({
           eventType: 'PredictionMade',
           key: prediction.encounter_id,
@@ -255,14 +255,15 @@ export class PredictionServer {
               producer: this.options.producer,
               correlationId: body.requestId,
             }),
-            prediction.encounter_id,
+            body.encounters[row],
             prediction.score,
             champion,
             source,
             latencyMs,
             prediction.contributions ? [...prediction.contributions] : null,
           ),
-        });
+        }),
+      );
       first += rows;
       return {
         ok: true,

@@ -129,7 +129,7 @@ export class StreamScorer {
             producer: this.options.producer,
             causedBy: message.event.envelope,
           }),
-          message.event.encounter_id,
+          message.event,
           score,
           model,
           source,

@@ -8,6 +8,7 @@ import {
   EventSerde,
   type LoggedEvent,
 } from '@readmit/platform/kafka';
+import { patientSealingFromEnv, type PatientSealing } from '@readmit/platform/privacy/sealing';
 import type { Admin, Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Subject } from 'rxjs';
@@ -83,17 +84,17 @@ export class ConsoleFeed implements OnApplicationShutdown {
   private readonly labelled = new LabelledScores(JOIN_CAPACITY);
   private readonly alerts: DriftDetected[] = [];
   private readonly runs = new Map<string, TrainingRun>();
-  private readonly serde: EventSerde;
+  private serde?: EventSerde;
+  private sealing?: PatientSealing;
   private readonly prefix: string;
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
-    @Inject(PLATFORM_CONFIG) config: PlatformConfig,
+    @Inject(PLATFORM_CONFIG) private readonly config: PlatformConfig,
     @Inject(SERVICE_CONFIG) private readonly env: GatewayEnv,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.prefix = config.kafka.topicPrefix;
-    this.serde = EventSerde.create(config.schemaRegistryUrl, { topicPrefix: this.prefix });
   }
 
   /** Starts reading (once); later calls return at once. */
@@ -129,6 +130,22 @@ export class ConsoleFeed implements OnApplicationShutdown {
     if (this.timer) clearInterval(this.timer);
     this.samples.complete();
     await Promise.allSettled([this.consumer?.stop(), this.admin?.disconnect()]);
+    await this.sealing?.close();
+  }
+
+  /**
+   * Predictions and outcomes are sealed when READMIT_KEK is set: the feed opens them with the
+   * patients' data keys (a forgotten patient's are passed over). Made on the first start, so a
+   * gateway nobody opens the console on never reaches the key database.
+   */
+  private async serdeOf(): Promise<EventSerde> {
+    if (this.serde) return this.serde;
+    this.sealing = await patientSealingFromEnv(this.config.kek, this.config);
+    this.serde = EventSerde.create(this.config.schemaRegistryUrl, {
+      topicPrefix: this.prefix,
+      sealer: this.sealing?.sealer,
+    });
+    return this.serde;
   }
 
   private topic(definition: { name: string }): string {
@@ -160,7 +177,7 @@ export class ConsoleFeed implements OnApplicationShutdown {
     if (topics.length === 0) return;
     // A poison message is the producers' consumers' business (their DLQs): the follower passes
     // over it. Anything else (the schema registry away) is retried from the last event applied.
-    const consumer = new EventFollower(this.kafka, this.serde, this.logger, {
+    const consumer = new EventFollower(this.kafka, await this.serdeOf(), this.logger, {
       name: 'console-feed',
       groupId: environmentScoped(this.prefix, 'readmit-console'),
       topics,

@@ -6,6 +6,7 @@ import {
   EXAMPLE_EVENTS,
   type EncounterRecorded,
   type OutcomeRecorded,
+  type PredictionMade,
 } from '@readmit/contracts';
 import avro from 'avsc';
 import type { KafkaMessage } from 'kafkajs';
@@ -23,6 +24,10 @@ import { WrappingKeys } from '../keys/wrapping-keys';
 import { openFields, sealedContentReaderOf } from './sealed-fields-codec';
 
 const sealedReader = sealedContentReaderOf('EncounterRecorded', EVENT_SCHEMAS.EncounterRecorded)!;
+const sealedPredictionReader = sealedContentReaderOf(
+  'PredictionMade',
+  EVENT_SCHEMAS.PredictionMade,
+)!;
 import { patientSealingFromEnv, type PatientSealing } from './sealer-from-env';
 
 // Pseudonyms end in one of A, Q, g, w (the last base64url character holds 2 bits).
@@ -31,6 +36,22 @@ const PATIENTS = [`pat_${'a'.repeat(21)}A`, `pat_${'b'.repeat(21)}A`] as const;
 function encounterOf(patient: string, index: number): EncounterRecorded {
   const encounter = `enc_${String(index).padStart(21, 'E')}A`;
   return { ...EXAMPLE_EVENTS.EncounterRecorded, encounter_id: encounter, patient_nbr: patient };
+}
+
+/** The prediction of an encounter: its score is the patient's data too, sealed under their key. */
+function predictionOf(encounter: EncounterRecorded): PredictionMade {
+  return {
+    ...EXAMPLE_EVENTS.PredictionMade,
+    encounter_id: encounter.encounter_id,
+    patient_nbr: encounter.patient_nbr,
+  };
+}
+
+/** The score as Avro writes a double: 8 bytes, little-endian. */
+function doubleBytes(value: number): Buffer {
+  const bytes = Buffer.alloc(8);
+  bytes.writeDoubleLE(value);
+  return bytes;
 }
 
 function outcomeOf(encounter: EncounterRecorded): OutcomeRecorded {
@@ -66,7 +87,7 @@ describe('patient events sealed on the real registry and Postgres', () => {
   it('writes no clinical value in the clear, opens for a reader with the keys, and for nobody once the patient is forgotten', async () => {
     const writerSealing = await newSealing();
     const writer = serdeWith(writerSealing);
-    await writer.register(['EncounterRecorded', 'OutcomeRecorded']);
+    await writer.register(['EncounterRecorded', 'OutcomeRecorded', 'PredictionMade']);
     const encounters = PATIENTS.flatMap((patient, p) =>
       [0, 1].map((i) => encounterOf(patient, p * 10 + i)),
     );
@@ -76,16 +97,23 @@ describe('patient events sealed on the real registry and Postgres', () => {
         eventType: 'OutcomeRecorded' as const,
         event: outcomeOf(encounter),
       })),
+      ...encounters.map((encounter) => ({
+        eventType: 'PredictionMade' as const,
+        event: predictionOf(encounter),
+      })),
     ];
     await writer.prepareToWrite(outgoing);
     const messages = outgoing.map(({ eventType, event }) =>
       eventType === 'EncounterRecorded'
         ? writer.encode(eventType, event as EncounterRecorded)
-        : writer.encode(eventType, event as OutcomeRecorded),
+        : eventType === 'OutcomeRecorded'
+          ? writer.encode(eventType, event as OutcomeRecorded)
+          : writer.encode(eventType, event as PredictionMade),
     );
     for (const message of messages) {
-      for (const clear of ['[10-20)', 'Caucasian', 'AFTER_30_DAYS'])
+      for (const clear of ['[10-20)', 'Caucasian', 'AFTER_30_DAYS', 'number_inpatient'])
         expect(message.includes(Buffer.from(clear))).toBe(false);
+      expect(message.includes(doubleBytes(EXAMPLE_EVENTS.PredictionMade.score))).toBe(false);
       // Pseudonyms stay readable: partitioning and joins need them.
       expect(
         message.includes(Buffer.from(PATIENTS[0])) || message.includes(Buffer.from(PATIENTS[1])),
@@ -124,6 +152,10 @@ describe('patient events sealed on the real registry and Postgres', () => {
       'forgotten',
       PATIENTS[1],
       PATIENTS[1],
+      'forgotten',
+      'forgotten',
+      PATIENTS[1],
+      PATIENTS[1],
     ]);
     // Every key the system still holds: the KEK opens the wrapping keys, they open every patient
     // key left; none of those, nor the wrapping keys themselves, opens A's sealed fields.
@@ -151,10 +183,17 @@ describe('patient events sealed on the real registry and Postgres', () => {
     const sealedOfA = avro.Type.forSchema(
       EVENT_SCHEMAS.EncounterRecorded as avro.Schema,
     ).fromBuffer(messages[0].subarray(5)) as EncounterRecorded;
-    for (const key of heldKeys)
+    const predictionOfA = avro.Type.forSchema(
+      EVENT_SCHEMAS.PredictionMade as avro.Schema,
+    ).fromBuffer(messages[8].subarray(5)) as PredictionMade;
+    for (const key of heldKeys) {
       expect(() => openFields('EncounterRecorded', { ...sealedOfA }, key, sealedReader)).toThrow(
         SealError,
       );
+      expect(() =>
+        openFields('PredictionMade', { ...predictionOfA }, key, sealedPredictionReader),
+      ).toThrow(SealError);
+    }
 
     // The reader that had A's key cached still opens until its cache says otherwise; evicting
     // (on PatientForgotten) closes it at once.

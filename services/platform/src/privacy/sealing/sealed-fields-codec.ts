@@ -61,7 +61,13 @@ export function sealedContentReaderOf(
 
 /** The patient whose data key seals an event. */
 export function sealingPatientOf(event: object): string {
-  return (event as Fields)[SEALING_PATIENT_FIELD] as string;
+  const patient = (event as Fields)[SEALING_PATIENT_FIELD];
+  // A prediction from before predictions were sealed names no patient: no key can seal it.
+  if (typeof patient !== 'string' || patient === '')
+    throw new Error(
+      `an event without ${SEALING_PATIENT_FIELD} cannot be sealed: name the patient whose data key seals it`,
+    );
+  return patient;
 }
 
 /** Whether an event read from the log carries sealed fields still to open. */
