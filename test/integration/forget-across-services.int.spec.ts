@@ -13,6 +13,7 @@ import {
   EventSerde,
   KafkaMetrics,
   newEnvelope,
+  PatientForgottenError,
   type OutgoingEvent,
 } from '@readmit/platform/kafka';
 import { createLocalKekFile } from '@readmit/platform/privacy/keys';
@@ -30,6 +31,7 @@ import {
   isolatedCatalog,
   physical,
   quietLogger,
+  readTopic,
   testKafka,
   watchEvents,
 } from '../support/kafka';
@@ -210,5 +212,23 @@ describe('forgetting a patient while scoring and the monitor run (sealed events)
       new Set([patientPseudonym(2)]),
     );
     expect(log.skipped.patient_forgotten).toBe(71);
+
+    // Their risk scores went with their keys: the 86 predictions, read again from the start with
+    // every key still held, open only for patient 2 (40 + the 6 markers); patient 1's 40 do not.
+    const written = await readTopic(kafka, physical(TOPICS.predictions, prefix), { count: 86 });
+    expect(written).toHaveLength(86);
+    const reread = await EventSerde.create(testEndpoints().schemaRegistryUrl, {
+      topicPrefix: prefix,
+      sealer: sealing!.sealer,
+    }).decodeAll(written.map(({ message }) => message.value as Buffer));
+    const opened = reread.flatMap((item) =>
+      item instanceof PatientForgottenError ? [] : [(item as { event: PredictionMade }).event],
+    );
+    expect(reread.filter((item) => item instanceof PatientForgottenError)).toHaveLength(40);
+    expect(opened).toHaveLength(46);
+    expect(new Set(opened.map((prediction) => prediction.patient_nbr))).toEqual(
+      new Set([patientPseudonym(2)]),
+    );
+    expect(opened.every((prediction) => prediction.score >= 0 && prediction.score <= 1)).toBe(true);
   });
 });
