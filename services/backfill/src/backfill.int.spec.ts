@@ -12,17 +12,24 @@ import {
   type PredictionMade,
 } from '@readmit/contracts';
 import { createService } from '@readmit/platform/bootstrap';
-import { newEnvelope } from '@readmit/platform/kafka';
+import { EventPublisher, EventSerde, KafkaMetrics, newEnvelope } from '@readmit/platform/kafka';
+import { createLocalKekFile } from '@readmit/platform/privacy/keys';
+import type { PatientSealing } from '@readmit/platform/privacy/sealing';
+import { Registry } from 'prom-client';
 import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { Client } from 'pg';
 import { PREDICTION_TABLE } from './infrastructure/prediction-table';
 import { smallModelArtifact } from '../../../test/support/artifacts';
+import { dropTestSchema } from '../../../test/support/database';
 import { invalidEncounters, misroutedEvent } from '../../../test/support/encounters';
+import { fixtureSealing } from '../../../test/fixtures/fixture-sealing';
 import { eventually, testEndpoints, uniqueName } from '../../../test/support/endpoints';
 import {
   exampleEncounter,
   isolatedEventStreams,
   physical,
+  quietLogger,
+  readTopic,
   watchEvents,
 } from '../../../test/support/kafka';
 import { startFixture } from '../../../test/support/processes';
@@ -478,6 +485,88 @@ describe('backfills: encounters that break the field rules', () => {
     } finally {
       await producer.disconnect();
       backfill?.kill('SIGKILL');
+      await fixture.close();
+    }
+  });
+});
+
+describe('backfills of a sealed log', () => {
+  it('fails without keys, saying why; with them re-scores every encounter and seals the predictions', async () => {
+    const fixture = await backfillFixture();
+    const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = testEndpoints();
+    const keySchema = uniqueName('backfill_keys').replace(/-/g, '_');
+    const kekFile = join(fixture.root, 'kek');
+    createLocalKekFile(kekFile);
+    const sealingEnv = {
+      SEALING_KEK: `local:${kekFile}`,
+      SEALING_DATABASE_URL: databaseUrl,
+      SEALING_SCHEMA: keySchema,
+    };
+    const sealing = (await fixtureSealing(sealingEnv)) as PatientSealing;
+    const sealed = EventSerde.create(schemaRegistryUrl, {
+      topicPrefix: fixture.prefix,
+      sealer: sealing.sealer,
+    });
+    await sealed.register(['EncounterRecorded', 'PredictionMade']);
+    const publisher = new EventPublisher(
+      fixture.kafka,
+      sealed,
+      KafkaMetrics.for(new Registry()),
+      quietLogger,
+      fixture.prefix,
+    );
+    const shared = {
+      BROKERS: kafkaBrokers.join(','),
+      REGISTRY_URL: schemaRegistryUrl,
+      PREFIX: fixture.prefix,
+      ARTIFACTS: fixture.root,
+      CHUNK: '40',
+    };
+    let backfill: ChildProcess | undefined;
+    try {
+      await publisher.publishAll(
+        range(1, 60).map((id) => ({
+          eventType: 'EncounterRecorded' as const,
+          key: String(id),
+          event: exampleEncounter(id),
+        })),
+      );
+
+      // A backfill without the KEK would read 60 dead letters and "complete" with nothing.
+      backfill = startFixture('backfill-process', shared);
+      const keyless = await fixture.requestBackfill({});
+      const refused = await fixture.ended(keyless.backfillId);
+      expect(refused.status).toBe('FAILED');
+      expect(refused.reason).toContain(
+        "the encounters are sealed under patients' data keys and this backfill holds none",
+      );
+      backfill.kill('SIGKILL');
+
+      // With the keys: every encounter re-scored, each prediction sealed under its patient's key.
+      backfill = startFixture('backfill-process', { ...shared, ...sealingEnv });
+      const asked = await fixture.requestBackfill({});
+      const completed = await fixture.ended(asked.backfillId);
+      expect(completed.status).toBe('COMPLETED');
+      expect(completed.processed).toBe(60);
+      const written = (
+        await readTopic(fixture.kafka, physical(TOPICS.backfillPredictions, fixture.prefix), {
+          count: 60,
+        })
+      ).map(({ message }) => message.value as Buffer);
+      expect(written).toHaveLength(60);
+      // The fixture's own reader holds no keys: it saw none of them.
+      expect(fixture.predictionsOf(asked)).toHaveLength(0);
+      const opened = await sealed.decodeAll(written);
+      const predictions = opened.map((item) => (item as { event: PredictionMade }).event);
+      expect(ids(predictions)).toEqual(range(1, 60));
+      expect(predictions.every((p) => p.patient_nbr !== null && p.score >= 0 && p.score <= 1)).toBe(
+        true,
+      );
+    } finally {
+      backfill?.kill('SIGKILL');
+      await publisher.disconnect();
+      await sealing.close();
+      await dropTestSchema(keySchema);
       await fixture.close();
     }
   });

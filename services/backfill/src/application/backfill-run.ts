@@ -19,7 +19,7 @@ import { RangeConsumer } from '../infrastructure/range-consumer';
 import type { BackfillMetrics } from './backfill-metrics';
 import { BackfillWriter, type PreparedChunk } from './backfill-writer';
 import { scoreChunk } from './chunk-scoring';
-import { lastCheckpointOf, loadRunModel, readyTargets } from './run-setup';
+import { BackfillRefused, lastCheckpointOf, loadRunModel, readyTargets } from './run-setup';
 
 export { BackfillRefused } from './run-setup';
 
@@ -188,7 +188,15 @@ export class BackfillRun {
     chunk: readonly KafkaMessage[],
   ): Promise<PreparedChunk> {
     const startedAt = performance.now();
-    const { encounters, skipped, invalid } = await decodeEncounters(this.serde, chunk);
+    const { encounters, skipped, invalid, sealedWithoutKeys } = await decodeEncounters(
+      this.serde,
+      chunk,
+    );
+    // Without keys a sealed log would "complete" with no prediction: say why instead.
+    if (sealedWithoutKeys > 0)
+      throw new BackfillRefused(
+        `the encounters are sealed under patients' data keys and this backfill holds none: run it with READMIT_KEK and the key database the services use`,
+      );
     const scored = await scoreChunk(
       model,
       encounters,

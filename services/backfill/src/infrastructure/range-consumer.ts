@@ -128,8 +128,17 @@ export class RangeConsumer<Prepared, Result> {
             if (wait > 0) await sleep(wait);
             await heartbeat();
           }
-          // Preparing this chunk overlaps the transactions of the chunks before it.
-          const prepared = await this.handler.prepare(partition, chunk);
+          // Preparing this chunk overlaps the transactions of the chunks before it. A chunk that
+          // cannot be prepared ends the run (its caller decides: fail, or resume from the last
+          // checkpoint); thrown from here, kafkajs would restart the consumer on it for ever.
+          let prepared: Prepared;
+          try {
+            prepared = await this.handler.prepare(partition, chunk);
+          } catch (error) {
+            interrupted.add(partition);
+            fail(error instanceof Error ? error : new Error(String(error)));
+            return;
+          }
           while (this.inFlight.size >= MAX_CHUNKS_IN_FLIGHT) await Promise.race(this.inFlight);
           if (this.broken) throw this.broken;
           this.handOver(prepared, fail);

@@ -2,10 +2,13 @@ import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventSerde } from '@readmit/platform/kafka';
+import { patientSealingFromEnv, type PatientSealing } from '@readmit/platform/privacy/sealing';
 import { PROJECT_ROOT, testEndpoints } from '../../../../test/support/endpoints';
 import { testKafka } from '../../../../test/support/kafka';
 import { identifiersIn, syntheticIdentifierRanges } from '../../../../test/support/raw-identifiers';
 import { LoopWatcher } from '../demo/loop-watcher';
+import { InfraManager } from '../infra/infra-manager';
+import { createInfraContext } from './infra.command';
 
 const inOrder = <T extends { envelope: { occurredAt: number } }>(events: readonly T[]): T[] =>
   [...events].sort((a, b) => a.envelope.occurredAt - b.envelope.occurredAt);
@@ -53,10 +56,23 @@ describe('readmit demo: the closed loop end to end on the local platform', () =>
     const prefix = /This run's topics are prefixed (\S+)$/m.exec(demo.stdout)?.[1] as string;
     expect(prefix).toMatch(/^demo-\d{14}\.$/);
 
-    // Each step, checked on the events the run left behind.
+    // Each step, checked on the events the run left behind: sealed under the run's own KEK
+    // (kept beside its logs) with the patients' keys in its own schema, so opened with those.
+    const logFolder = /^Service logs: (.+)$/m.exec(demo.stdout)?.[1] as string;
+    const sealing = (await patientSealingFromEnv(
+      { READMIT_KEK: `local:${join(logFolder, 'kek')}`, READMIT_KMS_REGION: 'us-east-1' },
+      {
+        // The platform's database, as the demo's services use it (not the tests' own).
+        databaseUrl: new InfraManager(createInfraContext()).endpoints().READMIT_DATABASE_URL,
+        databaseSchema: `demo_${prefix.slice('demo-'.length, -1)}`,
+      },
+    )) as PatientSealing;
     const watcher = new LoopWatcher(
       testKafka(),
-      EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix }),
+      EventSerde.create(testEndpoints().schemaRegistryUrl, {
+        topicPrefix: prefix,
+        sealer: sealing.sealer,
+      }),
       prefix,
     );
     await watcher.start();
@@ -109,7 +125,6 @@ describe('readmit demo: the closed loop end to end on the local platform', () =>
       // it published is a pseudonym from the reader on.
       const ranges = syntheticIdentifierRanges(demo.stderr);
       expect(ranges.length).toBe(8); // four publishing steps, encounters and patients each
-      const logFolder = /^Service logs: (.+)$/m.exec(demo.stdout)?.[1] as string;
       const logs = readdirSync(logFolder).filter((name) => name.endsWith('.log'));
       expect(logs.length).toBeGreaterThanOrEqual(6);
       const leaks = [
@@ -130,6 +145,7 @@ describe('readmit demo: the closed loop end to end on the local platform', () =>
       );
     } finally {
       await watcher.stop();
+      await sealing.close();
     }
   }, 600_000); // the build (on a fresh clone) and the whole loop
 });

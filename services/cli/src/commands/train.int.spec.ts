@@ -121,11 +121,11 @@ describe('readmit train', () => {
         /^rows: (\d+) train \/ (\d+) validation \/ (\d+) holdout/m.exec(sealed.stdout) ?? [];
       expect(Number(train) + Number(validation) + Number(holdout)).toBe(800);
 
-      // No KEK: no sealed event opens, so no row reaches the training set and no model is made.
+      // No KEK: no sealed event opens; the run fails saying so rather than train on nothing.
       const unsealed = trainHere({ READMIT_KEK: '' });
       expect(unsealed.status).toBe(1);
       expect(unsealed.stdout).toContain(
-        'training failed at assemble: 0 labelled encounters for train, at least 200 needed (0 in all)',
+        "training failed at read: 1600 patient events on the log are sealed under patients' data keys and this trainer holds none",
       );
     } finally {
       rmSync(folder, { recursive: true, force: true });

@@ -200,6 +200,12 @@ export class TrainingRunner {
       log.info({ asOf: request.asOf, candidates: request.candidates }, 'training run started');
       const trainingLog = await readTrainingLog(this.kafka, this.serde, this.options.topicPrefix);
       const { invalid, undecodable, misrouted } = trainingLog;
+      // Without keys a sealed log would train on nothing, or on what was written in the clear.
+      const sealed = trainingLog.skipped.sealed_without_keys;
+      if (sealed > 0)
+        throw new Error(
+          `${sealed} patient events on the log are sealed under patients' data keys and this trainer holds none: run it with READMIT_KEK and the key database the services use`,
+        );
       this.trainerMetrics.eventsLeftOut.inc({ reason: 'invalid_event' }, invalid);
       this.trainerMetrics.eventsLeftOut.inc({ reason: 'undecodable' }, undecodable);
       this.trainerMetrics.eventsLeftOut.inc({ reason: 'unexpected_event_type' }, misrouted);
