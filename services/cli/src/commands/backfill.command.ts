@@ -25,7 +25,7 @@ import type { Kafka } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
-import { cliSealing } from './cli-sealing';
+import { withCliSealing } from './cli-sealing';
 import { createInfraContext } from './infra.command';
 import { parseDuration } from './produce.command';
 import { cliKafka } from './topics.command';
@@ -227,12 +227,7 @@ function progressView() {
 /** Publishes a BackfillRequested and follows ml.backfills until its end. */
 export async function backfill(options: BackfillOptions): Promise<BackfillCompleted> {
   // Run here, the backfill reads encounters and writes predictions: sealed as the services do.
-  const sealing = options.local ? await cliSealing() : undefined;
-  try {
-    return await requestAndFollow(options, sealing?.sealer);
-  } finally {
-    await sealing?.close();
-  }
+  return withCliSealing(options.local === true, (sealer) => requestAndFollow(options, sealer));
 }
 
 async function requestAndFollow(

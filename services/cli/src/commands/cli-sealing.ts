@@ -1,4 +1,8 @@
-import { patientSealingFromEnv, type PatientSealing } from '@readmit/platform/privacy/sealing';
+import {
+  patientSealingFromEnv,
+  type EventSealer,
+  type PatientSealing,
+} from '@readmit/platform/privacy/sealing';
 import { InfraManager } from '../infra/infra-manager';
 import { createInfraContext } from './infra.command';
 
@@ -39,4 +43,20 @@ export async function cliSealing(
       databaseSchema: overrides.databaseSchema ?? process.env.READMIT_DATABASE_SCHEMA ?? 'public',
     },
   );
+}
+
+/**
+ * Runs `run` with the CLI's sealer when `wanted` (a command that reads or writes patient events
+ * in this process), closing the sealing afterwards; without it, `run` gets undefined.
+ */
+export async function withCliSealing<T>(
+  wanted: boolean,
+  run: (sealer: EventSealer | undefined) => Promise<T>,
+): Promise<T> {
+  const sealing = wanted ? await cliSealing() : undefined;
+  try {
+    return await run(sealing?.sealer);
+  } finally {
+    await sealing?.close();
+  }
 }

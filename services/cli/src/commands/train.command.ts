@@ -24,7 +24,7 @@ import { TrainingRunner } from '@readmit/trainer';
 import { Registry } from 'prom-client';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
-import { cliSealing } from './cli-sealing';
+import { withCliSealing } from './cli-sealing';
 import { parseDuration } from './produce.command';
 import { createInfraContext } from './infra.command';
 import { cliKafka } from './topics.command';
@@ -102,12 +102,7 @@ export function trainCommand(): Command {
 
 export async function train(options: TrainOptions): Promise<TrainingCompleted | TrainingFailed> {
   // Run here, the training reads the encounters and outcomes: sealed when the log is.
-  const sealing = options.local ? await cliSealing() : undefined;
-  try {
-    return await requestAndFollow(options, sealing?.sealer);
-  } finally {
-    await sealing?.close();
-  }
+  return withCliSealing(options.local === true, (sealer) => requestAndFollow(options, sealer));
 }
 
 async function requestAndFollow(
