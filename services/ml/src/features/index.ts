@@ -1,4 +1,5 @@
 export * from './icd9-groups';
+export * from './icd10-groups';
 export * from './encounter-features';
 export * from './feature-spec';
 export * from './target';
