@@ -5,6 +5,7 @@ import {
   type BackfillRequested,
 } from '@readmit/contracts';
 import type { EventSerde } from '@readmit/platform/kafka';
+import { withoutForgotten } from '@readmit/platform/privacy/sealing';
 import type { LoadedModel } from '@readmit/platform/serving';
 import { type ModelArtifactStore } from '@readmit/platform/storage';
 import type { Kafka, KafkaMessage } from 'kafkajs';
@@ -215,15 +216,19 @@ export class BackfillRun {
         ),
     );
     // Predictions are sealed under their patients' keys as the chunk is encoded: the keys just
-    // fetched to open its encounters, so this finds them cached.
-    await this.serde.prepareToWrite(
-      scored.predictions.map((event) => ({ eventType: 'PredictionMade' as const, event })),
-    );
+    // fetched to open its encounters, so this finds them cached. A patient forgotten since gets
+    // no key back, and no prediction.
+    const outgoing = scored.predictions.map((event) => ({
+      eventType: 'PredictionMade' as const,
+      event,
+    }));
+    const forgotten = await this.serde.prepareToWrite(outgoing, { makeKeys: false });
+    const predictions = withoutForgotten(outgoing, forgotten).map(({ event }) => event);
     return {
       partition,
       next: Number(chunk[chunk.length - 1].offset) + 1,
-      predictions: scored.predictions,
-      skipped: skipped + scored.refused,
+      predictions,
+      skipped: skipped + scored.refused + (scored.predictions.length - predictions.length),
       invalid,
       latencyMs: scored.latencyMs,
     };

@@ -18,6 +18,7 @@ import { unexpectedEvent } from './event-validation';
 import { PatientForgottenError, PoisonMessageError, type PoisonReason } from './kafka-errors';
 import { RetryAbandoned, retryWhileRunning } from './retry';
 import type { EventSerde } from './serde/event-serde';
+import { withoutForgotten } from '../privacy/sealing/event-sealer';
 
 export interface TransactionalProcessorOptions extends GroupMemberOptions {
   /**
@@ -234,11 +235,15 @@ export class TransactionalProcessor extends GroupMember {
   ): Promise<void> {
     const group = this.options.groupId;
     const started = process.hrtime.bigint();
-    const { outputs, poison, counted } = await chunkResult(topic, partition, messages);
+    const result = await chunkResult(topic, partition, messages);
+    const { poison, counted } = result;
     const deadLetters = poison.map(({ message, reason, error }) =>
       deadLetterOf({ topic, partition, message, group }, reason, error),
     );
-    await this.serde.prepareToWrite(outputs);
+    // Outputs derive from events read: a patient of theirs without a key now was forgotten since
+    // (no key is made for them), and their outputs are not written.
+    const forgotten = await this.serde.prepareToWrite(result.outputs, { makeKeys: false });
+    const outputs = withoutForgotten(result.outputs, forgotten);
     const topicMessages = [
       ...toTopicMessages(this.serde, outputs, this.options.topicPrefix ?? ''),
       ...deadLetters.map((letter) => ({

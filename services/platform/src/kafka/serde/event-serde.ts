@@ -20,7 +20,7 @@ import {
 } from '@readmit/contracts';
 import avro from 'avsc';
 import { EVENT_VALIDATORS, invalidEvent, type EventValidators } from '../event-validation';
-import type { EventSealer, EventToWrite } from '../../privacy/sealing/event-sealer';
+import type { EventSealer, EventToWrite, PrepareOptions } from '../../privacy/sealing/event-sealer';
 import {
   dropEmptySealedFields,
   isSealed,
@@ -266,14 +266,18 @@ export class EventSerde {
   }
 
   /**
-   * Loads the data keys that sealing these events will need (made on a patient's first record),
-   * so that encoding them stays synchronous. Publishers call it before encoding a batch; without
-   * a sealer it does nothing.
+   * Loads the data keys that sealing these events will need (made on a patient's first record,
+   * unless `makeKeys: false`), so that encoding them stays synchronous. Publishers call it before
+   * encoding a batch; without a sealer it does nothing. Returns the patients left without a key
+   * (forgotten; only when keys are not made): their events must not be encoded.
    */
-  async prepareToWrite(events: readonly EventToWrite[]): Promise<void> {
-    if (!this.sealer) return;
+  async prepareToWrite(
+    events: readonly EventToWrite[],
+    options: PrepareOptions = {},
+  ): Promise<ReadonlySet<string>> {
+    if (!this.sealer) return new Set();
     try {
-      await this.sealer.prepare(events);
+      return await this.sealer.prepare(events, options);
     } catch (error) {
       throw new RetriableKafkaError(`loading patients' data keys failed: ${String(error)}`, {
         cause: error,

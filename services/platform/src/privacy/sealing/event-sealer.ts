@@ -8,6 +8,16 @@ export interface EventToWrite {
   readonly event: EventTypeMap[EventType];
 }
 
+export interface PrepareOptions {
+  /**
+   * Whether a patient without a key gets one (default true). A writer that derives its events
+   * from events it read (a scorer's predictions, a backfill's) passes false: the patient had a
+   * key when the event was read, so one missing now was destroyed meanwhile (a forget), and
+   * making a new one would seal the derived event under a key that outlives the forget.
+   */
+  readonly makeKeys?: boolean;
+}
+
 /**
  * Seals patient events for writing and finds the keys to open them when reading, with the
  * patients' data keys (PatientKeys). The serde calls it: writers `prepare` the keys of a batch
@@ -16,12 +26,23 @@ export interface EventToWrite {
 export class EventSealer {
   constructor(readonly keys: PatientKeys) {}
 
-  /** Loads (or makes) the data key of every patient of these events that must be sealed. */
-  async prepare(events: readonly EventToWrite[]): Promise<void> {
+  /**
+   * Loads (or makes, see PrepareOptions) the data key of every patient of these events that must
+   * be sealed. Returns the patients left without a key: forgotten, when keys are not made.
+   */
+  async prepare(
+    events: readonly EventToWrite[],
+    { makeKeys = true }: PrepareOptions = {},
+  ): Promise<ReadonlySet<string>> {
     const patients = new Set<string>();
     for (const { eventType, event } of events)
       if (isSealable(eventType) && !isSealed(event)) patients.add(sealingPatientOf(event));
-    await this.keys.keysFor([...patients]);
+    if (makeKeys) {
+      await this.keys.keysFor([...patients]);
+      return new Set();
+    }
+    const keys = await this.keys.existingKeysOf([...patients]);
+    return new Set([...patients].filter((patient) => !keys.has(patient)));
   }
 
   /** The event as it goes on the wire; its patient's key must have been prepared. */
@@ -56,4 +77,16 @@ function clearSealedField(eventType: EventType, event: object): string | null {
   for (const field of SEALED_FIELDS[eventType])
     if ((event as Record<string, unknown>)[field] != null) return field;
   return null;
+}
+
+/** The events whose patient still has a key: those of `forgotten` patients are left out. */
+export function withoutForgotten<T extends EventToWrite>(
+  events: readonly T[],
+  forgotten: ReadonlySet<string>,
+): T[] {
+  if (forgotten.size === 0) return [...events];
+  return events.filter(
+    ({ eventType, event }) =>
+      !isSealable(eventType) || isSealed(event) || !forgotten.has(sealingPatientOf(event)),
+  );
 }
