@@ -7,11 +7,24 @@ import { isLoggedIdentifier, isPseudonym, legacyClearId, type IdentifierKind } f
 export interface IdentifierField {
   readonly field: string;
   readonly kind: IdentifierKind;
+  /**
+   * Added to its event after the event was first written (PredictionMade's patient): null in
+   * older events, which readers accept; writers must still fill it.
+   */
+  readonly nullable: boolean;
 }
 
 function identifierFieldsOf(schema: AvroRecord): IdentifierField[] {
   return schema.fields.flatMap((field) =>
-    field.pseudonym ? [{ field: field.name, kind: field.pseudonym }] : [],
+    field.pseudonym
+      ? [
+          {
+            field: field.name,
+            kind: field.pseudonym,
+            nullable: Array.isArray(field.type) && field.type[0] === 'null',
+          },
+        ]
+      : [],
   );
 }
 

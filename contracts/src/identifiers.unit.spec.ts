@@ -36,13 +36,14 @@ describe('identifier forms', () => {
 describe('identifier fields', () => {
   it('are the ids of the patient events, read from the schemas', () => {
     expect(IDENTIFIER_FIELDS.EncounterRecorded).toEqual([
-      { field: 'encounter_id', kind: 'encounter' },
-      { field: 'patient_nbr', kind: 'patient' },
+      { field: 'encounter_id', kind: 'encounter', nullable: false },
+      { field: 'patient_nbr', kind: 'patient', nullable: false },
     ]);
     expect(IDENTIFIER_FIELDS.OutcomeRecorded).toEqual(IDENTIFIER_FIELDS.EncounterRecorded);
+    // A prediction names its patient since golden v4: null in older ones.
     expect(IDENTIFIER_FIELDS.PredictionMade).toEqual([
-      { field: 'encounter_id', kind: 'encounter' },
-      { field: 'patient_nbr', kind: 'patient' },
+      { field: 'encounter_id', kind: 'encounter', nullable: false },
+      { field: 'patient_nbr', kind: 'patient', nullable: true },
     ]);
     expect(IDENTIFIER_FIELDS.ModelPromoted).toEqual([]);
   });

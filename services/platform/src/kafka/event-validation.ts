@@ -29,17 +29,18 @@ export const EVENT_VALIDATORS: EventValidators = {
 
 /**
  * The identifier fields of an event that hold neither a pseudonym of their kind nor a legacy
- * clear id (an event written before pseudonyms): what the encounter rules hold encounters to,
+ * clear id (an event written before pseudonyms), nor null where the field came later (a
+ * prediction written before it named its patient): what the encounter rules hold encounters to,
  * for the other events that name an encounter. Never quotes the value.
  */
 function identifierErrors<K extends EventType>(eventType: K): EventValidator<K> {
   const fields = IDENTIFIER_FIELDS[eventType];
   return (event) =>
     fields
-      .filter(
-        ({ field, kind }) =>
-          !isLoggedIdentifier(kind, (event as unknown as Record<string, unknown>)[field]),
-      )
+      .filter(({ field, kind, nullable }) => {
+        const value = (event as unknown as Record<string, unknown>)[field];
+        return !(nullable && value === null) && !isLoggedIdentifier(kind, value);
+      })
       .map(({ field, kind }) => ({ field, message: `is not a pseudonym of kind ${kind}` }));
 }
 
