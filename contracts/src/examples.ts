@@ -55,6 +55,7 @@ export const EXAMPLE_EVENTS: { [K in keyof EventTypeMap]: EventTypeMap[K] } = {
     diag_1: '276',
     diag_2: '250.01',
     diag_3: '255',
+    diagnosisCodeSystem: 'ICD9CM',
     number_diagnoses: 9,
     max_glu_serum: 'None',
     A1Cresult: 'None',

@@ -48,6 +48,8 @@ describe('golden payloads and the identifier upcaster', () => {
       const born = {
         PatientForgotten: ['v3'],
         PredictionMade: ['v1', 'v2', 'v3', 'v4'],
+        // v5 named the code system of the diagnoses.
+        EncounterRecorded: ['v1', 'v2', 'v3', 'v5'],
       }[eventType as string] ?? ['v1', 'v2', 'v3'];
       expect(goldens.map(({ version }) => version)).toEqual(born);
       for (const { version, event } of goldens)

@@ -106,7 +106,8 @@ describe('REST gateway: predictions over HTTP, scored over Kafka request-reply',
       message: 'scoring is unavailable, retry later: no champion model is serving yet',
     });
 
-    await promoteSmallModel(streams.publisher, root, 'v1', THRESHOLD);
+    // A model that scores by the primary diagnosis's group (trained on ICD-9-CM codes).
+    await promoteSmallModel(streams.publisher, root, 'v1', THRESHOLD, { diagnosisSignal: true });
     await eventually(async () => {
       const response = await post(gateway, '/v1/predictions', encounter(2));
       return response.status === 200 ? true : undefined;
@@ -179,6 +180,34 @@ describe('REST gateway: predictions over HTTP, scored over Kafka request-reply',
     const plain = await post(gateway, '/v1/predictions/batch', { encounters: [encounter(25)] });
     expect(plain.status).toBe(200);
     expect(plain.body.predictions[0]).not.toHaveProperty('contributions');
+  });
+
+  it('scores an ICD-10-CM encounter as its ICD-9-CM equivalent, with a model trained on ICD-9-CM', async () => {
+    // Ids 28 apart: the same time in hospital and inpatient visits (see `encounter`).
+    const icd9 = encounter(50, { diag_1: '250.83', diag_2: '428', diag_3: 'V57' });
+    const icd10 = encounter(78, {
+      diag_1: 'E11.69',
+      diag_2: 'I50.9',
+      diag_3: 'Z51.89',
+      diag_code_system: 'ICD10CM',
+    });
+    const scored = await post(gateway, '/v1/predictions/batch', {
+      encounters: [icd9, icd10, { ...icd10, encounter_id: 106, diag_1: 'I10' }],
+    });
+    expect(scored.status).toBe(200);
+    const [nine, ten, hypertensive]: PredictionBody[] = scored.body.predictions;
+    expect(ten.score).toBeCloseTo(nine.score, 6);
+    // The diagnosis matters to this model: another group scores otherwise.
+    expect(Math.abs(hypertensive.score - nine.score)).toBeGreaterThan(0.01);
+    // ICD-10 codes without their system are read as ICD-9-CM, which they are not: 400.
+    const { diag_code_system: _system, ...unnamed } = icd10;
+    const refused = await post(gateway, '/v1/predictions', unnamed);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((error: { field: string }) => error.field)).toEqual([
+      'diag_1',
+      'diag_2',
+      'diag_3',
+    ]);
   });
 
   it('answers 400 naming every bad field, by the ingest rules', async () => {
@@ -313,7 +342,8 @@ describe('REST gateway: predictions over HTTP, scored over Kafka request-reply',
     expect(requests('/v1/predictions', '200')).toBeGreaterThanOrEqual(4);
     for (const status of ['400', '401', '403', '415', '503'])
       expect(requests('/v1/predictions', status)).toBeGreaterThan(0);
-    expect(requests('/v1/predictions/batch', '200')).toBe(2);
+    // Two batches above, and the ICD-10 one.
+    expect(requests('/v1/predictions/batch', '200')).toBe(3);
     expect(
       sample('readmit_gateway_request_seconds_count', { route: '/v1/predictions/batch' }),
     ).toBeGreaterThanOrEqual(2);

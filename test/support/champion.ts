@@ -1,7 +1,7 @@
 import { EXAMPLE_EVENTS } from '@readmit/contracts';
 import { newEnvelope, type EventPublisher } from '@readmit/platform/kafka';
 import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
-import { smallModelArtifact } from './artifacts';
+import { smallModelArtifact, type SmallModelOptions } from './artifacts';
 import { exampleEncounter } from './kafka';
 
 export const MODEL = 'readmission';
@@ -15,12 +15,13 @@ export async function promoteSmallModel(
   root: string,
   version = 'v1',
   threshold = 0.3,
+  options: SmallModelOptions = {},
 ): Promise<void> {
   const artifacts = new ModelArtifactStore(new FileSystemObjectStore(root));
   const stored = await artifacts.save(
     MODEL,
     version,
-    smallModelArtifact(MODEL, version, threshold),
+    smallModelArtifact(MODEL, version, threshold, options),
   );
   await publisher.publish('ModelPromoted', MODEL, {
     ...EXAMPLE_EVENTS.ModelPromoted,

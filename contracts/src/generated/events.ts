@@ -281,6 +281,9 @@ export interface TrainingRequested {
   requestedBy: string;
 }
 
+/** ICD9CM: ICD-9-CM (the UCI table, discharges before October 2015); ICD10CM: ICD-10-CM. */
+export type DiagnosisCodeSystem = 'ICD9CM' | 'ICD10CM';
+
 /** Whether a medication was prescribed and how its dosage changed. */
 export type MedicationChange = 'No' | 'Steady' | 'Up' | 'Down';
 
@@ -327,12 +330,14 @@ export interface EncounterRecorded {
   number_emergency: number;
   /** CSV: number_inpatient visits in the year before. */
   number_inpatient: number;
-  /** CSV: diag_1, primary ICD-9 code kept as text (e.g. 250.83, V57, E888). */
+  /** CSV: diag_1, primary diagnosis code kept as text, in diagnosisCodeSystem (ICD-9-CM 250.83, V57, E888; ICD-10-CM E11.9, E119). */
   diag_1: null | string;
-  /** CSV: diag_2, secondary ICD-9 code as text. */
+  /** CSV: diag_2, secondary diagnosis code as text, in diagnosisCodeSystem. */
   diag_2: null | string;
-  /** CSV: diag_3, additional secondary ICD-9 code as text. */
+  /** CSV: diag_3, additional secondary diagnosis code as text, in diagnosisCodeSystem. */
   diag_3: null | string;
+  /** The code system of diag_1, diag_2 and diag_3 (an inpatient stay is coded in the system of its discharge date, so its diagnoses share one). Null: ICD-9-CM, as in the UCI table and every event written before this field. CSV: the optional column diag_code_system. */
+  diagnosisCodeSystem: null | DiagnosisCodeSystem;
   /** CSV: number_diagnoses entered. */
   number_diagnoses: number;
   /** CSV: max_glu_serum (None, Norm, >200, >300); 'None' means not measured. */

@@ -1994,7 +1994,7 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
         ],
         "default": null,
         "sealed": "nullable",
-        "doc": "CSV: diag_1, primary ICD-9 code kept as text (e.g. 250.83, V57, E888)."
+        "doc": "CSV: diag_1, primary diagnosis code kept as text, in diagnosisCodeSystem (ICD-9-CM 250.83, V57, E888; ICD-10-CM E11.9, E119)."
       },
       {
         "name": "diag_2",
@@ -2004,7 +2004,7 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
         ],
         "default": null,
         "sealed": "nullable",
-        "doc": "CSV: diag_2, secondary ICD-9 code as text."
+        "doc": "CSV: diag_2, secondary diagnosis code as text, in diagnosisCodeSystem."
       },
       {
         "name": "diag_3",
@@ -2014,7 +2014,26 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
         ],
         "default": null,
         "sealed": "nullable",
-        "doc": "CSV: diag_3, additional secondary ICD-9 code as text."
+        "doc": "CSV: diag_3, additional secondary diagnosis code as text, in diagnosisCodeSystem."
+      },
+      {
+        "name": "diagnosisCodeSystem",
+        "type": [
+          "null",
+          {
+            "type": "enum",
+            "name": "DiagnosisCodeSystem",
+            "namespace": "health.readmit.v1",
+            "symbols": [
+              "ICD9CM",
+              "ICD10CM"
+            ],
+            "doc": "ICD9CM: ICD-9-CM (the UCI table, discharges before October 2015); ICD10CM: ICD-10-CM."
+          }
+        ],
+        "default": null,
+        "sealed": "nullable",
+        "doc": "The code system of diag_1, diag_2 and diag_3 (an inpatient stay is coded in the system of its discharge date, so its diagnoses share one). Null: ICD-9-CM, as in the UCI table and every event written before this field. CSV: the optional column diag_code_system."
       },
       {
         "name": "number_diagnoses",

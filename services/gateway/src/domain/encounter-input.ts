@@ -1,6 +1,7 @@
 import type { EncounterToScore, Pseudonymize } from '@readmit/contracts';
 import { z } from 'zod';
 import {
+  DIAGNOSIS_CODE_SYSTEM_COLUMN,
   ENCOUNTER_COLUMNS,
   readEncounterCells,
   type EncounterColumn,
@@ -29,7 +30,9 @@ const cell = z.union([z.string(), z.number(), z.null()], {
 
 /** Types are checked here; values by the encounter rules. Unknown keys are ignored, as in ingestion. */
 const encounterObject = z.object(
-  Object.fromEntries(INPUT_COLUMNS.map((column) => [column, cell.optional()])),
+  Object.fromEntries(
+    [...INPUT_COLUMNS, DIAGNOSIS_CODE_SYSTEM_COLUMN].map((column) => [column, cell.optional()]),
+  ),
   { error: 'must be a JSON object keyed by the diabetic_data.csv column names' },
 );
 
@@ -61,7 +64,13 @@ export function parseEncounterInput(
     return value === null || value === undefined ? undefined : String(value);
   });
   const errors: FieldError[] = [];
-  const encounter = readEncounterCells(cells, errors, pseudonymize);
+  const system = typed.data[DIAGNOSIS_CODE_SYSTEM_COLUMN];
+  const encounter = readEncounterCells(
+    cells,
+    errors,
+    pseudonymize,
+    system === null || system === undefined ? undefined : String(system),
+  );
   if (errors.length === 0)
     return {
       ok: true,
@@ -74,6 +83,7 @@ export function parseEncounterInput(
       field: fieldName(at, field),
       // The rules' message for an empty cell ("'' is not one of …") reads oddly for an absent key.
       message:
+        INPUT_COLUMNS.includes(field as EncounterColumn) &&
         cells[INPUT_COLUMNS.indexOf(field as EncounterColumn)] === undefined
           ? 'is required'
           : message,

@@ -55,6 +55,28 @@ describe('parseEncounterInput', () => {
     });
   });
 
+  it('reads ICD-10-CM diagnoses when diag_code_system says so, as ingestion does', () => {
+    const icd10 = { ...sample[0], diag_1: 'E11.9', diag_2: 'I50.9', diag_3: null };
+    const read = parseEncounterInput({ ...icd10, diag_code_system: 'ICD10CM' }, testPseudonymize);
+    expect(read.ok && read.value.encounter).toMatchObject({
+      diag_1: 'E11.9',
+      diag_2: 'I50.9',
+      diag_3: null,
+      diagnosisCodeSystem: 'ICD10CM',
+    });
+    // Without it the codes are ICD-9-CM, which these are not; a bad system is named, not "required".
+    expect(parseEncounterInput(icd10, testPseudonymize)).toMatchObject({
+      ok: false,
+      errors: [{ field: 'diag_1' }, { field: 'diag_2' }],
+    });
+    expect(
+      parseEncounterInput({ ...icd10, diag_code_system: 'ICD-10' }, testPseudonymize),
+    ).toMatchObject({
+      ok: false,
+      errors: [{ field: 'diag_code_system', message: "'ICD-10' is not one of ICD9CM, ICD10CM" }],
+    });
+  });
+
   it('names each bad field: types first, then the ingest rules, absent keys as required', () => {
     expect(
       parseEncounterInput(

@@ -54,6 +54,36 @@ describe('readEncounterCsv', () => {
     );
   });
 
+  it('reads ICD-10-CM rows from the optional diag_code_system column, the UCI file without it', async () => {
+    const [headerLine, ...rest] = readFileSync(sharedDataFile('diabetic_data_sample.csv'), 'utf8')
+      .split('\n')
+      .slice(0, 4);
+    const header = headerLine.trim().split(',');
+    const withCodes = (line: string, codes: readonly string[]) => {
+      const cells = line.trim().split(',');
+      codes.forEach((code, index) => (cells[header.indexOf(`diag_${index + 1}`)] = code));
+      return cells.join(',');
+    };
+    const text = [
+      `diag_code_system,${headerLine.trim()}`,
+      `ICD10CM,${withCodes(rest[0], ['E11.9', 'I509', 'N18.3'])}`,
+      `,${rest[1].trim()}`,
+      `ICD10CM,${withCodes(rest[2], ['428', 'I50.9', 'E11.9'])}`,
+    ].join('\n');
+    const rows = await collect(readEncounterCsv(Readable.from([`${text}\n`]), testPseudonymize));
+    expect(rows[0].result.ok && rows[0].result.encounter).toMatchObject({
+      diag_1: 'E11.9',
+      diag_2: 'I509',
+      diag_3: 'N18.3',
+      diagnosisCodeSystem: 'ICD10CM',
+    });
+    // An empty cell is the UCI default, ICD-9-CM; an ICD-9 code in an ICD-10 row is refused.
+    expect(rows[1].result.ok && rows[1].result.encounter.diagnosisCodeSystem).toBeNull();
+    expect(rows[2].result.ok ? [] : rows[2].result.errors).toEqual([
+      { field: 'diag_1', message: "'428' is not an ICD-10-CM code like E11.9, I50.9 or S72.001A" },
+    ]);
+  });
+
   it('takes columns in any order, CRLF line ends, a BOM, blank lines and quoted cells', async () => {
     const [headerLine, firstLine, secondLine] = readFileSync(
       sharedDataFile('diabetic_data_sample.csv'),

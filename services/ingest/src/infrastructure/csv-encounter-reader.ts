@@ -5,6 +5,7 @@ import {
   CSV_COLUMNS,
   missingColumns,
   parseEncounterValues,
+  ROW_COLUMNS,
   type ParsedRow,
   type IdsMapping,
   type RawRow,
@@ -34,10 +35,14 @@ export class CsvHeaderError extends Error {
   }
 }
 
-/** Where each of CSV_COLUMNS sits in the file's rows; null when the file has them in order. */
+/**
+ * Where each of ROW_COLUMNS sits in the file's rows (-1: an optional column it does not have);
+ * null when the file is diabetic_data.csv's columns in order, and nothing else.
+ */
 function positionsOf(header: readonly string[]): number[] | null {
-  const positions = CSV_COLUMNS.map((column) => header.indexOf(column));
-  const canonical = header.length === CSV_COLUMNS.length && positions.every((at, i) => at === i);
+  const positions = ROW_COLUMNS.map((column) => header.indexOf(column));
+  const canonical =
+    header.length === CSV_COLUMNS.length && CSV_COLUMNS.every((_, i) => positions[i] === i);
   return canonical ? null : positions;
 }
 
@@ -95,7 +100,9 @@ export async function* readEncounterCsv(
       };
       continue;
     }
-    const row: RawRow = positions ? positions.map((at) => cells[at]) : cells;
+    const row: RawRow = positions
+      ? positions.map((at) => (at >= 0 ? cells[at] : undefined))
+      : cells;
     yield { line, result: parseEncounterValues(row, pseudonymize, mapping) };
   }
 }

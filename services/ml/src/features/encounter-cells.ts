@@ -1,7 +1,13 @@
-import type { IdentifierKind, MedicationChange, Pseudonymize } from '@readmit/contracts';
+import type {
+  DiagnosisCodeSystem,
+  IdentifierKind,
+  MedicationChange,
+  Pseudonymize,
+} from '@readmit/contracts';
 import type { EncounterInput } from './encounter-features';
 import {
   CLEAR_IDENTIFIER,
+  diagnosisRule,
   ENCOUNTER_RULES,
   fieldProblem,
   type EncounterField,
@@ -143,7 +149,45 @@ class CellReader {
   medication(column: number): MedicationChange {
     return this.oneOf<MedicationChange>(column);
   }
+
+  /**
+   * The code system of the diagnoses, from its own cell (not a diabetic_data.csv column): null
+   * when missing (ICD-9-CM), undefined when it names no system we know (an error is added).
+   */
+  codeSystem(cell: string | undefined): DiagnosisCodeSystem | null | undefined {
+    if (isMissingCell(cell)) return null;
+    const text = (cell as string).trim();
+    const problem = fieldProblem(ENCOUNTER_RULES.diagnosisCodeSystem, text);
+    if (problem !== null) {
+      this.errors.push({
+        field: DIAGNOSIS_CODE_SYSTEM_COLUMN,
+        message: `${quoted(text)} ${problem}`,
+      });
+      return undefined;
+    }
+    return text as DiagnosisCodeSystem;
+  }
+
+  /**
+   * A diagnosis code, checked by the rule of its code system; not checked when the system is
+   * unknown (its own error says why: the codes cannot be judged without it).
+   */
+  diagnosis(column: number, system: DiagnosisCodeSystem | null | undefined): string | null {
+    const value = this.cells[column];
+    if (isMissingCell(value)) return null;
+    const text = (value as string).trim();
+    if (system === undefined) return text;
+    const problem = fieldProblem(diagnosisRule(system), text);
+    if (problem !== null) this.fail(column, `${quoted(text)} ${problem}`);
+    return text;
+  }
 }
+
+/**
+ * The optional column (CSV, JSON lines, REST bodies) that names the code system of a row's
+ * diagnoses: ICD9CM or ICD10CM. Absent or empty: ICD-9-CM, the UCI table's.
+ */
+export const DIAGNOSIS_CODE_SYSTEM_COLUMN = 'diag_code_system';
 
 /** Each column's position in EncounterCells. */
 const AT = Object.fromEntries(ENCOUNTER_COLUMNS.map((column, index) => [column, index])) as Record<
@@ -161,8 +205,11 @@ export function readEncounterCells(
   cells: EncounterCells,
   errors: FieldError[],
   pseudonymize: Pseudonymize,
+  codeSystemCell?: string,
 ): EncounterInput {
   const read = new CellReader(cells, errors, pseudonymize);
+  // Read first: the diagnoses are checked by the rule of their system.
+  const diagnosisCodeSystem = read.codeSystem(codeSystemCell);
   return {
     encounter_id: read.identifier(AT.encounter_id, 'encounter'),
     patient_nbr: read.identifier(AT.patient_nbr, 'patient'),
@@ -182,9 +229,10 @@ export function readEncounterCells(
     number_outpatient: read.count(AT.number_outpatient),
     number_emergency: read.count(AT.number_emergency),
     number_inpatient: read.count(AT.number_inpatient),
-    diag_1: read.optional(AT.diag_1),
-    diag_2: read.optional(AT.diag_2),
-    diag_3: read.optional(AT.diag_3),
+    diag_1: read.diagnosis(AT.diag_1, diagnosisCodeSystem),
+    diag_2: read.diagnosis(AT.diag_2, diagnosisCodeSystem),
+    diag_3: read.diagnosis(AT.diag_3, diagnosisCodeSystem),
+    diagnosisCodeSystem: diagnosisCodeSystem ?? null,
     number_diagnoses: read.count(AT.number_diagnoses),
     max_glu_serum: read.optional(AT.max_glu_serum),
     A1Cresult: read.optional(AT.A1Cresult),

@@ -1,5 +1,5 @@
 import type { EncounterRecorded } from '@readmit/contracts';
-import { icd9Group } from './icd9-groups';
+import { diagnosisGroup } from './icd10-groups';
 
 /** What the feature pipeline reads: an encounter's attributes (the event without metadata). */
 export type EncounterInput = Omit<
@@ -96,9 +96,13 @@ export const NUMERIC_INPUTS: readonly NumericInput[] = [
   },
 ];
 
+/** The clinical group of one of the encounter's diagnosis codes, in the encounter's code system. */
+const groupOf = (code: string | null, encounter: EncounterInput) =>
+  diagnosisGroup(code, encounter.diagnosisCodeSystem ?? 'ICD9CM');
+
 /**
  * Categorical inputs, one-hot encoded over the categories seen when fitting. High-cardinality
- * columns are tamed: diagnoses by ICD-9 chapter group, the specialty by a frequency cap.
+ * columns are tamed: diagnoses by clinical group (ICD-9 chapters, ICD-10 mapped onto them), the specialty by a frequency cap.
  */
 export const CATEGORICAL_INPUTS: readonly CategoricalInput[] = [
   { name: 'race', read: text('race'), maxCategories: 10 },
@@ -110,9 +114,10 @@ export const CATEGORICAL_INPUTS: readonly CategoricalInput[] = [
   { name: 'admission_source_id', read: id('admission_source_id'), maxCategories: 25 },
   { name: 'payer_code', read: text('payer_code'), maxCategories: 20 },
   { name: 'medical_specialty', read: text('medical_specialty'), maxCategories: 20 },
-  { name: 'diag_1_group', read: (e) => icd9Group(e.diag_1), maxCategories: 10 },
-  { name: 'diag_2_group', read: (e) => icd9Group(e.diag_2), maxCategories: 10 },
-  { name: 'diag_3_group', read: (e) => icd9Group(e.diag_3), maxCategories: 10 },
+  // ICD-9-CM and ICD-10-CM codes fall into the same groups, so one model reads both.
+  { name: 'diag_1_group', read: (e) => groupOf(e.diag_1, e), maxCategories: 10 },
+  { name: 'diag_2_group', read: (e) => groupOf(e.diag_2, e), maxCategories: 10 },
+  { name: 'diag_3_group', read: (e) => groupOf(e.diag_3, e), maxCategories: 10 },
   { name: 'max_glu_serum', read: text('max_glu_serum'), maxCategories: 4 },
   { name: 'A1Cresult', read: text('A1Cresult'), maxCategories: 4 },
   ...MEDICATION_FIELDS.map((field) => ({ name: field, read: text(field), maxCategories: 4 })),

@@ -1,5 +1,6 @@
 import type { Pseudonymize, ReadmissionClass } from '@readmit/contracts';
 import {
+  DIAGNOSIS_CODE_SYSTEM_COLUMN,
   ENCOUNTER_COLUMNS,
   isMissingCell,
   quotedValue,
@@ -12,25 +13,34 @@ import { MAPPED_ID_COLUMNS, type IdsMapping } from './ids-mapping';
 /** The columns of diabetic_data.csv, in the file's order: the encounter's, then the label. */
 export const CSV_COLUMNS = [...ENCOUNTER_COLUMNS, 'readmitted'] as const;
 
-export type CsvColumn = (typeof CSV_COLUMNS)[number];
+/**
+ * The columns a row may have: diabetic_data.csv's, then the optional ones (a file without them
+ * is the UCI file): `diag_code_system`, the code system of the row's diagnoses.
+ */
+export const ROW_COLUMNS = [...CSV_COLUMNS, DIAGNOSIS_CODE_SYSTEM_COLUMN] as const;
 
-/** A row as its values in CSV_COLUMNS order (the fast form for bulk loads); absent cells are undefined. */
+export type CsvColumn = (typeof ROW_COLUMNS)[number];
+
+/**
+ * A row as its values in ROW_COLUMNS order (the fast form for bulk loads); absent cells are
+ * undefined, and a row of CSV_COLUMNS only is one without the optional columns.
+ */
 export type RawRow = readonly (string | undefined)[];
 
 /** Each column's position in a RawRow. */
-export const AT = Object.fromEntries(CSV_COLUMNS.map((column, index) => [column, index])) as Record<
+export const AT = Object.fromEntries(ROW_COLUMNS.map((column, index) => [column, index])) as Record<
   CsvColumn,
   number
 >;
 
 /** A row given as a record of column → cell (JSON lines, tests) in RawRow form. */
 export function rawRowOf(record: Readonly<Record<string, string | undefined>>): RawRow {
-  return CSV_COLUMNS.map((column) => record[column]);
+  return ROW_COLUMNS.map((column) => record[column]);
 }
 
 /** A RawRow as a record of column → cell. */
 export function recordOf(row: RawRow): Record<CsvColumn, string | undefined> {
-  return Object.fromEntries(CSV_COLUMNS.map((column, index) => [column, row[index]])) as Record<
+  return Object.fromEntries(ROW_COLUMNS.map((column, index) => [column, row[index]])) as Record<
     CsvColumn,
     string | undefined
   >;
@@ -83,7 +93,7 @@ export function parseEncounterValues(
 ): ParsedRow {
   // The encounter rules (shared with the gateway and every consumer of EncounterRecorded).
   const errors: FieldError[] = [];
-  const encounter = readEncounterCells(row, errors, pseudonymize);
+  const encounter = readEncounterCells(row, errors, pseudonymize, row[AT.diag_code_system]);
   if (mapping) {
     const before = errors.length;
     for (const column of MAPPED_ID_COLUMNS) {

@@ -36,6 +36,31 @@ describe('parseIdsMapping on the real IDs_mapping.csv', () => {
 });
 
 describe('parseEncounterRow', () => {
+  it('reads ICD-10-CM diagnoses when the row names their code system, ICD-9-CM otherwise', () => {
+    const [row] = sample;
+    const icd10 = { ...row, diag_1: 'E11.9', diag_2: 'I50.9', diag_3: 'N18.3' };
+    const read = parseEncounterRow({ ...icd10, diag_code_system: 'ICD10CM' }, testPseudonymize);
+    expect(read.ok && read.encounter).toMatchObject({
+      diag_1: 'E11.9',
+      diag_2: 'I50.9',
+      diag_3: 'N18.3',
+      diagnosisCodeSystem: 'ICD10CM',
+    });
+    // The UCI file has no such column: its rows are ICD-9-CM, and ICD-10 codes are refused there.
+    const uci = parseEncounterRow(row, testPseudonymize);
+    expect(uci.ok && uci.encounter.diagnosisCodeSystem).toBeNull();
+    const unnamed = parseEncounterRow(icd10, testPseudonymize);
+    expect(unnamed.ok ? [] : unnamed.errors.map((error) => error.field)).toEqual([
+      'diag_1',
+      'diag_2',
+      'diag_3',
+    ]);
+    const unknown = parseEncounterRow({ ...row, diag_code_system: 'icd-11' }, testPseudonymize);
+    expect(unknown.ok ? [] : unknown.errors).toEqual([
+      { field: 'diag_code_system', message: "'icd-11' is not one of ICD9CM, ICD10CM" },
+    ]);
+  });
+
   it('has the 50 columns of the real file', () => {
     const header = sampleText.slice(0, sampleText.indexOf('\n')).trim().split(',');
     expect(header).toEqual([...CSV_COLUMNS]);

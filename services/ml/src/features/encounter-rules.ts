@@ -1,5 +1,6 @@
 import {
   isLoggedIdentifier,
+  type DiagnosisCodeSystem,
   type EncounterRecorded,
   type IdentifierKind,
 } from '@readmit/contracts';
@@ -45,13 +46,35 @@ export const RACES = ['Caucasian', 'AfricanAmerican', 'Hispanic', 'Asian', 'Othe
 export const MEDICATION_VALUES = ['No', 'Steady', 'Up', 'Down'] as const;
 export const GLUCOSE_VALUES = ['None', 'Norm', '>200', '>300'] as const;
 export const A1C_VALUES = ['None', 'Norm', '>7', '>8'] as const;
+export const DIAGNOSIS_CODE_SYSTEMS = [
+  'ICD9CM',
+  'ICD10CM',
+] as const satisfies readonly DiagnosisCodeSystem[];
 
 /** ICD-9 codes: numeric (250, 250.83, 8), V codes (V57, V45.81) and E codes (E888). */
 const ICD9_CODE: FieldRule = {
   kind: 'code',
-  pattern: /^(\d{1,3}(\.\d{1,2})?|V\d{2}(\.\d{1,2})?|E\d{3}(\.\d)?)$/,
+  // E codes are E000–E030 (status, activity) and E800–E999 (external causes) only: `E119` is
+  // ICD-10-CM's E11.9 without its dot, never an ICD-9 code.
+  pattern: /^(\d{1,3}(\.\d{1,2})?|V\d{2}(\.\d{1,2})?|E(0[0-2]\d|030|[89]\d\d)(\.\d)?)$/,
   description: 'an ICD-9 code like 250.83, V57 or E888',
 };
+
+/**
+ * ICD-10-CM codes, dotted or not (E11.9, E119, S72.001A): a letter, a digit, a digit or letter,
+ * then up to four more, with the dot only after the third. The shape is checked, not the code
+ * list (isIcd10Code).
+ */
+const ICD10_CODE: FieldRule = {
+  kind: 'code',
+  pattern: /^[A-Za-z][0-9][0-9A-Za-z](\.?[0-9A-Za-z]{1,4})?$/,
+  description: 'an ICD-10-CM code like E11.9, I50.9 or S72.001A',
+};
+
+/** The codes of an encounter's diagnoses are in the system it names (null: ICD-9-CM). */
+export function diagnosisRule(system: DiagnosisCodeSystem | null): FieldRule {
+  return system === 'ICD10CM' ? ICD10_CODE : ICD9_CODE;
+}
 
 /** The rule of a clear identifier read from text, before it is pseudonymised. */
 export const CLEAR_IDENTIFIER: FieldRule = { kind: 'identifier' };
@@ -106,9 +129,11 @@ export const ENCOUNTER_RULES: { readonly [F in EncounterField]: FieldRule } = {
   number_outpatient: visits,
   number_emergency: visits,
   number_inpatient: visits,
+  // ICD-9-CM unless diagnosisCodeSystem says ICD-10-CM (diagnosisRule).
   diag_1: ICD9_CODE,
   diag_2: ICD9_CODE,
   diag_3: ICD9_CODE,
+  diagnosisCodeSystem: choice(DIAGNOSIS_CODE_SYSTEMS, true),
   number_diagnoses: count(0, 99),
   max_glu_serum: choice(GLUCOSE_VALUES, true),
   A1Cresult: choice(A1C_VALUES, true),
@@ -209,9 +234,11 @@ export function encounterFieldErrors(encounter: EncounterInput): FieldError[] {
   check(errors, 'number_outpatient', R.number_outpatient, encounter.number_outpatient);
   check(errors, 'number_emergency', R.number_emergency, encounter.number_emergency);
   check(errors, 'number_inpatient', R.number_inpatient, encounter.number_inpatient);
-  check(errors, 'diag_1', R.diag_1, encounter.diag_1);
-  check(errors, 'diag_2', R.diag_2, encounter.diag_2);
-  check(errors, 'diag_3', R.diag_3, encounter.diag_3);
+  check(errors, 'diagnosisCodeSystem', R.diagnosisCodeSystem, encounter.diagnosisCodeSystem);
+  const diagnosis = diagnosisRule(encounter.diagnosisCodeSystem);
+  check(errors, 'diag_1', diagnosis, encounter.diag_1);
+  check(errors, 'diag_2', diagnosis, encounter.diag_2);
+  check(errors, 'diag_3', diagnosis, encounter.diag_3);
   check(errors, 'number_diagnoses', R.number_diagnoses, encounter.number_diagnoses);
   check(errors, 'max_glu_serum', R.max_glu_serum, encounter.max_glu_serum);
   check(errors, 'A1Cresult', R.A1Cresult, encounter.A1Cresult);

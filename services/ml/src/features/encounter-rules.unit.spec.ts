@@ -132,6 +132,28 @@ describe('the encounter field rules', () => {
     ).toEqual([]);
   });
 
+  it('hold diagnoses to the code system the encounter names (null: ICD-9-CM)', () => {
+    const fieldsOf = (fields: Partial<EncounterInput>) =>
+      encounterFieldErrors({ ...example, ...fields }).map((error) => error.field);
+    const icd10 = { diag_1: 'E11.9', diag_2: 'I509', diag_3: 'S72.001A' };
+    expect(fieldsOf({ ...icd10, diagnosisCodeSystem: 'ICD10CM' })).toEqual([]);
+    // The same codes read as ICD-9 are refused, E119 among them: not an ICD-9 E code.
+    expect(fieldsOf({ ...icd10, diagnosisCodeSystem: null })).toEqual([
+      'diag_1',
+      'diag_2',
+      'diag_3',
+    ]);
+    expect(fieldsOf({ diag_1: 'E119' })).toEqual(['diag_1']);
+    expect(fieldsOf({ diag_1: 'E888', diag_2: 'E030', diag_3: 'V57' })).toEqual([]);
+    // ICD-9 codes are not ICD-10 ones; an unknown system is refused.
+    expect(
+      fieldsOf({ diag_1: '428', diag_2: 'I50.9', diag_3: null, diagnosisCodeSystem: 'ICD10CM' }),
+    ).toEqual(['diag_1']);
+    expect(
+      fieldsOf({ diagnosisCodeSystem: 'SNOMED' as EncounterInput['diagnosisCodeSystem'] }),
+    ).toEqual(['diagnosisCodeSystem']);
+  });
+
   it('never quote an identifier', () => {
     const errors = encounterFieldErrors({
       ...example,

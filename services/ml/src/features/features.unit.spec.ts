@@ -1,6 +1,8 @@
 import { EXAMPLE_EVENTS } from '@readmit/contracts';
 import { FeatureEncoder, fitFeatureSpec, MISSING, OTHER, parseFeatureSpec } from './feature-spec';
 import { icd9Group } from './icd9-groups';
+import { icd10Group } from './icd10-groups';
+import { dottedIcd9, GEM_SAMPLE } from '../../../../test/support/gem-sample';
 import { NUMERIC_INPUTS, type EncounterInput } from './encounter-features';
 
 const { envelope: _, recordedAt: __, source: ___, ...base } = EXAMPLE_EVENTS.EncounterRecorded;
@@ -109,5 +111,48 @@ describe('fitFeatureSpec and FeatureEncoder', () => {
     ).toThrow("unknown numeric input 'shoe_size'");
     expect(() => parseFeatureSpec({ ...spec, featureNames: ['x'] })).toThrow('do not match');
     expect(() => fitFeatureSpec([])).toThrow('no encounters');
+  });
+});
+
+describe('an encoder fitted on ICD-9-CM encounters reads ICD-10-CM ones', () => {
+  // GEM pairs whose two codes share a group (most do; the crossings are listed in
+  // icd10-groups.unit.spec.ts), three at a time as an encounter's three diagnoses.
+  const agreeing = GEM_SAMPLE.filter(
+    (pair) => icd9Group(dottedIcd9(pair.icd9)) === icd10Group(pair.icd10),
+  );
+  const triples = Array.from({ length: Math.floor(agreeing.length / 3) }, (_, index) =>
+    agreeing.slice(index * 3, index * 3 + 3),
+  );
+  const asIcd9 = triples.map(([first, second, third]) =>
+    encounter({
+      diag_1: dottedIcd9(first.icd9),
+      diag_2: dottedIcd9(second.icd9),
+      diag_3: dottedIcd9(third.icd9),
+      diagnosisCodeSystem: null,
+    }),
+  );
+  const asIcd10 = triples.map(([first, second, third]) =>
+    encounter({
+      diag_1: first.icd10,
+      diag_2: second.icd10,
+      diag_3: third.icd10,
+      diagnosisCodeSystem: 'ICD10CM',
+    }),
+  );
+  const encoder = new FeatureEncoder(fitFeatureSpec(asIcd9, { minCategoryCount: 1 }));
+
+  it('encodes each the same as its GEM equivalent in ICD-9-CM, so a model scores them alike', () => {
+    expect(triples.length).toBeGreaterThanOrEqual(40);
+    expect(asIcd10.map((row) => encoder.encode(row))).toEqual(
+      asIcd9.map((row) => encoder.encode(row)),
+    );
+  });
+
+  it('needs the code system: the same ICD-10 codes read as ICD-9 would encode otherwise', () => {
+    const unnamed = asIcd10.map((row) => encoder.encode({ ...row, diagnosisCodeSystem: null }));
+    const differing = unnamed.filter(
+      (row, index) => JSON.stringify(row) !== JSON.stringify(encoder.encode(asIcd9[index])),
+    );
+    expect(differing.length).toBeGreaterThan(triples.length / 2);
   });
 });

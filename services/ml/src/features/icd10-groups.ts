@@ -1,3 +1,4 @@
+import type { DiagnosisCodeSystem } from '@readmit/contracts';
 import { icd9Group, type Icd9Group } from './icd9-groups';
 
 /**
@@ -202,15 +203,13 @@ export function icd10Group(code: string | null): Icd9Group | null {
   return 'other';
 }
 
-export type DiagnosisCodeSystem = 'icd9' | 'icd10';
-
 /**
  * The group of a diagnosis code in the stated system. ICD-9 codes go to `icd9Group`, after
  * trimming and putting back the dot of a dotless numeric code (`4280` → `428.0`, the form of
  * the GEM files), since `icd9Group` reads a numeric code as a number.
  */
 export function diagnosisGroup(code: string | null, system: DiagnosisCodeSystem): Icd9Group | null {
-  if (system === 'icd10') return icd10Group(code);
+  if (system === 'ICD10CM') return icd10Group(code);
   if (code === null) return null;
   const text = code.trim();
   return icd9Group(/^[0-9]{4,5}$/.test(text) ? `${text.slice(0, 3)}.${text.slice(3)}` : text);
@@ -223,9 +222,9 @@ const ICD9_V_CODE = /^V[0-9]{2}(\.?[0-9]{1,2})?$/;
 
 /**
  * Which system a code's shape says it is in, when that is unambiguous:
- * - 'icd9' for a numeric code (`428`, `250.83`, `4280`): every ICD-10-CM code starts with a
+ * - 'ICD9CM' for a numeric code (`428`, `250.83`, `4280`): every ICD-10-CM code starts with a
  *   letter.
- * - 'icd10' for a code shaped like ICD-10-CM starting with a letter other than E or V: ICD-9
+ * - 'ICD10CM' for a code shaped like ICD-10-CM starting with a letter other than E or V: ICD-9
  *   has no other letters.
  * - 'ambiguous' for every code starting with E or V that is shaped like a code of either system
  *   (junk such as `EXYZ` is 'invalid'). ICD-9 has E codes (E800–E999, external causes) and V
@@ -245,12 +244,12 @@ export function guessDiagnosisCodeSystem(
 ): DiagnosisCodeSystem | 'ambiguous' | 'invalid' | null {
   if (code === null || code.trim() === '') return null;
   const text = code.trim().toUpperCase();
-  if (/^[0-9]{3}(\.[0-9]{1,2})?$/.test(text) || /^[0-9]{4,5}$/.test(text)) return 'icd9';
+  if (/^[0-9]{3}(\.[0-9]{1,2})?$/.test(text) || /^[0-9]{4,5}$/.test(text)) return 'ICD9CM';
   const icd10 = normalizeIcd10(text) !== null;
   const first = text.charAt(0);
   if (first === 'E' || first === 'V') {
     const icd9 = first === 'E' ? ICD9_E_CODE.test(text) : ICD9_V_CODE.test(text);
     return icd9 || icd10 ? 'ambiguous' : 'invalid';
   }
-  return icd10 ? 'icd10' : 'invalid';
+  return icd10 ? 'ICD10CM' : 'invalid';
 }

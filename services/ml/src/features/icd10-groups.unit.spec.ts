@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ICD9_GROUPS, icd9Group, type Icd9Group } from './icd9-groups';
 import {
   diagnosisGroup,
@@ -9,6 +7,11 @@ import {
   isIcd10Code,
   normalizeIcd10,
 } from './icd10-groups';
+import {
+  dottedIcd9,
+  GEM_SAMPLE as sample,
+  GEM_SAMPLE_TEXT as sampleText,
+} from '../../../../test/support/gem-sample';
 
 describe('ICD10_RANGES', () => {
   it('is sorted and non-overlapping, over 3-character categories, in the ICD-9 groups', () => {
@@ -168,30 +171,6 @@ describe('icd10Group forms', () => {
   });
 });
 
-/** A GEM ICD-9 code with its dot back: `4280` → `428.0`, `V5413` → `V54.13`, `E8809` → `E880.9`. */
-function dottedIcd9(code: string): string {
-  const head = code.startsWith('E') ? 4 : 3;
-  return code.length > head ? `${code.slice(0, head)}.${code.slice(head)}` : code;
-}
-
-interface GemPair {
-  readonly icd9: string;
-  readonly icd10: string;
-  readonly flags: string;
-}
-
-const sampleText = readFileSync(join(__dirname, 'testdata', 'gem-sample.tsv'), 'utf8');
-const sample: GemPair[] = sampleText
-  .split('\n')
-  .filter((line) => line !== '' && !line.startsWith('#') && line !== 'icd9\ticd10\tflags')
-  .map((line) => {
-    const [icd9, icd10, flags, ...rest] = line.split('\t');
-    if (icd9 === undefined || icd10 === undefined || flags === undefined || rest.length > 0) {
-      throw new Error(`gem-sample.tsv: not three tab-separated fields: ${line}`);
-    }
-    return { icd9, icd10, flags };
-  });
-
 /**
  * The sampled GEM pairs whose two codes fall in different groups, with why. The groups are
  * chapter-based, and the GEMs follow the meaning of a code across chapters.
@@ -336,41 +315,41 @@ describe('icd10Group against the CMS 2018 GEM sample', () => {
 });
 
 describe('diagnosisGroup', () => {
-  it.each<[string | null, 'icd9' | 'icd10', Icd9Group | null]>([
-    ['428', 'icd9', 'circulatory'],
-    ['4280', 'icd9', 'circulatory'],
-    ['250.83', 'icd9', 'diabetes'],
-    ['25083', 'icd9', 'diabetes'],
-    [' 486 ', 'icd9', 'respiratory'],
-    ['V5413', 'icd9', 'supplementary'],
-    ['E8809', 'icd9', 'other'],
-    ['E119', 'icd10', 'diabetes'],
-    ['E11.9', 'icd10', 'diabetes'],
-    ['V5413', 'icd10', 'other'],
-    ['I509', 'icd10', 'circulatory'],
-    [null, 'icd9', null],
-    [null, 'icd10', null],
+  it.each<[string | null, 'ICD9CM' | 'ICD10CM', Icd9Group | null]>([
+    ['428', 'ICD9CM', 'circulatory'],
+    ['4280', 'ICD9CM', 'circulatory'],
+    ['250.83', 'ICD9CM', 'diabetes'],
+    ['25083', 'ICD9CM', 'diabetes'],
+    [' 486 ', 'ICD9CM', 'respiratory'],
+    ['V5413', 'ICD9CM', 'supplementary'],
+    ['E8809', 'ICD9CM', 'other'],
+    ['E119', 'ICD10CM', 'diabetes'],
+    ['E11.9', 'ICD10CM', 'diabetes'],
+    ['V5413', 'ICD10CM', 'other'],
+    ['I509', 'ICD10CM', 'circulatory'],
+    [null, 'ICD9CM', null],
+    [null, 'ICD10CM', null],
   ])('puts %j (%s) in %s', (code, system, group) => {
     expect(diagnosisGroup(code, system)).toBe(group);
   });
 
   it('gives an ICD-9 code the group icd9Group gives it', () => {
     for (const code of ['250.01', '428', 'V57', 'E888', '8', '715']) {
-      expect(diagnosisGroup(code, 'icd9')).toBe(icd9Group(code));
+      expect(diagnosisGroup(code, 'ICD9CM')).toBe(icd9Group(code));
     }
   });
 });
 
 describe('guessDiagnosisCodeSystem', () => {
   it.each<[string | null, ReturnType<typeof guessDiagnosisCodeSystem>]>([
-    ['428', 'icd9'],
-    ['250.83', 'icd9'],
-    ['4280', 'icd9'],
-    ['038.9', 'icd9'],
-    ['I50.9', 'icd10'],
-    ['i509', 'icd10'],
-    ['Z794', 'icd10'],
-    ['S72.001A', 'icd10'],
+    ['428', 'ICD9CM'],
+    ['250.83', 'ICD9CM'],
+    ['4280', 'ICD9CM'],
+    ['038.9', 'ICD9CM'],
+    ['I50.9', 'ICD10CM'],
+    ['i509', 'ICD10CM'],
+    ['Z794', 'ICD10CM'],
+    ['S72.001A', 'ICD10CM'],
     ['E119', 'ambiguous'],
     ['E11.9', 'ambiguous'],
     ['E880.9', 'ambiguous'],
