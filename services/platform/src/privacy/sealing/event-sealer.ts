@@ -79,12 +79,15 @@ function clearSealedField(eventType: EventType, event: object): string | null {
   return null;
 }
 
-/** The events whose patient still has a key: those of `forgotten` patients are left out. */
+/**
+ * The events whose patient still has a key: those of `forgotten` patients are left out. The
+ * usual case, nobody forgotten, hands back the same array (it runs for every batch).
+ */
 export function withoutForgotten<T extends EventToWrite>(
   events: readonly T[],
   forgotten: ReadonlySet<string>,
-): T[] {
-  if (forgotten.size === 0) return [...events];
+): readonly T[] {
+  if (forgotten.size === 0) return events;
   return events.filter(
     ({ eventType, event }) =>
       !isSealable(eventType) || isSealed(event) || !forgotten.has(sealingPatientOf(event)),
