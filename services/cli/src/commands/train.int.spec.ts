@@ -12,13 +12,13 @@ import { produceEvents } from './produce.command';
 
 const readmit = (...args: string[]) => runReadmit(args);
 
+/** Topics of a prefix of their own: what a training run reads and writes. */
+const trainingCatalog = () =>
+  isolatedCatalog(testKafka(), [TOPICS.encounters, TOPICS.outcomes, TOPICS.training]);
+
 describe('readmit train', () => {
   it('requests a run, trains it here with --local, and prints the model it made', async () => {
-    const prefix = await isolatedCatalog(testKafka(), [
-      TOPICS.encounters,
-      TOPICS.outcomes,
-      TOPICS.training,
-    ]);
+    const prefix = await trainingCatalog();
     const artifacts = mkdtempSync(join(tmpdir(), 'readmit-cli-artifacts-'));
     try {
       const produced = readmit(
@@ -69,11 +69,7 @@ describe('readmit train', () => {
   });
 
   it('with the KEK, trains on a sealed log opened with the same keys; without it, on nothing', async () => {
-    const prefix = await isolatedCatalog(testKafka(), [
-      TOPICS.encounters,
-      TOPICS.outcomes,
-      TOPICS.training,
-    ]);
+    const prefix = await trainingCatalog();
     const folder = mkdtempSync(join(tmpdir(), 'readmit-cli-sealed-'));
     const kek = `local:${join(folder, 'kek')}`;
     createLocalKekFile(join(folder, 'kek'));
