@@ -44,6 +44,8 @@ export const EXAMPLE_EVENTS: { [K in keyof EventTypeMap]: EventTypeMap[K] } = {
     discharge_disposition_id: 1,
     admission_source_id: 7,
     time_in_hospital: 3,
+    admittedAt: Date.UTC(2026, 10, 2, 14, 5),
+    dischargedAt: Date.UTC(2026, 10, 5, 11, 30),
     payer_code: null,
     medical_specialty: null,
     num_lab_procedures: 59,
@@ -93,6 +95,7 @@ export const EXAMPLE_EVENTS: { [K in keyof EventTypeMap]: EventTypeMap[K] } = {
     patient_nbr: EXAMPLE_PSEUDONYMS.patient,
     readmitted: 'AFTER_30_DAYS',
     recordedAt: Date.UTC(2026, 11, 30),
+    derivation: 'DERIVED',
   },
   PredictionMade: {
     envelope: envelope('PredictionMade', '3f0c2d4e-7a5b-4c1d-9e8f-0a1b2c3d4e5f'),

@@ -48,8 +48,10 @@ describe('golden payloads and the identifier upcaster', () => {
       const born = {
         PatientForgotten: ['v3'],
         PredictionMade: ['v1', 'v2', 'v3', 'v4'],
-        // v5 named the code system of the diagnoses.
-        EncounterRecorded: ['v1', 'v2', 'v3', 'v5'],
+        // v5 named the code system of the diagnoses, v6 gave the stay its dates.
+        EncounterRecorded: ['v1', 'v2', 'v3', 'v5', 'v6'],
+        // v6 said how the outcome became known (reported or derived).
+        OutcomeRecorded: ['v1', 'v2', 'v3', 'v6'],
       }[eventType as string] ?? ['v1', 'v2', 'v3'];
       expect(goldens.map(({ version }) => version)).toEqual(born);
       for (const { version, event } of goldens)

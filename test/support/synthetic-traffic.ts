@@ -170,5 +170,6 @@ export function outcomeEvent(
     patient_nbr: encounter.patient_nbr,
     readmitted,
     recordedAt: occurredAt ?? Date.now(),
+    derivation: 'REPORTED',
   };
 }

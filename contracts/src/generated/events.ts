@@ -314,6 +314,10 @@ export interface EncounterRecorded {
   admission_source_id: number;
   /** CSV: time_in_hospital, days (1-14). */
   time_in_hospital: number;
+  /** When the stay began (FHIR: Encounter.period.start), UTC. Null when the sender gives no dates, as the UCI table does. Needed to derive readmission labels from the stream; a date, so sealed. CSV: the optional column admitted_at (ISO 8601). */
+  admittedAt: null | number;
+  /** When the patient was discharged (FHIR: Encounter.period.end), UTC; never before admittedAt. Null when the sender gives no dates. Readmission windows run from it. CSV: the optional column discharged_at (ISO 8601). */
+  dischargedAt: null | number;
   /** CSV: payer_code; null where '?'. */
   payer_code: null | string;
   /** CSV: medical_specialty of the admitting physician; null where '?'. */
@@ -405,6 +409,9 @@ export interface EncounterRecorded {
 /** CSV readmitted: NO, >30 (AFTER_30_DAYS) or <30 (WITHIN_30_DAYS). */
 export type ReadmissionClass = 'NO' | 'AFTER_30_DAYS' | 'WITHIN_30_DAYS';
 
+/** REPORTED: a label the sender gave (the UCI readmitted column, a corrected outcome); DERIVED: the readmission labeller found it from the patient's later admissions on the log. */
+export type OutcomeDerivation = 'REPORTED' | 'DERIVED';
+
 /** The readmission outcome of an encounter (CSV: readmitted), known weeks after discharge. Keyed by the encounter_id pseudonym on patient.outcomes. */
 export interface OutcomeRecorded {
   envelope: Envelope;
@@ -415,6 +422,8 @@ export interface OutcomeRecorded {
   readmitted: ReadmissionClass;
   /** When the outcome became known. */
   recordedAt: number;
+  /** How the outcome became known. Null: REPORTED, as every outcome written before this field. A reported outcome wins over a derived one for the same encounter. */
+  derivation: null | OutcomeDerivation;
   /** The fields marked "sealed", encrypted together under the patient's data key (AES-256-GCM; Avro binary of those fields, see docs/security.md). When set, every sealed field is null on the wire; when null, the sealed fields are in the clear (written before sealing, or by a site that does not seal). Forgetting the patient destroys the key: these bytes then open for no one. */
   sealedFields?: null | Buffer;
 }

@@ -1907,6 +1907,32 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
         "doc": "CSV: time_in_hospital, days (1-14)."
       },
       {
+        "name": "admittedAt",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "sealed": "nullable",
+        "doc": "When the stay began (FHIR: Encounter.period.start), UTC. Null when the sender gives no dates, as the UCI table does. Needed to derive readmission labels from the stream; a date, so sealed. CSV: the optional column admitted_at (ISO 8601)."
+      },
+      {
+        "name": "dischargedAt",
+        "type": [
+          "null",
+          {
+            "type": "long",
+            "logicalType": "timestamp-millis"
+          }
+        ],
+        "default": null,
+        "sealed": "nullable",
+        "doc": "When the patient was discharged (FHIR: Encounter.period.end), UTC; never before admittedAt. Null when the sender gives no dates. Readmission windows run from it. CSV: the optional column discharged_at (ISO 8601)."
+      },
+      {
         "name": "payer_code",
         "type": [
           "null",
@@ -2482,6 +2508,24 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
         "default": null,
         "sealed": "required",
         "doc": "When the outcome became known."
+      },
+      {
+        "name": "derivation",
+        "type": [
+          "null",
+          {
+            "type": "enum",
+            "name": "OutcomeDerivation",
+            "namespace": "health.readmit.v1",
+            "symbols": [
+              "REPORTED",
+              "DERIVED"
+            ],
+            "doc": "REPORTED: a label the sender gave (the UCI readmitted column, a corrected outcome); DERIVED: the readmission labeller found it from the patient's later admissions on the log."
+          }
+        ],
+        "default": null,
+        "doc": "How the outcome became known. Null: REPORTED, as every outcome written before this field. A reported outcome wins over a derived one for the same encounter."
       },
       {
         "name": "sealedFields",

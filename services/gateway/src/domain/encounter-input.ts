@@ -1,8 +1,8 @@
 import type { EncounterToScore, Pseudonymize } from '@readmit/contracts';
 import { z } from 'zod';
 import {
-  DIAGNOSIS_CODE_SYSTEM_COLUMN,
   ENCOUNTER_COLUMNS,
+  OPTIONAL_COLUMNS,
   readEncounterCells,
   type EncounterColumn,
   type FieldError,
@@ -31,7 +31,7 @@ const cell = z.union([z.string(), z.number(), z.null()], {
 /** Types are checked here; values by the encounter rules. Unknown keys are ignored, as in ingestion. */
 const encounterObject = z.object(
   Object.fromEntries(
-    [...INPUT_COLUMNS, DIAGNOSIS_CODE_SYSTEM_COLUMN].map((column) => [column, cell.optional()]),
+    [...INPUT_COLUMNS, ...OPTIONAL_COLUMNS].map((column) => [column, cell.optional()]),
   ),
   { error: 'must be a JSON object keyed by the diabetic_data.csv column names' },
 );
@@ -59,17 +59,17 @@ export function parseEncounterInput(
   const typed = encounterObject.safeParse(input);
   if (!typed.success) return { ok: false, errors: issuesAsFieldErrors(typed.error, at) };
 
-  const cells = INPUT_COLUMNS.map((column) => {
+  const text = (column: string) => {
     const value = typed.data[column];
     return value === null || value === undefined ? undefined : String(value);
-  });
+  };
+  const cells = INPUT_COLUMNS.map(text);
   const errors: FieldError[] = [];
-  const system = typed.data[DIAGNOSIS_CODE_SYSTEM_COLUMN];
   const encounter = readEncounterCells(
     cells,
     errors,
     pseudonymize,
-    system === null || system === undefined ? undefined : String(system),
+    Object.fromEntries(OPTIONAL_COLUMNS.map((column) => [column, text(column)])),
   );
   if (errors.length === 0)
     return {

@@ -7,6 +7,7 @@ import type {
 import type { EncounterInput } from './encounter-features';
 import {
   CLEAR_IDENTIFIER,
+  DISCHARGE_BEFORE_ADMISSION,
   diagnosisRule,
   ENCOUNTER_RULES,
   fieldProblem,
@@ -172,6 +173,25 @@ class CellReader {
    * A diagnosis code, checked by the rule of its code system; not checked when the system is
    * unknown (its own error says why: the codes cannot be judged without it).
    */
+  /**
+   * An optional instant from its own cell: an ISO 8601 date (midnight UTC) or date-time with its
+   * offset (`2015-03-02T14:05:00Z`, `…+01:00`); null when missing. A date-time without an offset
+   * is refused: its instant depends on a time zone nobody named.
+   */
+  time(column: OptionalColumn, cell: string | undefined): number | null {
+    if (isMissingCell(cell)) return null;
+    const text = (cell as string).trim();
+    const millis = ISO_INSTANT.test(text) ? Date.parse(text) : NaN;
+    if (Number.isNaN(millis) || fieldProblem(ENCOUNTER_RULES.admittedAt, millis) !== null) {
+      this.errors.push({
+        field: column,
+        message: `${quoted(text)} is not an ISO 8601 date or date-time with its offset`,
+      });
+      return null;
+    }
+    return millis;
+  }
+
   diagnosis(column: number, system: DiagnosisCodeSystem | null | undefined): string | null {
     const value = this.cells[column];
     if (isMissingCell(value)) return null;
@@ -189,6 +209,25 @@ class CellReader {
  */
 export const DIAGNOSIS_CODE_SYSTEM_COLUMN = 'diag_code_system';
 
+/**
+ * The columns a row may add to diabetic_data.csv's (a file without them is the UCI file): the code
+ * system of its diagnoses, and the stay's dates (admitted_at, discharged_at: ISO 8601), which the
+ * readmission labeller needs and the UCI table does not have.
+ */
+export const OPTIONAL_COLUMNS = [
+  DIAGNOSIS_CODE_SYSTEM_COLUMN,
+  'admitted_at',
+  'discharged_at',
+] as const;
+
+export type OptionalColumn = (typeof OPTIONAL_COLUMNS)[number];
+
+/** The optional cells of a row, by column. */
+export type OptionalCells = Partial<Readonly<Record<OptionalColumn, string | undefined>>>;
+
+/** 2015-03-02, or 2015-03-02T14:05[:00[.000]] with Z or ±hh:mm. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
 /** Each column's position in EncounterCells. */
 const AT = Object.fromEntries(ENCOUNTER_COLUMNS.map((column, index) => [column, index])) as Record<
   EncounterColumn,
@@ -199,18 +238,18 @@ const AT = Object.fromEntries(ENCOUNTER_COLUMNS.map((column, index) => [column, 
  * Reads an encounter's attributes from text cells (a CSV row, JSON lines, a REST body) by the
  * encounter rules, its identifiers as their pseudonyms (`pseudonymize`, the site key's). Every bad
  * field is added to `errors` with its column, in column order; the attributes returned are
- * meaningful only when none was added.
+ * meaningful only when none was added. `optional` holds the cells of OPTIONAL_COLUMNS.
  */
 export function readEncounterCells(
   cells: EncounterCells,
   errors: FieldError[],
   pseudonymize: Pseudonymize,
-  codeSystemCell?: string,
+  optional: OptionalCells = {},
 ): EncounterInput {
   const read = new CellReader(cells, errors, pseudonymize);
   // Read first: the diagnoses are checked by the rule of their system.
-  const diagnosisCodeSystem = read.codeSystem(codeSystemCell);
-  return {
+  const diagnosisCodeSystem = read.codeSystem(optional.diag_code_system);
+  const encounter: EncounterInput = {
     encounter_id: read.identifier(AT.encounter_id, 'encounter'),
     patient_nbr: read.identifier(AT.patient_nbr, 'patient'),
     race: read.optional(AT.race),
@@ -221,6 +260,8 @@ export function readEncounterCells(
     discharge_disposition_id: read.count(AT.discharge_disposition_id),
     admission_source_id: read.count(AT.admission_source_id),
     time_in_hospital: read.count(AT.time_in_hospital),
+    admittedAt: read.time('admitted_at', optional.admitted_at),
+    dischargedAt: read.time('discharged_at', optional.discharged_at),
     payer_code: read.optional(AT.payer_code),
     medical_specialty: read.optional(AT.medical_specialty),
     num_lab_procedures: read.count(AT.num_lab_procedures),
@@ -263,4 +304,14 @@ export function readEncounterCells(
     change: read.oneOf(AT.change),
     diabetesMed: read.oneOf(AT.diabetesMed),
   };
+  if (
+    encounter.admittedAt !== null &&
+    encounter.dischargedAt !== null &&
+    encounter.dischargedAt < encounter.admittedAt
+  )
+    errors.push({
+      field: 'discharged_at',
+      message: DISCHARGE_BEFORE_ADMISSION.replace('admittedAt', 'admitted_at'),
+    });
+  return encounter;
 }

@@ -53,5 +53,6 @@ export function outcomeEvent(
     patient_nbr: encounter.patient_nbr,
     readmitted: outcome,
     recordedAt: context.recordedAt,
+    derivation: 'REPORTED',
   };
 }

@@ -1,8 +1,8 @@
 import type { Pseudonymize, ReadmissionClass } from '@readmit/contracts';
 import {
-  DIAGNOSIS_CODE_SYSTEM_COLUMN,
   ENCOUNTER_COLUMNS,
   isMissingCell,
+  OPTIONAL_COLUMNS,
   quotedValue,
   readEncounterCells,
 } from './encounter-cells';
@@ -15,9 +15,9 @@ export const CSV_COLUMNS = [...ENCOUNTER_COLUMNS, 'readmitted'] as const;
 
 /**
  * The columns a row may have: diabetic_data.csv's, then the optional ones (a file without them
- * is the UCI file): `diag_code_system`, the code system of the row's diagnoses.
+ * is the UCI file): the code system of the row's diagnoses and the stay's dates.
  */
-export const ROW_COLUMNS = [...CSV_COLUMNS, DIAGNOSIS_CODE_SYSTEM_COLUMN] as const;
+export const ROW_COLUMNS = [...CSV_COLUMNS, ...OPTIONAL_COLUMNS] as const;
 
 export type CsvColumn = (typeof ROW_COLUMNS)[number];
 
@@ -93,7 +93,11 @@ export function parseEncounterValues(
 ): ParsedRow {
   // The encounter rules (shared with the gateway and every consumer of EncounterRecorded).
   const errors: FieldError[] = [];
-  const encounter = readEncounterCells(row, errors, pseudonymize, row[AT.diag_code_system]);
+  const encounter = readEncounterCells(row, errors, pseudonymize, {
+    diag_code_system: row[AT.diag_code_system],
+    admitted_at: row[AT.admitted_at],
+    discharged_at: row[AT.discharged_at],
+  });
   if (mapping) {
     const before = errors.length;
     for (const column of MAPPED_ID_COLUMNS) {

@@ -61,6 +61,41 @@ describe('parseEncounterRow', () => {
     ]);
   });
 
+  it('reads the stay’s dates from admitted_at and discharged_at, and refuses unclear ones', () => {
+    const [row] = sample;
+    const dated = parseEncounterRow(
+      { ...row, admitted_at: '2015-03-02T14:05:00+01:00', discharged_at: '2015-03-05' },
+      testPseudonymize,
+    );
+    expect(dated.ok && [dated.encounter.admittedAt, dated.encounter.dischargedAt]).toEqual([
+      Date.UTC(2015, 2, 2, 13, 5),
+      Date.UTC(2015, 2, 5),
+    ]);
+    const uci = parseEncounterRow(row, testPseudonymize);
+    expect(uci.ok && [uci.encounter.admittedAt, uci.encounter.dischargedAt]).toEqual([null, null]);
+    const unclear = parseEncounterRow(
+      { ...row, admitted_at: '2015-03-02T14:05', discharged_at: '03/05/2015' },
+      testPseudonymize,
+    );
+    expect(unclear.ok ? [] : unclear.errors).toEqual([
+      {
+        field: 'admitted_at',
+        message: "'2015-03-02T14:05' is not an ISO 8601 date or date-time with its offset",
+      },
+      {
+        field: 'discharged_at',
+        message: "'03/05/2015' is not an ISO 8601 date or date-time with its offset",
+      },
+    ]);
+    const backwards = parseEncounterRow(
+      { ...row, admitted_at: '2015-03-05', discharged_at: '2015-03-02' },
+      testPseudonymize,
+    );
+    expect(backwards.ok ? [] : backwards.errors).toEqual([
+      { field: 'discharged_at', message: 'is before admitted_at' },
+    ]);
+  });
+
   it('has the 50 columns of the real file', () => {
     const header = sampleText.slice(0, sampleText.indexOf('\n')).trim().split(',');
     expect(header).toEqual([...CSV_COLUMNS]);

@@ -35,7 +35,9 @@ export type FieldRule =
   /** One of a few values; optional ones may be missing (null). */
   | { readonly kind: 'choice'; readonly values: readonly string[]; readonly optional: boolean }
   /** An optional code or name whose shape (and so length) a pattern fixes. */
-  | { readonly kind: 'code'; readonly pattern: RegExp; readonly description: string };
+  | { readonly kind: 'code'; readonly pattern: RegExp; readonly description: string }
+  /** An optional instant: whole milliseconds since 1970 (UTC), within what a Date holds. */
+  | { readonly kind: 'time' };
 
 /** The largest identifier: 15 digits, well inside what a double holds exactly. */
 export const MAX_IDENTIFIER = 999_999_999_999_999;
@@ -111,6 +113,9 @@ export const ENCOUNTER_RULES: { readonly [F in EncounterField]: FieldRule } = {
   admission_source_id: mappedId,
   // Days, 1 to 14 in the UCI data dictionary: longer stays are not in the study.
   time_in_hospital: count(1, 14),
+  // The stay's dates (FHIR senders have them, the UCI table has not); dischargedAt >= admittedAt.
+  admittedAt: { kind: 'time' },
+  dischargedAt: { kind: 'time' },
   payer_code: {
     kind: 'code',
     pattern: /^[A-Z]{2}$/,
@@ -194,7 +199,24 @@ export function fieldProblem(rule: FieldRule, value: unknown): string | null {
       return typeof value === 'string' && rule.pattern.test(value)
         ? null
         : `is not ${rule.description}`;
+    case 'time':
+      return value === null || isTime(value) ? null : 'is not a time in milliseconds since 1970';
   }
+}
+
+/** The latest time an event may carry: JavaScript's last date, so a Date can hold it. */
+const MAX_TIME = 8_640_000_000_000_000;
+
+const isTime = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && (value as number) >= 0 && (value as number) <= MAX_TIME;
+
+/** A stay ends after it begins: the only rule that joins two fields. */
+export const DISCHARGE_BEFORE_ADMISSION = 'is before admittedAt';
+
+function checkStay(errors: FieldError[], encounter: EncounterInput): void {
+  const { admittedAt, dischargedAt } = encounter;
+  if (isTime(admittedAt) && isTime(dischargedAt) && dischargedAt < admittedAt)
+    errors.push({ field: 'dischargedAt', message: DISCHARGE_BEFORE_ADMISSION });
 }
 
 function check(errors: FieldError[], field: string, rule: FieldRule, value: unknown): void {
@@ -226,6 +248,9 @@ export function encounterFieldErrors(encounter: EncounterInput): FieldError[] {
   );
   check(errors, 'admission_source_id', R.admission_source_id, encounter.admission_source_id);
   check(errors, 'time_in_hospital', R.time_in_hospital, encounter.time_in_hospital);
+  check(errors, 'admittedAt', R.admittedAt, encounter.admittedAt);
+  check(errors, 'dischargedAt', R.dischargedAt, encounter.dischargedAt);
+  checkStay(errors, encounter);
   check(errors, 'payer_code', R.payer_code, encounter.payer_code);
   check(errors, 'medical_specialty', R.medical_specialty, encounter.medical_specialty);
   check(errors, 'num_lab_procedures', R.num_lab_procedures, encounter.num_lab_procedures);
@@ -285,8 +310,6 @@ export function encounterFieldErrors(encounter: EncounterInput): FieldError[] {
   return errors;
 }
 
-/** The latest time an event may carry: JavaScript's last date, so a Date can hold it. */
-const MAX_TIME = 8_640_000_000_000_000;
 const MAX_SOURCE_LENGTH = 1_024;
 
 /**
@@ -295,11 +318,7 @@ const MAX_SOURCE_LENGTH = 1_024;
  */
 export function encounterEventErrors(event: EncounterRecorded): FieldError[] {
   const errors = encounterFieldErrors(event);
-  if (!(
-    Number.isSafeInteger(event.recordedAt) &&
-    event.recordedAt >= 0 &&
-    event.recordedAt <= MAX_TIME
-  ))
+  if (!isTime(event.recordedAt))
     errors.push({ field: 'recordedAt', message: 'is not a time in milliseconds since 1970' });
   if (!(
     typeof event.source === 'string' &&

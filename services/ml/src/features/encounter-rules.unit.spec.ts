@@ -73,6 +73,8 @@ function badValuesOf(rule: FieldRule): unknown[] {
       ];
     case 'code':
       return ['', MARK.repeat(10), 7, ['x']];
+    case 'time':
+      return [-1, 1.5, 8_640_000_000_000_001, 2 ** 53, Number.NaN, '2015-03-02', MARK];
   }
 }
 
@@ -103,6 +105,15 @@ describe('the encounter field rules', () => {
       }
     },
   );
+
+  it('refuse a stay that ends before it begins', () => {
+    const admittedAt = Date.UTC(2015, 2, 2);
+    expect(
+      encounterFieldErrors({ ...example, admittedAt, dischargedAt: admittedAt - 1 }),
+    ).toEqual([{ field: 'dischargedAt', message: 'is before admittedAt' }]);
+    expect(encounterFieldErrors({ ...example, admittedAt, dischargedAt: admittedAt })).toEqual([]);
+    expect(encounterFieldErrors({ ...example, admittedAt: null, dischargedAt: 0 })).toEqual([]);
+  });
 
   it('refuse the tester’s events with the right field names, and no values', () => {
     const errors = encounterFieldErrors(absurd);
