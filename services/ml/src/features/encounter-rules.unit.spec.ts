@@ -108,9 +108,9 @@ describe('the encounter field rules', () => {
 
   it('refuse a stay that ends before it begins', () => {
     const admittedAt = Date.UTC(2015, 2, 2);
-    expect(
-      encounterFieldErrors({ ...example, admittedAt, dischargedAt: admittedAt - 1 }),
-    ).toEqual([{ field: 'dischargedAt', message: 'is before admittedAt' }]);
+    expect(encounterFieldErrors({ ...example, admittedAt, dischargedAt: admittedAt - 1 })).toEqual([
+      { field: 'dischargedAt', message: 'is before admittedAt' },
+    ]);
     expect(encounterFieldErrors({ ...example, admittedAt, dischargedAt: admittedAt })).toEqual([]);
     expect(encounterFieldErrors({ ...example, admittedAt: null, dischargedAt: 0 })).toEqual([]);
   });
