@@ -30,6 +30,7 @@ export default tseslint.config(
       'services/*/src/projections/*/evolve.ts',
       'services/*/src/projections/*/*-rows.ts',
       'services/ml/**/*.ts',
+      'services/fhir/**/*.ts',
     ],
     // Tests of pure code may read fixtures from disk; the code under test may not.
     ignores: ['**/*.spec.ts'],
@@ -132,7 +133,7 @@ export default tseslint.config(
       rules: { 'no-restricted-imports': ['error', { patterns }] },
     });
     const shared =
-      'share it through a library (@readmit/platform, @readmit/ml, @readmit/contracts)';
+      'share it through a library (@readmit/platform, @readmit/ml, @readmit/fhir, @readmit/contracts)';
     return [
       ...services.map((service) => {
         const others = services.filter((other) => other !== service);
@@ -156,11 +157,16 @@ export default tseslint.config(
         ]);
       }),
       restrict(
-        ['services/platform/**/*.{ts,js}', 'services/ml/**/*.{ts,js}', 'contracts/**/*.{ts,js}'],
+        [
+          'services/platform/**/*.{ts,js}',
+          'services/ml/**/*.{ts,js}',
+          'services/fhir/**/*.{ts,js}',
+          'contracts/**/*.{ts,js}',
+        ],
         [
           {
             regex: `${sourceOf(services)}|${entryOf(services)}`,
-            message: 'Libraries (platform, ml, contracts) do not import services.',
+            message: 'Libraries (platform, ml, fhir, contracts) do not import services.',
           },
         ],
       ),

@@ -20,6 +20,7 @@ const shared = {
     '^@readmit/platform/(.*)$': '<rootDir>/services/platform/src/$1',
     '^@readmit/contracts$': '<rootDir>/contracts/src/index.ts',
     '^@readmit/ml$': '<rootDir>/services/ml/src/index.ts',
+    '^@readmit/fhir$': '<rootDir>/services/fhir/src/index.ts',
     '^@readmit/registry$': '<rootDir>/services/registry/src/index.ts',
     '^@readmit/backfill$': '<rootDir>/services/backfill/src/index.ts',
     '^@readmit/gateway$': '<rootDir>/services/gateway/src/index.ts',

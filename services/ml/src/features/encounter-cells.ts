@@ -59,6 +59,29 @@ export function canonicalClearId(cell: string | undefined): string | null {
   return fieldProblem(CLEAR_IDENTIFIER, number) === null ? String(number) : null;
 }
 
+/**
+ * How a source writes identifiers: `numeric`, as the UCI table does (a whole number of at most 15
+ * digits); `text`, as FHIR business identifiers do (an MRN like `MRN-004512`, a visit number).
+ */
+export type IdentifierForm = 'numeric' | 'text';
+
+const MAX_TEXT_IDENTIFIER = 128;
+/** Printable, no control characters or line breaks: what an MRN or visit number may hold. */
+const TEXT_IDENTIFIER = /^[^\p{Cc}]+$/u;
+const TEXT_IDENTIFIER_PROBLEM = `must be an identifier of 1 to ${MAX_TEXT_IDENTIFIER} printable characters`;
+
+/**
+ * The canonical text of an identifier given as text, the text that is pseudonymised; null when it
+ * is empty, too long or holds control characters. A numeric one is canonical as canonicalClearId
+ * makes it, so an MRN sent as `0149190` in FHIR and as `149190` in a CSV is one patient.
+ */
+export function canonicalTextId(cell: string | undefined): string | null {
+  const text = cell?.trim() ?? '';
+  if (text.length === 0 || text.length > MAX_TEXT_IDENTIFIER || !TEXT_IDENTIFIER.test(text))
+    return null;
+  return canonicalClearId(text) ?? text;
+}
+
 /** Long enough to recognise a value, short enough for an error list. */
 const QUOTED_LENGTH = 40;
 /**
@@ -89,6 +112,7 @@ class CellReader {
     private readonly cells: EncounterCells,
     readonly errors: FieldError[],
     private readonly pseudonymize: Pseudonymize,
+    private readonly identifiers: IdentifierForm,
   ) {}
 
   private fail(column: number, message: string): void {
@@ -106,9 +130,16 @@ class CellReader {
    * `149190` are one encounter, as they were when ids were numbers.
    */
   identifier(column: number, kind: IdentifierKind): string {
-    const clearId = canonicalClearId(this.cells[column]);
+    const cell = this.cells[column];
+    const clearId =
+      this.identifiers === 'text' ? canonicalTextId(cell) : canonicalClearId(this.cells[column]);
     if (clearId === null) {
-      this.fail(column, fieldProblem(CLEAR_IDENTIFIER, NaN) as string);
+      this.fail(
+        column,
+        this.identifiers === 'text'
+          ? TEXT_IDENTIFIER_PROBLEM
+          : (fieldProblem(CLEAR_IDENTIFIER, NaN) as string),
+      );
       return '';
     }
     return this.pseudonymize(kind, clearId);
@@ -238,15 +269,17 @@ const AT = Object.fromEntries(ENCOUNTER_COLUMNS.map((column, index) => [column, 
  * Reads an encounter's attributes from text cells (a CSV row, JSON lines, a REST body) by the
  * encounter rules, its identifiers as their pseudonyms (`pseudonymize`, the site key's). Every bad
  * field is added to `errors` with its column, in column order; the attributes returned are
- * meaningful only when none was added. `optional` holds the cells of OPTIONAL_COLUMNS.
+ * meaningful only when none was added. `optional` holds the cells of OPTIONAL_COLUMNS;
+ * `identifiers` says how the source writes identifiers.
  */
 export function readEncounterCells(
   cells: EncounterCells,
   errors: FieldError[],
   pseudonymize: Pseudonymize,
   optional: OptionalCells = {},
+  identifiers: IdentifierForm = 'numeric',
 ): EncounterInput {
-  const read = new CellReader(cells, errors, pseudonymize);
+  const read = new CellReader(cells, errors, pseudonymize, identifiers);
   // Read first: the diagnoses are checked by the rule of their system.
   const diagnosisCodeSystem = read.codeSystem(optional.diag_code_system);
   const encounter: EncounterInput = {

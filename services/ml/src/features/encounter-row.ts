@@ -3,6 +3,7 @@ import {
   ENCOUNTER_COLUMNS,
   isMissingCell,
   OPTIONAL_COLUMNS,
+  type IdentifierForm,
   quotedValue,
   readEncounterCells,
 } from './encounter-cells';
@@ -84,20 +85,28 @@ const byPosition = (a: FieldError, b: FieldError) =>
 /**
  * Parses one row of diabetic_data.csv into encounter attributes (its identifiers pseudonymised)
  * and, when the row has a label, its readmission class. Every bad field is reported, each with
- * its column. Identifier values never appear in messages.
+ * its column. Identifier values never appear in messages. `identifiers`: how the source writes
+ * them (FHIR's are text, the UCI table's numbers).
  */
 export function parseEncounterValues(
   row: RawRow,
   pseudonymize: Pseudonymize,
   mapping?: IdsMapping,
+  identifiers: IdentifierForm = 'numeric',
 ): ParsedRow {
   // The encounter rules (shared with the gateway and every consumer of EncounterRecorded).
   const errors: FieldError[] = [];
-  const encounter = readEncounterCells(row, errors, pseudonymize, {
-    diag_code_system: row[AT.diag_code_system],
-    admitted_at: row[AT.admitted_at],
-    discharged_at: row[AT.discharged_at],
-  });
+  const encounter = readEncounterCells(
+    row,
+    errors,
+    pseudonymize,
+    {
+      diag_code_system: row[AT.diag_code_system],
+      admitted_at: row[AT.admitted_at],
+      discharged_at: row[AT.discharged_at],
+    },
+    identifiers,
+  );
   if (mapping) {
     const before = errors.length;
     for (const column of MAPPED_ID_COLUMNS) {

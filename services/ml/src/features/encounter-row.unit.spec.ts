@@ -9,7 +9,13 @@ import {
   testPseudonymize,
 } from '../../../../test/support/pseudonyms';
 import { encounterEvents } from './encounter-events';
-import { CSV_COLUMNS, missingColumns, parseEncounterRow } from './encounter-row';
+import {
+  CSV_COLUMNS,
+  missingColumns,
+  parseEncounterRow,
+  parseEncounterValues,
+  rawRowOf,
+} from './encounter-row';
 import { parseIdsMapping } from './ids-mapping';
 
 const mapping = parseIdsMapping(readFileSync(sharedDataFile('IDs_mapping.csv'), 'utf8'));
@@ -94,6 +100,28 @@ describe('parseEncounterRow', () => {
     expect(backwards.ok ? [] : backwards.errors).toEqual([
       { field: 'discharged_at', message: 'is before admitted_at' },
     ]);
+  });
+
+  it('takes text identifiers (FHIR MRNs, visit numbers) when the source writes them so', () => {
+    const [row] = sample;
+    const mrn = { ...row, patient_nbr: ' MRN-004512 ', encounter_id: 'V/2015/0001' };
+    expect(parseEncounterRow(mrn, testPseudonymize).ok).toBe(false);
+    const text = parseEncounterValues(rawRowOf(mrn), testPseudonymize, undefined, 'text');
+    expect(text.ok && text.encounter.patient_nbr).toBe(testPseudonymize('patient', 'MRN-004512'));
+    // A numeric one is the same patient however it is sent.
+    const padded = { ...row, patient_nbr: `00${row.patient_nbr}` };
+    const viaText = parseEncounterValues(rawRowOf(padded), testPseudonymize, undefined, 'text');
+    const viaCsv = parseEncounterRow(row, testPseudonymize);
+    expect(viaText.ok && viaText.encounter.patient_nbr).toBe(
+      viaCsv.ok && viaCsv.encounter.patient_nbr,
+    );
+    const broken = { ...row, patient_nbr: 'MRN\n1', encounter_id: 'x'.repeat(129) };
+    const refused = parseEncounterValues(rawRowOf(broken), testPseudonymize, undefined, 'text');
+    expect(refused.ok ? [] : refused.errors.map(({ field }) => field)).toEqual([
+      'encounter_id',
+      'patient_nbr',
+    ]);
+    expect(JSON.stringify(refused)).not.toContain('MRN');
   });
 
   it('has the 50 columns of the real file', () => {
