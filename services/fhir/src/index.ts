@@ -1,2 +1,5 @@
 // @readmit/fhir: FHIR R4 in and out (issue 24). Pure: no I/O, no clock; callers read files and topics.
-export {};
+export type * from './fhir-r4';
+export * from './mapping/code-systems';
+export * from './mapping/concept-maps/index';
+export * from './mapping/patient-history';
