@@ -1,4 +1,4 @@
-import type { MedicationRequest } from '../fhir-r4';
+import type { MedicationRequest } from './fhir-r4';
 
 /**
  * The patient history ingest keeps between inputs (docs/fhir-mapping.md, Prior visits): each

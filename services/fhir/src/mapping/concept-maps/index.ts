@@ -1,4 +1,4 @@
-import type { Coding, ConceptMap } from '../../fhir-r4';
+import type { Coding, ConceptMap } from '../fhir-r4';
 import admissionSource from './admission-source.json';
 import admissionType from './admission-type.json';
 import dischargeDisposition from './discharge-disposition.json';
