@@ -1,4 +1,4 @@
-import type { ReadmissionClass } from '@readmit/contracts';
+import type { OutcomeDerivation, ReadmissionClass } from '@readmit/contracts';
 import type { EncounterInput } from '@readmit/ml';
 
 /** An encounter as read from the log, with the time it was recorded. */
@@ -13,6 +13,8 @@ export interface LoggedOutcome {
   readonly encounterId: string;
   readonly outcome: ReadmissionClass;
   readonly recordedAt: number;
+  /** REPORTED by the sender (an outcome without derivation too) or DERIVED by the labeller. */
+  readonly derivation: OutcomeDerivation;
 }
 
 export interface LabelledEncounter {
@@ -30,8 +32,9 @@ export interface TrainingSet {
 
 /**
  * The training set as it could have been known at `asOf`: encounters recorded by then, joined
- * with the outcomes recorded by then (the latest one when an outcome was corrected). Nothing
- * recorded later leaks in, so a rerun with the same `asOf` sees the same data.
+ * with the outcomes recorded by then. A reported outcome beats a derived one whatever their
+ * order; between two of the same kind the latest wins (a correction). Nothing recorded later
+ * leaks in, so a rerun with the same `asOf` sees the same data.
  */
 export function assembleTrainingSet(
   encounters: Iterable<LoggedEncounter>,
@@ -45,8 +48,7 @@ export function assembleTrainingSet(
       outcomesAfterAsOf += 1;
       continue;
     }
-    const earlier = known.get(outcome.encounterId);
-    if (!earlier || outcome.recordedAt >= earlier.recordedAt)
+    if (supersedes(outcome, known.get(outcome.encounterId)))
       known.set(outcome.encounterId, outcome);
   }
   const rows: LabelledEncounter[] = [];
@@ -61,6 +63,13 @@ export function assembleTrainingSet(
     else unlabelled += 1;
   }
   return { rows, unlabelled, outcomesAfterAsOf };
+}
+
+/** Whether `candidate` replaces the outcome held for its encounter: see assembleTrainingSet. */
+function supersedes(candidate: LoggedOutcome, held: LoggedOutcome | undefined): boolean {
+  if (!held) return true;
+  if (candidate.derivation !== held.derivation) return candidate.derivation === 'REPORTED';
+  return candidate.recordedAt >= held.recordedAt;
 }
 
 export interface SplitFractions {

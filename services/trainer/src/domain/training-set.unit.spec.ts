@@ -1,4 +1,4 @@
-import { EXAMPLE_EVENTS, type ReadmissionClass } from '@readmit/contracts';
+import { EXAMPLE_EVENTS, type OutcomeDerivation, type ReadmissionClass } from '@readmit/contracts';
 import type { EncounterInput } from '@readmit/ml';
 import { encounterPseudonym, patientPseudonym } from '../../../../test/support/pseudonyms';
 import { assembleTrainingSet, patientPosition, splitByPatient } from './training-set';
@@ -12,10 +12,16 @@ const encounter = (id: number, patient = id): EncounterInput => ({
 
 describe('assembleTrainingSet (point in time)', () => {
   const encounters = [1, 2, 3, 4].map((id) => ({ encounter: encounter(id), recordedAt: id * 10 }));
-  const outcome = (encounterId: number, value: ReadmissionClass, recordedAt: number) => ({
+  const outcome = (
+    encounterId: number,
+    value: ReadmissionClass,
+    recordedAt: number,
+    derivation: OutcomeDerivation = 'REPORTED',
+  ) => ({
     encounterId: encounterPseudonym(encounterId),
     outcome: value,
     recordedAt,
+    derivation,
   });
 
   it('joins encounters with the outcomes known at asOf, and nothing later', () => {
@@ -36,6 +42,35 @@ describe('assembleTrainingSet (point in time)', () => {
     ]);
     expect(set.unlabelled).toBe(1); // encounter 2
     expect(set.outcomesAfterAsOf).toBe(2);
+  });
+
+  it('prefers a reported outcome to a derived one whatever their order, the latest within a kind', () => {
+    const labels = (outcomes: ReturnType<typeof outcome>[]) =>
+      assembleTrainingSet(encounters, outcomes, 100).rows.map((row) => row.outcome);
+    // Derived first, then reported; reported first, then derived.
+    expect(labels([outcome(1, 'NO', 20, 'DERIVED'), outcome(1, 'WITHIN_30_DAYS', 30)])).toEqual([
+      'WITHIN_30_DAYS',
+    ]);
+    expect(labels([outcome(1, 'WITHIN_30_DAYS', 20), outcome(1, 'NO', 30, 'DERIVED')])).toEqual([
+      'WITHIN_30_DAYS',
+    ]);
+    // Two of a kind: the later one, a correction.
+    expect(
+      labels([
+        outcome(1, 'NO', 20, 'DERIVED'),
+        outcome(1, 'AFTER_30_DAYS', 30, 'DERIVED'),
+        outcome(1, 'WITHIN_30_DAYS', 25, 'DERIVED'),
+      ]),
+    ).toEqual(['AFTER_30_DAYS']);
+    expect(labels([outcome(1, 'NO', 40), outcome(1, 'AFTER_30_DAYS', 30)])).toEqual(['NO']);
+    // Point in time: a reported outcome after asOf is not known yet, the derived one is.
+    expect(
+      assembleTrainingSet(
+        encounters,
+        [outcome(1, 'NO', 20, 'DERIVED'), outcome(1, 'WITHIN_30_DAYS', 200)],
+        100,
+      ).rows.map((row) => row.outcome),
+    ).toEqual(['NO']);
   });
 
   it('counts an encounter sent twice once', () => {

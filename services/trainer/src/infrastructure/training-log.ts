@@ -48,6 +48,8 @@ export async function readTrainingLog(
           encounterId: logged.event.encounter_id,
           outcome: logged.event.readmitted,
           recordedAt: logged.event.recordedAt,
+          // Outcomes written before the field, like the UCI labels, were reported.
+          derivation: logged.event.derivation ?? 'REPORTED',
         });
     },
     { purpose: 'trainer' },
