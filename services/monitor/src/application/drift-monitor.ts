@@ -98,6 +98,7 @@ export class DriftMonitor {
           this.windows.addOutcome({
             encounterId: event.encounter_id,
             readmitted: event.readmitted,
+            derivation: event.derivation,
           }),
         ),
     });

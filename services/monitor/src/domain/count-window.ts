@@ -59,6 +59,20 @@ export class CountWindow<T> {
     return this.snapshot();
   }
 
+  /**
+   * Puts `replacement` in the place of `item` (the same object) if the window still holds it:
+   * later windows see the replacement, windows already handed out keep what they had. Returns
+   * whether it was held.
+   */
+  replace(item: T, replacement: T): boolean {
+    for (let slot = 0; slot < this.filled; slot++) {
+      if (this.items[slot] !== item) continue;
+      this.items[slot] = replacement;
+      return true;
+    }
+    return false;
+  }
+
   /** Forgets every item: the next window starts from nothing. */
   reset(): void {
     // Let go of the old items (the slots are only read once refilled).

@@ -62,4 +62,18 @@ describe('CountWindow', () => {
     expect(() => new CountWindow({ rows: 5, slide: 6 })).toThrow('between 1 and');
     expect(() => new CountWindow({ rows: 5, slide: 0 })).toThrow('between 1 and');
   });
+
+  it('replaces an item it still holds, for the windows to come only', () => {
+    const window = new CountWindow<{ value: number }>({ rows: 3, slide: 1 });
+    const first = { value: 1 };
+    const second = { value: 2 };
+    window.add(first, 1);
+    window.add(second, 2);
+    const completed = window.add({ value: 3 }, 3);
+    expect(window.replace(second, { value: 20 })).toBe(true);
+    expect(completed?.items.map((item) => item.value)).toEqual([1, 2, 3]);
+    expect(window.add({ value: 4 }, 4)?.items.map((item) => item.value)).toEqual([20, 3, 4]);
+    // Rolled out of the window: nothing to replace.
+    expect(window.replace(first, { value: 10 })).toBe(false);
+  });
 });

@@ -1,7 +1,7 @@
-import type { DriftKind, ReadmissionClass } from '@readmit/contracts';
+import type { DriftKind, OutcomeDerivation, ReadmissionClass } from '@readmit/contracts';
 import { isPositive, type EncounterInput, type ReadmissionTarget } from '@readmit/ml';
 import { CountWindow, type CompletedWindow, type WindowSettings } from './count-window';
-import { OutcomeJoin, type LabelledPrediction } from './outcome-join';
+import { OutcomeJoin, type CorrectedPair, type LabelledPrediction } from './outcome-join';
 
 /** The model whose traffic is windowed: the champion of the monitored model. */
 export interface WindowedModel {
@@ -59,6 +59,8 @@ export interface OutcomeInput {
   /** The encounter's pseudonym. */
   readonly encounterId: string;
   readonly readmitted: ReadmissionClass;
+  /** How it became known; absent or null: reported (derived ones give way to it). */
+  readonly derivation?: OutcomeDerivation | null;
 }
 
 const NONE_EVICTED = { predictions: 0, outcomes: 0 } as const;
@@ -77,6 +79,9 @@ export class DriftWindows {
   private readonly scores: CountWindow<number>;
   private readonly labelled: CountWindow<LabelledScore>;
   private readonly join: OutcomeJoin;
+  /** Rows labelled by a derived outcome, by encounter: a reported outcome may correct them. */
+  private readonly derivedRows = new Map<string, LabelledScore>();
+  private readonly maxDerivedRows: number;
 
   constructor(
     private readonly modelName: string,
@@ -87,6 +92,7 @@ export class DriftWindows {
     this.scores = new CountWindow(settings);
     this.labelled = new CountWindow(settings);
     this.join = new OutcomeJoin(maxPendingJoin);
+    this.maxDerivedRows = maxPendingJoin;
   }
 
   get currentChampion(): WindowedModel | null {
@@ -116,6 +122,7 @@ export class DriftWindows {
       this.encounters.reset();
       this.scores.reset();
       this.labelled.reset();
+      this.derivedRows.clear();
     }
     return changed;
   }
@@ -141,23 +148,54 @@ export class DriftWindows {
     const completed: DriftWindow[] = [];
     const window = this.scores.add(prediction.score, prediction.time);
     if (window) completed.push({ kind: 'PREDICTION', modelVersion: champion.version, window });
-    if (joined) completed.push(...this.label(joined, champion));
+    if (joined) completed.push(...this.label(prediction.encounterId, joined, champion));
     return step(completed, null, evicted);
   }
 
   addOutcome(outcome: OutcomeInput): WindowStep {
-    const { joined, evicted } = this.join.addOutcome(outcome.encounterId, outcome.readmitted);
+    const { joined, corrected, evicted } = this.join.addOutcome(
+      outcome.encounterId,
+      outcome.readmitted,
+      outcome.derivation ?? 'REPORTED',
+    );
+    if (corrected) this.correct(outcome.encounterId, corrected);
     if (!joined) return step([], null, evicted);
     if (!this.champion) return step([], 'no_champion', evicted);
     if (joined.modelVersion !== this.champion.version) return step([], 'other_version', evicted);
-    return step(this.label(joined, this.champion), null, evicted);
+    return step(this.label(outcome.encounterId, joined, this.champion), null, evicted);
   }
 
-  private label(pair: LabelledPrediction, champion: WindowedModel): DriftWindow[] {
-    const label = isPositive(pair.readmitted, champion.target) ? 1 : 0;
+  private label(
+    encounterId: string,
+    pair: LabelledPrediction,
+    champion: WindowedModel,
+  ): DriftWindow[] {
+    const row: LabelledScore = {
+      label: isPositive(pair.readmitted, champion.target) ? 1 : 0,
+      score: pair.score,
+    };
+    if (pair.derivation === 'DERIVED') {
+      // Young again at the end; the oldest goes past the bound, as in the join.
+      this.derivedRows.delete(encounterId);
+      this.derivedRows.set(encounterId, row);
+      if (this.derivedRows.size > this.maxDerivedRows)
+        this.derivedRows.delete(this.derivedRows.keys().next().value as string);
+    }
     // The prediction's time: performance is that of the predictions made in the window.
-    const window = this.labelled.add({ label, score: pair.score }, pair.time);
+    const window = this.labelled.add(row, pair.time);
     return window ? [{ kind: 'PERFORMANCE', modelVersion: champion.version, window }] : [];
+  }
+
+  /**
+   * A reported outcome came after the derived one its pair was windowed with: the row takes the
+   * reported label while the window holds it (windows already assessed stand).
+   */
+  private correct(encounterId: string, { pair }: CorrectedPair): void {
+    const row = this.derivedRows.get(encounterId);
+    this.derivedRows.delete(encounterId);
+    if (!row || !this.champion || pair.modelVersion !== this.champion.version) return;
+    const label = isPositive(pair.readmitted, this.champion.target) ? 1 : 0;
+    if (label !== row.label) this.labelled.replace(row, { label, score: row.score });
   }
 }
 

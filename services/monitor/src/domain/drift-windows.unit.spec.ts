@@ -101,6 +101,35 @@ describe('DriftWindows', () => {
     expect(subject.pendingJoin).toEqual({ predictions: 0, outcomes: 0 });
   });
 
+  it('relabels a row windowed with a derived outcome when the reported outcome comes, while the window holds it', () => {
+    const subject = windows(3, 1);
+    subject.setChampion(v2); // any readmission is positive
+    subject.addPrediction(prediction(1, 0.8, 'v2', 100));
+    subject.addOutcome({ encounterId: key(1), readmitted: 'NO', derivation: 'DERIVED' });
+    subject.addPrediction(prediction(2, 0.3, 'v2', 200));
+    subject.addOutcome({ encounterId: key(2), readmitted: 'NO', derivation: 'DERIVED' });
+    // The sender's label for encounter 1: readmitted. A derived one after a reported one is dropped.
+    subject.addOutcome({
+      encounterId: key(1),
+      readmitted: 'AFTER_30_DAYS',
+      derivation: 'REPORTED',
+    });
+    subject.addPrediction(prediction(3, 0.5, 'v2', 300));
+    const [window] = subject.addOutcome({ encounterId: key(3), readmitted: 'NO' }).completed;
+    expect(window.window.items).toEqual([
+      { label: 1, score: 0.8 },
+      { label: 0, score: 0.3 },
+      { label: 0, score: 0.5 },
+    ]);
+    expect(
+      subject.addOutcome({
+        encounterId: key(3),
+        readmitted: 'WITHIN_30_DAYS',
+        derivation: 'DERIVED',
+      }).completed,
+    ).toEqual([]);
+  });
+
   it('empties every window when the champion changes, not when it is the same version again', () => {
     const subject = windows(3);
     subject.setChampion(v1);

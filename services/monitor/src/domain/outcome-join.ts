@@ -1,4 +1,4 @@
-import type { ReadmissionClass } from '@readmit/contracts';
+import type { OutcomeDerivation, ReadmissionClass } from '@readmit/contracts';
 
 /** A prediction waiting for its encounter's outcome. */
 export interface PendingPrediction {
@@ -8,19 +8,33 @@ export interface PendingPrediction {
   readonly time: number;
 }
 
-/** A prediction whose outcome is now known. */
-export interface LabelledPrediction extends PendingPrediction {
+/** An outcome and how it became known: reported by the sender or derived by the labeller. */
+export interface KnownOutcome {
   readonly readmitted: ReadmissionClass;
+  readonly derivation: OutcomeDerivation;
+}
+
+/** A prediction whose outcome is now known. */
+export interface LabelledPrediction extends PendingPrediction, KnownOutcome {}
+
+/** A pair made with a derived outcome, now labelled with the reported one that came later. */
+export interface CorrectedPair {
+  readonly pair: LabelledPrediction;
+  /** The derived label it had. */
+  readonly derived: ReadmissionClass;
 }
 
 export interface JoinStep {
   /** The pair this event completed, if any. */
   readonly joined: LabelledPrediction | null;
+  /** The pair this reported outcome corrected, if any. */
+  readonly corrected: CorrectedPair | null;
   /** Entries pushed out, unmatched, to keep the join within its bound. */
   readonly evicted: { readonly predictions: number; readonly outcomes: number };
 }
 
 const NOTHING_EVICTED = { predictions: 0, outcomes: 0 } as const;
+const NOTHING: JoinStep = { joined: null, corrected: null, evicted: NOTHING_EVICTED };
 
 /**
  * Joins OutcomeRecorded to the PredictionMade of the same encounter, whichever comes first.
@@ -28,10 +42,19 @@ const NOTHING_EVICTED = { predictions: 0, outcomes: 0 } as const;
  * evicted unmatched (and counted), so memory stays bounded when a side never arrives.
  * A pair leaves both maps: a later prediction or outcome of the same encounter waits anew.
  * A newer prediction (or corrected outcome) of a waiting encounter replaces the older one.
+ *
+ * A reported outcome beats a derived one (the readmission labeller's) whatever their order: a
+ * derived outcome never replaces a waiting reported one, and is dropped for an encounter paired
+ * with a reported one; a reported outcome for an encounter paired with a derived one corrects
+ * that pair. Both are remembered for the latest `maxPending` pairs.
  */
 export class OutcomeJoin {
   private readonly predictions = new Map<string, PendingPrediction>();
-  private readonly outcomes = new Map<string, ReadmissionClass>();
+  private readonly outcomes = new Map<string, KnownOutcome>();
+  /** Pairs made with a derived outcome, which a reported one may still correct. */
+  private readonly derivedPairs = new Map<string, LabelledPrediction>();
+  /** Encounters paired with a reported outcome: a derived one for them comes too late to count. */
+  private readonly reportedPairs = new Map<string, true>();
 
   constructor(private readonly maxPending: number) {
     if (!Number.isInteger(maxPending) || maxPending < 1)
@@ -47,23 +70,53 @@ export class OutcomeJoin {
   }
 
   addPrediction(encounterId: string, prediction: PendingPrediction): JoinStep {
-    const readmitted = this.outcomes.get(encounterId);
-    if (readmitted !== undefined) {
+    const outcome = this.outcomes.get(encounterId);
+    if (outcome !== undefined) {
       this.outcomes.delete(encounterId);
-      return { joined: { ...prediction, readmitted }, evicted: NOTHING_EVICTED };
+      return this.paired(encounterId, { ...prediction, ...outcome });
     }
     const evicted = waitIn(this.predictions, encounterId, prediction, this.maxPending);
-    return { joined: null, evicted: { predictions: evicted, outcomes: 0 } };
+    return { ...NOTHING, evicted: { predictions: evicted, outcomes: 0 } };
   }
 
-  addOutcome(encounterId: string, readmitted: ReadmissionClass): JoinStep {
+  /** An outcome; `derivation` REPORTED unless the labeller derived it. */
+  addOutcome(
+    encounterId: string,
+    readmitted: ReadmissionClass,
+    derivation: OutcomeDerivation = 'REPORTED',
+  ): JoinStep {
+    const outcome: KnownOutcome = { readmitted, derivation };
+    if (derivation === 'DERIVED' && this.reportedPairs.has(encounterId)) return NOTHING;
+    const derivedPair = this.derivedPairs.get(encounterId);
+    if (derivation === 'REPORTED' && derivedPair !== undefined) {
+      const pair = { ...derivedPair, ...outcome };
+      this.remember(encounterId, pair);
+      return { ...NOTHING, corrected: { pair, derived: derivedPair.readmitted } };
+    }
     const prediction = this.predictions.get(encounterId);
     if (prediction !== undefined) {
       this.predictions.delete(encounterId);
-      return { joined: { ...prediction, readmitted }, evicted: NOTHING_EVICTED };
+      return this.paired(encounterId, { ...prediction, ...outcome });
     }
-    const evicted = waitIn(this.outcomes, encounterId, readmitted, this.maxPending);
-    return { joined: null, evicted: { predictions: 0, outcomes: evicted } };
+    if (derivation === 'DERIVED' && this.outcomes.get(encounterId)?.derivation === 'REPORTED')
+      return NOTHING;
+    const evicted = waitIn(this.outcomes, encounterId, outcome, this.maxPending);
+    return { ...NOTHING, evicted: { predictions: 0, outcomes: evicted } };
+  }
+
+  private paired(encounterId: string, pair: LabelledPrediction): JoinStep {
+    this.remember(encounterId, pair);
+    return { joined: pair, corrected: null, evicted: NOTHING_EVICTED };
+  }
+
+  /** Remembers how the encounter's pair was labelled, for outcomes that come after it. */
+  private remember(encounterId: string, pair: LabelledPrediction): void {
+    if (pair.derivation === 'DERIVED') {
+      waitIn(this.derivedPairs, encounterId, pair, this.maxPending);
+      return;
+    }
+    this.derivedPairs.delete(encounterId);
+    waitIn(this.reportedPairs, encounterId, true, this.maxPending);
   }
 }
 

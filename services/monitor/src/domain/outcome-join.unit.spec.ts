@@ -16,6 +16,7 @@ describe('OutcomeJoin', () => {
     expect(join.addOutcome(key(1), 'WITHIN_30_DAYS').joined).toEqual({
       ...prediction(0.7),
       readmitted: 'WITHIN_30_DAYS',
+      derivation: 'REPORTED',
     });
     expect(join.pendingPredictions).toBe(0);
   });
@@ -26,6 +27,7 @@ describe('OutcomeJoin', () => {
     expect(join.addPrediction(key(2), prediction(0.2, 'v2', 5)).joined).toEqual({
       ...prediction(0.2, 'v2', 5),
       readmitted: 'NO',
+      derivation: 'REPORTED',
     });
     expect(join.pendingOutcomes).toBe(0);
   });
@@ -68,5 +70,61 @@ describe('OutcomeJoin', () => {
     join.addOutcome(key(3), 'NO');
     expect(join.addPrediction(key(2), prediction(0.5)).joined).toBeNull();
     expect(join.addPrediction(key(1), prediction(0.5)).joined?.readmitted).toBe('WITHIN_30_DAYS');
+  });
+
+  describe('reported outcomes beat derived ones, whatever the order', () => {
+    it('keeps a waiting reported outcome when a derived one comes after it', () => {
+      const join = new OutcomeJoin(10);
+      join.addOutcome(key(1), 'WITHIN_30_DAYS');
+      expect(join.addOutcome(key(1), 'NO', 'DERIVED')).toMatchObject({ joined: null });
+      expect(join.addPrediction(key(1), prediction(0.6)).joined).toMatchObject({
+        readmitted: 'WITHIN_30_DAYS',
+        derivation: 'REPORTED',
+      });
+    });
+
+    it('replaces a waiting derived outcome by a reported one, and a derived one by a later derived one', () => {
+      const join = new OutcomeJoin(10);
+      join.addOutcome(key(1), 'NO', 'DERIVED');
+      join.addOutcome(key(1), 'AFTER_30_DAYS', 'DERIVED');
+      expect(join.addPrediction(key(1), prediction(0.6)).joined?.readmitted).toBe('AFTER_30_DAYS');
+      join.addOutcome(key(2), 'NO', 'DERIVED');
+      join.addOutcome(key(2), 'WITHIN_30_DAYS');
+      expect(join.addPrediction(key(2), prediction(0.6)).joined).toMatchObject({
+        readmitted: 'WITHIN_30_DAYS',
+        derivation: 'REPORTED',
+      });
+    });
+
+    it('drops a derived outcome for an encounter already paired with a reported one', () => {
+      const join = new OutcomeJoin(10);
+      join.addPrediction(key(1), prediction(0.6));
+      join.addOutcome(key(1), 'WITHIN_30_DAYS');
+      expect(join.addOutcome(key(1), 'NO', 'DERIVED')).toEqual({
+        joined: null,
+        corrected: null,
+        evicted: { predictions: 0, outcomes: 0 },
+      });
+      expect(join.pendingOutcomes).toBe(0);
+    });
+
+    it('corrects a pair made with a derived outcome when the reported one comes', () => {
+      const join = new OutcomeJoin(10);
+      join.addPrediction(key(1), prediction(0.6));
+      expect(join.addOutcome(key(1), 'NO', 'DERIVED').joined).toMatchObject({
+        readmitted: 'NO',
+        derivation: 'DERIVED',
+      });
+      const step = join.addOutcome(key(1), 'WITHIN_30_DAYS');
+      expect(step.joined).toBeNull();
+      expect(step.corrected).toEqual({
+        pair: { ...prediction(0.6), readmitted: 'WITHIN_30_DAYS', derivation: 'REPORTED' },
+        derived: 'NO',
+      });
+      // Corrected once: a derived outcome after it is dropped, a reported one waits anew.
+      expect(join.addOutcome(key(1), 'AFTER_30_DAYS', 'DERIVED').corrected).toBeNull();
+      expect(join.addOutcome(key(1), 'AFTER_30_DAYS').corrected).toBeNull();
+      expect(join.pendingOutcomes).toBe(1);
+    });
   });
 });
