@@ -173,8 +173,11 @@ describe('topic catalog', () => {
     );
   });
 
-  it('keeps facts forever', () => {
-    for (const topic of Object.values(TOPICS)) expect(topic.config['retention.ms']).toBe('-1');
+  it('keeps facts forever, and inbound FHIR (clear identifiers, not the record) a week', () => {
+    for (const topic of Object.values(TOPICS))
+      if (topic.events.length > 0) expect(topic.config['retention.ms']).toBe('-1');
+    expect(TOPICS.fhirBundles.events).toEqual([]);
+    expect(TOPICS.fhirBundles.config['retention.ms']).toBe(String(7 * 24 * 3600 * 1000));
   });
 });
 

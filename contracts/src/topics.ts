@@ -17,6 +17,14 @@ export interface TopicDefinition {
 
 /** Facts are kept forever: the log is the source of truth and projections are rebuilt from it. */
 const FOREVER = { 'cleanup.policy': 'delete', 'retention.ms': '-1' } as const;
+/**
+ * Inbound FHIR is a queue, not the record (patient.encounters is): it holds clear identifiers
+ * and names, so it is kept a week, long enough to replay after an outage.
+ */
+const INBOUND_RETENTION = {
+  'cleanup.policy': 'delete',
+  'retention.ms': String(7 * 24 * 3600 * 1000),
+} as const;
 /** Dead letters are kept for 30 days: long enough to inspect and replay. */
 const DEAD_LETTER_RETENTION = {
   'cleanup.policy': 'delete',
@@ -106,6 +114,18 @@ export const TOPICS = {
     partitions: 3,
     config: FOREVER,
     events: ['BackfillRequested', 'BackfillProgressed', 'BackfillCompleted'],
+  },
+  /**
+   * FHIR R4 from hospital systems (issue 24): each message a Bundle as JSON (not Avro: the
+   * senders are EHR integration engines), read by ingest like `POST /fhir`. Keyed as the sender
+   * likes (a patient's MRN keeps a patient's bundles in order).
+   */
+  fhirBundles: {
+    name: 'fhir.bundles',
+    key: "sender's choice (e.g. the patient's MRN)",
+    partitions: 6,
+    config: INBOUND_RETENTION,
+    events: [],
   },
   /** The audit trail (issue 23): who did what and when, kept forever, keyed by principal. */
   audit: {
