@@ -6,3 +6,19 @@ export * from './mapping/patient-history';
 export * from './validation/fhir-issue';
 export * from './validation/read-bundle';
 export * from './validation/validate-resource';
+// Export: UCI rows → FHIR R4 (docs/fhir-mapping.md, Export to FHIR).
+export { exportUciRows, exportUciPatients } from './export/export-uci-rows';
+export type { UciFhirExport, UciRowsExportOptions } from './export/export-uci-rows';
+export { exportUciPatient, uciPatientsOf } from './export/uci-export';
+export type { PatientExport, UciExportOptions, UciRecord, UciStayRow } from './export/uci-export';
+export { UciExportTally, type UciExportReport } from './export/export-report';
+export { APPROXIMATIONS, type Approximation } from './export/approximations';
+export {
+  BULK_RESOURCE_TYPES,
+  fhirBundle,
+  patientBundles,
+  resourcesByType,
+  type BulkResourceType,
+  type ExportBundleScope,
+  type ExportBundleType,
+} from './export/fhir-bundles';
