@@ -2,6 +2,8 @@
 export type * from './mapping/fhir-r4';
 export * from './mapping/code-systems';
 export * from './mapping/concept-maps/index';
+export * from './mapping/fhir-mapping';
+export { EXCLUSION_REASONS, type ExclusionReason } from './mapping/mapping-tally';
 export * from './mapping/patient-history';
 export * from './validation/fhir-issue';
 export * from './validation/read-bundle';
@@ -9,7 +11,7 @@ export * from './validation/validate-resource';
 // Export: UCI rows → FHIR R4 (docs/fhir-mapping.md, Export to FHIR).
 export { exportUciRows, exportUciPatients } from './export/export-uci-rows';
 export type { UciFhirExport, UciRowsExportOptions } from './export/export-uci-rows';
-export { exportUciPatient, uciPatientsOf } from './export/uci-export';
+export { exportUciPatient, groupByPatient, uciPatientsOf } from './export/uci-export';
 export type { PatientExport, UciExportOptions, UciRecord, UciStayRow } from './export/uci-export';
 export { UciExportTally, type UciExportReport } from './export/export-report';
 export { APPROXIMATIONS, type Approximation } from './export/approximations';

@@ -13,6 +13,7 @@ export type {
   ConceptMap,
   Condition,
   Coverage,
+  Dosage,
   Encounter,
   EncounterDiagnosis,
   EncounterParticipant,

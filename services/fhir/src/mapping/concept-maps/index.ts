@@ -89,6 +89,43 @@ export function translate(
   return translation?.kind === 'mapped' ? translation.target : undefined;
 }
 
+/** Each table's source systems, most preferred first (the order of its groups). */
+const SYSTEM_ORDER = Object.fromEntries(
+  Object.entries(CONCEPT_MAPS).map(([name, map]): [string, readonly string[]] => [
+    name,
+    [...new Set((map.group ?? []).map((group) => group.source ?? ''))],
+  ]),
+) as Readonly<Record<ConceptMapName, readonly string[]>>;
+
+/** What a table says of a concept's codings: the preferred one it holds, or the codings it holds none of. */
+export type ConceptTranslation =
+  | (Translation & { readonly system: string; readonly code: string })
+  | { readonly kind: 'unlisted'; readonly codings: readonly Coding[] };
+
+/**
+ * Reads a concept's codings by a table, in the table's order of preference (NUBC before HL7, …):
+ * the first coding the most preferred system holds wins, whatever order the sender wrote them in.
+ * `unlisted` (with the codings) when the table holds none of them; a concept with no coding is
+ * `unlisted` with none.
+ */
+export function translateCodings(
+  mapName: ConceptMapName,
+  codings: readonly Coding[] | undefined,
+): ConceptTranslation {
+  if (codings === undefined || codings.length === 0) return { kind: 'unlisted', codings: [] };
+  const index = INDEXES[mapName];
+  for (const system of SYSTEM_ORDER[mapName]) {
+    const codes = index.get(system);
+    if (codes === undefined) continue;
+    for (const coding of codings) {
+      if (coding.system !== system || coding.code === undefined) continue;
+      const translation = codes.get(coding.code);
+      if (translation !== undefined) return { ...translation, system, code: coding.code };
+    }
+  }
+  return { kind: 'unlisted', codings };
+}
+
 /**
  * Every source coding that maps to a UCI value, most preferred first: the tables list their groups
  * in order of preference (NUBC before HL7, RxNorm codes before ingredient names, Readmit's own UCI
