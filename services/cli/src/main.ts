@@ -4,6 +4,7 @@ import { ConfigError } from '@readmit/platform/config';
 import { backfillCommand } from './commands/backfill.command';
 import { backfillCompareCommand } from './commands/backfill-compare.command';
 import { demoCommand } from './commands/demo.command';
+import { exportCommand } from './commands/export.command';
 import { infraCommand } from './commands/infra.command';
 import { keysCommand } from './commands/keys.command';
 import { produceCommand } from './commands/produce.command';
@@ -25,6 +26,7 @@ const program = new Command('readmit')
   .addCommand(infraCommand())
   .addCommand(topicsCommand())
   .addCommand(produceCommand())
+  .addCommand(exportCommand())
   .addCommand(projectionsCommand())
   .addCommand(trainCommand())
   .addCommand(modelsCommand())

@@ -48,26 +48,34 @@ const keepClear = (_kind: string, clearId: string) => clearId;
 
 /**
  * The rows read by the row rules (those of the CSV path: a row it refuses is not exported), grouped
- * by patient in the order patients first appear. Identifiers are read as text, so MRN-like ids
- * export too; numeric ones lose leading zeros as on the CSV path.
+ * by patient. Identifiers are read as text, so MRN-like ids export too; numeric ones lose leading
+ * zeros as on the CSV path.
  */
 export function uciPatientsOf(records: Iterable<UciRecord>): {
   readonly patients: UciStayRow[][];
   readonly rejected: RejectedUciRow[];
 } {
-  const byPatient = new Map<string, UciStayRow[]>();
+  const rows: UciStayRow[] = [];
   const rejected: RejectedUciRow[] = [];
   let index = 0;
   for (const record of records) {
     const parsed = parseEncounterValues(rawRowOf(record), keepClear, undefined, 'text');
-    if (parsed.ok) {
-      const stays = byPatient.get(parsed.encounter.patient_nbr) ?? [];
-      stays.push({ index, encounter: parsed.encounter });
-      byPatient.set(parsed.encounter.patient_nbr, stays);
-    } else rejected.push({ index, errors: parsed.errors });
+    if (parsed.ok) rows.push({ index, encounter: parsed.encounter });
+    else rejected.push({ index, errors: parsed.errors });
     index += 1;
   }
-  return { patients: [...byPatient.values()], rejected };
+  return { patients: groupByPatient(rows), rejected };
+}
+
+/** Rows already read (e.g. by the CSV reader, identifiers kept clear) by patient, in the order patients first appear. */
+export function groupByPatient(rows: Iterable<UciStayRow>): UciStayRow[][] {
+  const byPatient = new Map<string, UciStayRow[]>();
+  for (const row of rows) {
+    const stays = byPatient.get(row.encounter.patient_nbr);
+    if (stays) stays.push(row);
+    else byPatient.set(row.encounter.patient_nbr, [row]);
+  }
+  return [...byPatient.values()];
 }
 
 /** Numeric ids by value (canonical, so by length first), others as text. */
