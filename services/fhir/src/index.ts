@@ -24,3 +24,4 @@ export {
   type ExportBundleScope,
   type ExportBundleType,
 } from './export/fhir-bundles';
+export { syntheticFhirPatients, type SyntheticFhirOptions } from './synthetic/synthetic-fhir';
