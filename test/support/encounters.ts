@@ -3,8 +3,8 @@ import { newEnvelope, type EventSerde, type OutgoingEvent } from '@readmit/platf
 import { exampleEncounter } from './kafka';
 
 /**
- * Encounters `from`, `from + 1`, … (as their pseudonyms, which key them) each with its outcome
- * (the three classes in turn).
+ * Encounters `from`, `from + 1`, … (as their pseudonyms, which key them) each with its reported
+ * outcome (the three classes in turn).
  */
 export function labelledEncounters(from: number, count: number): OutgoingEvent[] {
   return Array.from({ length: count }, (_, index) => from + index).flatMap(
@@ -23,6 +23,8 @@ export function labelledEncounters(from: number, count: number): OutgoingEvent[]
             }),
             encounter_id: encounter.encounter_id,
             readmitted: id % 3 === 0 ? 'NO' : id % 3 === 1 ? 'AFTER_30_DAYS' : 'WITHIN_30_DAYS',
+            // The sender's label, as the UCI column is.
+            derivation: 'REPORTED',
           },
         },
       ];

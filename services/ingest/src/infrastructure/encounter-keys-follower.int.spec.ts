@@ -1,4 +1,9 @@
-import { EXAMPLE_EVENTS, TOPICS } from '@readmit/contracts';
+import {
+  EXAMPLE_EVENTS,
+  TOPICS,
+  type OutcomeDerivation,
+  type ReadmissionClass,
+} from '@readmit/contracts';
 import { assertTestDatabase, createDataSource } from '@readmit/platform/database';
 import { newEnvelope } from '@readmit/platform/kafka';
 import type { DataSource } from 'typeorm';
@@ -93,20 +98,28 @@ describe('EncounterKeysFollower (patient.encounters and patient.outcomes → ing
         ['undecodable', 1],
       ]);
 
-      // Live: a new encounter, and a correction of an outcome (a later recordedAt wins).
+      // Live: a new encounter, and a correction of an outcome (a later recordedAt wins); an
+      // outcome the readmission labeller derived later still is no sender's label.
       await publisher.publishAll(labelledEncounters(backlog + 1, 1));
-      await publisher.publishAll([
-        {
-          eventType: 'OutcomeRecorded',
-          key: encounterPseudonym(3),
-          event: {
-            ...EXAMPLE_EVENTS.OutcomeRecorded,
-            envelope: newEnvelope('OutcomeRecorded', { producer: 'test' }),
-            encounter_id: encounterPseudonym(3),
-            readmitted: 'WITHIN_30_DAYS',
-            recordedAt: EXAMPLE_EVENTS.OutcomeRecorded.recordedAt + 1_000,
-          },
+      const outcome3 = (
+        readmitted: ReadmissionClass,
+        derivation: OutcomeDerivation,
+        at: number,
+      ) => ({
+        eventType: 'OutcomeRecorded' as const,
+        key: encounterPseudonym(3),
+        event: {
+          ...EXAMPLE_EVENTS.OutcomeRecorded,
+          envelope: newEnvelope('OutcomeRecorded', { producer: 'test' }),
+          encounter_id: encounterPseudonym(3),
+          readmitted,
+          recordedAt: EXAMPLE_EVENTS.OutcomeRecorded.recordedAt + at,
+          derivation,
         },
+      });
+      await publisher.publishAll([
+        outcome3('WITHIN_30_DAYS', 'REPORTED', 1_000),
+        outcome3('NO', 'DERIVED', 2_000),
       ]);
       await eventually(async () => {
         const rows = (await dataSource.query(
@@ -135,6 +148,12 @@ describe('EncounterKeysFollower (patient.encounters and patient.outcomes → ing
       expect(await keys()).toEqual([
         { all: backlog + 1, recorded: backlog + 1, labelled: backlog + 1 },
       ]);
+      // Everything read by now: the derived outcome did not replace the sender's.
+      expect(
+        await dataSource.query(`SELECT outcome FROM ${tables.keys} WHERE encounter_id = $1`, [
+          encounterPseudonym(3),
+        ]),
+      ).toEqual([{ outcome: 'WITHIN_30_DAYS' }]);
     } finally {
       await again.stop();
       await publisher.disconnect();

@@ -123,7 +123,9 @@ export class EncounterKeysFollower {
           encounterId: logged.event.encounter_id,
           patient: logged.event.patient_nbr,
         });
-      else
+      // The table keeps senders' outcomes, which uploads are compared with: a derived one in
+      // their place would turn away a sender's label equal to it, which must reach the log.
+      else if (logged.event.derivation !== 'DERIVED')
         outcomes.push({
           encounterId: logged.event.encounter_id,
           patient: logged.event.patient_nbr,
