@@ -4,3 +4,10 @@ export { loadEncounters, type LoadReport } from './application/load-encounters/l
 export { readEncounterCsv, type CsvEncounterRow } from './infrastructure/csv-encounter-reader';
 export { batchesProjection } from './projections/batches/batches.projection';
 export { IngestBatch } from './projections/batches/ingest-batch.entity';
+export {
+  patientsOf,
+  readFhirEncounters,
+  validateEntries,
+  type FhirEntry,
+  type FhirEncounterRows,
+} from './domain/fhir/read-fhir-encounters';

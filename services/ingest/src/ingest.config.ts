@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { apiKeysField } from '@readmit/platform/auth';
-import { platformEnvSchema } from '@readmit/platform/config';
+import { booleanField, platformEnvSchema } from '@readmit/platform/config';
 import { pseudonymKeyField } from '@readmit/platform/privacy';
 
 /** The ingest service's variables, on top of the platform's. */
@@ -14,6 +14,17 @@ export const ingestEnvSchema = platformEnvSchema.extend({
   READMIT_BATCH_LABELS: z.coerce.number().int().positive().default(1_000),
   /** …or once this much event time has passed since its first record, whichever comes first. */
   READMIT_BATCH_WINDOW_SECONDS: z.coerce.number().int().positive().default(3_600),
+  /** Read FHIR bundles from the fhir.bundles topic (docs/ingest.md, FHIR). */
+  READMIT_FHIR_TOPIC: booleanField.default(false),
+  /** The largest FHIR body `POST /fhir` reads (a Bundle, or an NDJSON body), in MB. */
+  READMIT_FHIR_MAX_BODY_MB: z.coerce.number().int().positive().default(64),
+  /**
+   * The identifier system of patients' MRNs in FHIR (docs/fhir-mapping.md, Identity); unset: the
+   * identifier of type MR.
+   */
+  READMIT_FHIR_PATIENT_IDENTIFIER_SYSTEM: z.string().min(1).optional(),
+  /** The identifier system of encounters' visit numbers; unset: the identifier of type VN. */
+  READMIT_FHIR_ENCOUNTER_IDENTIFIER_SYSTEM: z.string().min(1).optional(),
   /** Stable per instance: names the batch tracker's transactional id. */
   READMIT_INSTANCE_ID: z.string().min(1).default(hostname()),
 });

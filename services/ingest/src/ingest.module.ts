@@ -4,6 +4,9 @@ import { pseudonymizerProvider } from '@readmit/platform/privacy';
 import { ProjectionsModule } from '@readmit/platform/projections';
 import type { DataSource } from 'typeorm';
 import { BulkUploadController } from './application/bulk-upload/bulk-upload.controller';
+import { FhirController } from './application/fhir-ingest/fhir.controller';
+import { FhirIngestService } from './application/fhir-ingest/fhir-ingest.service';
+import { FhirTopicRunner } from './application/fhir-ingest/fhir-topic.runner';
 import { ForgetPatientController } from './application/forget-patient/forget-patient.controller';
 import { UPLOAD_STORE } from './application/bulk-upload/upload-store';
 import { EncounterKeysRunner } from './application/learn-encounter-keys/encounter-keys.runner';
@@ -27,7 +30,7 @@ import { batchesProjection } from './projections/batches/batches.projection';
     }),
     ProjectionsModule.register({ projections: [batchesProjection] }),
   ],
-  controllers: [BulkUploadController, BatchesController, ForgetPatientController],
+  controllers: [BulkUploadController, FhirController, BatchesController, ForgetPatientController],
   providers: [
     pseudonymizerProvider,
     BatchTrackerRunner,
@@ -38,6 +41,8 @@ import { batchesProjection } from './projections/batches/batches.projection';
       useFactory: (database: DataSource) => new PostgresUploadStore(database),
     },
     EncounterKeysRunner,
+    FhirIngestService,
+    FhirTopicRunner,
   ],
 })
 export class IngestModule {}

@@ -31,6 +31,7 @@ import { Registry } from 'prom-client';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { cliSealing } from './cli-sealing';
+import { fhirDirectoryInput, type FhirDirectoryInput } from './fhir-input';
 import { createInfraContext } from './infra.command';
 import { cliKafka } from './topics.command';
 
@@ -68,6 +69,8 @@ function parseDrift(value: string): DriftSpec {
 
 export interface ProduceOptions {
   csv?: string;
+  /** A FHIR Bulk Data export directory (NDJSON files) or a directory of bundles. */
+  fhir?: string;
   synthetic?: number;
   seed: number;
   drift?: DriftSpec;
@@ -97,6 +100,10 @@ export function produceCommand(): Command {
       'publish encounters (and their outcomes) to Kafka, from the UCI CSV file or a synthetic stream',
     )
     .option('--csv <file>', 'diabetic_data.csv (the full UCI file unchanged, or the sample)')
+    .option(
+      '--fhir <dir>',
+      'a FHIR R4 Bulk Data export (Patient.ndjson, Encounter.ndjson, …) or a directory of bundles (docs/fhir-mapping.md)',
+    )
     .option(
       '--synthetic <count>',
       'generate this many realistic encounters (fitted on the UCI sample)',
@@ -131,8 +138,11 @@ export function produceCommand(): Command {
     .option('--registry <url>', 'schema registry URL (default: the local platform)')
     .option('--prefix <prefix>', 'topic name prefix', '')
     .action(async (options: ProduceOptions) => {
-      if (Boolean(options.csv) === (options.synthetic !== undefined)) {
-        throw new InfraError('say what to produce: --csv <file> or --synthetic <count>');
+      const inputs = [options.csv, options.fhir, options.synthetic].filter((x) => x !== undefined);
+      if (inputs.length !== 1) {
+        throw new InfraError(
+          'say what to produce, once: --csv <file>, --fhir <dir> or --synthetic <count>',
+        );
       }
       if (options.csv && !existsSync(options.csv))
         throw new InfraError(`no such file: ${options.csv}`);
@@ -175,6 +185,40 @@ function csvInput(file: string, pseudonymizer: Pseudonymizer, idsMapping?: strin
     total: size,
     done: () => stream.bytesRead,
   };
+}
+
+async function fhirInput(directory: string, pseudonymizer: Pseudonymizer): Promise<ProduceInput> {
+  const read = await fhirDirectoryInput(directory, pseudonymizer.pseudonymize, {
+    patientIdentifierSystem: process.env.READMIT_FHIR_PATIENT_IDENTIFIER_SYSTEM,
+    encounterIdentifierSystem: process.env.READMIT_FHIR_ENCOUNTER_IDENTIFIER_SYSTEM,
+  });
+  printFhirSummary(read);
+  return {
+    rows: (async function* () {
+      yield* read.rows;
+    })(),
+    source: `fhir:${basename(directory)}`,
+    description: `producing ${read.rows.length} encounters mapped from ${read.resources} FHIR resources in ${read.files} files`,
+    total: read.rows.length,
+    done: (report) => report.rows,
+  };
+}
+
+/** What the mapping left out, before anything is published: issues, exclusions, unmapped codes. */
+function printFhirSummary(read: FhirDirectoryInput): void {
+  const excluded = Object.entries(read.excluded).filter(([, count]) => count > 0);
+  if (excluded.length > 0)
+    console.error(
+      `encounters not in the cohort: ${excluded.map(([reason, count]) => `${reason} ${count}`).join(', ')}`,
+    );
+  const unmapped = Object.entries(read.unmapped);
+  if (unmapped.length > 0)
+    console.error(
+      `codes no mapping table holds: ${unmapped.map(([code, count]) => `${code} ${count}`).join(', ')}`,
+    );
+  for (const issue of read.issues.slice(0, 20))
+    console.error(`  ${issue.expression?.[0] ?? ''}: ${issue.diagnostics ?? issue.code}`);
+  if (read.issues.length > 20) console.error(`  … and ${read.issues.length - 20} more issues`);
 }
 
 function syntheticInput(
@@ -223,7 +267,9 @@ export async function produceEvents(options: ProduceOptions): Promise<LoadReport
 
   const input = options.csv
     ? csvInput(options.csv, pseudonymizer, options.idsMapping)
-    : syntheticInput(options.synthetic ?? 0, options.seed, pseudonymizer, options.drift);
+    : options.fhir
+      ? await fhirInput(options.fhir, pseudonymizer)
+      : syntheticInput(options.synthetic ?? 0, options.seed, pseudonymizer, options.drift);
   const correlationId = randomUUID();
   const progress = progressReporter(input.total, input.done);
   console.error(input.description);

@@ -7,8 +7,45 @@ import { sharedDataFile, testEndpoints } from '../../../../test/support/endpoint
 import { runReadmit } from '../../../../test/support/processes';
 import { isolatedCatalog, physical, readTopic, testKafka } from '../../../../test/support/kafka';
 import { encounterPseudonym, patientPseudonym } from '../../../../test/support/pseudonyms';
+import { stayNdjsonFiles } from '../../../../test/support/fhir-bundles';
 
 const produce = (...args: string[]) => runReadmit(['produce', ...args]);
+
+describe('readmit produce --fhir', () => {
+  it('publishes the finished inpatient stays of a Bulk Data export, and lists what it left out', async () => {
+    const kafka = testKafka();
+    const prefix = await isolatedCatalog(kafka, [TOPICS.encounters, TOPICS.outcomes]);
+    const folder = mkdtempSync(join(tmpdir(), 'readmit-produce-fhir-'));
+    const files = stayNdjsonFiles([
+      { mrn: '7001', visitNumber: '91001' },
+      { mrn: 'MRN-7002', visitNumber: 'V-7002', diagnoses: ['E11.9', 'N18.3'] },
+      { mrn: 'MRN-7003', visitNumber: 'V-7003', status: 'in-progress' },
+    ]);
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(folder, name), text);
+    writeFileSync(join(folder, 'Observation.ndjson'), `${files['Observation.ndjson']}{oops\n`);
+
+    const result = produce('--fhir', folder, '--prefix', prefix);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('rows: 2, encounters published: 2');
+    expect(result.stderr).toContain('not-finished 1');
+    expect(result.stderr).toMatch(/Observation\.ndjson line 4: the line is not JSON/);
+    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
+    const encounters = await readTopic(kafka, physical(TOPICS.encounters, prefix), {
+      count: 2,
+      timeoutMs: 30_000,
+      settleMs: 1_000,
+    });
+    expect(encounters).toHaveLength(2);
+    // A numeric MRN and visit number are the patient and encounter a CSV row with them would be.
+    const decoded = await Promise.all(encounters.map(({ message }) => serde.decode(message.value)));
+    expect(decoded.map(({ event }) => (event as EncounterRecorded).encounter_id)).toContain(
+      encounterPseudonym(91001),
+    );
+    expect(decoded.map(({ event }) => (event as EncounterRecorded).patient_nbr)).toContain(
+      patientPseudonym(7001),
+    );
+  });
+});
 
 describe('readmit produce --csv', () => {
   it('publishes every row of the real sample as an encounter and an outcome, rejecting none', async () => {

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
 import { EncounterKeysFollower } from '../../infrastructure/encounter-keys-follower';
 import { forgetPatientKeys } from '../../infrastructure/postgres/encounter-keys-table';
+import { forgetPatientHistory } from '../../infrastructure/postgres/patient-history-table';
 import { INGEST_DATABASE } from '../../infrastructure/postgres/ingest-database';
 import { ingestTablesOf } from '../../infrastructure/postgres/ingest-tables';
 
@@ -40,14 +41,16 @@ export class EncounterKeysRunner implements OnApplicationBootstrap, BeforeApplic
       topicPrefix: config.kafka.topicPrefix,
       readiness,
     });
-    // A forgotten patient's encounters and outcomes leave the keys table (a re-send is then new).
+    // A forgotten patient's encounters and outcomes leave the keys table (a re-send is then new),
+    // and their FHIR history (visits, medication orders) goes too.
     forgotten?.onForgotten(async (patient) => {
-      const rows = await forgetPatientKeys(
-        database.manager,
-        ingestTablesOf(database).keys,
-        patient,
+      const tables = ingestTablesOf(database);
+      const rows = await forgetPatientKeys(database.manager, tables.keys, patient);
+      const history = await forgetPatientHistory(database.manager, tables.history, patient);
+      logger.info(
+        { rows, history },
+        'deleted the encounter keys and history of a forgotten patient',
       );
-      logger.info({ rows }, 'deleted the encounter keys of a forgotten patient');
     });
     readiness.register('encounter-keys', async () => {
       if (!(await this.follower.isCaughtUp()))

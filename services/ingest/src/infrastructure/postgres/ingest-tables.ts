@@ -5,6 +5,7 @@ import {
   upgradeIdentifierColumn,
 } from '@readmit/platform/database/identifier-columns';
 import type { DataSource } from 'typeorm';
+import { patientHistoryDdl, type PatientHistoryTables } from './patient-history-table';
 
 /** The ingest service's own tables, qualified with the service's schema. */
 export interface IngestTables {
@@ -12,13 +13,22 @@ export interface IngestTables {
   readonly keys: string;
   /** One row per bulk upload: its report. */
   readonly uploads: string;
+  /** FHIR ingest's patient history: visits and diabetes medication orders by patient. */
+  readonly history: PatientHistoryTables;
 }
 
 export function ingestTablesOf(dataSource: DataSource): IngestTables {
   // The schema comes from READMIT_DATABASE_SCHEMA, validated as a lower-case SQL identifier.
   const { schema } = dataSource.options as { schema?: string };
   const qualified = (table: string) => `"${schema ?? 'public'}"."${table}"`;
-  return { keys: qualified('ingest_encounter_keys'), uploads: qualified('ingest_uploads') };
+  return {
+    keys: qualified('ingest_encounter_keys'),
+    uploads: qualified('ingest_uploads'),
+    history: {
+      visits: qualified('ingest_patient_visits'),
+      orders: qualified('ingest_patient_medication_orders'),
+    },
+  };
 }
 
 /**
@@ -70,6 +80,7 @@ export async function ensureIngestTables(dataSource: DataSource): Promise<Ingest
         updated_at timestamptz NOT NULL,
         finished_at timestamptz
       )`);
+    for (const statement of patientHistoryDdl(tables.history)) await manager.query(statement);
   });
   return tables;
 }
