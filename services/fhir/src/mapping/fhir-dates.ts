@@ -19,9 +19,24 @@ export interface FhirDateTime {
   readonly localDay: number;
 }
 
+/**
+ * The dateTimes read lately: one stay's dates are read for its row, its visit and its orders.
+ * Bounded, and a cache of a pure function, so it changes no answer.
+ */
+const recentlyRead = new Map<string, FhirDateTime | undefined>();
+const RECENT_LIMIT = 4096;
+
 /** Reads a dateTime that names its day; undefined for a partial (`2015-03`) or malformed one. */
 export function readDateTime(text: string | undefined): FhirDateTime | undefined {
   if (text === undefined) return undefined;
+  if (recentlyRead.has(text)) return recentlyRead.get(text);
+  if (recentlyRead.size >= RECENT_LIMIT) recentlyRead.clear();
+  const read = parseDateTime(text);
+  recentlyRead.set(text, read);
+  return read;
+}
+
+function parseDateTime(text: string): FhirDateTime | undefined {
   const match = DATE_TIME.exec(text);
   if (match === null) return undefined;
   const instant = Date.parse(text);

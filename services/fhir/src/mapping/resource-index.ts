@@ -30,8 +30,6 @@ export interface FhirMappingEntry {
 /** An entry of a known resource type. */
 export interface Entry<T extends Resource> extends FhirMappingEntry {
   readonly resource: T;
-  /** Its position in the input. */
-  readonly position: number;
 }
 
 /** The resources that name one encounter (their `encounter` reference). */
@@ -85,7 +83,8 @@ export class ResourceIndex {
     input: readonly FhirMappingEntry[],
     readonly options: FhirMappingOptions,
   ) {
-    this.entries = input.map((entry, position) => ({ ...entry, position }));
+    // The caller's entries themselves (no copies): the index only reads them.
+    this.entries = input;
     for (const entry of this.entries) this.addKeys(entry);
     for (const entry of this.entries) this.group(entry);
   }
