@@ -163,6 +163,11 @@ describe('the stay (docs/fhir-mapping.md)', () => {
     expect(id({ coding: [hl7('EM'), nubc('2')] })).toBe('2');
     expect(id(undefined)).toBe('6');
     expect(id({ coding: [coding(SYSTEM.nullFlavor, 'UNK')] })).toBe('5');
+    const textOnly = type({ text: 'urgent' });
+    expect([textOnly.rows[0].row.admission_type_id, textOnly.unmapped]).toEqual([
+      '8',
+      { 'Encounter.priority|text|*': 1 },
+    ]);
     const unknown = type({ coding: [hl7('CS')] });
     expect(unknown.rows[0].row.admission_type_id).toBe('8');
     expect(unknown.unmapped).toEqual({ [`Encounter.priority|${SYSTEM.actPriority}|CS`]: 1 });
@@ -238,6 +243,11 @@ describe('the stay (docs/fhir-mapping.md)', () => {
       rowOf(withEncounter({ serviceType: concept(SYSTEM.nucc, '207RN0300X') })).medical_specialty,
     ).toBe('Nephrology');
     expect(rowOf(stay()).medical_specialty).toBeUndefined();
+    const long = mapForTest(withEncounter({ serviceType: { text: 'x'.repeat(65) } }));
+    expect([long.rows[0].row.medical_specialty, long.unmapped]).toEqual([
+      undefined,
+      { 'Encounter.serviceType|text|*': 1 },
+    ]);
   });
 
   it('finds the admitter’s PractitionerRole through its Practitioner', () => {

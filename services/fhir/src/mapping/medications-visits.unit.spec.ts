@@ -168,6 +168,20 @@ describe('medications (docs/fhir-mapping.md)', () => {
     });
   });
 
+  it('maps a clinical drug code no table holds by the ingredient its display names', () => {
+    const extendedRelease = {
+      coding: [
+        coding(
+          SYSTEM.rxnorm,
+          '860975',
+          '24 HR metFORMIN hydrochloride 500 MG Extended Release Oral Tablet',
+        ),
+      ],
+    };
+    const row = rowOf(stayWith(medicationRequest(extendedRelease, mg(500))));
+    expect([row.metformin, row.num_medications]).toEqual(['Steady', '1']);
+  });
+
   it('never marks examide or citoglipton', () => {
     const row = rowOf(stayWith(medicationRequest({ text: 'examide' }, undefined)));
     expect([row.examide, row.diabetesMed, row.num_medications]).toEqual(['No', 'No', '1']);
