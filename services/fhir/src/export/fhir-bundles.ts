@@ -26,19 +26,37 @@ export function nameBasedUuid(name: string): string {
 const localReference = (resource: Resource) => `${resource.resourceType}/${resource.id ?? ''}`;
 const fullUrlOf = (resource: Resource) => `urn:uuid:${nameBasedUuid(localReference(resource))}`;
 
-/** A copy of `value` with every `reference` that names a resource of the bundle turned into its fullUrl. */
-function withBundleReferences<T>(value: T, fullUrls: ReadonlyMap<string, string>): T {
-  if (Array.isArray(value))
-    return value.map((item: unknown) => withBundleReferences(item, fullUrls)) as T;
-  if (value === null || typeof value !== 'object') return value;
-  const copy: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    copy[key] =
-      key === 'reference' && typeof field === 'string'
-        ? (fullUrls.get(field) ?? field)
-        : withBundleReferences(field, fullUrls);
+/**
+ * `value` with every `reference` that names a resource of the bundle turned into its fullUrl:
+ * copied where something changed, the rest shared (as the exported resources share their
+ * constant parts already), which keeps a bundle of 300 resources cheap to make.
+ */
+function withBundleReferences<T extends object>(
+  value: T,
+  fullUrls: ReadonlyMap<string, string>,
+): T {
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let at = 0; at < value.length; at++) {
+      const item: unknown = value[at];
+      if (typeof item !== 'object' || item === null) continue;
+      const rewritten = withBundleReferences(item, fullUrls);
+      if (rewritten !== item) (copy ??= value.slice())[at] = rewritten;
+    }
+    return (copy ?? value) as T;
   }
-  return copy as T;
+  const object = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(object)) {
+    const field = object[key];
+    let rewritten = field;
+    if (typeof field === 'object' && field !== null)
+      rewritten = withBundleReferences(field, fullUrls);
+    else if (key === 'reference' && typeof field === 'string')
+      rewritten = fullUrls.get(field) ?? field;
+    if (rewritten !== field) (copy ??= Object.assign({}, object))[key] = rewritten;
+  }
+  return (copy ?? object) as T;
 }
 
 /**
