@@ -1,6 +1,12 @@
 import { US_CORE_ETHNICITY, US_CORE_RACE, SYSTEM } from './code-systems';
 import { translate, translateCodings } from './concept-maps/index';
-import { readBirthDate, readDateTime, wholeYearsBetween, type CalendarDate } from './fhir-dates';
+import {
+  DAY_MS,
+  readBirthDate,
+  readDateTime,
+  wholeYearsBetween,
+  type CalendarDate,
+} from './fhir-dates';
 import type { Coding, Coverage, Extension, Patient } from './fhir-r4';
 import type { MappingTally } from './mapping-tally';
 import type { Entry } from './resource-index';
@@ -70,15 +76,13 @@ export function raceOf(patient: Entry<Patient>, tally: MappingTally): string | u
 
 const isActive = (coverage: Coverage) => coverage.status === 'active';
 
+/** A Coverage period holds the instant; a date-only end covers its whole day. */
 function holds(coverage: Coverage, instant: number): boolean {
   const start = readDateTime(coverage.period?.start);
-  const end = readDateTime(coverage.period?.end);
-  // A bound that is a date alone covers its whole day.
-  return (
-    (start === undefined || start.instant <= instant) &&
-    (end === undefined ||
-      instant < end.instant + (coverage.period?.end?.length === 10 ? 86_400_000 : 1))
-  );
+  const endText = coverage.period?.end;
+  const end = readDateTime(endText);
+  const endsAt = end === undefined ? Infinity : end.instant + (endText?.includes('T') ? 1 : DAY_MS);
+  return (start === undefined || start.instant <= instant) && instant < endsAt;
 }
 
 /**

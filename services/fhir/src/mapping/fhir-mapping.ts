@@ -11,7 +11,7 @@ import { encounterIdentifierOf, type FhirMappingOptions } from './identity';
 import { labCountOf, procedureCountOf, stayLabsOf } from './labs';
 import { orderKeyText, PseudonymCache, referencedVisitKeyText, visitKeyText } from './history-keys';
 import { orderedMedicationOf, type OrderedMedication } from './medication-ingredients';
-import { isOrder, stayMedicationsOf, type StayOrder } from './medications';
+import { isOrder, stayMedicationsOf, type StayMedications, type StayOrder } from './medications';
 import { MappingTally, type ExclusionReason } from './mapping-tally';
 import type {
   HistoryMedicationOrder,
@@ -366,7 +366,7 @@ class EncounterMapper {
     requests: readonly Entry<MedicationRequest>[],
     patient: PatientState,
     admittedAt: number,
-  ) {
+  ): StayMedications {
     const stay: StayOrder[] = [];
     const stayKeys = new Set<string>();
     for (const request of requests) {
