@@ -223,9 +223,9 @@ export class ResourceIndex {
     add: (resources: EncounterResources) => void,
   ): void {
     if (reference === undefined) return;
+    // Grouping runs after every key of the input is known, so a reference to an encounter sent
+    // later in the input (by fullUrl, Type/id or visit number) resolves too.
     const encounter = this.find(reference, 'Encounter');
-    // Resources are grouped after every key is known, but an identifier-only reference to an
-    // encounter later in the input is resolved by the key pass too (byIdentifier).
     if (encounter === undefined || encounter.resource.resourceType !== 'Encounter') return;
     let resources = this.ofEncounter.get(encounter);
     if (resources === undefined) {
