@@ -168,3 +168,114 @@ describe('round trip of the real sample: UCI rows → FHIR → mapping → encou
     expect(fromNdjson.encounters).toEqual(mapped.encounters);
   });
 });
+
+describe('round trip of values the sample lacks', () => {
+  const base = sample[1];
+  const ids = (column: string, values: readonly number[]) =>
+    values.map((id) => ({ [column]: String(id) }));
+  const MEDICATION_COLUMNS = Object.keys(base).slice(
+    Object.keys(base).indexOf('metformin'),
+    Object.keys(base).indexOf('change'),
+  );
+  const variations: Record<string, string>[] = [
+    ...ids('admission_type_id', [1, 2, 3, 4, 5, 6, 7, 8]),
+    ...ids('admission_source_id', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 17, 18, 19]),
+    ...ids('admission_source_id', [20, 21, 22, 23, 24, 25, 26]),
+    ...ids('discharge_disposition_id', [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]),
+    ...ids('discharge_disposition_id', [17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30]),
+    ...[
+      'MC',
+      'MD',
+      'HM',
+      'UN',
+      'BC',
+      'SP',
+      'CP',
+      'SI',
+      'DM',
+      'CM',
+      'CH',
+      'PO',
+      'WC',
+      'OT',
+      'OG',
+      'MP',
+      'FR',
+    ].map((payer_code) => ({ payer_code })),
+    ...[
+      '[0-25)',
+      '[25-50)',
+      '[50-75)',
+      '[75-100)',
+      '[100-125)',
+      '[125-150)',
+      '[150-175)',
+      '[175-200)',
+      '>200',
+    ].map((weight) => ({ weight })),
+    ...['Norm', '>7', '>8'].map((A1Cresult) => ({ A1Cresult })),
+    ...['Norm', '>200', '>300'].map((max_glu_serum) => ({ max_glu_serum })),
+    ...['Hispanic', 'Asian', 'Other', '?'].map((race) => ({ race })),
+    { gender: 'Unknown/Invalid' },
+    ...[
+      'Hospitalist',
+      'Surgery-Vascular',
+      'Dermatology',
+      'Speech',
+      'SurgicalSpecialty',
+      'DCPTEAM',
+    ].map((medical_specialty) => ({ medical_specialty })),
+    // Every orderable column, each way, one at a time (insulin off so it is the only drug).
+    ...MEDICATION_COLUMNS.filter((column) => !['examide', 'citoglipton'].includes(column)).flatMap(
+      (column) =>
+        ['Steady', 'Up', 'Down'].map((status) => ({
+          insulin: 'No',
+          [column]: status,
+          change: status === 'Steady' ? 'No' : 'Ch',
+          diabetesMed: 'Yes',
+        })),
+    ),
+    { insulin: 'No', metformin: 'Steady', change: 'Ch', diabetesMed: 'Yes' },
+    { insulin: 'No', change: 'Ch', diabetesMed: 'No' },
+    { insulin: 'No', change: 'No', diabetesMed: 'No' },
+    {
+      num_medications: '81',
+      num_lab_procedures: '132',
+      num_procedures: '6',
+      number_diagnoses: '16',
+    },
+    { number_outpatient: '40', number_emergency: '76', number_inpatient: '21' },
+    { time_in_hospital: '1' },
+    { time_in_hospital: '14', age: '[90-100)' },
+    { age: '[0-10)' },
+  ];
+  const rows = variations.map((changes, at) => ({
+    ...base,
+    ...changes,
+    encounter_id: String(900_000 + at),
+    patient_nbr: String(800_000 + at),
+  }));
+
+  it('gives back every row exactly', () => {
+    const back = new MappedBack();
+    for (const patient of uciPatientsOf(rows).patients)
+      for (const bundle of patientBundles(exportUciPatient(patient), 'patient', 'collection'))
+        back.add(entriesOf(bundle));
+    expect(back.issues).toEqual([]);
+    expect(back.encounters.size).toBe(rows.length);
+    const sent = (field: Field) =>
+      new Set(rows.map((row) => back.encounters.get(row.encounter_id)?.[field]));
+    // The variations reached the mapped rows (not only the base row's values came back).
+    expect(sent('payer_code').size).toBe(18);
+    expect(sent('discharge_disposition_id').size).toBe(30);
+    expect(sent('admission_source_id').size).toBe(25);
+    const differing = rows.flatMap((row) => {
+      const want = parseEncounterRow(row, testPseudonymize);
+      const got = back.encounters.get(row.encounter_id);
+      if (!want.ok || !got) return [{ row: row.encounter_id, missing: true }];
+      const fields = differences(want.encounter, got);
+      return fields.map((field) => ({ field, sent: want.encounter[field], got: got[field] }));
+    });
+    expect(differing).toEqual([]);
+  });
+});
