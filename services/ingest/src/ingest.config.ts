@@ -27,6 +27,16 @@ export const ingestEnvSchema = platformEnvSchema.extend({
   READMIT_FHIR_ENCOUNTER_IDENTIFIER_SYSTEM: z.string().min(1).optional(),
   /** Stable per instance: names the batch tracker's transactional id. */
   READMIT_INSTANCE_ID: z.string().min(1).default(hostname()),
+  /** Derive readmission labels from the stream (docs/ingest.md); on in one instance only. */
+  READMIT_LABELLER: booleanField.default(true),
+  /** A stay with no readmission this many days after discharge is NO; over 30. */
+  READMIT_LABEL_HORIZON_DAYS: z.coerce
+    .number()
+    .int()
+    .gt(30, 'must be over 30 (days up to 30 are the <30 class)')
+    .default(365),
+  /** How far behind the latest admission seen an admission may arrive and still count, in hours. */
+  READMIT_LABEL_ALLOWED_LATENESS_HOURS: z.coerce.number().int().min(0).default(72),
 });
 
 export type IngestEnv = z.output<typeof ingestEnvSchema>;

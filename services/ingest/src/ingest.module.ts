@@ -11,6 +11,7 @@ import { ForgetPatientController } from './application/forget-patient/forget-pat
 import { UPLOAD_STORE } from './application/bulk-upload/upload-store';
 import { EncounterKeysRunner } from './application/learn-encounter-keys/encounter-keys.runner';
 import { BatchesController } from './application/list-batches/batches.controller';
+import { ReadmissionLabellerRunner } from './application/derive-readmission-labels/readmission-labeller.runner';
 import { BatchTrackerRunner } from './application/track-batches/batch-tracker.runner';
 import { INGEST_DATABASE, ingestDatabaseProvider } from './infrastructure/postgres/ingest-database';
 import { PostgresUploadStore } from './infrastructure/postgres/postgres-upload-store';
@@ -21,7 +22,8 @@ import { batchesProjection } from './projections/batches/batches.projection';
  * the site key (READMIT_PSEUDONYM_KEY) and publishes each encounter once (deduplicated by
  * encounter pseudonym in Postgres, the keys also learned from the log), keeps every
  * upload's report, and tracks batch arrivals (BatchArrived) exactly once, kept as rows in
- * Postgres (the batches projection, served at GET /v1/batches).
+ * Postgres (the batches projection, served at GET /v1/batches). It also derives readmission
+ * labels from each patient's later admissions, exactly once (READMIT_LABELLER).
  */
 @Module({
   imports: [
@@ -34,6 +36,7 @@ import { batchesProjection } from './projections/batches/batches.projection';
   providers: [
     pseudonymizerProvider,
     BatchTrackerRunner,
+    ReadmissionLabellerRunner,
     ingestDatabaseProvider,
     {
       provide: UPLOAD_STORE,

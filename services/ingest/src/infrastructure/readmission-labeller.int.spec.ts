@@ -29,8 +29,12 @@ import {
   testKafka,
   watchEvents,
 } from '../../../../test/support/kafka';
+import { testApiKey } from '../../../../test/support/api-keys';
 import { idOfPseudonym, patientPseudonym } from '../../../../test/support/pseudonyms';
+import { ServiceStarter } from '../../../../test/support/service-starter';
 import { labellingPolicy } from '../domain/readmission-labels/labelling-policy';
+import { ingestEnvSchema } from '../ingest.config';
+import { IngestModule } from '../ingest.module';
 import { ReadmissionLabelMetrics } from './readmission-label-metrics';
 import { ReadmissionLabellerConsumer } from './readmission-labeller-consumer';
 
@@ -141,10 +145,12 @@ describe('ReadmissionLabellerConsumer (real Kafka, sealed events)', () => {
           topics: [topic],
         });
         const ends = await logEnds(kafka, [topic]);
+        // An empty partition has nothing to commit.
         return ends.every(
-          ({ partition, high }) =>
+          ({ partition, low, high }) =>
+            BigInt(high) <= BigInt(low) ||
             BigInt(committed.partitions.find((p) => p.partition === partition)?.offset ?? -1) >=
-            BigInt(high),
+              BigInt(high),
         )
           ? true
           : undefined;
@@ -237,6 +243,56 @@ describe('ReadmissionLabellerConsumer (real Kafka, sealed events)', () => {
       await second?.stop();
       await watcher.stop();
       await publisher.disconnect();
+    }
+  });
+
+  it('runs in the ingest service by default, with the horizon it is configured with', async () => {
+    const prefix = await isolatedCatalog(kafka, [
+      TOPICS.encounters,
+      TOPICS.outcomes,
+      TOPICS.batches,
+    ]);
+    // No READMIT_KEK: the service writes and reads in the clear, and so does this test.
+    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, { topicPrefix: prefix });
+    await serde.register(['EncounterRecorded', 'OutcomeRecorded']);
+    const publisher = new EventPublisher(
+      kafka,
+      serde,
+      KafkaMetrics.for(new Registry()),
+      quietLogger,
+      prefix,
+    );
+    const watcher = await watchEvents<OutcomeRecorded>(
+      kafka,
+      serde,
+      physical(TOPICS.outcomes, prefix),
+    );
+    const schema = uniqueName('ingest_labeller').replace(/-/g, '_');
+    const services = new ServiceStarter({ prefix });
+    try {
+      await services.start(
+        { name: 'ingest', envSchema: ingestEnvSchema, module: IngestModule },
+        {
+          READMIT_DATABASE_SCHEMA: schema,
+          READMIT_API_KEYS: testApiKey('reader', ['read']).entry,
+          READMIT_LABEL_HORIZON_DAYS: '90',
+        },
+      );
+      // Back after 100 days: AFTER_30_DAYS under the default horizon, NO under 90 days.
+      await publisher.publishAll([indexStay(1), stay(11, 1, 100, 102)]);
+      const outcome = await eventually(
+        async () => watcher.events.find((event) => event.derivation === 'DERIVED'),
+        30_000,
+      );
+      expect(outcome).toMatchObject({ encounter_id: indexStay(1).key, readmitted: 'NO' });
+    } finally {
+      await services.stopAll();
+      await watcher.stop();
+      await publisher.disconnect();
+      const cleanup = createDataSource({ url, schema });
+      await cleanup.initialize();
+      await cleanup.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await cleanup.destroy();
     }
   });
 });
