@@ -1,4 +1,7 @@
-/** The systems the exported FHIR names (identifiers, code systems, extensions). */
+/**
+ * The identifier and code systems only the exporter names (the standard ones are the mapping's
+ * SYSTEM, mapping/code-systems.ts).
+ */
 export const SYSTEMS = {
   /** The UCI table's patient number, as a medical record number. */
   patientNbr: 'urn:readmit:uci:patient_nbr',
@@ -10,25 +13,7 @@ export const SYSTEMS = {
   order: 'urn:readmit:uci:order',
   /** The exporter's problem-list entry, so a transaction creates it once per patient. */
   problem: 'urn:readmit:uci:problem',
-  identifierType: 'http://terminology.hl7.org/CodeSystem/v2-0203',
-  actCode: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
-  participationType: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType',
-  nullFlavor: 'http://terminology.hl7.org/CodeSystem/v3-NullFlavor',
-  diagnosisRole: 'http://terminology.hl7.org/CodeSystem/diagnosis-role',
-  conditionCategory: 'http://terminology.hl7.org/CodeSystem/condition-category',
-  conditionClinical: 'http://terminology.hl7.org/CodeSystem/condition-clinical',
   conditionVerification: 'http://terminology.hl7.org/CodeSystem/condition-ver-status',
-  observationCategory: 'http://terminology.hl7.org/CodeSystem/observation-category',
-  icd9cm: 'http://hl7.org/fhir/sid/icd-9-cm',
-  loinc: 'http://loinc.org',
-  snomed: 'http://snomed.info/sct',
-  ucum: 'http://unitsofmeasure.org',
-  rxnorm: 'http://www.nlm.nih.gov/research/umls/rxnorm',
-  nucc: 'http://nucc.org/provider-taxonomy',
-  /** CDC Race and Ethnicity codes, which the US Core extensions carry. */
-  cdcRaceEthnicity: 'urn:oid:2.16.840.1.113883.6.238',
-  usCoreRace: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-race',
-  usCoreEthnicity: 'http://hl7.org/fhir/us/core/StructureDefinition/us-core-ethnicity',
 } as const;
 
 /** A code the exporter sends where the row's id means "Not Mapped": no table of the mapper holds it. */

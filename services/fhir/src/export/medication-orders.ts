@@ -1,6 +1,7 @@
 import type { MedicationChange } from '@readmit/contracts';
 import type { EncounterAttributes } from '@readmit/ml';
 import type { MedicationRequest, Quantity } from '../mapping/fhir-r4';
+import { SYSTEM } from '../mapping/code-systems';
 import type { Dosage } from './fhir-types';
 import { MEDICATION_COLUMN_NAMES, type MedicationColumn } from '../mapping/patient-history';
 import type { Approximation } from './approximations';
@@ -72,7 +73,7 @@ function dosage(dose: UsualDose, amount: number): Dosage {
   const quantity: Quantity = {
     value: amount,
     unit: dose.unit,
-    system: SYSTEMS.ucum,
+    system: SYSTEM.ucum,
     code: UCUM_CODE[dose.unit],
   };
   return {

@@ -1,4 +1,5 @@
 import type { Condition, Extension, Patient } from '../mapping/fhir-r4';
+import { SYSTEM, US_CORE_ETHNICITY, US_CORE_RACE } from '../mapping/code-systems';
 import { isoDate, isoInstant, type Day } from './calendar';
 import { SYSTEMS } from './code-systems';
 import { reference, resourceId } from './resource-ids';
@@ -27,7 +28,7 @@ const OMB_RACE: Readonly<Record<string, { code: string; display: string }>> = {
 };
 
 const cdc = (code: string, display: string) => ({
-  system: SYSTEMS.cdcRaceEthnicity,
+  system: SYSTEM.cdcRace,
   code,
   display,
 });
@@ -42,7 +43,7 @@ export function raceExtensions(race: string | null): Extension[] {
   if (race === 'Hispanic')
     return [
       {
-        url: SYSTEMS.usCoreEthnicity,
+        url: US_CORE_ETHNICITY,
         extension: [
           { url: 'ombCategory', valueCoding: cdc('2135-2', 'Hispanic or Latino') },
           { url: 'text', valueString: 'Hispanic or Latino' },
@@ -55,7 +56,7 @@ export function raceExtensions(race: string | null): Extension[] {
     : { url: 'detailed', valueCoding: cdc('2131-1', 'Other Race') };
   return [
     {
-      url: SYSTEMS.usCoreRace,
+      url: US_CORE_RACE,
       extension: [category, { url: 'text', valueString: category.valueCoding.display }],
     },
   ];
@@ -70,7 +71,7 @@ export function patientResource(facts: PatientFacts): Patient {
     identifier: [
       {
         use: 'usual',
-        type: { coding: [{ system: SYSTEMS.identifierType, code: 'MR' }] },
+        type: { coding: [{ system: SYSTEM.identifierType, code: 'MR' }] },
         system: SYSTEMS.patientNbr,
         value: facts.patientNbr,
       },
@@ -94,7 +95,7 @@ export function diabetesProblem(facts: PatientFacts): Condition {
     resourceType: 'Condition',
     id: resourceId('p', facts.patientNbr, 'diabetes'),
     identifier: [{ system: SYSTEMS.problem, value: `${facts.patientNbr}-diabetes` }],
-    clinicalStatus: { coding: [{ system: SYSTEMS.conditionClinical, code: 'active' }] },
+    clinicalStatus: { coding: [{ system: SYSTEM.conditionClinical, code: 'active' }] },
     verificationStatus: {
       coding: [{ system: SYSTEMS.conditionVerification, code: 'confirmed' }],
     },
@@ -102,7 +103,7 @@ export function diabetesProblem(facts: PatientFacts): Condition {
       {
         coding: [
           {
-            system: SYSTEMS.conditionCategory,
+            system: SYSTEM.conditionCategory,
             code: 'problem-list-item',
             display: 'Problem List Item',
           },
@@ -112,7 +113,7 @@ export function diabetesProblem(facts: PatientFacts): Condition {
     code: {
       coding: [
         {
-          system: SYSTEMS.icd9cm,
+          system: SYSTEM.icd9cm,
           code: '250.00',
           display:
             'Diabetes mellitus without mention of complication, type II or unspecified type, not stated as uncontrolled',

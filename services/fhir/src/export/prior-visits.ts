@@ -1,5 +1,6 @@
 import type { EncounterAttributes } from '@readmit/ml';
 import type { Coding, Encounter } from '../mapping/fhir-r4';
+import { SYSTEM } from '../mapping/code-systems';
 import { SYSTEMS } from './code-systems';
 import { visitNumber } from './stay-encounter';
 import type { StayFrame } from './stay-frame';
@@ -7,9 +8,9 @@ import type { StayFrame } from './stay-frame';
 type VisitClass = 'AMB' | 'EMER' | 'IMP';
 
 const CLASS: Readonly<Record<VisitClass, Coding>> = {
-  AMB: { system: SYSTEMS.actCode, code: 'AMB', display: 'ambulatory' },
-  EMER: { system: SYSTEMS.actCode, code: 'EMER', display: 'emergency' },
-  IMP: { system: SYSTEMS.actCode, code: 'IMP', display: 'inpatient encounter' },
+  AMB: { system: SYSTEM.actCode, code: 'AMB', display: 'ambulatory' },
+  EMER: { system: SYSTEM.actCode, code: 'EMER', display: 'emergency' },
+  IMP: { system: SYSTEM.actCode, code: 'IMP', display: 'inpatient encounter' },
 };
 
 /** When a visit of each class starts and how long it lasts, in minutes. */

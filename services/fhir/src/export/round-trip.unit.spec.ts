@@ -269,13 +269,19 @@ describe('round trip of values the sample lacks', () => {
     expect(sent('payer_code').size).toBe(18);
     expect(sent('discharge_disposition_id').size).toBe(30);
     expect(sent('admission_source_id').size).toBe(25);
-    const differing = rows.flatMap((row) => {
-      const want = parseEncounterRow(row, testPseudonymize);
-      const got = back.encounters.get(row.encounter_id);
-      if (!want.ok || !got) return [{ row: row.encounter_id, missing: true }];
-      const fields = differences(want.encounter, got);
-      return fields.map((field) => ({ field, sent: want.encounter[field], got: got[field] }));
-    });
+    const differing = rows.flatMap(
+      (row): { row: string; field: string; sent?: unknown; got?: unknown }[] => {
+        const want = parseEncounterRow(row, testPseudonymize);
+        const got = back.encounters.get(row.encounter_id);
+        if (!want.ok || !got) return [{ row: row.encounter_id, field: '(row missing)' }];
+        return differences(want.encounter, got).map((field) => ({
+          row: row.encounter_id,
+          field,
+          sent: want.encounter[field],
+          got: got[field],
+        }));
+      },
+    );
     expect(differing).toEqual([]);
   });
 });

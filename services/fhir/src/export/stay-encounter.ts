@@ -6,6 +6,7 @@ import type {
   EncounterDiagnosis,
   PractitionerRole,
 } from '../mapping/fhir-r4';
+import { SYSTEM } from '../mapping/code-systems';
 import type { Approximation } from './approximations';
 import { SYSTEMS } from './code-systems';
 import { FILLER_DIAGNOSES } from './filler-codes';
@@ -14,13 +15,13 @@ import type { StayFrame } from './stay-frame';
 import { idConcept, specialtyConcept, type UciIdColumn } from './uci-codes';
 
 const DISCHARGE_DIAGNOSIS: CodeableConcept = {
-  coding: [{ system: SYSTEMS.diagnosisRole, code: 'DD', display: 'Discharge diagnosis' }],
+  coding: [{ system: SYSTEM.diagnosisRole, code: 'DD', display: 'Discharge diagnosis' }],
 };
 
 /** A visit number (v2-0203 VN) in a system. */
 export const visitNumber = (system: string, value: string) => ({
   use: 'official' as const,
-  type: { coding: [{ system: SYSTEMS.identifierType, code: 'VN' }] },
+  type: { coding: [{ system: SYSTEM.identifierType, code: 'VN' }] },
   system,
   value,
 });
@@ -89,7 +90,7 @@ export function stayEncounter(encounter: EncounterAttributes, frame: StayFrame):
       {
         coding: [
           {
-            system: SYSTEMS.conditionCategory,
+            system: SYSTEM.conditionCategory,
             code: 'encounter-diagnosis',
             display: 'Encounter Diagnosis',
           },
@@ -99,7 +100,7 @@ export function stayEncounter(encounter: EncounterAttributes, frame: StayFrame):
     code: {
       coding: [
         {
-          system: SYSTEMS.icd9cm,
+          system: SYSTEM.icd9cm,
           code: diagnosis.code,
           ...(diagnosis.display === undefined ? {} : { display: diagnosis.display }),
         },
@@ -130,7 +131,7 @@ export function stayEncounter(encounter: EncounterAttributes, frame: StayFrame):
     id: frame.id(),
     identifier: [visitNumber(SYSTEMS.encounterId, frame.encounterId)],
     status: 'finished',
-    class: { system: SYSTEMS.actCode, code: 'IMP', display: 'inpatient encounter' },
+    class: { system: SYSTEM.actCode, code: 'IMP', display: 'inpatient encounter' },
     ...(priority ? { priority } : {}),
     subject: frame.patient,
     ...(admitter
@@ -139,7 +140,7 @@ export function stayEncounter(encounter: EncounterAttributes, frame: StayFrame):
             {
               type: [
                 {
-                  coding: [{ system: SYSTEMS.participationType, code: 'ADM', display: 'admitter' }],
+                  coding: [{ system: SYSTEM.participationType, code: 'ADM', display: 'admitter' }],
                 },
               ],
               individual: reference('PractitionerRole', admitter.id as string),

@@ -1,7 +1,7 @@
 import type { EncounterAttributes } from '@readmit/ml';
 import type { CodeableConcept, Observation, Procedure } from '../mapping/fhir-r4';
+import { SYSTEM } from '../mapping/code-systems';
 import type { Approximation } from './approximations';
-import { SYSTEMS } from './code-systems';
 import { FILLER_LABS, FILLER_PROCEDURES } from './filler-codes';
 import type { StayFrame } from './stay-frame';
 
@@ -14,13 +14,13 @@ const KG_PER_POUND = 0.45359237;
 const TOP_BAND_POUNDS = 225;
 
 const category = (code: 'laboratory' | 'vital-signs', display: string): CodeableConcept[] => [
-  { coding: [{ system: SYSTEMS.observationCategory, code, display }] },
+  { coding: [{ system: SYSTEM.observationCategory, code, display }] },
 ];
 const LABORATORY = category('laboratory', 'Laboratory');
 const VITAL_SIGNS = category('vital-signs', 'Vital Signs');
 
 const loinc = (code: string, display: string): CodeableConcept => ({
-  coding: [{ system: SYSTEMS.loinc, code, display }],
+  coding: [{ system: SYSTEM.loinc, code, display }],
   text: display,
 });
 
@@ -87,7 +87,7 @@ export function stayObservations(
     valueQuantity: {
       value: result.value,
       unit: result.unit,
-      system: SYSTEMS.ucum,
+      system: SYSTEM.ucum,
       code: result.unit,
     },
   }));
@@ -106,7 +106,7 @@ export function stayObservations(
       valueQuantity: {
         value: Math.round(pounds * KG_PER_POUND * 100) / 100,
         unit: 'kg',
-        system: SYSTEMS.ucum,
+        system: SYSTEM.ucum,
         code: 'kg',
       },
     });
@@ -118,7 +118,7 @@ export function stayObservations(
       id: frame.id('procedure', index + 1),
       status: 'completed',
       code: {
-        coding: [{ system: SYSTEMS.snomed, code: procedure.code, display: procedure.display }],
+        coding: [{ system: SYSTEM.snomed, code: procedure.code, display: procedure.display }],
         text: procedure.display,
       },
       subject: frame.patient,
