@@ -1,8 +1,9 @@
-import { createReadStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import {
+  BULK_RESOURCE_TYPES,
   exportUciPatient,
   groupByPatient,
   patientBundles,
@@ -82,6 +83,10 @@ export async function exportFhir(options: ExportOptions): Promise<ExportSummary>
   const out = options.out as string;
   const { rows, rejectedLines } = await readRows(input, options.limit, options.idsMapping);
   mkdirSync(out, { recursive: true });
+  // A file an earlier export left (a Coverage.ndjson this input has no payer for) would be read
+  // with this export's files: the export's own names go first, nothing else in the folder.
+  for (const name of [...BULK_RESOURCE_TYPES, 'Bundle'])
+    rmSync(join(out, `${name}.ndjson`), { force: true });
   const patients = groupByPatient(rows);
   const files = new NdjsonFiles(out);
   const tally = new UciExportTally();
@@ -156,7 +161,10 @@ export function exportCommand(): Command {
       '--input <csv>',
       'diabetic_data.csv (the full UCI file, the sample, or any file with its columns)',
     )
-    .option('--out <dir>', 'the folder to write to (made if missing; files in it are replaced)')
+    .option(
+      '--out <dir>',
+      'the folder to write to (made if missing; the files of an earlier export in it are removed)',
+    )
     .addOption(
       new Option('--format <format>', 'NDJSON per resource type, or one bundle per line')
         .choices(['ndjson', 'bundles'])

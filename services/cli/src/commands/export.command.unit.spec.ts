@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Bundle, Encounter, Patient, Resource } from '@readmit/fhir';
@@ -103,8 +103,10 @@ describe('readmit export --fhir on the first 200 rows of the real sample', () =>
       bundleType: 'transaction',
       bundleScope: 'encounter',
     });
+    writeFileSync(join(out, 'Coverage.ndjson'), '{}\n'); // left by an earlier export
+    writeFileSync(join(out, 'notes.txt'), 'kept');
     await exportFhir(bundleOptions);
-    expect(readdirSync(out)).toEqual(['Bundle.ndjson']);
+    expect(readdirSync(out).sort()).toEqual(['Bundle.ndjson', 'notes.txt']);
     const bundles = readNdjson<Bundle>(join(out, 'Bundle.ndjson'));
     expect(bundles).toHaveLength(FIRST_ROWS);
     expect(bundles.every((bundle) => bundle.type === 'transaction')).toBe(true);
