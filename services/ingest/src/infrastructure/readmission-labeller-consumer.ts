@@ -333,37 +333,39 @@ export class ReadmissionLabellerConsumer extends GroupMember {
       committed.startAt(topic, partition, offset);
       if (topic === encountersTopic) encountersUntil.set(partition, BigInt(offset));
     }
+    // Every outcome and forget already on the log, even on a first start: a reported outcome
+    // written before the labeller starts is known before any stay it could label is read.
+    const replayed = [TOPICS.forgotten, TOPICS.outcomes].map((topic) =>
+      topicName(topic, this.prefix),
+    );
+    if (encountersUntil.size > 0) replayed.push(encountersTopic);
     let read = 0;
-    if (positions.length > 0) {
-      await replayEvents(
-        this.kafka,
-        this.serde,
-        [TOPICS.forgotten, TOPICS.encounters, TOPICS.outcomes].map((topic) =>
-          topicName(topic, this.prefix),
-        ),
-        CONSUMED,
-        async (logged) => {
-          read += 1;
-          // The replay runs inside a batch of the group: keep the membership alive.
-          if (read % 1_000 === 0) await control.heartbeat().catch(() => undefined);
-          switch (logged.eventType) {
-            case 'EncounterRecorded': {
-              const until = encountersUntil.get(logged.partition);
-              if (until !== undefined && BigInt(logged.offset) < until)
-                labeller.recordEncounter(logged.event);
-              return;
-            }
-            case 'OutcomeRecorded':
-              labeller.recordOutcome(logged.event.encounter_id);
-              return;
-            case 'PatientForgotten':
-              labeller.forgetPatient(logged.event.patient_nbr);
-              return;
+    await replayEvents(
+      this.kafka,
+      this.serde,
+      replayed,
+      CONSUMED,
+      async (logged) => {
+        read += 1;
+        // The replay runs inside a batch of the group: keep the membership alive.
+        if (read % 1_000 === 0) await control.heartbeat().catch(() => undefined);
+        switch (logged.eventType) {
+          case 'EncounterRecorded': {
+            const until = encountersUntil.get(logged.partition);
+            if (until !== undefined && BigInt(logged.offset) < until)
+              labeller.recordEncounter(logged.event);
+            return;
           }
-        },
-        { purpose: 'readmission-labeller', logger: this.logger, metrics: this.metrics },
-      );
-    }
+          case 'OutcomeRecorded':
+            labeller.recordOutcome(logged.event.encounter_id);
+            return;
+          case 'PatientForgotten':
+            labeller.forgetPatient(logged.event.patient_nbr);
+            return;
+        }
+      },
+      { purpose: 'readmission-labeller', logger: this.logger, metrics: this.metrics },
+    );
     this.labeller = labeller;
     this.committed = committed;
     this.rebuildNeeded = false;
