@@ -2,7 +2,7 @@
 // what each path does between the bytes received and the events handed to the publisher.
 //   FHIR: each encounter a `collection` Bundle of 10 resources (Patient, Encounter, 3 Conditions,
 //         2 laboratory Observations, a MedicationRequest, a Procedure, a Coverage), as JSON text:
-//         JSON.parse, readBundle, validation (FHIR R4 structure by @medplum/core and the required
+//         JSON.parse, readBundle, validation (FHIR R4 JSON Schema compiled by ajv, and the required
 //         bindings), the mapping (docs/fhir-mapping.md) and the CSV path's field rules and pseudonyms.
 //   CSV:  the shared 4,999-row sample, repeated, through the CSV reader (parsing, rules, pseudonyms).
 // Publishing to Kafka is the same for both paths (bench/ingest-throughput.bench.ts measures it).
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   const csv = `${header}\n${Array.from({ length: copies }, () => body.join('\n')).join('\n')}\n`;
   const csvRows = copies * body.length;
 
-  // Warm-up: the FHIR structure definitions are indexed once, the JIT settles.
+  // Warm-up: the FHIR schema is read and each type's validator compiled once, the JIT settles.
   fhirRound(texts.slice(0, 500));
   await csvRound(`${header}\n${body.slice(0, 500).join('\n')}\n`, 500);
 

@@ -1,6 +1,5 @@
 import { SYSTEM } from '../mapping/code-systems';
 import { operationOutcome } from './fhir-issue';
-import { neutralised } from './structural-issues';
 import { validateFhirResource } from './validate-resource';
 
 const AT = 'Bundle.entry[3].resource';
@@ -16,7 +15,7 @@ describe('validateFhirResource', () => {
     expect(validateFhirResource(encounter(), AT)).toEqual([]);
   });
 
-  it('refuses an Encounter.status outside its required value set, which the structural check lets through', () => {
+  it('refuses an Encounter.status outside its required value set once, naming the value set (the schema’s enum says it too)', () => {
     expect(validateFhirResource(encounter({ status: 'bogus' }), AT)).toEqual([
       {
         severity: 'error',
@@ -122,13 +121,6 @@ describe('validateFhirResource', () => {
       expect(issue.diagnostics).not.toContain('45123');
       expect(issue.diagnostics).not.toContain('MRN');
     }
-    expect(neutralised('Invalid value "MRN-0045123" for "status"')).toBe(
-      'Invalid value "…" for "status"',
-    );
-    expect(neutralised('Invalid additional property "foo"')).toBe(
-      'Invalid additional property "foo"',
-    );
-    expect(neutralised('identifier 004512345 unknown')).toBe('identifier … unknown');
   });
 });
 
