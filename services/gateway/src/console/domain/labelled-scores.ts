@@ -1,4 +1,4 @@
-import type { ReadmissionClass, ReadmissionTask } from '@readmit/contracts';
+import type { OutcomeDerivation, ReadmissionClass, ReadmissionTask } from '@readmit/contracts';
 
 /**
  * Predictions joined to their outcomes, per model version: what a version's live ROC curve and
@@ -10,6 +10,8 @@ export class LabelledScores {
   /** By encounter pseudonym. */
   private readonly scores = new Map<string, Map<string, number>>();
   private readonly outcomes = new Map<string, ReadmissionClass>();
+  /** Encounters whose outcome a sender reported: a derived one never replaces it. */
+  private readonly reported = new Set<string>();
 
   constructor(private readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1)
@@ -25,11 +27,21 @@ export class LabelledScores {
     }
   }
 
-  /** A later outcome of the same encounter replaces an earlier one. */
-  addOutcome(encounterId: string, readmitted: ReadmissionClass): void {
+  /**
+   * A later outcome of the same encounter replaces an earlier one, except that a derived outcome
+   * (the readmission labeller's) never replaces a reported one (null derivation: reported).
+   */
+  addOutcome(
+    encounterId: string,
+    readmitted: ReadmissionClass,
+    derivation: OutcomeDerivation | null = null,
+  ): void {
+    const isReported = derivation !== 'DERIVED';
+    if (!isReported && this.reported.has(encounterId)) return;
+    if (isReported) this.reported.add(encounterId);
     this.outcomes.delete(encounterId);
     this.outcomes.set(encounterId, readmitted);
-    dropOldest(this.outcomes, this.capacity);
+    for (const dropped of dropOldest(this.outcomes, this.capacity)) this.reported.delete(dropped);
   }
 
   /**
@@ -53,12 +65,16 @@ export class LabelledScores {
   }
 }
 
-function dropOldest<K, V>(map: Map<K, V>, capacity: number): void {
+/** Drops the oldest entries past `capacity`; returns their keys. */
+function dropOldest<K, V>(map: Map<K, V>, capacity: number): K[] {
+  const dropped: K[] = [];
   while (map.size > capacity) {
     const oldest = map.keys().next();
-    if (oldest.done) return;
+    if (oldest.done) break;
     map.delete(oldest.value);
+    dropped.push(oldest.value);
   }
+  return dropped;
 }
 
 /** The binary label of an outcome under a task: any readmission, or within 30 days only. */

@@ -26,4 +26,17 @@ describe('LabelledScores: predictions joined to outcomes per version', () => {
     }
     expect([...join.pairsOf('v1', 'ANY_READMISSION').scores]).toEqual([0.2, 0.3]);
   });
+
+  it('keeps a reported outcome over a derived one, whichever came first; corrections still apply', () => {
+    const join = new LabelledScores(100);
+    join.addPrediction('1', 'v1', 0.9);
+    join.addPrediction('2', 'v1', 0.2);
+    join.addOutcome('1', 'WITHIN_30_DAYS', 'REPORTED');
+    join.addOutcome('1', 'NO', 'DERIVED');
+    join.addOutcome('2', 'WITHIN_30_DAYS', 'DERIVED');
+    join.addOutcome('2', 'NO', null);
+    expect([...join.pairsOf('v1', 'ANY_READMISSION').labels]).toEqual([1, 0]);
+    join.addOutcome('1', 'NO', 'REPORTED');
+    expect([...join.pairsOf('v1', 'ANY_READMISSION').labels]).toEqual([0, 0]);
+  });
 });

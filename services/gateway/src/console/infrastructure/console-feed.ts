@@ -197,7 +197,11 @@ export class ConsoleFeed implements OnApplicationShutdown {
         return;
       }
       case 'OutcomeRecorded':
-        this.labelled.addOutcome(logged.event.encounter_id, logged.event.readmitted);
+        this.labelled.addOutcome(
+          logged.event.encounter_id,
+          logged.event.readmitted,
+          logged.event.derivation,
+        );
         return;
       case 'DriftDetected':
         this.alerts.push(logged.event);
