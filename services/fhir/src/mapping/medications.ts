@@ -111,7 +111,8 @@ export function stayMedicationsOf(
   const columns = {} as Record<MedicationColumn, MedicationChange>;
   for (const column of MEDICATION_COLUMN_NAMES) {
     const orders = byColumn.get(column);
-    const before = previousOf(previousByColumn.get(column) ?? []);
+    const prior = previousByColumn.get(column);
+    const before = prior === undefined ? undefined : previousOf(prior);
     if (orders === undefined) {
       columns[column] = 'No';
       if (before?.active === true && !NEVER_ORDERED.has(column)) changed = true;

@@ -45,59 +45,55 @@ export function fhirResourceKeyword(validatorOf: ValidatorOf): KeywordDefinition
   return { keyword: 'fhirResource', schemaType: 'boolean', errors: true, validate };
 }
 
-/** Required primitives and choice elements (element-rules.ts). */
+/**
+ * Required primitives and choice elements (element-rules.ts). It runs on every Extension, Dosage
+ * and Observation, so the valid case allocates nothing: one pass over the object's keys.
+ */
 export const fhirElementsKeyword: KeywordDefinition = {
   keyword: 'fhirElements',
   type: 'object',
   schemaType: 'object',
   errors: true,
   compile(schema: ElementRules) {
+    const { required, choices } = schema;
     const choiceOf = new Map<string, number>();
-    schema.choices.forEach(({ variants }, index) => {
+    choices.forEach(({ variants }, index) => {
       for (const variant of variants) {
         choiceOf.set(variant, index);
         choiceOf.set(`_${variant}`, index);
       }
     });
+    const requiredChoices = choices.some((choice) => choice.required);
     const validate = (data: Record_, cxt?: DataValidationCxt) => {
-      const at = cxt?.instancePath ?? '';
-      const errors: Errors = [];
-      for (const name of schema.required)
-        if (data[name] === undefined && data[`_${name}`] === undefined)
-          errors.push({
-            keyword: 'fhirRequired',
-            instancePath: below(at, name),
-            params: { element: name },
-          });
-      if (schema.choices.length > 0) {
-        const present = new Array<number>(schema.choices.length).fill(0);
-        const seen = new Set<string>();
-        for (const key of Object.keys(data)) {
-          const index = choiceOf.get(key);
-          const variant = key.startsWith('_') ? key.slice(1) : key;
-          if (index !== undefined && !seen.has(variant)) {
-            seen.add(variant);
-            present[index] += 1;
-          }
-        }
-        schema.choices.forEach(({ element, required }, index) => {
-          const base = element.slice(0, -3);
-          if (present[index] > 1)
-            errors.push({
-              keyword: 'fhirChoice',
-              instancePath: below(at, base),
-              params: { element },
-            });
-          else if (present[index] === 0 && required)
-            errors.push({
-              keyword: 'fhirRequired',
-              instancePath: below(at, base),
-              params: { element },
-            });
+      let errors: Errors | undefined;
+      const fail = (keyword: string, name: string, element: string) =>
+        (errors ??= []).push({
+          keyword,
+          instancePath: below(cxt?.instancePath ?? '', name),
+          params: { element },
         });
+      for (const name of required)
+        if (data[name] === undefined && data[`_${name}`] === undefined)
+          fail('fhirRequired', name, name);
+      if (choices.length > 0) {
+        let present: number[] | undefined;
+        for (const key in data) {
+          const index = choiceOf.get(key);
+          if (index === undefined) continue;
+          // `_valueString` beside `valueString` is the same value's extensions.
+          if (key.charCodeAt(0) === 95 && data[key.slice(1)] !== undefined) continue;
+          (present ??= new Array<number>(choices.length).fill(0))[index] += 1;
+        }
+        if (present !== undefined || requiredChoices)
+          choices.forEach(({ element, required: needed }, index) => {
+            const count = present?.[index] ?? 0;
+            if (count > 1) fail('fhirChoice', element.slice(0, -3), element);
+            else if (count === 0 && needed) fail('fhirRequired', element.slice(0, -3), element);
+          });
       }
+      if (errors === undefined) return true; // ajv reads errors only after false
       validate.errors = errors;
-      return errors.length === 0;
+      return false;
     };
     validate.errors = [] as Errors;
     return validate;

@@ -1,5 +1,6 @@
-import type { Pseudonymize } from '@readmit/contracts';
+import type { IdentifierKind, Pseudonymize } from '@readmit/contracts';
 import {
+  fhirIssue,
   mapFhirEncounters,
   patientKeysOf,
   validateFhirResource,
@@ -18,6 +19,33 @@ export interface FhirEntry {
   /** FHIRPath-like location: `Bundle.entry[3].resource`, or `Encounter.ndjson line 12`. */
   readonly location: string;
   readonly position: number;
+}
+
+/**
+ * One NDJSON line as an entry: a JSON object, or the issue that says why it is not one. Blank
+ * lines are neither (null).
+ */
+export function ndjsonEntry(
+  text: string,
+  location: string,
+  position: number,
+): { readonly entry: FhirEntry } | { readonly issue: FhirIssue } | null {
+  if (text.trim() === '') return null;
+  let resource: unknown;
+  try {
+    resource = JSON.parse(text);
+  } catch {
+    return { issue: fhirIssue('structure', 'the line is not JSON', location) };
+  }
+  if (typeof resource !== 'object' || resource === null || Array.isArray(resource))
+    return {
+      issue: fhirIssue(
+        'structure',
+        'the line is not a FHIR resource (a JSON object with resourceType)',
+        location,
+      ),
+    };
+  return { entry: { resource, location, position } };
 }
 
 /** An input after validation: the problems of each entry, by index. */
@@ -74,6 +102,22 @@ const mapperInput = (entry: FhirEntry) => ({
 });
 
 /**
+ * `pseudonymize` remembering its answers for one input: the mapping pseudonymises each patient and
+ * stay for the history, and the field rules the same ids again; an HMAC each was a third of
+ * reading an encounter (bench/fhir-ingest.bench.ts).
+ */
+function rememberingPseudonyms(pseudonymize: Pseudonymize): Pseudonymize {
+  const known = new Map<IdentifierKind, Map<string, string>>();
+  return (kind, clearId) => {
+    let ofKind = known.get(kind);
+    if (ofKind === undefined) known.set(kind, (ofKind = new Map()));
+    let pseudonym = ofKind.get(clearId);
+    if (pseudonym === undefined) ofKind.set(clearId, (pseudonym = pseudonymize(kind, clearId)));
+    return pseudonym;
+  };
+}
+
+/**
  * The valid entries' finished inpatient encounters as rows (docs/fhir-mapping.md), each read with
  * the CSV path's field rules and pseudonyms (text identifiers). Pure: the patients' histories
  * come loaded (`history`, by pseudonym).
@@ -94,16 +138,17 @@ export function readFhirEncounters(
   };
   const valid = validResources(validated);
   const indexOf = new Map(valid.map(({ entry, index }) => [entry.location, index]));
+  const pseudonymize = rememberingPseudonyms(context.pseudonymize);
   const mapped = mapFhirEncounters(
     valid.map(({ entry }) => mapperInput(entry)),
-    { pseudonymize: context.pseudonymize, history: context.history, options: context.mapping },
+    { pseudonymize, history: context.history, options: context.mapping },
   );
   for (const issue of mapped.issues) addIssues(entryOfIssue(issue, indexOf), [issue]);
 
   const rows: Array<{ line: number; result: ParsedRow }> = [];
   for (const { location, row } of mapped.rows) {
     const index = indexOf.get(location) ?? UNPLACED;
-    const result = parseEncounterValues(rawRowOf(row), context.pseudonymize, undefined, 'text');
+    const result = parseEncounterValues(rawRowOf(row), pseudonymize, undefined, 'text');
     if (!result.ok)
       addIssues(
         index,
