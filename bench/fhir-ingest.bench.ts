@@ -19,7 +19,7 @@ import {
   type FhirEntry,
 } from '@readmit/ingest';
 import { sharedDataFile } from '../test/support/endpoints';
-import { stayResources } from '../test/support/fhir-bundles';
+import { labResult, stayResources } from '../test/support/fhir-bundles';
 import { testPseudonymize } from '../test/support/pseudonyms';
 import { median } from './support/stats';
 
@@ -49,29 +49,7 @@ function bundleText(n: number): string {
   const extra: Array<{ fullUrl: string; resource: Resource }> = [
     {
       fullUrl: `urn:uuid:glucose-${n}`,
-      resource: {
-        resourceType: 'Observation',
-        status: 'final',
-        category: [
-          {
-            coding: [
-              {
-                system: 'http://terminology.hl7.org/CodeSystem/observation-category',
-                code: 'laboratory',
-              },
-            ],
-          },
-        ],
-        code: { coding: [{ system: 'http://loinc.org', code: '2345-7' }] },
-        subject: { reference: patient },
-        encounter: { reference: encounter },
-        valueQuantity: {
-          value: 90 + (n % 300),
-          unit: 'mg/dL',
-          system: 'http://unitsofmeasure.org',
-          code: 'mg/dL',
-        },
-      } as Resource,
+      resource: labResult('2345-7', 90 + (n % 300), 'mg/dL', patient, encounter),
     },
     {
       fullUrl: `urn:uuid:coverage-${n}`,

@@ -103,29 +103,7 @@ export function stayResources(
     ...conditions,
     {
       fullUrl: `urn:uuid:a1c-${options.visitNumber}`,
-      resource: {
-        resourceType: 'Observation',
-        status: 'final',
-        category: [
-          {
-            coding: [
-              {
-                system: 'http://terminology.hl7.org/CodeSystem/observation-category',
-                code: 'laboratory',
-              },
-            ],
-          },
-        ],
-        code: { coding: [{ system: 'http://loinc.org', code: '4548-4' }] },
-        subject: { reference: patientUrl },
-        encounter: { reference: encounterUrl },
-        valueQuantity: {
-          value: options.a1cPercent ?? 8.4,
-          unit: '%',
-          system: 'http://unitsofmeasure.org',
-          code: '%',
-        },
-      } as Resource,
+      resource: labResult('4548-4', options.a1cPercent ?? 8.4, '%', patientUrl, encounterUrl),
     },
     {
       fullUrl: `urn:uuid:metformin-${options.visitNumber}`,
@@ -153,6 +131,34 @@ export function stayResources(
       } as Resource,
     },
   ];
+}
+
+/** A final laboratory result of the stay (LOINC code, UCUM unit). */
+export function labResult(
+  loinc: string,
+  value: number,
+  unit: string,
+  patientUrl: string,
+  encounterUrl: string,
+): Resource {
+  return {
+    resourceType: 'Observation',
+    status: 'final',
+    category: [
+      {
+        coding: [
+          {
+            system: 'http://terminology.hl7.org/CodeSystem/observation-category',
+            code: 'laboratory',
+          },
+        ],
+      },
+    ],
+    code: { coding: [{ system: 'http://loinc.org', code: loinc }] },
+    subject: { reference: patientUrl },
+    encounter: { reference: encounterUrl },
+    valueQuantity: { value, unit, system: 'http://unitsofmeasure.org', code: unit },
+  } as Resource;
 }
 
 /** A bundle of these stays; transactions and batches get POST requests for every entry. */

@@ -5,6 +5,7 @@ export { readEncounterCsv, type CsvEncounterRow } from './infrastructure/csv-enc
 export { batchesProjection } from './projections/batches/batches.projection';
 export { IngestBatch } from './projections/batches/ingest-batch.entity';
 export {
+  ndjsonEntry,
   patientsOf,
   readFhirEncounters,
   validateEntries,

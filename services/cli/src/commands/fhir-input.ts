@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { createReadStream } from 'node:fs';
 import { readBundle, type FhirIssue } from '@readmit/fhir';
 import {
+  ndjsonEntry,
   readFhirEncounters,
   validateEntries,
   type CsvEncounterRow,
@@ -50,18 +51,10 @@ export async function readFhirDirectory(directory: string): Promise<{
         crlfDelay: Infinity,
       })) {
         line += 1;
-        if (text.trim() === '') continue;
-        const location = `${name} line ${line}`;
-        try {
-          entries.push({ resource: JSON.parse(text), location, position: entries.length + 1 });
-        } catch {
-          issues.push({
-            severity: 'error',
-            code: 'structure',
-            diagnostics: 'the line is not JSON',
-            expression: [location],
-          });
-        }
+        const read = ndjsonEntry(text, `${name} line ${line}`, entries.length + 1);
+        if (read === null) continue;
+        if ('issue' in read) issues.push(read.issue);
+        else entries.push(read.entry);
       }
       continue;
     }

@@ -1,6 +1,7 @@
 import type { FhirIssue } from '@readmit/fhir';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { ndjsonEntry } from '../../domain/fhir/read-fhir-encounters';
 import type { FhirEntry } from './ingest-fhir';
 
 /** The body passed the size a FHIR input may have here (READMIT_FHIR_MAX_BODY_MB). */
@@ -48,30 +49,10 @@ export async function readNdjsonEntries(
       body.destroy();
       throw new BodyTooLargeError(limitBytes);
     }
-    if (text.trim() === '') continue;
-    const location = `line ${line}`;
-    let resource: unknown;
-    try {
-      resource = JSON.parse(text);
-    } catch {
-      issues.push({
-        severity: 'error',
-        code: 'structure',
-        diagnostics: 'the line is not JSON',
-        expression: [location],
-      });
-      continue;
-    }
-    if (typeof resource !== 'object' || resource === null || Array.isArray(resource)) {
-      issues.push({
-        severity: 'error',
-        code: 'structure',
-        diagnostics: 'the line is not a FHIR resource (a JSON object with resourceType)',
-        expression: [location],
-      });
-      continue;
-    }
-    entries.push({ resource, location, position: line });
+    const read = ndjsonEntry(text, `line ${line}`, line);
+    if (read === null) continue;
+    if ('issue' in read) issues.push(read.issue);
+    else entries.push(read.entry);
   }
   return { entries, issues };
 }
