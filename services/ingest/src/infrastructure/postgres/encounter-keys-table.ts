@@ -109,11 +109,13 @@ export async function forgetPatientKeys(
   table: string,
   patient: string,
 ): Promise<number> {
-  const rows = (await manager.query(
-    `DELETE FROM ${table} WHERE patient_nbr = $1 RETURNING encounter_id`,
+  // Counted by a SELECT: typeorm answers a DELETE … RETURNING with [rows, count], not rows.
+  const [{ deleted }] = (await manager.query(
+    `WITH gone AS (DELETE FROM ${table} WHERE patient_nbr = $1 RETURNING 1)
+     SELECT count(*)::int AS deleted FROM gone`,
     [patient],
-  )) as unknown[];
-  return rows.length;
+  )) as Array<{ deleted: number }>;
+  return deleted;
 }
 
 /**

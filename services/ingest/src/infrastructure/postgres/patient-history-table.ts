@@ -163,11 +163,13 @@ export async function forgetPatientHistory(
 ): Promise<number> {
   let rows = 0;
   for (const table of [tables.visits, tables.orders]) {
-    const deleted = (await manager.query(
-      `DELETE FROM ${table} WHERE patient_nbr = $1 RETURNING 1`,
+    // Counted by a SELECT: typeorm answers a DELETE … RETURNING with [rows, count], not rows.
+    const [{ deleted }] = (await manager.query(
+      `WITH gone AS (DELETE FROM ${table} WHERE patient_nbr = $1 RETURNING 1)
+       SELECT count(*)::int AS deleted FROM gone`,
       [patient],
-    )) as unknown[];
-    rows += deleted.length;
+    )) as Array<{ deleted: number }>;
+    rows += deleted;
   }
   return rows;
 }
