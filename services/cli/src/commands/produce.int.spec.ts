@@ -187,7 +187,7 @@ describe('readmit produce --csv', () => {
     const result = produce();
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(
-      'readmit: say what to produce: --csv <file> or --synthetic <count>',
+      'readmit: say what to produce, once: --csv <file>, --fhir <dir> or --synthetic <count>',
     );
   });
 });
