@@ -165,9 +165,14 @@ export class ReadmissionLabellerConsumer extends GroupMember {
       for (let start = 0; start < messages.length; start += size) {
         if (!control.shouldContinue()) return;
         const chunk = messages.slice(start, start + size);
+        const last = chunk[chunk.length - 1].offset;
+        if (batch.topic === topicName(TOPICS.encounters, this.prefix))
+          this.labeller.markPartition(
+            batch.partition,
+            BigInt(last) + 1n < BigInt(batch.highWatermark),
+          );
         const output = await this.consume(batch.topic, batch.partition, chunk, control);
         await retryWhileRunning(() => this.write(output), control);
-        const last = chunk[chunk.length - 1].offset;
         this.committed.handled(batch.topic, batch.partition, last);
         resolveOffset(last);
         await heartbeat();
@@ -217,17 +222,19 @@ export class ReadmissionLabellerConsumer extends GroupMember {
         deadLetter(unexpected);
         continue;
       }
-      this.apply(result);
+      this.apply(result, partition);
       this.metrics.consumed.inc({ topic, event_type: result.eventType, group });
     }
     const next = (BigInt(chunk[chunk.length - 1].offset) + 1n).toString();
     return { labels: this.labeller.takeDue(), deadLetters, consumed: { topic, partition, next } };
   }
 
-  private apply({ eventType, event }: DecodedEvent): void {
+  private apply({ eventType, event }: DecodedEvent, partition: number): void {
     switch (eventType) {
       case 'EncounterRecorded':
-        this.labelMetrics.countEncounter(this.labeller.recordEncounter(event as EncounterRecorded));
+        this.labelMetrics.countEncounter(
+          this.labeller.recordEncounter(event as EncounterRecorded, partition),
+        );
         return;
       case 'OutcomeRecorded':
         this.labeller.recordOutcome((event as OutcomeRecorded).encounter_id);
@@ -324,7 +331,7 @@ export class ReadmissionLabellerConsumer extends GroupMember {
     const started = Date.now();
     const labeller = new ReadmissionLabeller(this.options.policy);
     const committed = new LogPositions();
-    const { positions, latestAdmission } = await this.committedOffsets();
+    const { positions, latestAdmission, encounterPartitions } = await this.committedOffsets();
     if (latestAdmission !== null) labeller.restoreLatestAdmission(latestAdmission);
     const encountersTopic = topicName(TOPICS.encounters, this.prefix);
     // Encounters past the committed offsets are consumed next, not replayed.
@@ -333,6 +340,10 @@ export class ReadmissionLabellerConsumer extends GroupMember {
       committed.startAt(topic, partition, offset);
       if (topic === encountersTopic) encountersUntil.set(partition, BigInt(offset));
     }
+    // A partition with messages past where the group resumes holds the watermark back, from
+    // the replay on (as it did in the run that committed those offsets).
+    for (const { partition, earliest, end } of encounterPartitions)
+      labeller.markPartition(partition, (encountersUntil.get(partition) ?? earliest) < end);
     // Every outcome and forget already on the log, even on a first start: a reported outcome
     // written before the labeller starts is known before any stay it could label is read.
     const replayed = [TOPICS.forgotten, TOPICS.outcomes].map((topic) =>
@@ -353,7 +364,7 @@ export class ReadmissionLabellerConsumer extends GroupMember {
           case 'EncounterRecorded': {
             const until = encountersUntil.get(logged.partition);
             if (until !== undefined && BigInt(logged.offset) < until)
-              labeller.recordEncounter(logged.event);
+              labeller.recordEncounter(logged.event, logged.partition);
             return;
           }
           case 'OutcomeRecorded':
@@ -387,10 +398,14 @@ export class ReadmissionLabellerConsumer extends GroupMember {
       );
   }
 
-  /** The group's committed offsets (next offset to read) and the latest admission they carry. */
+  /**
+   * The group's committed offsets (next offset to read), the latest admission they carry, and
+   * where each partition of patient.encounters begins and ends now.
+   */
   private async committedOffsets(): Promise<{
     positions: Array<{ topic: string; partition: number; offset: string }>;
     latestAdmission: number | null;
+    encounterPartitions: Array<{ partition: number; earliest: bigint; end: bigint }>;
   }> {
     const admin = this.kafka.admin();
     await admin.connect();
@@ -414,7 +429,13 @@ export class ReadmissionLabellerConsumer extends GroupMember {
             );
         }
       }
-      return { positions, latestAdmission };
+      const ends = await admin.fetchTopicOffsets(topicName(TOPICS.encounters, this.prefix));
+      const encounterPartitions = ends.map(({ partition, low, high }) => ({
+        partition,
+        earliest: BigInt(low),
+        end: BigInt(high),
+      }));
+      return { positions, latestAdmission, encounterPartitions };
     } finally {
       await admin.disconnect();
     }

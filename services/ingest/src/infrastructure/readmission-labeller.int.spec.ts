@@ -246,6 +246,66 @@ describe('ReadmissionLabellerConsumer (real Kafka, sealed events)', () => {
     }
   });
 
+  it('reads a backlog one partition at a time without closing a stay whose readmission waits in another partition', async () => {
+    const prefix = await isolatedCatalog(kafka, [TOPICS.encounters, TOPICS.outcomes]);
+    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, {
+      topicPrefix: prefix,
+      sealer: sealing.sealer,
+    });
+    await serde.register(['EncounterRecorded', 'OutcomeRecorded', 'PatientForgotten']);
+    const metrics = KafkaMetrics.for(new Registry());
+    const publisher = new EventPublisher(kafka, serde, metrics, quietLogger, prefix);
+    const watcher = await watchEvents<OutcomeRecorded>(
+      kafka,
+      serde,
+      physical(TOPICS.outcomes, prefix),
+    );
+    // A history load on the log before the labeller starts: 30 patients back after 200 days,
+    // their stays spread over the partitions (keyed by encounter), then years of other stays.
+    const patients = Array.from({ length: 30 }, (_, index) => 100 + index);
+    await publisher.publishAll([
+      ...patients.map((patient) => indexStay(patient)),
+      ...patients.map((patient) => stay(patient * 10 + 1, patient, 200, 203)),
+      ...Array.from({ length: 24 }, (_, index) => stay(9_000 + index, 9_000 + index, 900, 901)),
+    ]);
+    const labeller = new ReadmissionLabellerConsumer(
+      kafka,
+      serde,
+      metrics,
+      new ReadmissionLabelMetrics(new Registry()),
+      quietLogger,
+      {
+        groupId: uniqueName('labeller'),
+        transactionalId: uniqueName('labeller-tx'),
+        policy: labellingPolicy(365, 72),
+        topicPrefix: prefix,
+        producer: 'ingest-test',
+      },
+    );
+    try {
+      await labeller.start();
+      const labelOf = () =>
+        new Map(
+          watcher.events.map((event) => [idOfPseudonym(event.encounter_id), event.readmitted]),
+        );
+      await eventually(async () => (labelOf().size >= 60 ? true : undefined), 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 1_000)); // room for a duplicate to show
+      const labels = labelOf();
+      // The first partition read runs years ahead; the others still hold the watermark back.
+      expect(patients.map((patient) => labels.get(patient * 10))).toEqual(
+        patients.map(() => 'AFTER_30_DAYS'),
+      );
+      expect(patients.map((patient) => labels.get(patient * 10 + 1))).toEqual(
+        patients.map(() => 'NO'),
+      );
+      expect(watcher.events).toHaveLength(60);
+    } finally {
+      await labeller.stop();
+      await watcher.stop();
+      await publisher.disconnect();
+    }
+  });
+
   it('runs in the ingest service by default, with the horizon it is configured with', async () => {
     const prefix = await isolatedCatalog(kafka, [
       TOPICS.encounters,

@@ -51,9 +51,15 @@ export interface DerivedLabel {
  * is `WITHIN_30_DAYS` as soon as a readmission at most 30 days after its discharge is held,
  * whatever the order of arrival; `AFTER_30_DAYS` once the watermark is past discharge + 30 days
  * and its first readmission came within the horizon; `NO` once the watermark is past discharge +
- * horizon without one. The watermark is the latest admission held minus the allowed lateness:
- * a maximum over a set, so the same encounters give the same watermark in any order (a rebuild
- * after a restart reads the partitions in another order than the live run did).
+ * horizon without one.
+ *
+ * The watermark is the latest admission the stream has surely reached, minus the allowed
+ * lateness. Encounters come from several partitions, each in order of publication but read at
+ * different paces: a partition the reader is behind on (it has unread messages) holds the
+ * watermark at its own latest admission, so a backlog read one partition at a time (a history
+ * load, a restart) cannot close stays whose readmission waits in another partition. Partitions
+ * read up to their end are idle and hold nothing back: the latest admission of all then stands.
+ * The watermark never goes back.
  */
 export class ReadmissionLabeller {
   /** Stays held, by patient then encounter. */
@@ -67,6 +73,11 @@ export class ReadmissionLabeller {
   private readonly expiries = new DeadlineQueue<string>();
   /** Stays to look at on the next takeDue: their patient had a new stay. */
   private readonly changed = new Set<InpatientStay>();
+  /** The latest admission read from each partition. */
+  private readonly latestByPartition = new Map<number, number>();
+  /** Partitions with messages not read yet: each holds the watermark at its latest admission. */
+  private readonly behind = new Set<number>();
+  /** The latest admission the watermark stands on; never goes back. */
   private latestAdmission: number | null = null;
   private held = 0;
 
@@ -79,9 +90,19 @@ export class ReadmissionLabeller {
       : this.latestAdmission - this.policy.allowedLatenessMs;
   }
 
-  /** The latest admission seen: what a restart restores the watermark from. */
+  /** The latest admission the watermark stands on: what a restart restores it from. */
   get latestAdmissionTime(): number | null {
     return this.latestAdmission;
+  }
+
+  /**
+   * Whether the reader has messages of `partition` not read yet (from the partition's end offset
+   * as the last fetch saw it). A partition never reported is taken as read to its end.
+   */
+  markPartition(partition: number, hasUnread: boolean): void {
+    if (hasUnread) this.behind.add(partition);
+    else this.behind.delete(partition);
+    this.advance();
   }
 
   /** Stays held in memory. */
@@ -97,14 +118,18 @@ export class ReadmissionLabeller {
     this.latestAdmission = Math.max(this.latestAdmission ?? time, time);
   }
 
-  recordEncounter(encounter: EncounterRecorded): EncounterVerdict {
+  /** `partition`: the encounter's partition of patient.encounters (one stream when omitted). */
+  recordEncounter(encounter: EncounterRecorded, partition = 0): EncounterVerdict {
     const stay = stayOf(encounter);
     if (!stay) return ignored('undated');
     if (stay.dischargedAt > encounter.recordedAt + FUTURE_SLACK_MS) return ignored('future');
     const watermark = this.watermark;
     const late = watermark !== null && stay.admittedAt < watermark;
     // Time moves on with every admission, a forgotten patient's or a re-sent one's too.
-    this.restoreLatestAdmission(stay.admittedAt);
+    const latest = this.latestByPartition.get(partition);
+    if (latest === undefined || stay.admittedAt > latest)
+      this.latestByPartition.set(partition, stay.admittedAt);
+    this.advance();
     if (this.forgotten.has(stay.patient)) return ignored('forgotten');
     let patientStays = this.stays.get(stay.patient);
     if (!patientStays) {
@@ -131,6 +156,22 @@ export class ReadmissionLabeller {
    */
   recordOutcome(encounterId: string): void {
     this.labelled.add(encounterId);
+  }
+
+  /**
+   * Moves the latest admission on to what every partition behind has reached (all of them when
+   * none is behind); a partition behind that nothing was read from yet holds it where it is.
+   */
+  private advance(): void {
+    let reached = -Infinity;
+    if (this.behind.size === 0) {
+      for (const latest of this.latestByPartition.values()) reached = Math.max(reached, latest);
+    } else {
+      reached = Infinity;
+      for (const partition of this.behind)
+        reached = Math.min(reached, this.latestByPartition.get(partition) ?? -Infinity);
+    }
+    if (Number.isFinite(reached)) this.restoreLatestAdmission(reached);
   }
 
   /** Drops the patient's stays; their encounters are ignored from now on. */

@@ -177,6 +177,52 @@ describe('ReadmissionLabeller', () => {
     });
   });
 
+  describe('partitions read at different paces', () => {
+    it('a partition with unread messages holds the watermark at its latest admission', () => {
+      const labeller = defaults();
+      // Partition 1 has a backlog: its index stay is read, its readmission at day 200 not yet.
+      labeller.markPartition(1, true);
+      labeller.recordEncounter(index(), 1);
+      // Partition 0 races ahead by years: the stay in partition 1 must not be closed as NO.
+      labeller.recordEncounter(clock(900), 0);
+      expect(labeller.watermark).toBe(T0 - 4 * DAY - 72 * HOUR);
+      expect(labeller.takeDue()).toEqual([]);
+      labeller.recordEncounter(encounter(2, 1, 200, 203), 1);
+      labeller.markPartition(1, false);
+      // Read to its end: the latest admission of all stands, and both stays are settled.
+      expect(labeller.watermark).toBe(T0 + 900 * DAY - 72 * HOUR);
+      expect(Object.fromEntries(labelsOf(labeller.takeDue()))).toEqual({
+        enc_1: 'AFTER_30_DAYS',
+        enc_2: 'NO',
+      });
+    });
+
+    it('a partition behind that nothing was read from yet holds the watermark where it is', () => {
+      const labeller = defaults();
+      labeller.recordEncounter(index(), 0);
+      const before = labeller.watermark;
+      labeller.markPartition(3, true);
+      labeller.recordEncounter(clock(900), 0);
+      expect(labeller.watermark).toBe(before);
+      expect(labeller.takeDue()).toEqual([]);
+      // Its first message moves it on to that message's admission, never back.
+      labeller.recordEncounter(clock(-100), 3);
+      expect(labeller.watermark).toBe(before);
+      labeller.recordEncounter(clock(500), 3);
+      expect(labeller.watermark).toBe(T0 + 500 * DAY - 72 * HOUR);
+      expect(labelsOf(labeller.takeDue())).toContainEqual(['enc_1', 'NO']);
+    });
+
+    it('idle partitions (read to their end) hold nothing back', () => {
+      const labeller = defaults();
+      labeller.markPartition(0, false);
+      labeller.markPartition(1, false);
+      labeller.recordEncounter(index(), 1);
+      labeller.recordEncounter(clock(400), 0);
+      expect(labelsOf(labeller.takeDue())).toEqual([['enc_1', 'NO']]);
+    });
+  });
+
   describe('deaths, hospice and transfers', () => {
     it.each([11, 19, 20, 21])(
       'gives no label to a stay ending in death (disposition %i)',
