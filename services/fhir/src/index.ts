@@ -25,3 +25,10 @@ export {
   type ExportBundleType,
 } from './export/fhir-bundles';
 export { syntheticFhirPatients, type SyntheticFhirOptions } from './synthetic/synthetic-fhir';
+export {
+  syntheticReadmissions,
+  type SyntheticReadmissions,
+  type SyntheticReadmissionsOptions,
+  type SyntheticStay,
+} from './synthetic/synthetic-readmissions';
+export { READMISSION_GAP_DAYS, type AdmissionWindow } from './synthetic/readmission-chains';

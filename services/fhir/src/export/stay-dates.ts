@@ -67,7 +67,7 @@ function bandYears(ageBand: string): { low: number; high: number } {
 }
 
 /** The ages in days (since birth) a band allows, kept clear of its ends. */
-function bandDays(ageBand: string): { first: number; last: number } {
+export function bandDays(ageBand: string): { first: number; last: number } {
   const { low, high } = bandYears(ageBand);
   return {
     first: Math.ceil(low * DAYS_PER_YEAR) + BAND_MARGIN_DAYS,
@@ -119,7 +119,7 @@ function firstAdmissionDay(span: number, random: SeededRandom): Day {
   return LAST_ICD9_DAY - span;
 }
 
-const isLeapDay = (day: Day) => {
+export const isLeapDay = (day: Day) => {
   const date = new Date(day * 86_400_000);
   return date.getUTCMonth() === 1 && date.getUTCDate() === 29;
 };
@@ -150,23 +150,33 @@ export function planPatientDates(stays: readonly StayToDate[], random: SeededRan
   if (isLeapDay(birthDay)) birthDay -= 1;
 
   const planned: PlannedStay[] = [];
-  for (const [index, stay] of stays.entries()) {
-    const admissionDay = firstDay + ages[index] - ages[0];
-    const previous = planned[index - 1];
-    const { low, high } = bandYears(stay.ageBand);
-    const age = wholeYearsAt(birthDay, admissionDay);
-    const inBand = age >= low && age < high;
-    const close =
-      previous !== undefined && admissionDay - previous.admissionDay < MIN_ADMISSION_SPACING_DAYS;
-    planned.push({
-      admissionDay,
-      dischargeDay: admissionDay + stay.lengthOfStay,
-      lookBackFrom: Math.min(
-        admissionDay - 1,
-        Math.max(admissionDay - LOOK_BACK_DAYS, previous ? previous.dischargeDay + 1 : -Infinity),
-      ),
-      fit: !inBand ? 'age-band-unfit' : close ? 'spacing-reduced' : 'fits',
-    });
-  }
+  for (const [index, stay] of stays.entries())
+    planned.push(plannedStay(stay, firstDay + ages[index] - ages[0], birthDay, planned[index - 1]));
   return { birthDay, stays: planned };
+}
+
+/**
+ * A stay admitted on `admissionDay`: its discharge, where its look-back starts (after the stay
+ * before) and how it fits (its band at that age, its spacing from the stay before).
+ */
+export function plannedStay(
+  stay: StayToDate,
+  admissionDay: Day,
+  birthDay: Day,
+  previous: PlannedStay | undefined,
+): PlannedStay {
+  const { low, high } = bandYears(stay.ageBand);
+  const age = wholeYearsAt(birthDay, admissionDay);
+  const inBand = age >= low && age < high;
+  const close =
+    previous !== undefined && admissionDay - previous.admissionDay < MIN_ADMISSION_SPACING_DAYS;
+  return {
+    admissionDay,
+    dischargeDay: admissionDay + stay.lengthOfStay,
+    lookBackFrom: Math.min(
+      admissionDay - 1,
+      Math.max(admissionDay - LOOK_BACK_DAYS, previous ? previous.dischargeDay + 1 : -Infinity),
+    ),
+    fit: !inBand ? 'age-band-unfit' : close ? 'spacing-reduced' : 'fits',
+  };
 }

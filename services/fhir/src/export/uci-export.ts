@@ -4,7 +4,7 @@ import type { Resource } from '../mapping/fhir-r4';
 import type { Approximation } from './approximations';
 import { diabetesProblem, patientResource } from './patient-resources';
 import { resourceId } from './resource-ids';
-import { planPatientDates } from './stay-dates';
+import { planPatientDates, type PatientDates } from './stay-dates';
 import { StayFrame } from './stay-frame';
 import { stayResources } from './stay-resources';
 
@@ -125,14 +125,29 @@ export function exportUciPatient(
 ): PatientExport {
   const seed = options.seed ?? 1;
   const stays = [...rows].sort(byEncounterId);
-  const patientNbr = stays[0].encounter.patient_nbr;
   const dates = planPatientDates(
     stays.map(({ encounter }) => ({
       ageBand: encounter.age,
       lengthOfStay: encounter.time_in_hospital,
     })),
-    randomFor(patientNbr, seed),
+    patientRandom(stays[0].encounter.patient_nbr, seed),
   );
+  return exportDatedPatient(stays, dates, seed);
+}
+
+/** The seeded random a patient's dates are drawn from. */
+export const patientRandom = (patientNbr: string, seed: number) => randomFor(patientNbr, seed);
+
+/**
+ * One patient's rows as FHIR on dates already planned (`dates.stays[k]` for `stays[k]`, in
+ * admission order): the Patient, their problem list and each stay's resources.
+ */
+export function exportDatedPatient(
+  stays: readonly UciStayRow[],
+  dates: PatientDates,
+  seed: number,
+): PatientExport {
+  const patientNbr = stays[0].encounter.patient_nbr;
   const race = patientValue(stays.map(({ encounter }) => encounter.race));
   const gender = patientValue(stays.map(({ encounter }) => encounter.gender)) ?? 'Unknown/Invalid';
   const facts = {
