@@ -223,6 +223,7 @@ export class TrainingRunner {
           rows: set.rows.length,
           unlabelled: set.unlabelled,
           outcomesAfterAsOf: set.outcomesAfterAsOf,
+          immatureDerivedLabels: set.immature,
         },
         'training set assembled',
       );

@@ -28,6 +28,11 @@ export interface TrainingSet {
   readonly unlabelled: number;
   /** Outcomes recorded after `asOf`: invisible to this run, whatever their encounter. */
   readonly outcomesAfterAsOf: number;
+  /**
+   * Stays with a derived label discharged after the latest stay derived `NO`: left out, as their
+   * neighbours' labels are not all known yet (see assembleTrainingSet).
+   */
+  readonly immature: number;
 }
 
 /**
@@ -35,6 +40,13 @@ export interface TrainingSet {
  * with the outcomes recorded by then. A reported outcome beats a derived one whatever their
  * order; between two of the same kind the latest wins (a correction). Nothing recorded later
  * leaks in, so a rerun with the same `asOf` sees the same data.
+ *
+ * Derived labels mature at different speeds: `<30` a month after discharge, `>30` when the
+ * patient comes back, `NO` only once the horizon has passed. Taken as they come, recent stays
+ * would be mostly readmissions and the model would learn a rate that is not the hospital's. A
+ * stay derived `NO` was settled when the watermark passed its discharge + horizon, and so was
+ * every stay discharged before it: stays with derived labels are taken up to the latest
+ * discharge derived `NO`, the later ones left out (`immature`) until their cohort is settled.
  */
 export function assembleTrainingSet(
   encounters: Iterable<LoggedEncounter>,
@@ -51,18 +63,32 @@ export function assembleTrainingSet(
     if (supersedes(outcome, known.get(outcome.encounterId)))
       known.set(outcome.encounterId, outcome);
   }
-  const rows: LabelledEncounter[] = [];
+  const joined: Array<{ encounter: EncounterInput; outcome: LoggedOutcome }> = [];
   const seen = new Set<string>();
   let unlabelled = 0;
+  let settledUntil = -Infinity;
   for (const { encounter, recordedAt } of encounters) {
     // A re-sent encounter counts once.
     if (recordedAt > asOf || seen.has(encounter.encounter_id)) continue;
     seen.add(encounter.encounter_id);
     const outcome = known.get(encounter.encounter_id);
-    if (outcome) rows.push({ encounter, outcome: outcome.outcome });
-    else unlabelled += 1;
+    if (!outcome) {
+      unlabelled += 1;
+      continue;
+    }
+    joined.push({ encounter, outcome });
+    if (outcome.derivation === 'DERIVED' && outcome.outcome === 'NO')
+      settledUntil = Math.max(settledUntil, encounter.dischargedAt ?? -Infinity);
   }
-  return { rows, unlabelled, outcomesAfterAsOf };
+  const rows: LabelledEncounter[] = [];
+  let immature = 0;
+  for (const { encounter, outcome } of joined) {
+    const discharged = encounter.dischargedAt;
+    if (outcome.derivation === 'DERIVED' && discharged !== null && discharged > settledUntil)
+      immature += 1;
+    else rows.push({ encounter, outcome: outcome.outcome });
+  }
+  return { rows, unlabelled, outcomesAfterAsOf, immature };
 }
 
 /** Whether `candidate` replaces the outcome held for its encounter: see assembleTrainingSet. */

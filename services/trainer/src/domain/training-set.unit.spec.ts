@@ -45,8 +45,13 @@ describe('assembleTrainingSet (point in time)', () => {
   });
 
   it('prefers a reported outcome to a derived one whatever their order, the latest within a kind', () => {
+    // Undated stays: the maturity of derived labels (tested below) does not come into it.
+    const undated = encounters.map((logged) => ({
+      ...logged,
+      encounter: { ...logged.encounter, admittedAt: null, dischargedAt: null },
+    }));
     const labels = (outcomes: ReturnType<typeof outcome>[]) =>
-      assembleTrainingSet(encounters, outcomes, 100).rows.map((row) => row.outcome);
+      assembleTrainingSet(undated, outcomes, 100).rows.map((row) => row.outcome);
     // Derived first, then reported; reported first, then derived.
     expect(labels([outcome(1, 'NO', 20, 'DERIVED'), outcome(1, 'WITHIN_30_DAYS', 30)])).toEqual([
       'WITHIN_30_DAYS',
@@ -71,6 +76,46 @@ describe('assembleTrainingSet (point in time)', () => {
         100,
       ).rows.map((row) => row.outcome),
     ).toEqual(['NO']);
+  });
+
+  it('takes stays with derived labels only up to the latest discharge derived NO', () => {
+    const DAY = 86_400_000;
+    const stay = (id: number, dischargedDay: number) => ({
+      encounter: {
+        ...encounter(id),
+        admittedAt: (dischargedDay - 3) * DAY,
+        dischargedAt: dischargedDay * DAY,
+      },
+      recordedAt: id,
+    });
+    const undated = {
+      encounter: { ...encounter(9), admittedAt: null, dischargedAt: null },
+      recordedAt: 9,
+    };
+    const set = assembleTrainingSet(
+      [stay(1, 100), stay(2, 200), stay(3, 300), stay(4, 500), stay(5, 600), stay(6, 700), undated],
+      [
+        outcome(1, 'AFTER_30_DAYS', 50, 'DERIVED'),
+        outcome(2, 'NO', 50, 'DERIVED'), // settled day 200 and everything discharged before
+        outcome(3, 'NO', 50, 'DERIVED'), // … and up to day 300
+        outcome(4, 'WITHIN_30_DAYS', 50, 'DERIVED'), // its neighbours' NO labels are not due yet
+        outcome(5, 'AFTER_30_DAYS', 50, 'DERIVED'),
+        outcome(6, 'NO', 50, 'REPORTED'), // a reported label is final whenever it comes
+        outcome(9, 'NO', 50, 'DERIVED'),
+      ],
+      1_000,
+    );
+    expect(set.rows.map((row) => row.encounter.encounter_id)).toEqual(
+      [1, 2, 3, 6, 9].map(encounterPseudonym),
+    );
+    expect(set.immature).toBe(2);
+    // With no derived NO yet, no derived label is mature.
+    const early = assembleTrainingSet(
+      [stay(1, 100)],
+      [outcome(1, 'WITHIN_30_DAYS', 5, 'DERIVED')],
+      10,
+    );
+    expect(early).toMatchObject({ rows: [], immature: 1 });
   });
 
   it('counts an encounter sent twice once', () => {

@@ -34,7 +34,7 @@ describe('readTrainingLog on the real broker', () => {
     expect(set.rows).toHaveLength(300);
     expect(set.unlabelled).toBe(20);
     const before = assembleTrainingSet(log.encounters, log.outcomes, Date.UTC(2026, 11, 1));
-    expect(before).toEqual({ rows: [], unlabelled: 320, outcomesAfterAsOf: 300 });
+    expect(before).toEqual({ rows: [], unlabelled: 320, outcomesAfterAsOf: 300, immature: 0 });
   });
 
   it('leaves encounters that break the field rules out of the dataset, and counts them', async () => {
