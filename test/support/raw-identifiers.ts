@@ -17,9 +17,10 @@ export function syntheticIdentifierRanges(output: string): IdentifierRange[] {
     const count = Number(match[1]);
     const block = Number(match[2]) % 100_000;
     const encounters = 900_000_000 + block * 10_000_000;
-    const patients = 700_000_000 + block * 10_000_000 + 5_000_000;
+    const patients = 700_000_000 + block * 10_000_000;
     ranges.push({ kind: 'encounter', from: encounters, to: encounters + count });
-    ranges.push({ kind: 'patient', from: patients, to: patients + count });
+    // The generator's patients from +5M; patients made of its encounters (FHIR demo) below that.
+    ranges.push({ kind: 'patient', from: patients, to: patients + 5_000_000 + count });
   }
   return ranges;
 }

@@ -2,10 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { EventSerde } from '@readmit/platform/kafka';
-import { PseudonymKey } from '@readmit/platform/privacy';
+import { PseudonymKey, Pseudonymizer } from '@readmit/platform/privacy';
 import { createLocalKekFile } from '@readmit/platform/privacy/keys';
 import { demoKeys } from '../demo/demo-keys';
-import { runClosedLoop, type ClosedLoopOptions, type ClosedLoopSummary } from '../demo/closed-loop';
+import {
+  DEMO_FORMATS,
+  runClosedLoop,
+  type ClosedLoopOptions,
+  type ClosedLoopSummary,
+  type DemoFormat,
+} from '../demo/closed-loop';
+import { FhirDemoPublisher } from '../demo/fhir-publisher';
 import { buildServices, processLauncher } from '../demo/service-processes';
 import { scrapeTargetsFolder } from '../infra/scrape-targets';
 import { InfraManager } from '../infra/infra-manager';
@@ -17,6 +24,7 @@ import { cliKafka, createCatalogTopics } from './topics.command';
 const PROJECT_ROOT = resolve(__dirname, '..', '..', '..', '..');
 
 interface DemoOptions {
+  format: DemoFormat;
   initial: number;
   stable: number;
   drifted: number;
@@ -25,6 +33,19 @@ interface DemoOptions {
   timeout: number;
   keep: boolean;
 }
+
+function format(value: string): DemoFormat {
+  if (!(DEMO_FORMATS as readonly string[]).includes(value))
+    throw new InvalidArgumentError(`one of ${DEMO_FORMATS.join(', ')}`);
+  return value as DemoFormat;
+}
+
+/**
+ * Hours an admission may arrive behind the latest one and still count, in a FHIR demo: its years
+ * of history go by in seconds, a transaction bundle holds weeks of it, and the six partitions of
+ * patient.encounters are read at their own pace.
+ */
+const FHIR_DEMO_LATENESS_HOURS = 60 * 24;
 
 function count(value: string): number {
   const parsed = Number(value);
@@ -43,6 +64,12 @@ export function demoCommand(): Command {
   return new Command('demo')
     .description(
       'run the main job end to end on the local platform: encounters → training → champion → scoring → drift → alert → retraining',
+    )
+    .option(
+      '--format <format>',
+      'rows: synthetic rows with their labels (as `readmit produce --synthetic`); fhir: FHIR R4 stays POSTed to ingest, labels derived from later admissions',
+      format,
+      'rows' as DemoFormat,
     )
     .option('--initial <n>', 'labelled encounters before any model', count, 3_000)
     .option(
@@ -106,6 +133,11 @@ export function demoCommand(): Command {
         drift: { olderPopulation: 0.8, moreEmergencies: 0.6 },
         windowRows: options.window,
         batchLabels: 1_000,
+        format: options.format,
+        serviceEnv:
+          options.format === 'fhir'
+            ? { ingest: { READMIT_LABEL_ALLOWED_LATENESS_HOURS: String(FHIR_DEMO_LATENESS_HOURS) } }
+            : {},
         platformEnv: {
           READMIT_KAFKA_BROKERS: endpoints.READMIT_KAFKA_BROKERS,
           READMIT_SCHEMA_REGISTRY_URL: endpoints.READMIT_SCHEMA_REGISTRY_URL,
@@ -134,22 +166,34 @@ export function demoCommand(): Command {
         topicPrefix: prefix,
         sealer: watcherSealing?.sealer,
       });
+      const fhirPublisher =
+        options.format === 'fhir'
+          ? new FhirDemoPublisher({
+              apiKey: loop.keys.apiKey,
+              totalEncounters: options.initial + options.stable + options.drifted + options.final,
+              pseudonymize: new Pseudonymizer(PseudonymKey.fromBase64(loop.pseudonymKey))
+                .pseudonymize,
+              report: (line) => console.log(line),
+            })
+          : null;
       try {
         const summary = await runClosedLoop(loop, {
           kafka,
           serde,
           launch: processLauncher(PROJECT_ROOT, logFolder, scrapeTargetsFolder(context.paths.home)),
-          publish: (encounters, seed, drift) =>
-            produceEvents({
-              synthetic: encounters,
-              seed,
-              drift,
-              prefix,
-              brokers: endpoints.READMIT_KAFKA_BROKERS,
-              registry: endpoints.READMIT_SCHEMA_REGISTRY_URL,
-              pseudonymKey: loop.pseudonymKey,
-              sealing,
-            }),
+          publish: (encounters, seed, drift, target) =>
+            fhirPublisher
+              ? fhirPublisher.publish(encounters, seed, drift, target.ingestUrl)
+              : produceEvents({
+                  synthetic: encounters,
+                  seed,
+                  drift,
+                  prefix,
+                  brokers: endpoints.READMIT_KAFKA_BROKERS,
+                  registry: endpoints.READMIT_SCHEMA_REGISTRY_URL,
+                  pseudonymKey: loop.pseudonymKey,
+                  sealing,
+                }),
           report: (line) => console.log(line),
           whileRunning: options.keep
             ? async ({ gatewayUrl }) => {
@@ -161,7 +205,7 @@ export function demoCommand(): Command {
               }
             : undefined,
         });
-        printDemoSummary(summary, logFolder);
+        printDemoSummary(summary, logFolder, fhirPublisher);
       } catch (error) {
         console.error(`\nThe loop stopped: ${(error as Error).message}`);
         console.error(`Service logs: ${logFolder}`);
@@ -172,11 +216,17 @@ export function demoCommand(): Command {
     });
 }
 
-export function printDemoSummary(summary: ClosedLoopSummary, logFolder: string): void {
+export function printDemoSummary(
+  summary: ClosedLoopSummary,
+  logFolder: string,
+  fhir: FhirDemoPublisher | null,
+): void {
+  const agreement = fhir?.agreement(summary.outcomes.derived);
   const lines = [
     '',
     `Summary (${summary.seconds.toFixed(0)} s, topics ${summary.prefix}*)`,
-    `  encounters published: ${summary.published.encounters} (${Math.round(summary.published.perSecond)}/s), batches: ${summary.batches}`,
+    `  encounters published: ${summary.published.encounters}${fhir ? ' as FHIR R4 stays' : ''} (${Math.round(summary.published.perSecond)}/s), batches: ${summary.batches}`,
+    `  outcomes: ${summary.outcomes.reported} sent with the encounters, ${summary.outcomes.derived.size} derived by the labeller${agreement ? ` (${agreement.agreeing} of ${agreement.compared} agree with the generator's label)` : ''}`,
     '  training runs:',
     ...summary.runs.map(
       (run) =>

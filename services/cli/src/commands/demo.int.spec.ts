@@ -42,6 +42,50 @@ function runDemo(
   });
 }
 
+/** The run's prefix and log folder (from what it printed) and a watcher over its topics. */
+async function watchRun(stdout: string) {
+  const prefix = /This run's topics are prefixed (\S+)$/m.exec(stdout)?.[1] as string;
+  expect(prefix).toMatch(/^demo-\d{14}\.$/);
+  // Each step, checked on the events the run left behind: sealed under the run's own KEK
+  // (kept beside its logs) with the patients' keys in its own schema, so opened with those.
+  const logFolder = /^Service logs: (.+)$/m.exec(stdout)?.[1] as string;
+  const sealing = (await patientSealingFromEnv(
+    { READMIT_KEK: `local:${join(logFolder, 'kek')}`, READMIT_KMS_REGION: 'us-east-1' },
+    {
+      // The platform's database, as the demo's services use it (not the tests' own).
+      databaseUrl: new InfraManager(createInfraContext()).endpoints().READMIT_DATABASE_URL,
+      databaseSchema: `demo_${prefix.slice('demo-'.length, -1)}`,
+    },
+  )) as PatientSealing;
+  const watcher = new LoopWatcher(
+    testKafka(),
+    EventSerde.create(testEndpoints().schemaRegistryUrl, {
+      topicPrefix: prefix,
+      sealer: sealing.sealer,
+    }),
+    prefix,
+  );
+  await watcher.start();
+  return { prefix, logFolder, sealing, watcher };
+}
+
+/** Clear identifiers the run printed or logged (none may be: issue 23). */
+function leaksOf(demo: { stdout: string; stderr: string }, logFolder: string): string[] {
+  const ranges = syntheticIdentifierRanges(demo.stderr);
+  expect(ranges.length).toBe(8); // four publishing steps, encounters and patients each
+  const logs = readdirSync(logFolder).filter((name) => name.endsWith('.log'));
+  expect(logs.length).toBeGreaterThanOrEqual(6);
+  return [
+    ...identifiersIn(demo.stdout, ranges),
+    ...identifiersIn(demo.stderr, ranges),
+    ...logs.flatMap((name) =>
+      identifiersIn(readFileSync(join(logFolder, name), 'utf8'), ranges).map(
+        (leak) => `${name}: ${leak}`,
+      ),
+    ),
+  ];
+}
+
 describe('readmit demo: the closed loop end to end on the local platform', () => {
   it('trains on batches, promotes, scores every encounter once, stays quiet on stable data, alerts on drift and retrains', async () => {
     const demo = await runDemo([
@@ -53,29 +97,7 @@ describe('readmit demo: the closed loop end to end on the local platform', () =>
       '--timeout', '240',
     ]); // prettier-ignore
     expect(demo.status).toBe(0);
-    const prefix = /This run's topics are prefixed (\S+)$/m.exec(demo.stdout)?.[1] as string;
-    expect(prefix).toMatch(/^demo-\d{14}\.$/);
-
-    // Each step, checked on the events the run left behind: sealed under the run's own KEK
-    // (kept beside its logs) with the patients' keys in its own schema, so opened with those.
-    const logFolder = /^Service logs: (.+)$/m.exec(demo.stdout)?.[1] as string;
-    const sealing = (await patientSealingFromEnv(
-      { READMIT_KEK: `local:${join(logFolder, 'kek')}`, READMIT_KMS_REGION: 'us-east-1' },
-      {
-        // The platform's database, as the demo's services use it (not the tests' own).
-        databaseUrl: new InfraManager(createInfraContext()).endpoints().READMIT_DATABASE_URL,
-        databaseSchema: `demo_${prefix.slice('demo-'.length, -1)}`,
-      },
-    )) as PatientSealing;
-    const watcher = new LoopWatcher(
-      testKafka(),
-      EventSerde.create(testEndpoints().schemaRegistryUrl, {
-        topicPrefix: prefix,
-        sealer: sealing.sealer,
-      }),
-      prefix,
-    );
-    await watcher.start();
+    const { logFolder, sealing, watcher } = await watchRun(demo.stdout);
     try {
       // Exactly once: every published encounter has one prediction, and none has two; the REST
       // prediction asked through the gateway at the end is a PredictionMade too.
@@ -123,20 +145,7 @@ describe('readmit demo: the closed loop end to end on the local platform', () =>
 
       // No clear identifier in what the run printed or in any service's log (issue 23): every id
       // it published is a pseudonym from the reader on.
-      const ranges = syntheticIdentifierRanges(demo.stderr);
-      expect(ranges.length).toBe(8); // four publishing steps, encounters and patients each
-      const logs = readdirSync(logFolder).filter((name) => name.endsWith('.log'));
-      expect(logs.length).toBeGreaterThanOrEqual(6);
-      const leaks = [
-        ...identifiersIn(demo.stdout, ranges),
-        ...identifiersIn(demo.stderr, ranges),
-        ...logs.flatMap((name) =>
-          identifiersIn(readFileSync(join(logFolder, name), 'utf8'), ranges).map(
-            (leak) => `${name}: ${leak}`,
-          ),
-        ),
-      ];
-      expect(leaks).toEqual([]);
+      expect(leaksOf(demo, logFolder)).toEqual([]);
 
       // The gateway answered a REST prediction with the champion serving at the end.
       const champion = inOrder(promoted).at(-1)?.version as string;
@@ -148,4 +157,58 @@ describe('readmit demo: the closed loop end to end on the local platform', () =>
       await sealing.close();
     }
   }, 600_000); // the build (on a fresh clone) and the whole loop
+
+  it('runs on FHIR R4: stays POSTed to ingest, labels derived from later admissions, the same loop', async () => {
+    const demo = await runDemo([
+      '--format', 'fhir',
+      '--initial', String(SIZES.initial),
+      '--stable', String(SIZES.stable),
+      '--drifted', String(SIZES.drifted),
+      '--final', String(SIZES.final),
+      '--window', String(SIZES.window),
+      '--timeout', '240',
+    ]); // prettier-ignore
+    expect(demo.status).toBe(0);
+    const { logFolder, sealing, watcher } = await watchRun(demo.stdout);
+    try {
+      // Every stay became one EncounterRecorded through ingest's /fhir, scored exactly once.
+      const published = SIZES.initial + SIZES.stable + SIZES.drifted + SIZES.final;
+      expect(demo.stdout).toContain(`encounters published: ${published} as FHIR R4 stays`);
+      await watcher.waitFor(
+        'all predictions read',
+        () => watcher.predictions() >= published + 1,
+        60_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(watcher.predictions()).toBe(published + 1);
+
+      // No label was sent: the labeller derived them, and they are the generator's labels.
+      expect(watcher.events.reportedOutcomes).toBe(0);
+      const agreement = /(\d+) of (\d+) agree with the generator's label/.exec(demo.stdout);
+      const [agreeing, compared] = [Number(agreement?.[1]), Number(agreement?.[2])];
+      expect(compared).toBeGreaterThan(published / 2);
+      expect(agreeing / compared).toBeGreaterThanOrEqual(0.99);
+      expect(watcher.events.derivedLabels.size).toBeGreaterThanOrEqual(compared);
+
+      // Derived labels make batches, which train the first champion.
+      const requested = inOrder(watcher.events.requested);
+      expect(requested[0].reason).toBe('BATCH_ARRIVED');
+      const firstModel = watcher.events.completed.find((run) => run.runId === requested[0].runId);
+      expect(inOrder(watcher.events.promoted)[0].version).toBe(firstModel?.modelVersion);
+
+      // The older, more often emergency population is seen as DATA drift and drives retraining.
+      const dataAlerts = watcher.events.drift.filter((alert) => alert.kind === 'DATA');
+      expect(dataAlerts.some((alert) => alert.driftedFeatures.includes('age_band'))).toBe(true);
+      expect(requested.some((request) => request.reason === 'DRIFT_DETECTED')).toBe(true);
+
+      expect(leaksOf(demo, logFolder)).toEqual([]);
+      const champion = inOrder(watcher.events.promoted).at(-1)?.version as string;
+      expect(demo.stdout).toMatch(
+        new RegExp(`REST prediction through the gateway: [01]\\.\\d{3} by ${champion} in \\d+ ms`),
+      );
+    } finally {
+      await watcher.stop();
+      await sealing.close();
+    }
+  }, 600_000);
 });

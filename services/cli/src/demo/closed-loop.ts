@@ -1,4 +1,9 @@
-import type { DriftDetected, TrainingCompleted, TrainingRequested } from '@readmit/contracts';
+import type {
+  DriftDetected,
+  ReadmissionClass,
+  TrainingCompleted,
+  TrainingRequested,
+} from '@readmit/contracts';
 import type { DriftSpec } from '@readmit/ml';
 import type { EventSerde } from '@readmit/platform/kafka';
 import type { Kafka } from 'kafkajs';
@@ -31,11 +36,23 @@ export type ServiceLauncher = (
   env: Record<string, string>,
 ) => Promise<RunningService>;
 
-/** Publishes synthetic encounters, each with its outcome, to the loop's topics. */
+export const DEMO_FORMATS = ['rows', 'fhir'] as const;
+export type DemoFormat = (typeof DEMO_FORMATS)[number];
+
+/** Where the loop's services answer, for a publisher that goes through them. */
+export interface PublishTarget {
+  readonly ingestUrl: string;
+}
+
+/**
+ * Publishes synthetic encounters to the loop's topics: rows with their outcomes (`readmit produce
+ * --synthetic`), or FHIR stays through ingest whose outcomes the labeller derives.
+ */
 export type EncounterPublisher = (
   count: number,
   seed: number,
-  drift?: DriftSpec,
+  drift: DriftSpec | undefined,
+  target: PublishTarget,
 ) => Promise<LoadReport>;
 
 export interface ClosedLoopOptions {
@@ -55,6 +72,10 @@ export interface ClosedLoopOptions {
   readonly windowRows: number;
   /** Labelled encounters per batch. */
   readonly batchLabels: number;
+  /** What is published: rows with their labels, or FHIR stays whose labels the labeller derives. */
+  readonly format: DemoFormat;
+  /** Variables of one service beyond what the loop sets (e.g. the labeller's lateness). */
+  readonly serviceEnv?: Partial<Record<LoopService, Record<string, string>>>;
   /** Variables every service gets (Kafka, registry, database, object store, prefix, log level). */
   readonly platformEnv: Record<string, string>;
   /** Longest wait for any one step. */
@@ -99,6 +120,11 @@ export interface ClosedLoopSummary {
   /** Monitoring windows assessed on stable traffic. */
   readonly stableWindows: number;
   readonly predictions: { readonly total: number; readonly byVersion: Record<string, number> };
+  /** Outcomes on the log: sent with the encounters, or derived by the labeller (by encounter). */
+  readonly outcomes: {
+    readonly reported: number;
+    readonly derived: ReadonlyMap<string, ReadmissionClass>;
+  };
   /** Encounters scored per second while the first backlog was scored. */
   readonly scoringPerSecond: number;
   /** A prediction asked through the gateway at the end. */
@@ -144,6 +170,7 @@ export function loopServiceEnv(
     ...options.platformEnv,
     READMIT_INSTANCE_ID: `${options.prefix}${name}`,
     ...own[name],
+    ...options.serviceEnv?.[name],
     ...demoKeyEnv(options.keys, name),
   };
 }
@@ -175,8 +202,10 @@ export async function runClosedLoop(
   const services: RunningService[] = [];
   let published = 0;
   let publishSeconds = 0;
+  const url = (name: LoopService) =>
+    services.find((service) => service.name === name)?.url as string;
   const publish = async (count: number, seed: number, drift?: DriftSpec) => {
-    const load = await io.publish(count, seed, drift);
+    const load = await io.publish(count, seed, drift, { ingestUrl: url('ingest') });
     published += load.encounters;
     publishSeconds += load.durationMs / 1000;
     return load;
@@ -184,8 +213,6 @@ export async function runClosedLoop(
   try {
     await watcher.start();
     report(`Starting ${LOOP_SERVICES.join(', ')}`);
-    const url = (name: LoopService) =>
-      services.find((service) => service.name === name)?.url as string;
     for (const name of LOOP_SERVICES)
       services.push(
         await io.launch(name, {
@@ -194,8 +221,12 @@ export async function runClosedLoop(
         }),
       );
 
-    report(`1. Publishing ${options.initialEncounters} encounters with their outcomes`);
-    await publish(options.initialEncounters, options.seed);
+    report(
+      options.format === 'fhir'
+        ? `1. Publishing ${options.initialEncounters} encounters as FHIR R4 stays to ingest (POST /fhir); the labeller derives their outcomes`
+        : `1. Publishing ${options.initialEncounters} encounters with their outcomes`,
+    );
+    const initial = await publish(options.initialEncounters, options.seed);
     const first = await watcher.waitFor(
       'batches trigger the first training',
       (events) => events.requested[0],
@@ -218,12 +249,13 @@ export async function runClosedLoop(
     const scoringStarted = Date.now();
     await watcher.waitFor(
       'scoring scores the backlog with the champion',
-      () => watcher.predictions(champion.version) >= options.initialEncounters,
+      // By the champion, or by a newer one if more batches came (derived labels keep coming).
+      () => watcher.predictions() >= initial.encounters,
       timeout,
       () => `${watcher.predictions()} predictions`,
     );
-    const scoringPerSecond = options.initialEncounters / ((Date.now() - scoringStarted) / 1000);
-    report(`   ${watcher.predictions()} predictions by ${champion.version}`);
+    const scoringPerSecond = initial.encounters / ((Date.now() - scoringStarted) / 1000);
+    report(`   ${watcher.predictions()} predictions (${describePredictions(watcher)})`);
 
     await waitUntilReady(url('monitor'), 'the monitor follows the champion', timeout);
     const windowsBefore = await monitorWindows(url('monitor'));
@@ -236,12 +268,12 @@ export async function runClosedLoop(
       () => `${watcher.predictions()} of ${published} predictions`,
     );
     // Every window of stable traffic (data, predictions, outcomes) is judged once the monitor
-    // has read everything published so far.
+    // has read everything published so far: the outcomes sent, and those derived until now.
     await waitForMonitor(
       url('monitor'),
       {
         'patient.encounters': published,
-        'patient.outcomes': published,
+        'patient.outcomes': watcher.outcomes(),
         'patient.predictions': published,
       },
       timeout,
@@ -288,27 +320,31 @@ export async function runClosedLoop(
     );
     const promotedAgain = 'previousVersion' in decision;
     report(
-      `   trained ${retrained.modelVersion} (holdout ROC AUC ${auc(retrained)}) → ${promotedAgain ? `new champion (was ${champion.version})` : `rejected: ${decision.reason}`}`,
+      `   trained ${retrained.modelVersion} (holdout ROC AUC ${auc(retrained)}) → ${promotedAgain ? `new champion (was ${decision.previousVersion})` : `rejected: ${decision.reason}`}`,
     );
 
-    const servingNow = promotedAgain ? retrained.modelVersion : champion.version;
+    // More batches may have promoted another model meanwhile (derived labels keep coming).
+    const servingNow = currentChampion(watcher);
     report(
       `4. Publishing ${options.finalEncounters} more encounters, scored by the champion ${servingNow}`,
     );
-    const servedBefore = watcher.predictions(servingNow);
-    await publish(options.finalEncounters, options.seed + 3, { from: 0, ...options.drift });
+    const scoredBefore = watcher.predictions();
+    const final = await publish(options.finalEncounters, options.seed + 3, {
+      from: 0,
+      ...options.drift,
+    });
     await watcher.waitFor(
-      `the champion ${servingNow} scores the new encounters`,
-      () => watcher.predictions(servingNow) - servedBefore >= options.finalEncounters,
+      'scoring scores the new encounters',
+      () => watcher.predictions() - scoredBefore >= final.encounters,
       timeout,
-      () => `${watcher.predictions(servingNow) - servedBefore} of ${options.finalEncounters}`,
+      () => `${watcher.predictions() - scoredBefore} of ${final.encounters}`,
     );
 
     report(`5. Asking the gateway for one prediction (POST /v1/predictions?explain=true)`);
     const rest = await restPrediction(url('gateway'), options.keys.apiKey);
-    if (rest.modelVersion !== servingNow)
+    if (rest.modelVersion !== currentChampion(watcher))
       throw new Error(
-        `the gateway answered with ${rest.modelVersion}, not the champion ${servingNow}`,
+        `the gateway answered with ${rest.modelVersion}, not the champion ${currentChampion(watcher)}`,
       );
     report(
       `   score ${rest.score.toFixed(3)} by ${rest.modelVersion} in ${Math.round(rest.latencyMs)} ms; top features: ${rest.topFeatures.join(', ')}`,
@@ -329,6 +365,10 @@ export async function runClosedLoop(
       predictions: {
         total: watcher.predictions(),
         byVersion: Object.fromEntries(watcher.events.predictionsByVersion),
+      },
+      outcomes: {
+        reported: watcher.events.reportedOutcomes,
+        derived: new Map(watcher.events.derivedLabels),
       },
       scoringPerSecond,
       rest,
@@ -396,6 +436,20 @@ function summarizeRun(watcher: LoopWatcher, request: TrainingRequested): Trainin
     decision: failure ? 'failed' : promotion ? 'promoted' : rejection ? 'rejected' : 'pending',
     why: failure?.reason ?? promotion?.reason ?? rejection?.reason ?? '',
   };
+}
+
+function describePredictions(watcher: LoopWatcher): string {
+  return [...watcher.events.predictionsByVersion]
+    .map(([version, count]) => `${count} by ${version}`)
+    .join(', ');
+}
+
+/** The version promoted last. */
+function currentChampion(watcher: LoopWatcher): string {
+  const promoted = [...watcher.events.promoted].sort(
+    (a, b) => a.envelope.occurredAt - b.envelope.occurredAt,
+  );
+  return promoted[promoted.length - 1]?.version ?? 'none';
 }
 
 function describeRun(watcher: LoopWatcher, runId: string): string {

@@ -5,6 +5,7 @@ import {
   type DriftDetected,
   type ModelPromoted,
   type ModelRejected,
+  type ReadmissionClass,
   type TrainingCompleted,
   type TrainingFailed,
   type TrainingRequested,
@@ -23,6 +24,7 @@ const LOOP_EVENTS = [
   'ModelRejected',
   'DriftDetected',
   'PredictionMade',
+  'OutcomeRecorded',
 ] as const;
 
 type LoopEvent = LoggedEvent<(typeof LOOP_EVENTS)[number]>;
@@ -38,6 +40,10 @@ export interface LoopEvents {
   readonly drift: DriftDetected[];
   /** Predictions by the version that made them. */
   readonly predictionsByVersion: Map<string, number>;
+  /** Outcomes sent with the encounters (or by a person), counted. */
+  reportedOutcomes: number;
+  /** Outcomes the labeller derived from the stays, by encounter pseudonym. */
+  readonly derivedLabels: Map<string, ReadmissionClass>;
 }
 
 /** A step that did not happen in time, named so the reader knows where the loop stopped. */
@@ -62,6 +68,8 @@ export class LoopWatcher {
     rejected: [],
     drift: [],
     predictionsByVersion: new Map(),
+    reportedOutcomes: 0,
+    derivedLabels: new Map(),
   };
   private follower: EventFollower<LoopEvent['eventType']> | null = null;
 
@@ -78,6 +86,7 @@ export class LoopWatcher {
       TOPICS.models,
       TOPICS.drift,
       TOPICS.predictions,
+      TOPICS.outcomes,
     ];
     // The demo prints its own story: what the follower passes over is not part of it.
     this.follower = new EventFollower(this.kafka, this.serde, pino({ level: 'silent' }), {
@@ -149,6 +158,16 @@ export class LoopWatcher {
         );
         break;
       }
+      case 'OutcomeRecorded':
+        if (logged.event.derivation === 'DERIVED')
+          events.derivedLabels.set(logged.event.encounter_id, logged.event.readmitted);
+        else events.reportedOutcomes += 1;
+        break;
     }
+  }
+
+  /** Outcomes on the log so far, reported and derived. */
+  outcomes(): number {
+    return this.events.reportedOutcomes + this.events.derivedLabels.size;
   }
 }

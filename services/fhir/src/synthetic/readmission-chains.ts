@@ -96,10 +96,12 @@ export interface AdmissionWindow {
 }
 
 /**
- * Dates for a chain's stays: the first admission at a random day of the window, each next one
- * its gap (READMISSION_GAP_DAYS for the label) after the discharge before, the whole chain ending
- * by September 2015 (the mapper reads ICD-9-CM codes up to then). The birth date puts the first
- * admission at a random age of the band that leaves room for the rest of the chain.
+ * Dates for a chain's stays: each admission its gap (READMISSION_GAP_DAYS for the label) after
+ * the discharge before, the first on a random day that keeps the whole chain in the window (the
+ * window's first day when the chain is longer than the window), and the chain ending by
+ * September 2015 (the mapper reads ICD-9-CM codes up to then). Stays sent after the window's come
+ * later in time: a readmission labeller counts on that. The birth date puts the first admission
+ * at a random age of the band that leaves room for the rest of the chain.
  */
 export function planChainDates(
   rows: readonly LabelledStayRow[],
@@ -116,8 +118,8 @@ export function planChainDates(
   }
   const lastOffset = offsets[offsets.length - 1];
   const span = lastOffset + rows[rows.length - 1].encounter.time_in_hospital;
-  const windowDays = Math.max(1, window.lastDay - window.firstDay + 1);
-  const firstDay = Math.min(window.firstDay + random.int(windowDays), LAST_ICD9_DAY - span);
+  const startDays = Math.max(1, window.lastDay - lastOffset - window.firstDay + 1);
+  const firstDay = Math.min(window.firstDay + random.int(startDays), LAST_ICD9_DAY - span);
   const band = bandDays(rows[0].encounter.age);
   const room = band.last - band.first - lastOffset;
   let birthDay = firstDay - (band.first + (room > 0 ? random.int(room + 1) : 0));

@@ -27,6 +27,8 @@ export interface SyntheticReadmissionsOptions {
 /** One stay to send: its admission time and its resources, with its Patient and problem list. */
 export interface SyntheticStay {
   readonly admittedAt: number;
+  /** `Encounter/<id>`: the stay's own Encounter among its resources (the rest are its context). */
+  readonly encounter: string;
   readonly resources: readonly Resource[];
 }
 
@@ -95,6 +97,7 @@ export function syntheticReadmissions(
       const row = patientRows[position];
       stays.push({
         admittedAt: admissionOf(stay.resources, row.encounter.encounter_id),
+        encounter: `Encounter/${resourceId('e', row.encounter.encounter_id)}`,
         resources: [...exported.patient, ...stay.resources],
       });
       const label = derivableLabel(row, position === patientRows.length - 1);
