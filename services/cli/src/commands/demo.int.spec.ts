@@ -14,6 +14,24 @@ const inOrder = <T extends { envelope: { occurredAt: number } }>(events: readonl
   [...events].sort((a, b) => a.envelope.occurredAt - b.envelope.occurredAt);
 
 const SIZES = { initial: 3_000, stable: 4_000, drifted: 4_000, final: 500, window: 2_000 };
+const SIZE_ARGS = [
+  ...Object.entries(SIZES).flatMap(([option, size]) => [`--${option}`, String(size)]),
+  '--timeout',
+  '240',
+];
+/** Every encounter the loop publishes (the REST prediction comes on top). */
+const PUBLISHED = SIZES.initial + SIZES.stable + SIZES.drifted + SIZES.final;
+
+/** Exactly once: every published encounter has one prediction, and the REST one on top. */
+async function expectEachScoredOnce(watcher: LoopWatcher): Promise<void> {
+  await watcher.waitFor(
+    'all predictions read',
+    () => watcher.predictions() >= PUBLISHED + 1,
+    60_000,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 2_000)); // room for a duplicate to show
+  expect(watcher.predictions()).toBe(PUBLISHED + 1);
+}
 
 /** Runs the CLI as a user would, echoing its output so a slow step shows where it is. */
 function runDemo(
@@ -88,27 +106,12 @@ function leaksOf(demo: { stdout: string; stderr: string }, logFolder: string): s
 
 describe('readmit demo: the closed loop end to end on the local platform', () => {
   it('trains on batches, promotes, scores every encounter once, stays quiet on stable data, alerts on drift and retrains', async () => {
-    const demo = await runDemo([
-      '--initial', String(SIZES.initial),
-      '--stable', String(SIZES.stable),
-      '--drifted', String(SIZES.drifted),
-      '--final', String(SIZES.final),
-      '--window', String(SIZES.window),
-      '--timeout', '240',
-    ]); // prettier-ignore
+    const demo = await runDemo(SIZE_ARGS);
     expect(demo.status).toBe(0);
     const { logFolder, sealing, watcher } = await watchRun(demo.stdout);
     try {
-      // Exactly once: every published encounter has one prediction, and none has two; the REST
-      // prediction asked through the gateway at the end is a PredictionMade too.
-      const published = SIZES.initial + SIZES.stable + SIZES.drifted + SIZES.final;
-      await watcher.waitFor(
-        'all predictions read',
-        () => watcher.predictions() >= published + 1,
-        60_000,
-      );
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      expect(watcher.predictions()).toBe(published + 1);
+      // The REST prediction asked through the gateway at the end is a PredictionMade too.
+      await expectEachScoredOnce(watcher);
       const { batches, completed, promoted, rejected } = watcher.events;
       // Topics with several partitions are read back in no particular order: order by time.
       const requested = inOrder(watcher.events.requested);
@@ -159,34 +162,19 @@ describe('readmit demo: the closed loop end to end on the local platform', () =>
   }, 600_000); // the build (on a fresh clone) and the whole loop
 
   it('runs on FHIR R4: stays POSTed to ingest, labels derived from later admissions, the same loop', async () => {
-    const demo = await runDemo([
-      '--format', 'fhir',
-      '--initial', String(SIZES.initial),
-      '--stable', String(SIZES.stable),
-      '--drifted', String(SIZES.drifted),
-      '--final', String(SIZES.final),
-      '--window', String(SIZES.window),
-      '--timeout', '240',
-    ]); // prettier-ignore
+    const demo = await runDemo(['--format', 'fhir', ...SIZE_ARGS]);
     expect(demo.status).toBe(0);
     const { logFolder, sealing, watcher } = await watchRun(demo.stdout);
     try {
       // Every stay became one EncounterRecorded through ingest's /fhir, scored exactly once.
-      const published = SIZES.initial + SIZES.stable + SIZES.drifted + SIZES.final;
-      expect(demo.stdout).toContain(`encounters published: ${published} as FHIR R4 stays`);
-      await watcher.waitFor(
-        'all predictions read',
-        () => watcher.predictions() >= published + 1,
-        60_000,
-      );
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      expect(watcher.predictions()).toBe(published + 1);
+      expect(demo.stdout).toContain(`encounters published: ${PUBLISHED} as FHIR R4 stays`);
+      await expectEachScoredOnce(watcher);
 
       // No label was sent: the labeller derived them, and they are the generator's labels.
       expect(watcher.events.reportedOutcomes).toBe(0);
       const agreement = /(\d+) of (\d+) agree with the generator's label/.exec(demo.stdout);
       const [agreeing, compared] = [Number(agreement?.[1]), Number(agreement?.[2])];
-      expect(compared).toBeGreaterThan(published / 2);
+      expect(compared).toBeGreaterThan(PUBLISHED / 2);
       expect(agreeing / compared).toBeGreaterThanOrEqual(0.99);
       expect(watcher.events.derivedLabels.size).toBeGreaterThanOrEqual(compared);
 

@@ -92,7 +92,8 @@ describe('ReadmissionLabellerConsumer (real Kafka, sealed events)', () => {
     await cleanup.destroy();
   });
 
-  it('derives <30, >30 and NO labels in event time, each once across a restart, and none for deaths, reported or forgotten patients', async () => {
+  /** Topics of the test's own, a publisher onto them and a watcher of the outcomes. */
+  async function freshLog() {
     const prefix = await isolatedCatalog(kafka, [TOPICS.encounters, TOPICS.outcomes]);
     const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, {
       topicPrefix: prefix,
@@ -106,6 +107,11 @@ describe('ReadmissionLabellerConsumer (real Kafka, sealed events)', () => {
       serde,
       physical(TOPICS.outcomes, prefix),
     );
+    return { prefix, serde, metrics, publisher, watcher };
+  }
+
+  it('derives <30, >30 and NO labels in event time, each once across a restart, and none for deaths, reported or forgotten patients', async () => {
+    const { prefix, serde, metrics, publisher, watcher } = await freshLog();
     const options = {
       groupId: uniqueName('labeller'),
       transactionalId: uniqueName('labeller-tx'),
@@ -247,19 +253,7 @@ describe('ReadmissionLabellerConsumer (real Kafka, sealed events)', () => {
   });
 
   it('reads a backlog one partition at a time without closing a stay whose readmission waits in another partition', async () => {
-    const prefix = await isolatedCatalog(kafka, [TOPICS.encounters, TOPICS.outcomes]);
-    const serde = EventSerde.create(testEndpoints().schemaRegistryUrl, {
-      topicPrefix: prefix,
-      sealer: sealing.sealer,
-    });
-    await serde.register(['EncounterRecorded', 'OutcomeRecorded', 'PatientForgotten']);
-    const metrics = KafkaMetrics.for(new Registry());
-    const publisher = new EventPublisher(kafka, serde, metrics, quietLogger, prefix);
-    const watcher = await watchEvents<OutcomeRecorded>(
-      kafka,
-      serde,
-      physical(TOPICS.outcomes, prefix),
-    );
+    const { prefix, serde, metrics, publisher, watcher } = await freshLog();
     // A history load on the log before the labeller starts: 30 patients back after 200 days,
     // their stays spread over the partitions (keyed by encounter), then years of other stays.
     const patients = Array.from({ length: 30 }, (_, index) => 100 + index);
