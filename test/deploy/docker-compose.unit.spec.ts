@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '../support/endpoints';
 import { TEST_PSEUDONYM_KEY } from '../support/pseudonyms';
 import { APPLICATIONS as applications, envSchemaOf } from './support/applications';
 import { environmentProblems } from './support/environment-checks';
+import { topicsCommand } from '../../services/cli/src/commands/topics.command';
 
 /**
  * docker-compose.yml cannot run on machines without a Docker engine, so this keeps it honest:
@@ -15,7 +16,9 @@ import { environmentProblems } from './support/environment-checks';
  */
 interface ComposeService {
   image?: string;
-  build?: { context: string; dockerfile: string; args?: Record<string, string> };
+  build?: { context: string; dockerfile: string; target?: string; args?: Record<string, string> };
+  command?: string[];
+  restart?: string;
   environment?: Record<string, string>;
   ports?: string[];
   depends_on?: Record<string, { condition: string }>;
@@ -158,6 +161,26 @@ describe('docker-compose.yml', () => {
       }
     },
   );
+
+  it('creates the topics in a one-shot step that every service waits for (auto-creation is off)', () => {
+    expect(services.kafka.environment?.KAFKA_AUTO_CREATE_TOPICS_ENABLE).toBe('false');
+    const topics = services.topics;
+    // The CLI image, `readmit topics create` against the brokers the services use.
+    expect(topics.build).toEqual({ context: '.', dockerfile: 'Dockerfile', target: 'cli' });
+    expect(read('Dockerfile')).toMatch(/^FROM \S+ AS cli$/m);
+    const create = topicsCommand().commands.find((command) => command.name() === 'create');
+    expect(create?.options.map((option) => option.long)).toContain('--brokers');
+    const [command, action, flag, brokers] = topics.command ?? [];
+    expect([command, action, flag]).toEqual(['topics', 'create', '--brokers']);
+    expect(brokers).toBe(services.ingest.environment?.READMIT_KAFKA_BROKERS);
+    expect(topics.depends_on?.kafka).toEqual({ condition: 'service_healthy' });
+    // It runs once; a restart policy would run it again and again.
+    expect(topics.restart).toBe('no');
+    for (const name of applications)
+      expect(services[name].depends_on?.topics).toEqual({
+        condition: 'service_completed_successfully',
+      });
+  });
 
   it.each(applications)('probes %s on /health at the port it listens on', (name) => {
     const service = services[name];
