@@ -4,6 +4,7 @@ import {
   type BackfillCompleted,
   type BackfillRequested,
 } from '@readmit/contracts';
+import type { KafkaSecurity } from '@readmit/platform/config';
 import type { EventSerde } from '@readmit/platform/kafka';
 import { withoutForgotten } from '@readmit/platform/privacy/sealing';
 import type { LoadedModel } from '@readmit/platform/serving';
@@ -41,6 +42,8 @@ export interface BackfillRunOptions {
   readonly transactionTimeoutMs?: number;
   /** The brokers, for the run's producer thread (the Kafka client does not tell them). */
   readonly brokers: readonly string[];
+  /** TLS and SASL to the brokers (the service's READMIT_KAFKA_TLS…, _SASL…); plaintext when absent. */
+  readonly security?: KafkaSecurity;
   /** Log level of the producer thread's Kafka client (default warn). */
   readonly kafkaLogLevel?: string;
   /** The TABLE target's Postgres table; requests asking for it are refused without one. */
@@ -92,6 +95,7 @@ export class BackfillRun {
       brokers: options.brokers,
       transactionTimeoutMs: options.transactionTimeoutMs,
       kafkaLogLevel: options.kafkaLogLevel,
+      security: options.security,
     });
     let model: LoadedModel | null = null;
     try {

@@ -78,6 +78,7 @@ export class BackfillProvider implements OnApplicationBootstrap, OnApplicationSh
         transactionTimeoutMs: env.READMIT_BACKFILL_TRANSACTION_TIMEOUT_MS,
         maxAttempts: env.READMIT_BACKFILL_MAX_ATTEMPTS,
         brokers: config.kafka.brokers,
+        security: config.kafka.security,
         kafkaLogLevel: config.logLevel,
         // Connects only when a request asks for the TABLE target.
         table: this.table,

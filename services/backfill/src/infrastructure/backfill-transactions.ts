@@ -1,4 +1,5 @@
 import { topicName, topicOf } from '@readmit/contracts';
+import type { KafkaSecurity } from '@readmit/platform/config';
 import {
   environmentScoped,
   OffThreadTransactions,
@@ -16,6 +17,8 @@ export interface BackfillTransactionsOptions {
   readonly transactionTimeoutMs?: number;
   /** Log level of the producer thread's Kafka client (default warn). */
   readonly kafkaLogLevel?: string;
+  /** TLS and SASL to the brokers (the service's READMIT_KAFKA_TLS…, _SASL…); plaintext when absent. */
+  readonly security?: KafkaSecurity;
 }
 
 /**
@@ -38,6 +41,7 @@ export class BackfillTransactions {
       ),
       transactionTimeoutMs: options.transactionTimeoutMs ?? 10_000,
       logLevel: options.kafkaLogLevel,
+      security: options.security,
     });
   }
 

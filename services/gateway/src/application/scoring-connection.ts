@@ -73,6 +73,7 @@ export class ScoringConnection implements OnApplicationBootstrap, OnApplicationS
   ) {
     this.client = new ScoringClient({
       brokers: config.kafka.brokers,
+      security: config.kafka.security,
       clientId: `${config.kafka.clientId}-rpc`,
       topicPrefix: config.kafka.topicPrefix,
       instanceId: env.READMIT_INSTANCE_ID,

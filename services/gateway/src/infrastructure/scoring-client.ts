@@ -1,11 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { ClientKafka } from '@nestjs/microservices';
 import { RPC_TOPICS, topicName, type PredictReply, type PredictRequest } from '@readmit/contracts';
-import { RestartSchedule, socketWithoutDelay, type RestartBackoff } from '@readmit/platform/kafka';
+import { PLAINTEXT, type KafkaSecurity } from '@readmit/platform/config';
+import {
+  kafkaConnectionSecurity,
+  RestartSchedule,
+  socketWithoutDelay,
+  type RestartBackoff,
+} from '@readmit/platform/kafka';
 import { firstValueFrom, timeout as within, TimeoutError } from 'rxjs';
 
 export interface ScoringClientOptions {
   readonly brokers: readonly string[];
+  /** TLS and SASL to the brokers (the service's READMIT_KAFKA_TLS…, _SASL…); plaintext when absent. */
+  readonly security?: KafkaSecurity;
   readonly clientId: string;
   readonly topicPrefix: string;
   /** Names this gateway instance's consumer group on the reply topic. */
@@ -48,6 +56,7 @@ export class ScoringClient {
       client: {
         brokers: [...options.brokers],
         clientId: options.clientId,
+        ...kafkaConnectionSecurity(options.security ?? PLAINTEXT),
         logLevel: 0,
         socketFactory: socketWithoutDelay,
       },

@@ -3,3 +3,4 @@ export * from './config-error';
 export * from './config-fields';
 export * from './load-config';
 export * from './platform-config';
+export * from './kafka-security-config';

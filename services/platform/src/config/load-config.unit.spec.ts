@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       brokers: ['localhost:9092'],
       clientId: 'readmit-ingest',
       topicPrefix: '',
+      security: { tls: null, sasl: null },
     });
     expect(config.schemaRegistryUrl).toBe('http://localhost:8081/apis/ccompat/v7');
     expect(config.objectStore).toEqual({ kind: 'filesystem', root: '.readmit/artifacts' });

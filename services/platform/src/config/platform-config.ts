@@ -3,6 +3,11 @@ import { authEnvShape, toAuthConfig, type AuthConfig } from '../auth/auth-config
 import { kekEnvShape, type KekEnv } from '../privacy/keys/kek-config';
 import { ConfigError } from './config-error';
 import {
+  kafkaSecurityEnvShape,
+  toKafkaSecurity,
+  type KafkaSecurity,
+} from './kafka-security-config';
+import {
   booleanField,
   httpUrlField,
   kafkaBrokersField,
@@ -20,6 +25,8 @@ export const platformEnvSchema = z.object({
   READMIT_LOG_LEVEL: logLevelField.default('info'),
   READMIT_KAFKA_BROKERS: kafkaBrokersField.default(['localhost:9092']),
   READMIT_KAFKA_CLIENT_ID: z.string().min(1).optional(),
+  /** TLS and SASL to the brokers (docs/configuration.md, Kafka security); unset: plaintext. */
+  ...kafkaSecurityEnvShape,
   READMIT_TOPIC_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-"')
@@ -56,6 +63,7 @@ export interface PlatformConfig {
     readonly brokers: readonly string[];
     readonly clientId: string;
     readonly topicPrefix: string;
+    readonly security: KafkaSecurity;
   };
   readonly schemaRegistryUrl: string;
   readonly databaseUrl: string;
@@ -80,7 +88,12 @@ export type ObjectStoreConfig =
 
 export function toPlatformConfig(service: string, env: PlatformEnv): PlatformConfig {
   const auth = toAuthConfig(env);
-  if ('problems' in auth) throw new ConfigError(service, auth.problems);
+  const kafkaSecurity = toKafkaSecurity(env);
+  const problems = [
+    ...('problems' in auth ? auth.problems : []),
+    ...('problems' in kafkaSecurity ? kafkaSecurity.problems : []),
+  ];
+  if ('problems' in auth || 'problems' in kafkaSecurity) throw new ConfigError(service, problems);
   return {
     auth: auth.config,
     service,
@@ -90,6 +103,7 @@ export function toPlatformConfig(service: string, env: PlatformEnv): PlatformCon
       brokers: env.READMIT_KAFKA_BROKERS,
       clientId: env.READMIT_KAFKA_CLIENT_ID ?? `readmit-${service}`,
       topicPrefix: env.READMIT_TOPIC_PREFIX,
+      security: kafkaSecurity.security,
     },
     schemaRegistryUrl: env.READMIT_SCHEMA_REGISTRY_URL,
     databaseUrl: env.READMIT_DATABASE_URL,

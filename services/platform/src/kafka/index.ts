@@ -1,5 +1,6 @@
 /** `@readmit/platform/kafka`: Kafka: clients, the Avro serde, publishers, consumers that come back, log replays and followers. */
 export * from './kafka-client.factory';
+export * from './kafka-security';
 export * from './kafka-readiness';
 export * from './kafka-errors';
 export * from './kafka-metrics';

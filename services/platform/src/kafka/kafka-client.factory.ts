@@ -1,3 +1,5 @@
+import { PLAINTEXT, type KafkaSecurity } from '../config/kafka-security-config';
+import { kafkaConnectionSecurity } from './kafka-security';
 import { socketWithoutDelay } from './socket-factory';
 import {
   Kafka,
@@ -12,6 +14,8 @@ import type { Logger } from 'pino';
 export interface KafkaClientSettings {
   readonly brokers: readonly string[];
   readonly clientId: string;
+  /** TLS and SASL (READMIT_KAFKA_TLS…, READMIT_KAFKA_SASL…); plaintext when absent. */
+  readonly security?: KafkaSecurity;
   /** How long to wait for a broker connection before failing, in ms. */
   readonly connectionTimeoutMs?: number;
 }
@@ -42,6 +46,7 @@ export function createKafkaClient(settings: KafkaClientSettings, logger: Logger)
   return new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],
+    ...kafkaConnectionSecurity(settings.security ?? PLAINTEXT),
     connectionTimeout: settings.connectionTimeoutMs ?? 3_000,
     logLevel: logLevel.WARN,
     logCreator: pinoLogCreator(logger),

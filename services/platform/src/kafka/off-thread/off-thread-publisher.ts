@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { OutgoingEvent } from '../event-publisher';
 import type { KafkaMetrics } from '../kafka-metrics';
 import type { EventSerde } from '../serde/event-serde';
+import type { KafkaSecurity } from '../../config/kafka-security-config';
 import { PackWriter } from './packed-messages';
 import type { SenderReply, SenderRequest, SenderSettings } from './sender-protocol';
 import { startWorker } from '../../workers/start-worker';
@@ -17,6 +18,8 @@ export interface OffThreadPublisherOptions {
   readonly maxBatchesInFlight?: number;
   /** Log level of the sender thread's Kafka client. */
   readonly logLevel?: string;
+  /** TLS and SASL to the brokers (the service's READMIT_KAFKA_TLS…, _SASL…); plaintext when absent. */
+  readonly security?: KafkaSecurity;
 }
 
 /** A handed-over batch: how many events of each topic and type it holds, for the metrics. */
@@ -56,6 +59,7 @@ export class OffThreadPublisher {
       brokers: options.brokers,
       clientId: options.clientId,
       logLevel: options.logLevel ?? 'warn',
+      security: options.security,
     });
     this.worker.on('message', (reply: SenderReply) => this.onReply(reply));
     this.worker.on('error', (error) => this.failAll(error));

@@ -1,3 +1,4 @@
+import type { KafkaSecurity } from '../../config/kafka-security-config';
 import type { PackedMessages } from './packed-messages';
 
 /** What the sender thread is started with. */
@@ -5,6 +6,8 @@ export interface SenderSettings {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly logLevel: string;
+  /** TLS and SASL to the brokers (the service's READMIT_KAFKA_TLS…, _SASL…); plaintext when absent. */
+  readonly security?: KafkaSecurity;
 }
 
 export type SenderRequest =

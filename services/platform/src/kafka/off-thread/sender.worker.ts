@@ -12,7 +12,7 @@ if (!port) throw new Error('sender.worker runs as a worker thread');
 
 const logger = createLogger({ service: settings.clientId, level: settings.logLevel });
 const producer = createKafkaClient(
-  { brokers: settings.brokers, clientId: settings.clientId },
+  { brokers: settings.brokers, clientId: settings.clientId, security: settings.security },
   logger,
 ).producer(reliableProducerConfig());
 const reply = (message: SenderReply) => port.postMessage(message);

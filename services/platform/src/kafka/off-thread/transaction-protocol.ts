@@ -1,3 +1,4 @@
+import type { KafkaSecurity } from '../../config/kafka-security-config';
 import type { PackedMessages } from './packed-messages';
 
 /** What the transaction thread is started with. */
@@ -7,6 +8,8 @@ export interface TransactionSettings {
   readonly logLevel: string;
   readonly transactionalId: string;
   readonly transactionTimeoutMs: number;
+  /** TLS and SASL to the brokers (the service's READMIT_KAFKA_TLS…, _SASL…); plaintext when absent. */
+  readonly security?: KafkaSecurity;
 }
 
 export type TransactionRequest =
