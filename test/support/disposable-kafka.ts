@@ -3,9 +3,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKafkaClient } from '@readmit/platform/kafka';
+import type { KafkaSecurity } from '@readmit/platform/config';
 import type { Kafka } from 'kafkajs';
 import { KafkaComponent } from '../../services/cli/src/infra/components/kafka.component';
 import { InfraPaths } from '../../services/cli/src/infra/infra-paths';
+import { ensureLocalCertificates } from '../../services/cli/src/infra/tls/local-ca';
 import { loadInfraSettings } from '../../services/cli/src/infra/infra-settings';
 import { PROJECT_ROOT } from './endpoints';
 import { quietLogger } from './kafka';
@@ -56,8 +58,8 @@ class DisposablePaths extends InfraPaths {
 
 export interface DisposableKafka {
   readonly brokers: string[];
-  /** A client of this broker (for isolatedEventStreams and the like). */
-  client(clientId: string): Kafka;
+  /** A client of this broker (for isolatedEventStreams and the like); as `security` says, if secured. */
+  client(clientId: string, security?: KafkaSecurity): Kafka;
   /** Stops the broker (a controlled shutdown, as an operator's restart does). */
   stop(): Promise<void>;
   /** Starts it again on the same ports and data; resolves once it answers. */
@@ -71,7 +73,12 @@ export interface DisposableKafka {
  * ports and a temporary data folder: fault tests stop and restart it without touching the broker
  * every other test uses.
  */
-export async function startDisposableKafka(): Promise<DisposableKafka> {
+export async function startDisposableKafka(
+  options: {
+    /** SCRAM users by name (with `admin`): the broker takes TLS + SCRAM clients only, with ACLs. */
+    readonly secureUsers?: Readonly<Record<string, string>>;
+  } = {},
+): Promise<DisposableKafka & { readonly caFile?: string }> {
   const home = mkdtempSync(join(tmpdir(), 'readmit-broker-'));
   const sharedSettings = loadInfraSettings(PROJECT_ROOT);
   const settings = {
@@ -80,12 +87,20 @@ export async function startDisposableKafka(): Promise<DisposableKafka> {
     ports: { ...sharedSettings.ports, kafka: await freePort(), kafkaController: await freePort() },
   };
   const paths = new DisposablePaths(new InfraPaths(sharedSettings), new InfraPaths(settings));
-  const kafka = new KafkaComponent({ settings, paths, log: () => undefined });
+  const certificates = options.secureUsers ? ensureLocalCertificates(join(home, 'tls')) : null;
+  const kafka = new KafkaComponent(
+    { settings, paths, log: () => undefined },
+    certificates && options.secureUsers
+      ? { ...certificates, users: options.secureUsers }
+      : undefined,
+  );
   await kafka.provision();
   await kafka.start();
   return {
     brokers: [kafka.endpoint()],
-    client: (clientId) => createKafkaClient({ brokers: [kafka.endpoint()], clientId }, quietLogger),
+    caFile: certificates?.caFile,
+    client: (clientId, security) =>
+      createKafkaClient({ brokers: [kafka.endpoint()], clientId, security }, quietLogger),
     stop: async () => {
       await kafka.stop();
     },
@@ -118,7 +133,7 @@ export function disposableKafkaForFile(): DisposableKafka {
     get brokers() {
       return started().brokers;
     },
-    client: (clientId) => started().client(clientId),
+    client: (clientId, security) => started().client(clientId, security),
     stop: () => started().stop(),
     start: () => started().start(),
     destroy: () => started().destroy(),

@@ -7,7 +7,21 @@ import { VERSIONS, type InfraSettings } from '../infra-settings';
 import { findJava, findMaven } from '../prerequisites';
 import { isPortOpen } from '../wait-for';
 import { runCommand } from '../process-control';
+import type { InfraContext } from '../infra-component';
 import { ServerComponent } from './server-component';
+
+/**
+ * A broker that takes only TLS + SASL/SCRAM-SHA-512 clients and authorizes them by ACL (KRaft's
+ * StandardAuthorizer): for tests of a secured cluster. The users exist from the first start
+ * (formatted into the metadata); `admin` is the broker's own and a super user.
+ */
+export interface SecureKafka {
+  /** The CA and the PEM keystore of the broker's certificate (tls/local-ca.ts). */
+  readonly caFile: string;
+  readonly keystoreFile: string;
+  /** SCRAM-SHA-512 users by name: `admin` among them. */
+  readonly users: Readonly<Record<string, string>>;
+}
 
 /** Apache Kafka in KRaft mode (one node that is both broker and controller), from Maven Central jars. */
 export class KafkaComponent extends ServerComponent {
@@ -15,6 +29,15 @@ export class KafkaComponent extends ServerComponent {
   readonly description = `Apache Kafka ${VERSIONS.kafka} (KRaft)`;
   // A controlled shutdown moves leadership and flushes logs; give it time before SIGKILL.
   protected override readonly stopGraceMs = 30_000;
+
+  constructor(
+    ctx: InfraContext,
+    private readonly secure?: SecureKafka,
+  ) {
+    super(ctx);
+    if (secure && secure.users.admin === undefined)
+      throw new Error('a secured broker needs an admin user (its own and a super user)');
+  }
 
   endpoint(): string {
     return `localhost:${this.ctx.settings.ports.kafka}`;
@@ -77,7 +100,10 @@ export class KafkaComponent extends ServerComponent {
     const configDir = this.ctx.paths.run('kafka-config');
     mkdirSync(configDir, { recursive: true });
     const serverProperties = join(configDir, 'server.properties');
-    writeFileSync(serverProperties, kafkaServerProperties(this.ctx.settings.ports, this.dataDir));
+    writeFileSync(
+      serverProperties,
+      kafkaServerProperties(this.ctx.settings.ports, this.dataDir, this.secure),
+    );
     const log4j = join(configDir, 'log4j.properties');
     writeFileSync(log4j, LOG4J_PROPERTIES);
     // Each is one argument (no shell): a space in the project folder needs no quoting. The log4j
@@ -101,6 +127,11 @@ export class KafkaComponent extends ServerComponent {
           `--cluster-id=${clusterId}`,
           '-c',
           serverProperties,
+          // SCRAM users go into the metadata from the start: the broker itself is one of them.
+          ...Object.entries(this.secure?.users ?? {}).flatMap(([name, password]) => [
+            '--add-scram',
+            `SCRAM-SHA-512=[name=${name},password=${password}]`,
+          ]),
         ],
         {
           description: 'formatting Kafka storage',
@@ -148,6 +179,16 @@ export class KafkaComponent extends ServerComponent {
       logLevel: logLevel.NOTHING,
       connectionTimeout: 1_000,
       retry: { retries: 0 },
+      ...(this.secure
+        ? {
+            ssl: { ca: [readFileSync(this.secure.caFile, 'utf8')] },
+            sasl: {
+              mechanism: 'scram-sha-512' as const,
+              username: 'admin',
+              password: this.secure.users.admin,
+            },
+          }
+        : {}),
     });
     const admin = kafka.admin();
     try {
@@ -178,18 +219,21 @@ const LOG4J_PROPERTIES = [
 export function kafkaServerProperties(
   ports: Pick<InfraSettings['ports'], 'kafka' | 'kafkaController'>,
   logDir: string,
+  secure?: SecureKafka,
 ): string {
   const { kafka, kafkaController } = ports;
+  const listener = secure ? 'SASL_SSL' : 'PLAINTEXT';
   return [
     '# Written by `readmit infra up`; edits are overwritten on the next start.',
     'process.roles=broker,controller',
     'node.id=1',
     `controller.quorum.voters=1@127.0.0.1:${kafkaController}`,
-    `listeners=PLAINTEXT://127.0.0.1:${kafka},CONTROLLER://127.0.0.1:${kafkaController}`,
-    `advertised.listeners=PLAINTEXT://localhost:${kafka}`,
+    `listeners=${listener}://127.0.0.1:${kafka},CONTROLLER://127.0.0.1:${kafkaController}`,
+    `advertised.listeners=${listener}://localhost:${kafka}`,
     'controller.listener.names=CONTROLLER',
-    'inter.broker.listener.name=PLAINTEXT',
-    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+    `inter.broker.listener.name=${listener}`,
+    `listener.security.protocol.map=CONTROLLER:PLAINTEXT,${listener}:${listener}`,
+    ...(secure ? secureBrokerProperties(secure) : []),
     `log.dirs=${javaPropertiesValue(logDir)}`,
     // Topics are provisioned explicitly from the catalog; a typo must not create a topic.
     'auto.create.topics.enable=false',
@@ -204,6 +248,27 @@ export function kafkaServerProperties(
     'log.retention.hours=-1',
     '',
   ].join('\n');
+}
+
+/**
+ * TLS with the local CA's certificate, SCRAM-SHA-512 (the broker talks to itself as `admin`),
+ * and ACLs. The controller listener stays plaintext on the loopback: its principal (ANONYMOUS,
+ * the node itself) is a super user, as KRaft needs, and nothing else can reach it.
+ */
+function secureBrokerProperties(secure: SecureKafka): string[] {
+  const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="admin" password="${secure.users.admin}";`;
+  return [
+    'ssl.keystore.type=PEM',
+    `ssl.keystore.location=${javaPropertiesValue(secure.keystoreFile)}`,
+    'ssl.truststore.type=PEM',
+    `ssl.truststore.location=${javaPropertiesValue(secure.caFile)}`,
+    'sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    `listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=${javaPropertiesValue(jaas)}`,
+    'authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+    'super.users=User:admin;User:ANONYMOUS',
+    'allow.everyone.if.no.acl.found=false',
+  ];
 }
 
 /**
