@@ -33,7 +33,7 @@ import { InfraError } from '../infra/infra-error';
 import { cliSealing } from './cli-sealing';
 import { fhirDirectoryInput, type FhirDirectoryInput } from './fhir-input';
 import { createInfraContext } from './infra.command';
-import { cliKafka } from './topics.command';
+import { cliKafka, cliKafkaSecurity } from './topics.command';
 
 const PRODUCER = 'readmit-cli@0.1.0';
 
@@ -260,6 +260,7 @@ export async function produceEvents(options: ProduceOptions): Promise<LoadReport
   const publisher = new OffThreadPublisher(serde, KafkaMetrics.for(new Registry()), logger, {
     brokers: brokers.split(','),
     clientId: 'readmit-cli',
+    security: cliKafkaSecurity(),
     topicPrefix: options.prefix,
     // kafkajs logs retriable hiccups as errors; real failures are thrown.
     logLevel: 'fatal',

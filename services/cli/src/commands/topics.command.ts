@@ -1,6 +1,13 @@
 import { Command } from 'commander';
 import { allTopics, topicName } from '@readmit/contracts';
+import {
+  kafkaSecurityEnvShape,
+  toKafkaSecurity,
+  type KafkaSecurity,
+} from '@readmit/platform/config';
 import { createKafkaClient, provisionTopics } from '@readmit/platform/kafka';
+import { InfraError } from '../infra/infra-error';
+import { z } from 'zod';
 import { createLogger } from '@readmit/platform/logging';
 import type { Kafka } from 'kafkajs';
 import { InfraManager } from '../infra/infra-manager';
@@ -54,11 +61,26 @@ export function topicsCommand(): Command {
   return topics;
 }
 
+/**
+ * TLS and SASL for the CLI's Kafka clients, from the same variables the services read
+ * (READMIT_KAFKA_TLS…, READMIT_KAFKA_SASL…; docs/configuration.md): plaintext when unset.
+ */
+export function cliKafkaSecurity(env: NodeJS.ProcessEnv = process.env): KafkaSecurity {
+  const parsed = z.object(kafkaSecurityEnvShape).safeParse(env);
+  if (!parsed.success)
+    throw new InfraError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
+    );
+  const read = toKafkaSecurity(parsed.data);
+  if ('problems' in read) throw new InfraError(read.problems.join('; '));
+  return read.security;
+}
+
 /** The CLI's Kafka client for the given brokers, or the local platform's. */
 export function cliKafka(brokers?: string): Kafka {
   const list = brokers ?? new InfraManager(createInfraContext()).component('kafka').endpoint();
   return createKafkaClient(
-    { brokers: list.split(','), clientId: 'readmit-cli' },
+    { brokers: list.split(','), clientId: 'readmit-cli', security: cliKafkaSecurity() },
     // kafkajs logs retriable hiccups (a coordinator still loading) as errors; real failures are thrown.
     createLogger({ service: 'readmit-cli', level: 'fatal' }),
   );
