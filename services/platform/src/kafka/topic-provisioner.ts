@@ -6,16 +6,35 @@ export interface ProvisionResult {
   readonly existing: string[];
 }
 
+/** How many copies of each partition, and how many must have a write before it is acknowledged. */
+export interface Replication {
+  readonly replicationFactor: number;
+  readonly minInsyncReplicas: number;
+}
+
+/**
+ * The replication a cluster of `brokers` nodes gives the catalog: three copies where it can (one
+ * per node below three), and two of them in sync for a write (`acks=all`), so one broker may be
+ * down without losing an acknowledged event or stopping writes. Two nodes keep one in sync:
+ * requiring both would stop every write whenever one restarts.
+ */
+export function replicationFor(brokers: number): Replication {
+  const replicationFactor = Math.max(1, Math.min(3, brokers));
+  return { replicationFactor, minInsyncReplicas: replicationFactor >= 3 ? 2 : 1 };
+}
+
 /**
  * Creates the topic catalog (and its dead-letter topics) on the cluster; topics that already
- * exist are left as they are, so it is safe to run at every start.
+ * exist are left as they are, so it is safe to run at every start. Replication follows the
+ * cluster's size (replicationFor) unless given.
  */
 export async function provisionTopics(
   kafka: Kafka,
   options: {
     prefix?: string;
     topics?: readonly TopicDefinition[];
-    replicationFactor?: number;
+    /** Overrides the replication derived from the number of brokers. */
+    replication?: Replication;
     /** How long the new topics' partitions may take to get leaders. */
     leaderTimeoutMs?: number;
   } = {},
@@ -29,7 +48,9 @@ export async function provisionTopics(
     const missing = wanted.filter((topic) => !present.has(topicName(topic, prefix)));
     if (missing.length > 0) {
       const timeoutMs = options.leaderTimeoutMs ?? 60_000;
-      await createMissing(admin, missing, prefix, options.replicationFactor ?? -1, timeoutMs);
+      const replication =
+        options.replication ?? replicationFor((await admin.describeCluster()).brokers.length);
+      await createMissing(admin, missing, prefix, replication, timeoutMs);
       await awaitLeaders(
         admin,
         missing.map((topic) => topicName(topic, prefix)),
@@ -57,7 +78,7 @@ async function createMissing(
   admin: Admin,
   topics: readonly TopicDefinition[],
   prefix: string,
-  replicationFactor: number,
+  replication: Replication,
   timeoutMs: number,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -71,8 +92,11 @@ async function createMissing(
         topics: missing.map((topic) => ({
           topic: topicName(topic, prefix),
           numPartitions: topic.partitions,
-          replicationFactor,
-          configEntries: Object.entries(topic.config).map(([name, value]) => ({ name, value })),
+          replicationFactor: replication.replicationFactor,
+          configEntries: Object.entries({
+            'min.insync.replicas': String(replication.minInsyncReplicas),
+            ...topic.config,
+          }).map(([name, value]) => ({ name, value })),
         })),
       });
     } catch (error) {

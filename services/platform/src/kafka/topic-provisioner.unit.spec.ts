@@ -1,17 +1,31 @@
 import { TOPICS, topicName } from '@readmit/contracts';
 import type { Admin, Kafka } from 'kafkajs';
-import { provisionTopics } from './topic-provisioner';
+import { provisionTopics, replicationFor } from './topic-provisioner';
 
 /** An admin client whose broker is settling: its first answers are transient errors. */
-function settlingAdmin(failures: { create: number; metadata: number; offsets?: number }) {
+interface CreatedTopic {
+  topic: string;
+  replicationFactor: number;
+  configEntries: Array<{ name: string; value: string }>;
+}
+
+function settlingAdmin(
+  failures: { create: number; metadata: number; offsets?: number },
+  brokers = 1,
+) {
   const topics = new Set<string>();
   const calls = { create: 0, metadata: 0, offsets: 0 };
+  const created: CreatedTopic[] = [];
   const admin = {
     connect: async () => undefined,
     disconnect: async () => undefined,
     listTopics: async () => [...topics],
-    createTopics: async ({ topics: wanted }: { topics: Array<{ topic: string }> }) => {
+    describeCluster: async () => ({
+      brokers: Array.from({ length: brokers }, (_, index) => ({ nodeId: index + 1 })),
+    }),
+    createTopics: async ({ topics: wanted }: { topics: CreatedTopic[] }) => {
       calls.create += 1;
+      created.push(...wanted);
       // The creation happens, but the answer is an error (as a busy broker may say).
       for (const { topic } of wanted) topics.add(topic);
       if (calls.create <= failures.create)
@@ -34,8 +48,30 @@ function settlingAdmin(failures: { create: number; metadata: number; offsets?: n
       return [{ partition: 0, offset: '0', low: '0', high: '0' }];
     },
   };
-  return { kafka: { admin: () => admin as unknown as Admin } as unknown as Kafka, calls };
+  return { kafka: { admin: () => admin as unknown as Admin } as unknown as Kafka, calls, created };
 }
+
+describe('replication by cluster size', () => {
+  it('keeps three copies, two in sync, where it can', () => {
+    expect([1, 2, 3, 5].map(replicationFor)).toEqual([
+      { replicationFactor: 1, minInsyncReplicas: 1 },
+      { replicationFactor: 2, minInsyncReplicas: 1 },
+      { replicationFactor: 3, minInsyncReplicas: 2 },
+      { replicationFactor: 3, minInsyncReplicas: 2 },
+    ]);
+  });
+
+  it('creates the topics with the replication of the cluster it finds, their own configs kept', async () => {
+    const { kafka, created } = settlingAdmin({ create: 0, metadata: 0 }, 3);
+    await provisionTopics(kafka, { topics: [TOPICS.encounters] });
+    expect(created).toHaveLength(1);
+    expect(created[0].replicationFactor).toBe(3);
+    expect(Object.fromEntries(created[0].configEntries.map((e) => [e.name, e.value]))).toEqual({
+      'min.insync.replicas': '2',
+      ...TOPICS.encounters.config,
+    });
+  });
+});
 
 describe('provisionTopics on a settling broker', () => {
   const wanted = [TOPICS.models, TOPICS.drift];
