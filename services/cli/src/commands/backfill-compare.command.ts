@@ -23,7 +23,7 @@ import { backfill, type BackfillOptions } from './backfill.command';
 import { cliSealing } from './cli-sealing';
 import { createInfraContext } from './infra.command';
 import { parseDuration } from './produce.command';
-import { cliKafka } from './topics.command';
+import { cliKafka, cliSerde } from './topics.command';
 import {
   comparisonJson,
   comparisonTable,
@@ -137,7 +137,7 @@ async function compareWith(
   options: CompareOptions,
 ): Promise<ComparisonReport> {
   const kafka = cliKafka(options.brokers);
-  const serde = EventSerde.create(
+  const serde = cliSerde(
     options.registry ??
       new InfraManager(createInfraContext()).component('schema-registry').endpoint(),
     { topicPrefix: options.prefix, sealer },

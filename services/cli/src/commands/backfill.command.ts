@@ -28,7 +28,7 @@ import { InfraError } from '../infra/infra-error';
 import { withCliSealing } from './cli-sealing';
 import { createInfraContext } from './infra.command';
 import { parseDuration } from './produce.command';
-import { cliKafka } from './topics.command';
+import { cliKafka, cliSerde } from './topics.command';
 
 const CLI_PRODUCER = 'readmit-cli@0.1.0';
 
@@ -144,10 +144,10 @@ async function connect(
       throw error instanceof MissingTopicsError ? new InfraError(error.message) : error;
     },
   );
-  const serde = EventSerde.create(
-    options.registry ?? infra.component('schema-registry').endpoint(),
-    { topicPrefix: options.prefix, sealer },
-  );
+  const serde = cliSerde(options.registry ?? infra.component('schema-registry').endpoint(), {
+    topicPrefix: options.prefix,
+    sealer,
+  });
   await serde.register(['BackfillRequested', 'BackfillProgressed', 'BackfillCompleted']);
   const logger = createLogger({ service: 'readmit-cli', level: 'fatal' });
   const publisher = new EventPublisher(

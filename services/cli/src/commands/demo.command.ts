@@ -1,7 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { EventSerde } from '@readmit/platform/kafka';
 import { PseudonymKey, Pseudonymizer } from '@readmit/platform/privacy';
 import { createLocalKekFile } from '@readmit/platform/privacy/keys';
 import { demoKeys } from '../demo/demo-keys';
@@ -19,7 +18,7 @@ import { InfraManager } from '../infra/infra-manager';
 import { cliSealing } from './cli-sealing';
 import { createInfraContext, printStatus } from './infra.command';
 import { produceEvents } from './produce.command';
-import { cliKafka, createCatalogTopics } from './topics.command';
+import { cliKafka, createCatalogTopics, cliSerde } from './topics.command';
 
 const PROJECT_ROOT = resolve(__dirname, '..', '..', '..', '..');
 
@@ -162,7 +161,7 @@ export function demoCommand(): Command {
       // run's KEK with the keys in the run's schema: its serde opens them with the same keys
       // (given here, not through process.env: only the services' env holds them).
       const watcherSealing = await cliSealing(sealing);
-      const serde = EventSerde.create(endpoints.READMIT_SCHEMA_REGISTRY_URL, {
+      const serde = cliSerde(endpoints.READMIT_SCHEMA_REGISTRY_URL, {
         topicPrefix: prefix,
         sealer: watcherSealing?.sealer,
       });

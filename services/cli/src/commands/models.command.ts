@@ -6,7 +6,6 @@ import { createDataSource } from '@readmit/platform/database';
 import {
   assertTopicsExist,
   EventPublisher,
-  EventSerde,
   KafkaMetrics,
   MissingTopicsError,
 } from '@readmit/platform/kafka';
@@ -30,7 +29,7 @@ import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { createInfraContext } from './infra.command';
 import { RegistryApi } from './registry-api';
-import { cliKafka } from './topics.command';
+import { cliKafka, cliSerde } from './topics.command';
 
 export interface ModelsOptions {
   model: string;
@@ -89,10 +88,9 @@ async function connect(options: ModelsOptions) {
   ]).catch((error: unknown) => {
     throw error instanceof MissingTopicsError ? new InfraError(error.message) : error;
   });
-  const serde = EventSerde.create(
-    options.registry ?? infra.component('schema-registry').endpoint(),
-    { topicPrefix: options.prefix },
-  );
+  const serde = cliSerde(options.registry ?? infra.component('schema-registry').endpoint(), {
+    topicPrefix: options.prefix,
+  });
   return { infra, kafka, serde };
 }
 

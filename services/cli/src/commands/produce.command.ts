@@ -5,7 +5,6 @@ import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { TOPICS, topicName } from '@readmit/contracts';
 import {
-  EventSerde,
   KafkaMetrics,
   MissingTopicsError,
   OffThreadPublisher,
@@ -33,7 +32,7 @@ import { InfraError } from '../infra/infra-error';
 import { cliSealing } from './cli-sealing';
 import { fhirDirectoryInput, type FhirDirectoryInput } from './fhir-input';
 import { createInfraContext } from './infra.command';
-import { cliKafka, cliKafkaSecurity } from './topics.command';
+import { cliKafka, cliKafkaSecurity, cliSerde } from './topics.command';
 
 const PRODUCER = 'readmit-cli@0.1.0';
 
@@ -252,7 +251,7 @@ export async function produceEvents(options: ProduceOptions): Promise<LoadReport
     throw error instanceof MissingTopicsError ? new InfraError(error.message) : error;
   });
   const sealing = await cliSealing(options.sealing);
-  const serde = EventSerde.create(registryUrl, {
+  const serde = cliSerde(registryUrl, {
     topicPrefix: options.prefix,
     sealer: sealing?.sealer,
   });

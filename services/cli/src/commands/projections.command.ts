@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { topicName } from '@readmit/contracts';
-import { EventSerde } from '@readmit/platform/kafka';
 import {
   openProjectionDatabase,
   ProjectionCheckpoint,
@@ -12,7 +11,7 @@ import { registryProjection } from '@readmit/registry';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { createInfraContext } from './infra.command';
-import { cliKafka } from './topics.command';
+import { cliKafka, cliSerde } from './topics.command';
 
 /** Every projection of the platform, by name. */
 export const PROJECTIONS: readonly Projection[] = [batchesProjection, registryProjection];
@@ -56,10 +55,9 @@ async function connect(options: ProjectionOptions, projections: readonly Project
   ).catch((error: unknown) => {
     throw new InfraError(`cannot open the projection database: ${(error as Error).message}`);
   });
-  const serde = EventSerde.create(
-    options.registry ?? infra.component('schema-registry').endpoint(),
-    { topicPrefix: options.prefix },
-  );
+  const serde = cliSerde(options.registry ?? infra.component('schema-registry').endpoint(), {
+    topicPrefix: options.prefix,
+  });
   return { kafka, dataSource, serde };
 }
 

@@ -5,7 +5,13 @@ import {
   toKafkaSecurity,
   type KafkaSecurity,
 } from '@readmit/platform/config';
-import { createKafkaClient, provisionTopics } from '@readmit/platform/kafka';
+import {
+  createKafkaClient,
+  EventSerde,
+  provisionTopics,
+  type EventSerdeOptions,
+  type RegistryAuth,
+} from '@readmit/platform/kafka';
 import { InfraError } from '../infra/infra-error';
 import { z } from 'zod';
 import { createLogger } from '@readmit/platform/logging';
@@ -74,6 +80,26 @@ export function cliKafkaSecurity(env: NodeJS.ProcessEnv = process.env): KafkaSec
   const read = toKafkaSecurity(parsed.data);
   if ('problems' in read) throw new InfraError(read.problems.join('; '));
   return read.security;
+}
+
+/**
+ * The schema registry's basic credentials for the CLI (READMIT_SCHEMA_REGISTRY_USERNAME and
+ * _PASSWORD, as the services read them), if set.
+ */
+export function cliRegistryAuth(env: NodeJS.ProcessEnv = process.env): RegistryAuth | undefined {
+  const username = env.READMIT_SCHEMA_REGISTRY_USERNAME;
+  const password = env.READMIT_SCHEMA_REGISTRY_PASSWORD;
+  if (!username && !password) return undefined;
+  if (!username || !password)
+    throw new InfraError(
+      'READMIT_SCHEMA_REGISTRY_USERNAME and READMIT_SCHEMA_REGISTRY_PASSWORD: set both or neither',
+    );
+  return { username, password };
+}
+
+/** The CLI's serde: the registry's credentials from the environment. */
+export function cliSerde(registryUrl: string, options: EventSerdeOptions = {}): EventSerde {
+  return EventSerde.create(registryUrl, { ...options, registryAuth: cliRegistryAuth() });
 }
 
 /** The CLI's Kafka client for the given brokers, or the local platform's. */

@@ -11,7 +11,6 @@ import { SEARCH_SPACE } from '@readmit/ml';
 import {
   assertTopicsExist,
   EventPublisher,
-  EventSerde,
   KafkaMetrics,
   MissingTopicsError,
   newEnvelope,
@@ -27,7 +26,7 @@ import { InfraError } from '../infra/infra-error';
 import { withCliSealing } from './cli-sealing';
 import { parseDuration } from './produce.command';
 import { createInfraContext } from './infra.command';
-import { cliKafka } from './topics.command';
+import { cliKafka, cliSerde } from './topics.command';
 
 export interface TrainOptions {
   model: string;
@@ -115,10 +114,10 @@ async function requestAndFollow(
   await assertTopicsExist(kafka, [trainingTopic]).catch((error: unknown) => {
     throw error instanceof MissingTopicsError ? new InfraError(error.message) : error;
   });
-  const serde = EventSerde.create(
-    options.registry ?? infra.component('schema-registry').endpoint(),
-    { topicPrefix: options.prefix, sealer },
-  );
+  const serde = cliSerde(options.registry ?? infra.component('schema-registry').endpoint(), {
+    topicPrefix: options.prefix,
+    sealer,
+  });
   await serde.register(['TrainingRequested', 'TrainingCompleted', 'TrainingFailed']);
   const logger = createLogger({ service: 'readmit-cli', level: 'fatal' });
   const metrics = KafkaMetrics.for(new Registry());

@@ -41,7 +41,10 @@ const AUDIT_SERDE = Symbol('AUDIT_SERDE');
       provide: AUDIT_SERDE,
       inject: [PLATFORM_CONFIG],
       useFactory: (config: PlatformConfig) =>
-        EventSerde.create(config.schemaRegistryUrl, { topicPrefix: config.kafka.topicPrefix }),
+        EventSerde.create(config.schemaRegistryUrl, {
+          topicPrefix: config.kafka.topicPrefix,
+          registryAuth: config.schemaRegistryAuth,
+        }),
     },
     {
       provide: AUDIT_PUBLISHER,

@@ -105,3 +105,35 @@ describe('Kafka security from the environment', () => {
     );
   });
 });
+
+describe('schema registry credentials from the environment', () => {
+  it('takes both, over https or to this machine', () => {
+    expect(
+      configOf({
+        READMIT_SCHEMA_REGISTRY_URL: 'https://psrc-1.eu-west-1.aws.confluent.cloud',
+        READMIT_SCHEMA_REGISTRY_USERNAME: 'SRKEY',
+        READMIT_SCHEMA_REGISTRY_PASSWORD: 'srsecret',
+      }).schemaRegistryAuth,
+    ).toEqual({ username: 'SRKEY', password: 'srsecret' });
+    expect(
+      configOf({
+        READMIT_SCHEMA_REGISTRY_USERNAME: 'u',
+        READMIT_SCHEMA_REGISTRY_PASSWORD: 'p',
+      }).schemaRegistryAuth,
+    ).toEqual({ username: 'u', password: 'p' }); // the local default, http://localhost
+    expect(configOf({}).schemaRegistryAuth).toBeUndefined();
+  });
+
+  it('refuses one without the other, and a password sent in the clear over the network', () => {
+    expect(() => configOf({ READMIT_SCHEMA_REGISTRY_USERNAME: 'u' })).toThrow(
+      /READMIT_SCHEMA_REGISTRY_USERNAME and READMIT_SCHEMA_REGISTRY_PASSWORD: set both or neither/,
+    );
+    expect(() =>
+      configOf({
+        READMIT_SCHEMA_REGISTRY_URL: 'http://registry.hospital.internal:8081',
+        READMIT_SCHEMA_REGISTRY_USERNAME: 'u',
+        READMIT_SCHEMA_REGISTRY_PASSWORD: 'hunter2',
+      }),
+    ).toThrow(/READMIT_SCHEMA_REGISTRY_URL: use https/);
+  });
+});

@@ -32,6 +32,9 @@ export const platformEnvSchema = z.object({
     .regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits, ".", "_" and "-"')
     .default(''),
   READMIT_SCHEMA_REGISTRY_URL: httpUrlField.default('http://localhost:8081/apis/ccompat/v7'),
+  /** HTTP basic credentials for the registry (Confluent Cloud: its API key and secret). */
+  READMIT_SCHEMA_REGISTRY_USERNAME: z.string().min(1).optional(),
+  READMIT_SCHEMA_REGISTRY_PASSWORD: z.string().min(1).optional(),
   READMIT_DATABASE_URL: postgresUrlField.default('postgres://readmit@localhost:5432/readmit'),
   /** The Postgres schema that holds the service's projections (one per environment, if shared). */
   READMIT_DATABASE_SCHEMA: z
@@ -66,6 +69,8 @@ export interface PlatformConfig {
     readonly security: KafkaSecurity;
   };
   readonly schemaRegistryUrl: string;
+  /** Basic credentials for the registry; none when it needs none. */
+  readonly schemaRegistryAuth?: { readonly username: string; readonly password: string };
   readonly databaseUrl: string;
   readonly databaseSchema: string;
   /** READMIT_KEK and the KMS settings: patient events are sealed when it names a KEK. */
@@ -89,11 +94,14 @@ export type ObjectStoreConfig =
 export function toPlatformConfig(service: string, env: PlatformEnv): PlatformConfig {
   const auth = toAuthConfig(env);
   const kafkaSecurity = toKafkaSecurity(env);
+  const registryAuth = schemaRegistryAuthOf(env);
   const problems = [
     ...('problems' in auth ? auth.problems : []),
     ...('problems' in kafkaSecurity ? kafkaSecurity.problems : []),
+    ...registryAuth.problems,
   ];
-  if ('problems' in auth || 'problems' in kafkaSecurity) throw new ConfigError(service, problems);
+  if (problems.length > 0 || 'problems' in auth || 'problems' in kafkaSecurity)
+    throw new ConfigError(service, problems);
   return {
     auth: auth.config,
     service,
@@ -106,6 +114,7 @@ export function toPlatformConfig(service: string, env: PlatformEnv): PlatformCon
       security: kafkaSecurity.security,
     },
     schemaRegistryUrl: env.READMIT_SCHEMA_REGISTRY_URL,
+    ...(registryAuth.auth ? { schemaRegistryAuth: registryAuth.auth } : {}),
     databaseUrl: env.READMIT_DATABASE_URL,
     databaseSchema: env.READMIT_DATABASE_SCHEMA,
     kek: {
@@ -128,4 +137,32 @@ export function toPlatformConfig(service: string, env: PlatformEnv): PlatformCon
                 : undefined,
           },
   };
+}
+
+/**
+ * The registry's basic credentials: both or neither, and never over plain http except to this
+ * machine (a password in the clear on the network).
+ */
+function schemaRegistryAuthOf(env: PlatformEnv): {
+  auth?: { username: string; password: string };
+  problems: string[];
+} {
+  const username = env.READMIT_SCHEMA_REGISTRY_USERNAME;
+  const password = env.READMIT_SCHEMA_REGISTRY_PASSWORD;
+  if (username === undefined && password === undefined) return { problems: [] };
+  if (username === undefined || password === undefined)
+    return {
+      problems: [
+        'READMIT_SCHEMA_REGISTRY_USERNAME and READMIT_SCHEMA_REGISTRY_PASSWORD: set both or neither',
+      ],
+    };
+  const url = new URL(env.READMIT_SCHEMA_REGISTRY_URL);
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !local)
+    return {
+      problems: [
+        'READMIT_SCHEMA_REGISTRY_URL: use https with READMIT_SCHEMA_REGISTRY_PASSWORD (plain http sends it in the clear)',
+      ],
+    };
+  return { auth: { username, password }, problems: [] };
 }

@@ -22,7 +22,7 @@ import type { PlatformConfig } from '../config/platform-config';
 import { EventConsumer, type EventConsumerOptions } from './event-consumer';
 import { EventPublisher } from './event-publisher';
 import { KafkaMetrics } from './kafka-metrics';
-import { EventSerde } from './serde/event-serde';
+import { EventSerde, registryAuthHeaders } from './serde/event-serde';
 import { ForgottenPatientsFollower } from '../privacy/sealing/forgotten-patients-follower';
 import { patientSealingFromEnv, type PatientSealing } from '../privacy/sealing/sealer-from-env';
 import { assertTopicsExist } from './topic-provisioner';
@@ -156,6 +156,7 @@ export class EventsModule implements OnModuleInit, OnApplicationBootstrap, OnApp
             EventSerde.create(config.schemaRegistryUrl, {
               topicPrefix: config.kafka.topicPrefix,
               sealer: sealing?.sealer,
+              registryAuth: config.schemaRegistryAuth,
             }),
         },
         {
@@ -194,6 +195,7 @@ export class EventsModule implements OnModuleInit, OnApplicationBootstrap, OnApp
           ) => {
             readiness.register('schema-registry', async () => {
               const response = await fetch(`${config.schemaRegistryUrl}/subjects`, {
+                headers: registryAuthHeaders(config.schemaRegistryAuth),
                 signal: AbortSignal.timeout(1_500),
               });
               if (!response.ok) throw new Error(`schema registry answered HTTP ${response.status}`);

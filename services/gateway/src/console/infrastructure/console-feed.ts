@@ -144,6 +144,7 @@ export class ConsoleFeed implements OnApplicationShutdown {
     this.serde = EventSerde.create(this.config.schemaRegistryUrl, {
       topicPrefix: this.prefix,
       sealer: this.sealing?.sealer,
+      registryAuth: this.config.schemaRegistryAuth,
     });
     return this.serde;
   }

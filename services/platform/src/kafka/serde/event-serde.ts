@@ -58,6 +58,20 @@ export interface EventSerdeOptions {
    * read is poison ('sealed_without_keys').
    */
   readonly sealer?: EventSealer;
+  /** HTTP basic credentials for the registry (READMIT_SCHEMA_REGISTRY_USERNAME/_PASSWORD). */
+  readonly registryAuth?: RegistryAuth;
+}
+
+export interface RegistryAuth {
+  readonly username: string;
+  readonly password: string;
+}
+
+/** The Authorization header for the registry's credentials, if any. */
+export function registryAuthHeaders(auth: RegistryAuth | undefined): Record<string, string> {
+  if (!auth) return {};
+  const basic = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
+  return { Authorization: `Basic ${basic}` };
 }
 
 const REGISTRY_CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -153,6 +167,7 @@ export class EventSerde {
   readonly topicPrefix: string;
   private readonly validators: EventValidators;
   private readonly sealer: EventSealer | undefined;
+  private readonly registryAuth: RegistryAuth | undefined;
 
   constructor(
     private readonly registry: SchemaRegistry,
@@ -162,6 +177,7 @@ export class EventSerde {
     this.topicPrefix = options.topicPrefix ?? '';
     this.validators = options.validators ?? EVENT_VALIDATORS;
     this.sealer = options.sealer;
+    this.registryAuth = options.registryAuth;
     for (const eventType of EVENT_TYPES) {
       this.schemas.set(eventType, options.schemas?.[eventType] ?? EVENT_SCHEMAS[eventType]);
       this.readerTypes.set(
@@ -173,7 +189,12 @@ export class EventSerde {
 
   static create(registryUrl: string, options: EventSerdeOptions = {}): EventSerde {
     return new EventSerde(
-      new SchemaRegistry({ host: registryUrl, clientId: 'readmit' }),
+      new SchemaRegistry({
+        host: registryUrl,
+        clientId: 'readmit',
+        // Its Auth type is an open record of strings; ours is the two it needs.
+        auth: options.registryAuth ? { ...options.registryAuth } : undefined,
+      }),
       registryUrl,
       options,
     );
@@ -488,7 +509,11 @@ export class EventSerde {
   private async setBackwardCompatibility(subject: string): Promise<void> {
     const response = await fetch(`${this.registryUrl}/config/${encodeURIComponent(subject)}`, {
       method: 'PUT',
-      headers: { 'Content-Type': REGISTRY_CONTENT_TYPE, Accept: REGISTRY_CONTENT_TYPE },
+      headers: {
+        'Content-Type': REGISTRY_CONTENT_TYPE,
+        Accept: REGISTRY_CONTENT_TYPE,
+        ...registryAuthHeaders(this.registryAuth),
+      },
       body: JSON.stringify({ compatibility: 'BACKWARD' }),
     }).catch((error: unknown) => {
       throw new RetriableKafkaError(
