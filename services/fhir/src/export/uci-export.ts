@@ -1,4 +1,5 @@
 import { parseEncounterValues, rawRowOf, SeededRandom } from '@readmit/ml';
+import type { ReadmissionClass } from '@readmit/contracts';
 import type { EncounterAttributes, FieldError } from '@readmit/ml';
 import type { Resource } from '../mapping/fhir-r4';
 import type { Approximation } from './approximations';
@@ -46,24 +47,38 @@ export interface PatientExport {
 /** Identifiers as the rows hold them: the exporter writes the clear ids into FHIR identifiers. */
 const keepClear = (_kind: string, clearId: string) => clearId;
 
+/** A row read by the row rules, with the label its `readmitted` cell gives (null when empty). */
+export interface LabelledUciRow extends UciStayRow {
+  readonly outcome: ReadmissionClass | null;
+}
+
 /**
- * The rows read by the row rules (those of the CSV path: a row it refuses is not exported), grouped
- * by patient. Identifiers are read as text, so MRN-like ids export too; numeric ones lose leading
- * zeros as on the CSV path.
+ * The rows read by the row rules (those of the CSV path: a row it refuses is not exported), and
+ * those it refuses. Identifiers are read as text, so MRN-like ids export too; numeric ones lose
+ * leading zeros as on the CSV path.
  */
-export function uciPatientsOf(records: Iterable<UciRecord>): {
-  readonly patients: UciStayRow[][];
+export function readUciRows(records: Iterable<UciRecord>): {
+  readonly rows: LabelledUciRow[];
   readonly rejected: RejectedUciRow[];
 } {
-  const rows: UciStayRow[] = [];
+  const rows: LabelledUciRow[] = [];
   const rejected: RejectedUciRow[] = [];
   let index = 0;
   for (const record of records) {
     const parsed = parseEncounterValues(rawRowOf(record), keepClear, undefined, 'text');
-    if (parsed.ok) rows.push({ index, encounter: parsed.encounter });
+    if (parsed.ok) rows.push({ index, encounter: parsed.encounter, outcome: parsed.outcome });
     else rejected.push({ index, errors: parsed.errors });
     index += 1;
   }
+  return { rows, rejected };
+}
+
+/** The rows read by the row rules (readUciRows), grouped by patient. */
+export function uciPatientsOf(records: Iterable<UciRecord>): {
+  readonly patients: UciStayRow[][];
+  readonly rejected: RejectedUciRow[];
+} {
+  const { rows, rejected } = readUciRows(records);
   return { patients: groupByPatient(rows), rejected };
 }
 

@@ -1,7 +1,7 @@
 import type { ReadmissionClass } from '@readmit/contracts';
 import type { SeededRandom } from '@readmit/ml';
 import type { Day } from '../export/calendar';
-import type { UciStayRow } from '../export/uci-export';
+import type { LabelledUciRow } from '../export/uci-export';
 import {
   bandDays,
   isLeapDay,
@@ -12,9 +12,7 @@ import {
 } from '../export/stay-dates';
 
 /** A row with the label its generator gave it. */
-export interface LabelledStayRow extends UciStayRow {
-  readonly outcome: ReadmissionClass | null;
-}
+export type LabelledStayRow = LabelledUciRow;
 
 /**
  * Days from a discharge to the next admission that realise each label, clear of the labeller's

@@ -1,21 +1,14 @@
 import type { ReadmissionClass } from '@readmit/contracts';
-import {
-  parseEncounterValues,
-  rawRowOf,
-  SyntheticEncounters,
-  type DriftSpec,
-  type EncounterProfile,
-} from '@readmit/ml';
+import { SyntheticEncounters, type DriftSpec, type EncounterProfile } from '@readmit/ml';
 import type { Encounter, Resource } from '../mapping/fhir-r4';
 import { UciExportTally, type UciExportReport } from '../export/export-report';
 import { resourceId } from '../export/resource-ids';
-import { exportDatedPatient, patientRandom, type RejectedUciRow } from '../export/uci-export';
+import { exportDatedPatient, patientRandom, readUciRows } from '../export/uci-export';
 import {
   chainReadmissions,
   derivableLabel,
   planChainDates,
   type AdmissionWindow,
-  type LabelledStayRow,
 } from './readmission-chains';
 
 export interface SyntheticReadmissionsOptions {
@@ -48,9 +41,6 @@ export interface SyntheticReadmissions {
   };
 }
 
-/** Identifiers as the generator writes them: the export writes them into FHIR identifiers. */
-const keepClear = (_kind: string, clearId: string) => clearId;
-
 /**
  * The synthetic stream's patient numbers for chains: each seed numbers encounters from 900M and
  * its own patients from 705M (SyntheticEncounters), so 700M + the encounter's place in its block
@@ -73,13 +63,7 @@ export function syntheticReadmissions(
   options: SyntheticReadmissionsOptions,
 ): SyntheticReadmissions {
   const generator = new SyntheticEncounters(profile, seed, options.drift);
-  const rows: LabelledStayRow[] = [];
-  const rejected: RejectedUciRow[] = [];
-  for (let index = 0; index < count; index++) {
-    const parsed = parseEncounterValues(rawRowOf(generator.next()), keepClear, undefined, 'text');
-    if (parsed.ok) rows.push({ index, encounter: parsed.encounter, outcome: parsed.outcome });
-    else rejected.push({ index, errors: parsed.errors });
-  }
+  const { rows, rejected } = readUciRows(Array.from({ length: count }, () => generator.next()));
   const tally = new UciExportTally();
   const stays: SyntheticStay[] = [];
   const expectedLabels = new Map<string, ReadmissionClass>();
@@ -95,9 +79,10 @@ export function syntheticReadmissions(
     tally.add(exported);
     for (const [position, stay] of exported.stays.entries()) {
       const row = patientRows[position];
+      const stayId = resourceId('e', row.encounter.encounter_id);
       stays.push({
-        admittedAt: admissionOf(stay.resources, row.encounter.encounter_id),
-        encounter: `Encounter/${resourceId('e', row.encounter.encounter_id)}`,
+        admittedAt: admissionOf(stay.resources, stayId),
+        encounter: `Encounter/${stayId}`,
         resources: [...exported.patient, ...stay.resources],
       });
       const label = derivableLabel(row, position === patientRows.length - 1);
@@ -116,12 +101,11 @@ export function syntheticReadmissions(
   };
 }
 
-/** The admission instant of the stay's own Encounter. */
-function admissionOf(resources: readonly Resource[], encounterId: string): number {
-  const id = resourceId('e', encounterId);
+/** The admission instant of the stay's own Encounter (resource id `stayId`). */
+function admissionOf(resources: readonly Resource[], stayId: string): number {
   const stay = resources.find(
     (resource): resource is Encounter =>
-      resource.resourceType === 'Encounter' && resource.id === id,
+      resource.resourceType === 'Encounter' && resource.id === stayId,
   );
   const start = stay?.period?.start;
   if (start === undefined) throw new Error('an exported stay has no admission time');
