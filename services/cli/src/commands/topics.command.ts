@@ -3,14 +3,15 @@ import { allTopics, topicName } from '@readmit/contracts';
 import {
   kafkaSecurityEnvShape,
   toKafkaSecurity,
+  toSchemaRegistryAuth,
   type KafkaSecurity,
+  type SchemaRegistryAuth,
 } from '@readmit/platform/config';
 import {
   createKafkaClient,
   EventSerde,
   provisionTopics,
   type EventSerdeOptions,
-  type RegistryAuth,
 } from '@readmit/platform/kafka';
 import { InfraError } from '../infra/infra-error';
 import { z } from 'zod';
@@ -84,22 +85,20 @@ export function cliKafkaSecurity(env: NodeJS.ProcessEnv = process.env): KafkaSec
 
 /**
  * The schema registry's basic credentials for the CLI (READMIT_SCHEMA_REGISTRY_USERNAME and
- * _PASSWORD, as the services read them), if set.
+ * _PASSWORD), by the services' rule, if set.
  */
-export function cliRegistryAuth(env: NodeJS.ProcessEnv = process.env): RegistryAuth | undefined {
-  const username = env.READMIT_SCHEMA_REGISTRY_USERNAME;
-  const password = env.READMIT_SCHEMA_REGISTRY_PASSWORD;
-  if (!username && !password) return undefined;
-  if (!username || !password)
-    throw new InfraError(
-      'READMIT_SCHEMA_REGISTRY_USERNAME and READMIT_SCHEMA_REGISTRY_PASSWORD: set both or neither',
-    );
-  return { username, password };
+export function cliRegistryAuth(
+  registryUrl: string,
+  env: NodeJS.ProcessEnv = process.env,
+): SchemaRegistryAuth | undefined {
+  const read = toSchemaRegistryAuth({ ...env, READMIT_SCHEMA_REGISTRY_URL: registryUrl });
+  if (read.problems.length > 0) throw new InfraError(read.problems.join('; '));
+  return read.auth;
 }
 
 /** The CLI's serde: the registry's credentials from the environment. */
 export function cliSerde(registryUrl: string, options: EventSerdeOptions = {}): EventSerde {
-  return EventSerde.create(registryUrl, { ...options, registryAuth: cliRegistryAuth() });
+  return EventSerde.create(registryUrl, { ...options, registryAuth: cliRegistryAuth(registryUrl) });
 }
 
 /** The CLI's Kafka client for the given brokers, or the local platform's. */

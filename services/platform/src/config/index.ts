@@ -4,3 +4,4 @@ export * from './config-fields';
 export * from './load-config';
 export * from './platform-config';
 export * from './kafka-security-config';
+export * from './schema-registry-auth';

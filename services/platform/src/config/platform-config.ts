@@ -7,6 +7,7 @@ import {
   toKafkaSecurity,
   type KafkaSecurity,
 } from './kafka-security-config';
+import { toSchemaRegistryAuth, type SchemaRegistryAuth } from './schema-registry-auth';
 import {
   booleanField,
   httpUrlField,
@@ -70,7 +71,7 @@ export interface PlatformConfig {
   };
   readonly schemaRegistryUrl: string;
   /** Basic credentials for the registry; none when it needs none. */
-  readonly schemaRegistryAuth?: { readonly username: string; readonly password: string };
+  readonly schemaRegistryAuth?: SchemaRegistryAuth;
   readonly databaseUrl: string;
   readonly databaseSchema: string;
   /** READMIT_KEK and the KMS settings: patient events are sealed when it names a KEK. */
@@ -94,7 +95,7 @@ export type ObjectStoreConfig =
 export function toPlatformConfig(service: string, env: PlatformEnv): PlatformConfig {
   const auth = toAuthConfig(env);
   const kafkaSecurity = toKafkaSecurity(env);
-  const registryAuth = schemaRegistryAuthOf(env);
+  const registryAuth = toSchemaRegistryAuth(env);
   const problems = [
     ...('problems' in auth ? auth.problems : []),
     ...('problems' in kafkaSecurity ? kafkaSecurity.problems : []),
@@ -137,32 +138,4 @@ export function toPlatformConfig(service: string, env: PlatformEnv): PlatformCon
                 : undefined,
           },
   };
-}
-
-/**
- * The registry's basic credentials: both or neither, and never over plain http except to this
- * machine (a password in the clear on the network).
- */
-function schemaRegistryAuthOf(env: PlatformEnv): {
-  auth?: { username: string; password: string };
-  problems: string[];
-} {
-  const username = env.READMIT_SCHEMA_REGISTRY_USERNAME;
-  const password = env.READMIT_SCHEMA_REGISTRY_PASSWORD;
-  if (username === undefined && password === undefined) return { problems: [] };
-  if (username === undefined || password === undefined)
-    return {
-      problems: [
-        'READMIT_SCHEMA_REGISTRY_USERNAME and READMIT_SCHEMA_REGISTRY_PASSWORD: set both or neither',
-      ],
-    };
-  const url = new URL(env.READMIT_SCHEMA_REGISTRY_URL);
-  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol !== 'https:' && !local)
-    return {
-      problems: [
-        'READMIT_SCHEMA_REGISTRY_URL: use https with READMIT_SCHEMA_REGISTRY_PASSWORD (plain http sends it in the clear)',
-      ],
-    };
-  return { auth: { username, password }, problems: [] };
 }

@@ -1,4 +1,5 @@
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import type { SchemaRegistryAuth } from '../../config/schema-registry-auth';
 import {
   decodeWireFormat,
   encodeWireFormat,
@@ -59,16 +60,11 @@ export interface EventSerdeOptions {
    */
   readonly sealer?: EventSealer;
   /** HTTP basic credentials for the registry (READMIT_SCHEMA_REGISTRY_USERNAME/_PASSWORD). */
-  readonly registryAuth?: RegistryAuth;
-}
-
-export interface RegistryAuth {
-  readonly username: string;
-  readonly password: string;
+  readonly registryAuth?: SchemaRegistryAuth;
 }
 
 /** The Authorization header for the registry's credentials, if any. */
-export function registryAuthHeaders(auth: RegistryAuth | undefined): Record<string, string> {
+export function registryAuthHeaders(auth: SchemaRegistryAuth | undefined): Record<string, string> {
   if (!auth) return {};
   const basic = Buffer.from(`${auth.username}:${auth.password}`).toString('base64');
   return { Authorization: `Basic ${basic}` };
@@ -167,7 +163,7 @@ export class EventSerde {
   readonly topicPrefix: string;
   private readonly validators: EventValidators;
   private readonly sealer: EventSealer | undefined;
-  private readonly registryAuth: RegistryAuth | undefined;
+  private readonly registryAuth: SchemaRegistryAuth | undefined;
 
   constructor(
     private readonly registry: SchemaRegistry,
