@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { kafkaConnectionSecurity } from '@readmit/platform/kafka';
 import { Kafka, logLevel } from 'kafkajs';
 import { VERSIONS, type InfraSettings } from '../infra-settings';
 import { findJava, findMaven } from '../prerequisites';
@@ -180,14 +181,14 @@ export class KafkaComponent extends ServerComponent {
       connectionTimeout: 1_000,
       retry: { retries: 0 },
       ...(this.secure
-        ? {
-            ssl: { ca: [readFileSync(this.secure.caFile, 'utf8')] },
+        ? kafkaConnectionSecurity({
+            tls: { caFile: this.secure.caFile },
             sasl: {
-              mechanism: 'scram-sha-512' as const,
+              mechanism: 'scram-sha-512',
               username: 'admin',
               password: this.secure.users.admin,
             },
-          }
+          })
         : {}),
     });
     const admin = kafka.admin();
