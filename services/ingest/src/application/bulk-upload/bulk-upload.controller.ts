@@ -76,6 +76,10 @@ export class BulkUploadController {
     const format = this.formatOf(request);
     const { fromLine } = params.value;
     const uploadId = params.value.uploadId ?? randomUUID();
+    // Wrapped before the first await: a client that sends its body and leaves while we check
+    // the keys and the upload id closes the request, which drops what it had buffered unless
+    // the wrapper is already there to take it out.
+    const body = completeRecords(request, format);
 
     if (!(await this.keys.whenCaughtUp(CATCH_UP_WAIT_MS))) {
       response.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
@@ -94,7 +98,6 @@ export class BulkUploadController {
     response.setHeader('Upload-Id', uploadId);
     response.setHeader('Location', `/v1/encounters/bulk/${uploadId}`);
 
-    const body = completeRecords(request, format);
     const options: ReadRowsOptions = {
       fromLine: fromLine ?? 1,
       onSkipped: (line) => tally.skipped(line),
