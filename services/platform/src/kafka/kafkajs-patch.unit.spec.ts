@@ -254,3 +254,116 @@ describe('kafkajs static membership (patched)', () => {
       expect(broker).toMatch(new RegExp(`async ${request}\\(\\{[^}]*groupInstanceId`));
   });
 });
+
+interface ProduceCall {
+  readonly nodeId: number;
+  readonly partitions: number[];
+}
+
+describe('kafkajs produce retries after a leader moved (patched)', () => {
+  type SendMessages = (
+    options: Record<string, unknown>,
+  ) => (request: {
+    acks: number;
+    topicMessages: Array<{ topic: string; messages: Message[] }>;
+  }) => Promise<Array<{ topicName: string; partition: number; baseOffset: string }>>;
+  // kafkajs's internal modules: no types are published for them.
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const sendMessages = require('kafkajs/src/producer/sendMessages') as SendMessages;
+  const createRetry = require('kafkajs/src/retry') as (options: object) => unknown;
+  const { createErrorFromCode } = require('kafkajs/src/protocol/error') as {
+    createErrorFromCode: (code: number) => Error;
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const NOT_LEADER_FOR_PARTITION = 6;
+
+  /**
+   * Partition 0 led by node 1, partition 1 by node 2. Node 2's first answer is NOT_LEADER: its
+   * partition has moved to node 1, which has already answered for partition 0: the case where
+   * kafkajs 2.2.4 resolved without ever sending partition 1's messages again.
+   */
+  function clusterWhoseLeaderMoves() {
+    const leaders = new Map([
+      [0, 1],
+      [1, 2],
+    ]);
+    const calls: ProduceCall[] = [];
+    const broker = (nodeId: number) => ({
+      nodeId,
+      produce: async ({
+        topicData,
+      }: {
+        topicData: Array<{ topic: string; partitions: Array<{ partition: number }> }>;
+      }) => {
+        const partitions = topicData.flatMap((topic) => topic.partitions.map((p) => p.partition));
+        calls.push({ nodeId, partitions });
+        if (nodeId === 2) {
+          leaders.set(1, 1);
+          throw createErrorFromCode(NOT_LEADER_FOR_PARTITION);
+        }
+        return {
+          topics: topicData.map(({ topic, partitions: entries }) => ({
+            topicName: topic,
+            partitions: entries.map(({ partition }) => ({
+              partition,
+              errorCode: 0,
+              baseOffset: String(calls.length),
+            })),
+          })),
+        };
+      },
+    });
+    const brokers = new Map([1, 2].map((nodeId) => [nodeId, broker(nodeId)]));
+    const cluster = {
+      targetTopics: new Set<string>(),
+      refreshMetadataIfNecessary: async () => undefined,
+      refreshMetadata: async () => undefined,
+      addMultipleTargetTopics: async () => undefined,
+      isConnected: () => true,
+      findTopicPartitionMetadata: () =>
+        [0, 1].map((partitionId) => ({ partitionId, leader: leaders.get(partitionId) })),
+      findLeaderForPartitions: (_topic: string, partitions: string[]) => {
+        const byLeader: Record<number, number[]> = {};
+        for (const partition of partitions.map(Number))
+          (byLeader[leaders.get(partition) as number] ??= []).push(partition);
+        return byLeader;
+      },
+      findBroker: async ({ nodeId }: { nodeId: string }) => brokers.get(Number(nodeId)),
+    };
+    const eosManager = {
+      acquireBrokerLock: async () => undefined,
+      releaseBrokerLock: async () => undefined,
+      isTransactional: () => false,
+      getSequence: () => 0,
+      updateSequence: () => undefined,
+      getProducerId: () => -1,
+      getProducerEpoch: () => 0,
+    };
+    const silent = { debug: () => undefined, error: () => undefined, warn: () => undefined };
+    const send = sendMessages({
+      logger: silent,
+      cluster,
+      partitioner: ({ message }: { message: Message }) => Number(message.key) % 2,
+      eosManager,
+      retrier: createRetry({ retries: 3, initialRetryTime: 1, maxRetryTime: 5 }),
+    });
+    return { send, calls };
+  }
+
+  it("sends a moved partition's messages to its new leader, even one that already answered", async () => {
+    const { send, calls } = clusterWhoseLeaderMoves();
+    const result = await send({
+      acks: -1,
+      topicMessages: [
+        { topic: 't', messages: ['0', '1', '2', '3'].map((key) => ({ key, value: key })) },
+      ],
+    });
+    expect(calls).toEqual([
+      { nodeId: 1, partitions: [0] },
+      { nodeId: 2, partitions: [1] },
+      // The retry: only partition 1, now led by node 1; partition 0 is not written twice.
+      { nodeId: 1, partitions: [1] },
+    ]);
+    expect(result.map(({ partition }) => partition).sort()).toEqual([0, 1]);
+  });
+});
