@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createKafkaClient } from '@readmit/platform/kafka';
 import type { KafkaSecurity } from '@readmit/platform/config';
 import type { Kafka } from 'kafkajs';
+import { KafkaClusterComponent } from '../../services/cli/src/infra/components/kafka-cluster.component';
 import { KafkaComponent } from '../../services/cli/src/infra/components/kafka.component';
 import { InfraPaths } from '../../services/cli/src/infra/infra-paths';
 import { ensureLocalCertificates } from '../../services/cli/src/infra/tls/local-ca';
@@ -68,6 +69,15 @@ export interface DisposableKafka {
   destroy(): Promise<void>;
 }
 
+/** Settings and folders of a disposable server: the shared platform's jars, a home of its own. */
+async function disposableContext(kafkaPorts: { kafka: number; kafkaController: number }) {
+  const home = mkdtempSync(join(tmpdir(), 'readmit-broker-'));
+  const sharedSettings = loadInfraSettings(PROJECT_ROOT);
+  const settings = { ...sharedSettings, home, ports: { ...sharedSettings.ports, ...kafkaPorts } };
+  const paths = new DisposablePaths(new InfraPaths(sharedSettings), new InfraPaths(settings));
+  return { home, context: { settings, paths, log: () => undefined } };
+}
+
 /**
  * A Kafka broker of a test's own, from the jars the local platform already fetched, on free
  * ports and a temporary data folder: fault tests stop and restart it without touching the broker
@@ -79,17 +89,13 @@ export async function startDisposableKafka(
     readonly secureUsers?: Readonly<Record<string, string>>;
   } = {},
 ): Promise<DisposableKafka & { readonly caFile?: string }> {
-  const home = mkdtempSync(join(tmpdir(), 'readmit-broker-'));
-  const sharedSettings = loadInfraSettings(PROJECT_ROOT);
-  const settings = {
-    ...sharedSettings,
-    home,
-    ports: { ...sharedSettings.ports, kafka: await freePort(), kafkaController: await freePort() },
-  };
-  const paths = new DisposablePaths(new InfraPaths(sharedSettings), new InfraPaths(settings));
+  const { home, context } = await disposableContext({
+    kafka: await freePort(),
+    kafkaController: await freePort(),
+  });
   const certificates = options.secureUsers ? ensureLocalCertificates(join(home, 'tls')) : null;
   const kafka = new KafkaComponent(
-    { settings, paths, log: () => undefined },
+    context,
     certificates && options.secureUsers
       ? { ...certificates, users: options.secureUsers }
       : undefined,
@@ -110,6 +116,100 @@ export async function startDisposableKafka(
       rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/** One node of a disposable cluster, for fault tests. */
+export interface DisposableKafkaNode {
+  readonly nodeId: number;
+  /** SIGKILL: no controlled shutdown, no flush; its partitions lose a replica at once. */
+  kill(): Promise<void>;
+  /** A controlled shutdown (leadership moves away first), as an operator's rolling restart. */
+  stop(): Promise<void>;
+  /** Starts it again on its ports and data; resolves once it is a broker of the cluster again. */
+  start(): Promise<void>;
+}
+
+export interface DisposableKafkaCluster extends DisposableKafka {
+  readonly nodes: readonly DisposableKafkaNode[];
+  /**
+   * Resolves once every partition of `topics` has all its replicas in sync (a restarted node
+   * has caught up), so the next fault does not take a partition below min ISR.
+   */
+  untilFullyReplicated(topics: readonly string[], timeoutMs?: number): Promise<void>;
+}
+
+/**
+ * A cluster of `nodes` KRaft nodes of a test's own (RF 3 and min ISR 2 from three nodes on, as
+ * the topic provisioner derives), on free ports and temporary folders: Kafka's own transactions
+ * system test runs on three.
+ */
+export async function startDisposableKafkaCluster(nodes = 3): Promise<DisposableKafkaCluster> {
+  const ports = new Map<number, { broker: number; controller: number }>();
+  for (let nodeId = 1; nodeId <= nodes; nodeId++)
+    ports.set(nodeId, { broker: await freePort(), controller: await freePort() });
+  const first = ports.get(1) as { broker: number; controller: number };
+  const { home, context } = await disposableContext({
+    kafka: first.broker,
+    kafkaController: first.controller,
+  });
+  const cluster = new KafkaClusterComponent(context, {
+    nodes,
+    portsOf: (nodeId) => ports.get(nodeId) as { broker: number; controller: number },
+  });
+  await cluster.provision();
+  await cluster.start();
+  const brokers = cluster.brokers();
+  const client = (clientId: string, security?: KafkaSecurity) =>
+    createKafkaClient({ brokers, clientId, security }, quietLogger);
+  return {
+    brokers,
+    client,
+    nodes: cluster.nodes.map((node) => ({
+      nodeId: node.nodeId,
+      kill: async () => void (await node.kill()),
+      stop: async () => void (await node.stop()),
+      start: () => node.start(),
+    })),
+    untilFullyReplicated: (topics, timeoutMs = 120_000) =>
+      untilFullyReplicated(client('replication-check'), topics, timeoutMs),
+    stop: async () => void (await cluster.stop()),
+    start: () => cluster.start(),
+    destroy: async () => {
+      await cluster.stop();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+async function untilFullyReplicated(
+  kafka: Kafka,
+  topics: readonly string[],
+  timeoutMs: number,
+): Promise<void> {
+  const admin = kafka.admin();
+  const deadline = Date.now() + timeoutMs;
+  let behind = 'not read yet';
+  try {
+    await admin.connect();
+    while (Date.now() < deadline) {
+      try {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
+        const lagging = metadata.flatMap((topic) =>
+          topic.partitions
+            .filter((partition) => partition.isr.length < partition.replicas.length)
+            .map((partition) => `${topic.name}[${partition.partitionId}]`),
+        );
+        if (lagging.length === 0) return;
+        behind = lagging.join(', ');
+      } catch (error) {
+        behind = error instanceof Error ? error.message : String(error);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`partitions still under-replicated after ${timeoutMs} ms: ${behind}`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /**

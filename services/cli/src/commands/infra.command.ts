@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { InfraContext } from '../infra/infra-component';
+import { KafkaClusterComponent } from '../infra/components/kafka-cluster.component';
 import { InfraError } from '../infra/infra-error';
 import {
   COMPONENT_NAMES,
@@ -15,9 +16,17 @@ import { loadInfraSettings } from '../infra/infra-settings';
 import { PROJECT_ROOT } from '../project-root';
 import { createCatalogTopics } from './topics.command';
 
-export function createInfraContext(): InfraContext {
-  const settings = loadInfraSettings(PROJECT_ROOT);
+export function createInfraContext(overrides: { kafkaNodes?: number } = {}): InfraContext {
+  const loaded = loadInfraSettings(PROJECT_ROOT);
+  const settings = { ...loaded, kafkaNodes: overrides.kafkaNodes ?? loaded.kafkaNodes };
   return { settings, paths: new InfraPaths(settings), log: (line) => console.log(line) };
+}
+
+function parseKafkaNodes(value: string): number {
+  const nodes = Number(value);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 5)
+    throw new InvalidArgumentError('a whole number from 1 to 5 (3: RF 3, min ISR 2)');
+  return nodes;
 }
 
 function parseComponents(value: string): ComponentName[] {
@@ -78,19 +87,28 @@ export function infraCommand(): Command {
       '--monitoring',
       'also start Prometheus, scraping the services readmit starts (or READMIT_INFRA_PROFILES=monitoring)',
     )
-    .action(async (options: { only?: ComponentName[]; monitoring?: boolean }) => {
-      const context = createInfraContext();
-      const manager = new InfraManager(context);
-      const profiles = [...context.settings.profiles];
-      if (options.monitoring && !profiles.includes('monitoring')) profiles.push('monitoring');
-      const { started, alreadyRunning } = await manager.up(options.only ?? componentsFor(profiles));
-      if ([...started, ...alreadyRunning].includes('kafka')) {
-        await createCatalogTopics({ log: (line) => console.log(line) });
-      }
-      console.log(`\nLocal platform is up (data in ${context.paths.home}):`);
-      printStatus(await manager.status());
-      console.log(`\nEndpoints for services and tests: ${context.paths.endpointsFile}`);
-    });
+    .option(
+      '--kafka-nodes <count>',
+      'Kafka nodes: 1, or 3 for a replicated cluster (RF 3, min ISR 2; or READMIT_KAFKA_NODES); default: as the last `up`',
+      parseKafkaNodes,
+    )
+    .action(
+      async (options: { only?: ComponentName[]; monitoring?: boolean; kafkaNodes?: number }) => {
+        const context = createInfraContext({ kafkaNodes: options.kafkaNodes });
+        const manager = new InfraManager(context);
+        const profiles = [...context.settings.profiles];
+        if (options.monitoring && !profiles.includes('monitoring')) profiles.push('monitoring');
+        const { started, alreadyRunning } = await manager.up(
+          options.only ?? componentsFor(profiles),
+        );
+        if ([...started, ...alreadyRunning].includes('kafka')) {
+          await createCatalogTopics({ log: (line) => console.log(line) });
+        }
+        console.log(`\nLocal platform is up (data in ${context.paths.home}):`);
+        printStatus(await manager.status());
+        console.log(`\nEndpoints for services and tests: ${context.paths.endpointsFile}`);
+      },
+    );
 
   infra
     .command('down')
@@ -117,14 +135,13 @@ export function infraCommand(): Command {
   infra
     .command('logs')
     .description("print (or follow) a server's log")
-    .argument('<component>', COMPONENT_NAMES.join(' | '))
+    .argument('<component>', `${COMPONENT_NAMES.join(' | ')} | kafka-<node> (a cluster's node)`)
     .option('-n, --lines <count>', 'how many lines from the end', '100')
     .option('-f, --follow', 'keep printing new lines')
     .action(async (name: string, options: { lines: string; follow?: boolean }) => {
-      const [componentName] = parseComponents(name);
-      const file = new InfraManager(createInfraContext()).component(componentName).logFile();
+      const file = logFileOf(new InfraManager(createInfraContext()), name);
       if (!existsSync(file))
-        throw new InfraError(`${componentName} has no log yet (${file}): it has not been started`);
+        throw new InfraError(`${name} has no log yet (${file}): it has not been started`);
       const tail = spawn('tail', ['-n', options.lines, ...(options.follow ? ['-F'] : []), file], {
         stdio: 'inherit',
       });
@@ -132,4 +149,14 @@ export function infraCommand(): Command {
     });
 
   return infra;
+}
+
+/** A component's log, or one node's of a local Kafka cluster (`kafka-2`). */
+function logFileOf(manager: InfraManager, name: string): string {
+  const node = /^kafka-(\d+)$/.exec(name);
+  if (!node) return manager.component(parseComponents(name)[0]).logFile();
+  const kafka = manager.component('kafka');
+  if (!(kafka instanceof KafkaClusterComponent))
+    throw new InfraError(`${name}: the local Kafka is a single node; its log is \`kafka\``);
+  return kafka.node(Number(node[1])).logFile();
 }

@@ -1,7 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ComponentState, InfraComponent, InfraContext } from './infra-component';
 import { InfraError } from './infra-error';
+import { KafkaClusterComponent } from './components/kafka-cluster.component';
 import { KafkaComponent } from './components/kafka.component';
 import { DATABASE_USER, PostgresComponent } from './components/postgres.component';
 import { PrometheusComponent } from './components/prometheus.component';
@@ -59,8 +60,15 @@ export class InfraManager {
     private readonly ctx: InfraContext,
     replacements: Partial<Record<ComponentName, InfraComponent>> = {},
   ) {
+    const kafkaNodes = kafkaNodesOf(ctx);
     this.components = new Map<ComponentName, InfraComponent>([
-      ['kafka', replacements.kafka ?? new KafkaComponent(ctx)],
+      [
+        'kafka',
+        replacements.kafka ??
+          (kafkaNodes > 1
+            ? new KafkaClusterComponent(ctx, { nodes: kafkaNodes })
+            : new KafkaComponent(ctx)),
+      ],
       ['schema-registry', replacements['schema-registry'] ?? new SchemaRegistryComponent(ctx)],
       ['postgres', replacements.postgres ?? new PostgresComponent(ctx)],
       ['s3', replacements.s3 ?? new S3Component(ctx)],
@@ -89,6 +97,7 @@ export class InfraManager {
    * already running are left alone.
    */
   async up(names: readonly ComponentName[] = this.defaultComponents()): Promise<UpResult> {
+    if (names.includes('kafka')) await this.refuseOtherKafkaLayout();
     const result: UpResult = { started: [], alreadyRunning: [] };
     try {
       for (const name of names) {
@@ -99,6 +108,7 @@ export class InfraManager {
     } catch (error) {
       throw await this.rollBack(result.started, error);
     }
+    if (names.includes('kafka')) this.rememberKafkaNodes();
     this.writeEndpoints();
     return result;
   }
@@ -218,10 +228,48 @@ export class InfraManager {
     };
   }
 
+  /**
+   * A single node and a cluster share the first node's ports: asked for one while the other
+   * runs, say so rather than call the port taken by a foreign process.
+   */
+  private async refuseOtherKafkaLayout(): Promise<void> {
+    const wanted = kafkaNodesOf(this.ctx);
+    const last = rememberedKafkaNodes(this.ctx);
+    if (last === undefined || last === wanted) return;
+    const running =
+      last > 1
+        ? new KafkaClusterComponent(this.ctx, { nodes: last })
+        : new KafkaComponent(this.ctx);
+    if ((await running.state()).kind !== 'running') return;
+    throw new InfraError(
+      `kafka: the local platform runs ${last} Kafka node${last > 1 ? 's' : ''}, not the ${wanted} asked for; stop ${last > 1 ? 'them' : 'it'} first with \`READMIT_KAFKA_NODES=${last} readmit infra down --only kafka\` (each layout keeps its own data)`,
+    );
+  }
+
+  /** So that `down` and `status` without READMIT_KAFKA_NODES mean the cluster that runs. */
+  private rememberKafkaNodes(): void {
+    const file = this.ctx.paths.kafkaNodesFile;
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${kafkaNodesOf(this.ctx)}\n`);
+  }
+
   private writeEndpoints(): void {
     mkdirSync(dirname(this.ctx.paths.endpointsFile), { recursive: true });
     writeFileSync(this.ctx.paths.endpointsFile, `${JSON.stringify(this.endpoints(), null, 2)}\n`);
   }
+}
+
+/** The Kafka nodes asked for (READMIT_KAFKA_NODES), else those the last `up` started, else 1. */
+export function kafkaNodesOf(ctx: InfraContext): number {
+  return ctx.settings.kafkaNodes ?? rememberedKafkaNodes(ctx) ?? 1;
+}
+
+/** The Kafka nodes the last `up` started, if it recorded them. */
+function rememberedKafkaNodes(ctx: InfraContext): number | undefined {
+  const file = ctx.paths.kafkaNodesFile;
+  if (!existsSync(file)) return undefined;
+  const remembered = Number.parseInt(readFileSync(file, 'utf8').trim(), 10);
+  return Number.isInteger(remembered) && remembered >= 1 ? remembered : undefined;
 }
 
 function messageOf(error: unknown): string {

@@ -26,6 +26,10 @@ export class InfraPaths {
   run(name: string): string {
     return join(this.settings.home, 'run', name);
   }
+  /** How many Kafka nodes the last `infra up` started, for the commands that follow it. */
+  get kafkaNodesFile(): string {
+    return join(this.settings.home, 'kafka-nodes');
+  }
   get endpointsFile(): string {
     return join(this.settings.home, 'infra.json');
   }

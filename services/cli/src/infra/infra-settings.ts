@@ -16,6 +16,11 @@ const infraEnvSchema = z.object({
   READMIT_HOME: z.string().min(1).optional(),
   READMIT_KAFKA_PORT: portField.default(9092),
   READMIT_KAFKA_CONTROLLER_PORT: portField.default(9093),
+  /**
+   * Kafka nodes of the local platform: 1, or a cluster of 3 (RF 3, min ISR 2) or more. Unset:
+   * as many as the last `infra up` started (`.readmit/kafka-nodes`), else 1.
+   */
+  READMIT_KAFKA_NODES: z.coerce.number().int().min(1).max(5).optional(),
   READMIT_SCHEMA_REGISTRY_PORT: portField.default(8081),
   READMIT_POSTGRES_PORT: portField.default(5432),
   READMIT_S3_PORT: portField.default(9000),
@@ -47,6 +52,8 @@ export interface InfraSettings {
     readonly s3: number;
     readonly prometheus: number;
   };
+  /** Kafka nodes to run; undefined: as the last `infra up` did (InfraPaths.kafkaNodesFile). */
+  readonly kafkaNodes?: number;
   /** Optional component sets started by default with the core servers. */
   readonly profiles: readonly InfraProfile[];
   readonly startTimeoutMs: number;
@@ -68,6 +75,7 @@ export function loadInfraSettings(
       s3: parsed.READMIT_S3_PORT,
       prometheus: parsed.READMIT_PROMETHEUS_PORT,
     },
+    kafkaNodes: parsed.READMIT_KAFKA_NODES,
     profiles: parsed.READMIT_INFRA_PROFILES,
     startTimeoutMs: parsed.READMIT_INFRA_START_TIMEOUT_SECONDS * 1000,
   };

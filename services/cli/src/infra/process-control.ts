@@ -90,6 +90,12 @@ export async function stopProcess(pid: number, graceMs: number): Promise<'stoppe
   return 'killed';
 }
 
+/** SIGKILL only (no SIGTERM first, which would run the JVM's shutdown hooks); waits until it is gone. */
+export async function killProcess(pid: number): Promise<void> {
+  signal(pid, 'SIGKILL');
+  while (isAlive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 function signal(pid: number, name: NodeJS.Signals): void {
   try {
     process.kill(pid, name);

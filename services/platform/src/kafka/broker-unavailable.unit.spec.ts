@@ -1,5 +1,9 @@
 import { KafkaJSConnectionError, KafkaJSNonRetriableError } from 'kafkajs';
-import { isBrokerUnavailable, unavailableAsRetriable } from './broker-unavailable';
+import {
+  isBrokerUnavailable,
+  isIndefiniteOutcome,
+  unavailableAsRetriable,
+} from './broker-unavailable';
 import { isRetriable, RetriableKafkaError } from './kafka-errors';
 
 /** kafkajs's wrapper once its retries run out (its typings omit the options argument). */
@@ -37,5 +41,33 @@ describe('isBrokerUnavailable', () => {
     expect((converted as Error).message).toContain('publishing events: Kafka is unavailable');
     const other = new Error('bad');
     expect(unavailableAsRetriable(other, 'x')).toBe(other);
+  });
+});
+
+describe('isIndefiniteOutcome', () => {
+  const protocolError = (type: string) =>
+    Object.assign(new Error(type), { name: 'KafkaJSProtocolError', type, retriable: true });
+
+  it('sees a timeout or a lost connection, also inside the retries kafkajs wraps around them', () => {
+    const timeout = Object.assign(new Error('Request timed out'), {
+      name: 'KafkaJSRequestTimeoutError',
+    });
+    const exhausted = Object.assign(new Error('retries exhausted'), {
+      name: 'KafkaJSNonRetriableError',
+      originalError: protocolError('NOT_ENOUGH_REPLICAS_AFTER_APPEND'),
+    });
+    expect(isIndefiniteOutcome(timeout)).toBe(true);
+    expect(isIndefiniteOutcome(exhausted)).toBe(true);
+    expect(
+      isIndefiniteOutcome(new Error('wrapped', { cause: protocolError('REQUEST_TIMED_OUT') })),
+    ).toBe(true);
+    expect(isIndefiniteOutcome(protocolError('UNKNOWN_PRODUCER_ID'))).toBe(true);
+  });
+
+  it('leaves failures that certainly wrote nothing alone', () => {
+    expect(isIndefiniteOutcome(protocolError('NOT_LEADER_FOR_PARTITION'))).toBe(false);
+    expect(isIndefiniteOutcome(protocolError('NOT_ENOUGH_REPLICAS'))).toBe(false);
+    expect(isIndefiniteOutcome(new Error('the model rejected the batch'))).toBe(false);
+    expect(isIndefiniteOutcome(undefined)).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ import { environmentScoped } from './environment-scope';
 import type { KafkaMetrics } from './kafka-metrics';
 import type { ReadinessRegistry } from '../health/readiness';
 import { SupervisedConsumer } from './supervised-consumer';
-import { unavailableAsRetriable } from './broker-unavailable';
+import { isIndefiniteOutcome, unavailableAsRetriable } from './broker-unavailable';
 import { RetriableKafkaError } from './kafka-errors';
 import type { StallReporter } from './retry';
 
@@ -133,7 +133,9 @@ export abstract class GroupMember {
 
   /**
    * One Kafka transaction of the member's producer: committed when `work` resolves, aborted when
-   * anything throws. When the abort fails too (the broker went away mid-commit), the producer's
+   * anything throws. After an indefinite outcome (a request timeout, a connection lost under a
+   * request: see isIndefiniteOutcome), and when the abort fails too (the broker went away
+   * mid-commit), the producer's
    * view of its transaction cannot be trusted, and kafkajs would refuse every later transaction
    * ("Transaction state exception"): a consumer that retries for ever and scores nothing. So the
    * producer is replaced by a new one with the same transactional id before the next try; its
@@ -156,6 +158,14 @@ export abstract class GroupMember {
       await work(transaction);
       await transaction.commit();
     } catch (error) {
+      if (isIndefiniteOutcome(error)) {
+        // Retrying on this producer could write into a transaction whose state is unknown.
+        this.producerNeedsReset = true;
+        this.memberLogger.warn(
+          { err: error, group: this.memberOptions.groupId },
+          'transaction failed with an indefinite outcome; the producer will be replaced before the next transaction',
+        );
+      }
       await transaction.abort().catch((abortError: unknown) => {
         this.producerNeedsReset = true;
         this.memberLogger.warn(

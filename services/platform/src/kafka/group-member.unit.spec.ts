@@ -96,6 +96,23 @@ describe('GroupMember.inTransaction', () => {
     expect(producers).toHaveLength(1);
   });
 
+  it('replaces the producer after a request timeout inside the transaction, even when the abort went through', async () => {
+    const { made, producers } = member();
+    const timedOut = Object.assign(new Error('Request Produce(key: 0, version: 7) timed out'), {
+      name: 'KafkaJSRequestTimeoutError',
+      retriable: true,
+    });
+    await made
+      .transact(async () => {
+        throw timedOut;
+      })
+      .catch(() => undefined);
+    expect(producers[0].calls).toEqual(['begin', 'abort']);
+    await made.transact();
+    expect(producers).toHaveLength(2);
+    expect(producers[1].calls).toEqual(['connect', 'begin', 'commit']);
+  });
+
   it('treats a producer that cannot begin a transaction as broken and retriable', async () => {
     const { made, producers } = member();
     producers[0].failBegin = true;

@@ -1,5 +1,5 @@
 import { allTopics, topicName, type TopicDefinition } from '@readmit/contracts';
-import type { Admin, Kafka } from 'kafkajs';
+import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 
 export interface ProvisionResult {
   readonly created: string[];
@@ -48,8 +48,7 @@ export async function provisionTopics(
     const missing = wanted.filter((topic) => !present.has(topicName(topic, prefix)));
     if (missing.length > 0) {
       const timeoutMs = options.leaderTimeoutMs ?? 60_000;
-      const replication =
-        options.replication ?? replicationFor((await admin.describeCluster()).brokers.length);
+      const replication = options.replication ?? (await clusterReplication(admin));
       await createMissing(admin, missing, prefix, replication, timeoutMs);
       await awaitLeaders(
         admin,
@@ -65,6 +64,63 @@ export async function provisionTopics(
     };
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** What a broker says of its topic defaults: values set by its operator only. */
+export interface BrokerTopicDefaults {
+  readonly defaultReplicationFactor?: number;
+  readonly minInsyncReplicas?: number;
+}
+
+/**
+ * The replication for new topics: the cluster operator's own defaults when the broker has them
+ * set (`default.replication.factor`, `min.insync.replicas`: what MSK, Confluent Cloud and our
+ * local cluster configure), else derived from the brokers it lists, which says too few while a
+ * broker restarts or has not registered yet.
+ */
+export function chooseReplication(brokers: number, defaults: BrokerTopicDefaults): Replication {
+  const { defaultReplicationFactor: replicationFactor, minInsyncReplicas } = defaults;
+  if (replicationFactor === undefined) return replicationFor(brokers);
+  return {
+    replicationFactor,
+    minInsyncReplicas: minInsyncReplicas ?? replicationFor(replicationFactor).minInsyncReplicas,
+  };
+}
+
+async function clusterReplication(admin: Admin): Promise<Replication> {
+  const { brokers } = await admin.describeCluster();
+  return chooseReplication(brokers.length, await brokerTopicDefaults(admin, brokers[0]?.nodeId));
+}
+
+/** The broker's explicitly set topic defaults; none when it does not say (no describe ACL). */
+async function brokerTopicDefaults(
+  admin: Admin,
+  nodeId: number | undefined,
+): Promise<BrokerTopicDefaults> {
+  if (nodeId === undefined) return {};
+  try {
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.BROKER,
+          name: String(nodeId),
+          configNames: ['default.replication.factor', 'min.insync.replicas'],
+        },
+      ],
+    });
+    const setValue = (name: string) => {
+      const entry = resources[0]?.configEntries.find((candidate) => candidate.configName === name);
+      const value = Number(entry?.configValue);
+      return entry && !entry.isDefault && Number.isInteger(value) && value > 0 ? value : undefined;
+    };
+    return {
+      defaultReplicationFactor: setValue('default.replication.factor'),
+      minInsyncReplicas: setValue('min.insync.replicas'),
+    };
+  } catch {
+    return {};
   }
 }
 

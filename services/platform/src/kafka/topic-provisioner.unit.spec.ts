@@ -1,6 +1,6 @@
 import { TOPICS, topicName } from '@readmit/contracts';
 import type { Admin, Kafka } from 'kafkajs';
-import { provisionTopics, replicationFor } from './topic-provisioner';
+import { chooseReplication, provisionTopics, replicationFor } from './topic-provisioner';
 
 /** An admin client whose broker is settling: its first answers are transient errors. */
 interface CreatedTopic {
@@ -59,6 +59,20 @@ describe('replication by cluster size', () => {
       { replicationFactor: 3, minInsyncReplicas: 2 },
       { replicationFactor: 3, minInsyncReplicas: 2 },
     ]);
+  });
+
+  it("follows the operator's broker defaults when set, whatever the brokers registered right now", () => {
+    // A three-node cluster seen with one broker restarting: its defaults still say 3 and 2.
+    expect(chooseReplication(2, { defaultReplicationFactor: 3, minInsyncReplicas: 2 })).toEqual({
+      replicationFactor: 3,
+      minInsyncReplicas: 2,
+    });
+    expect(chooseReplication(5, { defaultReplicationFactor: 4 })).toEqual({
+      replicationFactor: 4,
+      minInsyncReplicas: 2,
+    });
+    // Nothing set (Kafka's own default of 1 is not a choice): by cluster size.
+    expect(chooseReplication(3, {})).toEqual({ replicationFactor: 3, minInsyncReplicas: 2 });
   });
 
   it('creates the topics with the replication of the cluster it finds, their own configs kept', async () => {

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { kafkaConnectionSecurity } from '@readmit/platform/kafka';
+import { kafkaConnectionSecurity, replicationFor } from '@readmit/platform/kafka';
 import { Kafka, logLevel } from 'kafkajs';
-import { VERSIONS, type InfraSettings } from '../infra-settings';
+import { VERSIONS } from '../infra-settings';
 import { findJava, findMaven } from '../prerequisites';
 import { isPortOpen } from '../wait-for';
 import { runCommand } from '../process-control';
@@ -24,28 +24,64 @@ export interface SecureKafka {
   readonly users: Readonly<Record<string, string>>;
 }
 
-/** Apache Kafka in KRaft mode (one node that is both broker and controller), from Maven Central jars. */
+/**
+ * Where one node of a local cluster sits among the others. Without it, the component is the
+ * single-node platform: node 1 on the settings' ports, in the `kafka` folders.
+ */
+export interface KafkaNodeLayout {
+  /** KRaft node.id, 1-based; the node's folders, log and pid file are `kafka-<id>`. */
+  readonly nodeId: number;
+  readonly ports: KafkaNodePorts;
+  /** Every node of the cluster, this one included: the KRaft controller quorum. */
+  readonly voters: readonly { readonly nodeId: number; readonly controllerPort: number }[];
+}
+
+export interface KafkaNodePorts {
+  readonly broker: number;
+  readonly controller: number;
+}
+
+/**
+ * Apache Kafka in KRaft mode, from Maven Central jars: one node that is both broker and
+ * controller, alone (the default platform) or one of the nodes of a local cluster.
+ */
 export class KafkaComponent extends ServerComponent {
-  readonly name = 'kafka';
-  readonly description = `Apache Kafka ${VERSIONS.kafka} (KRaft)`;
+  readonly name: string;
+  readonly description: string;
   // A controlled shutdown moves leadership and flushes logs; give it time before SIGKILL.
   protected override readonly stopGraceMs = 30_000;
+  private readonly layout: KafkaNodeLayout;
 
   constructor(
     ctx: InfraContext,
     private readonly secure?: SecureKafka,
+    layout?: KafkaNodeLayout,
   ) {
     super(ctx);
     if (secure && secure.users.admin === undefined)
       throw new Error('a secured broker needs an admin user (its own and a super user)');
+    const { kafka: broker, kafkaController: controller } = ctx.settings.ports;
+    this.layout = layout ?? {
+      nodeId: 1,
+      ports: { broker, controller },
+      voters: [{ nodeId: 1, controllerPort: controller }],
+    };
+    this.name = layout ? `kafka-${layout.nodeId}` : 'kafka';
+    this.description = layout
+      ? `Apache Kafka ${VERSIONS.kafka} (KRaft node ${layout.nodeId} of ${layout.voters.length})`
+      : `Apache Kafka ${VERSIONS.kafka} (KRaft)`;
+  }
+
+  get nodeId(): number {
+    return this.layout.nodeId;
   }
 
   endpoint(): string {
-    return `localhost:${this.ctx.settings.ports.kafka}`;
+    return `localhost:${this.layout.ports.broker}`;
   }
 
   protected port(): number {
-    return this.ctx.settings.ports.kafka;
+    return this.layout.ports.broker;
   }
 
   protected ownershipMarker(): string {
@@ -57,7 +93,7 @@ export class KafkaComponent extends ServerComponent {
   }
 
   private get dataDir(): string {
-    return this.ctx.paths.data('kafka');
+    return this.ctx.paths.data(this.name);
   }
 
   async provision(): Promise<void> {
@@ -92,19 +128,30 @@ export class KafkaComponent extends ServerComponent {
   }
 
   /**
+   * Starts the node without waiting for it: a node of a cluster answers only once a majority of
+   * the controller quorum runs, so the cluster starts its nodes first and waits after.
+   */
+  begin(): void {
+    const { java, args } = this.prepare();
+    this.spawn(java, args);
+  }
+
+  /** Resolves once a node started with begin() answers as a broker of the cluster. */
+  async ready(): Promise<void> {
+    await this.untilAnswering();
+  }
+
+  /**
    * Writes server.properties and the log4j configuration, formats the log folder on the first
    * start, and returns the broker's command line. Apart from start() so that a test can have
    * Kafka's own tools read what we write without starting a broker.
    */
   prepare(): { java: string; args: string[] } {
     const java = findJava();
-    const configDir = this.ctx.paths.run('kafka-config');
+    const configDir = this.ctx.paths.run(`${this.name}-config`);
     mkdirSync(configDir, { recursive: true });
     const serverProperties = join(configDir, 'server.properties');
-    writeFileSync(
-      serverProperties,
-      kafkaServerProperties(this.ctx.settings.ports, this.dataDir, this.secure),
-    );
+    writeFileSync(serverProperties, kafkaServerProperties(this.layout, this.dataDir, this.secure));
     const log4j = join(configDir, 'log4j.properties');
     writeFileSync(log4j, LOG4J_PROPERTIES);
     // Each is one argument (no shell): a space in the project folder needs no quoting. The log4j
@@ -142,9 +189,11 @@ export class KafkaComponent extends ServerComponent {
     // Kafka's own start script's heap and GC settings. A heap that starts small (we had 256 MiB)
     // runs past G1's occupancy threshold with the broker's steady ~180 MiB: a concurrent cycle
     // every few seconds, each with a 10-22 ms remark pause that stalls every request in flight.
+    // A node of a cluster gets half: three of them share this machine with the services.
+    const heap = this.layout.voters.length > 1 ? '512m' : '1g';
     const args = [
-      '-Xms1g',
-      '-Xmx1g',
+      `-Xms${heap}`,
+      `-Xmx${heap}`,
       '-XX:+UseG1GC',
       '-XX:MaxGCPauseMillis=20',
       '-XX:InitiatingHeapOccupancyPercent=35',
@@ -160,8 +209,13 @@ export class KafkaComponent extends ServerComponent {
     return { java, args };
   }
 
+  /** One id for every node of a cluster (the file is shared), kept across restarts. */
   private clusterId(): string {
-    const file = join(this.dataDir, '..', 'kafka-cluster-id');
+    const file = join(
+      this.dataDir,
+      '..',
+      this.layout.voters.length > 1 ? 'kafka-cluster-id-multi' : 'kafka-cluster-id',
+    );
     if (existsSync(file)) return readFileSync(file, 'utf8').trim();
     // Kafka cluster ids are 16 random bytes in URL-safe base64 (22 characters); like Kafka's
     // own Uuid.randomUuid, never one starting with `-`, which command lines take for an option.
@@ -172,8 +226,12 @@ export class KafkaComponent extends ServerComponent {
     return id;
   }
 
+  /**
+   * The node is a registered broker of a cluster that has an active controller, and sees every
+   * node of its cluster as a broker: topics created right after are replicated to all of them.
+   */
   protected async answers(): Promise<boolean> {
-    if (!(await isPortOpen(this.ctx.settings.ports.kafka))) return false;
+    if (!(await isPortOpen(this.layout.ports.broker))) return false;
     const kafka = new Kafka({
       clientId: 'readmit-infra',
       brokers: [this.endpoint()],
@@ -195,7 +253,11 @@ export class KafkaComponent extends ServerComponent {
     try {
       await admin.connect();
       const cluster = await admin.describeCluster();
-      return cluster.brokers.length > 0 && cluster.controller !== null;
+      return (
+        cluster.controller !== null &&
+        cluster.brokers.some((broker) => broker.nodeId === this.layout.nodeId) &&
+        cluster.brokers.length >= this.layout.voters.length
+      );
     } catch {
       return false;
     } finally {
@@ -218,19 +280,21 @@ const LOG4J_PROPERTIES = [
 
 /** The broker's configuration, written to server.properties on every start. */
 export function kafkaServerProperties(
-  ports: Pick<InfraSettings['ports'], 'kafka' | 'kafkaController'>,
+  layout: KafkaNodeLayout,
   logDir: string,
   secure?: SecureKafka,
 ): string {
-  const { kafka, kafkaController } = ports;
+  const { nodeId, ports, voters } = layout;
   const listener = secure ? 'SASL_SSL' : 'PLAINTEXT';
+  // Internal topics as replicated as the catalog's (topic-provisioner): RF 3, min ISR 2 on 3+.
+  const { replicationFactor, minInsyncReplicas } = replicationFor(voters.length);
   return [
     '# Written by `readmit infra up`; edits are overwritten on the next start.',
     'process.roles=broker,controller',
-    'node.id=1',
-    `controller.quorum.voters=1@127.0.0.1:${kafkaController}`,
-    `listeners=${listener}://127.0.0.1:${kafka},CONTROLLER://127.0.0.1:${kafkaController}`,
-    `advertised.listeners=${listener}://localhost:${kafka}`,
+    `node.id=${nodeId}`,
+    `controller.quorum.voters=${voters.map((voter) => `${voter.nodeId}@127.0.0.1:${voter.controllerPort}`).join(',')}`,
+    `listeners=${listener}://127.0.0.1:${ports.broker},CONTROLLER://127.0.0.1:${ports.controller}`,
+    `advertised.listeners=${listener}://localhost:${ports.broker}`,
     'controller.listener.names=CONTROLLER',
     `inter.broker.listener.name=${listener}`,
     `listener.security.protocol.map=CONTROLLER:PLAINTEXT,${listener}:${listener}`,
@@ -239,11 +303,13 @@ export function kafkaServerProperties(
     // Topics are provisioned explicitly from the catalog; a typo must not create a topic.
     'auto.create.topics.enable=false',
     'num.partitions=3',
-    // One node: internal topics cannot be replicated, and fewer partitions start faster on 2 cores.
-    'offsets.topic.replication.factor=1',
+    `default.replication.factor=${replicationFactor}`,
+    `min.insync.replicas=${minInsyncReplicas}`,
+    // Fewer partitions than Kafka's 50 start faster on 2 cores.
+    `offsets.topic.replication.factor=${replicationFactor}`,
     'offsets.topic.num.partitions=8',
-    'transaction.state.log.replication.factor=1',
-    'transaction.state.log.min.isr=1',
+    `transaction.state.log.replication.factor=${replicationFactor}`,
+    `transaction.state.log.min.isr=${minInsyncReplicas}`,
     'transaction.state.log.num.partitions=8',
     'group.initial.rebalance.delay.ms=0',
     'log.retention.hours=-1',

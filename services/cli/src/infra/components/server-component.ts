@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import type { ComponentState, InfraComponent, InfraContext } from '../infra-component';
 import {
   isAlive,
+  killProcess,
   ownedPid,
   readPid,
   removeFile,
@@ -60,13 +61,32 @@ export abstract class ServerComponent implements InfraComponent {
     return true;
   }
 
+  /** SIGKILL, as a crash or a power cut does: no shutdown of any kind. False if it was not running. */
+  async kill(): Promise<boolean> {
+    const pid = this.runningPid();
+    removeFile(this.pidFile);
+    if (pid === undefined) return false;
+    await killProcess(pid);
+    return true;
+  }
+
   /** Starts the server detached and resolves once it answers; fails fast if it exits instead. */
   protected async launch(
     command: string,
     args: readonly string[],
     env?: NodeJS.ProcessEnv,
   ): Promise<void> {
+    this.spawn(command, args, env);
+    await this.untilAnswering();
+  }
+
+  /** Starts the server detached, without waiting: members of a quorum answer only together. */
+  protected spawn(command: string, args: readonly string[], env?: NodeJS.ProcessEnv): void {
     startDetached({ command, args, env, logFile: this.logFile(), pidFile: this.pidFile });
+  }
+
+  /** Resolves once the spawned server answers; fails fast if it exits instead. */
+  protected async untilAnswering(): Promise<void> {
     await waitFor(this.name, () => this.answers(), {
       timeoutMs: this.ctx.settings.startTimeoutMs,
       intervalMs: 250,

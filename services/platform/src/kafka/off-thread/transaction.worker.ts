@@ -16,13 +16,16 @@ const port = parentPort;
 if (!port) throw new Error('transaction.worker runs as a worker thread');
 
 const logger = createLogger({ service: settings.clientId, level: settings.logLevel });
-const producer = createKafkaClient(
+const kafka = createKafkaClient(
   { brokers: settings.brokers, clientId: settings.clientId, security: settings.security },
   logger,
-).producer({
-  ...reliableProducerConfig({ transactionalId: settings.transactionalId }),
-  transactionTimeout: settings.transactionTimeoutMs,
-});
+);
+const newProducer = () =>
+  kafka.producer({
+    ...reliableProducerConfig({ transactionalId: settings.transactionalId }),
+    transactionTimeout: settings.transactionTimeoutMs,
+  });
+let producer = newProducer();
 const reply = (message: TransactionReply) => port.postMessage(message);
 
 async function commit(request: Extract<TransactionRequest, { type: 'commit' }>): Promise<void> {
@@ -45,6 +48,26 @@ let queue: Promise<void> = producer.connect();
  * A fence starts afresh.
  */
 let failure: string | null = null;
+/**
+ * Set when a commit failed: its producer may hold a transaction in an unknown state (a request
+ * timed out, the abort failed). The next fence starts a new producer with the same
+ * transactional id, whose initialisation fences the old one and aborts what it left open,
+ * instead of retrying on a producer Kafka's guidance says to close.
+ */
+let producerSuspect = false;
+
+async function fence(): Promise<void> {
+  failure = null;
+  if (producerSuspect) {
+    const suspect = producer;
+    producer = newProducer();
+    await suspect.disconnect().catch(() => undefined);
+    await producer.connect();
+    producerSuspect = false;
+    logger.info('transactional producer replaced after a failed transaction');
+  }
+  await (await producer.transaction()).abort();
+}
 
 port.on('message', (request: TransactionRequest) => {
   if (request.type === 'close') {
@@ -60,10 +83,7 @@ port.on('message', (request: TransactionRequest) => {
   }
   const work =
     request.type === 'fence'
-      ? async () => {
-          failure = null;
-          await (await producer.transaction()).abort();
-        }
+      ? fence
       : async () => {
           if (failure !== null) throw new Error(`an earlier transaction failed: ${failure}`);
           await commit(request);
@@ -76,6 +96,7 @@ port.on('message', (request: TransactionRequest) => {
       (error: unknown) => {
         const message = (error as Error).message;
         if (request.type === 'commit') failure ??= message;
+        producerSuspect = true;
         reply({ type: 'failed', id: request.id, message });
       },
     );
