@@ -28,12 +28,30 @@ const levelNames: Record<logLevel, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
+/**
+ * What kafkajs logs as an error but is the normal course of a transactional producer: the next
+ * transaction's first write is refused until the coordinator has finished the previous commit
+ * (CONCURRENT_TRANSACTIONS), and kafkajs retries it within milliseconds. On a replicated cluster
+ * that is once or twice per transaction: at error level it would bury real errors.
+ */
+const ROUTINE_RETRY = /another concurrent operation on the same transaction was ongoing/;
+
+/** The level a kafkajs line is logged at: its own, except routine retries (debug). */
+export function kafkajsLogLevel(
+  level: logLevel,
+  log: LogEntry['log'],
+): 'error' | 'warn' | 'info' | 'debug' {
+  const error = (log as { error?: unknown }).error;
+  const text = `${log.message} ${typeof error === 'string' ? error : ''}`;
+  return ROUTINE_RETRY.test(text) ? 'debug' : levelNames[level];
+}
+
 /** kafkajs logs through the service's structured logger, namespaced like kafkajs does. */
 function pinoLogCreator(logger: Logger): logCreator {
   return () =>
     ({ namespace, level, log }: LogEntry) => {
       const { message, ...extra } = log;
-      logger[levelNames[level]]({ component: `kafkajs.${namespace}`, ...extra }, message);
+      logger[kafkajsLogLevel(level, log)]({ component: `kafkajs.${namespace}`, ...extra }, message);
     };
 }
 
