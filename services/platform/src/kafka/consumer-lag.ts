@@ -27,6 +27,35 @@ export function partitionLags(
   });
 }
 
+/** How many partitions of a topic miss an in-sync replica, and how many have no leader at all. */
+export interface TopicReplication {
+  readonly topic: string;
+  readonly underReplicated: number;
+  readonly withoutLeader: number;
+}
+
+/**
+ * From a topic's metadata: a partition is under-replicated while fewer replicas are in sync than
+ * it has (a broker down or catching up), and unavailable without a leader (nothing can be
+ * written to or read from it).
+ */
+export function topicReplication(
+  topic: string,
+  partitions: ReadonlyArray<{
+    leader: number;
+    replicas: readonly number[];
+    isr: readonly number[];
+  }>,
+): TopicReplication {
+  return {
+    topic,
+    underReplicated: partitions.filter(
+      (partition) => partition.isr.length < partition.replicas.length,
+    ).length,
+    withoutLeader: partitions.filter((partition) => partition.leader < 0).length,
+  };
+}
+
 /**
  * Reads a consumer group's lag from the cluster, with an admin client of its own (connected on
  * first use). Unlike the lag seen in fetched batches, this keeps growing while a consumer is
@@ -56,6 +85,13 @@ export class GroupLagReader {
       ),
     );
     return lags.flat();
+  }
+
+  /** The replication state of the group's topics, from the cluster's metadata. */
+  async readReplication(): Promise<TopicReplication[]> {
+    const admin = await this.connect();
+    const { topics } = await admin.fetchTopicMetadata({ topics: [...this.topics] });
+    return topics.map(({ name, partitions }) => topicReplication(name, partitions));
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { type GroupLagReader, partitionLags } from './consumer-lag';
+import { type GroupLagReader, partitionLags, topicReplication } from './consumer-lag';
 import { KafkaMetrics } from './kafka-metrics';
 
 describe('partitionLags', () => {
@@ -63,5 +63,39 @@ describe('readmit_kafka_consumer_lag read at scrape time', () => {
     expect(close).toHaveBeenCalledTimes(1);
     lag = 99;
     expect(await lagLine(registry, '3')).toMatch(/ 30$/);
+  });
+});
+
+describe('replication of the consumed topics', () => {
+  it('counts partitions missing an in-sync replica and those without a leader', () => {
+    expect(
+      topicReplication('t', [
+        { leader: 1, replicas: [1, 2, 3], isr: [1, 2, 3] },
+        { leader: 2, replicas: [2, 3, 1], isr: [2, 3] },
+        { leader: -1, replicas: [3, 1, 2], isr: [] },
+      ]),
+    ).toEqual({ topic: 't', underReplicated: 2, withoutLeader: 1 });
+  });
+
+  it('is read from the cluster at each scrape, once for both gauges', async () => {
+    const registry = new Registry();
+    const metrics = KafkaMetrics.for(registry);
+    const readReplication = jest.fn(async () => [
+      { topic: 'p.patient.encounters', underReplicated: 2, withoutLeader: 0 },
+    ]);
+    const reader = {
+      read: async () => [],
+      readReplication,
+      close: async () => undefined,
+    } as unknown as GroupLagReader;
+    metrics.watchLag(reader, 'readmit-scoring');
+    const text = await registry.metrics();
+    expect(text).toContain(
+      'readmit_kafka_under_replicated_partitions{topic="p.patient.encounters"} 2',
+    );
+    expect(text).toContain(
+      'readmit_kafka_partitions_without_leader{topic="p.patient.encounters"} 0',
+    );
+    expect(readReplication).toHaveBeenCalledTimes(1);
   });
 });

@@ -4,6 +4,7 @@ export * from './kafka-security';
 export * from './kafka-readiness';
 export * from './kafka-errors';
 export * from './kafka-metrics';
+export { GroupLagReader } from './consumer-lag';
 export * from './envelope';
 export * from './dead-letter';
 export * from './event-validation';

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { GroupLagReader } from './consumer-lag';
+import type { GroupLagReader, TopicReplication } from './consumer-lag';
 
 /** How long a scrape waits for the cluster's offsets before it reports the last values it has. */
 const LAG_READ_TIMEOUT_MS = 2_000;
@@ -12,6 +12,8 @@ export class KafkaMetrics {
   readonly skipped: Counter<'topic' | 'event_type' | 'group'>;
   readonly handlerDuration: Histogram<'topic' | 'event_type' | 'group'>;
   readonly consumerLag: Gauge<'topic' | 'partition' | 'group'>;
+  readonly underReplicated: Gauge<'topic'>;
+  readonly withoutLeader: Gauge<'topic'>;
 
   private static readonly byRegistry = new WeakMap<Registry, KafkaMetrics>();
   /** The groups whose lag each scrape reads from the cluster, with their `group` label. */
@@ -77,6 +79,53 @@ export class KafkaMetrics {
         );
       },
     });
+    // One metadata read per scrape for both gauges: the first collected reads, the second reuses.
+    let latest: Promise<Map<string, TopicReplication>> | undefined;
+    const replication = (): Promise<Map<string, TopicReplication>> => {
+      latest ??= this.readReplication().finally(() => {
+        setTimeout(() => (latest = undefined), 1_000).unref();
+      });
+      return latest;
+    };
+    this.underReplicated = new Gauge({
+      name: 'readmit_kafka_under_replicated_partitions',
+      help: 'Partitions of a topic this service consumes with fewer in-sync replicas than replicas (a broker down or catching up), read from the cluster at each scrape.',
+      labelNames: ['topic'],
+      registers: [registry],
+      async collect() {
+        for (const { topic, underReplicated } of (await replication()).values())
+          this.set({ topic }, underReplicated);
+      },
+    });
+    this.withoutLeader = new Gauge({
+      name: 'readmit_kafka_partitions_without_leader',
+      help: 'Partitions of a topic this service consumes that have no leader (unavailable), read from the cluster at each scrape.',
+      labelNames: ['topic'],
+      registers: [registry],
+      async collect() {
+        for (const { topic, withoutLeader } of (await replication()).values())
+          this.set({ topic }, withoutLeader);
+      },
+    });
+  }
+
+  /**
+   * The replication of the topics the groups read, from the cluster's metadata at each scrape
+   * (each topic once, whichever groups read it).
+   */
+  private async readReplication(): Promise<Map<string, TopicReplication>> {
+    const byTopic = new Map<string, TopicReplication>();
+    await Promise.all(
+      [...this.lagReaders.keys()].map(async (reader) => {
+        try {
+          for (const topic of await withTimeout(reader.readReplication()))
+            byTopic.set(topic.topic, topic);
+        } catch {
+          // The cluster did not answer in time: the last values stay until the next scrape.
+        }
+      }),
+    );
+    return byTopic;
   }
 
   /** Reads this group's lag from the cluster at every scrape, until the returned function is called. */
