@@ -26,6 +26,7 @@ import { CpuMeter, localBrokerPid } from './support/cpu-time';
 import { transactionalCopy } from './support/kafka-copy';
 import { encounterPseudonym } from '../test/support/pseudonyms';
 import { sealingPublisher, type BenchSealing } from './support/sealing';
+import type { BenchCluster } from './scoring-throughput.bench';
 
 export interface BackfillRunOptions {
   readonly encounters: number;
@@ -35,6 +36,8 @@ export interface BackfillRunOptions {
   readonly model: { uri: string; sha256: string };
   /** Seal the backlog and have the backfill open it (bench/sealing.bench.ts). */
   readonly sealing?: BenchSealing;
+  /** Another Kafka than the local platform's (bench/replicated-kafka.bench.ts). */
+  readonly cluster?: BenchCluster;
 }
 
 /**
@@ -52,6 +55,7 @@ export async function backfillRun(options: BackfillRunOptions) {
       TOPICS.training,
     ],
     ['EncounterRecorded', 'PredictionMade', 'ModelPromoted', 'BackfillRequested'],
+    options.cluster?.kafka,
   );
   const { kafka, prefix, publisher, serde } = streams;
   let backfill: ChildProcess | undefined;
@@ -99,7 +103,10 @@ export async function backfillRun(options: BackfillRunOptions) {
         const decoded = await serde.decode(message.value);
         if (decoded.eventType === 'BackfillProgressed' && startedAt === 0) {
           startedAt = (decoded.event as BackfillProgressed).envelope.occurredAt;
-          runCpu = new CpuMeter({ backfill: backfill?.pid, broker: localBrokerPid(PROJECT_ROOT) });
+          runCpu = new CpuMeter({
+            backfill: backfill?.pid,
+            broker: options.cluster ? undefined : localBrokerPid(PROJECT_ROOT),
+          });
         }
         if (decoded.eventType === 'BackfillCompleted') {
           runCpuReport = runCpu?.report() ?? '';
@@ -107,7 +114,8 @@ export async function backfillRun(options: BackfillRunOptions) {
         }
       },
     });
-    const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
+    const { schemaRegistryUrl } = testEndpoints();
+    const kafkaBrokers = options.cluster?.brokers ?? testEndpoints().kafkaBrokers;
     backfill = startFixture('backfill-process', {
       BROKERS: kafkaBrokers.join(','),
       REGISTRY_URL: schemaRegistryUrl,
@@ -115,6 +123,7 @@ export async function backfillRun(options: BackfillRunOptions) {
       ARTIFACTS: root,
       CHUNK: String(CHUNK),
       ...options.sealing?.fixtureEnv,
+      ...options.cluster?.fixtureEnv,
     });
     const requestedAt = Date.now();
     await publisher.publish('BackfillRequested', 'bench', {

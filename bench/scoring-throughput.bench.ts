@@ -4,6 +4,7 @@
 //   npx tsx bench/scoring-throughput.bench.ts [--encounters 100000] [--batch 500]
 // Needs the local platform (`./readmit infra up`).
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Kafka } from 'kafkajs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,6 +24,16 @@ export interface ScoringRoundOptions {
   readonly batch: number;
   /** Seal the backlog and have the scorers open it (bench/sealing.bench.ts). */
   readonly sealing?: BenchSealing;
+  /** Another Kafka than the local platform's (bench/replicated-kafka.bench.ts). */
+  readonly cluster?: BenchCluster;
+}
+
+/** A Kafka of a bench's own: its bootstrap brokers and a client of it. */
+export interface BenchCluster {
+  readonly brokers: readonly string[];
+  readonly kafka: Kafka;
+  /** What the fixture processes need to reach it (READMIT_KAFKA_TLS, _SASL_…). */
+  readonly fixtureEnv?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -38,6 +49,7 @@ export async function scoringRound(
   const streams = await isolatedEventStreams(
     [TOPICS.encounters, TOPICS.predictions, TOPICS.shadowPredictions, TOPICS.models],
     ['EncounterRecorded', 'PredictionMade', 'ModelPromoted'],
+    options.cluster?.kafka,
   );
   const { kafka, prefix, publisher } = streams;
   const backlog = options.sealing
@@ -83,7 +95,8 @@ export async function scoringRound(
     },
   });
 
-  const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
+  const { schemaRegistryUrl } = testEndpoints();
+  const kafkaBrokers = options.cluster?.brokers ?? testEndpoints().kafkaBrokers;
   const group = uniqueName('bench-scoring');
   const scorers: ChildProcess[] = [];
   const started = performance.now();
@@ -98,6 +111,7 @@ export async function scoringRound(
         TRANSACTIONAL_ID: `${group}-${index}`,
         BATCH: String(options.batch),
         ...options.sealing?.fixtureEnv,
+        ...options.cluster?.fixtureEnv,
       }),
     );
   try {
