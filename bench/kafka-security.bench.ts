@@ -11,9 +11,11 @@ import { parseArgs } from 'node:util';
 import type { KafkaSecurity } from '@readmit/platform/config';
 import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { startDisposableKafka } from '../test/support/disposable-kafka';
-import { backfillRun } from './backfill-throughput.bench';
-import { scoringRound, type BenchCluster } from './scoring-throughput.bench';
 import { trainBenchModel } from './support/bench-model';
+import {
+  measureScoringAndBackfill,
+  type ScoringAndBackfillRates,
+} from './support/scoring-and-backfill';
 
 const { values } = parseArgs({
   options: {
@@ -26,71 +28,41 @@ const ENCOUNTERS = Number(values.encounters);
 const BATCH = Number(values.batch);
 const CHUNK = Number(values.chunk);
 
-interface Rates {
-  readonly scoring: number;
-  readonly backfill: number;
-}
-
-async function measure(
-  name: string,
-  cluster: BenchCluster,
-  root: string,
-  model: { uri: string; sha256: string },
-): Promise<Rates> {
-  const scoring = await scoringRound(1, root, model, {
-    encounters: ENCOUNTERS,
-    batch: BATCH,
-    cluster,
-  });
-  console.log(
-    `${name}: stream scoring ${Math.round(scoring.perSecond)} encounters/s (${scoring.encounters} in ${scoring.scoringSeconds.toFixed(1)} s)`,
-  );
-  const backfill = await backfillRun({
-    encounters: ENCOUNTERS,
-    chunk: CHUNK,
-    artifactsRoot: root,
-    model,
-    cluster,
-  });
-  console.log(
-    `${name}: backfill ${Math.round(backfill.perSecond)} encounters/s (${backfill.processed} in ${backfill.seconds.toFixed(1)} s)`,
-  );
-  return { scoring: scoring.perSecond, backfill: backfill.perSecond };
-}
-
 async function main() {
   console.log(
     `npx tsx bench/kafka-security.bench.ts --encounters ${ENCOUNTERS} --batch ${BATCH} --chunk ${CHUNK}`,
   );
   const trained = trainBenchModel();
   const root = mkdtempSync(join(tmpdir(), 'readmit-bench-security-'));
-  const model = await new ModelArtifactStore(new FileSystemObjectStore(root)).save(
+  const stored = await new ModelArtifactStore(new FileSystemObjectStore(root)).save(
     'readmission',
     'bench',
     trained.artifact,
   );
-  let plain: Rates;
+  const model = { root, ...stored };
+  const sizes = { encounters: ENCOUNTERS, batch: BATCH, chunk: CHUNK };
+  let plain: ScoringAndBackfillRates;
   const plaintext = await startDisposableKafka();
   try {
-    plain = await measure(
+    plain = await measureScoringAndBackfill(
       'plaintext',
       { brokers: plaintext.brokers, kafka: plaintext.client('bench-plaintext') },
-      root,
       model,
+      sizes,
     );
   } finally {
     await plaintext.destroy();
   }
   const password = randomBytes(18).toString('base64url');
   const secured = await startDisposableKafka({ secureUsers: { admin: password } });
-  let secure: Rates;
+  let secure: ScoringAndBackfillRates;
   try {
     const caFile = secured.caFile as string;
     const security: KafkaSecurity = {
       tls: { caFile },
       sasl: { mechanism: 'scram-sha-512', username: 'admin', password },
     };
-    secure = await measure(
+    secure = await measureScoringAndBackfill(
       'TLS + SCRAM-SHA-512',
       {
         brokers: secured.brokers,
@@ -103,8 +75,8 @@ async function main() {
           READMIT_KAFKA_SASL_PASSWORD: password,
         },
       },
-      root,
       model,
+      sizes,
     );
   } finally {
     await secured.destroy();

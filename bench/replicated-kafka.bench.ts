@@ -11,11 +11,12 @@ import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/sto
 import {
   startDisposableKafka,
   startDisposableKafkaCluster,
-  type DisposableKafka,
 } from '../test/support/disposable-kafka';
-import { backfillRun } from './backfill-throughput.bench';
-import { scoringRound } from './scoring-throughput.bench';
 import { trainBenchModel } from './support/bench-model';
+import {
+  measureScoringAndBackfill,
+  type ScoringAndBackfillRates,
+} from './support/scoring-and-backfill';
 
 const { values } = parseArgs({
   options: {
@@ -28,56 +29,40 @@ const ENCOUNTERS = Number(values.encounters);
 const BATCH = Number(values.batch);
 const CHUNK = Number(values.chunk);
 
-async function measure(
-  name: string,
-  kafka: DisposableKafka,
-  root: string,
-  model: { uri: string; sha256: string },
-) {
-  const cluster = { brokers: kafka.brokers, kafka: kafka.client(`bench-${name}`) };
-  const scoring = await scoringRound(1, root, model, {
-    encounters: ENCOUNTERS,
-    batch: BATCH,
-    cluster,
-  });
-  console.log(
-    `${name}: stream scoring ${Math.round(scoring.perSecond)} encounters/s (${scoring.encounters} in ${scoring.scoringSeconds.toFixed(1)} s)`,
-  );
-  const backfill = await backfillRun({
-    encounters: ENCOUNTERS,
-    chunk: CHUNK,
-    artifactsRoot: root,
-    model,
-    cluster,
-  });
-  console.log(
-    `${name}: backfill ${Math.round(backfill.perSecond)} encounters/s (${backfill.processed} in ${backfill.seconds.toFixed(1)} s)`,
-  );
-  return { scoring: scoring.perSecond, backfill: backfill.perSecond };
-}
-
 async function main() {
   console.log(
     `npx tsx bench/replicated-kafka.bench.ts --encounters ${ENCOUNTERS} --batch ${BATCH} --chunk ${CHUNK}`,
   );
   const trained = trainBenchModel();
   const root = mkdtempSync(join(tmpdir(), 'readmit-bench-replicated-'));
-  const model = await new ModelArtifactStore(new FileSystemObjectStore(root)).save(
+  const stored = await new ModelArtifactStore(new FileSystemObjectStore(root)).save(
     'readmission',
     'bench',
     trained.artifact,
   );
+  const model = { root, ...stored };
+  const sizes = { encounters: ENCOUNTERS, batch: BATCH, chunk: CHUNK };
   const single = await startDisposableKafka();
-  let one: { scoring: number; backfill: number };
+  let one: ScoringAndBackfillRates;
   try {
-    one = await measure('1 node, RF 1', single, root, model);
+    one = await measureScoringAndBackfill(
+      '1 node, RF 1',
+      { brokers: single.brokers, kafka: single.client('bench-single') },
+      model,
+      sizes,
+    );
   } finally {
     await single.destroy();
   }
   const cluster = await startDisposableKafkaCluster(3);
-  let three: { scoring: number; backfill: number };
+  let three: ScoringAndBackfillRates;
   try {
-    three = await measure('3 nodes, RF 3, min ISR 2', cluster, root, model);
+    three = await measureScoringAndBackfill(
+      '3 nodes, RF 3, min ISR 2',
+      { brokers: cluster.brokers, kafka: cluster.client('bench-cluster') },
+      model,
+      sizes,
+    );
   } finally {
     await cluster.destroy();
     rmSync(root, { recursive: true, force: true });

@@ -73,6 +73,14 @@ export interface ExactlyOnceReport {
 const progressLine = (tag: string) => (line: string) =>
   process.stderr.write(`[${tag}] ${new Date().toISOString()} ${line}\n`);
 
+/** SIGKILLs a fixture process unless it has already exited, and waits until it has. */
+async function killAndWait(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
 /** A position on the log: the same record however often a consumer is handed it. */
 const positionOf = (partition: number, offset: string) => `${partition}:${offset}`;
 
@@ -310,13 +318,7 @@ export async function streamScoringUnderFaults(
     BATCH: String(options.batch),
   };
   let scorer: ChildProcess | undefined;
-  const killScorer = async () => {
-    const running = scorer;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGKILL');
-    await exited;
-  };
+  const killScorer = () => killAndWait(scorer);
   let during: OutputWatch | undefined;
   try {
     await promoteSmallModel(streams.publisher, root);
@@ -427,13 +429,7 @@ export async function backfillUnderFaults(
     RETRY_DELAY_MS: '1000',
   };
   let backfill: ChildProcess | undefined;
-  const killBackfill = async () => {
-    const running = backfill;
-    if (!running || running.exitCode !== null || running.signalCode !== null) return;
-    const exited = new Promise((resolve) => running.once('exit', resolve));
-    running.kill('SIGKILL');
-    await exited;
-  };
+  const killBackfill = () => killAndWait(backfill);
   let during: OutputWatch | undefined;
   let watcher: { events: BackfillEvent[]; stop: () => Promise<void> } | undefined;
   try {
