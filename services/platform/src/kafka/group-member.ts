@@ -177,6 +177,31 @@ export abstract class GroupMember {
     }
   }
 
+  /**
+   * Replaces the producer now if a failed transaction left it suspect. Its replacement's
+   * initialisation completes or aborts whatever the old one left open, so what the group has
+   * committed is settled once this returns.
+   */
+  protected async settleProducer(): Promise<void> {
+    if (this.producerNeedsReset) await this.replaceProducer();
+  }
+
+  /** The group's committed offset of a partition (the next to read), or null if none. */
+  protected async committedOffset(topic: string, partition: number): Promise<bigint | null> {
+    const admin = this.clusterKafka.admin();
+    await admin.connect();
+    try {
+      const [committed] = await admin.fetchOffsets({
+        groupId: this.clusterGroupId,
+        topics: [topic],
+      });
+      const offset = committed?.partitions.find((entry) => entry.partition === partition)?.offset;
+      return offset === undefined || BigInt(offset) < 0n ? null : BigInt(offset);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
   private async replaceProducer(): Promise<void> {
     const broken = this.producer;
     this.producer = this.makeProducer();

@@ -202,8 +202,21 @@ export class TransactionalProcessor extends GroupMember {
       for (let start = 0; start < batch.messages.length; start += size) {
         if (!isRunning() || isStale()) return;
         const chunk = batch.messages.slice(start, start + size);
+        let failedBefore = false;
         await retryWhileRunning(
-          () => this.processInTransaction(batch.topic, batch.partition, chunk, chunkResult),
+          async () => {
+            // A failed attempt may have committed after all (its commit timed out, or the
+            // broker went away after writing it): the group's offsets say, once the producer
+            // is settled. Writing the chunk again would duplicate every output.
+            if (failedBefore && (await this.committedEarlier(batch.topic, batch.partition, chunk)))
+              return;
+            try {
+              await this.processInTransaction(batch.topic, batch.partition, chunk, chunkResult);
+            } catch (error) {
+              failedBefore = true;
+              throw error;
+            }
+          },
           {
             shouldContinue: () => isRunning() && !isStale(),
             heartbeat,
@@ -221,6 +234,23 @@ export class TransactionalProcessor extends GroupMember {
     } finally {
       this.recordLag(this.metrics, batch);
     }
+  }
+
+  /** True when the group's committed offset is past `chunk`: an earlier attempt committed it. */
+  private async committedEarlier(
+    topic: string,
+    partition: number,
+    chunk: readonly KafkaMessage[],
+  ): Promise<boolean> {
+    await this.settleProducer();
+    const committed = await this.committedOffset(topic, partition);
+    const done = committed !== null && committed > BigInt(chunk[chunk.length - 1].offset);
+    if (done)
+      this.logger.warn(
+        { topic, partition, group: this.options.groupId },
+        'a transaction reported as failed had committed: its messages are not processed again',
+      );
+    return done;
   }
 
   private async processInTransaction(
