@@ -1,5 +1,11 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { backfillRun } from '../backfill-throughput.bench';
 import { scoringRound, type BenchCluster } from '../scoring-throughput.bench';
+import { trainBenchModel } from './bench-model';
 
 /** Encounters/s of one scoring process and of one backfill on a Kafka. */
 export interface ScoringAndBackfillRates {
@@ -37,4 +43,66 @@ export async function measureScoringAndBackfill(
     `${name}: backfill ${Math.round(backfill.perSecond)} encounters/s (${backfill.processed} in ${backfill.seconds.toFixed(1)} s)`,
   );
   return { scoring: scoring.perSecond, backfill: backfill.perSecond };
+}
+
+/** A Kafka a comparison bench starts, measures, then destroys. */
+export interface KafkaSetup {
+  readonly name: string;
+  readonly start: () => Promise<{
+    readonly cluster: BenchCluster;
+    readonly destroy: () => Promise<void>;
+  }>;
+}
+
+/**
+ * The main of a bench comparing two Kafka setups: reads --encounters, --batch and --chunk,
+ * prints the command, trains the bench model, measures `baseline` then `variant` (each started
+ * and destroyed in turn) and prints their ratio under `ratioLabel`.
+ */
+export async function compareKafkaSetups(
+  script: string,
+  ratioLabel: string,
+  baseline: KafkaSetup,
+  variant: KafkaSetup,
+): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      encounters: { type: 'string', default: '30000' },
+      batch: { type: 'string', default: '500' },
+      chunk: { type: 'string', default: '2000' },
+    },
+  });
+  const sizes = {
+    encounters: Number(values.encounters),
+    batch: Number(values.batch),
+    chunk: Number(values.chunk),
+  };
+  console.log(
+    `npx tsx ${script} --encounters ${sizes.encounters} --batch ${sizes.batch} --chunk ${sizes.chunk}`,
+  );
+  const trained = trainBenchModel();
+  const root = mkdtempSync(join(tmpdir(), 'readmit-bench-kafka-'));
+  try {
+    const stored = await new ModelArtifactStore(new FileSystemObjectStore(root)).save(
+      'readmission',
+      'bench',
+      trained.artifact,
+    );
+    const model = { root, ...stored };
+    const measure = async (setup: KafkaSetup): Promise<ScoringAndBackfillRates> => {
+      const { cluster, destroy } = await setup.start();
+      try {
+        return await measureScoringAndBackfill(setup.name, cluster, model, sizes);
+      } finally {
+        await destroy();
+      }
+    };
+    const before = await measure(baseline);
+    const after = await measure(variant);
+    console.log(
+      `${ratioLabel}: stream scoring ×${(after.scoring / before.scoring).toFixed(2)}, backfill ×${(after.backfill / before.backfill).toFixed(2)}`,
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }
