@@ -8,3 +8,4 @@ export * from './scoring-rpc';
 export * from './identifiers';
 export * from './identifier-fields';
 export * from './sealed-fields';
+export * from './kafka-access';

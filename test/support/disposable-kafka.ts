@@ -88,7 +88,9 @@ export async function startDisposableKafka(
     /** SCRAM users by name (with `admin`): the broker takes TLS + SCRAM clients only, with ACLs. */
     readonly secureUsers?: Readonly<Record<string, string>>;
   } = {},
-): Promise<DisposableKafka & { readonly caFile?: string }> {
+): Promise<
+  DisposableKafka & { readonly caFile?: string; readonly home: string; readonly pidFile: string }
+> {
   const { home, context } = await disposableContext({
     kafka: await freePort(),
     kafkaController: await freePort(),
@@ -105,6 +107,8 @@ export async function startDisposableKafka(
   return {
     brokers: [kafka.endpoint()],
     caFile: certificates?.caFile,
+    home,
+    pidFile: context.paths.pid(kafka.name),
     client: (clientId, security) =>
       createKafkaClient({ brokers: [kafka.endpoint()], clientId, security }, quietLogger),
     stop: async () => {

@@ -1,5 +1,6 @@
 import type { Logger } from '@readmit/platform/logging';
 import {
+  applyKafkaAcls,
   createKafkaClient,
   EventPublisher,
   EventSerde,
@@ -9,6 +10,7 @@ import {
 } from '@readmit/platform/kafka';
 import { createLogger } from '@readmit/platform/logging';
 import {
+  allServiceAcls,
   allTopics,
   TOPICS,
   EXAMPLE_EVENTS,
@@ -21,14 +23,19 @@ import type { Kafka, KafkaMessage } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { testEndpoints, uniqueName } from './endpoints';
 import { encounterPseudonym } from './pseudonyms';
+import { secureTestKafka, testKafkaSecurity } from './secure-kafka';
 
 export const quietLogger: Logger = createLogger({
   service: 'test',
   level: (process.env.READMIT_TEST_LOG_LEVEL as 'fatal' | undefined) ?? 'fatal',
 });
 
+/** A client of the test platform's Kafka: as its admin on the secured broker of `integration-secure`. */
 export function testKafka(clientId = 'readmit-test'): Kafka {
-  return createKafkaClient({ brokers: testEndpoints().kafkaBrokers, clientId }, quietLogger);
+  return createKafkaClient(
+    { brokers: testEndpoints().kafkaBrokers, clientId, security: testKafkaSecurity() },
+    quietLogger,
+  );
 }
 
 /**
@@ -45,6 +52,8 @@ export async function isolatedCatalog(
     (needed) => !topics.some((topic) => topic.name === needed.name),
   );
   await provisionTopics(kafka, { prefix, topics: [...topics, ...always] });
+  // On the secured broker each service runs as its own principal: grant what the catalog says.
+  if (secureTestKafka()) await applyKafkaAcls(kafka, allServiceAcls(prefix));
   return prefix;
 }
 

@@ -4,6 +4,7 @@ import type { PlatformEnv } from '@readmit/platform/config';
 import type { z } from 'zod';
 import { testEndpoints } from './endpoints';
 import { TEST_PSEUDONYM_KEY } from './pseudonyms';
+import { secureServiceEnv } from './secure-kafka';
 
 export interface ServiceStarterOptions {
   /** The topic prefix of the test's own streams (READMIT_TOPIC_PREFIX). */
@@ -24,8 +25,11 @@ export class ServiceStarter {
 
   constructor(private readonly options: ServiceStarterOptions) {}
 
-  /** The environment a service of this starter gets, with `extra` on top. */
-  env(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+  /**
+   * The environment a service of this starter gets, with `extra` on top; on the secured test
+   * broker it authenticates as `service`'s own principal.
+   */
+  env(extra: Readonly<Record<string, string>> = {}, service = 'admin'): Record<string, string> {
     const { kafkaBrokers, schemaRegistryUrl, databaseUrl } = testEndpoints();
     return {
       READMIT_HTTP_PORT: '0',
@@ -35,6 +39,7 @@ export class ServiceStarter {
       READMIT_DATABASE_URL: databaseUrl,
       READMIT_TOPIC_PREFIX: this.options.prefix,
       READMIT_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY,
+      ...(this.options.brokers ? {} : secureServiceEnv(service)),
       ...this.options.env,
       ...extra,
     };
@@ -44,7 +49,7 @@ export class ServiceStarter {
     definition: ServiceDefinition<S>,
     env: Readonly<Record<string, string>> = {},
   ): Promise<INestApplication> {
-    const app = await createService(definition, this.env(env));
+    const app = await createService(definition, this.env(env, definition.name));
     this.running.push({ name: definition.name, app });
     return app;
   }

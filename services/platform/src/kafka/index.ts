@@ -24,6 +24,7 @@ export * from './broker-unavailable';
 export * from './active-standby-assigner';
 export * from './transactional-processor';
 export * from './topic-provisioner';
+export * from './kafka-acls';
 export * from './log-replay';
 export * from './logged-events';
 export * from './event-follower';

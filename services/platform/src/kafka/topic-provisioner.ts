@@ -222,6 +222,22 @@ export class MissingTopicsError extends Error {
   }
 }
 
+/** The principal may not describe these topics: its ACLs are missing (or do not match the prefix). */
+export class TopicsNotAuthorizedError extends Error {
+  constructor(readonly topics: readonly string[]) {
+    super(
+      `this service's Kafka principal is not authorized for ${topics.join(', ')}: grant it the ACLs derived from the topic catalog (\`readmit kafka acls --apply\`, docs/kafka-clusters.md)`,
+    );
+    this.name = 'TopicsNotAuthorizedError';
+  }
+}
+
+/** The topics a metadata error says the principal may not see: all asked, when the broker refused them as a whole. */
+function refusedTopicsOf(error: unknown, asked: readonly string[]): string[] {
+  const type = (error as { type?: string }).type;
+  return type === 'TOPIC_AUTHORIZATION_FAILED' ? [...asked] : [];
+}
+
 /**
  * Fails fast, naming them, when topics are missing. Producers retry without limit (idempotence
  * needs it), so writing to a topic that does not exist would otherwise wait forever.
@@ -232,7 +248,15 @@ export async function assertTopicsExist(kafka: Kafka, topics: readonly string[])
   try {
     const present = new Set(await admin.listTopics());
     const missing = topics.filter((topic) => !present.has(topic));
-    if (missing.length > 0) throw new MissingTopicsError(missing);
+    if (missing.length === 0) return;
+    // A secured cluster lists only the topics the principal may describe: ask for the missing
+    // ones by name, and the broker says which it refuses to this principal.
+    const refused = await admin
+      .fetchTopicMetadata({ topics: missing })
+      .then(() => [])
+      .catch((error: unknown) => refusedTopicsOf(error, missing));
+    if (refused.length > 0) throw new TopicsNotAuthorizedError(refused);
+    throw new MissingTopicsError(missing);
   } finally {
     await admin.disconnect();
   }
