@@ -2,8 +2,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
 import { parseHostPort } from '@readmit/platform/config';
-import { TOPICS } from '@readmit/contracts';
+import { kafkaAclsOf, SERVICE_NAMES, TOPICS, type KafkaAcl } from '@readmit/contracts';
 import { z } from 'zod';
 import { PROJECT_ROOT } from '../support/endpoints';
 import { APPLICATIONS, envSchemaOf } from './support/applications';
@@ -18,6 +19,20 @@ import {
   schemaProblems,
 } from './support/k8s-manifests';
 import { containerEnvironment, platformHttpPaths, probeProblems } from './support/workload-checks';
+import {
+  KAFKA_USERS_FILE,
+  kafkaUserManifests,
+  SCHEMA_REGISTRY_USER,
+  strimziSecrets,
+  TOPICS_ADMIN_USER,
+  type StrimziAcl,
+} from './support/kafka-users';
+import {
+  kafkaClientProblems,
+  listenersOf,
+  mountedSecretFile,
+  podSpecOf,
+} from './support/kafka-client-checks';
 import { TEST_PSEUDONYM_KEY } from '../support/pseudonyms';
 
 /**
@@ -39,7 +54,12 @@ function yamlFiles(folder: string): string[] {
 
 const base = resolveKustomization(join(K8S, 'base'));
 const overlay = resolveKustomization(join(K8S, OVERLAYS[0]));
-const manifests = overlay.map((loaded) => loaded.manifest);
+/** The overlay as applied, once Strimzi has created the Secrets its resources ask for. */
+const withStrimziSecrets = (written: readonly Manifest[]) => [
+  ...written,
+  ...strimziSecrets(written),
+];
+const manifests = withStrimziSecrets(overlay.map((loaded) => loaded.manifest));
 const named = (kind: string, name: string) =>
   manifests.find((manifest) => manifest.kind === kind && manifest.metadata.name === name);
 const deploymentOf = (name: string) => named('Deployment', name) as IDeployment | undefined;
@@ -71,6 +91,27 @@ function deploymentProblems(
     ...environmentProblems(name, envSchemaOf(name), asReplaced(environment)),
     ...probeProblems(deployment, container, environment.READMIT_HTTP_PORT, paths),
   ];
+}
+
+/** A binding as text, for readable differences: principal, resource, pattern, name, operation. */
+const bindingText = (acl: KafkaAcl) =>
+  `${acl.principal} ${acl.resource} ${acl.pattern} ${acl.name} ${acl.operation}`;
+
+/** A KafkaUser's Strimzi ACL rules as our bindings again: one per operation, as text. */
+function bindingsOf(user: Manifest | undefined): string[] {
+  const acls = (user?.spec?.authorization as { acls?: StrimziAcl[] } | undefined)?.acls ?? [];
+  const resources: Record<string, string> = { transactionalId: 'transactional-id' };
+  const patterns: Record<string, string> = { prefix: 'prefixed' };
+  return acls
+    .flatMap(({ resource, operations }) =>
+      operations.map((operation) => {
+        const name = 'name' in resource ? resource.name : '';
+        const pattern = 'patternType' in resource ? resource.patternType : '';
+        const type = resources[resource.type] ?? resource.type;
+        return `User:${user?.metadata.name} ${type} ${patterns[pattern] ?? pattern} ${name} ${operation.toLowerCase()}`;
+      }),
+    )
+    .sort();
 }
 
 describe('k8s/', () => {
@@ -214,6 +255,45 @@ describe('k8s/', () => {
       ]);
     });
 
+    it('a KafkaUser, or the User Operator that creates its Secret', () => {
+      const written = overlay.map((loaded) => loaded.manifest);
+      const scoringOf = (all: Manifest[]) =>
+        all.find((m) => m.kind === 'Deployment' && m.metadata.name === 'scoring') as Manifest;
+      const userRenamed = structuredClone(written);
+      const user = userRenamed.find((m) => m.kind === 'KafkaUser' && m.metadata.name === 'scoring');
+      (user?.metadata as { name: string }).name = 'scorer';
+      const all = withStrimziSecrets(userRenamed);
+      expect(kafkaClientProblems(scoringOf(all), 'scoring', all)).toEqual(
+        expect.arrayContaining([
+          'scoring: Secret scoring does not exist',
+          'scoring: no KafkaUser scoring of a Kafka defined here',
+        ]),
+      );
+      const withoutOperator = structuredClone(written);
+      const kafka = withoutOperator.find((m) => m.kind === 'Kafka');
+      delete (kafka?.spec?.entityOperator as { userOperator?: object }).userOperator;
+      const unreconciled = withStrimziSecrets(withoutOperator);
+      expect(kafkaClientProblems(scoringOf(unreconciled), 'scoring', unreconciled)).toContain(
+        'scoring: Secret scoring does not exist',
+      );
+    });
+
+    it('the ACLs of the topic catalog, with users.yaml not regenerated', () => {
+      const stale = readManifests(KAFKA_USERS_FILE)
+        .map((loaded) => structuredClone(loaded.manifest))
+        .find((m) => m.kind === 'KafkaUser' && m.metadata.name === 'ingest');
+      (stale?.spec?.authorization as { acls: StrimziAcl[] }).acls.pop();
+      const current = bindingsOf(stale);
+      expect(
+        kafkaAclsOf('ingest')
+          .map(bindingText)
+          .filter((binding) => !current.includes(binding)),
+      ).toEqual([
+        'User:ingest transactional-id prefixed readmit-ingest write',
+        'User:ingest transactional-id prefixed readmit-ingest describe',
+      ]);
+    });
+
     it('a Secret key a container reads', () => {
       const copy = renamed((all) => {
         const secret = all.find(
@@ -250,12 +330,10 @@ describe('k8s/', () => {
   it('points the services at the Kafka cluster, schema registry, database and object store it defines', () => {
     const { environment } = containerEnvironment(containerOf('scoring') as IContainer, manifests);
     const kafka = named('Kafka', 'readmit');
-    const listeners = (kafka?.spec?.kafka as { listeners: Array<{ port: number; tls: boolean }> })
-      .listeners;
     for (const broker of environment.READMIT_KAFKA_BROKERS.split(',')) {
       const parsed = parseHostPort(broker);
       expect(parsed?.host).toBe(`${kafka?.metadata.name}-kafka-bootstrap`);
-      expect(listeners.filter((l) => !l.tls).map((l) => l.port)).toContain(parsed?.port);
+      expect(listenersOf(kafka).map((l) => l.port)).toContain(parsed?.port);
     }
     const pools = manifests.filter((m) => m.kind === 'KafkaNodePool');
     expect(pools.length).toBeGreaterThan(0);
@@ -327,8 +405,86 @@ describe('k8s/', () => {
     expect(problems).toEqual([]);
     const brokers = /^\$\((\w+)\)$/.exec(container.args?.[3] ?? '')?.[1] ?? '';
     expect(environment[brokers]).toBe(environment.READMIT_KAFKA_BROKERS);
+    expect(kafkaClientProblems(job as Manifest, TOPICS_ADMIN_USER, manifests)).toEqual([]);
     expect(readFileSync(join(PROJECT_ROOT, 'Dockerfile'), 'utf8')).toMatch(
       /^FROM \S+ AS cli$[\s\S]*?ENTRYPOINT \["node", "bin\/readmit.js"\]/m,
     );
+  });
+
+  describe('Kafka: a TLS listener, SCRAM users, ACLs from the topic catalog', () => {
+    const kafka = named('Kafka', 'readmit');
+    const users = readManifests(KAFKA_USERS_FILE).map((loaded) => loaded.manifest);
+    const userNamed = (name: string) =>
+      manifests.find((m) => m.kind === 'KafkaUser' && m.metadata.name === name);
+
+    it("authenticates every connection and authorizes it by the KafkaUsers' ACLs", () => {
+      expect(listenersOf(kafka).length).toBeGreaterThan(0);
+      for (const listener of listenersOf(kafka))
+        expect(listener).toMatchObject({ tls: true, authentication: { type: 'scram-sha-512' } });
+      expect((kafka?.spec?.kafka as { authorization?: unknown }).authorization).toEqual({
+        type: 'simple',
+      });
+      expect(kafka?.spec?.entityOperator).toHaveProperty('userOperator');
+      for (const user of manifests.filter((m) => m.kind === 'KafkaUser'))
+        expect([user.metadata.name, user.metadata.labels]).toEqual([
+          user.metadata.name,
+          { 'strimzi.io/cluster': kafka?.metadata.name },
+        ]);
+    });
+
+    it('has k8s/kafka/users.yaml as `npm run k8s:kafka-users` writes it', () => {
+      expect(users).toEqual(kafkaUserManifests());
+    });
+
+    it.each(SERVICE_NAMES)(
+      'grants the KafkaUser %s exactly the ACLs the topic catalog derives for it',
+      (service) => {
+        const user = userNamed(service);
+        expect(user?.spec?.authentication).toEqual({ type: 'scram-sha-512' });
+        expect(bindingsOf(user)).toEqual(kafkaAclsOf(service, '').map(bindingText).sort());
+      },
+    );
+
+    it('has a KafkaUser for every application it deploys', () => {
+      expect([...APPLICATIONS].sort()).toEqual([...SERVICE_NAMES].sort());
+    });
+
+    it.each(APPLICATIONS)(
+      'runs %s as the KafkaUser named after it, over TLS trusting the cluster CA',
+      (name) => {
+        expect(kafkaClientProblems(deploymentOf(name) as Manifest, name, manifests)).toEqual([]);
+      },
+    );
+
+    it('connects the schema registry as its KafkaUser, over TLS trusting the cluster CA', () => {
+      const pod = podSpecOf(named('Deployment', 'schema-registry') as Manifest);
+      const container = pod?.containers[0] as IContainer;
+      const { environment, problems } = containerEnvironment(container, manifests);
+      expect(problems).toEqual([]);
+      const [protocol, address] =
+        environment.SCHEMA_REGISTRY_KAFKASTORE_BOOTSTRAP_SERVERS.split('://');
+      expect([protocol, environment.SCHEMA_REGISTRY_KAFKASTORE_SECURITY_PROTOCOL]).toEqual([
+        'SASL_SSL',
+        'SASL_SSL',
+      ]);
+      expect(parseHostPort(address)?.host).toBe(`${kafka?.metadata.name}-kafka-bootstrap`);
+      const listener = listenersOf(kafka).find((l) => l.port === parseHostPort(address)?.port);
+      expect(listener).toMatchObject({ tls: true, authentication: { type: 'scram-sha-512' } });
+      expect(environment.SCHEMA_REGISTRY_KAFKASTORE_SASL_MECHANISM).toBe('SCRAM-SHA-512');
+      const jaas = container.env?.find(
+        (entry) => entry.name === 'SCHEMA_REGISTRY_KAFKASTORE_SASL_JAAS_CONFIG',
+      );
+      expect(jaas?.valueFrom?.secretKeyRef).toEqual({
+        name: SCHEMA_REGISTRY_USER,
+        key: 'sasl.jaas.config',
+      });
+      expect(userNamed(SCHEMA_REGISTRY_USER)).toBeDefined();
+      expect(environment.SCHEMA_REGISTRY_KAFKASTORE_SSL_TRUSTSTORE_TYPE).toBe('PEM');
+      const truststore = environment.SCHEMA_REGISTRY_KAFKASTORE_SSL_TRUSTSTORE_LOCATION;
+      expect(mountedSecretFile(pod as IPodSpec, container, truststore)).toEqual({
+        secret: `${kafka?.metadata.name}-cluster-ca-cert`,
+        key: 'ca.crt',
+      });
+    });
   });
 });

@@ -103,6 +103,13 @@ const STRIMZI_REQUIRED: Record<string, string[][]> = {
     ['spec', 'storage'],
     ['metadata', 'labels', 'strimzi.io/cluster'],
   ],
+  // Ours always authenticate and carry ACLs (k8s/kafka/users.yaml).
+  'kafka.strimzi.io/v1beta2/KafkaUser': [
+    ['metadata', 'labels', 'strimzi.io/cluster'],
+    ['spec', 'authentication', 'type'],
+    ['spec', 'authorization', 'type'],
+    ['spec', 'authorization', 'acls'],
+  ],
 };
 
 /** Why a manifest does not match its kind's schema; empty when it does. */
