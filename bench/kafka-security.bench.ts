@@ -6,22 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import type { KafkaSecurity } from '@readmit/platform/config';
 import { startDisposableKafka } from '../test/support/disposable-kafka';
-import { compareKafkaSetups } from './support/scoring-and-backfill';
+import { compareKafkaSetups, singlePlaintextBroker } from './support/scoring-and-backfill';
 
 async function main() {
   await compareKafkaSetups(
     'bench/kafka-security.bench.ts',
     'TLS + SCRAM / plaintext',
-    {
-      name: 'plaintext',
-      start: async () => {
-        const plaintext = await startDisposableKafka();
-        return {
-          cluster: { brokers: plaintext.brokers, kafka: plaintext.client('bench-plaintext') },
-          destroy: () => plaintext.destroy(),
-        };
-      },
-    },
+    singlePlaintextBroker('plaintext'),
     {
       name: 'TLS + SCRAM-SHA-512',
       start: async () => {

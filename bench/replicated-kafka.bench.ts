@@ -3,26 +3,14 @@
 // both started here from the local platform's jars, in one run, as a ratio.
 //   npx tsx bench/replicated-kafka.bench.ts [--encounters 30000] [--batch 500] [--chunk 2000]
 // Needs the local platform's schema registry (`./readmit infra up`).
-import {
-  startDisposableKafka,
-  startDisposableKafkaCluster,
-} from '../test/support/disposable-kafka';
-import { compareKafkaSetups } from './support/scoring-and-backfill';
+import { startDisposableKafkaCluster } from '../test/support/disposable-kafka';
+import { compareKafkaSetups, singlePlaintextBroker } from './support/scoring-and-backfill';
 
 async function main() {
   await compareKafkaSetups(
     'bench/replicated-kafka.bench.ts',
     '3 nodes RF 3 / 1 node',
-    {
-      name: '1 node, RF 1',
-      start: async () => {
-        const single = await startDisposableKafka();
-        return {
-          cluster: { brokers: single.brokers, kafka: single.client('bench-single') },
-          destroy: () => single.destroy(),
-        };
-      },
-    },
+    singlePlaintextBroker('1 node, RF 1'),
     {
       name: '3 nodes, RF 3, min ISR 2',
       start: async () => {

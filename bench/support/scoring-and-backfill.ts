@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
+import { startDisposableKafka } from '../../test/support/disposable-kafka';
 import { backfillRun } from '../backfill-throughput.bench';
 import { scoringRound, type BenchCluster } from '../scoring-throughput.bench';
 import { trainBenchModel } from './bench-model';
@@ -52,6 +53,20 @@ export interface KafkaSetup {
     readonly cluster: BenchCluster;
     readonly destroy: () => Promise<void>;
   }>;
+}
+
+/** One plaintext broker of the bench's own, without replication: the baseline of a comparison. */
+export function singlePlaintextBroker(name: string): KafkaSetup {
+  return {
+    name,
+    start: async () => {
+      const broker = await startDisposableKafka();
+      return {
+        cluster: { brokers: broker.brokers, kafka: broker.client('bench-baseline') },
+        destroy: () => broker.destroy(),
+      };
+    },
+  };
 }
 
 /**
