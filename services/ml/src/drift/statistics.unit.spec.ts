@@ -7,6 +7,7 @@ import {
   kolmogorovSmirnovBinned,
   kolmogorovSmirnovSamples,
   normalisedWassersteinBinned,
+  normalisedWassersteinNoise,
   wassersteinBinned,
   wassersteinSamples,
 } from './statistics';
@@ -145,6 +146,38 @@ describe('Wasserstein distance on bins', () => {
   it('handles a reference without spread', () => {
     expect(normalisedWassersteinBinned([], [10], [4])).toBe(0);
     expect(normalisedWassersteinBinned([1], [10, 0], [5, 5])).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('expects, with no drift, the distance two samples of these sizes are apart on average', () => {
+    // A skewed count-like input (most rows 0, a tail to 9), as number_outpatient is.
+    const random = new SeededRandom(21);
+    const draw = (rows: number) =>
+      Array.from({ length: rows }, () => (random.next() < 0.6 ? 0 : 1 + random.int(9)));
+    const edges = [0, 1, 2, 4, 6];
+    const countsOf = (values: number[]) => histogram('x', edges, values).counts;
+    for (const [referenceRows, windowRows] of [
+      [2_000, 2_000],
+      [20_000, 2_000],
+    ]) {
+      const distances: number[] = [];
+      let expected = 0;
+      for (let trial = 0; trial < 300; trial++) {
+        const reference = countsOf(draw(referenceRows));
+        distances.push(normalisedWassersteinBinned(edges, reference, countsOf(draw(windowRows))));
+        expected += normalisedWassersteinNoise(edges, reference, referenceRows, windowRows) / 300;
+      }
+      const mean = distances.reduce((sum, distance) => sum + distance, 0) / distances.length;
+      expect(mean / expected).toBeGreaterThan(0.85);
+      expect(mean / expected).toBeLessThan(1.15);
+    }
+  });
+
+  it('expects less noise from larger samples, and none from a reference without spread', () => {
+    const counts = [40, 30, 20, 10];
+    const small = normalisedWassersteinNoise([1, 2, 3], counts, 2_000, 2_000);
+    expect(normalisedWassersteinNoise([1, 2, 3], counts, 8_000, 8_000)).toBeCloseTo(small / 2, 12);
+    expect(normalisedWassersteinNoise([], [10], 10, 10)).toBe(0);
+    expect(() => normalisedWassersteinNoise([1], [1, 1], 0, 10)).toThrow(/rows on both sides/);
   });
 
   it('computes the exact sample distance: ∫|F − G|', () => {

@@ -25,6 +25,7 @@ import {
   chiSquareHomogeneity,
   kolmogorovSmirnovBinned,
   normalisedWassersteinBinned,
+  normalisedWassersteinNoise,
 } from './statistics';
 
 /** The `test` names of DriftDetected statistics. */
@@ -299,10 +300,18 @@ function compareNumeric(
   thresholds: DriftThresholds,
 ): FeatureVerdict {
   const feature = reference.name;
-  const { psi: psiBands, wasserstein: wassersteinBands, decideBy } = thresholds.numeric;
+  const { psi: psiBands, decideBy } = thresholds.numeric;
   const psi = populationStabilityIndex(reference.counts, window.counts);
   const ks = kolmogorovSmirnovBinned(reference.counts, window.counts);
   const wasserstein = normalisedWassersteinBinned(reference.edges, reference.counts, window.counts);
+  // The bands measure a shift beyond what two samples of these sizes differ by anyway.
+  const noise = normalisedWassersteinNoise(
+    reference.edges,
+    reference.counts,
+    sum(reference.counts),
+    sum(window.counts),
+  );
+  const wassersteinBands = raisedBy(thresholds.numeric.wasserstein, noise);
   const psiEffect = effectOf(psi, psiBands);
   const wassersteinEffect = effectOf(wasserstein, wassersteinBands);
   const deciding =
@@ -433,6 +442,17 @@ function squaredErrorDeviation(
 interface Effect {
   readonly drifted: boolean;
   readonly severity: DriftSeverity | null;
+}
+
+/** Every band moved up by `amount` (the sampling noise a window's effect carries anyway). */
+function raisedBy(bands: SeverityBands, amount: number): SeverityBands {
+  return { low: bands.low + amount, medium: bands.medium + amount, high: bands.high + amount };
+}
+
+function sum(counts: ArrayLike<number>): number {
+  let total = 0;
+  for (let index = 0; index < counts.length; index++) total += counts[index];
+  return total;
 }
 
 function effectOf(value: number, bands: SeverityBands): Effect {

@@ -276,8 +276,10 @@ describe('the trainer on the real broker', () => {
         threshold: first.threshold,
       });
       if (!evaluation) throw new Error('the champion was not evaluated');
-      // onnxruntime scores in float32, the first run judged itself on its float64 scores.
-      expect(Math.abs(evaluation.metrics.roc_auc - first.metrics.roc_auc)).toBeLessThan(1e-6);
+      // onnxruntime scores in float32, the first run judged itself on its float64 scores. The
+      // rounding can tie or swap the closest pairs, and each moves the AUC by one over
+      // positives × negatives (1e-5 on a holdout of ~100,000 pairs): a few of them, not more.
+      expect(Math.abs(evaluation.metrics.roc_auc - first.metrics.roc_auc)).toBeLessThan(1e-4);
       expect(Math.abs(evaluation.metrics.brier - first.metrics.brier)).toBeLessThan(1e-6);
       // The champion has no validation split in this run: only holdout metrics.
       expect(evaluation.metrics.validation_roc_auc).toBeUndefined();
