@@ -41,5 +41,21 @@ module.exports = {
       globalSetup: '<rootDir>/test/jest/integration-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/jest/integration-timeout.ts'],
     },
+    {
+      // A slice of the integration suite on a broker that takes only TLS + SCRAM and authorizes
+      // by ACL, each service as its own principal (issue 25). Run on its own: its setup points
+      // READMIT_KAFKA_BROKERS at that broker.
+      ...shared,
+      displayName: 'integration-secure',
+      testMatch: [
+        '<rootDir>/**/*.secure-int.spec.ts',
+        '<rootDir>/test/integration/gateway.int.spec.ts',
+        '<rootDir>/test/integration/forget-across-services.int.spec.ts',
+        '<rootDir>/services/platform/src/kafka/event-consumer.int.spec.ts',
+      ],
+      globalSetup: '<rootDir>/test/jest/secure-kafka-setup.ts',
+      globalTeardown: '<rootDir>/test/jest/secure-kafka-teardown.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/jest/integration-timeout.ts'],
+    },
   ],
 };

@@ -15,6 +15,7 @@ import { testCommand } from './commands/test.command';
 import { modelsCommand } from './commands/models.command';
 import { trainCommand } from './commands/train.command';
 import { topicsCommand } from './commands/topics.command';
+import { kafkaCommand } from './commands/kafka.command';
 import { InfraError } from './infra/infra-error';
 
 const program = new Command('readmit')
@@ -25,6 +26,7 @@ const program = new Command('readmit')
   .enablePositionalOptions()
   .addCommand(infraCommand())
   .addCommand(topicsCommand())
+  .addCommand(kafkaCommand())
   .addCommand(produceCommand())
   .addCommand(exportCommand())
   .addCommand(projectionsCommand())

@@ -28,7 +28,13 @@ export function testCommand(): Command {
           ['npm', ['run', '--silent', 'typecheck']],
           ['npm', ['run', '--silent', 'lint']],
           ['npm', ['run', '--silent', 'format:check']],
-          ['npx', ['jest', ...jestArgs]],
+          // Path filters before --selectProjects, which takes every name after it. The secured
+          // slice runs on its own: its setup points READMIT_KAFKA_BROKERS at its own broker.
+          ['npx', ['jest', ...jestArgs, '--selectProjects', 'unit', 'integration']],
+          [
+            'npx',
+            ['jest', ...jestArgs, '--passWithNoTests', '--selectProjects', 'integration-secure'],
+          ],
         ]);
       } finally {
         if (!options.keepInfra && started.length > 0) await manager.down(started);

@@ -50,7 +50,14 @@ export async function createService<S extends z.ZodType<PlatformEnv>>(
   app.enableShutdownHooks();
   // Before any route: refusals by the guard and requests no route matched are recorded too.
   app.use(auditMiddleware(app.get(AuditTrail), definition.name));
-  await app.listen(config.httpPort);
+  try {
+    await app.listen(config.httpPort);
+  } catch (error) {
+    // What did start (consumers of other modules, producers) leaves its groups and connections
+    // now, rather than lingering until the process ends, or for ever in a test's process.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   logger.info({ port: config.httpPort }, `${definition.name} listening`);
   return app;
 }

@@ -5,7 +5,9 @@ import {
   type PredictReply,
   type PredictRequest,
 } from '@readmit/contracts';
+import type { KafkaSecurity } from '@readmit/platform/config';
 import {
+  kafkaConnectionSecurity,
   newEnvelope,
   socketWithoutDelay,
   type EventPublisher,
@@ -27,6 +29,8 @@ import type { ServingModels } from './serving-models';
 
 export interface PredictionServerOptions {
   readonly brokers: readonly string[];
+  /** TLS and SASL of the service's own Kafka client: Nest's server makes a client of its own. */
+  readonly security: KafkaSecurity;
   readonly topicPrefix: string;
   /** Shared by every scoring instance: requests are spread over them. */
   readonly groupId: string;
@@ -63,6 +67,7 @@ export class PredictionServer {
         client: {
           brokers: [...options.brokers],
           clientId: options.clientId,
+          ...kafkaConnectionSecurity(options.security),
           logLevel: 0,
           socketFactory: socketWithoutDelay,
         },

@@ -1,3 +1,4 @@
+import { PLAINTEXT } from '@readmit/platform/config';
 import type { EventPublisher, OutgoingEvent, TopicMessages } from '@readmit/platform/kafka';
 import pino from 'pino';
 import { Registry } from 'prom-client';
@@ -52,6 +53,7 @@ function repliesIn(sent: Sent): unknown[] {
 function serverWith(publisher: EventPublisher): PredictionServer {
   return new PredictionServer(new ServingModels(), publisher, pino({ level: 'silent' }), new ScoringMetrics(new Registry()), {
     brokers: ['localhost:1'], // never connected: answerAll is called directly
+    security: PLAINTEXT,
     topicPrefix: '',
     groupId: 'unit',
     clientId: 'unit',

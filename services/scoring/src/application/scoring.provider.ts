@@ -77,6 +77,7 @@ export class ScoringProvider implements OnApplicationBootstrap, OnApplicationShu
     });
     this.server = new PredictionServer(this.models, publisher, logger, scoringMetrics, {
       brokers: config.kafka.brokers,
+      security: config.kafka.security,
       topicPrefix: config.kafka.topicPrefix,
       groupId: environmentScoped(config.kafka.topicPrefix, 'readmit-scoring-rpc'),
       clientId: `${config.kafka.clientId}-rpc`,

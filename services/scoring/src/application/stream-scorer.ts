@@ -51,6 +51,10 @@ export class StreamScorer {
   private readonly processor: TransactionalProcessor;
   private started = false;
   private stopped = false;
+  private requestStop: () => void = () => undefined;
+  private readonly stopRequested = new Promise<void>((resolve) => {
+    this.requestStop = resolve;
+  });
 
   constructor(
     kafka: Kafka,
@@ -75,7 +79,8 @@ export class StreamScorer {
 
   /** Waits for a champion, then joins the group and scores (returns once consuming). */
   async start(): Promise<void> {
-    await this.models.whenChampion();
+    // A service stopped before any champion was promoted must not wait for one to shut down.
+    await Promise.race([this.models.whenChampion(), this.stopRequested]);
     if (this.stopped) return;
     this.started = true;
     await this.processor.startBatches(['EncounterRecorded'], (batch) => this.score(batch));
@@ -87,6 +92,7 @@ export class StreamScorer {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.requestStop();
     if (this.started) await this.processor.stop();
   }
 
