@@ -192,32 +192,33 @@ export function normalisedWassersteinBinned(
 }
 
 /**
- * What normalisedWassersteinBinned gives on average when nothing drifted: a window of
- * `currentRows` and a reference of `referenceRows` from the reference's own distribution. At
- * each bin edge the gap between the two empirical CDFs is then about normal with variance
- * F(1 − F)(1/n + 1/m), and E|gap| = √(2/π)·σ; W1 sums the gaps times the distances between
- * representatives. Two samples of 2,000 rows differ by 0.03 to 0.05 reference deviations this
- * way, a third to a half of the 0.1 threshold: a threshold that ignores it alarms on noise.
+ * What normalisedWassersteinBinned gives on average when nothing drifted: a window of as many
+ * rows as `current` counts against a reference of as many as `reference` counts, both from the
+ * reference's distribution. At each bin edge the gap between the two empirical CDFs is then about
+ * normal with variance F(1 − F)(1/n + 1/m), and E|gap| = √(2/π)·σ; W1 sums the gaps times the
+ * distances between representatives. Two samples of 2,000 rows differ by 0.03 to 0.05 reference
+ * deviations this way, a third to a half of the 0.1 threshold: a threshold that ignores it alarms
+ * on noise.
  */
 export function normalisedWassersteinNoise(
   edges: readonly number[],
   reference: ArrayLike<number>,
-  referenceRows: number,
-  currentRows: number,
+  current: ArrayLike<number>,
 ): number {
+  const referenceRows = total(reference);
+  const currentRows = total(current);
   if (referenceRows <= 0 || currentRows <= 0) {
     throw new Error('the expected Wasserstein noise needs rows on both sides');
   }
   const points = binRepresentatives(edges);
   const spread = binnedStandardDeviation(edges, reference);
   if (spread === 0) return 0;
-  const referenceTotal = total(reference);
   const sampling = 1 / referenceRows + 1 / currentRows;
   let cumulative = 0;
   let expected = 0;
   for (let bin = 0; bin < points.length - 1; bin++) {
     cumulative += reference[bin];
-    const share = cumulative / referenceTotal;
+    const share = cumulative / referenceRows;
     const gap = Math.sqrt((2 / Math.PI) * share * (1 - share) * sampling);
     expected += gap * (points[bin + 1] - points[bin]);
   }

@@ -305,12 +305,7 @@ function compareNumeric(
   const ks = kolmogorovSmirnovBinned(reference.counts, window.counts);
   const wasserstein = normalisedWassersteinBinned(reference.edges, reference.counts, window.counts);
   // The bands measure a shift beyond what two samples of these sizes differ by anyway.
-  const noise = normalisedWassersteinNoise(
-    reference.edges,
-    reference.counts,
-    sum(reference.counts),
-    sum(window.counts),
-  );
+  const noise = normalisedWassersteinNoise(reference.edges, reference.counts, window.counts);
   const wassersteinBands = raisedBy(thresholds.numeric.wasserstein, noise);
   const psiEffect = effectOf(psi, psiBands);
   const wassersteinEffect = effectOf(wasserstein, wassersteinBands);
@@ -447,12 +442,6 @@ interface Effect {
 /** Every band moved up by `amount` (the sampling noise a window's effect carries anyway). */
 function raisedBy(bands: SeverityBands, amount: number): SeverityBands {
   return { low: bands.low + amount, medium: bands.medium + amount, high: bands.high + amount };
-}
-
-function sum(counts: ArrayLike<number>): number {
-  let total = 0;
-  for (let index = 0; index < counts.length; index++) total += counts[index];
-  return total;
 }
 
 function effectOf(value: number, bands: SeverityBands): Effect {
