@@ -15,7 +15,10 @@ const swc = [
 const shared = {
   rootDir: __dirname,
   testEnvironment: '<rootDir>/test/jest/node-environment.js',
-  transform: { '^.+\\.ts$': swc },
+  // hyparquet and hyparquet-writer (Parquet exports) ship only ES modules: compiled to CommonJS
+  // for jest, as Node 22 loads them natively at run time.
+  transform: { '^.+\\.ts$': swc, '/node_modules/hyparquet[^/]*/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!hyparquet)'],
   moduleNameMapper: {
     '^@readmit/platform/(.*)$': '<rootDir>/services/platform/src/$1',
     '^@readmit/contracts$': '<rootDir>/contracts/src/index.ts',

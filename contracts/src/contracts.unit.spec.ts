@@ -30,6 +30,7 @@ describe('generated contract files', () => {
         'OutcomeRecorded',
         'BatchArrived',
         'TrainingRequested',
+        'ModelImportRequested',
         'TrainingCompleted',
         'TrainingFailed',
         'ModelPromoted',

@@ -164,6 +164,21 @@ export const EXAMPLE_EVENTS: { [K in keyof EventTypeMap]: EventTypeMap[K] } = {
     candidates: ['logistic_regression', 'gbdt'],
     requestedBy: 'orchestrator',
   },
+  ModelImportRequested: {
+    envelope: envelope('ModelImportRequested'),
+    runId: '5b0e2f8c-3d4a-4e6b-9c1d-2e3f4a5b6c7d',
+    modelName: 'readmission',
+    task: 'WITHIN_30_DAYS',
+    asOf: Date.UTC(2026, 11, 4, 9, 0),
+    stagedArtifactUri:
+      's3://readmit-artifacts/imports/5b0e2f8c-3d4a-4e6b-9c1d-2e3f4a5b6c7d/model.onnx',
+    stagedArtifactSha256: '3c4d5e6f708192a3b4c5d6e7f8091021d2e3f405162738495a6b7c8d9e0f1a2b',
+    featureSpecId: 'fs1-d60fd1af2cdf8401',
+    threshold: null,
+    framework: 'lightgbm',
+    claimedMetrics: { roc_auc: 0.69 },
+    requestedBy: 'dr.lee',
+  },
   TrainingCompleted: {
     envelope: envelope('TrainingCompleted'),
     runId: 'run-2026-11-22-0930',

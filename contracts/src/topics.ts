@@ -92,7 +92,7 @@ export const TOPICS = {
     key: 'runId',
     partitions: 3,
     config: FOREVER,
-    events: ['TrainingRequested', 'TrainingCompleted', 'TrainingFailed'],
+    events: ['TrainingRequested', 'ModelImportRequested', 'TrainingCompleted', 'TrainingFailed'],
   },
   models: {
     name: 'ml.models',

@@ -54,3 +54,36 @@ export function startFixture(name: string, env: Record<string, string>): ChildPr
     },
   );
 }
+
+/**
+ * runReadmit without blocking: for a CLI that talks to services running in the test's own
+ * process, which a synchronous spawn would leave unable to answer.
+ */
+export function runReadmitAsync(
+  args: readonly string[],
+  options: { env?: Readonly<Record<string, string>> } = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const { kafkaBrokers, schemaRegistryUrl } = testEndpoints();
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        join(PROJECT_ROOT, 'bin', 'readmit.js'),
+        ...args,
+        '--brokers',
+        kafkaBrokers.join(','),
+        '--registry',
+        schemaRegistryUrl,
+      ],
+      {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, READMIT_PSEUDONYM_KEY: TEST_PSEUDONYM_KEY, ...options.env },
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}

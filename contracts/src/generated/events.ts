@@ -160,6 +160,31 @@ export interface DriftDetected {
   statistics: DriftStatistic[];
 }
 
+export type ReadmissionTask = 'ANY_READMISSION' | 'WITHIN_30_DAYS';
+
+/** An externally trained ONNX model was uploaded to be judged like a training run's: the trainer scores it on the holdout of the log as of asOf and answers with TrainingCompleted (algorithm external) or TrainingFailed, under the same runId. Keyed by runId on ml.training. */
+export interface ModelImportRequested {
+  envelope: Envelope;
+  runId: string;
+  modelName: string;
+  task: ReadmissionTask;
+  /** The model is judged on the holdout of the training set as of this time. */
+  asOf: number;
+  /** The uploaded ONNX file, as received, in the object store. */
+  stagedArtifactUri: string;
+  stagedArtifactSha256: string;
+  /** The feature spec (of a dataset export, fs1-…) the model's FP32 [N, F] input follows. */
+  featureSpecId: string;
+  /** The uploader's decision threshold; null: chosen by F1 on the validation side, as for our own models. */
+  threshold: null | number;
+  /** What trained it, as the uploader says (lightgbm, xgboost, sklearn, …); recorded, not checked. */
+  framework: string;
+  /** Metrics the uploader reported: recorded beside the registry's own, never used to decide. */
+  claimedMetrics: Record<string, number>;
+  /** The authenticated principal who uploaded it. */
+  requestedBy: string;
+}
+
 export type DecisionMode = 'AUTOMATIC' | 'MANUAL';
 
 /** A model version became champion. Keyed by modelName on ml.models. */
@@ -262,8 +287,6 @@ export interface TrainingFailed {
 }
 
 export type TrainingReason = 'BATCH_ARRIVED' | 'DRIFT_DETECTED' | 'MANUAL';
-
-export type ReadmissionTask = 'ANY_READMISSION' | 'WITHIN_30_DAYS';
 
 /** A training run is asked for. Keyed by runId on ml.training. */
 export interface TrainingRequested {
@@ -500,6 +523,7 @@ export interface EventTypeMap {
   BatchArrived: BatchArrived;
   ChallengerAssigned: ChallengerAssigned;
   DriftDetected: DriftDetected;
+  ModelImportRequested: ModelImportRequested;
   ModelPromoted: ModelPromoted;
   ModelRejected: ModelRejected;
   ModelRolledBack: ModelRolledBack;
@@ -517,4 +541,4 @@ export type EventType = keyof EventTypeMap;
 
 export type ReadmitEvent = EventTypeMap[EventType];
 
-export const EVENT_TYPES = ['BackfillCompleted', 'BackfillProgressed', 'BackfillRequested', 'BatchArrived', 'ChallengerAssigned', 'DriftDetected', 'ModelPromoted', 'ModelRejected', 'ModelRolledBack', 'TrainingCompleted', 'TrainingFailed', 'TrainingRequested', 'EncounterRecorded', 'OutcomeRecorded', 'PredictionMade', 'AuditRecorded', 'PatientForgotten'] as const satisfies readonly EventType[];
+export const EVENT_TYPES = ['BackfillCompleted', 'BackfillProgressed', 'BackfillRequested', 'BatchArrived', 'ChallengerAssigned', 'DriftDetected', 'ModelImportRequested', 'ModelPromoted', 'ModelRejected', 'ModelRolledBack', 'TrainingCompleted', 'TrainingFailed', 'TrainingRequested', 'EncounterRecorded', 'OutcomeRecorded', 'PredictionMade', 'AuditRecorded', 'PatientForgotten'] as const satisfies readonly EventType[];

@@ -908,6 +908,133 @@ export const EVENT_SCHEMAS: Record<EventType, AvroRecord> = {
       }
     ]
   },
+  "ModelImportRequested": {
+    "type": "record",
+    "name": "ModelImportRequested",
+    "namespace": "health.readmit.v1",
+    "doc": "An externally trained ONNX model was uploaded to be judged like a training run's: the trainer scores it on the holdout of the log as of asOf and answers with TrainingCompleted (algorithm external) or TrainingFailed, under the same runId. Keyed by runId on ml.training.",
+    "fields": [
+      {
+        "name": "envelope",
+        "type": {
+          "type": "record",
+          "name": "Envelope",
+          "namespace": "health.readmit.v1",
+          "doc": "Metadata every Readmit event carries; also sent as Kafka headers.",
+          "fields": [
+            {
+              "name": "eventId",
+              "type": {
+                "type": "string",
+                "logicalType": "uuid"
+              },
+              "doc": "Unique id of this event."
+            },
+            {
+              "name": "eventType",
+              "type": "string",
+              "doc": "The event's record name, e.g. ModelPromoted."
+            },
+            {
+              "name": "occurredAt",
+              "type": {
+                "type": "long",
+                "logicalType": "timestamp-millis"
+              },
+              "doc": "When the fact happened."
+            },
+            {
+              "name": "correlationId",
+              "type": "string",
+              "doc": "Shared by every event of one flow (an upload, a training run, a backfill)."
+            },
+            {
+              "name": "causationId",
+              "type": [
+                "null",
+                "string"
+              ],
+              "default": null,
+              "doc": "The eventId of the event that caused this one; null for a flow's first event."
+            },
+            {
+              "name": "producer",
+              "type": "string",
+              "doc": "The service (and version) that wrote the event, e.g. ingest@0.1.0."
+            }
+          ]
+        }
+      },
+      {
+        "name": "runId",
+        "type": "string"
+      },
+      {
+        "name": "modelName",
+        "type": "string"
+      },
+      {
+        "name": "task",
+        "type": {
+          "type": "enum",
+          "name": "ReadmissionTask",
+          "symbols": [
+            "ANY_READMISSION",
+            "WITHIN_30_DAYS"
+          ]
+        }
+      },
+      {
+        "name": "asOf",
+        "type": {
+          "type": "long",
+          "logicalType": "timestamp-millis"
+        },
+        "doc": "The model is judged on the holdout of the training set as of this time."
+      },
+      {
+        "name": "stagedArtifactUri",
+        "type": "string",
+        "doc": "The uploaded ONNX file, as received, in the object store."
+      },
+      {
+        "name": "stagedArtifactSha256",
+        "type": "string"
+      },
+      {
+        "name": "featureSpecId",
+        "type": "string",
+        "doc": "The feature spec (of a dataset export, fs1-…) the model's FP32 [N, F] input follows."
+      },
+      {
+        "name": "threshold",
+        "type": [
+          "null",
+          "double"
+        ],
+        "default": null,
+        "doc": "The uploader's decision threshold; null: chosen by F1 on the validation side, as for our own models."
+      },
+      {
+        "name": "framework",
+        "type": "string",
+        "doc": "What trained it, as the uploader says (lightgbm, xgboost, sklearn, …); recorded, not checked."
+      },
+      {
+        "name": "claimedMetrics",
+        "type": {
+          "type": "map",
+          "values": "double"
+        },
+        "doc": "Metrics the uploader reported: recorded beside the registry's own, never used to decide."
+      },
+      {
+        "name": "requestedBy",
+        "type": "string",
+        "doc": "The authenticated principal who uploaded it."
+      }
+    ]
+  },
   "ModelPromoted": {
     "type": "record",
     "name": "ModelPromoted",

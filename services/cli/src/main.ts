@@ -14,6 +14,7 @@ import { pseudonymsCommand } from './commands/pseudonyms.command';
 import { testCommand } from './commands/test.command';
 import { modelsCommand } from './commands/models.command';
 import { trainCommand } from './commands/train.command';
+import { datasetsCommand } from './commands/datasets.command';
 import { topicsCommand } from './commands/topics.command';
 import { kafkaCommand } from './commands/kafka.command';
 import { InfraError } from './infra/infra-error';
@@ -31,6 +32,7 @@ const program = new Command('readmit')
   .addCommand(exportCommand())
   .addCommand(projectionsCommand())
   .addCommand(trainCommand())
+  .addCommand(datasetsCommand())
   .addCommand(modelsCommand())
   .addCommand(keysCommand())
   .addCommand(pseudonymsCommand())

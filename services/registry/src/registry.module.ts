@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { EventsModule } from '@readmit/platform/kafka';
 import { ProjectionsModule } from '@readmit/platform/projections';
 import { ModelRegistryProvider } from './application/model-registry.provider';
+import { ModelImportController } from './application/model-import/model-import.controller';
 import { ModelsController } from './application/models.controller';
 import { registryProjection } from './projections/registry/registry.projection';
 import { OrchestrationModule } from './orchestration/orchestration.module';
@@ -21,12 +22,13 @@ import { OrchestrationModule } from './orchestration/orchestration.module';
         'ModelRolledBack',
         'ChallengerAssigned',
         'TrainingRequested',
+        'ModelImportRequested',
       ],
     }),
     ProjectionsModule.register({ projections: [registryProjection] }),
     OrchestrationModule,
   ],
-  controllers: [ModelsController],
+  controllers: [ModelImportController, ModelsController],
   providers: [ModelRegistryProvider],
 })
 export class RegistryModule {}

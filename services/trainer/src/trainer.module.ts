@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventsModule } from '@readmit/platform/kafka';
+import { DatasetsController } from './application/datasets.controller';
 import { TrainingRunnerProvider } from './application/training-runner.provider';
 
 /**
@@ -8,6 +9,7 @@ import { TrainingRunnerProvider } from './application/training-runner.provider';
  */
 @Module({
   imports: [EventsModule.register({ produces: ['TrainingCompleted', 'TrainingFailed'] })],
+  controllers: [DatasetsController],
   providers: [TrainingRunnerProvider],
 })
 export class TrainerModule {}

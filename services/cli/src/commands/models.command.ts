@@ -28,6 +28,7 @@ import { Registry } from 'prom-client';
 import { InfraManager } from '../infra/infra-manager';
 import { InfraError } from '../infra/infra-error';
 import { createInfraContext } from './infra.command';
+import { modelsImportCommand } from './models-import.command';
 import { RegistryApi } from './registry-api';
 import { cliKafka, cliSerde } from './topics.command';
 
@@ -442,5 +443,6 @@ export function modelsCommand(): Command {
     ),
   );
 
+  models.addCommand(modelsImportCommand());
   return models;
 }

@@ -29,6 +29,26 @@ export class RegistryApi {
     return this.post(path, body);
   }
 
+  /** Sends a file as the body (application/octet-stream) of a POST; the answer as JSON. */
+  async upload<T>(path: string, bytes: Uint8Array, timeoutMs: number): Promise<T> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/octet-stream', 'x-api-key': this.apiKey },
+        body: bytes,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw new InfraError(
+        `cannot reach the registry API at ${this.baseUrl}: ${(error as Error).message}`,
+      );
+    }
+    const text = await response.text();
+    if (response.ok) return JSON.parse(text) as T;
+    throw new InfraError(`the registry answered ${response.status}: ${describeError(text)}`);
+  }
+
   private async post(path: string, body: Record<string, unknown>): Promise<RegistryOutcome> {
     let response: Response;
     try {

@@ -6,7 +6,8 @@ import {
   type LogisticRegressionJson,
 } from '../linear/logistic-regression-json';
 import { encodeOnnxModel, type OnnxModel } from '../onnx/onnx-model';
-import { readOnnxMetadata } from '../onnx/protobuf-reader';
+import { ProtobufWriter } from '../onnx/protobuf-writer';
+import { protobufFields, readOnnxMetadata } from '../onnx/protobuf-reader';
 import { gbdtFromJson, type GbdtJson } from '../trees/gbdt-json';
 
 export const ARTIFACT_FORMAT = '1';
@@ -15,7 +16,8 @@ export const ARTIFACT_FORMAT = '1';
 export interface ModelInfo {
   readonly name: string;
   readonly version: string;
-  readonly algorithm: 'logistic-regression' | 'gbdt';
+  /** `external`: trained elsewhere and imported (its framework is in params). */
+  readonly algorithm: 'logistic-regression' | 'gbdt' | 'external';
   readonly target: ReadmissionTarget;
   /** Scores at or above it are labelled positive. */
   readonly threshold: number;
@@ -68,6 +70,45 @@ export function buildModelArtifact(graph: OnnxModel, contents: ArtifactContents)
       ...(contents.model && { [KEYS.model]: JSON.stringify(contents.model) }),
     },
   });
+}
+
+/**
+ * An externally trained ONNX model made a Readmit artifact: the model's own bytes, untouched,
+ * followed by Readmit's metadata_props entries. Protobuf merges a repeated field written after
+ * the rest of a message into it, so every ONNX reader sees the model with our metadata added;
+ * a model that already carries `readmit.` keys is refused rather than given two of them.
+ * External models carry no parameters of ours: they score, but are not explained.
+ */
+export function wrapExternalModel(
+  model: Uint8Array,
+  contents: Omit<ArtifactContents, 'model'>,
+): Uint8Array {
+  let existing: Record<string, string>;
+  try {
+    existing = readOnnxMetadata(model);
+  } catch (error) {
+    throw new Error(`not an ONNX model: ${(error as Error).message}`);
+  }
+  if (![...protobufFields(model)].some((field) => field.field === 7 && field.wireType === 2))
+    throw new Error('not an ONNX model: it has no graph');
+  const clashing = Object.keys(existing).filter((key) => key.startsWith('readmit.'));
+  if (clashing.length > 0)
+    throw new Error(
+      `the model already carries Readmit metadata (${clashing.join(', ')}): import the model as trained, not a Readmit artifact`,
+    );
+  const entries = new ProtobufWriter();
+  for (const [key, value] of Object.entries({
+    [KEYS.format]: ARTIFACT_FORMAT,
+    [KEYS.info]: JSON.stringify(contents.info),
+    [KEYS.featureSpec]: JSON.stringify(contents.featureSpec),
+    [KEYS.referenceProfile]: JSON.stringify(contents.referenceProfile),
+  }))
+    entries.message(14, (entry) => entry.string(1, key).string(2, value));
+  const appended = entries.finish();
+  const artifact = new Uint8Array(model.length + appended.length);
+  artifact.set(model, 0);
+  artifact.set(appended, model.length);
+  return artifact;
 }
 
 export function readModelArtifact(bytes: Uint8Array): ArtifactContents {

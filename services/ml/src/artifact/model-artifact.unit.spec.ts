@@ -13,6 +13,7 @@ import { trainGradientBoosting } from '../trees/gradient-boosting';
 import {
   buildModelArtifact,
   readModelArtifact,
+  wrapExternalModel,
   type ModelInfo,
   type ModelParameters,
 } from './model-artifact';
@@ -47,6 +48,30 @@ describe('model artifacts', () => {
     const bytes = buildModelArtifact(graph, { info, featureSpec, referenceProfile });
     expect(readModelArtifact(bytes)).toEqual({ info, featureSpec, referenceProfile });
     expect(bytes.length).toBeGreaterThan(encodeOnnxModel(graph).length);
+  });
+
+  it('wraps a model trained elsewhere: its bytes unchanged, our metadata appended', () => {
+    const external = encodeOnnxModel({ ...graph, metadata: { converter: 'onnxmltools' } });
+    const externalInfo: ModelInfo = { ...info, algorithm: 'external', params: { framework: 'x' } };
+    const bytes = wrapExternalModel(external, {
+      info: externalInfo,
+      featureSpec,
+      referenceProfile,
+    });
+    expect(Buffer.from(bytes.subarray(0, external.length)).equals(Buffer.from(external))).toBe(
+      true,
+    );
+    expect(readModelArtifact(bytes)).toEqual({ info: externalInfo, featureSpec, referenceProfile });
+    expect(() =>
+      wrapExternalModel(bytes, { info: externalInfo, featureSpec, referenceProfile }),
+    ).toThrow(/already carries Readmit metadata \(readmit\.artifact_format/);
+    expect(() =>
+      wrapExternalModel(new TextEncoder().encode('hello'), {
+        info: externalInfo,
+        featureSpec,
+        referenceProfile,
+      }),
+    ).toThrow(/^not an ONNX model/);
   });
 
   it('refuses an ONNX file that is not a Readmit artifact, or one with a broken spec', () => {

@@ -4,3 +4,4 @@ export * from './filesystem-object-store';
 export * from './s3-object-store';
 export * from './object-store.factory';
 export * from './model-artifact-store';
+export * from './dataset-store';

@@ -1,11 +1,8 @@
-import { createHash } from 'node:crypto';
 import {
   AGE_BANDS,
   buildModelArtifact,
   chooseThresholdByF1,
   classificationReport,
-  FeatureEncoder,
-  fitFeatureSpec,
   fitReferenceProfile,
   gbdtPredictProbability,
   gbdtToJson,
@@ -16,7 +13,6 @@ import {
   predictProbability,
   rocAuc,
   subgroupReports,
-  targetLabels,
   trainGradientBoosting,
   trainLogisticRegression,
   type Candidate,
@@ -28,11 +24,8 @@ import {
   type OnnxModel,
   type ReadmissionTarget,
 } from '@readmit/ml';
-import {
-  splitByPatient,
-  type LabelledEncounter,
-  type SplitFractions,
-} from '../domain/training-set';
+import type { LabelledEncounter, SplitFractions } from '../domain/training-set';
+import { prepareDataset } from './prepare-dataset';
 
 /** A run that cannot produce a model; `stage` says where it stopped. */
 export class TrainingError extends Error {
@@ -205,11 +198,8 @@ export function trainModels(
   input: TrainModelsInput,
   progress?: TrainingProgress,
 ): TrainModelsResult {
-  const split = splitByPatient(
-    input.rows,
-    input.fractions ?? { validation: 0.15, holdout: 0.15 },
-    input.seed,
-  );
+  const prepared = prepareDataset(input.rows, input.target, input.seed, input.fractions);
+  const { split } = prepared;
   for (const side of ['train', 'validation', 'holdout'] as const) {
     if (split[side].length < MINIMUM_ROWS[side])
       throw new TrainingError(
@@ -222,18 +212,7 @@ export function trainModels(
     `${split.train.length} / ${split.validation.length} / ${split.holdout.length} rows by patient`,
   );
 
-  const featureSpec = fitFeatureSpec(split.train.map((row) => row.encounter));
-  const encoder = new FeatureEncoder(featureSpec);
-  const encode = (rows: readonly LabelledEncounter[]) => ({
-    data: encoder.encodeAll(rows.map((row) => row.encounter)),
-    labels: targetLabels(
-      rows.map((row) => row.outcome),
-      input.target,
-    ),
-  });
-  const train = encode(split.train);
-  const validation = encode(split.validation);
-  const holdout = encode(split.holdout);
+  const { featureSpec, train, validation, holdout } = prepared;
   for (const [side, labels] of [
     ['train', train.labels],
     ['validation', validation.labels],
@@ -288,14 +267,6 @@ export function trainModels(
     ),
     model: best.fitted.parameters(),
   });
-  const holdoutId = createHash('sha256')
-    .update(
-      split.holdout
-        .map((row) => row.encounter.encounter_id)
-        .sort()
-        .join(','),
-    )
-    .digest('hex');
   return {
     artifact,
     info,
@@ -311,7 +282,7 @@ export function trainModels(
       validation: split.validation.length,
       holdout: split.holdout.length,
     },
-    holdoutId,
+    holdoutId: prepared.holdoutId,
     holdout: { rows: split.holdout, labels: holdout.labels },
   };
 }

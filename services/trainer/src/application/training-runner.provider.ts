@@ -13,7 +13,12 @@ import {
 import { type PlatformConfig } from '@readmit/platform/config';
 import { ReadinessRegistry } from '@readmit/platform/health';
 import { EventPublisher, EventSerde, KafkaMetrics } from '@readmit/platform/kafka';
-import { createObjectStore, ModelArtifactStore, S3ObjectStore } from '@readmit/platform/storage';
+import {
+  createObjectStore,
+  DatasetStore,
+  ModelArtifactStore,
+  S3ObjectStore,
+} from '@readmit/platform/storage';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -49,6 +54,7 @@ export class TrainingRunnerProvider implements OnApplicationBootstrap, OnApplica
         topicPrefix: config.kafka.topicPrefix,
         producer: 'trainer@0.1.0',
         readiness,
+        datasets: new DatasetStore(this.store),
       },
     );
   }

@@ -1,5 +1,10 @@
-import { TOPICS, type TrainingRequested } from '@readmit/contracts';
-import { candidatesFor, FEATURE_SPEC_VERSION, type ReadmissionTarget } from '@readmit/ml';
+import {
+  TOPICS,
+  type ChampionEvaluation,
+  type ModelImportRequested,
+  type TrainingRequested,
+} from '@readmit/contracts';
+import { candidatesFor, FEATURE_SPEC_VERSION, parseFeatureSpec, type ModelInfo } from '@readmit/ml';
 import { type ReadinessRegistry } from '@readmit/platform/health';
 import {
   EventConsumer,
@@ -9,19 +14,22 @@ import {
   type KafkaMetrics,
   type MessageContext,
 } from '@readmit/platform/kafka';
-import { type ModelArtifactStore } from '@readmit/platform/storage';
+import { type DatasetStore, type ModelArtifactStore } from '@readmit/platform/storage';
 import { readServing } from '@readmit/platform/serving';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { decideOnRequest } from '../domain/finished-runs';
-import { assembleTrainingSet } from '../domain/training-set';
-import type { ChampionArtifact } from '../infrastructure/champion-evaluation';
-import { readTrainingLog } from '../infrastructure/training-log';
+import { assembleTrainingSet, type LabelledEncounter } from '../domain/training-set';
+import { evaluateChampion, type ChampionArtifact } from '../infrastructure/champion-evaluation';
+import { readTrainingLog, type TrainingLog } from '../infrastructure/training-log';
 import { TrainingOutcomesFollower } from '../infrastructure/training-outcomes-follower';
 import { trainInWorker } from '../infrastructure/train-in-worker';
 import { TrainerMetrics } from './trainer-metrics';
-import { TrainingError } from './train-models';
+import { TARGET_OF_TASK } from './dataset-export';
+import { TRAINER_SEED } from './prepare-dataset';
+import { judgeImportedModel } from './judge-import';
+import { TrainingError, type SubgroupMetrics } from './train-models';
 
 export interface TrainingRunnerOptions {
   readonly groupId: string;
@@ -31,15 +39,27 @@ export interface TrainingRunnerOptions {
   readonly seed?: number;
   /** `/ready` is false while the request consumer (or the outcomes follower) is out of its group. */
   readonly readiness?: ReadinessRegistry;
+  /** Where exports keep the feature specs imported models name; without it imports fail. */
+  readonly datasets?: DatasetStore;
 }
 
-const TARGETS: Record<TrainingRequested['task'], ReadmissionTarget> = {
-  WITHIN_30_DAYS: 'within-30-days',
-  ANY_READMISSION: 'any',
-};
+/** What the trainer answers with a TrainingCompleted or TrainingFailed of the same runId. */
+export type RunRequest = TrainingRequested | ModelImportRequested;
+
+/** A run's model and its judgement, whether trained here or imported. */
+interface RunResult {
+  readonly artifact: Uint8Array;
+  readonly info: ModelInfo;
+  readonly metrics: Record<string, number>;
+  readonly subgroupMetrics: readonly SubgroupMetrics[];
+  readonly split: { readonly train: number; readonly validation: number; readonly holdout: number };
+  readonly holdoutId: string;
+  readonly championEvaluation: ChampionEvaluation | null;
+  readonly batchIds: string[];
+}
 
 /** A sortable version: the request's asOf time, then the run id's start (2026-11-23T10:15:00Z → 20261123T101500-1a2b3c4d). */
-export function modelVersionOf(request: TrainingRequested): string {
+export function modelVersionOf(request: Pick<RunRequest, 'asOf' | 'runId'>): string {
   const stamp = new Date(request.asOf).toISOString().replace(/[-:]/g, '').replace(/\..*$/, '');
   return `${stamp}-${request.runId.replace(/-/g, '').slice(0, 8)}`;
 }
@@ -90,6 +110,7 @@ export class TrainingRunner {
     await this.outcomes.start();
     await this.consumer.start({
       TrainingRequested: (request, context) => this.handle(request, context),
+      ModelImportRequested: (request, context) => this.handle(request, context),
     });
   }
 
@@ -146,10 +167,11 @@ export class TrainingRunner {
   }
 
   /**
-   * Trains the request unless its run already has an outcome on ml.training. When the log cannot
-   * be read now, the error is retriable: the consumer retries the request in place.
+   * Trains the request (or judges the imported model) unless its run already has an outcome on
+   * ml.training. When the log cannot be read now, the error is retriable: the consumer retries
+   * the request in place.
    */
-  async handle(request: TrainingRequested, context: MessageContext): Promise<void> {
+  async handle(request: RunRequest, context: MessageContext): Promise<void> {
     const modelVersion = modelVersionOf(request);
     // Waiting for the log (or for a run in flight) can take longer than the session timeout.
     const heartbeat = setInterval(() => void context.heartbeat().catch(() => undefined), 3_000);
@@ -186,34 +208,123 @@ export class TrainingRunner {
     }
   }
 
-  async run(request: TrainingRequested, context: MessageContext): Promise<void> {
+  /** Reads patient.encounters and patient.outcomes, counting (and saying) what is left out. */
+  private async readLog(log: Logger): Promise<TrainingLog> {
+    const trainingLog = await readTrainingLog(this.kafka, this.serde, this.options.topicPrefix);
+    const { invalid, undecodable, misrouted } = trainingLog;
+    // Without keys a sealed log would train on nothing, or on what was written in the clear.
+    const sealed = trainingLog.skipped.sealed_without_keys;
+    if (sealed > 0)
+      throw new Error(
+        `${sealed} patient events on the log are sealed under patients' data keys and this trainer holds none: run it with READMIT_KEK and the key database the services use`,
+      );
+    this.trainerMetrics.eventsLeftOut.inc({ reason: 'invalid_event' }, invalid);
+    this.trainerMetrics.eventsLeftOut.inc({ reason: 'undecodable' }, undecodable);
+    this.trainerMetrics.eventsLeftOut.inc({ reason: 'unexpected_event_type' }, misrouted);
+    if (invalid + undecodable + misrouted > 0)
+      log.warn(
+        { invalid, undecodable, misrouted },
+        'events left out of the training set: they break the field rules, cannot be decoded or are on the wrong topic',
+      );
+    return trainingLog;
+  }
+
+  /** Trains candidates on the set (TrainingRequested), on a worker thread. */
+  private async train(
+    request: TrainingRequested,
+    rows: readonly LabelledEncounter[],
+    champion: ChampionArtifact | null,
+    started: number,
+    log: Logger,
+  ): Promise<RunResult> {
+    const result = await trainInWorker(
+      {
+        input: {
+          modelName: request.modelName,
+          modelVersion: modelVersionOf(request),
+          target: TARGET_OF_TASK[request.task],
+          rows,
+          candidates: candidatesFor(request.candidates),
+          seed: this.options.seed ?? TRAINER_SEED,
+          trainedAt: started,
+          producerVersion: this.options.producer,
+        },
+        champion,
+      },
+      (progressStage, detail) => log.info({ stage: progressStage }, detail),
+    );
+    if (result.champion && !result.champion.evaluation)
+      log.warn({ reason: result.champion.reason }, 'the champion was not evaluated');
+    return {
+      ...result,
+      championEvaluation: result.champion?.evaluation ?? null,
+      batchIds: [...request.triggeredBy],
+    };
+  }
+
+  /** Judges an uploaded model (ModelImportRequested) on the set's holdout, beside the champion. */
+  private async judgeImport(
+    request: ModelImportRequested,
+    rows: readonly LabelledEncounter[],
+    champion: ChampionArtifact | null,
+    started: number,
+    log: Logger,
+  ): Promise<RunResult> {
+    const onnx = await this.artifacts.load(request.stagedArtifactUri, request.stagedArtifactSha256);
+    if (!this.options.datasets)
+      throw new TrainingError(
+        'request',
+        'this trainer keeps no dataset exports: it cannot judge imported models',
+      );
+    const featureSpec = parseFeatureSpec(
+      await this.options.datasets.featureSpec(request.featureSpecId),
+    );
+    const target = TARGET_OF_TASK[request.task];
+    const judged = await judgeImportedModel(
+      {
+        modelName: request.modelName,
+        modelVersion: modelVersionOf(request),
+        target,
+        onnx,
+        featureSpec,
+        featureSpecId: request.featureSpecId,
+        threshold: request.threshold,
+        framework: request.framework,
+        claimedMetrics: request.claimedMetrics,
+        trainedAt: started,
+      },
+      rows,
+      this.options.seed ?? TRAINER_SEED,
+    );
+    const verdict = champion ? await evaluateChampion(champion, judged.holdout, target) : null;
+    if (verdict && !verdict.evaluation)
+      log.warn({ reason: verdict.reason }, 'the champion was not evaluated');
+    return { ...judged, championEvaluation: verdict?.evaluation ?? null, batchIds: [] };
+  }
+
+  async run(request: RunRequest, context: MessageContext): Promise<void> {
     const started = Date.now();
     const log = this.logger.child({ runId: request.runId, modelName: request.modelName });
     const heartbeat = setInterval(() => void context.heartbeat().catch(() => undefined), 3_000);
     const modelVersion = modelVersionOf(request);
+    const imported = 'stagedArtifactUri' in request;
     let stage = 'request';
     try {
       this.enter(stage);
-      const candidates = candidatesFor(request.candidates);
+      if (!imported) candidatesFor(request.candidates);
       stage = 'read';
       this.enter(stage);
-      log.info({ asOf: request.asOf, candidates: request.candidates }, 'training run started');
-      const trainingLog = await readTrainingLog(this.kafka, this.serde, this.options.topicPrefix);
-      const { invalid, undecodable, misrouted } = trainingLog;
-      // Without keys a sealed log would train on nothing, or on what was written in the clear.
-      const sealed = trainingLog.skipped.sealed_without_keys;
-      if (sealed > 0)
-        throw new Error(
-          `${sealed} patient events on the log are sealed under patients' data keys and this trainer holds none: run it with READMIT_KEK and the key database the services use`,
-        );
-      this.trainerMetrics.eventsLeftOut.inc({ reason: 'invalid_event' }, invalid);
-      this.trainerMetrics.eventsLeftOut.inc({ reason: 'undecodable' }, undecodable);
-      this.trainerMetrics.eventsLeftOut.inc({ reason: 'unexpected_event_type' }, misrouted);
-      if (invalid + undecodable + misrouted > 0)
-        log.warn(
-          { invalid, undecodable, misrouted },
-          'events left out of the training set: they break the field rules, cannot be decoded or are on the wrong topic',
-        );
+      log.info(
+        imported
+          ? {
+              asOf: request.asOf,
+              framework: request.framework,
+              featureSpecId: request.featureSpecId,
+            }
+          : { asOf: request.asOf, candidates: request.candidates },
+        imported ? 'imported model judging started' : 'training run started',
+      );
+      const trainingLog = await this.readLog(log);
       const champion = await this.championToJudge(request.modelName, log);
       stage = 'assemble';
       this.enter(stage);
@@ -227,27 +338,12 @@ export class TrainingRunner {
         },
         'training set assembled',
       );
-      stage = 'train';
+      stage = imported ? 'evaluate' : 'train';
       this.enter(stage);
-      const result = await trainInWorker(
-        {
-          input: {
-            modelName: request.modelName,
-            modelVersion,
-            target: TARGETS[request.task],
-            rows: set.rows,
-            candidates,
-            seed: this.options.seed ?? 1,
-            trainedAt: started,
-            producerVersion: this.options.producer,
-          },
-          champion,
-        },
-        (progressStage, detail) => log.info({ stage: progressStage }, detail),
-      );
-      const championEvaluation = result.champion?.evaluation ?? null;
-      if (result.champion && !result.champion.evaluation)
-        log.warn({ reason: result.champion.reason }, 'the champion was not evaluated');
+      const result = imported
+        ? await this.judgeImport(request, set.rows, champion, started, log)
+        : await this.train(request, set.rows, champion, started, log);
+      const { championEvaluation } = result;
       stage = 'store';
       this.enter(stage);
       const stored = await this.artifacts.save(request.modelName, modelVersion, result.artifact);
@@ -270,7 +366,7 @@ export class TrainingRunner {
         lineage: {
           encounterRanges: trainingLog.encounterRanges,
           outcomeRanges: trainingLog.outcomeRanges,
-          batchIds: [...request.triggeredBy],
+          batchIds: result.batchIds,
           trainRows: result.split.train,
           validationRows: result.split.validation,
           holdoutRows: result.split.holdout,
@@ -299,12 +395,13 @@ export class TrainingRunner {
           championRocAuc: championEvaluation?.metrics.roc_auc ?? null,
           durationMs: Date.now() - started,
         },
-        'training run completed',
+        imported ? 'imported model judged' : 'training run completed',
       );
     } catch (error) {
       const failedStage = error instanceof TrainingError ? error.stage : stage;
       const reason = (error as Error).message;
-      // Not enough data or a bad request will not fix itself; reading or storing may.
+      // Not enough data, a bad request or a model that cannot score will not fix themselves;
+      // reading or storing may.
       const retriable =
         !(error instanceof TrainingError) && ['read', 'store'].includes(failedStage);
       await this.publisher.publish('TrainingFailed', request.runId, {
