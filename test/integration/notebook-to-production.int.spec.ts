@@ -32,6 +32,7 @@ const TRAIN_SCRIPT = join(PROJECT_ROOT, 'test', 'python', 'train_lightgbm.py');
 interface Manifest {
   exportId: string;
   featureSpecId: string;
+  holdoutId: string;
   rows: { train: number; validation: number; holdout: number };
   files: Array<{ name: string; sha256: string }>;
   links: Record<string, string>;
@@ -200,6 +201,7 @@ describe('from notebook to production', () => {
     );
     await training.stop();
     // Judged on the same holdout as a run of the trainer's; the uploader's claim kept aside.
+    expect(completed.lineage.holdoutId).toBe(manifest.holdoutId);
     expect(completed.lineage.holdoutRows).toBe(manifest.rows.holdout);
     expect(completed.lineage.trainRows).toBe(manifest.rows.train);
     expect(completed.params).toMatchObject({
