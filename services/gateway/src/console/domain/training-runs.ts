@@ -1,4 +1,5 @@
 import type {
+  ModelImportRequested,
   ReadmissionTask,
   TrainingCompleted,
   TrainingFailed,
@@ -10,7 +11,8 @@ import type {
 export interface TrainingRun {
   readonly runId: string;
   readonly modelName: string;
-  readonly reason: TrainingReason | null;
+  /** IMPORT: a model trained elsewhere, uploaded to be judged (docs/notebook-to-production.md). */
+  readonly reason: TrainingReason | 'IMPORT' | null;
   /** eventIds of the BatchArrived / DriftDetected events behind the request. */
   readonly triggeredBy: readonly string[];
   readonly task: ReadmissionTask | null;
@@ -28,6 +30,7 @@ export interface TrainingRun {
 
 export type TrainingEvent =
   | { readonly eventType: 'TrainingRequested'; readonly event: TrainingRequested }
+  | { readonly eventType: 'ModelImportRequested'; readonly event: ModelImportRequested }
   | { readonly eventType: 'TrainingCompleted'; readonly event: TrainingCompleted }
   | { readonly eventType: 'TrainingFailed'; readonly event: TrainingFailed };
 
@@ -58,6 +61,15 @@ export function evolveRun(run: TrainingRun | undefined, input: TrainingEvent): T
         ...current,
         reason: input.event.reason,
         triggeredBy: input.event.triggeredBy,
+        task: input.event.task,
+        asOf: input.event.asOf,
+        requestedAt: input.event.envelope.occurredAt,
+        requestedBy: input.event.requestedBy,
+      };
+    case 'ModelImportRequested':
+      return {
+        ...current,
+        reason: 'IMPORT',
         task: input.event.task,
         asOf: input.event.asOf,
         requestedAt: input.event.envelope.occurredAt,

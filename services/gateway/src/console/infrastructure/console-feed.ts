@@ -52,6 +52,7 @@ const CONSOLE_EVENTS = [
   'OutcomeRecorded',
   'DriftDetected',
   'TrainingRequested',
+  'ModelImportRequested',
   'TrainingCompleted',
   'TrainingFailed',
 ] as const;
