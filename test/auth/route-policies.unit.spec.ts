@@ -47,10 +47,15 @@ function routeTable(service: string): Route[] {
 
 const line = (route: Route) => `${route.method} ${route.path} → ${describePolicy(route.policy)}`;
 
-/** What may stay open: probes, metrics and the console's shell (page, assets, sign-in). */
+/**
+ * What may stay open: probes (the platform's and the Open Inference Protocol's), metrics and the
+ * console's shell (page, assets, sign-in).
+ */
 const PUBLIC = [
   'GET /health',
   'GET /ready',
+  'GET /v2/health/live',
+  'GET /v2/health/ready',
   'GET /metrics',
   'GET /console',
   'GET /console/assets/:name',
@@ -86,6 +91,13 @@ describe('route policies', () => {
       expect.arrayContaining([
         'POST /v1/predictions → role predict',
         'POST /v1/predictions/batch → role predict',
+        'GET /v2 → role predict',
+        'GET /v2/models/:name → role predict',
+        'GET /v2/models/:name/versions/:version → role predict',
+        'GET /v2/models/:name/ready → role predict',
+        'GET /v2/models/:name/versions/:version/ready → role predict',
+        'POST /v2/models/:name/infer → role predict',
+        'POST /v2/models/:name/versions/:version/infer → role predict',
         'GET /console/api/models → role read',
         'GET /console/api/live/stream → role read',
         'POST /console/api/predictions → role predict',

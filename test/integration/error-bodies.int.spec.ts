@@ -106,6 +106,53 @@ describe('error bodies never carry a patient identifier (gateway, ingest)', () =
     for (const answer of answers) for (const id of RAW) expect(answer.text).not.toContain(id);
   });
 
+  it('answers every bad Open Inference Protocol request (/v2) without the ids it was sent', async () => {
+    const server = gateway.getHttpServer();
+    /** The encounter as column tensors, as tritonclient sends a DataFrame. */
+    const columns = (changes: Record<string, unknown>) =>
+      Object.entries(encounter(changes)).map(([name, value]) => ({
+        name,
+        datatype: typeof value === 'number' ? 'INT64' : 'BYTES',
+        shape: [1, 1],
+        data: [value === null ? '?' : value],
+      }));
+    const infer = (body: string, path = '/v2/models/readmission/infer') =>
+      request(server).post(path).set('x-api-key', CLIENT.key).send(body);
+    const answers = [
+      await infer(JSON.stringify({ inputs: columns({ age: `[${ENCOUNTER})` }) })),
+      await infer(JSON.stringify({ inputs: columns({ gender: PATIENT }) })),
+      await infer(JSON.stringify({ inputs: columns({ encounter_id: `MRN${ENCOUNTER}` }) })),
+      await infer(
+        JSON.stringify({
+          inputs: [
+            ...columns({}),
+            { name: PATIENT, datatype: 'BYTES', shape: [1], data: [ENCOUNTER] },
+          ],
+        }),
+      ),
+      await infer(
+        JSON.stringify({
+          inputs: [{ name: 'features', datatype: PATIENT, shape: [1, 1], data: [1] }],
+        }),
+      ),
+      await infer(JSON.stringify({ inputs: columns({}), outputs: [{ name: ENCOUNTER }] })),
+      await infer(`{"inputs": [{"name": "encounter_id", "data": [${ENCOUNTER}]`),
+      await infer(
+        JSON.stringify({ inputs: columns({}) }),
+        `/v2/models/${PATIENT}/versions/${ENCOUNTER}/infer`,
+      ),
+      // Valid, but nothing scores: 503.
+      await infer(JSON.stringify({ inputs: columns({}) })),
+    ];
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.every((status) => status >= 400)).toBe(true);
+    expect(statuses.filter((status) => status === 400).length).toBeGreaterThanOrEqual(7);
+    for (const answer of answers) {
+      expect(Object.keys(answer.body)).toEqual(['error']);
+      for (const id of RAW) expect(answer.text).not.toContain(id);
+    }
+  });
+
   it('reports bad and duplicate upload rows without their ids', async () => {
     const server = ingest.getHttpServer();
     const header = Object.keys(EXAMPLE_ENCOUNTER_INPUT).join(',') + ',readmitted';

@@ -198,26 +198,36 @@ export class PredictionsController {
 
 /**
  * What the client hears when scoring could not answer: 503 with Retry-After when it may retry
- * (no champion yet, scoring down or too slow), 400 when scoring refused the request itself.
+ * (no champion yet, scoring down or too slow), 400 when scoring refused the request itself, 404
+ * when the model asked for is not what serves (only requests naming a model can get that).
  */
 export function failureResponse(
   failure: ScoringFailure,
   retryAfterSeconds: number,
 ): { status: number; body: object; headers: Record<string, string> } {
-  if (failure.kind === 'invalid')
-    return {
-      status: HttpStatus.BAD_REQUEST,
-      body: {
-        message: 'scoring refused the request',
-        errors: [{ field: '(body)', message: failure.message }],
-      },
-      headers: {},
-    };
-  return {
-    status: HttpStatus.SERVICE_UNAVAILABLE,
-    body: { message: `scoring is unavailable, retry later: ${failure.message}` },
-    headers: { 'Retry-After': String(retryAfterSeconds) },
-  };
+  switch (failure.kind) {
+    case 'invalid':
+      return {
+        status: HttpStatus.BAD_REQUEST,
+        body: {
+          message: 'scoring refused the request',
+          errors: [{ field: '(body)', message: failure.message }],
+        },
+        headers: {},
+      };
+    case 'not_served':
+      return { status: HttpStatus.NOT_FOUND, body: { message: failure.message }, headers: {} };
+    case 'unavailable':
+      return {
+        status: HttpStatus.SERVICE_UNAVAILABLE,
+        body: { message: `scoring is unavailable, retry later: ${failure.message}` },
+        headers: { 'Retry-After': String(retryAfterSeconds) },
+      };
+    default: {
+      const unknown: never = failure.kind;
+      throw new Error(`unknown scoring failure ${String(unknown)}`);
+    }
+  }
 }
 
 /** Contributions only when asked to explain. */

@@ -1,7 +1,7 @@
 import { EXAMPLE_EVENTS } from '@readmit/contracts';
 import { encounterPseudonym } from '../../../../test/support/pseudonyms';
 import { failureResponse } from './predictions.controller';
-import { outcomeOf } from './scoring-connection';
+import { featureRowsOutcomeOf, outcomeOf } from './scoring-connection';
 
 const { envelope: _, recordedAt: __, source: ___, ...encounter } = EXAMPLE_EVENTS.EncounterRecorded;
 /** Two encounters as the gateway sends them: pseudonyms to scoring, the caller's ids kept. */
@@ -83,5 +83,40 @@ describe('what a client hears when scoring cannot answer', () => {
       latencyMs: 1,
     };
     expect(() => outcomeOf(reply, asked)).toThrow('not asked for');
+  });
+
+  it('a model that is not served (a request naming one): 404', () => {
+    const outcome = outcomeOf(
+      { ok: false, error: 'not_served', message: "model 'other' is not served here" },
+      asked,
+    );
+    expect(!outcome.ok && failureResponse(outcome.failure, 5)).toEqual({
+      status: 404,
+      body: { message: "model 'other' is not served here" },
+      headers: {},
+    });
+  });
+
+  it('takes feature rows back only in their own order', () => {
+    const ids = [7, 8].map((id) => ({
+      encounter_id: encounterPseudonym(id),
+      patient_nbr: 'pat_AAAAAAAAAAAAAAAAAAAAAA',
+    }));
+    const rows = { ids, columns: 1, values: [0, 1] };
+    const reply = (order: number[]) => ({
+      ok: true as const,
+      modelName: 'readmission',
+      modelVersion: 'v1',
+      predictions: order.map((row) => ({
+        encounter_id: ids[row].encounter_id,
+        score: 0.1,
+        label: false,
+        threshold: 0.5,
+        contributions: null,
+      })),
+      latencyMs: 1,
+    });
+    expect(featureRowsOutcomeOf(reply([0, 1]), rows)).toEqual({ ok: true, scored: reply([0, 1]) });
+    expect(() => featureRowsOutcomeOf(reply([1, 0]), rows)).toThrow('in their order');
   });
 });

@@ -4,7 +4,13 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { PredictReply, ScoredEncounter } from '@readmit/contracts';
+import type {
+  FeatureRows,
+  PredictReply,
+  RequiredModel,
+  ScoredEncounter,
+  ServedModelDescription,
+} from '@readmit/contracts';
 import type { Logger } from '@readmit/platform/logging';
 import { LOGGER, PLATFORM_CONFIG, SERVICE_CONFIG } from '@readmit/platform/bootstrap';
 import { type PlatformConfig } from '@readmit/platform/config';
@@ -23,13 +29,27 @@ export type Scored = Omit<Extract<PredictReply, { ok: true }>, 'predictions'> & 
   readonly predictions: readonly AnsweredPrediction[];
 };
 
-/** Why a prediction could not be made, as the client should hear it. */
-export type ScoringFailure =
-  | { readonly kind: 'unavailable'; readonly message: string }
-  | { readonly kind: 'invalid'; readonly message: string };
+/**
+ * Why a prediction could not be made, as the client should hear it: unavailable (retry later),
+ * invalid (scoring refused the request), not_served (the model or version asked for is not what
+ * serves).
+ */
+export type ScoringFailure = {
+  readonly kind: 'unavailable' | 'invalid' | 'not_served';
+  readonly message: string;
+};
 
 export type ScoringOutcome =
   | { readonly ok: true; readonly scored: Scored }
+  | { readonly ok: false; readonly failure: ScoringFailure };
+
+/** Feature rows scored: one prediction per row, in row order, named by the row's pseudonym. */
+export type FeatureRowsOutcome =
+  | { readonly ok: true; readonly scored: Extract<PredictReply, { ok: true }> }
+  | { readonly ok: false; readonly failure: ScoringFailure };
+
+export type DescribeOutcome =
+  | { readonly ok: true; readonly model: ServedModelDescription }
   | { readonly ok: false; readonly failure: ScoringFailure };
 
 /**
@@ -54,6 +74,18 @@ export function outcomeOf(
     return { ...prediction, encounter_id: callerId };
   });
   return { ok: true, scored: { ...reply, predictions } };
+}
+
+/** Reads a scoring reply to feature rows: their predictions must come back in row order. */
+export function featureRowsOutcomeOf(reply: PredictReply, rows: FeatureRows): FeatureRowsOutcome {
+  if (!reply.ok) return { ok: false, failure: { kind: reply.error, message: reply.message } };
+  const inOrder =
+    reply.predictions.length === rows.ids.length &&
+    reply.predictions.every(
+      (prediction, row) => prediction.encounter_id === rows.ids[row].encounter_id,
+    );
+  if (!inOrder) throw new Error('scoring did not answer the feature rows in their order');
+  return { ok: true, scored: reply };
 }
 
 /**
@@ -95,24 +127,65 @@ export class ScoringConnection implements OnApplicationBootstrap, OnApplicationS
     await this.client.close();
   }
 
-  /** Scores the encounters by their pseudonyms: no clear id leaves the gateway. */
-  async predict(
+  /**
+   * Scores the encounters by their pseudonyms: no clear id leaves the gateway. With `model`, only
+   * that model (and version) may score them.
+   */
+  predict(
     encounters: readonly CallerEncounter[],
     explain: boolean,
     requestId: string,
+    model?: RequiredModel,
   ): Promise<ScoringOutcome> {
+    return this.timed(
+      '',
+      () =>
+        this.client.predict(
+          { encounters: encounters.map(({ encounter }) => encounter), explain, model },
+          requestId,
+        ),
+      (reply) => outcomeOf(reply, encounters),
+    );
+  }
+
+  /** Scores rows of already encoded features with `model` (see FeatureRows). */
+  predictFeatures(
+    rows: FeatureRows,
+    requestId: string,
+    model: RequiredModel,
+  ): Promise<FeatureRowsOutcome> {
+    return this.timed(
+      '',
+      () =>
+        this.client.predict({ encounters: [], features: rows, explain: false, model }, requestId),
+      (reply) => featureRowsOutcomeOf(reply, rows),
+    );
+  }
+
+  /** Which model scoring serves now; its round trips are timed as `describe_<outcome>`. */
+  describe(): Promise<DescribeOutcome> {
+    return this.timed(
+      'describe_',
+      () => this.client.describe(),
+      (reply): DescribeOutcome =>
+        reply.ok ? reply : { ok: false, failure: { kind: reply.error, message: reply.message } },
+    );
+  }
+
+  /** One round trip, timed by its outcome; no reply in time is a failure the caller may retry. */
+  private async timed<Reply, Outcome extends { ok: true } | { ok: false; failure: ScoringFailure }>(
+    label: string,
+    send: () => Promise<Reply>,
+    read: (reply: Reply) => Outcome,
+  ): Promise<Outcome | { ok: false; failure: ScoringFailure }> {
     const stopTimer = this.metrics.scoringSeconds.startTimer();
     try {
-      const reply = await this.client.predict(
-        { encounters: encounters.map(({ encounter }) => encounter), explain },
-        requestId,
-      );
-      const outcome = outcomeOf(reply, encounters);
-      stopTimer({ outcome: outcome.ok ? 'ok' : outcome.failure.kind });
+      const outcome = read(await send());
+      stopTimer({ outcome: `${label}${outcome.ok ? 'ok' : outcome.failure.kind}` });
       return outcome;
     } catch (error) {
       if (!(error instanceof ScoringUnavailableError)) throw error;
-      stopTimer({ outcome: 'no_reply' });
+      stopTimer({ outcome: `${label}no_reply` });
       return { ok: false, failure: { kind: 'unavailable', message: error.message } };
     }
   }

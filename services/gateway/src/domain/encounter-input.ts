@@ -129,7 +129,8 @@ function fieldName(at: string, field?: string): string {
   return at ? `${at}.${field}` : field;
 }
 
-function issuesAsFieldErrors(error: z.ZodError, at: string): FieldError[] {
+/** zod's issues as field errors: `(body)` for the whole body, items as `[index]` (see fieldName). */
+export function issuesAsFieldErrors(error: z.ZodError, at: string): FieldError[] {
   return error.issues.map((issue) => {
     const path = issue.path
       .map((part, index) =>

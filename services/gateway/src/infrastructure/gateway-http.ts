@@ -4,11 +4,21 @@ import type { ExpressAdapter } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { API_KEY_HEADER } from '@readmit/platform/auth';
 import { SERVICE_CONFIG } from '@readmit/platform/bootstrap';
+import { raw, type NextFunction, type Request, type Response } from 'express';
+import { inferenceRequestSchemas } from '../application/open-inference/open-inference.dto';
 import { API_KEY_SCHEME, requestSchemas } from '../application/predictions.dto';
 import type { GatewayEnv } from '../gateway.config';
 
 /** Generous for the largest batch: an encounter is about 1.2 KiB of JSON. */
 const BYTES_PER_ENCOUNTER = 4 * 1024;
+/**
+ * Per row of an inference request: an encounter's column tensors are about the JSON of /v1, a
+ * row of a feature tensor as JSON ~20 bytes per feature (a few hundred features).
+ */
+const BYTES_PER_INFERENCE_ROW = 16 * 1024;
+
+/** The Open Inference Protocol's routes, whose bodies are read raw. */
+const OPEN_INFERENCE = /^\/v2(\/|\?|$)/;
 
 /**
  * The gateway's HTTP set-up that the platform's `createService` has no hook for: it starts
@@ -18,6 +28,9 @@ const BYTES_PER_ENCOUNTER = 4 * 1024;
  *   parsed by the controller (the platform's guard has checked the credential before) and answers invalid JSON in the
  *   house format. Registered while providers are built, before Nest adds its own parsers (it
  *   skips bodies already read).
+ * - Bodies of the Open Inference Protocol (`/v2`) are read as bytes whatever their content type
+ *   (tritonclient sends none; a binary tensor request is JSON followed by raw tensor data), and
+ *   a body the parser refuses (too large, an unknown encoding) is answered in its error shape.
  * - The OpenAPI document and Swagger UI at `/docs` (JSON at `/docs-json`), registered in
  *   onModuleInit: after the controllers' routes, before Nest's catch-all 404 handler.
  */
@@ -32,9 +45,23 @@ export class GatewayHttp implements OnModuleInit {
   ) {
     this.adapter = host.httpAdapter;
     this.adapter.useBodyParser('text', false, {
-      type: 'application/json',
+      type: (request: Request) =>
+        contentTypeOf(request) === 'application/json' && !OPEN_INFERENCE.test(request.url),
       limit: Math.max(64 * 1024, env.READMIT_GATEWAY_MAX_BATCH * BYTES_PER_ENCOUNTER),
     });
+    const readRaw = raw({
+      type: () => true,
+      limit: Math.max(256 * 1024, env.READMIT_GATEWAY_MAX_BATCH * BYTES_PER_INFERENCE_ROW),
+    });
+    this.adapter.use('/v2', (request: Request, response: Response, next: NextFunction) =>
+      readRaw(request, response, (error?: unknown) => {
+        if (!error) return next();
+        const { status, message } = error as { status?: number; message?: string };
+        response
+          .status(typeof status === 'number' && status >= 400 && status < 500 ? status : 400)
+          .json({ error: `the body could not be read: ${message ?? 'unknown error'}` });
+      }),
+    );
   }
 
   onModuleInit(): void {
@@ -51,18 +78,25 @@ export class GatewayHttp implements OnModuleInit {
     const config = new DocumentBuilder()
       .setTitle('Readmit gateway')
       .setDescription(
-        'Synchronous 30-day readmission risk predictions for hospital encounters, scored by the champion model. Each prediction is also recorded as a PredictionMade event.',
+        'Synchronous 30-day readmission risk predictions for hospital encounters, scored by the champion model: `/v1/predictions`, and the Open Inference Protocol (KServe v2, Triton HTTP) under `/v2`. Each prediction is also recorded as a PredictionMade event.',
       )
       .setVersion('1')
       .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }, API_KEY_SCHEME)
       .build();
     config.components = {
       ...config.components,
-      schemas: requestSchemas(this.env.READMIT_GATEWAY_MAX_BATCH),
+      schemas: {
+        ...requestSchemas(this.env.READMIT_GATEWAY_MAX_BATCH),
+        ...inferenceRequestSchemas(this.env.READMIT_GATEWAY_MAX_BATCH),
+      },
     };
     // Built on the first request, when every controller is known.
     SwaggerModule.setup('docs', application, () =>
       SwaggerModule.createDocument(application, config),
     );
   }
+}
+
+function contentTypeOf(request: Request): string {
+  return (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 }

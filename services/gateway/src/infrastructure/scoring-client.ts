@@ -1,6 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { ClientKafka } from '@nestjs/microservices';
-import { RPC_TOPICS, topicName, type PredictReply, type PredictRequest } from '@readmit/contracts';
+import {
+  RPC_TOPICS,
+  topicName,
+  type DescribeReply,
+  type DescribeRequest,
+  type PredictReply,
+  type PredictRequest,
+  type ScoringRequest,
+} from '@readmit/contracts';
 import { PLAINTEXT, type KafkaSecurity } from '@readmit/platform/config';
 import {
   kafkaConnectionSecurity,
@@ -110,12 +118,24 @@ export class ScoringClient {
       throw new ScoringUnavailableError(`no partition of ${this.replyTopic} is assigned`);
   }
 
-  async predict(request: Omit<PredictRequest, 'requestId'>, requestId: string = randomUUID()) {
-    const message: PredictRequest = { ...request, requestId };
+  predict(
+    request: Omit<PredictRequest, 'requestId'>,
+    requestId: string = randomUUID(),
+  ): Promise<PredictReply> {
+    return this.call<PredictReply>({ ...request, requestId });
+  }
+
+  /** Which model scoring serves now (no prediction is made). */
+  describe(requestId: string = randomUUID()): Promise<DescribeReply> {
+    const message: DescribeRequest = { requestId, describe: true };
+    return this.call<DescribeReply>(message);
+  }
+
+  private async call<Reply>(message: ScoringRequest): Promise<Reply> {
     try {
       return await firstValueFrom(
         this.client
-          .send<PredictReply, PredictRequest>(this.pattern, message)
+          .send<Reply, ScoringRequest>(this.pattern, message)
           .pipe(within(this.options.timeoutMs)),
       );
     } catch (error) {

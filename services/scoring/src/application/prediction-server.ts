@@ -1,9 +1,10 @@
 import {
-  isPseudonym,
+  isDescribeRequest,
   RPC_TOPICS,
   topicName,
   type PredictReply,
   type PredictRequest,
+  type ScoringReply,
 } from '@readmit/contracts';
 import type { KafkaSecurity } from '@readmit/platform/config';
 import {
@@ -23,6 +24,7 @@ import {
   type ReplyMessage,
 } from '../infrastructure/batching-server-kafka';
 import { Coalescer } from './coalescer';
+import { describeServing, idsOf, refusalOf, requestMatrix, rowsOf } from './prediction-requests';
 import type { LoadedModel } from '@readmit/platform/serving';
 import type { ScoringMetrics } from './scoring-metrics';
 import type { ServingModels } from './serving-models';
@@ -51,7 +53,7 @@ export interface PredictionServerOptions {
 export class PredictionServer {
   private readonly server: BatchingServerKafka;
   private readonly pattern: string;
-  private readonly coalescer: Coalescer<IncomingRequest, PredictReply>;
+  private readonly coalescer: Coalescer<IncomingRequest, ScoringReply>;
 
   constructor(
     private readonly models: ServingModels,
@@ -104,8 +106,9 @@ export class PredictionServer {
   /**
    * Answers the requests: one reply per request, in order, sent in one produce request with the
    * PredictionMade events of the predictions in them. Resolves once both are acknowledged.
+   * A describe request is answered from the champion serving now, without scoring.
    */
-  async answerAll(requests: readonly IncomingRequest[]): Promise<PredictReply[]> {
+  async answerAll(requests: readonly IncomingRequest[]): Promise<ScoringReply[]> {
     const stopTimer = this.metrics.requestSeconds.startTimer();
     this.metrics.requestBatchSizes.observe(requests.length);
     const now = Date.now();
@@ -113,18 +116,8 @@ export class PredictionServer {
       this.metrics.requestWaits.observe(Math.max(0, now - request.producedAt) / 1000);
     const started = performance.now();
     const { champion } = this.models.snapshot();
-    const replies: (PredictReply | undefined)[] = requests.map(({ data }) =>
-      !champion
-        ? { ok: false, error: 'unavailable', message: 'no champion model is serving yet' }
-        : !hasEncounters(data)
-          ? { ok: false, error: 'invalid', message: 'the request has no encounters' }
-          : !identifiedByPseudonyms(data)
-            ? {
-                ok: false,
-                error: 'invalid',
-                message: 'encounter and patient ids must be pseudonyms (the gateway makes them)',
-              }
-            : undefined,
+    const replies: (ScoringReply | undefined)[] = requests.map(({ data }) =>
+      isDescribeRequest(data) ? describeServing(champion) : refusalOf(data, champion),
     );
     const events: OutgoingEvent[] = [];
     const valid = requests.filter((_, index) => replies[index] === undefined);
@@ -145,8 +138,16 @@ export class PredictionServer {
       for (const [index, reply] of replies.entries())
         if (reply === undefined) replies[index] = scored.replies[next++];
     }
-    const done = await this.send(requests, replies as PredictReply[], events);
-    for (const reply of done) this.metrics.requests.inc({ outcome: reply.ok ? 'ok' : reply.error });
+    const done = await this.send(requests, replies as ScoringReply[], events);
+    done.forEach((reply, index) =>
+      this.metrics.requests.inc({
+        outcome: isDescribeRequest(requests[index].data)
+          ? 'described'
+          : reply.ok
+            ? 'ok'
+            : reply.error,
+      }),
+    );
     stopTimer();
     return done;
   }
@@ -159,10 +160,10 @@ export class PredictionServer {
    */
   private async send(
     requests: readonly IncomingRequest[],
-    replies: PredictReply[],
+    replies: ScoringReply[],
     events: readonly OutgoingEvent[],
-  ): Promise<PredictReply[]> {
-    const replyMessages = async (answers: readonly PredictReply[]) =>
+  ): Promise<ScoringReply[]> {
+    const replyMessages = async (answers: readonly ScoringReply[]) =>
       byTopic(
         await Promise.all(
           requests.map((request, index) => this.server.replyMessage(request, answers[index])),
@@ -176,7 +177,7 @@ export class PredictionServer {
         { err: error, requests: requests.length, events: events.length },
         'predictions and their replies not sent: answering unavailable',
       );
-      const unavailable: PredictReply = {
+      const unavailable: ScoringReply = {
         ok: false,
         error: 'unavailable',
         message: 'the predictions could not be recorded',
@@ -215,13 +216,13 @@ export class PredictionServer {
     started: number,
   ): Promise<Scored> {
     const bodies = requests.map(({ data }) => data as PredictRequest);
-    const matrix = champion.encoder.encodeAll(bodies.flatMap((body) => body.encounters));
+    const matrix = requestMatrix(champion.encoder, bodies);
     const scores = await champion.scorer.score(matrix);
     const latencyMs = performance.now() - started;
     const events: OutgoingEvent[] = [];
     let first = 0;
     const replies = bodies.map((body, index): PredictReply => {
-      const rows = body.encounters.length;
+      const rows = rowsOf(body);
       const explained =
         body.explain && champion.explainer
           ? champion.explainer.explain(
@@ -241,10 +242,10 @@ export class PredictionServer {
         partition: requests[index].partition,
         offset: requests[index].offset,
       };
-      const predictions = body.encounters.map((encounter, row) => {
+      const predictions = Array.from({ length: rows }, (_, row) => {
         const score = scores[first + row];
         return {
-          encounter_id: encounter.encounter_id,
+          encounter_id: idsOf(body, row).encounter_id,
           score,
           label: predictedLabel(score, champion.threshold),
           threshold: champion.threshold,
@@ -260,7 +261,7 @@ export class PredictionServer {
               producer: this.options.producer,
               correlationId: body.requestId,
             }),
-            body.encounters[row],
+            idsOf(body, row),
             prediction.score,
             champion,
             source,
@@ -296,21 +297,4 @@ function byTopic(replies: readonly ReplyMessage[]): TopicMessages[] {
 interface Scored {
   readonly replies: PredictReply[];
   readonly events: OutgoingEvent[];
-}
-
-function hasEncounters(data: unknown): data is PredictRequest {
-  const encounters = (data as Partial<PredictRequest> | null)?.encounters;
-  return Array.isArray(encounters) && encounters.length > 0;
-}
-
-/**
- * A request's ids are pseudonyms, as the predictions written from them must be: a request with a
- * clear id is refused on its own rather than failing the produce request it would share.
- */
-function identifiedByPseudonyms(request: PredictRequest): boolean {
-  return request.encounters.every(
-    (encounter) =>
-      isPseudonym('encounter', encounter.encounter_id) &&
-      isPseudonym('patient', encounter.patient_nbr),
-  );
 }

@@ -37,7 +37,7 @@ export class ScoringMetrics {
     });
     this.requests = new Counter({
       name: 'readmit_scoring_requests_total',
-      help: 'Synchronous prediction requests, by outcome (ok, unavailable, invalid).',
+      help: 'Synchronous requests, by outcome: predictions ok, unavailable, invalid or not_served (another model or version asked for); described for a request describing the serving model.',
       labelNames: ['outcome'],
       registers,
     });
