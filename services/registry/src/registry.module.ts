@@ -4,6 +4,7 @@ import { ProjectionsModule } from '@readmit/platform/projections';
 import { ModelRegistryProvider } from './application/model-registry.provider';
 import { ModelImportController } from './application/model-import/model-import.controller';
 import { ModelsController } from './application/models.controller';
+import { MlflowModule } from './mlflow/mlflow.module';
 import { registryProjection } from './projections/registry/registry.projection';
 import { OrchestrationModule } from './orchestration/orchestration.module';
 
@@ -27,6 +28,7 @@ import { OrchestrationModule } from './orchestration/orchestration.module';
     }),
     ProjectionsModule.register({ projections: [registryProjection] }),
     OrchestrationModule,
+    MlflowModule,
   ],
   controllers: [ModelImportController, ModelsController],
   providers: [ModelRegistryProvider],
