@@ -284,7 +284,7 @@ describe('bad events on every input topic of every consumer group', () => {
       await writeInOrder(kafka, physical(TOPICS.outcomes, prefix), POISON);
       const app = await services.start(
         { name: 'trainer', envSchema: platformEnvSchema, module: TrainerModule },
-        { READMIT_OBJECT_STORE_ROOT: root },
+        { READMIT_OBJECT_STORE_ROOT: root, READMIT_API_KEYS: READER.entry },
       );
 
       const bad = [...POISON, misrouted(serde, 'ModelPromoted')];

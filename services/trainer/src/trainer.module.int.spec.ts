@@ -3,6 +3,7 @@ import { TOPICS } from '@readmit/contracts';
 import { createService } from '@readmit/platform/bootstrap';
 import { platformEnvSchema } from '@readmit/platform/config';
 import request from 'supertest';
+import { testApiKey } from '../../../test/support/api-keys';
 import { testEndpoints } from '../../../test/support/endpoints';
 import { isolatedCatalog, testKafka } from '../../../test/support/kafka';
 import { TrainerModule } from './trainer.module';
@@ -30,6 +31,8 @@ describe('the trainer service', () => {
         READMIT_SCHEMA_REGISTRY_URL: schemaRegistryUrl,
         READMIT_TOPIC_PREFIX: prefix,
         READMIT_OBJECT_STORE_ROOT: '.readmit/test-artifacts',
+        // Its dataset exports need the read role.
+        READMIT_API_KEYS: testApiKey('analyst', ['read']).entry,
       },
     );
     await request(app.getHttpServer()).get('/ready').expect(200);

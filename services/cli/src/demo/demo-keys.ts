@@ -11,7 +11,7 @@ export interface DemoKeys {
   readonly apiKey: string;
   /** The gateway's key for the registry (read and operate). */
   readonly gatewayKey: string;
-  /** READMIT_API_KEYS of the gateway, ingest and registry: both keys' entries. */
+  /** READMIT_API_KEYS of the gateway, ingest, registry and trainer: both keys' entries. */
   readonly entries: string;
 }
 
@@ -41,6 +41,7 @@ export function demoKeyEnv(keys: DemoKeys, service: string): Record<string, stri
     case 'registry':
       return { READMIT_API_KEYS: keys.entries, READMIT_AUTH_DELEGATES: DEMO_GATEWAY };
     case 'ingest':
+    case 'trainer':
       return { READMIT_API_KEYS: keys.entries };
     default:
       return {};

@@ -22,6 +22,7 @@ describe('demo keys', () => {
       READMIT_AUTH_DELEGATES: DEMO_GATEWAY,
     });
     expect(demoKeyEnv(keys, 'ingest')).toEqual({ READMIT_API_KEYS: keys.entries });
+    expect(demoKeyEnv(keys, 'trainer')).toEqual({ READMIT_API_KEYS: keys.entries });
     expect(demoKeyEnv(keys, 'scoring')).toEqual({});
     expect(keys.entries).not.toContain(keys.apiKey);
   });
