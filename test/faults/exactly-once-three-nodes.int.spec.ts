@@ -48,8 +48,9 @@ describe('exactly once on a three-node cluster under broker and process faults',
     expect(report.abortedSeenDuringFaults).toBe(0);
     expect(report.duplicatesDuringFaults).toBe(0);
     expect(report.seenDuringFaults).toBe(report.encounters);
-    // The faults did break transactions: there were aborted records to hide.
-    expect(report.aborted).toBeGreaterThan(0);
+    // Whether a fault breaks a transaction that already wrote records depends on where it lands
+    // (a SIGKILL between two transactions aborts nothing): report.aborted is printed, not
+    // required, as for the backfill; bench/exactly-once-faults, with more encounters, reports it.
   }, 900_000);
 
   it('backfill: one committed prediction per encounter, nothing aborted ever read', async () => {
