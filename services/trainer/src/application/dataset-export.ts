@@ -119,7 +119,13 @@ export async function exportDataset(
     throw new DatasetExportError(
       `no labelled encounters were recorded by ${new Date(request.asOf).toISOString()}`,
     );
-  const prepared = prepareDataset(set.rows, target, request.seed, fractions);
+  const prepared = prepareDataset(set.rows, target, request.seed, fractions, (split) => {
+    const empty = SIDES.filter((side) => split[side].length === 0);
+    if (empty.length > 0)
+      throw new DatasetExportError(
+        `${set.rows.length} labelled encounters leave ${empty.join(' and ')} empty: nothing to export yet`,
+      );
+  });
   const { featureSpec } = prepared;
   const featureSpecId = featureSpecIdOf(featureSpec);
   const rawColumns = rawColumnTypes(set.rows);

@@ -115,9 +115,17 @@ describe('exportDataset on the real sample', () => {
     expect(other.manifest.exportId).not.toBe((await exported).manifest.exportId);
   });
 
-  it('refuses a time before anything was recorded, clearly', async () => {
+  it('refuses a time before anything was recorded, or too few rows to split, clearly', async () => {
     await expect(exportDataset(log, { ...request, asOf: RECORDED - 1 })).rejects.toThrow(
       DatasetExportError,
+    );
+    const three: TrainingLog = {
+      ...log,
+      encounters: log.encounters.slice(0, 3),
+      outcomes: log.outcomes.slice(0, 3),
+    };
+    await expect(exportDataset(three, request)).rejects.toThrow(
+      /3 labelled encounters leave .*empty: nothing to export yet/,
     );
   });
 });

@@ -48,8 +48,11 @@ export function prepareDataset(
   target: ReadmissionTarget,
   seed: number,
   fractions: SplitFractions = DEFAULT_FRACTIONS,
+  /** Checks the split before anything is fitted on it (a run refuses sides too small to use). */
+  checkSplit: (split: Split<LabelledEncounter>) => void = () => undefined,
 ): PreparedDataset {
   const split = splitByPatient(rows, fractions, seed);
+  checkSplit(split);
   const featureSpec = fitFeatureSpec(split.train.map((row) => row.encounter));
   const encoder = new FeatureEncoder(featureSpec);
   const encode = (side: readonly LabelledEncounter[]): EncodedSide => ({

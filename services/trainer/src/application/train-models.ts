@@ -198,15 +198,23 @@ export function trainModels(
   input: TrainModelsInput,
   progress?: TrainingProgress,
 ): TrainModelsResult {
-  const prepared = prepareDataset(input.rows, input.target, input.seed, input.fractions);
+  // The sides are checked before the feature spec is fitted: an empty side cannot be fitted.
+  const prepared = prepareDataset(
+    input.rows,
+    input.target,
+    input.seed,
+    input.fractions,
+    (split) => {
+      for (const side of ['train', 'validation', 'holdout'] as const) {
+        if (split[side].length < MINIMUM_ROWS[side])
+          throw new TrainingError(
+            'assemble',
+            `${split[side].length} labelled encounters for ${side}, at least ${MINIMUM_ROWS[side]} needed (${input.rows.length} in all)`,
+          );
+      }
+    },
+  );
   const { split } = prepared;
-  for (const side of ['train', 'validation', 'holdout'] as const) {
-    if (split[side].length < MINIMUM_ROWS[side])
-      throw new TrainingError(
-        'assemble',
-        `${split[side].length} labelled encounters for ${side}, at least ${MINIMUM_ROWS[side]} needed (${input.rows.length} in all)`,
-      );
-  }
   progress?.(
     'split',
     `${split.train.length} / ${split.validation.length} / ${split.holdout.length} rows by patient`,
