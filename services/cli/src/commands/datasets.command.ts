@@ -13,6 +13,7 @@ import { InfraManager } from '../infra/infra-manager';
 import { withCliSealing } from './cli-sealing';
 import { createInfraContext } from './infra.command';
 import { cliKafka, cliSerde } from './topics.command';
+import { parseTask, parseTime } from './train.command';
 
 export interface DatasetsExportOptions {
   task: 'within-30-days' | 'any';
@@ -24,19 +25,6 @@ export interface DatasetsExportOptions {
   registry?: string;
   /** No progress lines: the caller prints its own. */
   quiet?: boolean;
-}
-
-function parseTask(value: string): DatasetsExportOptions['task'] {
-  if (value !== 'within-30-days' && value !== 'any')
-    throw new InvalidArgumentError(`'${value}' is not a task: within-30-days or any`);
-  return value;
-}
-
-function parseTime(value: string): number {
-  const time = Date.parse(value);
-  if (Number.isNaN(time))
-    throw new InvalidArgumentError(`'${value}' is not a date like 2026-11-23T10:00:00Z`);
-  return time;
 }
 
 function parseSeed(value: string): number {

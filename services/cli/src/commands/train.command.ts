@@ -43,7 +43,7 @@ export interface TrainOptions {
   registry?: string;
 }
 
-function parseTask(value: string): TrainOptions['task'] {
+export function parseTask(value: string): TrainOptions['task'] {
   if (value !== 'within-30-days' && value !== 'any')
     throw new InvalidArgumentError(`'${value}' is not a task: within-30-days or any`);
   return value;
@@ -62,7 +62,7 @@ function parseCandidates(value: string): string[] {
   return names;
 }
 
-function parseTime(value: string): number {
+export function parseTime(value: string): number {
   const time = Date.parse(value);
   if (Number.isNaN(time))
     throw new InvalidArgumentError(`'${value}' is not a date like 2026-11-23T10:00:00Z`);

@@ -1,6 +1,6 @@
+import { isFeatureSpecId } from '@readmit/platform/storage';
 import { z } from 'zod';
 
-const FEATURE_SPEC_ID = /^fs\d+-[0-9a-f]{16}$/;
 const CLAIMED = 'claimed.';
 
 /** `POST /v1/models/{name}/imports` query: what the uploaded ONNX file is and how to judge it. */
@@ -9,7 +9,7 @@ export const importParamsSchema = z.object({
     .string({
       error: 'required: the feature spec id (fs1-…) of the dataset export the model was trained on',
     })
-    .regex(FEATURE_SPEC_ID, {
+    .refine(isFeatureSpecId, {
       error:
         'must be a feature spec id like fs1-d60fd1af2cdf8401 (a dataset export manifest names it)',
     }),
