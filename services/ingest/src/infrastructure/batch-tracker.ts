@@ -11,6 +11,7 @@ import {
   ActiveStandbyAssigner,
   deadLetterOf,
   environmentScoped,
+  fetchStableOffsets,
   GroupMember,
   newEnvelope,
   PatientForgottenError,
@@ -227,10 +228,12 @@ export class BatchTracker extends GroupMember {
     await admin.connect();
     try {
       const prefix = this.options.topicPrefix ?? '';
-      const offsets = await admin.fetchOffsets({
-        groupId: this.clusterGroupId,
-        topics: [topicName(TOPICS.encounters, prefix), topicName(TOPICS.outcomes, prefix)],
-      });
+      // Once the last transaction has completed: a batch sequence read one transaction behind
+      // would close that batch again.
+      const offsets = await fetchStableOffsets(admin, this.clusterGroupId, [
+        topicName(TOPICS.encounters, prefix),
+        topicName(TOPICS.outcomes, prefix),
+      ]);
       let sequence = 0;
       for (const { partitions } of offsets) {
         for (const { metadata } of partitions) {

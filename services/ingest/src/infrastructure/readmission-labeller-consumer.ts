@@ -10,6 +10,7 @@ import {
   ActiveStandbyAssigner,
   deadLetterOf,
   environmentScoped,
+  fetchStableOffsets,
   GroupMember,
   LogPositions,
   newEnvelope,
@@ -413,7 +414,9 @@ export class ReadmissionLabellerConsumer extends GroupMember {
       const topics = [TOPICS.encounters, TOPICS.outcomes, TOPICS.forgotten].map((topic) =>
         topicName(topic, this.prefix),
       );
-      const offsets = await admin.fetchOffsets({ groupId: this.clusterGroupId, topics });
+      // What the last transaction committed, once it has completed: state restored one
+      // transaction behind would label its outcomes again.
+      const offsets = await fetchStableOffsets(admin, this.clusterGroupId, topics);
       const positions: Array<{ topic: string; partition: number; offset: string }> = [];
       let latestAdmission: number | null = null;
       for (const { topic, partitions } of offsets) {

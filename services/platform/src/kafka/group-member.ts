@@ -9,6 +9,7 @@ import type {
   Transaction,
 } from 'kafkajs';
 import { GroupLagReader } from './consumer-lag';
+import { fetchStableOffsets } from './stable-offsets';
 import { environmentScoped } from './environment-scope';
 import type { KafkaMetrics } from './kafka-metrics';
 import type { ReadinessRegistry } from '../health/readiness';
@@ -186,15 +187,15 @@ export abstract class GroupMember {
     if (this.producerNeedsReset) await this.replaceProducer();
   }
 
-  /** The group's committed offset of a partition (the next to read), or null if none. */
+  /**
+   * The group's committed offset of a partition (the next to read), or null if none; once no
+   * transaction is still writing it.
+   */
   protected async committedOffset(topic: string, partition: number): Promise<bigint | null> {
     const admin = this.clusterKafka.admin();
     await admin.connect();
     try {
-      const [committed] = await admin.fetchOffsets({
-        groupId: this.clusterGroupId,
-        topics: [topic],
-      });
+      const [committed] = await fetchStableOffsets(admin, this.clusterGroupId, [topic]);
       const offset = committed?.partitions.find((entry) => entry.partition === partition)?.offset;
       return offset === undefined || BigInt(offset) < 0n ? null : BigInt(offset);
     } finally {

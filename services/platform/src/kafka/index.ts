@@ -5,6 +5,7 @@ export * from './kafka-readiness';
 export * from './kafka-errors';
 export * from './kafka-metrics';
 export { GroupLagReader } from './consumer-lag';
+export { fetchStableOffsets } from './stable-offsets';
 export * from './envelope';
 export * from './dead-letter';
 export * from './event-validation';
