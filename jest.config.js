@@ -12,6 +12,15 @@ const swc = [
   },
 ];
 
+/** Suites of the `faults` project, left out of `integration`: a glob to match, a pattern to ignore. */
+const FAULT_SUITES = [
+  { match: '<rootDir>/test/faults/**/*.int.spec.ts', ignore: '/test/faults/' },
+  {
+    match: '<rootDir>/services/cli/src/commands/demo.int.spec.ts',
+    ignore: '/services/cli/src/commands/demo\\.int\\.spec\\.ts$',
+  },
+];
+
 const shared = {
   rootDir: __dirname,
   testEnvironment: '<rootDir>/test/jest/node-environment.js',
@@ -41,6 +50,20 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       testMatch: ['<rootDir>/**/*.int.spec.ts'],
+      testPathIgnorePatterns: [
+        ...shared.testPathIgnorePatterns,
+        ...FAULT_SUITES.map(({ ignore }) => ignore),
+      ],
+      globalSetup: '<rootDir>/test/jest/integration-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/jest/integration-timeout.ts'],
+    },
+    {
+      // The long fault suites (brokers killed and restarted on disposable clusters) and the demo
+      // end to end: about half of the integration suite's time, mostly spent waiting, so
+      // `./readmit test` runs them beside the other tiers rather than after them.
+      ...shared,
+      displayName: 'faults',
+      testMatch: FAULT_SUITES.map(({ match }) => match),
       globalSetup: '<rootDir>/test/jest/integration-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/jest/integration-timeout.ts'],
     },
