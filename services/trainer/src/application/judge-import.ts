@@ -3,7 +3,6 @@ import {
   FeatureEncoder,
   fitReferenceProfile,
   rocAuc,
-  targetLabels,
   wrapExternalModel,
   type FeatureSpec,
   type ModelInfo,
@@ -15,7 +14,7 @@ import {
   type LabelledEncounter,
   type SplitFractions,
 } from '../domain/training-set';
-import { DEFAULT_FRACTIONS, holdoutIdOf } from './prepare-dataset';
+import { DEFAULT_FRACTIONS, encodeSide, holdoutIdOf } from './prepare-dataset';
 import { evaluateOnHoldout, TrainingError, type SubgroupMetrics } from './train-models';
 
 export interface ImportedModel {
@@ -67,16 +66,10 @@ export async function judgeImportedModel(
         'assemble',
         `${split[side].length} labelled encounters for ${side}, at least ${MINIMUM_ROWS[side]} needed to judge a model (${rows.length} in all)`,
       );
+  // Only the sides the model is judged on: it was trained elsewhere.
   const encoder = new FeatureEncoder(model.featureSpec);
-  const encode = (side: readonly LabelledEncounter[]) => ({
-    data: encoder.encodeAll(side.map((row) => row.encounter)),
-    labels: targetLabels(
-      side.map((row) => row.outcome),
-      model.target,
-    ),
-  });
-  const validation = encode(split.validation);
-  const holdout = encode(split.holdout);
+  const validation = encodeSide(encoder, split.validation, model.target);
+  const holdout = encodeSide(encoder, split.holdout, model.target);
 
   let scorer: OnnxScorer;
   try {

@@ -55,13 +55,7 @@ export function prepareDataset(
   checkSplit(split);
   const featureSpec = fitFeatureSpec(split.train.map((row) => row.encounter));
   const encoder = new FeatureEncoder(featureSpec);
-  const encode = (side: readonly LabelledEncounter[]): EncodedSide => ({
-    data: encoder.encodeAll(side.map((row) => row.encounter)),
-    labels: targetLabels(
-      side.map((row) => row.outcome),
-      target,
-    ),
-  });
+  const encode = (side: readonly LabelledEncounter[]) => encodeSide(encoder, side, target);
   return {
     split,
     featureSpec,
@@ -69,6 +63,21 @@ export function prepareDataset(
     validation: encode(split.validation),
     holdout: encode(split.holdout),
     holdoutId: holdoutIdOf(split.holdout),
+  };
+}
+
+/** One side's feature matrix (by the encoder's spec) and its 0/1 target. */
+export function encodeSide(
+  encoder: FeatureEncoder,
+  side: readonly LabelledEncounter[],
+  target: ReadmissionTarget,
+): EncodedSide {
+  return {
+    data: encoder.encodeAll(side.map((row) => row.encounter)),
+    labels: targetLabels(
+      side.map((row) => row.outcome),
+      target,
+    ),
   };
 }
 
