@@ -64,7 +64,7 @@ module.exports = {
       ...shared,
       displayName: 'faults',
       testMatch: FAULT_SUITES.map(({ match }) => match),
-      globalSetup: '<rootDir>/test/jest/integration-setup.ts',
+      globalSetup: '<rootDir>/test/jest/faults-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/jest/integration-timeout.ts'],
     },
     {

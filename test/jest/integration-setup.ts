@@ -1,5 +1,6 @@
 import { isPortOpen } from '../../services/cli/src/infra/wait-for';
 import { testEndpoints } from '../support/endpoints';
+import { preparePythonClients } from '../support/python-clients';
 
 function reachable(hostPort: string): Promise<boolean> {
   const url = hostPort.includes('://') ? new URL(hostPort) : new URL(`tcp://${hostPort}`);
@@ -7,7 +8,7 @@ function reachable(hostPort: string): Promise<boolean> {
 }
 
 /** Integration tests need the real local platform; say so plainly instead of timing out test by test. */
-export default async function integrationSetup(): Promise<void> {
+export async function requireLocalPlatform(): Promise<void> {
   const endpoints = testEndpoints();
   const checks: Array<[string, string]> = [
     ['Kafka', endpoints.kafkaBrokers[0]],
@@ -24,4 +25,14 @@ export default async function integrationSetup(): Promise<void> {
       `Integration tests need the local platform, but these do not answer: ${missing.join(', ')}. Start it with \`./readmit infra up\`, or run everything with \`./readmit test\`.`,
     );
   }
+}
+
+/**
+ * The local platform, and the Python virtualenvs of the third-party client tests built here,
+ * before any test runs: pip installing them inside a test's hook raced its timeout on a busy
+ * machine.
+ */
+export default async function integrationSetup(): Promise<void> {
+  await requireLocalPlatform();
+  preparePythonClients((line) => process.stderr.write(`${line}\n`));
 }

@@ -35,8 +35,16 @@ function run(command: string, args: string[]): void {
  * jest workers creating it at once never use a half-installed one (the second rename loses and
  * its copy is removed).
  */
+const TOOLS = join(PROJECT_ROOT, '.readmit', 'tools');
+const CONFLUENT_VENV = `python-confluent-kafka-${CONFLUENT_KAFKA_VERSION}`;
+const MODEL_TOOLS_VENV = 'python-model-tools-1';
+
+function isComplete(name: string): boolean {
+  return existsSync(join(TOOLS, name, '.complete'));
+}
+
 function pythonVenv(name: string, requirements: readonly string[]): string {
-  const tools = join(PROJECT_ROOT, '.readmit', 'tools');
+  const tools = TOOLS;
   const venv = join(tools, name);
   const python = join(venv, 'bin', 'python');
   if (existsSync(join(venv, '.complete'))) return python;
@@ -66,12 +74,29 @@ function pythonVenv(name: string, requirements: readonly string[]): string {
 
 /** Confluent's own client (confluent-kafka with its Avro deserializer). */
 export function pythonWithConfluentClient(): string {
-  return pythonVenv(`python-confluent-kafka-${CONFLUENT_KAFKA_VERSION}`, [
+  return pythonVenv(CONFLUENT_VENV, [
     `confluent-kafka[avro,schemaregistry]==${CONFLUENT_KAFKA_VERSION}`,
   ]);
 }
 
 /** tritonclient[http], mlflow-skinny, LightGBM, onnxmltools, onnxruntime, pyarrow, pandas. */
 export function pythonWithModelTools(): string {
-  return pythonVenv('python-model-tools-1', MODEL_TOOLS);
+  return pythonVenv(MODEL_TOOLS_VENV, MODEL_TOOLS);
+}
+
+/** Builds every virtualenv the tests use before they run, saying so when one is missing. */
+export function preparePythonClients(log: (line: string) => void): void {
+  const builds: Array<[string, () => string]> = [
+    [CONFLUENT_VENV, pythonWithConfluentClient],
+    [MODEL_TOOLS_VENV, pythonWithModelTools],
+  ];
+  for (const [name, build] of builds) {
+    if (isComplete(name)) continue;
+    log(
+      `Building the Python virtualenv ${name} for the third-party client tests (first run only)…`,
+    );
+    const started = Date.now();
+    build();
+    log(`  ${name}: ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  }
 }
