@@ -17,3 +17,4 @@ export * from './drift/window-drift';
 export * from './serving/index';
 export * from './synthetic/index';
 export * from './training/index';
+export * from './federated/index';

@@ -123,6 +123,11 @@ export function splitThreshold(thresholds: Float32Array, bin: number): number {
   return bin <= thresholds.length ? thresholds[bin - 1] : FLOAT32_MAX;
 }
 
+/** Bins per feature, the missing bin included. */
+export function binCountsOf({ thresholds }: FeatureBinning): Int32Array {
+  return Int32Array.from(thresholds, (featureThresholds) => featureThresholds.length + 2);
+}
+
 /**
  * Bins every value. Infinite values are rejected: +∞ would not be <= FLOAT32_MAX, so it could
  * not follow the bin it falls in, and a standardised feature should never be infinite anyway.
@@ -144,10 +149,7 @@ export function applyBinning(binning: FeatureBinning, data: DenseMatrix): Binned
     }
   }
   const bins = new Uint8Array(rows * columns);
-  const binCounts = new Int32Array(columns);
-  for (let feature = 0; feature < columns; feature++) {
-    binCounts[feature] = thresholds[feature].length + 2;
-  }
+  const binCounts = binCountsOf(binning);
   const tile = new Float32Array(TILE_ROWS * Math.min(columns, TILE_FEATURES));
   for (let firstRow = 0; firstRow < rows; firstRow += TILE_ROWS) {
     const height = Math.min(rows - firstRow, TILE_ROWS);

@@ -1,10 +1,17 @@
 import { assertDenseMatrix, DenseMatrix } from '../matrix/dense-matrix';
 import { SeededRandom } from '../random/seeded-random';
-import { applyBinning, BinnedMatrix, fitBinning, MAX_BINS, MISSING_BIN } from './binning';
+import {
+  applyBinning,
+  BinnedMatrix,
+  FeatureBinning,
+  fitBinning,
+  MAX_BINS,
+  MISSING_BIN,
+} from './binning';
 import { GbdtModel, GbdtTree, gbdtTreeOutput } from './gbdt-model';
-import { createHistogramLayout } from './histogram';
+import { createHistogramLayout, gradientStep } from './histogram';
 import { sampleFeaturesInto, sampleRowsInto } from './sampling';
-import { GrownTree, TreeBuilder, TreeParams } from './tree-builder';
+import { GrownTree, nodeCapacity, TableRows, TreeBuilder, TreeParams } from './tree-builder';
 
 export interface GradientBoostingOptions {
   /** Trees to grow at most. Default 200. */
@@ -31,6 +38,11 @@ export interface GradientBoostingOptions {
   colsampleByTree?: number;
   /** Seeds every random choice (bin sample, row and feature subsamples). Default 1. */
   seed?: number;
+  /**
+   * Bin thresholds agreed beforehand (a federation agrees them from its sites' summaries);
+   * by default they are fitted on the training data (maxBins, seed).
+   */
+  binning?: FeatureBinning;
   /**
    * Held-out rows for early stopping: training stops once the validation log loss has not improved
    * for earlyStoppingRounds trees, and the model keeps only the trees up to its best iteration.
@@ -64,7 +76,7 @@ export function trainGradientBoosting(
   labels: Uint8Array,
   options: GradientBoostingOptions = {},
 ): GradientBoostingResult {
-  const settings = resolveOptions(options);
+  const settings = resolveGradientBoostingOptions(options);
   assertDenseMatrix(data);
   assertLabels(labels, data.rows, 'training');
   const { validation } = options;
@@ -81,21 +93,21 @@ export function trainGradientBoosting(
   const { rows, columns } = data;
   let positives = 0;
   for (let row = 0; row < rows; row++) positives += labels[row];
-  if (positives === 0 || positives === rows) {
-    throw new Error('Gradient boosting needs both classes among the training labels');
-  }
-  // Float32 like the thresholds and node values, so ONNX's base_values holds it exactly.
-  const baseScore = Math.fround(Math.log(positives / (rows - positives)));
+  const baseScore = logOddsBaseScore(positives, rows);
 
-  const binning = fitBinning(data, { maxBins: settings.maxBins, seed: settings.seed });
+  const binning =
+    options.binning ?? fitBinning(data, { maxBins: settings.maxBins, seed: settings.seed });
   const binned = applyBinning(binning, data);
-  const builder = new TreeBuilder(binned, binning, createHistogramLayout(binned), settings);
+  const layout = createHistogramLayout(binned);
+  const builder = new TreeBuilder(binning, layout, settings);
+  const table = new TableRows(binned, layout, nodeCapacity(settings));
   const random = new SeededRandom(settings.seed);
 
   const margins = new Float64Array(rows).fill(baseScore);
   const gradients = new Float64Array(rows);
   const hessians = new Float64Array(rows);
-  logisticGradients(labels, margins, gradients, hessians);
+  const step = gradientStep(rows);
+  logisticGradients(labels, margins, gradients, hessians, step);
   const validationMargins = new Float64Array(validation?.data.rows ?? 0).fill(baseScore);
   // The base score alone is iteration 0: on pure noise, keeping no tree at all is best.
   let bestLoss = validation ? meanLogLoss(validation.labels, validationMargins) : Infinity;
@@ -115,10 +127,11 @@ export function trainGradientBoosting(
     if (inSample) sampleRowsInto(random, rows, sampleSize, sampleRows, inSample);
     else for (let row = 0; row < rows; row++) sampleRows[row] = row;
 
-    const grown = builder.grow(sampleRows, sampleSize, gradients, hessians, featureMask);
+    table.startTree(sampleRows, sampleSize, gradients, hessians);
+    const grown = builder.grow(table, featureMask);
     trees.push(grown.tree);
-    addToMargins(grown, sampleRows, inSample, binned, margins);
-    const trainLoss = logisticGradients(labels, margins, gradients, hessians);
+    addToMargins(grown, table, sampleRows, inSample, binned, margins);
+    const trainLoss = logisticGradients(labels, margins, gradients, hessians, step);
     history.trainLoss.push(trainLoss);
 
     if (!validation) {
@@ -144,7 +157,7 @@ export function trainGradientBoosting(
   return { model: { kind: 'gbdt', baseScore, features: columns, trees }, bestIteration, history };
 }
 
-type Settings = TreeParams & {
+export type GradientBoostingSettings = TreeParams & {
   nEstimators: number;
   maxBins: number;
   subsample: number;
@@ -153,8 +166,20 @@ type Settings = TreeParams & {
   earlyStoppingRounds: number;
 };
 
-function resolveOptions(options: GradientBoostingOptions): Settings {
-  const settings: Settings = {
+/** The training labels' log odds, every margin's start. */
+export function logOddsBaseScore(positives: number, rows: number): number {
+  if (positives === 0 || positives === rows) {
+    throw new Error('Gradient boosting needs both classes among the training labels');
+  }
+  // Float32 like the thresholds and node values, so ONNX's base_values holds it exactly.
+  return Math.fround(Math.log(positives / (rows - positives)));
+}
+
+/** The options with their defaults, checked: a clear error for a value out of range. */
+export function resolveGradientBoostingOptions(
+  options: GradientBoostingOptions,
+): GradientBoostingSettings {
+  const settings: GradientBoostingSettings = {
     nEstimators: options.nEstimators ?? 200,
     learningRate: options.learningRate ?? 0.1,
     maxDepth: options.maxDepth ?? 6,
@@ -169,7 +194,11 @@ function resolveOptions(options: GradientBoostingOptions): Settings {
     seed: options.seed ?? 1,
     earlyStoppingRounds: options.earlyStoppingRounds ?? 20,
   };
-  const integer = (name: keyof Settings, least: number, most = Number.MAX_SAFE_INTEGER) => {
+  const integer = (
+    name: keyof GradientBoostingSettings,
+    least: number,
+    most = Number.MAX_SAFE_INTEGER,
+  ) => {
     const value = settings[name];
     if (!Number.isInteger(value) || value < least || value > most) {
       throw new Error(
@@ -177,13 +206,13 @@ function resolveOptions(options: GradientBoostingOptions): Settings {
       );
     }
   };
-  const nonNegative = (name: keyof Settings) => {
+  const nonNegative = (name: keyof GradientBoostingSettings) => {
     const value = settings[name];
     if (!(value >= 0 && Number.isFinite(value))) {
       throw new Error(`Gradient boosting ${name} must be a finite number ≥ 0 (got ${value})`);
     }
   };
-  const fraction = (name: keyof Settings) => {
+  const fraction = (name: keyof GradientBoostingSettings) => {
     const value = settings[name];
     if (!(value > 0 && value <= 1)) {
       throw new Error(`Gradient boosting ${name} must be in (0, 1] (got ${value})`);
@@ -207,7 +236,7 @@ function resolveOptions(options: GradientBoostingOptions): Settings {
   return settings;
 }
 
-function assertLabels(labels: Uint8Array, rows: number, what: string): void {
+export function assertLabels(labels: Uint8Array, rows: number, what: string): void {
   if (labels.length !== rows) {
     throw new Error(`${rows} ${what} rows but ${labels.length} labels`);
   }
@@ -222,14 +251,15 @@ function assertLabels(labels: Uint8Array, rows: number, what: string): void {
  * sampled rows, by walking the binned tree for the others. Trees are added in order, exactly as
  * gbdtPredictRaw sums them, so training margins equal the model's predictions bit for bit.
  */
-function addToMargins(
+export function addToMargins(
   grown: GrownTree,
+  { start, end }: Pick<TableRows, 'start' | 'end'>,
   sampleRows: Uint32Array,
   inSample: Uint8Array | null,
   binned: BinnedMatrix,
   margins: Float64Array,
 ): void {
-  const { tree, start, end, splitBin } = grown;
+  const { tree, splitBin } = grown;
   const { feature, left, right, missingGoesLeft, value } = tree;
   for (let node = 0; node < feature.length; node++) {
     if (feature[node] !== -1) continue;
@@ -258,19 +288,23 @@ function addToMargins(
  * loss, all from e = exp(−|m|) so that no step overflows or cancels. Two Math calls per row
  * and no more: under jest each one costs hundreds of nanoseconds.
  */
-function logisticGradients(
+export function logisticGradients(
   labels: Uint8Array,
   margins: Float64Array,
   gradients: Float64Array,
   hessians: Float64Array,
+  /** gradientStep(rows fitted): both are rounded to multiples of it, so their sums are exact. */
+  step: number,
 ): number {
+  // Powers of two: multiplying by them is exact.
+  const inverse = 1 / step;
   let loss = 0;
   for (let row = 0; row < margins.length; row++) {
     const margin = margins[row];
     const e = Math.exp(margin > 0 ? -margin : margin);
     const probability = margin >= 0 ? 1 / (1 + e) : e / (1 + e);
-    gradients[row] = probability - labels[row];
-    hessians[row] = e / ((1 + e) * (1 + e));
+    gradients[row] = Math.round((probability - labels[row]) * inverse) * step;
+    hessians[row] = Math.round((e / ((1 + e) * (1 + e))) * inverse) * step;
     loss += (margin > 0 ? margin : 0) + Math.log1p(e) - labels[row] * margin;
   }
   return loss / margins.length;

@@ -4,6 +4,7 @@ import { applyBinning, BinnedMatrix, fitBinning } from './binning';
 import {
   buildHistogram,
   createHistogramLayout,
+  gradientStep,
   HistogramLayout,
   HistogramPool,
   SLOT_WIDTH,
@@ -130,6 +131,62 @@ describe('gradient histograms', () => {
     // Counts are integers in float64, so they subtract exactly.
     for (let slot = 2; slot < layout.size; slot += SLOT_WIDTH)
       expect(parent[slot]).toBe(direct[slot]);
+  });
+
+  describe('with gradients rounded to gradientStep', () => {
+    const step = gradientStep(rowCount);
+    const round = (values: Float64Array) => values.map((value) => Math.round(value / step) * step);
+    // Full-precision values, as p − y and p(1 − p) are (the random ones above are multiples of
+    // 2⁻³², which any grouping sums exactly already).
+    const fullGradients = gradients.map((value) => Math.tanh(3 * value) / 3);
+    const fullHessians = hessians.map((value) => Math.sqrt(value) / 7);
+    const exactGradients = round(fullGradients);
+    const exactHessians = round(fullHessians);
+    /** The histogram of `rows` built on a table of its own, as a site holding only them would. */
+    const histogramOf = (rows: Uint32Array, g: Float64Array, h: Float64Array) => {
+      const target = new Float64Array(layout.size);
+      buildHistogram(layout, rows, 0, rows.length, g, h, target);
+      return target;
+    };
+
+    it('is a power of two that leaves room for the sums of that many rows', () => {
+      expect(gradientStep(1)).toBe(2 ** -51);
+      expect(gradientStep(100_000)).toBe(2 ** -35);
+      expect(gradientStep(rowCount) * rowCount).toBeLessThan(2 ** -1);
+      expect(() => gradientStep(0)).toThrow(/positive integer/);
+    });
+
+    it('sums the same, bit for bit, however the rows are split into parts and added up', () => {
+      const whole = histogramOf(nodeRows, exactGradients, exactHessians);
+      // Three "sites" holding interleaved thirds of the node's rows, summed in another order.
+      const parts = [0, 1, 2].map((part) => nodeRows.filter((_, i) => i % 3 === part));
+      const summed = new Float64Array(layout.size);
+      for (const part of [parts[2], parts[0], parts[1]]) {
+        const histogram = histogramOf(part, exactGradients, exactHessians);
+        for (let i = 0; i < summed.length; i++) summed[i] += histogram[i];
+      }
+      expect(summed).toEqual(whole);
+      // Subtraction is exact too: whole − one part is the sum of the others.
+      const rest = new Float64Array(layout.size);
+      subtractHistogram(whole, histogramOf(parts[0], exactGradients, exactHessians), rest);
+      const others = histogramOf(
+        Uint32Array.from([...parts[1], ...parts[2]].sort((a, b) => a - b)),
+        exactGradients,
+        exactHessians,
+      );
+      expect(rest).toEqual(others);
+    });
+
+    it('is needed: unrounded gradients sum differently in another grouping', () => {
+      const [g, h] = [fullGradients, fullHessians];
+      const whole = histogramOf(nodeRows, g, h);
+      const summed = new Float64Array(layout.size);
+      for (const part of [0, 1, 2].map((p) => nodeRows.filter((_, i) => i % 3 === p))) {
+        const histogram = histogramOf(part, g, h);
+        for (let i = 0; i < summed.length; i++) summed[i] += histogram[i];
+      }
+      expect(summed).not.toEqual(whole);
+    });
   });
 
   it('reuses released arrays', () => {

@@ -4,8 +4,8 @@ import {
   buildHistogram,
   HistogramLayout,
   HistogramPool,
+  SLOT_WIDTH,
   subtractHistogram,
-  totalsIndex,
 } from './histogram';
 import { findBestSplit, SplitCandidate, SplitParams } from './split-finder';
 
@@ -18,28 +18,66 @@ export interface TreeParams extends SplitParams {
   readonly learningRate: number;
 }
 
-/** A tree fresh from training, with what the booster needs to update the training margins. */
+/** The most nodes a tree grown with these limits can have. */
+export function nodeCapacity({ maxDepth, maxLeaves }: TreeParams): number {
+  return Math.min(2 * maxLeaves - 1, 2 ** (maxDepth + 1) - 1);
+}
+
+/**
+ * Histogram counts are exact, so rows that do not go where the histogram said can only be a bug
+ * (or, in a federation, a site answering for other rows than it holds): better loud than a
+ * wrong tree.
+ */
+export function checkPartition(split: SplitCandidate, wentLeft: number): void {
+  if (wentLeft !== split.left.count)
+    throw new Error(
+      `Internal error: split expected ${split.left.count} rows left, got ${wentLeft}`,
+    );
+}
+
+/** A tree fresh from training. */
 export interface GrownTree {
   readonly tree: GbdtTree;
   /** Per inner node, the last observed bin sent left, for routing binned rows. */
   readonly splitBin: Uint8Array;
-  /** Per leaf, its rows are rows[start[leaf] … end[leaf]−1] of the array given to grow(). */
-  readonly start: Int32Array;
-  readonly end: Int32Array;
 }
+
+/**
+ * Where a tree's rows are: one table (central training, TableRows) or the tables of several
+ * sites (federated training, where each call is a round trip to every site and the histograms
+ * are their sums). Leaves are named by their node index; the root is node 0 and holds every
+ * row being fitted. The builder only ever sees histograms, never rows.
+ */
+export interface TreeRows {
+  /** Writes the histogram of the leaf's rows into target (overwritten). */
+  histogram(leaf: number, target: Float64Array): void;
+  /** Moves the leaf's rows to its two children, as the split sends them; returns how many went left. */
+  partition(leaf: number, split: SplitCandidate, left: number, right: number): number;
+}
+
+/** The same requests as TreeRows, answered later: a federation asks its sites over Kafka. */
+export type TreeStep =
+  | { readonly kind: 'histogram'; readonly leaf: number; readonly target: Float64Array }
+  | {
+      readonly kind: 'partition';
+      readonly leaf: number;
+      readonly split: SplitCandidate;
+      readonly left: number;
+      readonly right: number;
+    };
 
 /** A leaf that may still be split. */
 interface OpenLeaf {
   node: number;
-  start: number;
-  end: number;
+  /** Rows in the leaf, from the histograms' exact counts. */
+  count: number;
   depth: number;
   histogram: Float64Array | null;
   split: SplitCandidate | null;
 }
 
-function openLeaf(node: number, start: number, end: number, depth: number): OpenLeaf {
-  return { node, start, end, depth, histogram: null, split: null };
+function openLeaf(node: number, count: number, depth: number): OpenLeaf {
+  return { node, count, depth, histogram: null, split: null };
 }
 
 function gainOf(leaf: OpenLeaf): number {
@@ -47,52 +85,54 @@ function gainOf(leaf: OpenLeaf): number {
 }
 
 /**
- * Grows regression trees on binned data, leaf-wise: it always splits the open leaf whose best
- * split gains most (LightGBM's best-first growth), within maxLeaves and maxDepth. Holds the
- * buffers reused from tree to tree.
+ * Grows regression trees from gradient histograms, leaf-wise: it always splits the open leaf
+ * whose best split gains most (LightGBM's best-first growth), within maxLeaves and maxDepth.
+ * Histograms are asked of the rows for the root and for the smaller child of each split; the
+ * larger child's is the parent's minus the smaller's. With exact sums (see gradientStep) the
+ * same rows give the same tree however they are spread over tables. Holds the histogram arrays
+ * reused from tree to tree.
  */
 export class TreeBuilder {
   private readonly pool: HistogramPool;
-  private readonly scratch: Uint32Array;
-  /** goesLeft[bin] for the split being applied. */
-  private readonly goesLeft = new Uint8Array(256);
 
   constructor(
-    private readonly binned: BinnedMatrix,
     private readonly binning: FeatureBinning,
-    private readonly layout: HistogramLayout,
+    private readonly layout: Pick<HistogramLayout, 'offsets' | 'size'>,
     private readonly params: TreeParams,
   ) {
     this.pool = new HistogramPool(layout.size);
-    this.scratch = new Uint32Array(binned.rows);
+  }
+
+  /** One tree over the features with featureMask[f] = 1, asking `rows` as it goes. */
+  grow(rows: TreeRows, featureMask: Uint8Array): GrownTree {
+    const steps = this.steps(featureMask);
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) return step.value;
+      const request = step.value;
+      if (request.kind === 'histogram') rows.histogram(request.leaf, request.target);
+      else {
+        const wentLeft = rows.partition(request.leaf, request.split, request.left, request.right);
+        checkPartition(request.split, wentLeft);
+      }
+    }
   }
 
   /**
-   * One tree fitted to the gradients and hessians (indexed by row) of the rows rows[0 … count−1],
-   * considering only the features with featureMask[f] = 1. Reorders those rows in place so each
-   * leaf's rows are contiguous.
+   * The same growth as a sequence of requests, each answered (its histogram written, or its
+   * partition done) before the next is taken: for rows that answer asynchronously.
    */
-  grow(
-    rows: Uint32Array,
-    count: number,
-    gradients: Float64Array,
-    hessians: Float64Array,
-    featureMask: Uint8Array,
-  ): GrownTree {
+  *steps(featureMask: Uint8Array): Generator<TreeStep, GrownTree, void> {
     const { layout, params, pool } = this;
     const { maxDepth, maxLeaves } = params;
-    const capacity = Math.min(2 * maxLeaves - 1, 2 ** (maxDepth + 1) - 1);
-    const nodes = new NodeArrays(capacity);
+    const nodes = new NodeArrays(nodeCapacity(params));
 
     const rootHistogram = pool.acquire();
-    buildHistogram(layout, rows, 0, count, gradients, hessians, rootHistogram);
-    const totals = totalsIndex(layout);
+    yield { kind: 'histogram', leaf: 0, target: rootHistogram };
+    const totals = layout.size - SLOT_WIDTH;
     nodes.setValue(0, rootHistogram[totals], rootHistogram[totals + 1], params);
-    nodes.start[0] = 0;
-    nodes.end[0] = count;
     let size = 1;
 
-    const root = openLeaf(0, 0, count, 0);
+    const root = openLeaf(0, rootHistogram[totals + 2], 0);
     root.histogram = rootHistogram;
     if (maxLeaves > 1 && maxDepth > 0) this.findSplit(root, featureMask);
     const open: OpenLeaf[] = [];
@@ -105,12 +145,12 @@ export class TreeBuilder {
       for (let i = 1; i < open.length; i++) if (gainOf(open[i]) > gainOf(open[best])) best = i;
       const parent = open.splice(best, 1)[0];
       const split = parent.split as SplitCandidate;
-      const middle = this.partition(rows, parent.start, parent.end, split);
 
       const leftNode = size;
       const rightNode = size + 1;
       size += 2;
       leaves++;
+      yield { kind: 'partition', leaf: parent.node, split, left: leftNode, right: rightNode };
       nodes.setSplit(
         parent.node,
         split,
@@ -120,16 +160,12 @@ export class TreeBuilder {
       );
       nodes.setValue(leftNode, split.left.gradient, split.left.hessian, params);
       nodes.setValue(rightNode, split.right.gradient, split.right.hessian, params);
-      nodes.start[leftNode] = parent.start;
-      nodes.end[leftNode] = middle;
-      nodes.start[rightNode] = middle;
-      nodes.end[rightNode] = parent.end;
 
       const depth = parent.depth + 1;
-      const left = openLeaf(leftNode, parent.start, middle, depth);
-      const right = openLeaf(rightNode, middle, parent.end, depth);
+      const left = openLeaf(leftNode, split.left.count, depth);
+      const right = openLeaf(rightNode, split.right.count, depth);
       if (leaves < maxLeaves && depth < maxDepth) {
-        this.childHistograms(parent, left, right, rows, gradients, hessians);
+        yield* this.childHistograms(parent, left, right);
         for (const child of [left, right]) {
           if (!child.histogram) continue;
           this.findSplit(child, featureMask);
@@ -155,28 +191,25 @@ export class TreeBuilder {
 
   /** Whether a node has rows enough for two children at all. */
   private splittable(leaf: OpenLeaf): boolean {
-    return leaf.end - leaf.start >= 2 * this.params.minSamplesLeaf;
+    return leaf.count >= 2 * this.params.minSamplesLeaf;
   }
 
   /**
    * Histograms for the children that may split: the smaller child's from its rows, the larger
    * one's by subtraction from the parent's (in the parent's array, which it takes over).
    */
-  private childHistograms(
+  private *childHistograms(
     parent: OpenLeaf,
     left: OpenLeaf,
     right: OpenLeaf,
-    rows: Uint32Array,
-    gradients: Float64Array,
-    hessians: Float64Array,
-  ): void {
-    const leftSmaller = left.end - left.start <= right.end - right.start;
+  ): Generator<TreeStep, void, void> {
+    const leftSmaller = left.count <= right.count;
     const small = leftSmaller ? left : right;
     const large = leftSmaller ? right : left;
     const needLarge = this.splittable(large);
     if (!needLarge && !this.splittable(small)) return;
     const histogram = this.pool.acquire();
-    buildHistogram(this.layout, rows, small.start, small.end, gradients, hessians, histogram);
+    yield { kind: 'histogram', leaf: small.node, target: histogram };
     small.histogram = histogram;
     if (needLarge) {
       const inherited = parent.histogram as Float64Array;
@@ -185,14 +218,67 @@ export class TreeBuilder {
       parent.histogram = null;
     }
   }
+}
+
+/**
+ * The rows of one table: a tree's rows are kept in one array, reordered so each node's rows are
+ * contiguous (rows[start[node] … end[node]−1]), which is also how the booster finds a leaf's rows.
+ */
+export class TableRows implements TreeRows {
+  /** goesLeft[bin] for the split being applied. */
+  private readonly goesLeft = new Uint8Array(256);
+  private readonly scratch: Uint32Array;
+  private rows: Uint32Array = new Uint32Array(0);
+  private gradients: Float64Array = new Float64Array(0);
+  private hessians: Float64Array = new Float64Array(0);
+  /** Per node of the current tree, its rows' range. */
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+
+  constructor(
+    private readonly binned: BinnedMatrix,
+    private readonly layout: HistogramLayout,
+    /** Nodes a tree can have. */
+    capacity: number,
+  ) {
+    this.scratch = new Uint32Array(binned.rows);
+    this.start = new Int32Array(capacity);
+    this.end = new Int32Array(capacity);
+  }
 
   /**
-   * Stable in-place partition of rows[start … end−1] by the split: left rows first, in their
-   * original order, which keeps later gathers in increasing row order. Returns the boundary.
+   * Starts a tree on rows[0 … count−1] (reordered in place as it grows), fitted to gradients
+   * and hessians indexed by row.
    */
-  private partition(rows: Uint32Array, start: number, end: number, split: SplitCandidate): number {
-    const { goesLeft, scratch } = this;
+  startTree(rows: Uint32Array, count: number, gradients: Float64Array, hessians: Float64Array) {
+    this.rows = rows;
+    this.gradients = gradients;
+    this.hessians = hessians;
+    this.start[0] = 0;
+    this.end[0] = count;
+  }
+
+  histogram(leaf: number, target: Float64Array): void {
+    buildHistogram(
+      this.layout,
+      this.rows,
+      this.start[leaf],
+      this.end[leaf],
+      this.gradients,
+      this.hessians,
+      target,
+    );
+  }
+
+  /**
+   * Stable in-place partition of the leaf's rows by the split: left rows first, in their
+   * original order, which keeps later gathers in increasing row order.
+   */
+  partition(leaf: number, split: SplitCandidate, left: number, right: number): number {
+    const { goesLeft, scratch, rows } = this;
     const { bins, rows: rowCount } = this.binned;
+    const start = this.start[leaf];
+    const end = this.end[leaf];
     goesLeft.fill(0);
     goesLeft[MISSING_BIN] = split.missingGoesLeft ? 1 : 0;
     goesLeft.fill(1, 1, split.bin + 1);
@@ -205,13 +291,11 @@ export class TreeBuilder {
       else scratch[spilled++] = row;
     }
     rows.set(scratch.subarray(0, spilled), write);
-    if (write - start !== split.left.count) {
-      // Histogram counts are exact, so this can only be a bug; better loud than a wrong tree.
-      throw new Error(
-        `Internal error: split expected ${split.left.count} rows left, got ${write - start}`,
-      );
-    }
-    return write;
+    this.start[left] = start;
+    this.end[left] = write;
+    this.start[right] = write;
+    this.end[right] = end;
+    return write - start;
   }
 }
 
@@ -225,8 +309,6 @@ class NodeArrays {
   readonly value: Float32Array;
   readonly cover: Float64Array;
   readonly splitBin: Uint8Array;
-  readonly start: Int32Array;
-  readonly end: Int32Array;
 
   constructor(capacity: number) {
     this.feature = new Int32Array(capacity).fill(-1);
@@ -237,8 +319,6 @@ class NodeArrays {
     this.value = new Float32Array(capacity);
     this.cover = new Float64Array(capacity);
     this.splitBin = new Uint8Array(capacity);
-    this.start = new Int32Array(capacity);
-    this.end = new Int32Array(capacity);
   }
 
   /** The node's would-be leaf value −G/(H+λ)·η; 0 when H + λ is 0 (λ = 0 and no curvature). */
@@ -270,8 +350,6 @@ class NodeArrays {
         cover: this.cover.slice(0, size),
       },
       splitBin: this.splitBin.slice(0, size),
-      start: this.start.slice(0, size),
-      end: this.end.slice(0, size),
     };
   }
 }

@@ -1,0 +1,107 @@
+import type { FeatureBinning } from '../trees/binning';
+import { binCountsOf } from '../trees/binning';
+import type { GbdtModel, GbdtTree } from '../trees/gbdt-model';
+import {
+  logOddsBaseScore,
+  resolveGradientBoostingOptions,
+  type GradientBoostingOptions,
+} from '../trees/gradient-boosting';
+import { gradientStep, histogramShape } from '../trees/histogram';
+import { SeededRandom } from '../random/seeded-random';
+import { sampleFeaturesInto } from '../trees/sampling';
+import type { SplitCandidate } from '../trees/split-finder';
+import { TreeBuilder, type GrownTree, type TreeRows } from '../trees/tree-builder';
+import type { GbdtSiteSummary, GbdtStart } from './gbdt-site';
+
+/** What the federation asks of a site (GbdtSite in process; a site's trainer over Kafka). */
+export interface FederatedGbdtSite extends TreeRows {
+  summary(): GbdtSiteSummary;
+  begin(start: GbdtStart): number;
+  startTree(): void;
+  finishTree(grown: GrownTree): number;
+}
+
+/** Options of federated boosting: those of central training but early stopping and row sampling. */
+export type FederatedGbdtOptions = Omit<
+  GradientBoostingOptions,
+  'validation' | 'earlyStoppingRounds' | 'binning' | 'onIteration' | 'subsample'
+> & {
+  /** Called after each tree with the mean training log loss over all sites. */
+  onIteration?: (iteration: number, trainLoss: number) => void;
+};
+
+/** The sites' rows as one: a histogram is the sum of theirs, a partition is done by each. */
+class SummedSiteRows implements TreeRows {
+  private readonly part: Float64Array;
+
+  constructor(
+    private readonly sites: readonly FederatedGbdtSite[],
+    size: number,
+  ) {
+    this.part = new Float64Array(size);
+  }
+
+  histogram(leaf: number, target: Float64Array): void {
+    target.fill(0);
+    for (const site of this.sites) {
+      site.histogram(leaf, this.part);
+      for (let i = 0; i < target.length; i++) target[i] += this.part[i];
+    }
+  }
+
+  partition(leaf: number, split: SplitCandidate, left: number, right: number): number {
+    let wentLeft = 0;
+    for (const site of this.sites) wentLeft += site.partition(leaf, split, left, right);
+    return wentLeft;
+  }
+}
+
+/**
+ * Gradient boosting over several sites' rows without moving them (horizontal histogram
+ * aggregation): for every node to split, each site sums its rows' gradients and hessians per
+ * feature and bin, the sums are added, the split is chosen from the totals and every site applies
+ * it to its own rows. Leaf values come from the summed sums. With the same bin thresholds, and
+ * gradients rounded to the step of the union's row count (so that sums do not depend on how rows
+ * are grouped), this is central training on the union: the same trees, bit for bit.
+ */
+export function trainFederatedGradientBoosting(
+  sites: readonly FederatedGbdtSite[],
+  binning: FeatureBinning,
+  options: FederatedGbdtOptions = {},
+): GbdtModel {
+  if (sites.length === 0) throw new Error('Federated boosting needs at least one site');
+  const settings = resolveGradientBoostingOptions(options);
+  const columns = binning.thresholds.length;
+  let rows = 0;
+  let positives = 0;
+  for (const site of sites) {
+    const summary = site.summary();
+    rows += summary.rows;
+    positives += summary.positives;
+  }
+  const start: GbdtStart = {
+    baseScore: logOddsBaseScore(positives, rows),
+    step: gradientStep(rows),
+  };
+  for (const site of sites) site.begin(start);
+
+  const shape = histogramShape(binCountsOf(binning));
+  const builder = new TreeBuilder(binning, shape, settings);
+  const summed = new SummedSiteRows(sites, shape.size);
+  // The feature sample draws from the same sequence as central training's.
+  const random = new SeededRandom(settings.seed);
+  const featureMask = new Uint8Array(columns).fill(1);
+  const featuresPerTree = Math.max(1, Math.round(settings.colsampleByTree * columns));
+
+  const trees: GbdtTree[] = [];
+  for (let iteration = 1; iteration <= settings.nEstimators; iteration++) {
+    if (featuresPerTree < columns) sampleFeaturesInto(random, featuresPerTree, featureMask);
+    for (const site of sites) site.startTree();
+    const grown = builder.grow(summed, featureMask);
+    trees.push(grown.tree);
+    let loss = 0;
+    for (const site of sites) loss += site.finishTree(grown);
+    options.onIteration?.(iteration, loss / rows);
+  }
+  return { kind: 'gbdt', baseScore: start.baseScore, features: columns, trees };
+}

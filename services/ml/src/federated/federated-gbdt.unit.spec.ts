@@ -1,0 +1,64 @@
+import { labelledSample } from '../../../../test/support/sample-rows';
+import { FeatureEncoder, fitFeatureSpec } from '../features/feature-spec';
+import { targetLabels } from '../features/target';
+import { fitBinning } from '../trees/binning';
+import { gbdtPredictRaw } from '../trees/gbdt-model';
+import { gbdtToJson } from '../trees/gbdt-json';
+import { resolveGradientBoostingOptions, trainGradientBoosting } from '../trees/gradient-boosting';
+import { GbdtSite } from './gbdt-site';
+import { trainFederatedGradientBoosting } from './federated-gbdt';
+
+// The real UCI sample as three hospitals with different case mixes: by admission source.
+const sample = labelledSample();
+const siteOf = (admissionSource: number) =>
+  admissionSource === 7 ? 0 : admissionSource === 1 ? 1 : 2;
+const spec = fitFeatureSpec(sample.map((row) => row.encounter));
+const encoder = new FeatureEncoder(spec);
+const union = {
+  data: encoder.encodeAll(sample.map((row) => row.encounter)),
+  labels: targetLabels(
+    sample.map((row) => row.outcome),
+    'any',
+  ),
+};
+const sites = [0, 1, 2].map((site) => {
+  const rows = sample.filter((row) => siteOf(row.encounter.admission_source_id) === site);
+  return {
+    data: encoder.encodeAll(rows.map((row) => row.encounter)),
+    labels: targetLabels(
+      rows.map((row) => row.outcome),
+      'any',
+    ),
+  };
+});
+const binning = fitBinning(union.data, { maxBins: 63 });
+const options = { nEstimators: 25, maxDepth: 5, maxLeaves: 20, colsampleByTree: 0.8, seed: 3 };
+
+describe('federated gradient boosting (in process)', () => {
+  it('splits the sample into three sites of different case mixes', () => {
+    expect(sites.map((site) => site.data.rows).reduce((a, b) => a + b)).toBe(union.data.rows);
+    for (const site of sites) expect(site.data.rows).toBeGreaterThan(400);
+    const rates = sites.map((site) => site.labels.reduce((a, b) => a + b, 0) / site.labels.length);
+    expect(Math.max(...rates) - Math.min(...rates)).toBeGreaterThan(0.02);
+  });
+
+  it('grows the trees central training grows on the union, bit for bit', () => {
+    const central = trainGradientBoosting(union.data, union.labels, { ...options, binning });
+    const losses: number[] = [];
+    const federated = trainFederatedGradientBoosting(
+      sites.map(
+        (site) =>
+          new GbdtSite(site.data, site.labels, binning, resolveGradientBoostingOptions(options)),
+      ),
+      binning,
+      { ...options, onIteration: (_, loss) => losses.push(loss) },
+    );
+    expect(federated.trees).toHaveLength(25);
+    expect(gbdtToJson(federated)).toEqual(gbdtToJson(central.model));
+    expect(gbdtPredictRaw(federated, union.data)).toEqual(
+      gbdtPredictRaw(central.model, union.data),
+    );
+    // The sites' summed losses are the central run's, to float rounding.
+    losses.forEach((loss, index) => expect(loss).toBeCloseTo(central.history.trainLoss[index], 12));
+  });
+});

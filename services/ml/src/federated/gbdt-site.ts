@@ -1,0 +1,101 @@
+import { assertDenseMatrix, type DenseMatrix } from '../matrix/dense-matrix';
+import { applyBinning, type BinnedMatrix, type FeatureBinning } from '../trees/binning';
+import { addToMargins, assertLabels, logisticGradients } from '../trees/gradient-boosting';
+import { createHistogramLayout } from '../trees/histogram';
+import type { SplitCandidate } from '../trees/split-finder';
+import {
+  nodeCapacity,
+  TableRows,
+  type GrownTree,
+  type TreeParams,
+  type TreeRows,
+} from '../trees/tree-builder';
+
+/** What a site tells the federation of its training rows: two counts, no row. */
+export interface GbdtSiteSummary {
+  readonly rows: number;
+  readonly positives: number;
+}
+
+/** What every site starts from, decided by the federation from all the summaries. */
+export interface GbdtStart {
+  /** The log odds of the union's labels. */
+  readonly baseScore: number;
+  /** gradientStep of the union's row count. */
+  readonly step: number;
+}
+
+/**
+ * One site's side of federated gradient boosting. Its rows and labels stay here: it answers the
+ * histograms of its rows in a node, moves its rows down the splits the federation chooses, and
+ * adds each finished tree to its margins, as central training does for all rows. With the bin
+ * thresholds and the gradient step the union would use, the federation grows the trees central
+ * training grows on the union.
+ */
+export class GbdtSite implements TreeRows {
+  private readonly binned: BinnedMatrix;
+  private readonly table: TableRows;
+  private readonly rows: Uint32Array;
+  private readonly margins: Float64Array;
+  private readonly gradients: Float64Array;
+  private readonly hessians: Float64Array;
+  private step = 0;
+
+  constructor(
+    data: DenseMatrix,
+    private readonly labels: Uint8Array,
+    binning: FeatureBinning,
+    params: TreeParams,
+  ) {
+    assertDenseMatrix(data);
+    assertLabels(labels, data.rows, 'training');
+    this.binned = applyBinning(binning, data);
+    this.table = new TableRows(
+      this.binned,
+      createHistogramLayout(this.binned),
+      nodeCapacity(params),
+    );
+    this.rows = new Uint32Array(data.rows);
+    this.margins = new Float64Array(data.rows);
+    this.gradients = new Float64Array(data.rows);
+    this.hessians = new Float64Array(data.rows);
+  }
+
+  summary(): GbdtSiteSummary {
+    let positives = 0;
+    for (const label of this.labels) positives += label;
+    return { rows: this.labels.length, positives };
+  }
+
+  /** Sets every margin to the base score; returns the sum of the log losses there. */
+  begin({ baseScore, step }: GbdtStart): number {
+    this.margins.fill(baseScore);
+    this.step = step;
+    return this.updateGradients();
+  }
+
+  /** A new tree starts with every row in its root. */
+  startTree(): void {
+    for (let row = 0; row < this.rows.length; row++) this.rows[row] = row;
+    this.table.startTree(this.rows, this.rows.length, this.gradients, this.hessians);
+  }
+
+  histogram(leaf: number, target: Float64Array): void {
+    this.table.histogram(leaf, target);
+  }
+
+  partition(leaf: number, split: SplitCandidate, left: number, right: number): number {
+    return this.table.partition(leaf, split, left, right);
+  }
+
+  /** Adds the tree to the margins; returns the new sum of the log losses. */
+  finishTree(grown: GrownTree): number {
+    addToMargins(grown, this.table, this.rows, null, this.binned, this.margins);
+    return this.updateGradients();
+  }
+
+  private updateGradients(): number {
+    const { labels, margins, gradients, hessians, step } = this;
+    return logisticGradients(labels, margins, gradients, hessians, step) * labels.length;
+  }
+}

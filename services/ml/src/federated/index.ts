@@ -1,0 +1,6 @@
+export { GbdtSite, type GbdtSiteSummary, type GbdtStart } from './gbdt-site';
+export {
+  trainFederatedGradientBoosting,
+  type FederatedGbdtOptions,
+  type FederatedGbdtSite,
+} from './federated-gbdt';
