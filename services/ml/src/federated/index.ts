@@ -4,3 +4,11 @@ export {
   type FederatedGbdtOptions,
   type FederatedGbdtSite,
 } from './federated-gbdt';
+export {
+  averageUpdates,
+  localLogisticUpdate,
+  trainFederatedLogisticRegression,
+  type FederatedLogisticOptions,
+  type LogisticRound,
+  type LogisticSiteUpdate,
+} from './federated-logistic';
