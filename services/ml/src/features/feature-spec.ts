@@ -6,6 +6,7 @@ import {
   type EncounterInput,
   type NumericInput,
 } from './encounter-features';
+import { momentsOf, summarizeFeatures, type FeatureSummary } from './feature-summary';
 
 export const FEATURE_SPEC_VERSION = 1;
 export const OTHER = '(other)';
@@ -58,33 +59,26 @@ export function fitFeatureSpec(
   encounters: Iterable<EncounterInput>,
   options: FitFeatureOptions = {},
 ): FeatureSpec {
+  return featureSpecFromSummary(summarizeFeatures(encounters), options);
+}
+
+/**
+ * The spec of the summarised encounters: fitting from a merged summary (a federation's sites')
+ * gives the spec fitting on the union gives.
+ */
+export function featureSpecFromSummary(
+  summary: FeatureSummary,
+  options: FitFeatureOptions = {},
+): FeatureSpec {
   const minCount = options.minCategoryCount ?? 10;
-  const moments = NUMERIC_INPUTS.map(() => ({ count: 0, mean: 0, m2: 0 }));
-  const counts = CATEGORICAL_INPUTS.map(() => new Map<string, number>());
-  for (const encounter of encounters) {
-    NUMERIC_INPUTS.forEach((input, index) => {
-      // Welford's update: stable for large counts.
-      const moment = moments[index];
-      const value = input.read(encounter);
-      moment.count += 1;
-      const delta = value - moment.mean;
-      moment.mean += delta / moment.count;
-      moment.m2 += delta * (value - moment.mean);
-    });
-    CATEGORICAL_INPUTS.forEach((input, index) => {
-      const value = input.read(encounter);
-      if (value !== null) counts[index].set(value, (counts[index].get(value) ?? 0) + 1);
-    });
-  }
-  if (moments[0].count === 0) throw new Error('cannot fit features on no encounters');
+  if (summary.encounters === 0) throw new Error('cannot fit features on no encounters');
   const numeric = NUMERIC_INPUTS.map((input, index) => {
-    const { count, mean, m2 } = moments[index];
-    const std = Math.sqrt(m2 / count);
+    const { mean, std } = momentsOf(summary.numeric[index]);
     return { name: input.name, mean, std: std > 1e-12 ? std : 1 };
   });
   const categorical = CATEGORICAL_INPUTS.map((input, index) => ({
     name: input.name,
-    categories: [...counts[index]]
+    categories: Object.entries(summary.categorical[index])
       .filter(([, seen]) => seen >= minCount)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, input.maxCategories)

@@ -8,3 +8,4 @@ export * from './encounter-cells';
 export * from './ids-mapping';
 export * from './encounter-row';
 export * from './encounter-events';
+export * from './feature-summary';
