@@ -2,6 +2,11 @@ import { labelledSample } from '../../../../test/support/sample-rows';
 import { FeatureEncoder, fitFeatureSpec } from '../features/feature-spec';
 import { targetLabels } from '../features/target';
 import { fitBinning } from '../trees/binning';
+import {
+  binningFromSummary,
+  mergeBinningSummaries,
+  summarizeForBinning,
+} from '../trees/binning-summary';
 import { gbdtPredictRaw } from '../trees/gbdt-model';
 import { gbdtToJson } from '../trees/gbdt-json';
 import { resolveGradientBoostingOptions, trainGradientBoosting } from '../trees/gradient-boosting';
@@ -31,8 +36,19 @@ const sites = [0, 1, 2].map((site) => {
     ),
   };
 });
-const binning = fitBinning(union.data, { maxBins: 63 });
-const options = { nEstimators: 25, maxDepth: 5, maxLeaves: 20, colsampleByTree: 0.8, seed: 3 };
+// Thresholds agreed from the sites' value counts, never from their rows.
+const binning = binningFromSummary(
+  mergeBinningSummaries(sites.map((site) => summarizeForBinning(site.data))),
+  { maxBins: 63 },
+);
+const options = {
+  nEstimators: 25,
+  maxDepth: 5,
+  maxLeaves: 20,
+  maxBins: 63,
+  colsampleByTree: 0.8,
+  seed: 3,
+};
 
 describe('federated gradient boosting (in process)', () => {
   it('splits the sample into three sites of different case mixes', () => {
@@ -42,8 +58,13 @@ describe('federated gradient boosting (in process)', () => {
     expect(Math.max(...rates) - Math.min(...rates)).toBeGreaterThan(0.02);
   });
 
+  it("places the thresholds central training places on the union, from the sites' value counts", () => {
+    expect(binning).toEqual(fitBinning(union.data, { maxBins: 63 }));
+  });
+
   it('grows the trees central training grows on the union, bit for bit', () => {
-    const central = trainGradientBoosting(union.data, union.labels, { ...options, binning });
+    // Central training as the trainer runs it: its own binning of the union.
+    const central = trainGradientBoosting(union.data, union.labels, options);
     const losses: number[] = [];
     const federated = trainFederatedGradientBoosting(
       sites.map(

@@ -279,7 +279,7 @@ function sortedDistinct(
  * running count best matches an equal share of what is left, so a heavy value gets a bin of
  * its own and the remaining bins still split the rest evenly.
  */
-function cutPoints(
+export function cutPoints(
   distinct: Float64Array,
   counts: Float64Array,
   unique: number,
