@@ -11,11 +11,14 @@ import { SeededRandom } from '../random/seeded-random';
 import { sampleFeaturesInto } from '../trees/sampling';
 import type { SplitCandidate } from '../trees/split-finder';
 import { TreeBuilder, type GrownTree, type TreeRows } from '../trees/tree-builder';
-import type { GbdtSiteSummary, GbdtStart } from './gbdt-site';
+import { histogramFromSteps, type GbdtSiteSummary, type GbdtStart } from './gbdt-site';
+import { unmaskSum } from './secure-aggregation';
 
 /** What the federation asks of a site (GbdtSite in process; a site's trainer over Kafka). */
 export interface FederatedGbdtSite extends TreeRows {
   summary(): GbdtSiteSummary;
+  /** Secure aggregation: the histogram in steps, masked under context (see PairwiseMasker). */
+  maskedHistogram(leaf: number, context: string, size: number): BigUint64Array;
   begin(start: GbdtStart): number;
   startTree(): void;
   finishTree(grown: GrownTree): number;
@@ -28,24 +31,48 @@ export type FederatedGbdtOptions = Omit<
 > & {
   /** Called after each tree with the mean training log loss over all sites. */
   onIteration?: (iteration: number, trainLoss: number) => void;
+  /**
+   * Sites send masked histograms (secure aggregation) and the coordinator sees only their sum.
+   * The trees are the same: the sums are exact integers either way.
+   */
+  secureAggregation?: boolean;
+  /** What the coordinator receives from each site, for inspection. */
+  onSiteHistogram?: (site: number, received: Float64Array | BigUint64Array) => void;
 };
 
 /** The sites' rows as one: a histogram is the sum of theirs, a partition is done by each. */
 class SummedSiteRows implements TreeRows {
+  /** The tree being grown, which names each masked submission. */
+  tree = 0;
   private readonly part: Float64Array;
 
   constructor(
     private readonly sites: readonly FederatedGbdtSite[],
-    size: number,
+    private readonly size: number,
+    private readonly step: number,
+    private readonly options: FederatedGbdtOptions,
   ) {
     this.part = new Float64Array(size);
   }
 
   histogram(leaf: number, target: Float64Array): void {
+    const { sites, size, options } = this;
+    if (options.secureAggregation) {
+      const context = `tree ${this.tree} leaf ${leaf}`;
+      const masked = sites.map((site, index) => {
+        const received = site.maskedHistogram(leaf, context, size);
+        options.onSiteHistogram?.(index, received);
+        return received;
+      });
+      target.set(histogramFromSteps(unmaskSum(masked), this.step));
+      return;
+    }
     target.fill(0);
-    for (const site of this.sites) {
-      site.histogram(leaf, this.part);
-      for (let i = 0; i < target.length; i++) target[i] += this.part[i];
+    const { part } = this;
+    for (const [index, site] of sites.entries()) {
+      site.histogram(leaf, part);
+      options.onSiteHistogram?.(index, part);
+      for (let i = 0; i < target.length; i++) target[i] += part[i];
     }
   }
 
@@ -87,7 +114,7 @@ export function trainFederatedGradientBoosting(
 
   const shape = histogramShape(binCountsOf(binning));
   const builder = new TreeBuilder(binning, shape, settings);
-  const summed = new SummedSiteRows(sites, shape.size);
+  const summed = new SummedSiteRows(sites, shape.size, start.step, options);
   // The feature sample draws from the same sequence as central training's.
   const random = new SeededRandom(settings.seed);
   const featureMask = new Uint8Array(columns).fill(1);
@@ -97,6 +124,7 @@ export function trainFederatedGradientBoosting(
   for (let iteration = 1; iteration <= settings.nEstimators; iteration++) {
     if (featuresPerTree < columns) sampleFeaturesInto(random, featuresPerTree, featureMask);
     for (const site of sites) site.startTree();
+    summed.tree = iteration;
     const grown = builder.grow(summed, featureMask);
     trees.push(grown.tree);
     let loss = 0;

@@ -11,6 +11,7 @@ import { gbdtPredictRaw } from '../trees/gbdt-model';
 import { gbdtToJson } from '../trees/gbdt-json';
 import { resolveGradientBoostingOptions, trainGradientBoosting } from '../trees/gradient-boosting';
 import { GbdtSite } from './gbdt-site';
+import { createSiteKeys, PairwiseMasker } from './secure-aggregation';
 import { trainFederatedGradientBoosting } from './federated-gbdt';
 
 // The real UCI sample as three hospitals with different case mixes: by admission source.
@@ -81,5 +82,43 @@ describe('federated gradient boosting (in process)', () => {
     );
     // The sites' summed losses are the central run's, to float rounding.
     losses.forEach((loss, index) => expect(loss).toBeCloseTo(central.history.trainLoss[index], 12));
+  });
+
+  it('with secure aggregation, sees only masked histograms and grows the same trees', () => {
+    const keys = ['north', 'central', 'south'].map((id) => createSiteKeys(id));
+    const directory = new Map(keys.map((key) => [key.siteId, key.publicKey]));
+    const params = resolveGradientBoostingOptions(options);
+    const plain = trainFederatedGradientBoosting(
+      sites.map((site) => new GbdtSite(site.data, site.labels, binning, params)),
+      binning,
+      { ...options, nEstimators: 5 },
+    );
+    const received: Array<Float64Array | BigUint64Array> = [];
+    const secure = trainFederatedGradientBoosting(
+      sites.map(
+        (site, index) =>
+          new GbdtSite(
+            site.data,
+            site.labels,
+            binning,
+            params,
+            new PairwiseMasker(keys[index], directory),
+          ),
+      ),
+      binning,
+      {
+        ...options,
+        nEstimators: 5,
+        secureAggregation: true,
+        onSiteHistogram: (_, histogram) => received.push(histogram),
+      },
+    );
+    expect(gbdtToJson(secure)).toEqual(gbdtToJson(plain));
+    expect(received.length).toBeGreaterThan(5 * 3);
+    for (const histogram of received) {
+      expect(histogram).toBeInstanceOf(BigUint64Array);
+      // Row counts are the last value of a histogram: masked, they are noise over 2^64.
+      expect(histogram[histogram.length - 1]).toBeGreaterThan(2n ** 40n);
+    }
   });
 });

@@ -1,7 +1,8 @@
 import { assertDenseMatrix, type DenseMatrix } from '../matrix/dense-matrix';
 import { applyBinning, type BinnedMatrix, type FeatureBinning } from '../trees/binning';
 import { addToMargins, assertLabels, logisticGradients } from '../trees/gradient-boosting';
-import { createHistogramLayout } from '../trees/histogram';
+import { createHistogramLayout, SLOT_WIDTH } from '../trees/histogram';
+import { toRing, type PairwiseMasker } from './secure-aggregation';
 import type { SplitCandidate } from '../trees/split-finder';
 import {
   nodeCapacity,
@@ -46,6 +47,8 @@ export class GbdtSite implements TreeRows {
     private readonly labels: Uint8Array,
     binning: FeatureBinning,
     params: TreeParams,
+    /** For secure aggregation: this site's masker over the federation's keys. */
+    private readonly masker?: PairwiseMasker,
   ) {
     assertDenseMatrix(data);
     assertLabels(labels, data.rows, 'training');
@@ -84,6 +87,17 @@ export class GbdtSite implements TreeRows {
     this.table.histogram(leaf, target);
   }
 
+  /**
+   * The histogram as integers (gradient and hessian sums in gradient steps, row counts) masked
+   * for secure aggregation under `context`: what the site sends instead of its histogram.
+   */
+  maskedHistogram(leaf: number, context: string, size: number): BigUint64Array {
+    if (!this.masker) throw new Error('this site was not given keys for secure aggregation');
+    const histogram = new Float64Array(size);
+    this.table.histogram(leaf, histogram);
+    return this.masker.mask(toRing(histogramInSteps(histogram, this.step)), context);
+  }
+
   partition(leaf: number, split: SplitCandidate, left: number, right: number): number {
     return this.table.partition(leaf, split, left, right);
   }
@@ -98,4 +112,14 @@ export class GbdtSite implements TreeRows {
     const { labels, margins, gradients, hessians, step } = this;
     return logisticGradients(labels, margins, gradients, hessians, step) * labels.length;
   }
+}
+
+/** Gradient and hessian sums in steps (exact integers), counts as they are. */
+export function histogramInSteps(histogram: Float64Array, step: number): Float64Array {
+  return histogram.map((value, index) => (index % SLOT_WIDTH === 2 ? value : value / step));
+}
+
+/** The inverse of histogramInSteps. */
+export function histogramFromSteps(integers: Float64Array, step: number): Float64Array {
+  return integers.map((value, index) => (index % SLOT_WIDTH === 2 ? value : value * step));
 }

@@ -12,3 +12,11 @@ export {
   type LogisticRound,
   type LogisticSiteUpdate,
 } from './federated-logistic';
+export {
+  createSiteKeys,
+  fromRing,
+  PairwiseMasker,
+  toRing,
+  unmaskSum,
+  type SiteKeys,
+} from './secure-aggregation';
