@@ -12,6 +12,7 @@ import { sampleFeaturesInto } from '../trees/sampling';
 import type { SplitCandidate } from '../trees/split-finder';
 import { TreeBuilder, type GrownTree, type TreeRows } from '../trees/tree-builder';
 import { histogramFromSteps, type GbdtSiteSummary, type GbdtStart } from './gbdt-site';
+import { boostingPrivacy } from './differential-privacy';
 import { unmaskSum } from './secure-aggregation';
 
 /** What the federation asks of a site (GbdtSite in process; a site's trainer over Kafka). */
@@ -36,9 +37,27 @@ export type FederatedGbdtOptions = Omit<
    * The trees are the same: the sums are exact integers either way.
    */
   secureAggregation?: boolean;
+  /**
+   * Differential privacy: Gaussian noise of σ = noiseMultiplier × sensitivity on every released
+   * histogram (split across the sites when secure aggregation is on, each site's own otherwise);
+   * the (ε, δ) spent comes back with the model.
+   */
+  privacy?: { readonly noiseMultiplier: number; readonly delta: number };
   /** What the coordinator receives from each site, for inspection. */
   onSiteHistogram?: (site: number, received: Float64Array | BigUint64Array) => void;
 };
+
+export interface FederatedGbdtResult {
+  readonly model: GbdtModel;
+  /** Training rows over all sites. */
+  readonly rows: number;
+  /** What differential privacy spent, or null without it. */
+  readonly privacy: {
+    readonly rho: number;
+    readonly epsilon: number;
+    readonly delta: number;
+  } | null;
+}
 
 /** The sites' rows as one: a histogram is the sum of theirs, a partition is done by each. */
 class SummedSiteRows implements TreeRows {
@@ -79,7 +98,9 @@ class SummedSiteRows implements TreeRows {
   partition(leaf: number, split: SplitCandidate, left: number, right: number): number {
     let wentLeft = 0;
     for (const site of this.sites) wentLeft += site.partition(leaf, split, left, right);
-    return wentLeft;
+    // Under differential privacy the split's counts are noisy, and the exact ones are not
+    // the coordinator's to see: the sites' answers are not compared with them.
+    return this.options.privacy ? split.left.count : wentLeft;
   }
 }
 
@@ -95,7 +116,7 @@ export function trainFederatedGradientBoosting(
   sites: readonly FederatedGbdtSite[],
   binning: FeatureBinning,
   options: FederatedGbdtOptions = {},
-): GbdtModel {
+): FederatedGbdtResult {
   if (sites.length === 0) throw new Error('Federated boosting needs at least one site');
   const settings = resolveGradientBoostingOptions(options);
   const columns = binning.thresholds.length;
@@ -106,9 +127,14 @@ export function trainFederatedGradientBoosting(
     rows += summary.rows;
     positives += summary.positives;
   }
+  const { privacy, secureAggregation } = options;
   const start: GbdtStart = {
     baseScore: logOddsBaseScore(positives, rows),
     step: gradientStep(rows),
+    noise: privacy && {
+      multiplier: privacy.noiseMultiplier,
+      share: secureAggregation ? 1 / sites.length : 1,
+    },
   };
   for (const site of sites) site.begin(start);
 
@@ -131,5 +157,16 @@ export function trainFederatedGradientBoosting(
     for (const site of sites) loss += site.finishTree(grown);
     options.onIteration?.(iteration, loss / rows);
   }
-  return { kind: 'gbdt', baseScore: start.baseScore, features: columns, trees };
+  return {
+    model: { kind: 'gbdt', baseScore: start.baseScore, features: columns, trees },
+    rows,
+    privacy: privacy
+      ? boostingPrivacy({
+          trees: trees.length,
+          maxDepth: settings.maxDepth,
+          noiseMultiplier: privacy.noiseMultiplier,
+          delta: privacy.delta,
+        })
+      : null,
+  };
 }

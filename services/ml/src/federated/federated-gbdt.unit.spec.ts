@@ -7,7 +7,9 @@ import {
   mergeBinningSummaries,
   summarizeForBinning,
 } from '../trees/binning-summary';
-import { gbdtPredictRaw } from '../trees/gbdt-model';
+import { gbdtPredictProbability, gbdtPredictRaw, type GbdtModel } from '../trees/gbdt-model';
+import { rocAuc } from '../metrics';
+import { boostingPrivacy } from './differential-privacy';
 import { gbdtToJson } from '../trees/gbdt-json';
 import { resolveGradientBoostingOptions, trainGradientBoosting } from '../trees/gradient-boosting';
 import { GbdtSite } from './gbdt-site';
@@ -67,7 +69,7 @@ describe('federated gradient boosting (in process)', () => {
     // Central training as the trainer runs it: its own binning of the union.
     const central = trainGradientBoosting(union.data, union.labels, options);
     const losses: number[] = [];
-    const federated = trainFederatedGradientBoosting(
+    const { model: federated, privacy } = trainFederatedGradientBoosting(
       sites.map(
         (site) =>
           new GbdtSite(site.data, site.labels, binning, resolveGradientBoostingOptions(options)),
@@ -76,6 +78,7 @@ describe('federated gradient boosting (in process)', () => {
       { ...options, onIteration: (_, loss) => losses.push(loss) },
     );
     expect(federated.trees).toHaveLength(25);
+    expect(privacy).toBeNull();
     expect(gbdtToJson(federated)).toEqual(gbdtToJson(central.model));
     expect(gbdtPredictRaw(federated, union.data)).toEqual(
       gbdtPredictRaw(central.model, union.data),
@@ -88,13 +91,13 @@ describe('federated gradient boosting (in process)', () => {
     const keys = ['north', 'central', 'south'].map((id) => createSiteKeys(id));
     const directory = new Map(keys.map((key) => [key.siteId, key.publicKey]));
     const params = resolveGradientBoostingOptions(options);
-    const plain = trainFederatedGradientBoosting(
+    const { model: plain } = trainFederatedGradientBoosting(
       sites.map((site) => new GbdtSite(site.data, site.labels, binning, params)),
       binning,
       { ...options, nEstimators: 5 },
     );
     const received: Array<Float64Array | BigUint64Array> = [];
-    const secure = trainFederatedGradientBoosting(
+    const { model: secure } = trainFederatedGradientBoosting(
       sites.map(
         (site, index) =>
           new GbdtSite(
@@ -120,5 +123,35 @@ describe('federated gradient boosting (in process)', () => {
       // Row counts are the last value of a histogram: masked, they are noise over 2^64.
       expect(histogram[histogram.length - 1]).toBeGreaterThan(2n ** 40n);
     }
+  });
+
+  it('with differential privacy, trains on noisy histograms and reports the (ε, δ) spent', () => {
+    const params = resolveGradientBoostingOptions(options);
+    const train = (noiseMultiplier: number) =>
+      trainFederatedGradientBoosting(
+        sites.map((site) => new GbdtSite(site.data, site.labels, binning, params)),
+        binning,
+        { ...options, nEstimators: 10, privacy: { noiseMultiplier, delta: 1e-5 } },
+      );
+    const auc = (model: GbdtModel) =>
+      rocAuc(union.labels, gbdtPredictProbability(model, union.data));
+    const { model: exact } = trainFederatedGradientBoosting(
+      sites.map((site) => new GbdtSite(site.data, site.labels, binning, params)),
+      binning,
+      { ...options, nEstimators: 10 },
+    );
+    const light = train(0.01);
+    const heavy = train(50);
+    expect(light.privacy).toEqual(
+      boostingPrivacy({ trees: 10, maxDepth: 5, noiseMultiplier: 0.01, delta: 1e-5 }),
+    );
+    expect(heavy.privacy?.epsilon).toBeLessThan(light.privacy?.epsilon as number);
+    expect(gbdtToJson(light.model)).not.toEqual(gbdtToJson(exact));
+    // On 5,000 rows only noise too light to protect anyone (ε in the hundreds of thousands)
+    // keeps the signal; at ε ≈ 1 the trees split on noise (measured: AUC 0.72 exact, 0.72 at
+    // multiplier 0.01, 0.58 at 0.2, about 0.5 from 1 up).
+    expect(auc(light.model)).toBeGreaterThan(auc(exact) - 0.02);
+    expect(auc(heavy.model)).toBeLessThan(auc(light.model) - 0.1);
+    expect(heavy.privacy?.epsilon).toBeLessThan(2);
   });
 });

@@ -2,6 +2,7 @@ import { assertDenseMatrix, type DenseMatrix } from '../matrix/dense-matrix';
 import { applyBinning, type BinnedMatrix, type FeatureBinning } from '../trees/binning';
 import { addToMargins, assertLabels, logisticGradients } from '../trees/gradient-boosting';
 import { createHistogramLayout, SLOT_WIDTH } from '../trees/histogram';
+import { gaussianNoise, ROW_BOUNDS } from './differential-privacy';
 import { toRing, type PairwiseMasker } from './secure-aggregation';
 import type { SplitCandidate } from '../trees/split-finder';
 import {
@@ -24,6 +25,12 @@ export interface GbdtStart {
   readonly baseScore: number;
   /** gradientStep of the union's row count. */
   readonly step: number;
+  /**
+   * Differential privacy: Gaussian noise of σ = noiseMultiplier × the release's sensitivity on
+   * every histogram, of which this site adds the `share` of the variance (1 when the
+   * coordinator sees each site's histogram, 1 / sites when it sees only their masked sum).
+   */
+  readonly noise?: { readonly multiplier: number; readonly share: number };
 }
 
 /**
@@ -41,6 +48,7 @@ export class GbdtSite implements TreeRows {
   private readonly gradients: Float64Array;
   private readonly hessians: Float64Array;
   private step = 0;
+  private noise: GbdtStart['noise'];
 
   constructor(
     data: DenseMatrix,
@@ -71,9 +79,10 @@ export class GbdtSite implements TreeRows {
   }
 
   /** Sets every margin to the base score; returns the sum of the log losses there. */
-  begin({ baseScore, step }: GbdtStart): number {
+  begin({ baseScore, step, noise }: GbdtStart): number {
     this.margins.fill(baseScore);
     this.step = step;
+    this.noise = noise;
     return this.updateGradients();
   }
 
@@ -85,6 +94,7 @@ export class GbdtSite implements TreeRows {
 
   histogram(leaf: number, target: Float64Array): void {
     this.table.histogram(leaf, target);
+    this.addNoise(target);
   }
 
   /**
@@ -94,7 +104,7 @@ export class GbdtSite implements TreeRows {
   maskedHistogram(leaf: number, context: string, size: number): BigUint64Array {
     if (!this.masker) throw new Error('this site was not given keys for secure aggregation');
     const histogram = new Float64Array(size);
-    this.table.histogram(leaf, histogram);
+    this.histogram(leaf, histogram);
     return this.masker.mask(toRing(histogramInSteps(histogram, this.step)), context);
   }
 
@@ -106,6 +116,28 @@ export class GbdtSite implements TreeRows {
   finishTree(grown: GrownTree): number {
     addToMargins(grown, this.table, this.rows, null, this.binned, this.margins);
     return this.updateGradients();
+  }
+
+  /**
+   * Gaussian noise on every slot, rounded to the gradient step (counts to whole rows) so sums
+   * stay exact. A row moves one slot per feature and the totals by at most ROW_BOUNDS, so the
+   * sensitivity of each component is its bound × √(features + 1).
+   */
+  private addNoise(histogram: Float64Array): void {
+    if (!this.noise) return;
+    const { multiplier, share } = this.noise;
+    const spread = multiplier * Math.sqrt(share * (this.binned.features + 1));
+    const sigma = [
+      ROW_BOUNDS.gradient * spread,
+      ROW_BOUNDS.hessian * spread,
+      ROW_BOUNDS.count * spread,
+    ];
+    const unit = [this.step, this.step, 1];
+    const draws = gaussianNoise(histogram.length);
+    for (let i = 0; i < histogram.length; i++) {
+      const component = i % SLOT_WIDTH;
+      histogram[i] += Math.round((draws[i] * sigma[component]) / unit[component]) * unit[component];
+    }
   }
 
   private updateGradients(): number {

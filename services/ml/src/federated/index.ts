@@ -2,6 +2,7 @@ export { GbdtSite, type GbdtSiteSummary, type GbdtStart } from './gbdt-site';
 export {
   trainFederatedGradientBoosting,
   type FederatedGbdtOptions,
+  type FederatedGbdtResult,
   type FederatedGbdtSite,
 } from './federated-gbdt';
 export {
@@ -20,3 +21,10 @@ export {
   unmaskSum,
   type SiteKeys,
 } from './secure-aggregation';
+export {
+  boostingPrivacy,
+  epsilonOf,
+  gaussianNoise,
+  gaussianRho,
+  ROW_BOUNDS,
+} from './differential-privacy';
