@@ -35,6 +35,11 @@ const PSEUDONYM_PATTERNS: Readonly<Record<IdentifierKind, RegExp>> = {
   patient: new RegExp(`^${PSEUDONYM_PREFIXES.patient}${MAC_TEXT}$`),
 };
 
+/** The form of a pseudonym of this kind (for a schema that documents it; see isPseudonym). */
+export function pseudonymPattern(kind: IdentifierKind): RegExp {
+  return PSEUDONYM_PATTERNS[kind];
+}
+
 /** Whether `value` has the form of a pseudonym of this kind (only the key can say it is one). */
 export function isPseudonym(kind: IdentifierKind, value: unknown): value is string {
   return typeof value === 'string' && PSEUDONYM_PATTERNS[kind].test(value);

@@ -38,6 +38,7 @@ const platform = PlatformModule.register({
   config: toPlatformConfig('probe', loadConfig('probe', platformEnvSchema, {})),
   serviceConfig: {},
   logger: createLogger({ service: 'probe', level: 'fatal' }),
+  openApi: { title: 'probe', description: '' },
 });
 
 function routeTable(service: string): Route[] {
@@ -48,12 +49,14 @@ function routeTable(service: string): Route[] {
 const line = (route: Route) => `${route.method} ${route.path} → ${describePolicy(route.policy)}`;
 
 /**
- * What may stay open: probes (the platform's and the Open Inference Protocol's), metrics and the
+ * What may stay open: probes (the platform's and the Open Inference Protocol's), metrics, the
+ * OpenAPI document (Swagger UI at /docs is served beside it, outside the router) and the
  * console's shell (page, assets, sign-in).
  */
 const PUBLIC = [
   'GET /health',
   'GET /ready',
+  'GET /openapi.json',
   'GET /v2/health/live',
   'GET /v2/health/ready',
   'GET /metrics',
@@ -78,7 +81,7 @@ describe('route policies', () => {
     );
   });
 
-  it('opens only health, readiness, metrics and the console shell', () => {
+  it('opens only health, readiness, metrics, the OpenAPI document and the console shell', () => {
     const open = Object.keys(SERVICE_MODULES)
       .flatMap(routeTable)
       .filter((route) => route.policy && 'public' in route.policy)

@@ -354,11 +354,14 @@ describe('REST gateway: predictions over HTTP, scored over Kafka request-reply',
     await request(server).get('/docs/swagger-ui-bundle.js').expect(200);
     const docs = await request(server).get('/docs-json').expect(200);
     expect(docs.body.components.securitySchemes).toEqual({
-      'api-key': { type: 'apiKey', in: 'header', name: 'x-api-key' },
+      'api-key': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }),
+      bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
     });
+    // The platform's document, served at /openapi.json too.
+    expect((await request(server).get('/openapi.json').expect(200)).body).toEqual(docs.body);
     for (const path of ['/v1/predictions', '/v1/predictions/batch']) {
       const operation = docs.body.paths[path].post;
-      expect(operation.security).toEqual([{ 'api-key': [] }]);
+      expect(operation.security).toEqual([{ 'api-key': [] }, { bearer: [] }]);
       expect(Object.keys(operation.responses).sort()).toEqual(
         ['200', '400', '401', '403', '413', '415', '503'].sort(),
       );

@@ -4,6 +4,9 @@ import { httpUrlField, platformEnvSchema } from '@readmit/platform/config';
 import { pseudonymKeyField } from '@readmit/platform/privacy';
 import { z } from 'zod';
 
+/** The largest batch by default (READMIT_GATEWAY_MAX_BATCH). */
+export const DEFAULT_MAX_BATCH = 100;
+
 /** The gateway's variables, on top of the platform's. */
 export const gatewayEnvSchema = platformEnvSchema.extend({
   /**
@@ -14,7 +17,7 @@ export const gatewayEnvSchema = platformEnvSchema.extend({
   /** The site key a request's identifiers are pseudonymised under before scoring (docs/security.md). */
   READMIT_PSEUDONYM_KEY: pseudonymKeyField,
   /** Most encounters in one `POST /v1/predictions/batch`. */
-  READMIT_GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(1_000).default(100),
+  READMIT_GATEWAY_MAX_BATCH: z.coerce.number().int().min(1).max(1_000).default(DEFAULT_MAX_BATCH),
   /** How long a prediction waits for the scoring service before answering 503. */
   READMIT_SCORING_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
   /** The Retry-After of a 503: when a client should try again. */

@@ -1,5 +1,4 @@
 import { runService } from '@readmit/platform/bootstrap';
-import { gatewayEnvSchema } from './gateway.config';
-import { GatewayModule } from './gateway.module';
+import { gatewayService } from './gateway.definition';
 
-runService({ name: 'gateway', envSchema: gatewayEnvSchema, module: GatewayModule });
+runService(gatewayService);

@@ -1,5 +1,4 @@
 import { runService } from '@readmit/platform/bootstrap';
-import { ingestEnvSchema } from './ingest.config';
-import { IngestModule } from './ingest.module';
+import { ingestService } from './ingest.definition';
 
-runService({ name: 'ingest', envSchema: ingestEnvSchema, module: IngestModule });
+runService(ingestService);

@@ -1,5 +1,4 @@
 import { runService } from '@readmit/platform/bootstrap';
-import { registryEnvSchema } from './registry.config';
-import { RegistryModule } from './registry.module';
+import { registryService } from './registry.definition';
 
-runService({ name: 'registry', envSchema: registryEnvSchema, module: RegistryModule });
+runService(registryService);

@@ -1,5 +1,4 @@
 import { runService } from '@readmit/platform/bootstrap';
-import { platformEnvSchema } from '@readmit/platform/config';
-import { TrainerModule } from './trainer.module';
+import { trainerService } from './trainer.definition';
 
-runService({ name: 'trainer', envSchema: platformEnvSchema, module: TrainerModule });
+runService(trainerService);

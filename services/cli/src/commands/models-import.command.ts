@@ -14,7 +14,7 @@ import { InfraManager } from '../infra/infra-manager';
 import { createInfraContext } from './infra.command';
 import { LogWatch } from './log-watch';
 import { parseDuration } from './produce.command';
-import { RegistryApi } from './registry-api';
+import { RegistryApi, type ImportAccepted, type ImportQuery } from './registry-api';
 import { cliKafka, cliSerde } from './topics.command';
 
 export interface ModelsImportOptions {
@@ -33,13 +33,7 @@ export interface ModelsImportOptions {
   registry?: string;
 }
 
-/** What the registry's import endpoint answers (202). */
-export interface ImportAccepted {
-  readonly runId: string;
-  readonly modelName: string;
-  readonly featureSpecId: string;
-  readonly stagedArtifactSha256: string;
-}
+export type { ImportAccepted };
 
 export type Decision =
   | { readonly eventType: 'ModelPromoted'; readonly event: ModelPromoted }
@@ -139,19 +133,18 @@ export async function importModel(
   } catch (error) {
     throw new InfraError(`cannot read ${file}: ${(error as Error).message}`);
   }
-  const query = new URLSearchParams({
+  const query: ImportQuery = {
     featureSpec: options.featureSpec,
     task: options.task,
     framework: options.framework,
-    ...(options.threshold !== undefined && { threshold: String(options.threshold) }),
+    ...(options.threshold !== undefined && { threshold: options.threshold }),
     ...(options.asOf !== undefined && { asOf: options.asOf }),
     ...Object.fromEntries(
-      Object.entries(options.claimed).map(([name, value]) => [`claimed.${name}`, String(value)]),
+      Object.entries(options.claimed).map(([name, value]) => [`claimed.${name}`, value]),
     ),
-  });
-  const path = `/v1/models/${encodeURIComponent(options.model)}/imports?${query}`;
-  if (!options.wait)
-    return { accepted: await api.upload<ImportAccepted>(path, bytes, options.timeout) };
+  };
+  const upload = () => api.importModel(options.model, query, bytes, options.timeout);
+  if (!options.wait) return { accepted: await upload() };
 
   const infra = new InfraManager(createInfraContext());
   const serde = cliSerde(options.registry ?? infra.component('schema-registry').endpoint(), {
@@ -166,7 +159,7 @@ export async function importModel(
   // Before the upload: the answer cannot come before we listen.
   await watch.open();
   try {
-    const accepted = await api.upload<ImportAccepted>(path, bytes, options.timeout);
+    const accepted = await upload();
     console.error(`import ${accepted.runId}: uploaded; the trainer judges it on the holdout…`);
     const deadline = Date.now() + options.timeout;
     const { event: outcome } = await watch.until(

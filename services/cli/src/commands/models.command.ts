@@ -223,7 +223,7 @@ export function printOutcome(outcome: RegistryOutcome, json: boolean): void {
 async function decide(
   options: DecisionOptions,
   command: Command,
-  viaApi: { path: string; body: Record<string, unknown> },
+  viaApi: (api: RegistryApi) => Promise<RegistryOutcome>,
   run: (registry: ModelRegistry) => Promise<RegistryOutcome>,
 ) {
   const api = RegistryApi.from(options.api, process.env);
@@ -232,7 +232,7 @@ async function decide(
       throw new InfraError(
         '--by is not taken with --api: the registry records the API key’s principal as the decider',
       );
-    printOutcome(await api.decide(viaApi.path, viaApi.body), options.json);
+    printOutcome(await viaApi(api), options.json);
     return;
   }
   try {
@@ -367,10 +367,11 @@ export function modelsCommand(): Command {
     decide(
       options,
       command,
-      {
-        path: `/v1/models/${encodeURIComponent(options.model)}/versions/${encodeURIComponent(version)}/promote`,
-        body: { reason: options.reason, force: options.force ?? false },
-      },
+      (api) =>
+        api.promote(options.model, version, {
+          reason: options.reason,
+          force: options.force ?? false,
+        }),
       (registry) =>
         registry.promote(options.model, version, {
           decidedBy: options.by,
@@ -391,10 +392,11 @@ export function modelsCommand(): Command {
     decide(
       options,
       command,
-      {
-        path: `/v1/models/${encodeURIComponent(options.model)}/rollback`,
-        body: { reason: options.reason, ...(options.to ? { toVersion: options.to } : {}) },
-      },
+      (api) =>
+        api.rollback(options.model, {
+          reason: options.reason,
+          ...(options.to ? { toVersion: options.to } : {}),
+        }),
       (registry) =>
         registry.rollback(options.model, {
           decidedBy: options.by,
@@ -413,10 +415,7 @@ export function modelsCommand(): Command {
     decide(
       options,
       command,
-      {
-        path: `/v1/models/${encodeURIComponent(options.model)}/versions/${encodeURIComponent(version)}/challenge`,
-        body: { reason: options.reason },
-      },
+      (api) => api.challenge(options.model, version, { reason: options.reason }),
       (registry) =>
         registry.assignChallenger(options.model, version, {
           decidedBy: options.by,
@@ -434,10 +433,7 @@ export function modelsCommand(): Command {
     decide(
       options,
       command,
-      {
-        path: `/v1/models/${encodeURIComponent(options.model)}/versions/${encodeURIComponent(version)}/reject`,
-        body: { reason: options.reason },
-      },
+      (api) => api.reject(options.model, version, { reason: options.reason }),
       (registry) =>
         registry.reject(options.model, version, { decidedBy: options.by, reason: options.reason }),
     ),

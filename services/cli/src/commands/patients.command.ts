@@ -1,9 +1,9 @@
 import { Command } from 'commander';
 import { isPseudonym } from '@readmit/contracts';
 import { canonicalClearId } from '@readmit/ml';
+import { describeErrorBody, ingestClient, type IngestPaths } from '@readmit/platform/api-client';
 import { pseudonymizerFromEnv } from '@readmit/platform/privacy';
 import { InfraError } from '../infra/infra-error';
-import { describeError } from './registry-api';
 
 /** Where ingest answers when nothing says otherwise: its port in docker-compose.yml. */
 const DEFAULT_INGEST_API = 'http://localhost:3001';
@@ -13,11 +13,9 @@ interface ForgetOptions {
   readonly api?: string;
 }
 
-interface ForgetAnswer {
-  readonly patient: string;
-  readonly keyDestroyed: boolean;
-  readonly eventId: string;
-}
+/** What ingest answers (200): its OpenAPI document's schema. */
+type ForgetAnswer =
+  IngestPaths['/v1/patients/{patient}/forget']['post']['responses'][200]['content']['application/json'];
 
 /**
  * The patient pseudonym of what was given: a `pat_…` pseudonym as is, a raw patient number
@@ -34,34 +32,31 @@ export function patientPseudonymOf(given: string, env: NodeJS.ProcessEnv): strin
 }
 
 /** What the ingest API's refusal means to the operator, on one line. */
-function refusal(status: number, text: string): string {
-  const said = `ingest answered ${status}: ${describeError(text)}`;
+function refusal(status: number, body: unknown): string {
+  const said = `ingest answered ${status}: ${describeErrorBody(body)}`;
   return status === 401 || status === 403
     ? `${said} (READMIT_API_KEY must hold a key ingest accepts, with the operate role)`
     : said;
 }
 
-/** Asks ingest to forget a patient, as the principal of READMIT_API_KEY. */
-async function forgetThroughApi(
+/** Asks ingest to forget a patient, as the principal of READMIT_API_KEY (the typed client). */
+export async function forgetThroughApi(
   baseUrl: string,
   apiKey: string,
   patient: string,
+  fetch?: (request: Request) => Promise<Response>,
 ): Promise<ForgetAnswer> {
-  let response: Response;
-  try {
-    response = await fetch(`${baseUrl}/v1/patients/${encodeURIComponent(patient)}/forget`, {
-      method: 'POST',
-      headers: { 'x-api-key': apiKey },
-      signal: AbortSignal.timeout(FORGET_TIMEOUT_MS),
+  const ingest = ingestClient({ baseUrl, apiKey, timeoutMs: FORGET_TIMEOUT_MS, fetch });
+  const answer = await ingest
+    .POST('/v1/patients/{patient}/forget', { params: { path: { patient } } })
+    .catch((error: unknown) => {
+      throw new InfraError(
+        `cannot reach the ingest API at ${baseUrl}: ${(error as Error).message} (is ingest running? --api or READMIT_INGEST_API names it)`,
+      );
     });
-  } catch (error) {
-    throw new InfraError(
-      `cannot reach the ingest API at ${baseUrl}: ${(error as Error).message} (is ingest running? --api or READMIT_INGEST_API names it)`,
-    );
-  }
-  const text = await response.text();
-  if (!response.ok) throw new InfraError(refusal(response.status, text));
-  return JSON.parse(text) as ForgetAnswer;
+  if (answer.data === undefined)
+    throw new InfraError(refusal(answer.response.status, answer.error));
+  return answer.data;
 }
 
 /**

@@ -1,18 +1,48 @@
+import {
+  describeErrorBody,
+  registryClient,
+  type Client,
+  type RegistryPaths,
+} from '@readmit/platform/api-client';
 import type { RegistryOutcome } from '@readmit/registry';
 import { InfraError } from '../infra/infra-error';
 
 /** How long a decision may take through the registry's REST API before the CLI gives up. */
 const DECISION_TIMEOUT_MS = 30_000;
 
+type Import = RegistryPaths['/v1/models/{name}/imports']['post'];
+
+/** An import's query: what the document names, and the `claimed.<metric>` numbers beside them. */
+export type ImportQuery = NonNullable<Import['parameters']['query']> & {
+  readonly [claimed: `claimed.${string}`]: number | string;
+};
+
+/** What the registry answers an import with (202). */
+export type ImportAccepted = Import['responses'][202]['content']['application/json'];
+
+/** What an openapi-fetch call settles to: the answer, or the error body, and the response. */
+interface Answer<T> {
+  readonly data?: T;
+  readonly error?: unknown;
+  readonly response: Response;
+}
+
 /**
- * The registry service's REST API, for decisions made as an authenticated principal: the API key
+ * The registry service's REST API, through the typed client generated from its OpenAPI document
+ * (@readmit/platform/api-client), for decisions made as an authenticated principal: the API key
  * (READMIT_API_KEY, never a flag, so it stays out of shell history and `ps`) names who decided.
  */
 export class RegistryApi {
+  private readonly client: Client<RegistryPaths>;
+
   constructor(
     private readonly baseUrl: string,
-    private readonly apiKey: string,
-  ) {}
+    apiKey: string,
+    /** Another fetch (tests). */
+    fetch?: (request: Request) => Promise<Response>,
+  ) {
+    this.client = registryClient({ baseUrl, apiKey, fetch });
+  }
 
   /** From the CLI's options and environment; undefined when no API is named. */
   static from(url: string | undefined, env: NodeJS.ProcessEnv): RegistryApi | undefined {
@@ -25,68 +55,93 @@ export class RegistryApi {
     return new RegistryApi(url.replace(/\/+$/, ''), key);
   }
 
-  decide(path: string, body: Record<string, unknown>): Promise<RegistryOutcome> {
-    return this.post(path, body);
-  }
-
-  /** Sends a file as the body (application/octet-stream) of a POST; the answer as JSON. */
-  async upload<T>(path: string, bytes: Uint8Array, timeoutMs: number): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/octet-stream', 'x-api-key': this.apiKey },
-        body: bytes,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      throw new InfraError(
-        `cannot reach the registry API at ${this.baseUrl}: ${(error as Error).message}`,
-      );
-    }
-    const text = await response.text();
-    if (response.ok) return JSON.parse(text) as T;
-    throw new InfraError(`the registry answered ${response.status}: ${describeError(text)}`);
-  }
-
-  private async post(path: string, body: Record<string, unknown>): Promise<RegistryOutcome> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.baseUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-api-key': this.apiKey },
-        body: JSON.stringify(body),
+  promote(model: string, version: string, body: { reason: string; force: boolean }) {
+    return this.decided(
+      this.client.POST('/v1/models/{name}/versions/{version}/promote', {
+        params: { path: { name: model, version } },
+        body,
         signal: AbortSignal.timeout(DECISION_TIMEOUT_MS),
-      });
+      }),
+    );
+  }
+
+  challenge(model: string, version: string, body: { reason: string }) {
+    return this.decided(
+      this.client.POST('/v1/models/{name}/versions/{version}/challenge', {
+        params: { path: { name: model, version } },
+        body,
+        signal: AbortSignal.timeout(DECISION_TIMEOUT_MS),
+      }),
+    );
+  }
+
+  reject(model: string, version: string, body: { reason: string }) {
+    return this.decided(
+      this.client.POST('/v1/models/{name}/versions/{version}/reject', {
+        params: { path: { name: model, version } },
+        body,
+        signal: AbortSignal.timeout(DECISION_TIMEOUT_MS),
+      }),
+    );
+  }
+
+  rollback(model: string, body: { reason: string; toVersion?: string }) {
+    return this.decided(
+      this.client.POST('/v1/models/{name}/rollback', {
+        params: { path: { name: model } },
+        body,
+        signal: AbortSignal.timeout(DECISION_TIMEOUT_MS),
+      }),
+    );
+  }
+
+  /** Uploads an ONNX model (the body, application/octet-stream) to be judged and decided on. */
+  async importModel(
+    model: string,
+    query: ImportQuery,
+    bytes: Uint8Array,
+    timeoutMs: number,
+  ): Promise<ImportAccepted> {
+    return this.answered(
+      this.client.POST('/v1/models/{name}/imports', {
+        params: { path: { name: model }, query },
+        body: new Blob([bytes]),
+        // The file as it is, not as JSON.
+        bodySerializer: (body) => body,
+        headers: { 'content-type': 'application/octet-stream' },
+        signal: AbortSignal.timeout(timeoutMs),
+      }),
+    );
+  }
+
+  /**
+   * A decision's answer. The document gives it no schema yet (a JSON object): it is the
+   * registry's RegistryOutcome, the type its controller returns.
+   */
+  private async decided(call: Promise<Answer<unknown>>): Promise<RegistryOutcome> {
+    return (await this.answered(call)) as RegistryOutcome;
+  }
+
+  private async answered<T>(call: Promise<Answer<T>>): Promise<T> {
+    let answer: Answer<T>;
+    try {
+      answer = await call;
     } catch (error) {
       throw new InfraError(
         `cannot reach the registry API at ${this.baseUrl}: ${(error as Error).message}`,
       );
     }
-    const text = await response.text();
-    if (response.ok) return JSON.parse(text) as RegistryOutcome;
-    throw new InfraError(`the registry answered ${response.status}: ${describeError(text)}`);
+    if (answer.response.ok && answer.data !== undefined) return answer.data;
+    throw new InfraError(
+      `the registry answered ${answer.response.status}: ${describeErrorBody(answer.error)}`,
+    );
   }
 }
 
-/** The API's error body as one line: its message, the failed rules, the field errors. */
+/** The API's error body (as text) as one line: its message, the failed rules, the field errors. */
 export function describeError(text: string): string {
   try {
-    const body = JSON.parse(text) as {
-      message?: unknown;
-      criteria?: Array<{ name: string; passed: boolean }>;
-      errors?: Array<{ field: string; message: string }>;
-    };
-    const message = typeof body.message === 'string' ? body.message : 'no message';
-    const failed = (body.criteria ?? []).filter((rule) => !rule.passed).map((rule) => rule.name);
-    const fields = (body.errors ?? []).map((error) => `${error.field}: ${error.message}`);
-    return [
-      message,
-      failed.length > 0 ? `[failed: ${failed.join(', ')}]` : '',
-      fields.length > 0 ? `(${fields.join('; ')})` : '',
-    ]
-      .filter((part) => part !== '')
-      .join(' ');
+    return describeErrorBody(JSON.parse(text));
   } catch {
     return text.slice(0, 200) || 'no body';
   }

@@ -12,26 +12,21 @@ import {
   Res,
 } from '@nestjs/common';
 import {
-  ApiBadRequestResponse,
-  ApiBody,
-  ApiConsumes,
-  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
-  ApiQuery,
-  ApiSecurity,
   ApiServiceUnavailableResponse,
   ApiTags,
-  ApiUnauthorizedResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import { API_KEY_HEADER, RequireRole } from '@readmit/platform/auth';
+import { RequireRole } from '@readmit/platform/auth';
 import { SERVICE_CONFIG } from '@readmit/platform/bootstrap';
+import { DescribeRequest } from '@readmit/platform/openapi';
 import { PSEUDONYMIZER, type Pseudonymizer } from '@readmit/platform/privacy';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import {
+  encounterInputSchema,
   parseBatchInput,
   parseEncounterInput,
   type CallerEncounter,
@@ -40,17 +35,18 @@ import {
 } from '../domain/encounter-input';
 import type { GatewayEnv } from '../gateway.config';
 import {
-  API_KEY_SCHEME,
   BatchPredictionResponseDto,
-  ErrorDto,
   PredictionResponseDto,
-  ValidationErrorDto,
   type PredictionDto,
 } from './predictions.dto';
 import { ScoringConnection, type Scored, type ScoringFailure } from './scoring-connection';
 
-const explainQuery = z.object({
-  explain: z.enum(['true', 'false'], { error: 'must be true or false' }).optional(),
+/** The query of both routes: checked with the body, documented from this schema. */
+export const explainQuery = z.object({
+  explain: z
+    .enum(['true', 'false'], { error: 'must be true or false' })
+    .optional()
+    .describe('Return the top contributing features.'),
 });
 
 const retryAfterHeader = {
@@ -64,15 +60,12 @@ const retryAfterHeader = {
  * same rules as ingestion; every problem comes back at once, each with its field.
  */
 @ApiTags('predictions')
-@ApiSecurity(API_KEY_SCHEME)
-@ApiUnauthorizedResponse({ description: `No API key in ${API_KEY_HEADER} (or bearer token, where OIDC is on), or a bearer token that is not accepted.`, type: ErrorDto }) // prettier-ignore
-@ApiForbiddenResponse({ description: 'The API key is not accepted, or its principal lacks the predict role.', type: ErrorDto }) // prettier-ignore
 @ApiUnsupportedMediaTypeResponse({ description: 'The body is not application/json.' })
 @ApiPayloadTooLargeResponse({ description: 'The body is larger than a full batch can be.' })
 @ApiServiceUnavailableResponse({
   description:
     'Scoring is unavailable (no champion model yet, down, or slower than the timeout): retry after Retry-After seconds.',
-  type: ErrorDto,
+  schema: { $ref: '#/components/schemas/Error' },
   headers: retryAfterHeader,
 })
 @RequireRole('predict')
@@ -87,11 +80,12 @@ export class PredictionsController {
   @Post()
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Score one encounter' })
-  @ApiConsumes('application/json')
-  @ApiQuery({ name: 'explain', required: false, type: Boolean, description: 'Return the top contributing features.' }) // prettier-ignore
-  @ApiBody({ schema: { $ref: '#/components/schemas/Encounter' } })
+  @DescribeRequest({
+    query: explainQuery,
+    body: { schema: encounterInputSchema },
+    invalid: 'Invalid JSON or encounter; each problem with its field.',
+  })
   @ApiOkResponse({ type: PredictionResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid JSON or encounter; each problem with its field.', type: ValidationErrorDto }) // prettier-ignore
   async predict(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
@@ -113,11 +107,15 @@ export class PredictionsController {
   @Post('batch')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Score a batch of encounters (at most READMIT_GATEWAY_MAX_BATCH)' })
-  @ApiConsumes('application/json')
-  @ApiQuery({ name: 'explain', required: false, type: Boolean, description: 'Return the top contributing features.' }) // prettier-ignore
-  @ApiBody({ schema: { $ref: '#/components/schemas/BatchPredictionRequest' } })
+  // The batch schema's size limit is the gateway's setting: the document names the schema the
+  // service builds from it (predictionRequestSchemas), as parseBatchInput checks with it.
+  @DescribeRequest({
+    query: explainQuery,
+    body: { component: 'BatchPredictionRequest' },
+    invalid:
+      'Invalid JSON, an empty or oversize batch, or invalid encounters: fields are named `encounters[i].column`.',
+  })
   @ApiOkResponse({ type: BatchPredictionResponseDto })
-  @ApiBadRequestResponse({ description: 'Invalid JSON, an empty or oversize batch, or invalid encounters: fields are named `encounters[i].column`.', type: ValidationErrorDto }) // prettier-ignore
   async predictBatch(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,

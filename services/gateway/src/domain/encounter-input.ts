@@ -23,18 +23,88 @@ export const INPUT_COLUMNS: readonly EncounterColumn[] = ENCOUNTER_COLUMNS;
 
 const ENCOUNTER_ID_AT = INPUT_COLUMNS.indexOf('encounter_id');
 
+/** A real encounter (the UCI sample's second row, label dropped): the API docs' example. */
+export const EXAMPLE_ENCOUNTER_INPUT: Readonly<Record<string, string | number | null>> = {
+  encounter_id: 149190, patient_nbr: 55629189, race: 'Caucasian', gender: 'Female', age: '[10-20)',
+  weight: null, admission_type_id: 1, discharge_disposition_id: 1, admission_source_id: 7,
+  time_in_hospital: 3, payer_code: null, medical_specialty: null, num_lab_procedures: 59,
+  num_procedures: 0, num_medications: 18, number_outpatient: 0, number_emergency: 0,
+  number_inpatient: 0, diag_1: '276', diag_2: '250.01', diag_3: '255', number_diagnoses: 9,
+  max_glu_serum: 'None', A1Cresult: 'None', metformin: 'No', repaglinide: 'No', nateglinide: 'No',
+  chlorpropamide: 'No', glimepiride: 'No', acetohexamide: 'No', glipizide: 'No', glyburide: 'No',
+  tolbutamide: 'No', pioglitazone: 'No', rosiglitazone: 'No', acarbose: 'No', miglitol: 'No',
+  troglitazone: 'No', tolazamide: 'No', examide: 'No', citoglipton: 'No', insulin: 'Up',
+  'glyburide-metformin': 'No', 'glipizide-metformin': 'No', 'glimepiride-pioglitazone': 'No',
+  'metformin-rosiglitazone': 'No', 'metformin-pioglitazone': 'No', change: 'Ch', diabetesMed: 'Yes',
+}; // prettier-ignore
+
+/**
+ * The columns a prediction cannot do without, found by the rules themselves: those whose absence
+ * from the example is an error. The schema and the docs list them, and they can never drift from
+ * ingestion's.
+ */
+const REQUIRED_COLUMNS: ReadonlySet<string> = new Set(
+  INPUT_COLUMNS.filter((column) => {
+    // Only the errors are read: no key is needed to find them.
+    const noPseudonyms: Pseudonymize = () => '';
+    const cells = INPUT_COLUMNS.map((other) =>
+      other === column ? undefined : cellText(EXAMPLE_ENCOUNTER_INPUT[other]),
+    );
+    const errors: FieldError[] = [];
+    readEncounterCells(cells, errors, noPseudonyms, {});
+    return errors.some((error) => error.field === column);
+  }),
+);
+
+/** The columns a prediction cannot do without (REQUIRED_COLUMNS), in column order. */
+export function requiredInputColumns(): string[] {
+  return INPUT_COLUMNS.filter((column) => REQUIRED_COLUMNS.has(column));
+}
+
 /** A cell as JSON carries it (as in ingest's JSON lines): a string, a number, null for missing. */
 const cell = z.union([z.string(), z.number(), z.null()], {
   error: 'must be a string, a number or null',
 });
 
-/** Types are checked here; values by the encounter rules. Unknown keys are ignored, as in ingestion. */
-const encounterObject = z.object(
-  Object.fromEntries(
-    [...INPUT_COLUMNS, ...OPTIONAL_COLUMNS].map((column) => [column, cell.optional()]),
-  ),
-  { error: 'must be a JSON object keyed by the diabetic_data.csv column names' },
-);
+/**
+ * One encounter as a request body: what `POST /v1/predictions` checks and documents (the
+ * `Encounter` schema of the gateway's OpenAPI document). Types are checked here; values by the
+ * encounter rules (parseEncounterInput), which also name an absent required column. Unknown keys
+ * are ignored, as in ingestion.
+ */
+export const encounterInputSchema = z
+  .object(
+    Object.fromEntries(
+      [...INPUT_COLUMNS, ...OPTIONAL_COLUMNS].map((column) => [
+        column,
+        REQUIRED_COLUMNS.has(column) ? cell : cell.optional(),
+      ]),
+    ),
+    { error: 'must be a JSON object keyed by the diabetic_data.csv column names' },
+  )
+  .meta({
+    id: 'Encounter',
+    description:
+      'One encounter keyed by the diabetic_data.csv column names, checked by the same rules as ingestion. Values are strings or numbers; null (or an absent key) is a missing value. `readmitted` is not needed and is ignored; unknown keys are ignored.',
+    example: EXAMPLE_ENCOUNTER_INPUT,
+  });
+
+/** A batch body: `{ "encounters": [...] }` with 1 to `maxBatch` encounters. */
+export function batchInputSchema(maxBatch: number) {
+  return z.object(
+    {
+      encounters: z
+        .array(encounterInputSchema, { error: 'must be an array of encounters' })
+        .min(1, 'must hold at least one encounter')
+        .max(maxBatch, `must hold at most ${maxBatch} encounters`),
+    },
+    { error: 'must be a JSON object with an encounters array' },
+  );
+}
+
+function cellText(value: unknown): string | undefined {
+  return value === null || value === undefined ? undefined : String(value);
+}
 
 /** An encounter to score, as the caller sent it. */
 export interface CallerEncounter {
@@ -56,13 +126,28 @@ export function parseEncounterInput(
   pseudonymize: Pseudonymize,
   at = '',
 ): Parsed<CallerEncounter> {
-  const typed = encounterObject.safeParse(input);
-  if (!typed.success) return { ok: false, errors: issuesAsFieldErrors(typed.error, at) };
+  const typed = encounterInputSchema.safeParse(input);
+  return readEncounter(input, typed.success ? [] : typed.error.issues, pseudonymize, at);
+}
 
-  const text = (column: string) => {
-    const value = typed.data[column];
-    return value === null || value === undefined ? undefined : String(value);
-  };
+/**
+ * An encounter with zod's issues about it (`issues`' paths relative to it): a type problem
+ * refuses it at once; an absent required column is left to the rules, which name it with every
+ * other problem of its values (so the schema can say which columns are required, and the answer
+ * stays what the rules say).
+ */
+function readEncounter(
+  input: unknown,
+  issues: readonly z.core.$ZodIssue[],
+  pseudonymize: Pseudonymize,
+  at: string,
+): Parsed<CallerEncounter> {
+  const blocking = issues.filter((issue) => !isAbsentColumn(issue, input));
+  if (blocking.length > 0) return { ok: false, errors: issuesAsFieldErrors(blocking, at) };
+
+  // The schema held every known column to a string, a number, null or absent.
+  const record = input as Readonly<Record<string, unknown>>;
+  const text = (column: string) => cellText(record[column]);
   const cells = INPUT_COLUMNS.map(text);
   const errors: FieldError[] = [];
   const encounter = readEncounterCells(
@@ -91,32 +176,46 @@ export function parseEncounterInput(
   };
 }
 
+/** zod's issue about a required column the object does not have. */
+function isAbsentColumn(issue: z.core.$ZodIssue, input: unknown): boolean {
+  const [column, ...deeper] = issue.path;
+  return (
+    deeper.length === 0 &&
+    typeof column === 'string' &&
+    REQUIRED_COLUMNS.has(column) &&
+    typeof input === 'object' &&
+    input !== null &&
+    (input as Record<string, unknown>)[column] === undefined
+  );
+}
+
 export interface BatchInput {
   readonly encounters: readonly CallerEncounter[];
 }
 
-/** A batch body: `{ "encounters": [...] }` with 1 to `maxBatch` encounters, each checked. */
+/**
+ * A batch body (batchInputSchema): its shape first (an object, 1 to `maxBatch` encounters), then
+ * each encounter as parseEncounterInput reads one, its fields named `encounters[i].column`.
+ */
 export function parseBatchInput(
   input: unknown,
   maxBatch: number,
   pseudonymize: Pseudonymize,
 ): Parsed<BatchInput> {
-  const shape = z.object(
-    {
-      encounters: z
-        .array(z.unknown(), { error: 'must be an array of encounters' })
-        .min(1, 'must hold at least one encounter')
-        .max(maxBatch, `must hold at most ${maxBatch} encounters`),
-    },
-    { error: 'must be a JSON object with an encounters array' },
-  );
-  const typed = shape.safeParse(input);
-  if (!typed.success) return { ok: false, errors: issuesAsFieldErrors(typed.error, '') };
+  const typed = batchInputSchema(maxBatch).safeParse(input);
+  const issues = typed.success ? [] : typed.error.issues;
+  const shape = issues.filter((issue) => issue.path.length < 2);
+  if (shape.length > 0) return { ok: false, errors: issuesAsFieldErrors(shape, '') };
 
+  // The shape held: an object with an array of 1 to maxBatch items.
+  const items = (input as { encounters: readonly unknown[] }).encounters;
   const encounters: CallerEncounter[] = [];
   const errors: FieldError[] = [];
-  typed.data.encounters.forEach((item, index) => {
-    const parsed = parseEncounterInput(item, pseudonymize, `encounters[${index}]`);
+  items.forEach((item, index) => {
+    const own = issues
+      .filter((issue) => issue.path[1] === index)
+      .map((issue) => ({ ...issue, path: issue.path.slice(2) }));
+    const parsed = readEncounter(item, own, pseudonymize, `encounters[${index}]`);
     if (parsed.ok) encounters.push(parsed.value);
     else errors.push(...parsed.errors);
   });
@@ -129,43 +228,17 @@ function fieldName(at: string, field?: string): string {
   return at ? `${at}.${field}` : field;
 }
 
-/** zod's issues as field errors: `(body)` for the whole body, items as `[index]` (see fieldName). */
-export function issuesAsFieldErrors(error: z.ZodError, at: string): FieldError[] {
-  return error.issues.map((issue) => {
+/**
+ * zod's issues as field errors: `(body)` for the whole body, items as `[index]` (see fieldName).
+ * The platform's fieldErrorsOf names fields the same way; domain code does not import the platform.
+ */
+export function issuesAsFieldErrors(issues: readonly z.core.$ZodIssue[], at: string): FieldError[] {
+  return issues.map((issue) => {
     const path = issue.path
       .map((part, index) =>
         typeof part === 'number' ? `[${part}]` : `${index > 0 ? '.' : ''}${String(part)}`,
       )
       .join('');
     return { field: fieldName(at, path), message: issue.message };
-  });
-}
-
-/** A real encounter (the UCI sample's second row, label dropped): the API docs' example. */
-export const EXAMPLE_ENCOUNTER_INPUT: Readonly<Record<string, string | number | null>> = {
-  encounter_id: 149190, patient_nbr: 55629189, race: 'Caucasian', gender: 'Female', age: '[10-20)',
-  weight: null, admission_type_id: 1, discharge_disposition_id: 1, admission_source_id: 7,
-  time_in_hospital: 3, payer_code: null, medical_specialty: null, num_lab_procedures: 59,
-  num_procedures: 0, num_medications: 18, number_outpatient: 0, number_emergency: 0,
-  number_inpatient: 0, diag_1: '276', diag_2: '250.01', diag_3: '255', number_diagnoses: 9,
-  max_glu_serum: 'None', A1Cresult: 'None', metformin: 'No', repaglinide: 'No', nateglinide: 'No',
-  chlorpropamide: 'No', glimepiride: 'No', acetohexamide: 'No', glipizide: 'No', glyburide: 'No',
-  tolbutamide: 'No', pioglitazone: 'No', rosiglitazone: 'No', acarbose: 'No', miglitol: 'No',
-  troglitazone: 'No', tolazamide: 'No', examide: 'No', citoglipton: 'No', insulin: 'Up',
-  'glyburide-metformin': 'No', 'glipizide-metformin': 'No', 'glimepiride-pioglitazone': 'No',
-  'metformin-rosiglitazone': 'No', 'metformin-pioglitazone': 'No', change: 'Ch', diabetesMed: 'Yes',
-}; // prettier-ignore
-
-/**
- * The columns a prediction cannot do without, found by the rules themselves: those whose absence
- * from the example is an error. The docs list them, and they can never drift from ingestion's.
- */
-export function requiredInputColumns(): string[] {
-  // Only the errors are read: no key is needed to find them.
-  const noPseudonyms: Pseudonymize = () => '';
-  return INPUT_COLUMNS.filter((column) => {
-    const { [column]: _absent, ...rest } = EXAMPLE_ENCOUNTER_INPUT;
-    const parsed = parseEncounterInput(rest, noPseudonyms);
-    return !parsed.ok && parsed.errors.some((error) => error.field === column);
   });
 }

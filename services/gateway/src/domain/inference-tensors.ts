@@ -171,7 +171,7 @@ export function parseInferenceRequest(
         );
   }
   const typed = requestSchema.safeParse(json);
-  if (!typed.success) return { ok: false, errors: issuesAsFieldErrors(typed.error, '') };
+  if (!typed.success) return { ok: false, errors: issuesAsFieldErrors(typed.error.issues, '') };
   const request = typed.data;
 
   const errors: FieldError[] = [];

@@ -1,12 +1,8 @@
-import { Inject, Injectable, type INestApplication, type OnModuleInit } from '@nestjs/common';
-import { ApplicationConfig, HttpAdapterHost, ModulesContainer } from '@nestjs/core';
+import { Inject, Injectable } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { ExpressAdapter } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { API_KEY_HEADER } from '@readmit/platform/auth';
 import { SERVICE_CONFIG } from '@readmit/platform/bootstrap';
 import { raw, type NextFunction, type Request, type Response } from 'express';
-import { inferenceRequestSchemas } from '../application/open-inference/open-inference.dto';
-import { API_KEY_SCHEME, requestSchemas } from '../application/predictions.dto';
 import type { GatewayEnv } from '../gateway.config';
 
 /** Generous for the largest batch: an encounter is about 1.2 KiB of JSON. */
@@ -31,17 +27,17 @@ const OPEN_INFERENCE = /^\/v2(\/|\?|$)/;
  * - Bodies of the Open Inference Protocol (`/v2`) are read as bytes whatever their content type
  *   (tritonclient sends none; a binary tensor request is JSON followed by raw tensor data), and
  *   a body the parser refuses (too large, an unknown encoding) is answered in its error shape.
- * - The OpenAPI document and Swagger UI at `/docs` (JSON at `/docs-json`), registered in
- *   onModuleInit: after the controllers' routes, before Nest's catch-all 404 handler.
+ *
+ * The OpenAPI document (`/openapi.json`, Swagger UI at `/docs`) is the platform's, as for every
+ * service; what the gateway says in it is in gateway.definition.ts.
  */
 @Injectable()
-export class GatewayHttp implements OnModuleInit {
+export class GatewayHttp {
   private readonly adapter: ExpressAdapter;
 
   constructor(
     @Inject(HttpAdapterHost) host: HttpAdapterHost<ExpressAdapter>,
-    @Inject(ModulesContainer) private readonly modules: ModulesContainer,
-    @Inject(SERVICE_CONFIG) private readonly env: GatewayEnv,
+    @Inject(SERVICE_CONFIG) env: GatewayEnv,
   ) {
     this.adapter = host.httpAdapter;
     this.adapter.useBodyParser('text', false, {
@@ -61,38 +57,6 @@ export class GatewayHttp implements OnModuleInit {
           .status(typeof status === 'number' && status >= 400 && status < 500 ? status : 400)
           .json({ error: `the body could not be read: ${message ?? 'unknown error'}` });
       }),
-    );
-  }
-
-  onModuleInit(): void {
-    // The members of an application that SwaggerModule reads (the module container it scans,
-    // the config for prefixes and versioning, the adapter and static files for Swagger UI).
-    // createService sets neither a global prefix nor versioning: a fresh config is the same.
-    const application = {
-      container: { getModules: () => this.modules },
-      config: new ApplicationConfig(),
-      getHttpAdapter: () => this.adapter,
-      useStaticAssets: (path: string, options: { prefix?: string }) =>
-        this.adapter.useStaticAssets(path, options),
-    } as unknown as INestApplication; // only the members above are used: see the comment
-    const config = new DocumentBuilder()
-      .setTitle('Readmit gateway')
-      .setDescription(
-        'Synchronous 30-day readmission risk predictions for hospital encounters, scored by the champion model: `/v1/predictions`, and the Open Inference Protocol (KServe v2, Triton HTTP) under `/v2`. Each prediction is also recorded as a PredictionMade event.',
-      )
-      .setVersion('1')
-      .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }, API_KEY_SCHEME)
-      .build();
-    config.components = {
-      ...config.components,
-      schemas: {
-        ...requestSchemas(this.env.READMIT_GATEWAY_MAX_BATCH),
-        ...inferenceRequestSchemas(this.env.READMIT_GATEWAY_MAX_BATCH),
-      },
-    };
-    // Built on the first request, when every controller is known.
-    SwaggerModule.setup('docs', application, () =>
-      SwaggerModule.createDocument(application, config),
     );
   }
 }

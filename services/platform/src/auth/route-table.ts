@@ -15,6 +15,9 @@ export interface Route {
   readonly path: string;
   /** `Controller.handler`, where a missing policy is to be added. */
   readonly handler: string;
+  /** The controller and its method's name, to read the handler's other metadata. */
+  readonly controller: Type;
+  readonly methodName: string;
   readonly policy: RoutePolicy | undefined;
 }
 
@@ -35,6 +38,8 @@ export function routesOf(controllers: Iterable<Type>): Route[] {
             method: RequestMethod[method],
             path: joinPath(base, own),
             handler: `${controller.name}.${name}`,
+            controller,
+            methodName: name,
             policy: policyOf(handler, controller),
           });
     }

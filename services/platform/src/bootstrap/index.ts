@@ -2,3 +2,4 @@
 export * from './platform.tokens';
 export * from './platform.module';
 export * from './run-service';
+export * from './service-document';

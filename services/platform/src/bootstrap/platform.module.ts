@@ -21,6 +21,12 @@ import { createKafkaClient } from '../kafka/kafka-client.factory';
 import { KafkaReadiness } from '../kafka/kafka-readiness';
 import { createMetricsRegistry } from '../metrics/metrics-registry';
 import { MetricsController } from '../metrics/metrics.controller';
+import type { OpenApiDescription } from '../openapi/openapi-document';
+import {
+  OPENAPI_DESCRIPTION,
+  OpenApiController,
+  OpenApiDocument,
+} from '../openapi/openapi.controller';
 import {
   KAFKA_CLIENT,
   LOGGER,
@@ -34,13 +40,18 @@ export interface PlatformModuleOptions {
   /** The service's whole validated environment, for its own settings. */
   readonly serviceConfig: unknown;
   readonly logger: Logger;
+  /** What the service's OpenAPI document says about it (`/openapi.json`, `/docs`). */
+  readonly openApi: OpenApiDescription;
 }
+
+/** The routes every service has: health, readiness, metrics and its OpenAPI document. */
+export const PLATFORM_CONTROLLERS = [HealthController, MetricsController, OpenApiController];
 
 /**
  * What every Readmit service gets: its validated config, a structured logger, a Prometheus
- * registry, a Kafka client, the `/health`, `/ready` and `/metrics` endpoints, and the guard that
- * authenticates and authorizes every request (AuthGuard; services add ways to authenticate
- * through Authenticator.register).
+ * registry, a Kafka client, the `/health`, `/ready`, `/metrics` and `/openapi.json` endpoints
+ * (the document built from its controllers), and the guard that authenticates and authorizes
+ * every request (AuthGuard; services add ways to authenticate through Authenticator.register).
  */
 @Global()
 @Module({})
@@ -50,8 +61,10 @@ export class PlatformModule implements OnApplicationShutdown {
   static register(options: PlatformModuleOptions): DynamicModule {
     return {
       module: PlatformModule,
-      controllers: [HealthController, MetricsController],
+      controllers: PLATFORM_CONTROLLERS,
       providers: [
+        { provide: OPENAPI_DESCRIPTION, useValue: options.openApi },
+        OpenApiDocument,
         { provide: PLATFORM_CONFIG, useValue: options.config },
         { provide: SERVICE_CONFIG, useValue: options.serviceConfig },
         { provide: LOGGER, useValue: options.logger },
@@ -91,6 +104,7 @@ export class PlatformModule implements OnApplicationShutdown {
         ReadinessRegistry,
         ApiKeyVerifier,
         Authenticator,
+        OpenApiDocument,
       ],
     };
   }

@@ -37,6 +37,13 @@ describe('a service built with the platform library', () => {
       const metrics = await request(server).get('/metrics').expect(200);
       expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
       expect(metrics.text).toMatch(/^readmit_process_cpu_user_seconds_total\{service="probe"\} /m);
+
+      // Every service describes itself, openly: /openapi.json and Swagger UI at /docs.
+      const document = await request(server).get('/openapi.json').expect(200);
+      expect(document.body.info.title).toBe('Readmit probe');
+      expect(Object.keys(document.body.paths)).toEqual(['/health', '/ready', '/metrics']);
+      expect((await request(server).get('/docs-json').expect(200)).body).toEqual(document.body);
+      expect((await request(server).get('/docs').expect(200)).text).toContain('swagger-ui');
     } finally {
       await app.close();
     }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Module, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { z } from 'zod';
 import { ConfigError } from '../config/config-error';
 import { loadConfig, type Environment } from '../config/load-config';
@@ -10,6 +11,8 @@ import { NestLoggerAdapter } from '../logging/nest-logger.adapter';
 import { AuditModule } from '../audit/audit.module';
 import { AuditTrail } from '../audit/audit-trail';
 import { auditMiddleware } from '../audit/audit.middleware';
+import type { OpenApiDescription } from '../openapi/openapi-document';
+import { OpenApiDocument } from '../openapi/openapi.controller';
 import { PlatformModule } from './platform.module';
 import { ExpressHttpAdapter } from './express-http-adapter';
 
@@ -20,6 +23,25 @@ export interface ServiceDefinition<S extends z.ZodType<PlatformEnv>> {
   readonly envSchema: S;
   /** The service's root module. */
   readonly module: Type<unknown>;
+  /**
+   * What its OpenAPI document (`/openapi.json`, Swagger UI at `/docs`) says about it, from its
+   * validated environment; default: its name. A document built without the service's
+   * environment (serviceOpenApiDocument) has the defaults, and no required variable.
+   */
+  readonly openApi?: (env: Partial<z.output<S>>) => OpenApiDescription;
+}
+
+/** The service's description for its OpenAPI document. */
+export function openApiDescriptionOf<S extends z.ZodType<PlatformEnv>>(
+  definition: ServiceDefinition<S>,
+  env: Partial<z.output<S>>,
+): OpenApiDescription {
+  return (
+    definition.openApi?.(env) ?? {
+      title: `Readmit ${definition.name}`,
+      description: `The ${definition.name} service: health, readiness and metrics.`,
+    }
+  );
 }
 
 /**
@@ -36,7 +58,12 @@ export async function createService<S extends z.ZodType<PlatformEnv>>(
 
   @Module({
     imports: [
-      PlatformModule.register({ config, serviceConfig: serviceEnv, logger }),
+      PlatformModule.register({
+        config,
+        serviceConfig: serviceEnv,
+        logger,
+        openApi: openApiDescriptionOf(definition, serviceEnv),
+      }),
       AuditModule,
       definition.module,
     ],
@@ -50,6 +77,12 @@ export async function createService<S extends z.ZodType<PlatformEnv>>(
   app.enableShutdownHooks();
   // Before any route: refusals by the guard and requests no route matched are recorded too.
   app.use(auditMiddleware(app.get(AuditTrail), definition.name));
+  // Swagger UI at /docs (the document also at /docs-json and /docs-yaml, as the gateway has
+  // served it), beside the platform's /openapi.json: registered on the adapter before Nest adds
+  // its routes and its catch-all 404, so they are open (no controller, no guard), as
+  // /openapi.json is.
+  const document = app.get(OpenApiDocument);
+  SwaggerModule.setup('docs', app, () => document.get());
   try {
     await app.listen(config.httpPort);
   } catch (error) {

@@ -1,6 +1,4 @@
 import {
-  BadRequestException,
-  Body,
   ConflictException,
   Controller,
   Get,
@@ -9,14 +7,15 @@ import {
   NotFoundException,
   Param,
   Post,
-  Query,
 } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   actorOf,
   AuthenticatedPrincipal,
   RequireRole,
   type Principal,
 } from '@readmit/platform/auth';
+import { ErrorResponses, JsonResponse, ValidBody, ValidQuery } from '@readmit/platform/openapi';
 import { PROJECTION_DATABASE } from '@readmit/platform/projections';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
@@ -28,12 +27,16 @@ import { ModelRegistryProvider } from './model-registry.provider';
 
 const STAGES = ['candidate', 'challenger', 'champion', 'archived', 'rejected'] as const;
 
-const listQuery = z.object({
-  stage: z.enum(STAGES).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+export const listQuery = z.object({
+  stage: z.enum(STAGES).optional().describe('Only the versions in this stage.'),
+  limit: z.coerce.number().int().min(1).max(500).default(100).describe('At most this many.'),
 });
-const compareQuery = z.object({ a: z.string().min(1), b: z.string().min(1) });
-const decision = z.object({
+export const decisionsQuery = listQuery.pick({ limit: true });
+export const compareQuery = z.object({
+  a: z.string().min(1).describe('A version.'),
+  b: z.string().min(1).describe('The version to compare it with.'),
+});
+export const decision = z.object({
   /**
    * Refused rather than ignored, so no client believes it chose the name: the decider recorded
    * is the authenticated principal (`dr.lee`, or `dr.lee via gateway-console` when a trusted
@@ -41,23 +44,28 @@ const decision = z.object({
    */
   decidedBy: z
     .never({ error: 'not accepted: the decider recorded is the authenticated principal' })
-    .optional(),
-  reason: z.string().trim().min(1).max(2000),
+    .optional()
+    .describe('Not accepted: the decider recorded is the authenticated principal.'),
+  reason: z.string().trim().min(1).max(2000).describe('Why: recorded in the decision event.'),
 });
-const promoteBody = decision.extend({ force: z.boolean().default(false) });
-const rollbackBody = decision.extend({ toVersion: z.string().min(1).optional() });
+export const promoteBody = decision.extend({
+  force: z
+    .boolean()
+    .default(false)
+    .describe('Promote even when the promotion policy refuses (recorded in the event).'),
+});
+export const rollbackBody = decision.extend({
+  toVersion: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The earlier champion to restore (default: the one before the current).'),
+});
 
-function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
-  const parsed = schema.safeParse(input ?? {});
-  if (parsed.success) return parsed.data;
-  throw new BadRequestException({
-    message: `invalid ${what}`,
-    errors: parsed.error.issues.map((issue) => ({
-      field: issue.path.join('.'),
-      message: issue.message,
-    })),
-  });
-}
+const NOT_FOUND = 'No such model or version.';
+const DECIDED =
+  'The decision: its event (ModelPromoted, ChallengerAssigned, ModelRejected or ModelRolledBack) and the rules that were judged.';
+const REFUSED = 'The decision is refused: `criteria` lists the rules that were judged.';
 
 /** Command errors become 404 / 409 with the rules that were judged. */
 async function command(run: () => Promise<RegistryOutcome>): Promise<RegistryOutcome> {
@@ -75,6 +83,7 @@ async function command(run: () => Promise<RegistryOutcome>): Promise<RegistryOut
  * the log); commands (role operate) go through the registry's write side, which decides on the
  * log itself and records the authenticated principal as the decider.
  */
+@ApiTags('models')
 @RequireRole('read')
 @Controller('v1/models')
 export class ModelsController {
@@ -84,6 +93,8 @@ export class ModelsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'The models: how many versions, the champion and the challenger' })
+  @JsonResponse(200, '`{ models: [{ modelName, versions, champion, challenger }] }`')
   async models() {
     const rows: Array<{
       modelName: string;
@@ -104,8 +115,12 @@ export class ModelsController {
   }
 
   @Get(':name/versions')
-  async versions(@Param('name') modelName: string, @Query() query: Record<string, string>) {
-    const { stage, limit } = parse(listQuery, query, 'query');
+  @ApiOperation({ summary: "A model's versions, newest first" })
+  @JsonResponse(200, '`{ modelName, versions: [...] }` from the registry projection')
+  async versions(
+    @Param('name') modelName: string,
+    @ValidQuery(listQuery) { stage, limit }: z.output<typeof listQuery>,
+  ) {
     const versions = await this.database.getRepository(ModelVersionRow).find({
       where: { modelName, ...(stage ? { stage } : {}) },
       order: { version: 'DESC' },
@@ -115,6 +130,9 @@ export class ModelsController {
   }
 
   @Get(':name/versions/:version')
+  @ApiOperation({ summary: 'A version with its evidence and every decision about it' })
+  @JsonResponse(200, 'The version row with its `decisions`')
+  @ErrorResponses({ 404: NOT_FOUND })
   async version(@Param('name') modelName: string, @Param('version') version: string) {
     const row = await this.database
       .getRepository(ModelVersionRow)
@@ -131,8 +149,12 @@ export class ModelsController {
   }
 
   @Get(':name/decisions')
-  async decisions(@Param('name') modelName: string, @Query() query: Record<string, string>) {
-    const { limit } = parse(listQuery.pick({ limit: true }), query, 'query');
+  @ApiOperation({ summary: "A model's decisions, newest first" })
+  @JsonResponse(200, '`{ modelName, decisions: [...] }`')
+  async decisions(
+    @Param('name') modelName: string,
+    @ValidQuery(decisionsQuery) { limit }: z.output<typeof decisionsQuery>,
+  ) {
     const decisions = await this.database.getRepository(ModelDecisionRow).find({
       where: { modelName },
       order: { logOffset: 'DESC' },
@@ -142,8 +164,13 @@ export class ModelsController {
   }
 
   @Get(':name/compare')
-  async compare(@Param('name') modelName: string, @Query() query: Record<string, string>) {
-    const { a, b } = parse(compareQuery, query, 'query');
+  @ApiOperation({ summary: 'Two versions side by side: metrics, subgroups, lineage' })
+  @JsonResponse(200, 'The comparison of the two versions')
+  @ErrorResponses({ 404: NOT_FOUND, 409: 'A version whose training run is not projected yet.' })
+  async compare(
+    @Param('name') modelName: string,
+    @ValidQuery(compareQuery) { a, b }: z.output<typeof compareQuery>,
+  ) {
     const repository = this.database.getRepository(ModelVersionRow);
     const evidence = async (version: string): Promise<TrainingEvidence> => {
       const row = await repository.findOneBy({ modelName, version });
@@ -167,13 +194,15 @@ export class ModelsController {
   @Post(':name/versions/:version/promote')
   @RequireRole('operate')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Make a version champion (as the authenticated principal)' })
+  @ErrorResponses({ 404: NOT_FOUND, 409: REFUSED })
+  @JsonResponse(200, DECIDED)
   promote(
     @Param('name') modelName: string,
     @Param('version') version: string,
-    @Body() body: unknown,
+    @ValidBody(promoteBody) { reason, force }: z.output<typeof promoteBody>,
     @AuthenticatedPrincipal() principal: Principal,
   ) {
-    const { reason, force } = parse(promoteBody, body, 'body');
     return command(() =>
       this.provider.registry.promote(modelName, version, {
         decidedBy: actorOf(principal),
@@ -186,13 +215,15 @@ export class ModelsController {
   @Post(':name/versions/:version/challenge')
   @RequireRole('operate')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Make a version the challenger (shadow-scored)' })
+  @ErrorResponses({ 404: NOT_FOUND, 409: REFUSED })
+  @JsonResponse(200, DECIDED)
   challenge(
     @Param('name') modelName: string,
     @Param('version') version: string,
-    @Body() body: unknown,
+    @ValidBody(decision) { reason }: z.output<typeof decision>,
     @AuthenticatedPrincipal() principal: Principal,
   ) {
-    const { reason } = parse(decision, body, 'body');
     return command(() =>
       this.provider.registry.assignChallenger(modelName, version, {
         decidedBy: actorOf(principal),
@@ -204,13 +235,15 @@ export class ModelsController {
   @Post(':name/versions/:version/reject')
   @RequireRole('operate')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Reject a candidate or the challenger' })
+  @ErrorResponses({ 404: NOT_FOUND, 409: REFUSED })
+  @JsonResponse(200, DECIDED)
   reject(
     @Param('name') modelName: string,
     @Param('version') version: string,
-    @Body() body: unknown,
+    @ValidBody(decision) { reason }: z.output<typeof decision>,
     @AuthenticatedPrincipal() principal: Principal,
   ) {
-    const { reason } = parse(decision, body, 'body');
     return command(() =>
       this.provider.registry.reject(modelName, version, { decidedBy: actorOf(principal), reason }),
     );
@@ -219,12 +252,14 @@ export class ModelsController {
   @Post(':name/rollback')
   @RequireRole('operate')
   @HttpCode(200)
+  @ApiOperation({ summary: 'Make an earlier champion the champion again' })
+  @ErrorResponses({ 404: NOT_FOUND, 409: REFUSED })
+  @JsonResponse(200, DECIDED)
   rollback(
     @Param('name') modelName: string,
-    @Body() body: unknown,
+    @ValidBody(rollbackBody) { reason, toVersion }: z.output<typeof rollbackBody>,
     @AuthenticatedPrincipal() principal: Principal,
   ) {
-    const { reason, toVersion } = parse(rollbackBody, body, 'body');
     return command(() =>
       this.provider.registry.rollback(modelName, {
         decidedBy: actorOf(principal),

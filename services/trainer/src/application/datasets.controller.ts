@@ -1,6 +1,5 @@
 import {
   BadRequestException,
-  Body,
   Controller,
   Get,
   HttpCode,
@@ -12,6 +11,7 @@ import {
   Res,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   actorOf,
   AuthenticatedPrincipal,
@@ -20,6 +20,7 @@ import {
 } from '@readmit/platform/auth';
 import { KAFKA_CLIENT, LOGGER, PLATFORM_CONFIG } from '@readmit/platform/bootstrap';
 import type { PlatformConfig } from '@readmit/platform/config';
+import { ErrorResponses, JsonResponse, ValidBody } from '@readmit/platform/openapi';
 import { EventSerde } from '@readmit/platform/kafka';
 import {
   createObjectStore,
@@ -45,23 +46,16 @@ export const exportBody = z.object({
       (task) =>
         (task in TASKS ? TASKS[task as keyof typeof TASKS] : task) as
           'WITHIN_30_DAYS' | 'ANY_READMISSION',
-    ),
+    )
+    .describe('What the label is: readmission within 30 days, or any readmission.'),
   asOf: z.iso
     .datetime({ offset: true, error: 'must be an ISO 8601 time like 2026-11-23T10:00:00Z' })
-    .optional(),
+    .optional()
+    .describe('The set as it was known at this time (default: now).'),
 });
 
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const parsed = schema.safeParse(input ?? {});
-  if (parsed.success) return parsed.data;
-  throw new BadRequestException({
-    message: 'invalid body',
-    errors: parsed.error.issues.map((issue) => ({
-      field: issue.path.join('.'),
-      message: issue.message,
-    })),
-  });
-}
+const NO_SUCH_FILE = 'No such export, or no such file in it.';
+const NOT_A_NAME = 'The export id or the file name is not one an export makes.';
 
 /**
  * `/v1/datasets/exports` (role read): the training set a run would use, as Parquet files with
@@ -69,6 +63,7 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
  * the log as of a time and keeps its files in the object store; GET downloads them. Exports are
  * built one at a time: each reads the whole log.
  */
+@ApiTags('datasets')
 @RequireRole('read')
 @Controller('v1/datasets/exports')
 export class DatasetsController {
@@ -86,11 +81,20 @@ export class DatasetsController {
 
   @Post()
   @HttpCode(HttpStatus.CREATED)
+  @ApiOperation({
+    summary: 'Export the training set a run would use, from the log as of a time',
+    description:
+      'Builds the training, validation and holdout sets as Parquet with the feature spec and a manifest, and keeps them in the object store; the answer is the manifest with a link to each file. Exports are built one at a time.',
+  })
+  @ErrorResponses({ 422: 'The log holds no training set as of that time.' })
+  @JsonResponse(
+    201,
+    'The manifest (exportId, featureSpecId, rows, files, log offsets) with `links` to each file.',
+  )
   async create(
-    @Body() body: unknown,
+    @ValidBody(exportBody) { task, asOf }: z.output<typeof exportBody>,
     @AuthenticatedPrincipal() principal: Principal,
   ): Promise<DatasetManifest & { links: Record<string, string> }> {
-    const { task, asOf } = parse(exportBody, body);
     const run = this.queue.then(async () => {
       const log = await readTrainingLog(this.kafka, this.serde, this.config.kafka.topicPrefix);
       const exported = await exportDataset(log, {
@@ -126,11 +130,23 @@ export class DatasetsController {
   }
 
   @Get(':exportId')
+  @ApiOperation({ summary: "An export's manifest" })
+  @ApiOkResponse({ description: 'manifest.json', content: { 'application/json': {} } })
+  @ErrorResponses({ 400: NOT_A_NAME, 404: NO_SUCH_FILE })
   manifest(@Param('exportId') exportId: string, @Res() response: Response): Promise<void> {
     return this.file(exportId, 'manifest.json', response);
   }
 
   @Get(':exportId/:file')
+  @ApiOperation({ summary: "One of an export's files (Parquet, or the JSON spec and manifest)" })
+  @ApiOkResponse({
+    description: 'The file.',
+    content: {
+      'application/vnd.apache.parquet': { schema: { type: 'string', format: 'binary' } },
+      'application/json': {},
+    },
+  })
+  @ErrorResponses({ 400: NOT_A_NAME, 404: NO_SUCH_FILE })
   async file(
     @Param('exportId') exportId: string,
     @Param('file') file: string,

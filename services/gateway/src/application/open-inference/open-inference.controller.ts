@@ -22,7 +22,6 @@ import {
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiProduces,
-  ApiSecurity,
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiUnauthorizedResponse,
@@ -51,7 +50,6 @@ import {
   type InferenceScores,
 } from '../../domain/inference-tensors';
 import type { GatewayEnv } from '../../gateway.config';
-import { API_KEY_SCHEME } from '../predictions.dto';
 import { ScoringConnection, type ScoringFailure } from '../scoring-connection';
 import { InferenceError, InferenceErrorsFilter } from './inference-errors.filter';
 import {
@@ -79,8 +77,8 @@ const notServedDoc = {
     'Not the model served here, or not the version that is champion now (the only one served).',
   type: InferenceErrorDto,
 };
+// The security requirement comes from the route's role (the platform's document builder).
 const guarded = [
-  ApiSecurity(API_KEY_SCHEME),
   ApiUnauthorizedResponse({ description: `No API key in ${API_KEY_HEADER} (or bearer token, where OIDC is on), or a bearer token that is not accepted.`, type: InferenceErrorDto }), // prettier-ignore
   ApiForbiddenResponse({ description: 'The API key is not accepted, or its principal lacks the predict role.', type: InferenceErrorDto }), // prettier-ignore
 ];

@@ -9,6 +9,7 @@ import { COLUMN_DATATYPES, FEATURES_INPUT, OUTPUT_NAMES } from '../../domain/inf
 
 export class InferenceErrorDto {
   @ApiProperty({
+    type: String,
     description: 'What went wrong, in the protocol’s one error string.',
     example: "age[1]: '[70-85)' is not one of [0-10), [10-20), …",
   })
@@ -16,10 +17,10 @@ export class InferenceErrorDto {
 }
 
 export class ServerMetadataDto {
-  @ApiProperty({ example: 'readmit' })
+  @ApiProperty({ type: String, example: 'readmit' })
   readonly name!: string;
 
-  @ApiProperty({ example: '0.1.0' })
+  @ApiProperty({ type: String, example: '0.1.0' })
   readonly version!: string;
 
   @ApiProperty({ type: [String], example: ['binary_tensor_data'] })
@@ -27,10 +28,10 @@ export class ServerMetadataDto {
 }
 
 export class MetadataTensorDto {
-  @ApiProperty({ example: 'age' })
+  @ApiProperty({ type: String, example: 'age' })
   readonly name!: string;
 
-  @ApiProperty({ example: 'BYTES' })
+  @ApiProperty({ type: String, example: 'BYTES' })
   readonly datatype!: string;
 
   @ApiProperty({ type: [Number], description: '-1: any number of rows.', example: [-1] })
@@ -47,7 +48,7 @@ export class MetadataTensorDto {
 }
 
 export class ModelMetadataDto {
-  @ApiProperty({ example: 'readmission' })
+  @ApiProperty({ type: String, example: 'readmission' })
   readonly name!: string;
 
   @ApiProperty({
@@ -57,7 +58,7 @@ export class ModelMetadataDto {
   })
   readonly versions!: string[];
 
-  @ApiProperty({ example: 'onnxruntime_onnx' })
+  @ApiProperty({ type: String, example: 'onnxruntime_onnx' })
   readonly platform!: string;
 
   @ApiProperty({
@@ -74,10 +75,10 @@ export class ModelMetadataDto {
 }
 
 export class InferenceOutputDto {
-  @ApiProperty({ enum: OUTPUT_NAMES, example: 'probability' })
+  @ApiProperty({ type: String, enum: OUTPUT_NAMES, example: 'probability' })
   readonly name!: string;
 
-  @ApiProperty({ example: 'FP32' })
+  @ApiProperty({ type: String, example: 'FP32' })
   readonly datatype!: string;
 
   @ApiProperty({ type: [Number], example: [2] })
@@ -100,13 +101,14 @@ export class InferenceOutputDto {
 }
 
 export class InferenceResponseDto {
-  @ApiProperty({ example: 'readmission' })
+  @ApiProperty({ type: String, example: 'readmission' })
   readonly model_name!: string;
 
-  @ApiProperty({ description: 'The champion version that scored.', example: 'v7' })
+  @ApiProperty({ type: String, description: 'The champion version that scored.', example: 'v7' })
   readonly model_version!: string;
 
   @ApiProperty({
+    type: String,
     description:
       'The request’s own `id`, or else the gateway’s request id (the x-request-id header and the correlation id of the PredictionMade events).',
     example: '0b5e6a44-5c0e-4d0f-a3a2-2f8c6f7b9a10',

@@ -43,8 +43,6 @@ interface VersionRow {
   readonly runId?: string | null;
 }
 
-const segment = (value: string) => encodeURIComponent(value);
-
 /**
  * `/console/api/models`: the registry's versions, decisions and comparisons (read over HTTP from
  * the registry service), with what ml.training says about each run (why it ran, its training
@@ -64,15 +62,13 @@ export class ConsoleModelsController {
   @Get()
   async models(@Res({ passthrough: true }) response: Response): Promise<unknown> {
     void this.feed.ensureStarted();
-    const list = await this.ask(() => this.registry.get('/v1/models'));
+    const list = await this.ask(() => this.registry.models());
     if (list.status !== 200) return this.relay(list, response);
     const { models } = list.body as { models: Array<{ modelName: string }> };
     const runs = this.runsById();
     const detailed = await Promise.all(
       models.map(async (model) => {
-        const answer = await this.ask(() =>
-          this.registry.get(`/v1/models/${segment(model.modelName)}/versions?limit=500`),
-        );
+        const answer = await this.ask(() => this.registry.versions(model.modelName, 500));
         const versions =
           answer.status === 200 ? (answer.body as { versions: VersionRow[] }).versions : [];
         return {
@@ -90,9 +86,7 @@ export class ConsoleModelsController {
     @Param('version') version: string,
     @Res({ passthrough: true }) response: Response,
   ): Promise<unknown> {
-    const answer = await this.ask(() =>
-      this.registry.get(`/v1/models/${segment(name)}/versions/${segment(version)}`),
-    );
+    const answer = await this.ask(() => this.registry.version(name, version));
     if (answer.status !== 200) return this.relay(answer, response);
     const row = answer.body as VersionRow;
     return { ...row, run: this.runsById().get(row.runId ?? '') ?? null };
@@ -110,9 +104,7 @@ export class ConsoleModelsController {
         HttpStatus.BAD_REQUEST,
       );
     const { a, b } = parsed.data;
-    const answer = await this.ask(() =>
-      this.registry.get(`/v1/models/${segment(name)}/compare?a=${segment(a)}&b=${segment(b)}`),
-    );
+    const answer = await this.ask(() => this.registry.compare(name, a, b));
     const runs = [...this.runsById().values()];
     return {
       holdout: answer.status === 200 ? answer.body : null,
@@ -137,8 +129,9 @@ export class ConsoleModelsController {
   ): Promise<unknown> {
     const body = this.valid(promoteBody, jsonBody(request));
     const answer = await this.ask(() =>
-      this.registry.post(
-        `/v1/models/${segment(name)}/versions/${segment(version)}/promote`,
+      this.registry.promote(
+        name,
+        version,
         { reason: body.reason, force: body.force ?? false },
         principal.id,
       ),
@@ -156,8 +149,8 @@ export class ConsoleModelsController {
   ): Promise<unknown> {
     const body = this.valid(rollbackBody, jsonBody(request));
     const answer = await this.ask(() =>
-      this.registry.post(
-        `/v1/models/${segment(name)}/rollback`,
+      this.registry.rollback(
+        name,
         { reason: body.reason, ...(body.toVersion ? { toVersion: body.toVersion } : {}) },
         principal.id,
       ),

@@ -8,19 +8,21 @@ import {
   HttpStatus,
   Inject,
   NotFoundException,
-  Param,
   Post,
   Query,
   Req,
   Res,
 } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@readmit/platform/auth';
 import { LOGGER } from '@readmit/platform/bootstrap';
 import { EventPublisher, newEnvelope } from '@readmit/platform/kafka';
+import { DescribeRequest, JsonResponse, ValidParams } from '@readmit/platform/openapi';
 import { PSEUDONYMIZER, type Pseudonymizer } from '@readmit/platform/privacy';
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { z } from 'zod';
 import { UploadTally, type UploadReport } from '../../domain/bulk-upload/upload-report';
 import { completeRecords } from '../../infrastructure/complete-records';
 import {
@@ -32,7 +34,12 @@ import {
 import { readEncounterJsonLines } from '../../infrastructure/ndjson-encounter-reader';
 import { EncounterKeysRunner } from '../learn-encounter-keys/encounter-keys.runner';
 import { ingestRows } from './ingest-rows';
-import { parseUploadParams, UPLOAD_ID, UPLOAD_ID_RULE } from './upload-params';
+import {
+  parseUploadParams,
+  uploadHeadersSchema,
+  uploadQuerySchema,
+  uploadReportParams,
+} from './upload-params';
 import { UPLOAD_STORE, type UploadStore } from './upload-store';
 
 /** How long an upload waits for the keys follower after a start before answering 503. */
@@ -49,6 +56,7 @@ type BodyFormat = 'csv' | 'lines';
  * `GET /v1/encounters/bulk/{uploadId}`, so a client that lost the answer (or the connection:
  * the complete rows received before a cut are still published) learns where it stands.
  */
+@ApiTags('encounters')
 @Controller('v1/encounters')
 export class BulkUploadController {
   constructor(
@@ -62,6 +70,30 @@ export class BulkUploadController {
   @Post('bulk')
   @RequireRole('ingest')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Upload encounters (and outcomes) as CSV or JSON lines, streamed',
+    description:
+      'Each encounter is published once however often it is sent; each bad row comes back in the report with its line and field errors and never stops the others. The report is also kept at GET /v1/encounters/bulk/{uploadId} (the Upload-Id and Location headers name it). A CSV whose header lacks a column is refused with 400 `{ message, fields: [{ field, message }] }`.',
+  })
+  @DescribeRequest({
+    query: uploadQuerySchema,
+    headers: uploadHeadersSchema,
+    body: {
+      contentTypes: ['text/csv', 'application/x-ndjson'],
+      description:
+        'diabetic_data.csv rows (text/csv, with its header), or one JSON object per line keyed by its column names (application/x-ndjson, also application/jsonl).',
+    },
+    invalid: 'Invalid upload parameters: every problem, each with its field.',
+    errors: {
+      409: 'An upload with this id exists: resume it under a new id with ?fromLine=.',
+      415: 'The body is neither text/csv nor application/x-ndjson.',
+      503: 'Ingest is still reading the log (retry after Retry-After seconds), or publishing failed part-way: the body then carries the report, with resumeFromLine.',
+    },
+  })
+  @JsonResponse(
+    200,
+    'The upload report: rows, encounters, outcomes, duplicates, rejected rows with their errors.',
+  )
   async upload(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,
@@ -156,12 +188,13 @@ export class BulkUploadController {
   /** `GET /v1/encounters/bulk/{uploadId}`: where an upload stands, or how it ended. */
   @Get('bulk/:uploadId')
   @RequireRole('read')
-  async report(@Param('uploadId') uploadId: string): Promise<UploadReport> {
-    if (!UPLOAD_ID.test(uploadId))
-      throw new BadRequestException({
-        message: 'invalid upload id',
-        errors: [{ field: 'uploadId', message: UPLOAD_ID_RULE }],
-      });
+  @ApiOperation({ summary: 'Where an upload stands, or how it ended' })
+  @DescribeRequest({ errors: { 404: 'No upload with this id.' } })
+  @JsonResponse(200, 'The upload report, as the upload answered it (or so far).')
+  async report(
+    @ValidParams(uploadReportParams, 'invalid upload id')
+    { uploadId }: z.output<typeof uploadReportParams>,
+  ): Promise<UploadReport> {
     const report = await this.store.find(uploadId);
     if (!report) throw new NotFoundException({ message: 'no upload with this id' });
     return report;

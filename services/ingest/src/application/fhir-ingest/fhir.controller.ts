@@ -1,7 +1,9 @@
 import { Controller, HttpException, HttpStatus, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { readBundle, type FhirIssue } from '@readmit/fhir';
 import { RequireRole } from '@readmit/platform/auth';
 import { LOGGER, SERVICE_CONFIG } from '@readmit/platform/bootstrap';
+import { DescribeRequest } from '@readmit/platform/openapi';
 import type { Bundle, OperationOutcome } from '@readmit/fhir';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
@@ -16,6 +18,16 @@ const FHIR_JSON = 'application/fhir+json';
 const CATCH_UP_WAIT_MS = 10_000;
 const RETRY_AFTER_SECONDS = 5;
 
+/** Every answer of POST /fhir is a FHIR resource: a response Bundle or an OperationOutcome. */
+const outcome = (status: number, description: string) =>
+  ApiResponse({
+    status,
+    description,
+    content: {
+      [FHIR_JSON]: { schema: { type: 'object', description: 'A FHIR OperationOutcome.' } },
+    },
+  });
+
 /**
  * `POST /fhir`: FHIR R4 in (docs/ingest.md, FHIR). A `Bundle` (`application/fhir+json`) of type
  * `transaction` (all or nothing, answered with a `transaction-response`), `batch` (each entry on
@@ -25,6 +37,7 @@ const RETRY_AFTER_SECONDS = 5;
  * becomes one EncounterRecorded (docs/fhir-mapping.md); refusals are OperationOutcomes whose
  * issues name their location.
  */
+@ApiTags('fhir')
 @Controller('fhir')
 export class FhirController {
   constructor(
@@ -35,6 +48,23 @@ export class FhirController {
 
   @Post()
   @RequireRole('ingest')
+  @ApiOperation({
+    summary: 'FHIR R4 in: a transaction, batch or collection Bundle, or Bulk Data NDJSON',
+    description:
+      'Every finished inpatient encounter becomes one EncounterRecorded (docs/fhir-mapping.md). A transaction is answered with a transaction-response Bundle, a batch with a batch-response Bundle, a collection and NDJSON with an OperationOutcome; refusals are OperationOutcomes whose issues name their location.',
+  })
+  @DescribeRequest({
+    body: {
+      contentTypes: [FHIR_JSON, 'application/fhir+ndjson'],
+      description:
+        'A Bundle (application/fhir+json, also application/json), or NDJSON resources (application/fhir+ndjson, also application/x-ndjson).',
+    },
+  })
+  @outcome(200, 'Taken: a response Bundle, or an OperationOutcome that sums up what was taken.')
+  @outcome(400, 'Refused: not JSON, not a Bundle, or an all-or-nothing Bundle with a bad entry.')
+  @outcome(413, 'The body is larger than READMIT_FHIR_MAX_BODY_MB.')
+  @outcome(415, 'Neither application/fhir+json nor application/fhir+ndjson.')
+  @outcome(503, 'Ingest is still reading the log, or publishing failed: send it again.')
   async ingest(@Req() request: Request, @Res() response: Response): Promise<void> {
     const type = (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     const answer = (status: number, body: Bundle | OperationOutcome) =>

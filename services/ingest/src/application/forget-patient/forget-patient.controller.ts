@@ -8,6 +8,8 @@ import {
   Param,
   Post,
 } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { pseudonymPattern } from '@readmit/contracts';
 import {
   actorOf,
   AuthenticatedPrincipal,
@@ -16,20 +18,32 @@ import {
 } from '@readmit/platform/auth';
 import { LOGGER } from '@readmit/platform/bootstrap';
 import { EventPublisher, newEnvelope, PATIENT_SEALING } from '@readmit/platform/kafka';
+import { DescribeRequest, JsonResponse } from '@readmit/platform/openapi';
 import type { PatientSealing } from '@readmit/platform/privacy/sealing';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import {
   forgetPatient,
+  forgetPatientResult,
   NotAPatientPseudonymError,
   SealingOffError,
   type ForgetPatientResult,
 } from './forget-patient';
+
+/** The path: the patient's pseudonym (forgetPatient checks its form, isPseudonym, the same pattern). */
+export const forgetParams = z.object({
+  patient: z
+    .string()
+    .regex(pseudonymPattern('patient'))
+    .describe('The patient pseudonym (pat_…), never a raw patient number.'),
+});
 
 /**
  * `POST /v1/patients/{patient}/forget` (operate): destroys the patient's data key and publishes
  * PatientForgotten (docs/security.md, "Forgetting a patient"). The path holds the patient's
  * pseudonym, never a raw patient number. 409 when the service seals nothing (READMIT_KEK unset).
  */
+@ApiTags('patients')
 @Controller('v1/patients')
 export class ForgetPatientController {
   constructor(
@@ -41,6 +55,20 @@ export class ForgetPatientController {
   @Post(':patient/forget')
   @RequireRole('operate')
   @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Forget a patient: destroy their data key and publish PatientForgotten',
+    description: 'docs/security.md, "Forgetting a patient".',
+  })
+  @DescribeRequest({
+    params: forgetParams,
+    invalid: 'The path does not hold a patient pseudonym (field `patient`).',
+    errors: { 409: 'This service seals nothing (READMIT_KEK unset): there is no key to destroy.' },
+  })
+  @JsonResponse(
+    200,
+    'Forgotten: the data key destroyed (if any) and PatientForgotten published.',
+    forgetPatientResult,
+  )
   async forget(
     @Param('patient') patient: string,
     @AuthenticatedPrincipal() principal: Principal,

@@ -1,4 +1,5 @@
 import { isPseudonym, type Envelope, type PatientForgotten } from '@readmit/contracts';
+import { z } from 'zod';
 
 /** The one thing forgetting needs of the patients' data keys (PatientKeys). */
 export interface PatientKeyShredder {
@@ -14,13 +15,15 @@ export interface ForgetPatientDeps {
   readonly envelope: () => Envelope;
 }
 
-export interface ForgetPatientResult {
-  readonly patient: string;
-  /** False when the patient had no key: nothing sealed yet, or forgotten before. */
-  readonly keyDestroyed: boolean;
-  /** The eventId of the PatientForgotten published. */
-  readonly eventId: string;
-}
+/** What forgetting a patient answers (and the schema of `POST /v1/patients/{patient}/forget`'s 200). */
+export const forgetPatientResult = z.object({
+  patient: z.string().describe('The patient pseudonym.'),
+  keyDestroyed: z
+    .boolean()
+    .describe('False when the patient had no key: nothing sealed yet, or forgotten before.'),
+  eventId: z.string().describe('The eventId of the PatientForgotten published.'),
+});
+export type ForgetPatientResult = z.output<typeof forgetPatientResult>;
 
 /** The value given is not a patient pseudonym (`pat_…`); the message never repeats it. */
 export class NotAPatientPseudonymError extends Error {

@@ -12,6 +12,7 @@ import {
   Req,
   UnprocessableEntityException,
 } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { ModelImportRequested } from '@readmit/contracts';
 import { parseFeatureSpec, type FeatureSpec } from '@readmit/ml';
 import {
@@ -21,6 +22,7 @@ import {
   type Principal,
 } from '@readmit/platform/auth';
 import { LOGGER, PLATFORM_CONFIG } from '@readmit/platform/bootstrap';
+import { DescribeRequest, fieldErrorsOf, JsonResponse } from '@readmit/platform/openapi';
 import type { PlatformConfig } from '@readmit/platform/config';
 import { EventPublisher, newEnvelope } from '@readmit/platform/kafka';
 import {
@@ -32,7 +34,8 @@ import {
 } from '@readmit/platform/storage';
 import type { Request } from 'express';
 import type { Logger } from 'pino';
-import { parseImportParams } from './import-params';
+import { z } from 'zod';
+import { importParamsSchema, parseImportParams } from './import-params';
 import { checkImportedModel } from './model-check';
 import { readUpload, UploadError } from './read-upload';
 
@@ -40,14 +43,24 @@ import { readUpload, UploadError } from './read-upload';
 export const MAX_MODEL_BYTES = 256 * 1024 * 1024;
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
-export interface ImportAccepted {
-  readonly runId: string;
-  readonly modelName: string;
-  readonly status: 'judging';
-  readonly featureSpecId: string;
-  readonly stagedArtifactSha256: string;
-  readonly message: string;
-}
+/** The path: the model's name, checked with the query and the content type in one 400. */
+export const importPathSchema = z.object({
+  name: z
+    .string()
+    .regex(MODEL_NAME, { error: 'a model name is letters, digits, _ . and -' })
+    .describe('The model to register the version under, e.g. readmission.'),
+});
+
+/** The 202 of an import: what was staged, and the run whose outcome to wait for. */
+export const importAccepted = z.object({
+  runId: z.string().describe('The run whose TrainingCompleted (or TrainingFailed) judges it.'),
+  modelName: z.string(),
+  status: z.literal('judging'),
+  featureSpecId: z.string(),
+  stagedArtifactSha256: z.string(),
+  message: z.string(),
+});
+export type ImportAccepted = z.output<typeof importAccepted>;
 
 /**
  * `POST /v1/models/{name}/imports` (role operate): an externally trained ONNX model as the body
@@ -57,6 +70,7 @@ export interface ImportAccepted {
  * staged and ModelImportRequested published: the trainer judges it on the holdout and answers
  * on ml.training under the returned runId, and the registry decides on that as on any run.
  */
+@ApiTags('models')
 @Controller('v1/models')
 export class ModelImportController {
   private readonly store: ObjectStore;
@@ -74,6 +88,31 @@ export class ModelImportController {
   @Post(':name/imports')
   @RequireRole('operate')
   @HttpCode(HttpStatus.ACCEPTED)
+  @ApiOperation({
+    summary: 'Register an externally trained ONNX model: judged on the holdout, then decided on',
+    description:
+      'Besides the parameters below, `claimed.<metric>=<number>` query parameters (e.g. `claimed.roc_auc=0.71`) record metrics the uploader measured; they are never trusted. Any other parameter is refused.',
+  })
+  @DescribeRequest({
+    params: importPathSchema,
+    query: importParamsSchema,
+    body: {
+      contentTypes: ['application/octet-stream'],
+      description: `The ONNX model (at most ${MAX_MODEL_BYTES / 1024 / 1024} MiB): FP32 [N, F] features of the feature spec in, a probability out.`,
+    },
+    invalid:
+      'Invalid parameters or content type (field `content-type`): every problem, each with its field. (A body that ends before its length says so in `message` alone.)',
+    errors: {
+      411: 'No content length.',
+      413: 'The model is larger than the registry takes.',
+      422: 'No dataset export made the feature spec, or onnxruntime cannot load the model or score the spec’s features with it.',
+    },
+  })
+  @JsonResponse(
+    202,
+    'Staged and ModelImportRequested published: the answer on ml.training carries `runId`.',
+    importAccepted,
+  )
   async import(
     @Param('name') modelName: string,
     @Query() query: Record<string, unknown>,
@@ -82,8 +121,8 @@ export class ModelImportController {
   ): Promise<ImportAccepted> {
     const params = parseImportParams(query);
     const errors = params.ok ? [] : [...params.errors];
-    if (!MODEL_NAME.test(modelName))
-      errors.push({ field: 'name', message: 'a model name is letters, digits, _ . and -' });
+    const path = importPathSchema.safeParse({ name: modelName });
+    if (!path.success) errors.push(...fieldErrorsOf(path.error.issues));
     if (!(request.headers['content-type'] ?? '').startsWith('application/octet-stream'))
       errors.push({
         field: 'content-type',
