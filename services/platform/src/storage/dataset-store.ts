@@ -1,7 +1,8 @@
 import type { ObjectStore } from './object-store.port';
 
 const EXPORT_ID = /^ds-[0-9a-f]{16}$/;
-const FEATURE_SPEC_ID = /^fs\d+-[0-9a-f]{16}$/;
+/** The one form of a feature spec id (fs<version>-<16 hex digits>), as specs are stored under. */
+export const FEATURE_SPEC_ID = /^fs\d+-[0-9a-f]{16}$/;
 const FILE_NAME = /^[a-z][a-z0-9-]*\.(parquet|json)$/;
 
 /** A name that is not an export's, a feature spec's or a dataset file's: refused, never looked up. */
@@ -16,8 +17,6 @@ function checked(what: string, pattern: RegExp, value: string): string {
   if (!pattern.test(value)) throw new InvalidDatasetNameError(what, value);
   return value;
 }
-
-export const isFeatureSpecId = (value: string): boolean => FEATURE_SPEC_ID.test(value);
 
 /**
  * Exported training sets under `datasets/<exportId>/<file>`, and the feature specs they were

@@ -1,4 +1,4 @@
-import { isFeatureSpecId } from '@readmit/platform/storage';
+import { FEATURE_SPEC_ID } from '@readmit/platform/storage';
 import { z } from 'zod';
 
 const CLAIMED = 'claimed.';
@@ -9,7 +9,7 @@ export const importParamsSchema = z.object({
     .string({
       error: 'required: the feature spec id (fs1-…) of the dataset export the model was trained on',
     })
-    .refine(isFeatureSpecId, {
+    .regex(FEATURE_SPEC_ID, {
       error:
         'must be a feature spec id like fs1-d60fd1af2cdf8401 (a dataset export manifest names it)',
     }),
