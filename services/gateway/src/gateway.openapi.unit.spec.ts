@@ -8,6 +8,8 @@ import { testPseudonyms } from '../../../test/support/pseudonyms';
 import { explainQuery, PredictionsController } from './application/predictions.controller';
 import type { ScoringConnection } from './application/scoring-connection';
 import { batchInputSchema, encounterInputSchema } from './domain/encounter-input';
+import { driftAnswer } from './console/application/console-answers';
+import { promoteBody } from './console/application/console-models.controller';
 import { gatewayService } from './gateway.definition';
 import { DEFAULT_MAX_BATCH, type GatewayEnv } from './gateway.config';
 
@@ -85,13 +87,73 @@ describe("the gateway's OpenAPI document", () => {
     expect((schemas.InferenceRequest as SchemaObject).required).toEqual(['inputs']);
   });
 
-  it('leaves the console and the document itself out; lists health and metrics', () => {
-    expect(Object.keys(document.paths).filter((path) => path.startsWith('/console'))).toEqual([]);
+  it('leaves the console page and the document itself out; lists health and metrics', () => {
+    expect(document.paths['/console']).toBeUndefined();
+    expect(document.paths['/console/assets/{name}']).toBeUndefined();
     expect(document.paths['/openapi.json']).toBeUndefined();
     expect(document.paths['/health']?.get?.security).toBeUndefined();
     expect(document.components?.securitySchemes).toEqual({
       'api-key': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }),
       bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      'console-session': expect.objectContaining({
+        type: 'apiKey',
+        in: 'cookie',
+        name: 'readmit_console',
+      }),
+    });
+  });
+
+  it('documents every /console/api route, with the console session as a way in', () => {
+    const consoleRoutes = Object.entries(document.paths)
+      .filter(([path]) => path.startsWith('/console/api/'))
+      .flatMap(([path, item]) =>
+        (['get', 'post', 'delete'] as const)
+          .filter((method) => item[method])
+          .map((method) => `${method.toUpperCase()} ${path}`),
+      );
+    expect(consoleRoutes.sort()).toEqual([
+      'DELETE /console/api/session',
+      'GET /console/api/drift',
+      'GET /console/api/encounter-form',
+      'GET /console/api/live',
+      'GET /console/api/live/stream',
+      'GET /console/api/models',
+      'GET /console/api/models/{name}/compare',
+      'GET /console/api/models/{name}/versions/{version}',
+      'GET /console/api/session',
+      'POST /console/api/models/{name}/rollback',
+      'POST /console/api/models/{name}/versions/{version}/promote',
+      'POST /console/api/predictions',
+      'POST /console/api/session',
+    ]);
+    const promote = post('/console/api/models/{name}/versions/{version}/promote');
+    expect(promote.security).toEqual([
+      { 'api-key': [] },
+      { bearer: [] },
+      { 'console-session': [] },
+    ]);
+    expect(promote).toMatchObject({ 'x-readmit-role': 'operate' });
+    expect(bodySchema('/console/api/models/{name}/versions/{version}/promote')).toEqual(
+      toOpenApi(promoteBody).schema,
+    );
+    expect(bodySchema('/console/api/predictions')).toEqual({
+      $ref: '#/components/schemas/Encounter',
+    });
+    expect(document.paths['/console/api/session']?.post?.security).toBeUndefined();
+    // Outside /console the session cookie is not taken.
+    expect(post('/v1/predictions').security).toEqual([{ 'api-key': [] }, { bearer: [] }]);
+  });
+
+  it('gives the console answers the schemas their handlers return', () => {
+    const answer = (path: string) =>
+      (document.paths[path]?.get?.responses['200'] as ResponseObject).content?.['application/json']
+        ?.schema;
+    expect(answer('/console/api/drift')).toEqual(toOpenApi(driftAnswer, 'output').schema);
+    expect(answer('/console/api/live')).toEqual({ $ref: '#/components/schemas/ConsoleLiveState' });
+    expect(
+      (document.paths['/console/api/live/stream']?.get?.responses['200'] as ResponseObject).content,
+    ).toEqual({
+      'text/event-stream': { schema: { $ref: '#/components/schemas/ConsoleLiveUpdate' } },
     });
   });
 });

@@ -19,10 +19,13 @@ function service(...replies: Array<{ status: number; body: unknown; type?: strin
     const reply = replies.shift();
     if (!reply) throw new Error('no reply left');
     const binary = reply.body instanceof Uint8Array;
-    return new Response(binary ? (reply.body as Uint8Array) : JSON.stringify(reply.body), {
-      status: reply.status,
-      headers: { 'content-type': reply.type ?? 'application/json' },
-    });
+    return new Response(
+      binary ? (reply.body as Uint8Array<ArrayBuffer>) : JSON.stringify(reply.body),
+      {
+        status: reply.status,
+        headers: { 'content-type': reply.type ?? 'application/json' },
+      },
+    );
   };
   return { requests, fetch };
 }

@@ -126,7 +126,7 @@ export async function importModel(
     throw new InfraError(
       "importing a model goes through the registry's REST API: give --api or READMIT_REGISTRY_API",
     );
-  let bytes: Buffer;
+  let bytes: Buffer<ArrayBuffer>;
   try {
     if (!statSync(file).isFile()) throw new Error('not a file');
     bytes = readFileSync(file);

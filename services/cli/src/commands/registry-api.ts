@@ -99,7 +99,8 @@ export class RegistryApi {
   async importModel(
     model: string,
     query: ImportQuery,
-    bytes: Uint8Array,
+    /** Not shared memory: a Blob copies it as it is. */
+    bytes: Uint8Array<ArrayBuffer>,
     timeoutMs: number,
   ): Promise<ImportAccepted> {
     return this.answered(
@@ -135,14 +136,5 @@ export class RegistryApi {
     throw new InfraError(
       `the registry answered ${answer.response.status}: ${describeErrorBody(answer.error)}`,
     );
-  }
-}
-
-/** The API's error body (as text) as one line: its message, the failed rules, the field errors. */
-export function describeError(text: string): string {
-  try {
-    return describeErrorBody(JSON.parse(text));
-  } catch {
-    return text.slice(0, 200) || 'no body';
   }
 }

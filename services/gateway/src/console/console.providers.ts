@@ -8,6 +8,7 @@ import { ConsoleModelsController } from './application/console-models.controller
 import { ConsolePageController } from './application/console-page.controller';
 import { ConsolePredictController } from './application/console-predict.controller';
 import { ConsoleSessions } from './application/console-session';
+import { ConsoleSessionController } from './application/console-session.controller';
 import { ConsoleSessionCredentials } from './application/console-session-credentials';
 import { ConsoleFeed } from './infrastructure/console-feed';
 import { RegistryClient } from './infrastructure/registry-client';
@@ -19,6 +20,7 @@ import { RegistryClient } from './infrastructure/registry-client';
  */
 export const CONSOLE_CONTROLLERS: Type[] = [
   ConsolePageController,
+  ConsoleSessionController,
   ConsoleModelsController,
   ConsoleLiveController,
   ConsoleDriftController,

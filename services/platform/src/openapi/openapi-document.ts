@@ -9,6 +9,7 @@ import {
   type ReferenceObject,
   type ResponseObject,
   type SchemaObject,
+  type SecuritySchemeObject,
 } from '@nestjs/swagger';
 import { API_KEY_HEADER } from '../auth/api-key-credentials';
 import type { RoutePolicy } from '../auth/route-policy';
@@ -27,6 +28,18 @@ export interface OpenApiDescription {
   readonly description: string;
   /** Schemas the routes name (BodyContract.component), built from the service's settings. */
   readonly schemas?: Readonly<Record<string, SchemaObject>>;
+  /** Credentials that only the routes under a path take, besides API keys and bearer tokens. */
+  readonly pathCredentials?: readonly PathCredential[];
+}
+
+/**
+ * A way to authenticate that a service accepts on some routes only (the console's session
+ * cookie, under `/console/`): a security scheme, offered by every guarded route under the prefix.
+ */
+export interface PathCredential {
+  readonly name: string;
+  readonly scheme: SecuritySchemeObject;
+  readonly pathPrefix: string;
 }
 
 type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
@@ -52,7 +65,7 @@ export function buildOpenApiDocument(
   description: OpenApiDescription,
 ): OpenAPIObject {
   const unique = [...new Set(controllers)];
-  const config = new DocumentBuilder()
+  const builder = new DocumentBuilder()
     .setTitle(description.title)
     .setDescription(description.description)
     .setVersion('1')
@@ -73,8 +86,10 @@ export function buildOpenApiDocument(
         description: 'An OIDC access token, where the service has an issuer (READMIT_OIDC_ISSUER).',
       },
       BEARER_SCHEME,
-    )
-    .build();
+    );
+  for (const credential of description.pathCredentials ?? [])
+    builder.addSecurity(credential.name, credential.scheme);
+  const config = builder.build();
   const document = SwaggerModule.createDocument(staticApplication(unique), config);
   const components = new Components();
   components.addConverted(toOpenApi(validationErrorBody));
@@ -94,7 +109,10 @@ export function buildOpenApiDocument(
     if (contract?.body) describeBody(operation, contract.body, components, description);
     describeResponses(operation, contract);
     describeAnswers(operation, contract, components);
-    describeAccess(operation, route.policy);
+    const credentials = (description.pathCredentials ?? []).filter((credential) =>
+      path.startsWith(credential.pathPrefix),
+    );
+    describeAccess(operation, route.policy, credentials);
   }
   for (const item of Object.values(document.paths))
     for (const method of METHODS) {
@@ -286,7 +304,7 @@ function describeResponses(
     withContent(operation, Number(status), meaning, ref('Error'));
 }
 
-/** The declared JSON answers, in place of swagger's bodiless default. */
+/** The declared answers, in place of swagger's bodiless default. */
 function describeAnswers(
   operation: OperationObject,
   contract: RequestContract | undefined,
@@ -299,14 +317,26 @@ function describeAnswers(
       components.addConverted(converted);
       schema = converted.schema;
     }
-    operation.responses[status] = { description: answer.description, content: json(schema) };
+    operation.responses[status] = {
+      description: answer.description,
+      content: { [answer.contentType ?? 'application/json']: { schema } },
+    };
   }
 }
 
-/** A route's role: its security requirement, `x-readmit-role`, and what 401 and 403 mean. */
-function describeAccess(operation: OperationObject, policy: RoutePolicy | undefined): void {
+/**
+ * A route's role: its security requirement (any one of the schemes it takes), `x-readmit-role`,
+ * and what 401 and 403 mean.
+ */
+function describeAccess(
+  operation: OperationObject,
+  policy: RoutePolicy | undefined,
+  credentials: readonly PathCredential[],
+): void {
   if (!policy || 'public' in policy) return;
-  operation.security = [{ [API_KEY_SCHEME]: [] }, { [BEARER_SCHEME]: [] }];
+  operation.security = [API_KEY_SCHEME, BEARER_SCHEME, ...credentials.map(({ name }) => name)].map(
+    (scheme) => ({ [scheme]: [] }),
+  );
   (operation as OperationObject & Record<`x-${string}`, unknown>)['x-readmit-role'] = policy.role;
   const needs = `Needs the \`${policy.role}\` role (or \`admin\`).`;
   if (!operation.description?.includes(needs))

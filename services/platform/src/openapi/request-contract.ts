@@ -16,10 +16,12 @@ export interface BodyContract {
   readonly required?: boolean;
 }
 
-/** A JSON answer: what it means, and the schema of what it holds (default: any JSON object). */
+/** An answer: what it means, and the schema of what it holds (default: any JSON object). */
 export interface ResponseContract {
   readonly description: string;
   readonly schema?: z.ZodType;
+  /** Default: `application/json`; `text/event-stream` with the schema of each event's data. */
+  readonly contentType?: string;
 }
 
 /**
@@ -35,7 +37,10 @@ export interface RequestContract {
   readonly errors?: Readonly<Record<number, string>>;
   /** What a 400 means here, when more than a failed check of the parts above. */
   readonly invalid?: string;
-  /** Its JSON answers by status (the successful ones: errors are `errors`). */
+  /**
+   * Its answers with a schema, by status: the successful ones, and an error whose body says more
+   * than `{ message }` (errors with that body are `errors`).
+   */
   readonly responses?: Readonly<Record<number, ResponseContract>>;
 }
 

@@ -85,7 +85,9 @@ export function ErrorResponses(errors: Readonly<Record<number, string>>): Method
 
 /**
  * A JSON answer of a handler: its status, what it means, and the schema of what it holds (its
- * output side), or any JSON object when the answer has no schema yet.
+ * output side), or any JSON object when the answer has no schema yet. A handler that returns
+ * the answer declares its return type as `AnswerOf<typeof schema>`, so the compiler holds it to
+ * the document.
  */
 export function JsonResponse(
   status: number,
@@ -95,3 +97,24 @@ export function JsonResponse(
   return (target, key) =>
     addToContract(handlerOf(target, key), { responses: { [status]: { description, schema } } });
 }
+
+/**
+ * A handler's server-sent events (`text/event-stream`): what the stream is, and the schema of
+ * each event's data (JSON).
+ */
+export function EventStreamResponse(description: string, schema: z.ZodType): MethodDecorator {
+  return (target, key) =>
+    addToContract(handlerOf(target, key), {
+      responses: { 200: { description, schema, contentType: 'text/event-stream' } },
+    });
+}
+
+/** A value and all it holds, read-only (as domain values are). */
+type ReadonlyDeep<T> = T extends (infer Item)[]
+  ? ReadonlyArray<ReadonlyDeep<Item>>
+  : T extends object
+    ? { readonly [Key in keyof T]: ReadonlyDeep<T[Key]> }
+    : T;
+
+/** What a handler may return for an answer described by `S` (JsonResponse): its output type. */
+export type AnswerOf<S extends z.ZodType> = ReadonlyDeep<z.output<S>>;

@@ -1,6 +1,7 @@
 import {
   Controller,
   Get,
+  HttpCode,
   HttpException,
   HttpStatus,
   Inject,
@@ -8,12 +9,17 @@ import {
   Post,
   Query,
   Req,
-  Res,
 } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthenticatedPrincipal, RequireRole, type Principal } from '@readmit/platform/auth';
+import {
+  DescribeRequest,
+  ErrorResponses,
+  JsonResponse,
+  type AnswerOf,
+} from '@readmit/platform/openapi';
 import type { ReadmissionTask } from '@readmit/contracts';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { z } from 'zod';
 import type { TrainingRun } from '../domain/training-runs';
 import { versionCurves } from '../domain/version-curves';
@@ -23,25 +29,51 @@ import {
   RegistryUnavailableError,
   type RegistryAnswer,
 } from '../infrastructure/registry-client';
-import { jsonBody } from './json-body';
+import {
+  compareAnswer,
+  decidedAnswer,
+  modelsAnswer,
+  refusedAnswer,
+  versionDetailAnswer,
+} from './console-answers';
+import { checkedJsonBody } from './json-body';
+import { passedOn, relayed } from './registry-answers';
 
-const promoteBody = z.object({
-  reason: z.string().trim().min(1).max(2000),
+export const promoteBody = z.object({
+  reason: z.string().trim().min(1).max(2000).describe('Why: recorded in the decision event.'),
   /** Refused: the registry records the signed-in principal, whom nobody can name for it. */
   decidedBy: z
     .never({ error: 'not accepted: the decision is recorded as the signed-in principal’s' })
-    .optional(),
-  force: z.boolean().optional(),
+    .optional()
+    .describe('Not accepted: the decision is recorded as the signed-in principal’s.'),
+  force: z
+    .boolean()
+    .optional()
+    .describe('Promote even when the promotion policy refuses (recorded in the event).'),
 });
-const rollbackBody = promoteBody.omit({ force: true }).extend({
-  toVersion: z.string().min(1).optional(),
+export const rollbackBody = promoteBody.omit({ force: true }).extend({
+  toVersion: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The earlier champion to restore (default: the one before the current).'),
 });
-const compareQuery = z.object({ a: z.string().min(1), b: z.string().min(1) });
+export const compareQuery = z.object({
+  a: z.string().min(1).describe('A version.'),
+  b: z.string().min(1).describe('The version to compare it with.'),
+});
 
+/** What the models routes read of the registry's version rows before checking them: the run. */
 interface VersionRow {
   readonly version: string;
   readonly runId?: string | null;
 }
+
+const UNREACHABLE =
+  'The registry did not answer, or refused the gateway’s own key (READMIT_REGISTRY_API_KEY).';
+const NO_SUCH_VERSION = 'No such model or version (the registry’s answer).';
+const DECIDED = 'The decision the registry took (or `unchanged`), as the signed-in principal’s.';
+const REFUSED = 'The registry refused: `criteria` lists the rules it judged.';
 
 /**
  * `/console/api/models`: the registry's versions, decisions and comparisons (read over HTTP from
@@ -50,7 +82,7 @@ interface VersionRow {
  * rollback commands (role operate), which the registry decides by its own policy and lock and
  * records as the signed-in principal's (the gateway calls it with its own key, on their behalf).
  */
-@ApiExcludeController()
+@ApiTags('console')
 @RequireRole('read')
 @Controller('console/api/models')
 export class ConsoleModelsController {
@@ -60,11 +92,13 @@ export class ConsoleModelsController {
   ) {}
 
   @Get()
-  async models(@Res({ passthrough: true }) response: Response): Promise<unknown> {
+  @ApiOperation({ summary: 'Every model with its versions and what trained each' })
+  @JsonResponse(200, 'The models, each with its versions newest first.', modelsAnswer)
+  @ErrorResponses({ 502: UNREACHABLE })
+  async models(): Promise<AnswerOf<typeof modelsAnswer>> {
     void this.feed.ensureStarted();
-    const list = await this.ask(() => this.registry.models());
-    if (list.status !== 200) return this.relay(list, response);
-    const { models } = list.body as { models: Array<{ modelName: string }> };
+    const list = passedOn(await this.ask(() => this.registry.models()));
+    const { models } = list as { models: Array<{ modelName: string }> };
     const runs = this.runsById();
     const detailed = await Promise.all(
       models.map(async (model) => {
@@ -77,26 +111,31 @@ export class ConsoleModelsController {
         };
       }),
     );
-    return { models: detailed };
+    return relayed(modelsAnswer, { models: detailed });
   }
 
   @Get(':name/versions/:version')
+  @ApiOperation({ summary: 'A version: its evidence, its run and every decision about it' })
+  @JsonResponse(200, 'The version with its decisions, oldest first.', versionDetailAnswer)
+  @ErrorResponses({ 404: NO_SUCH_VERSION, 502: UNREACHABLE })
   async version(
     @Param('name') name: string,
     @Param('version') version: string,
-    @Res({ passthrough: true }) response: Response,
-  ): Promise<unknown> {
-    const answer = await this.ask(() => this.registry.version(name, version));
-    if (answer.status !== 200) return this.relay(answer, response);
-    const row = answer.body as VersionRow;
-    return { ...row, run: this.runsById().get(row.runId ?? '') ?? null };
+  ): Promise<AnswerOf<typeof versionDetailAnswer>> {
+    const row = passedOn(await this.ask(() => this.registry.version(name, version))) as VersionRow;
+    const run = this.runsById().get(row.runId ?? '') ?? null;
+    return relayed(versionDetailAnswer, { ...row, run });
   }
 
   @Get(':name/compare')
+  @ApiOperation({ summary: 'Two versions: holdout metrics from the registry, live curves' })
+  @DescribeRequest({ query: compareQuery, invalid: 'Not two versions (field `a, b`).' })
+  @JsonResponse(200, 'The comparison; `holdoutError` says why the registry gave none.', compareAnswer) // prettier-ignore
+  @ErrorResponses({ 502: UNREACHABLE })
   async compare(
     @Param('name') name: string,
     @Query() query: Record<string, string>,
-  ): Promise<unknown> {
+  ): Promise<AnswerOf<typeof compareAnswer>> {
     const parsed = compareQuery.safeParse(query);
     if (!parsed.success)
       throw new HttpException(
@@ -106,9 +145,10 @@ export class ConsoleModelsController {
     const { a, b } = parsed.data;
     const answer = await this.ask(() => this.registry.compare(name, a, b));
     const runs = [...this.runsById().values()];
+    const compared = answer.status === 200;
     return {
-      holdout: answer.status === 200 ? answer.body : null,
-      holdoutError: answer.status === 200 ? null : answer.body,
+      holdout: compared ? relayed(compareAnswer.shape.holdout, answer.body) : null,
+      holdoutError: compared ? null : relayed(compareAnswer.shape.holdoutError, answer.body),
       live: [a, b].map((version) => {
         const { labels, scores } = this.feed
           .labelledScores()
@@ -120,14 +160,19 @@ export class ConsoleModelsController {
 
   @Post(':name/versions/:version/promote')
   @RequireRole('operate')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Promote a version, as the signed-in principal' })
+  @DescribeRequest({ body: { schema: promoteBody } })
+  @JsonResponse(200, DECIDED, decidedAnswer)
+  @JsonResponse(409, REFUSED, refusedAnswer)
+  @ErrorResponses({ 404: NO_SUCH_VERSION, 502: UNREACHABLE })
   async promote(
     @Param('name') name: string,
     @Param('version') version: string,
     @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
     @AuthenticatedPrincipal() principal: Principal,
-  ): Promise<unknown> {
-    const body = this.valid(promoteBody, jsonBody(request));
+  ): Promise<AnswerOf<typeof decidedAnswer>> {
+    const body = checkedJsonBody(promoteBody, request);
     const answer = await this.ask(() =>
       this.registry.promote(
         name,
@@ -136,18 +181,23 @@ export class ConsoleModelsController {
         principal.id,
       ),
     );
-    return this.relay(answer, response);
+    return relayed(decidedAnswer, passedOn(answer));
   }
 
   @Post(':name/rollback')
   @RequireRole('operate')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Roll back to an earlier champion, as the signed-in principal' })
+  @DescribeRequest({ body: { schema: rollbackBody } })
+  @JsonResponse(200, DECIDED, decidedAnswer)
+  @JsonResponse(409, REFUSED, refusedAnswer)
+  @ErrorResponses({ 404: NO_SUCH_VERSION, 502: UNREACHABLE })
   async rollback(
     @Param('name') name: string,
     @Req() request: Request,
-    @Res({ passthrough: true }) response: Response,
     @AuthenticatedPrincipal() principal: Principal,
-  ): Promise<unknown> {
-    const body = this.valid(rollbackBody, jsonBody(request));
+  ): Promise<AnswerOf<typeof decidedAnswer>> {
+    const body = checkedJsonBody(rollbackBody, request);
     const answer = await this.ask(() =>
       this.registry.rollback(
         name,
@@ -155,46 +205,12 @@ export class ConsoleModelsController {
         principal.id,
       ),
     );
-    return this.relay(answer, response);
+    return relayed(decidedAnswer, passedOn(answer));
   }
 
   private runsById(): Map<string, TrainingRun> {
     void this.feed.ensureStarted();
     return new Map(this.feed.trainingRuns().map((run) => [run.runId, run]));
-  }
-
-  private valid<T>(schema: z.ZodType<T>, input: unknown): T {
-    const parsed = schema.safeParse(input);
-    if (parsed.success) return parsed.data;
-    throw new HttpException(
-      {
-        message: 'invalid body',
-        errors: parsed.error.issues.map((issue) => ({
-          field: issue.path.join('.') || '(body)',
-          message: issue.message,
-        })),
-      },
-      HttpStatus.BAD_REQUEST,
-    );
-  }
-
-  /**
-   * The registry's answer with its own status (404, 409 with the criteria judged, …), except
-   * its 401 and 403: those refuse the gateway's own key, a set-up problem (502), not the
-   * console user's (whose 401 would send the page back to signing in).
-   */
-  private relay(answer: RegistryAnswer, response: Response): unknown {
-    if (answer.status === 401 || answer.status === 403) {
-      const said = (answer.body as { message?: unknown } | null)?.message;
-      throw new HttpException(
-        {
-          message: `the registry refused the gateway's key (READMIT_REGISTRY_API_KEY): ${typeof said === 'string' ? said : answer.status}`,
-        },
-        HttpStatus.BAD_GATEWAY,
-      );
-    }
-    response.status(answer.status);
-    return answer.body;
   }
 
   private async ask(call: () => Promise<RegistryAnswer>): Promise<RegistryAnswer> {

@@ -11,20 +11,23 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '@readmit/platform/auth';
 import { SERVICE_CONFIG } from '@readmit/platform/bootstrap';
+import { DescribeRequest, JsonResponse, type AnswerOf } from '@readmit/platform/openapi';
 import { PSEUDONYMIZER, type Pseudonymizer } from '@readmit/platform/privacy';
 import type { Request, Response } from 'express';
 import { failureResponse } from '../../application/predictions.controller';
 import { ScoringConnection } from '../../application/scoring-connection';
 import {
   EXAMPLE_ENCOUNTER_INPUT,
+  encounterInputSchema,
   INPUT_COLUMNS,
   parseEncounterInput,
   requiredInputColumns,
 } from '../../domain/encounter-input';
 import type { GatewayEnv } from '../../gateway.config';
+import { encounterFormAnswer, predictionAnswer } from './console-answers';
 import { jsonBody } from './json-body';
 
 /**
@@ -32,7 +35,7 @@ import { jsonBody } from './json-body';
  * rules and scoring path as `POST /v1/predictions?explain=true` (field-level 400s, 503 when
  * scoring cannot answer).
  */
-@ApiExcludeController()
+@ApiTags('console')
 @Controller('console/api')
 export class ConsolePredictController {
   constructor(
@@ -44,7 +47,9 @@ export class ConsolePredictController {
   /** What the form is built from: the columns, which are required, and an example encounter. */
   @Get('encounter-form')
   @RequireRole('read')
-  form() {
+  @ApiOperation({ summary: 'What the prediction form is built from' })
+  @JsonResponse(200, 'The columns, which are required, and an example encounter.', encounterFormAnswer) // prettier-ignore
+  form(): AnswerOf<typeof encounterFormAnswer> {
     return {
       columns: INPUT_COLUMNS,
       required: requiredInputColumns(),
@@ -55,7 +60,17 @@ export class ConsolePredictController {
   @Post('predictions')
   @RequireRole('predict')
   @HttpCode(HttpStatus.OK)
-  async predict(@Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  @ApiOperation({ summary: 'Score one encounter, explained' })
+  @DescribeRequest({
+    body: { schema: encounterInputSchema },
+    invalid: 'Invalid JSON or encounter; each problem with its field.',
+    errors: { 503: 'Scoring is unavailable: retry after Retry-After seconds.' },
+  })
+  @JsonResponse(200, 'The score, its label and the features that contributed most.', predictionAnswer) // prettier-ignore
+  async predict(
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<AnswerOf<typeof predictionAnswer>> {
     const parsed = parseEncounterInput(jsonBody(request), this.pseudonymizer.pseudonymize);
     if (!parsed.ok)
       throw new BadRequestException({ message: 'invalid encounter', errors: parsed.errors });

@@ -1,7 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-/** The console's files: its page, script and styles, and the chart library (from node_modules). */
+/**
+ * The console's files: its page, script and styles, and the chart and API client libraries (from
+ * node_modules).
+ */
 export interface WebAsset {
   readonly path: string;
   readonly contentType: string;
@@ -27,6 +30,15 @@ function chartLibrary(): string {
   return join(dirname(require.resolve('chart.js')), 'chart.umd.min.js');
 }
 
+/**
+ * openapi-fetch's ES module build (it imports nothing): console.js imports it as
+ * `./openapi-fetch.js` and calls `/console/api/*` through it, typed by the gateway's generated
+ * `paths` (openapi-fetch.d.ts beside console.js gives the compiler its types).
+ */
+function apiClientLibrary(): string {
+  return join(dirname(require.resolve('openapi-fetch')), 'index.mjs');
+}
+
 /** Every file the console serves, by the name in its URL; nothing else is reachable. */
 export function webAssets(): ReadonlyMap<string, WebAsset> {
   const root = webRoot();
@@ -38,5 +50,9 @@ export function webAssets(): ReadonlyMap<string, WebAsset> {
       { path: join(root, 'console.js'), contentType: 'text/javascript; charset=utf-8' },
     ],
     ['chart.umd.min.js', { path: chartLibrary(), contentType: 'text/javascript; charset=utf-8' }],
+    [
+      'openapi-fetch.js',
+      { path: apiClientLibrary(), contentType: 'text/javascript; charset=utf-8' },
+    ],
   ]);
 }

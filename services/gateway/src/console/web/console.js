@@ -1,37 +1,124 @@
-// The Readmit web console: plain JavaScript, no framework, no build step. Chart.js is loaded
-// beside it from the gateway (no CDN). Every call goes to /console/api/* with the session cookie.
-/* global Chart, document, window, fetch, EventSource, URLSearchParams */
+// @ts-check
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// The Readmit web console: plain JavaScript, no framework, no build step. Chart.js and
+// openapi-fetch are served beside it by the gateway (no CDN). Every call to /console/api/* goes
+// through the typed client (openapi-fetch over the gateway's generated OpenAPI `paths`) with the
+// session cookie: `npx tsc -p tsconfig.json` checks this file, so a route, a parameter or a field
+// the gateway's document does not have fails the type check (docs/development.md).
+/* global document, window, EventSource, HTMLElement, HTMLInputElement, HTMLSelectElement, HTMLCanvasElement, HTMLButtonElement */
+import createClient from './openapi-fetch.js';
+
+/**
+ * @typedef {import('../../../../platform/src/api-client/generated/gateway.js').paths} GatewayPaths
+ * @typedef {import('../../../../platform/src/api-client/generated/gateway.js').components['schemas']} Schemas
+ * @typedef {Schemas['ConsoleCriterion']} Criterion
+ * @typedef {Schemas['ConsoleDecided']} Decided
+ * @typedef {Schemas['ConsoleLiveSample']} LiveSample
+ * @typedef {Schemas['ConsoleLiveUpdate']['scores']} ScoreBins
+ * @typedef {Node | string | number | null | undefined} Cell
+ * @typedef {string | number | boolean | null | undefined | ((event: Event) => void)} Attribute
+ */
+
+// Chart.js is a classic script (its UMD build) loaded before this module: a global.
+const { Chart } = /** @type {{ Chart: typeof import('chart.js').Chart }} */ (
+  /** @type {unknown} */ (window)
+);
 
 const COLORS = ['#0b5cad', '#c2410c', '#1a6b2f', '#6b21a8', '#a4161a', '#4a5360'];
 const PAGES = ['models', 'live', 'drift', 'predict'];
+/** @type {Map<string, { destroy(): void }>} */
 const charts = new Map();
+/** @type {EventSource | null} */
 let liveSource = null;
+/** @type {{ models: GatewayModels, selected: { modelName: string, version: string } | null }} */
 let modelsState = { models: [], selected: null };
+/** @type {Drift | null} */
 let driftState = null;
 
-const $ = (id) => document.getElementById(id);
+/**
+ * @typedef {NonNullable<Answer<'/console/api/models', 'get'>>['models']} GatewayModels
+ * @typedef {NonNullable<Answer<'/console/api/drift', 'get'>>} Drift
+ */
+/**
+ * The JSON body of a route's 200 answer.
+ * @template {keyof GatewayPaths} Path
+ * @template {'get' | 'post'} Method
+ * @typedef {GatewayPaths[Path][Method] extends { responses: { 200: { content: { 'application/json': infer Body } } } } ? Body : never} Answer
+ */
 
+class Unauthorized extends Error {}
+
+/**
+ * The gateway's console API. A 401 means the session has ended: the page goes back to signing
+ * in, and the call fails with Unauthorized.
+ * @type {import('./openapi-fetch.js').Client<GatewayPaths>}
+ */
+const api = createClient({ baseUrl: window.location.origin, credentials: 'same-origin' });
+api.use({
+  onResponse({ response }) {
+    if (response.status !== 401) return undefined;
+    showSignIn();
+    throw new Unauthorized('sign in first');
+  },
+});
+
+/**
+ * @param {string} id
+ * @returns {HTMLElement}
+ */
+function $(id) {
+  const found = document.getElementById(id);
+  if (!found) throw new Error(`the page has no #${id}`);
+  return found;
+}
+
+/**
+ * An element of the page of a known kind (an input, a select, a canvas).
+ * @template {HTMLElement} T
+ * @param {string} id
+ * @param {new () => T} kind
+ * @returns {T}
+ */
+function $as(id, kind) {
+  const found = $(id);
+  if (!(found instanceof kind)) throw new Error(`#${id} is not a ${kind.name}`);
+  return found;
+}
+
+/**
+ * @param {string} tag
+ * @param {Record<string, Attribute>} [attributes]
+ * @param {Cell | Cell[]} [children]
+ * @returns {HTMLElement}
+ */
 function el(tag, attributes = {}, children = []) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (value === undefined || value === null || value === false) continue;
-    if (name === 'text') node.textContent = value;
-    else if (name === 'onClick') node.addEventListener('click', value);
+    if (typeof value === 'function') {
+      if (name === 'onClick') node.addEventListener('click', value);
+    } else if (name === 'text') node.textContent = String(value);
     else node.setAttribute(name, value === true ? '' : String(value));
   }
-  for (const child of [].concat(children)) {
+  for (const child of [children].flat()) {
     if (child === null || child === undefined) continue;
     node.append(child instanceof window.Node ? child : String(child));
   }
   return node;
 }
 
+/**
+ * @param {unknown} value
+ * @param {number} [digits]
+ */
 function fmt(value, digits = 3) {
   if (value === null || value === undefined || Number.isNaN(value)) return '–';
   if (typeof value !== 'number') return String(value);
   return Number.isInteger(value) ? value.toLocaleString('en') : value.toFixed(digits);
 }
 
+/** @param {string | number | null | undefined} value */
 function when(value) {
   if (value === null || value === undefined) return '–';
   const date = new Date(value);
@@ -40,6 +127,11 @@ function when(value) {
     : date.toISOString().replace('T', ' ').slice(0, 19) + ' UTC';
 }
 
+/**
+ * @param {string[]} headers
+ * @param {Cell[][]} rows
+ * @param {string} [caption]
+ */
 function table(headers, rows, caption) {
   return el('table', {}, [
     caption ? el('caption', { class: 'muted', text: caption }) : null,
@@ -70,35 +162,35 @@ function table(headers, rows, caption) {
   ]);
 }
 
+/** @param {string} message */
 function say(message) {
   $('status').textContent = message;
 }
 
-class Unauthorized extends Error {}
-
-async function api(path, options = {}) {
-  const response = await fetch(path, {
-    credentials: 'same-origin',
-    ...options,
-    headers: options.body ? { 'content-type': 'application/json' } : {},
-  });
-  if (response.status === 401) {
-    showSignIn();
-    throw new Unauthorized('sign in first');
-  }
-  const text = await response.text();
-  const body = text ? JSON.parse(text) : null;
-  return { ok: response.ok, status: response.status, body };
-}
-
+/**
+ * Draws a chart on a canvas of the page, in place of the one it had.
+ * @template {import('chart.js').ChartType} Type
+ * @template Data
+ * @template Label
+ * @param {string} id
+ * @param {import('chart.js').ChartConfiguration<Type, Data, Label>} config
+ * @returns {import('chart.js').Chart<Type, Data, Label>}
+ */
 function chart(id, config) {
   charts.get(id)?.destroy();
-  const instance = new Chart($(id), {
-    ...config,
-    options: { responsive: true, maintainAspectRatio: false, animation: false, ...config.options },
-  });
+  const instance = new Chart($as(id, HTMLCanvasElement), config);
   charts.set(id, instance);
   return instance;
+}
+
+/**
+ * What an answer that is not 2xx says: its message, or its status.
+ * @param {{ message?: string } | string | undefined} error
+ * @param {string} otherwise
+ */
+function messageOf(error, otherwise) {
+  if (typeof error === 'string') return error || otherwise;
+  return error?.message ?? otherwise;
 }
 
 // ---------- sign in and routing ----------
@@ -111,46 +203,45 @@ function showSignIn() {
   $('api-key').focus();
 }
 
+/** @param {SubmitEvent} event */
 async function signIn(event) {
   event.preventDefault();
-  const response = await fetch('/console/api/session', {
-    method: 'POST',
-    credentials: 'same-origin',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ apiKey: $('api-key').value }),
-  });
-  $('api-key').value = '';
+  const apiKey = $as('api-key', HTMLInputElement);
+  const { response } = await api.POST('/console/api/session', { body: { apiKey: apiKey.value } });
+  apiKey.value = '';
   if (!response.ok) {
     $('sign-in-error').textContent = 'That API key is not accepted.';
     return;
   }
   $('sign-in-error').textContent = '';
   $('page-sign-in').hidden = true;
-  route();
+  await route();
 }
 
 async function signOut() {
-  await fetch('/console/api/session', { method: 'DELETE', credentials: 'same-origin' });
+  await api.DELETE('/console/api/session');
   showSignIn();
 }
 
+/** @param {Event} [event] */
 async function route(event) {
   const page = PAGES.includes(window.location.hash.slice(1))
     ? window.location.hash.slice(1)
     : 'models';
-  const session = await fetch('/console/api/session', { credentials: 'same-origin' });
-  if (!session.ok || !(await session.json()).signedIn) return showSignIn();
+  const { data: session } = await api.GET('/console/api/session');
+  if (!session?.signedIn) return showSignIn();
   $('nav').hidden = false;
   $('page-sign-in').hidden = true;
   for (const name of PAGES) {
     $(`page-${name}`).hidden = name !== page;
     const link = document.querySelector(`nav a[data-page="${name}"]`);
-    if (name === page) link.setAttribute('aria-current', 'page');
-    else link.removeAttribute('aria-current');
+    if (name === page) link?.setAttribute('aria-current', 'page');
+    else link?.removeAttribute('aria-current');
   }
   if (page !== 'live') closeLive();
   // Moving between pages puts the keyboard and screen reader at the new page's heading.
-  if (event?.type === 'hashchange') document.querySelector(`#page-${page} h2`).focus();
+  const heading = document.querySelector(`#page-${page} h2`);
+  if (event?.type === 'hashchange' && heading instanceof HTMLElement) heading.focus();
   say('');
   document.title = `${page[0].toUpperCase()}${page.slice(1)} · Readmit console`;
   try {
@@ -159,23 +250,24 @@ async function route(event) {
     if (page === 'drift') await loadDrift();
     if (page === 'predict') await loadPredictForm();
   } catch (error) {
-    if (!(error instanceof Unauthorized)) say(`Could not load the page: ${error.message}`);
+    if (!(error instanceof Unauthorized))
+      say(`Could not load the page: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
 // ---------- models ----------
 
 async function loadModels() {
-  const { ok, body } = await api('/console/api/models');
+  const { data, error } = await api.GET('/console/api/models');
   const list = $('models-list');
   list.replaceChildren();
-  if (!ok) {
-    say(`The registry answered: ${body?.message ?? 'an error'}`);
+  if (!data) {
+    say(`The registry answered: ${messageOf(error, 'an error')}`);
     return;
   }
-  modelsState.models = body.models;
-  if (body.models.length === 0) list.append(el('p', { text: 'No model has been registered yet.' }));
-  for (const model of body.models) {
+  modelsState.models = data.models;
+  if (data.models.length === 0) list.append(el('p', { text: 'No model has been registered yet.' }));
+  for (const model of data.models) {
     list.append(
       el('h3', { text: `${model.modelName}` }),
       el('p', {
@@ -211,18 +303,18 @@ async function loadModels() {
             'data-version': version.version,
             'aria-label': `Show version ${version.version}`,
             text: 'Details',
-            onClick: () => loadVersion(model.modelName, version.version),
+            onClick: () => void loadVersion(model.modelName, version.version),
           }),
         ]),
       ),
     );
   }
-  const versions = body.models.flatMap((model) => model.versions.map((version) => version.version));
+  const versions = data.models.flatMap((model) => model.versions.map((version) => version.version));
   for (const [id, fallback] of [
     ['compare-a', versions[1] ?? versions[0]],
     ['compare-b', versions[0]],
   ]) {
-    const select = $(id);
+    const select = $as(id, HTMLSelectElement);
     const previous = select.value;
     select.replaceChildren(
       ...versions.map((version) => el('option', { value: version, text: version })),
@@ -233,24 +325,29 @@ async function loadModels() {
     await loadVersion(modelsState.selected.modelName, modelsState.selected.version);
 }
 
+/**
+ * @param {string} modelName
+ * @param {string} version
+ */
 async function loadVersion(modelName, version) {
-  const { ok, body } = await api(
-    `/console/api/models/${encodeURIComponent(modelName)}/versions/${encodeURIComponent(version)}`,
-  );
-  if (!ok) return say(body?.message ?? `Could not read ${version}`);
+  const { data: body, error } = await api.GET('/console/api/models/{name}/versions/{version}', {
+    params: { path: { name: modelName, version } },
+  });
+  if (!body) return say(messageOf(error, `Could not read ${version}`));
   modelsState.selected = { modelName, version };
   $('version-detail').hidden = false;
   $('version-title').textContent = `${modelName} ${version} (${body.stage})`;
-  $('promote').textContent = `Promote ${version}`;
-  $('promote').disabled = body.stage === 'champion';
+  const promoteButton = $as('promote', HTMLButtonElement);
+  promoteButton.textContent = `Promote ${version}`;
+  promoteButton.disabled = body.stage === 'champion';
   $('version-metrics').replaceChildren(
     table(
       ['Metric', 'Value'],
       Object.entries(body.metrics ?? {}).map(([name, value]) => [name, value]),
     ),
   );
-  const lineage = body.lineage ?? {};
-  const run = body.run ?? {};
+  const lineage = body.lineage;
+  const run = body.run;
   $('version-lineage').replaceChildren(
     table(
       ['Field', 'Value'],
@@ -258,21 +355,21 @@ async function loadVersion(modelName, version) {
         ['Run', body.runId ?? '–'],
         ['Algorithm', body.algorithm ?? '–'],
         ['Threshold', body.threshold ?? null],
-        ['Trained because', run.reason ?? '–'],
-        ['Training window (outcomes known by)', when(run.asOf)],
-        ['Requested by', run.requestedBy ?? '–'],
-        ['Batch ids', (lineage.batchIds ?? []).join(', ') || '–'],
+        ['Trained because', run?.reason ?? '–'],
+        ['Training window (outcomes known by)', when(run?.asOf)],
+        ['Requested by', run?.requestedBy ?? '–'],
+        ['Batch ids', (lineage?.batchIds ?? []).join(', ') || '–'],
         [
           'Encounter offsets',
-          (lineage.encounterRanges ?? [])
+          (lineage?.encounterRanges ?? [])
             .map((range) => `p${range.partition} [${range.fromOffset}, ${range.toOffset})`)
             .join(', ') || '–',
         ],
         [
           'Rows (train / validation / holdout)',
-          `${fmt(lineage.trainRows)} / ${fmt(lineage.validationRows)} / ${fmt(lineage.holdoutRows)}`,
+          `${fmt(lineage?.trainRows)} / ${fmt(lineage?.validationRows)} / ${fmt(lineage?.holdoutRows)}`,
         ],
-        ['Holdout id', lineage.holdoutId ?? '–'],
+        ['Holdout id', lineage?.holdoutId ?? '–'],
         ['Artifact sha256', body.artifactSha256 ?? '–'],
       ],
     ),
@@ -291,21 +388,24 @@ async function loadVersion(modelName, version) {
     ),
   );
   $('version-decisions').replaceChildren(
-    ...(body.decisions ?? []).map((decision) =>
+    ...body.decisions.map((decision) =>
       el('div', {}, [
         el('p', {}, [
           el('strong', { text: decision.kind }),
           ` · ${when(decision.decidedAt)} · by ${decision.decidedBy} · ${decision.reason}`,
         ]),
-        decision.criteria?.length ? criteriaTable(decision.criteria) : null,
+        decision.criteria.length ? criteriaTable(decision.criteria) : null,
       ]),
     ),
   );
-  if ((body.decisions ?? []).length === 0)
+  if (body.decisions.length === 0)
     $('version-decisions').append(el('p', { class: 'muted', text: 'No decision yet.' }));
 }
 
-/** The y = x line of a unit-square chart: chance for ROC, perfect calibration. */
+/**
+ * The y = x line of a unit-square chart: chance for ROC, perfect calibration.
+ * @param {string} label
+ */
 function diagonal(label) {
   return {
     label,
@@ -320,7 +420,11 @@ function diagonal(label) {
   };
 }
 
-/** Axes from 0 to 1 with their titles. */
+/**
+ * Axes from 0 to 1 with their titles.
+ * @param {string} xTitle
+ * @param {string} yTitle
+ */
 function unitSquare(xTitle, yTitle) {
   return {
     scales: {
@@ -330,6 +434,7 @@ function unitSquare(xTitle, yTitle) {
   };
 }
 
+/** @param {readonly Criterion[]} criteria */
 function criteriaTable(criteria) {
   return table(
     ['Criterion', 'Passed', 'Candidate', 'Champion', 'Threshold', 'Detail'],
@@ -347,69 +452,83 @@ function criteriaTable(criteria) {
   );
 }
 
-async function decide(path, body, done) {
+/**
+ * Sends a decision and shows what the registry decided, or why it refused.
+ * @param {() => Promise<{ data?: Decided, error?: { message: string, criteria?: Criterion[] } }>} send
+ * @param {(answer: Decided) => string} done
+ */
+async function decide(send, done) {
   const result = $('decision-result');
   result.textContent = 'Sending…';
-  const { ok, body: answer } = await api(path, { method: 'POST', body: JSON.stringify(body) });
+  const { data: answer, error } = await send();
   result.replaceChildren();
-  if (ok) {
-    const event = answer.event ?? {};
+  if (answer) {
+    const envelope = answer.event?.envelope;
     result.append(
       el('span', {
         class: 'passed',
-        text: `${done(answer)}${event.envelope ? ` (${event.envelope.eventType} ${event.envelope.eventId})` : ''}`,
+        text: `${done(answer)}${envelope ? ` (${envelope.eventType} ${envelope.eventId})` : ''}`,
       }),
     );
   } else {
-    result.append(el('span', { class: 'failed', text: answer?.message ?? 'refused' }));
-    if (answer?.criteria?.length) result.append(criteriaTable(answer.criteria));
+    result.append(el('span', { class: 'failed', text: error?.message ?? 'refused' }));
+    if (error?.criteria?.length) result.append(criteriaTable(error.criteria));
   }
   await loadModels();
   // The registry's projection trails its log by a moment: read the list again shortly.
   window.setTimeout(() => void loadModels().catch(() => undefined), 1_500);
 }
 
+function decisionReason() {
+  return $as('decision-reason', HTMLInputElement).value || 'decided in the web console';
+}
+
 async function promote() {
+  if (!modelsState.selected) return;
   const { modelName, version } = modelsState.selected;
   await decide(
-    `/console/api/models/${encodeURIComponent(modelName)}/versions/${encodeURIComponent(version)}/promote`,
-    {
-      reason: $('decision-reason').value || 'decided in the web console',
-      force: $('decision-force').checked,
-    },
+    () =>
+      api.POST('/console/api/models/{name}/versions/{version}/promote', {
+        params: { path: { name: modelName, version } },
+        body: { reason: decisionReason(), force: $as('decision-force', HTMLInputElement).checked },
+      }),
     (answer) =>
       answer.kind === 'promoted' ? `${version} is the champion` : `unchanged: ${answer.reason}`,
   );
 }
 
 async function rollback() {
+  if (!modelsState.selected) return;
   const { modelName } = modelsState.selected;
   await decide(
-    `/console/api/models/${encodeURIComponent(modelName)}/rollback`,
-    { reason: $('decision-reason').value || 'decided in the web console' },
+    () =>
+      api.POST('/console/api/models/{name}/rollback', {
+        params: { path: { name: modelName } },
+        body: { reason: decisionReason() },
+      }),
     (answer) =>
       answer.kind === 'rolled-back'
-        ? `rolled back to ${answer.event.toVersion ?? 'the previous champion'}`
+        ? `rolled back to ${answer.event?.toVersion ?? 'the previous champion'}`
         : `unchanged: ${answer.reason}`,
   );
 }
 
+/** @param {SubmitEvent} event */
 async function compare(event) {
   event.preventDefault();
-  const a = $('compare-a').value;
-  const b = $('compare-b').value;
+  const a = $as('compare-a', HTMLSelectElement).value;
+  const b = $as('compare-b', HTMLSelectElement).value;
   const model = modelsState.models.find((entry) =>
     entry.versions.some((version) => version.version === a),
   );
   if (!model || !b) return;
-  const query = new URLSearchParams({ a, b });
-  const { ok, body } = await api(
-    `/console/api/models/${encodeURIComponent(model.modelName)}/compare?${query}`,
-  );
+  const { data: body, error } = await api.GET('/console/api/models/{name}/compare', {
+    params: { path: { name: model.modelName }, query: { a, b } },
+  });
   const out = $('compare-result');
   out.replaceChildren();
-  if (!ok)
-    return out.append(el('p', { class: 'failed', text: body?.message ?? 'could not compare' }));
+  if (!body)
+    return out.append(el('p', { class: 'failed', text: messageOf(error, 'could not compare') }));
   if (body.holdout) {
     out.append(
       el('p', {
@@ -427,7 +546,6 @@ async function compare(event) {
       el('p', { class: 'failed', text: body.holdoutError?.message ?? 'no holdout comparison' }),
     );
   }
-  const [left, right] = body.live;
   chart('roc-chart', {
     type: 'scatter',
     data: {
@@ -467,7 +585,7 @@ async function compare(event) {
   $('compare-live').replaceChildren(
     table(
       ['Version', 'Labelled predictions', 'Readmitted', 'Live ROC AUC'],
-      [left, right].map((curve) => [curve.version, curve.labelled, curve.positives, curve.rocAuc]),
+      body.live.map((curve) => [curve.version, curve.labelled, curve.positives, curve.rocAuc]),
       'Curves are drawn from each version’s live predictions whose outcomes have arrived (holdout scores are not kept); fewer than 20, or one class only, draws none.',
     ),
   );
@@ -481,33 +599,29 @@ function closeLive() {
 }
 
 async function openLive() {
-  const { body } = await api('/console/api/live');
-  const rates = chart('rates-chart', {
-    type: 'line',
-    data: {
-      labels: [],
-      datasets: [
-        {
-          label: 'encounters / s',
-          data: [],
-          borderColor: COLORS[0],
-          backgroundColor: COLORS[0],
-          pointRadius: 0,
-        },
-        {
-          label: 'predictions / s',
-          data: [],
-          borderColor: COLORS[1],
-          backgroundColor: COLORS[1],
-          pointRadius: 0,
-        },
-      ],
-    },
-    options: {
-      scales: { y: { beginAtZero: true, title: { display: true, text: 'records per second' } } },
-    },
-  });
-  const scores = chart('scores-chart', {
+  const { data: body, error } = await api.GET('/console/api/live');
+  if (!body) return say(messageOf(error, 'Could not read the live view'));
+  const rates = chart(
+    'rates-chart',
+    lineChart('records per second', [
+      {
+        label: 'encounters / s',
+        data: [],
+        borderColor: COLORS[0],
+        backgroundColor: COLORS[0],
+        pointRadius: 0,
+      },
+      {
+        label: 'predictions / s',
+        data: [],
+        borderColor: COLORS[1],
+        backgroundColor: COLORS[1],
+        pointRadius: 0,
+      },
+    ]),
+  );
+  /** @type {import('chart.js').ChartConfiguration<'bar', number[], string>} */
+  const scoresConfig = {
     type: 'bar',
     data: {
       labels: [],
@@ -516,27 +630,24 @@ async function openLive() {
     options: {
       scales: { x: { title: { display: true, text: 'score' } }, y: { beginAtZero: true } },
     },
-  });
-  const lag = chart('lag-chart', {
-    type: 'line',
-    data: { labels: [], datasets: [] },
-    options: {
-      scales: { y: { beginAtZero: true, title: { display: true, text: 'records behind' } } },
-    },
-  });
+  };
+  const scores = chart('scores-chart', scoresConfig);
+  const lag = chart('lag-chart', lineChart('records behind', []));
+  /** @param {LiveSample} sample */
   const addSample = (sample) => {
     const label = new Date(sample.at).toISOString().slice(11, 19);
-    rates.data.labels.push(label);
+    rates.data.labels?.push(label);
     rates.data.datasets[0].data.push(sample.encountersPerSecond);
     rates.data.datasets[1].data.push(sample.predictionsPerSecond);
-    lag.data.labels.push(label);
+    lag.data.labels?.push(label);
+    const labelled = lag.data.labels?.length ?? 0;
     for (const [group, value] of Object.entries(sample.lag)) {
       let dataset = lag.data.datasets.find((entry) => entry.label === group);
       if (!dataset) {
         const color = COLORS[lag.data.datasets.length % COLORS.length];
         dataset = {
           label: group,
-          data: new Array(lag.data.labels.length - 1).fill(null),
+          data: new Array(labelled - 1).fill(null),
           borderColor: color,
           backgroundColor: color,
           pointRadius: 2,
@@ -546,10 +657,10 @@ async function openLive() {
       dataset.data.push(value);
     }
     for (const dataset of lag.data.datasets)
-      while (dataset.data.length < lag.data.labels.length) dataset.data.push(null);
+      while (dataset.data.length < labelled) dataset.data.push(null);
     for (const series of [rates.data, lag.data]) {
-      while (series.labels.length > 300) {
-        series.labels.shift();
+      while ((series.labels?.length ?? 0) > 300) {
+        series.labels?.shift();
         for (const dataset of series.datasets) dataset.data.shift();
       }
     }
@@ -559,6 +670,10 @@ async function openLive() {
     $('live-lag').textContent = Object.keys(sample.lag).length ? fmt(total) : '–';
     $('live-updated').textContent = label;
   };
+  /**
+   * @param {ScoreBins} bins
+   * @param {number} read
+   */
   const setScores = (bins, read) => {
     scores.data.labels = bins.map((bin) => `${bin.lower.toFixed(2)}–${bin.upper.toFixed(2)}`);
     scores.data.datasets[0].data = bins.map((bin) => bin.count);
@@ -572,6 +687,8 @@ async function openLive() {
   closeLive();
   liveSource = new EventSource('/console/api/live/stream');
   liveSource.addEventListener('sample', (message) => {
+    // Each sample event's data is the document's ConsoleLiveUpdate.
+    /** @type {Schemas['ConsoleLiveUpdate']} */
     const data = JSON.parse(message.data);
     addSample(data.sample);
     setScores(data.scores, data.predictionsRead);
@@ -585,12 +702,27 @@ async function openLive() {
   liveSource.addEventListener('open', () => say(''));
 }
 
+/**
+ * A line chart over time.
+ * @param {string} yTitle
+ * @param {import('chart.js').ChartDataset<'line', (number | null)[]>[]} datasets
+ * @returns {import('chart.js').ChartConfiguration<'line', (number | null)[], string>}
+ */
+function lineChart(yTitle, datasets) {
+  return {
+    type: 'line',
+    data: { labels: [], datasets },
+    options: { scales: { y: { beginAtZero: true, title: { display: true, text: yTitle } } } },
+  };
+}
+
 // ---------- drift ----------
 
 async function loadDrift() {
-  const { body } = await api('/console/api/drift');
+  const { data: body, error } = await api.GET('/console/api/drift');
+  if (!body) return say(messageOf(error, 'Could not read the drift alerts'));
   driftState = body;
-  const select = $('drift-feature');
+  const select = $as('drift-feature', HTMLSelectElement);
   const previous = select.value;
   select.replaceChildren(
     ...body.series.map((series) => el('option', { value: series.feature, text: series.feature })),
@@ -632,7 +764,8 @@ async function loadDrift() {
 }
 
 function drawPsi() {
-  const series = driftState?.series.find((entry) => entry.feature === $('drift-feature').value);
+  const feature = $as('drift-feature', HTMLSelectElement).value;
+  const series = driftState?.series.find((entry) => entry.feature === feature);
   if (!series) {
     charts.get('psi-chart')?.destroy();
     charts.delete('psi-chart');
@@ -673,7 +806,8 @@ function drawPsi() {
 
 async function loadPredictForm() {
   if ($('predict-fields').childElementCount > 0) return;
-  const { body } = await api('/console/api/encounter-form');
+  const { data: body, error } = await api.GET('/console/api/encounter-form');
+  if (!body) return say(messageOf(error, 'Could not read the form'));
   const required = new Set(body.required);
   $('predict-fields').replaceChildren(
     ...body.columns.map((column) => {
@@ -697,8 +831,10 @@ async function loadPredictForm() {
   );
 }
 
+/** @param {SubmitEvent} event */
 async function predict(event) {
   event.preventDefault();
+  /** @type {Record<string, string | null>} */
   const encounter = {};
   for (const input of $('predict-fields').querySelectorAll('input')) {
     input.removeAttribute('aria-invalid');
@@ -708,22 +844,27 @@ async function predict(event) {
   }
   $('predict-error').textContent = '';
   $('predict-result').hidden = true;
-  const { ok, status, body } = await api('/console/api/predictions', {
-    method: 'POST',
-    body: JSON.stringify(encounter),
+  const {
+    data: body,
+    error,
+    response,
+  } = await api.POST('/console/api/predictions', {
+    // The form has an input for every column the encounter-form answer named.
+    body: /** @type {Schemas['Encounter']} */ (encounter),
   });
-  if (!ok) {
+  if (!body) {
     const unplaced = [];
-    for (const error of body?.errors ?? []) {
-      const input = $(`field-${error.field}`);
+    for (const problem of error && 'errors' in error ? error.errors : []) {
+      const input = document.getElementById(`field-${problem.field}`);
       if (input) {
         input.setAttribute('aria-invalid', 'true');
-        $(`error-${error.field}`).textContent = error.message;
-      } else unplaced.push(`${error.field}: ${error.message}`);
+        $(`error-${problem.field}`).textContent = problem.message;
+      } else unplaced.push(`${problem.field}: ${problem.message}`);
     }
     $('predict-error').textContent =
-      `${body?.message ?? `HTTP ${status}`}${unplaced.length ? ` (${unplaced.join('; ')})` : ''}`;
-    $('predict-fields').querySelector('[aria-invalid="true"]')?.focus();
+      `${messageOf(error, `HTTP ${response.status}`)}${unplaced.length ? ` (${unplaced.join('; ')})` : ''}`;
+    const invalid = $('predict-fields').querySelector('[aria-invalid="true"]');
+    if (invalid instanceof HTMLElement) invalid.focus();
     return;
   }
   const prediction = body.prediction;
@@ -733,7 +874,7 @@ async function predict(event) {
     el('strong', { id: 'score-value', text: prediction.score.toPrecision(3) }),
     ` — ${prediction.label ? 'flagged' : 'not flagged'} at threshold ${fmt(prediction.threshold)} by ${body.modelName} ${body.modelVersion}`,
   );
-  const contributions = prediction.contributions ?? [];
+  const contributions = prediction.contributions;
   chart('contributions-chart', {
     type: 'bar',
     data: {
@@ -758,14 +899,26 @@ async function predict(event) {
 
 // ---------- start ----------
 
-window.addEventListener('hashchange', route);
-$('sign-in-form').addEventListener('submit', signIn);
-$('sign-out').addEventListener('click', signOut);
-$('promote').addEventListener('click', promote);
-$('rollback').addEventListener('click', rollback);
-$('compare-form').addEventListener('submit', compare);
+window.addEventListener('hashchange', (event) => void route(event));
+$('sign-in-form').addEventListener(
+  'submit',
+  (event) => void signIn(/** @type {SubmitEvent} */ (event)),
+);
+$('sign-out').addEventListener('click', () => void signOut());
+$('promote').addEventListener('click', () => void promote());
+$('rollback').addEventListener('click', () => void rollback());
+$('compare-form').addEventListener(
+  'submit',
+  (event) => void compare(/** @type {SubmitEvent} */ (event)),
+);
 $('drift-feature').addEventListener('change', drawPsi);
-$('predict-form').addEventListener('submit', predict);
+$('predict-form').addEventListener(
+  'submit',
+  (event) => void predict(/** @type {SubmitEvent} */ (event)),
+);
+// Charts draw at once and fill their box.
+Chart.defaults.maintainAspectRatio = false;
+Chart.defaults.animation = false;
 Chart.defaults.font.family = 'system-ui, sans-serif';
 Chart.defaults.color = '#1b1f24';
-route();
+void route();

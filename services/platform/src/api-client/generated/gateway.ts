@@ -268,6 +268,225 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/console/api/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether this browser is signed in, and as whom */
+        get: operations["ConsoleSessionController_session"];
+        put?: never;
+        /** Sign in with an API key: a session cookie comes back */
+        post: operations["ConsoleSessionController_signIn"];
+        /** Sign out: the session cookie is removed */
+        delete: operations["ConsoleSessionController_signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/api/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every model with its versions and what trained each
+         * @description Needs the `read` role (or `admin`).
+         */
+        get: operations["ConsoleModelsController_models"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/api/models/{name}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A version: its evidence, its run and every decision about it
+         * @description Needs the `read` role (or `admin`).
+         */
+        get: operations["ConsoleModelsController_version"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/api/models/{name}/compare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Two versions: holdout metrics from the registry, live curves
+         * @description Needs the `read` role (or `admin`).
+         */
+        get: operations["ConsoleModelsController_compare"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/api/models/{name}/versions/{version}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Promote a version, as the signed-in principal
+         * @description Needs the `operate` role (or `admin`).
+         */
+        post: operations["ConsoleModelsController_promote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/api/models/{name}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll back to an earlier champion, as the signed-in principal
+         * @description Needs the `operate` role (or `admin`).
+         */
+        post: operations["ConsoleModelsController_rollback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/api/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live rates, consumer lag and the recent score distribution
+         * @description Needs the `read` role (or `admin`).
+         */
+        get: operations["ConsoleLiveController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/api/live/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The live view as server-sent events
+         * @description Needs the `read` role (or `admin`).
+         */
+        get: operations["ConsoleLiveController_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/api/drift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Drift: PSI per feature over the alerting windows, and each alert
+         * @description Needs the `read` role (or `admin`).
+         */
+        get: operations["ConsoleDriftController_drift"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/api/encounter-form": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the prediction form is built from
+         * @description Needs the `read` role (or `admin`).
+         */
+        get: operations["ConsolePredictController_form"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/api/predictions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Score one encounter, explained
+         * @description Needs the `predict` role (or `admin`).
+         */
+        post: operations["ConsolePredictController_predict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -290,6 +509,167 @@ export interface components {
             modelVersion: string;
             /** @description In the order of the request. */
             predictions: components["schemas"]["PredictionDto"][];
+        };
+        /** @description A rule of the promotion policy, as judged. */
+        ConsoleCriterion: {
+            /** @example holdout_auc_margin */
+            name: string;
+            candidate: number | null;
+            champion: number | null;
+            threshold: number | null;
+            passed: boolean;
+            detail: string | null;
+        };
+        ConsoleDecided: {
+            /** @enum {string} */
+            kind: "promoted" | "rejected" | "rolled-back" | "challenger" | "unchanged";
+            /** @description The event published, unless `unchanged`. */
+            event?: {
+                envelope: {
+                    eventType: string;
+                    eventId: string;
+                };
+                toVersion?: string | null;
+            };
+            /** @description Why nothing changed, when `unchanged`. */
+            reason?: string;
+        };
+        ConsoleDecision: {
+            eventId: string;
+            /** @enum {string} */
+            kind: "promoted" | "rejected" | "rolled-back" | "challenger";
+            version: string;
+            previousVersion: string | null;
+            decidedBy: string;
+            reason: string;
+            criteria: components["schemas"]["ConsoleCriterion"][];
+            applied: boolean;
+            /** @description ISO 8601. */
+            decidedAt: string;
+        };
+        ConsoleLiveSample: {
+            /** @description Epoch ms. */
+            at: number;
+            encountersPerSecond: number;
+            predictionsPerSecond: number;
+            /** @description Records each consumer group has yet to read. */
+            lag: {
+                [key: string]: number;
+            };
+        };
+        ConsoleLiveState: {
+            history: components["schemas"]["ConsoleLiveSample"][];
+            scores: {
+                lower: number;
+                upper: number;
+                count: number;
+            }[];
+            predictionsRead: number;
+        };
+        ConsoleLiveUpdate: {
+            sample: components["schemas"]["ConsoleLiveSample"];
+            scores: {
+                lower: number;
+                upper: number;
+                count: number;
+            }[];
+            predictionsRead: number;
+        };
+        ConsoleRefusal: {
+            message: string;
+            criteria?: components["schemas"]["ConsoleCriterion"][];
+        };
+        ConsoleTrainingRun: {
+            runId: string;
+            modelName: string;
+            /** @description Why it ran (a TrainingRequested reason), IMPORT for an uploaded model. */
+            reason: string | null;
+            triggeredBy: string[];
+            task: string | null;
+            /** @description The training window: outcomes known by then (epoch ms). */
+            asOf: number | null;
+            requestedAt: number | null;
+            requestedBy: string | null;
+            /** @enum {string} */
+            status: "requested" | "completed" | "failed";
+            modelVersion: string | null;
+            endedAt: number | null;
+            failure: string | null;
+        };
+        ConsoleVersion: {
+            modelName: string;
+            version: string;
+            /** @enum {string} */
+            stage: "candidate" | "challenger" | "champion" | "archived" | "rejected";
+            runId: string | null;
+            algorithm: string | null;
+            threshold: number | null;
+            metrics: {
+                [key: string]: number;
+            } | null;
+            subgroupMetrics: {
+                attribute: string;
+                group: string;
+                count: number;
+                metrics: {
+                    [key: string]: number;
+                };
+            }[] | null;
+            lineage: {
+                encounterRanges: {
+                    partition: number;
+                    fromOffset: number;
+                    toOffset: number;
+                }[];
+                batchIds: string[];
+                trainRows: number;
+                validationRows: number;
+                holdoutRows: number;
+                holdoutId: string;
+            } | null;
+            artifactSha256: string | null;
+            /** @description ISO 8601. */
+            registeredAt: string | null;
+            /** @description Its run, once the console's feed has read it. */
+            run: components["schemas"]["ConsoleTrainingRun"] | null;
+        };
+        ConsoleVersionDetail: {
+            modelName: string;
+            version: string;
+            /** @enum {string} */
+            stage: "candidate" | "challenger" | "champion" | "archived" | "rejected";
+            runId: string | null;
+            algorithm: string | null;
+            threshold: number | null;
+            metrics: {
+                [key: string]: number;
+            } | null;
+            subgroupMetrics: {
+                attribute: string;
+                group: string;
+                count: number;
+                metrics: {
+                    [key: string]: number;
+                };
+            }[] | null;
+            lineage: {
+                encounterRanges: {
+                    partition: number;
+                    fromOffset: number;
+                    toOffset: number;
+                }[];
+                batchIds: string[];
+                trainRows: number;
+                validationRows: number;
+                holdoutRows: number;
+                holdoutId: string;
+            } | null;
+            artifactSha256: string | null;
+            /** @description ISO 8601. */
+            registeredAt: string | null;
+            /** @description Its run, once the console's feed has read it. */
+            run: components["schemas"]["ConsoleTrainingRun"] | null;
+            decisions: components["schemas"]["ConsoleDecision"][];
         };
         /**
          * @description One encounter keyed by the diabetic_data.csv column names, checked by the same rules as ingestion. Values are strings or numbers; null (or an absent key) is a missing value. `readmitted` is not needed and is ignored; unknown keys are ignored.
@@ -1808,6 +2188,760 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["InferenceErrorDto"];
                     "application/octet-stream": components["schemas"]["InferenceErrorDto"];
+                };
+            };
+        };
+    };
+    ConsoleSessionController_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed in or not (200 either way). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        signedIn: boolean;
+                        name?: string;
+                        roles?: string[];
+                    };
+                };
+            };
+        };
+    };
+    ConsoleSessionController_signIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description An API key: shown once, never kept in the cookie. */
+                    apiKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Signed in: the Set-Cookie header holds the session. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not valid JSON. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description The API key is not accepted. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many API key checks at once: retry shortly. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ConsoleSessionController_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ConsoleModelsController_models: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The models, each with its versions newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        models: {
+                            modelName: string;
+                            champion: string | null;
+                            challenger: string | null;
+                            /** @description Newest first. */
+                            versions: components["schemas"]["ConsoleVersion"][];
+                        }[];
+                    };
+                };
+            };
+            /** @description No credential (an API key in x-api-key, or a bearer token where OIDC is on), or a bearer token that is not accepted. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key is not accepted, or its principal lacks the read role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The registry did not answer, or refused the gateway’s own key (READMIT_REGISTRY_API_KEY). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ConsoleModelsController_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version with its decisions, oldest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleVersionDetail"];
+                };
+            };
+            /** @description No credential (an API key in x-api-key, or a bearer token where OIDC is on), or a bearer token that is not accepted. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key is not accepted, or its principal lacks the read role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such model or version (the registry’s answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The registry did not answer, or refused the gateway’s own key (READMIT_REGISTRY_API_KEY). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ConsoleModelsController_compare: {
+        parameters: {
+            query: {
+                /** @description A version. */
+                a: string;
+                /** @description The version to compare it with. */
+                b: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The comparison; `holdoutError` says why the registry gave none. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The registry's comparison on the training runs' holdouts; null when it refused. */
+                        holdout: {
+                            a: string;
+                            b: string;
+                            sameHoldout: boolean;
+                            /** @enum {string} */
+                            basis: "same-holdout" | "champion-evaluation" | "different-holdouts";
+                            metrics: {
+                                metric: string;
+                                a: number | null;
+                                b: number | null;
+                                /** @description b − a, when both are known. */
+                                delta: number | null;
+                            }[];
+                            subgroups: {
+                                metric: string;
+                                a: number | null;
+                                b: number | null;
+                                /** @description b − a, when both are known. */
+                                delta: number | null;
+                                group: string;
+                            }[];
+                        } | null;
+                        /** @description Why the registry refused to compare (a version unknown or not projected yet). */
+                        holdoutError: {
+                            message: string;
+                        } | null;
+                        /** @description a, then b. */
+                        live: {
+                            version: string;
+                            labelled: number;
+                            positives: number;
+                            /** @description Null with too few labelled predictions or one class only. */
+                            rocAuc: number | null;
+                            roc: {
+                                falsePositiveRate: number;
+                                truePositiveRate: number;
+                            }[];
+                            calibration: {
+                                lower: number;
+                                upper: number;
+                                count: number;
+                                meanScore: number;
+                                observedRate: number;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description Not two versions (field `a, b`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description No credential (an API key in x-api-key, or a bearer token where OIDC is on), or a bearer token that is not accepted. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key is not accepted, or its principal lacks the read role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The registry did not answer, or refused the gateway’s own key (READMIT_REGISTRY_API_KEY). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ConsoleModelsController_promote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why: recorded in the decision event. */
+                    reason: string;
+                    /** @description Not accepted: the decision is recorded as the signed-in principal’s. */
+                    decidedBy?: unknown;
+                    /** @description Promote even when the promotion policy refuses (recorded in the event). */
+                    force?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The decision the registry took (or `unchanged`), as the signed-in principal’s. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleDecided"];
+                };
+            };
+            /** @description The request is invalid: every problem, each with its field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description No credential (an API key in x-api-key, or a bearer token where OIDC is on), or a bearer token that is not accepted. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key is not accepted, or its principal lacks the operate role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such model or version (the registry’s answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The registry refused: `criteria` lists the rules it judged. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleRefusal"];
+                };
+            };
+            /** @description The registry did not answer, or refused the gateway’s own key (READMIT_REGISTRY_API_KEY). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ConsoleModelsController_rollback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Why: recorded in the decision event. */
+                    reason: string;
+                    /** @description Not accepted: the decision is recorded as the signed-in principal’s. */
+                    decidedBy?: unknown;
+                    /** @description The earlier champion to restore (default: the one before the current). */
+                    toVersion?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The decision the registry took (or `unchanged`), as the signed-in principal’s. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleDecided"];
+                };
+            };
+            /** @description The request is invalid: every problem, each with its field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description No credential (an API key in x-api-key, or a bearer token where OIDC is on), or a bearer token that is not accepted. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key is not accepted, or its principal lacks the operate role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description No such model or version (the registry’s answer). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The registry refused: `criteria` lists the rules it judged. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleRefusal"];
+                };
+            };
+            /** @description The registry did not answer, or refused the gateway’s own key (READMIT_REGISTRY_API_KEY). */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ConsoleLiveController_live: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The last samples (one a second) and the recent scores. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleLiveState"];
+                };
+            };
+            /** @description No credential (an API key in x-api-key, or a bearer token where OIDC is on), or a bearer token that is not accepted. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key is not accepted, or its principal lacks the read role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ConsoleLiveController_stream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A `state` event with the whole state (ConsoleLiveState) first, then a `sample` event each second, whose data is described here. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["ConsoleLiveUpdate"];
+                };
+            };
+            /** @description No credential (an API key in x-api-key, or a bearer token where OIDC is on), or a bearer token that is not accepted. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key is not accepted, or its principal lacks the read role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ConsoleDriftController_drift: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The PSI series and the alerts with the retraining each caused. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        series: {
+                            feature: string;
+                            threshold: number;
+                            points: {
+                                at: number;
+                                value: number;
+                                drifted: boolean;
+                            }[];
+                        }[];
+                        /** @description Newest first. */
+                        alerts: {
+                            eventId: string;
+                            at: number;
+                            modelName: string;
+                            modelVersion: string;
+                            kind: string;
+                            severity: string;
+                            windowStart: number;
+                            windowEnd: number;
+                            windowSize: number;
+                            datasetDrift: boolean;
+                            driftedFeatures: string[];
+                            breaches: {
+                                feature: string;
+                                test: string;
+                                value: number;
+                                threshold: number;
+                            }[];
+                            retraining: components["schemas"]["ConsoleTrainingRun"][];
+                        }[];
+                    };
+                };
+            };
+            /** @description No credential (an API key in x-api-key, or a bearer token where OIDC is on), or a bearer token that is not accepted. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key is not accepted, or its principal lacks the read role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ConsolePredictController_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The columns, which are required, and an example encounter. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        columns: string[];
+                        required: string[];
+                        example: {
+                            [key: string]: (string | number) | null;
+                        };
+                    };
+                };
+            };
+            /** @description No credential (an API key in x-api-key, or a bearer token where OIDC is on), or a bearer token that is not accepted. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key is not accepted, or its principal lacks the read role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ConsolePredictController_predict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Encounter"];
+            };
+        };
+        responses: {
+            /** @description The score, its label and the features that contributed most. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        modelName: string;
+                        modelVersion: string;
+                        prediction: {
+                            score: number;
+                            label: boolean;
+                            threshold: number;
+                            contributions: {
+                                feature: string;
+                                value: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description Invalid JSON or encounter; each problem with its field. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationError"];
+                };
+            };
+            /** @description No credential (an API key in x-api-key, or a bearer token where OIDC is on), or a bearer token that is not accepted. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The API key is not accepted, or its principal lacks the predict role. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Scoring is unavailable: retry after Retry-After seconds. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };
