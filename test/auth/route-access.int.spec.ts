@@ -10,8 +10,7 @@ import { uniqueName } from '../support/endpoints';
 import { isolatedEventStreams } from '../support/kafka';
 import { SCORING_TOPICS } from '../support/scoring-service';
 import { ServiceStarter } from '../support/service-starter';
-import { gatewayEnvSchema } from '../../services/gateway/src/gateway.config';
-import { GatewayModule } from '../../services/gateway/src/gateway.module';
+import { gatewayService } from '../../services/gateway/src/gateway.definition';
 import { ingestEnvSchema } from '../../services/ingest/src/ingest.config';
 import { IngestModule } from '../../services/ingest/src/ingest.module';
 import { registryEnvSchema } from '../../services/registry/src/registry.config';
@@ -108,14 +107,11 @@ describe('access to every route of the gateway, ingest and the registry', () => 
         READMIT_INSTANCE_ID: uniqueName('ingest'),
       },
     );
-    apps.gateway = await services.start(
-      { name: 'gateway', envSchema: gatewayEnvSchema, module: GatewayModule },
-      {
-        READMIT_INSTANCE_ID: uniqueName('gateway'),
-        READMIT_REGISTRY_URL: urlOf(apps.registry),
-        READMIT_REGISTRY_API_KEY: GATEWAY.key,
-      },
-    );
+    apps.gateway = await services.start(gatewayService, {
+      READMIT_INSTANCE_ID: uniqueName('gateway'),
+      READMIT_REGISTRY_URL: urlOf(apps.registry),
+      READMIT_REGISTRY_API_KEY: GATEWAY.key,
+    });
   });
 
   afterAll(async () => {

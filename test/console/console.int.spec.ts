@@ -15,8 +15,7 @@ import {
 import { newEnvelope } from '@readmit/platform/kafka';
 import { FileSystemObjectStore, ModelArtifactStore } from '@readmit/platform/storage';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { gatewayEnvSchema } from '../../services/gateway/src/gateway.config';
-import { GatewayModule } from '../../services/gateway/src/gateway.module';
+import { gatewayService } from '../../services/gateway/src/gateway.definition';
 import { registryEnvSchema } from '../../services/registry/src/registry.config';
 import { RegistryModule } from '../../services/registry/src/registry.module';
 import { testApiKey } from '../support/api-keys';
@@ -195,16 +194,13 @@ describe('web console in headless Chromium', () => {
       },
     );
     await startScoringService(services, root);
-    const gateway = await services.start(
-      { name: 'gateway', envSchema: gatewayEnvSchema, module: GatewayModule },
-      {
-        READMIT_API_KEYS: PERSON.entry,
-        READMIT_REGISTRY_API_KEY: GATEWAY.key,
-        READMIT_SCORING_TIMEOUT_MS: '10000',
-        READMIT_INSTANCE_ID: uniqueName('gateway'),
-        READMIT_REGISTRY_URL: urlOf(registry),
-      },
-    );
+    const gateway = await services.start(gatewayService, {
+      READMIT_API_KEYS: PERSON.entry,
+      READMIT_REGISTRY_API_KEY: GATEWAY.key,
+      READMIT_SCORING_TIMEOUT_MS: '10000',
+      READMIT_INSTANCE_ID: uniqueName('gateway'),
+      READMIT_REGISTRY_URL: urlOf(registry),
+    });
     gatewayUrl = urlOf(gateway);
 
     await complete('v1', 0.71);

@@ -8,8 +8,7 @@ import { isolatedEventStreams } from '../support/kafka';
 import { SCORING_TOPICS } from '../support/scoring-service';
 import { ServiceStarter } from '../support/service-starter';
 import { EXAMPLE_ENCOUNTER_INPUT } from '../../services/gateway/src/domain/encounter-input';
-import { gatewayEnvSchema } from '../../services/gateway/src/gateway.config';
-import { GatewayModule } from '../../services/gateway/src/gateway.module';
+import { gatewayService } from '../../services/gateway/src/gateway.definition';
 import { ingestEnvSchema } from '../../services/ingest/src/ingest.config';
 import { IngestModule } from '../../services/ingest/src/ingest.module';
 
@@ -48,14 +47,11 @@ describe('error bodies never carry a patient identifier (gateway, ingest)', () =
       },
     );
     // No scoring service: the gateway validates before it asks scoring, and 503s carry no id.
-    gateway = await services.start(
-      { name: 'gateway', envSchema: gatewayEnvSchema, module: GatewayModule },
-      {
-        READMIT_API_KEYS: apiKeysEnv(CLIENT),
-        READMIT_INSTANCE_ID: uniqueName('gateway'),
-        READMIT_SCORING_TIMEOUT_MS: '2000',
-      },
-    );
+    gateway = await services.start(gatewayService, {
+      READMIT_API_KEYS: apiKeysEnv(CLIENT),
+      READMIT_INSTANCE_ID: uniqueName('gateway'),
+      READMIT_SCORING_TIMEOUT_MS: '2000',
+    });
   });
 
   afterAll(async () => {

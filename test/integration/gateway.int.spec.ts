@@ -17,8 +17,7 @@ import {
 import { SCORING_TOPICS, startScoringService } from '../support/scoring-service';
 import { ServiceStarter } from '../support/service-starter';
 import { EXAMPLE_ENCOUNTER_INPUT } from '../../services/gateway/src/domain/encounter-input';
-import { gatewayEnvSchema } from '../../services/gateway/src/gateway.config';
-import { GatewayModule } from '../../services/gateway/src/gateway.module';
+import { gatewayService } from '../../services/gateway/src/gateway.definition';
 import { encounterPseudonym } from '../support/pseudonyms';
 
 const MODEL = 'readmission';
@@ -65,17 +64,14 @@ describe('REST gateway: predictions over HTTP, scored over Kafka request-reply',
     return app;
   };
   const startGateway = (env: Record<string, string> = {}) =>
-    services.start(
-      { name: 'gateway', envSchema: gatewayEnvSchema, module: GatewayModule },
-      {
-        READMIT_API_KEYS: apiKeysEnv(CLIENT, OTHER_CLIENT, DASHBOARD),
-        READMIT_GATEWAY_MAX_BATCH: String(MAX_BATCH),
-        // Long enough to ride out a rebalance of the scoring instances.
-        READMIT_SCORING_TIMEOUT_MS: '10000',
-        READMIT_INSTANCE_ID: uniqueName('gateway'),
-        ...env,
-      },
-    );
+    services.start(gatewayService, {
+      READMIT_API_KEYS: apiKeysEnv(CLIENT, OTHER_CLIENT, DASHBOARD),
+      READMIT_GATEWAY_MAX_BATCH: String(MAX_BATCH),
+      // Long enough to ride out a rebalance of the scoring instances.
+      READMIT_SCORING_TIMEOUT_MS: '10000',
+      READMIT_INSTANCE_ID: uniqueName('gateway'),
+      ...env,
+    });
   const post = (app: INestApplication, path: string, body: unknown, key: string | null = KEY) => {
     const call = request(app.getHttpServer()).post(path).set('Content-Type', 'application/json');
     if (key !== null) call.set('x-api-key', key);
@@ -356,6 +352,8 @@ describe('REST gateway: predictions over HTTP, scored over Kafka request-reply',
     expect(docs.body.components.securitySchemes).toEqual({
       'api-key': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'x-api-key' }),
       bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      // The console's session cookie, taken under /console/ only.
+      'console-session': expect.objectContaining({ type: 'apiKey', in: 'cookie' }),
     });
     // The platform's document, served at /openapi.json too.
     expect((await request(server).get('/openapi.json').expect(200)).body).toEqual(docs.body);

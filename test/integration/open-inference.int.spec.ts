@@ -21,8 +21,7 @@ import {
   parseEncounterInput,
 } from '../../services/gateway/src/domain/encounter-input';
 import { featureRowIds } from '../../services/gateway/src/domain/inference-tensors';
-import { gatewayEnvSchema } from '../../services/gateway/src/gateway.config';
-import { GatewayModule } from '../../services/gateway/src/gateway.module';
+import { gatewayService } from '../../services/gateway/src/gateway.definition';
 
 const CLIENT = testApiKey('triton-client', ['predict']);
 const VERSION = 'v1';
@@ -124,14 +123,11 @@ describe('Open Inference Protocol (v2) on the gateway, with tritonclient', () =>
     root = mkdtempSync(join(tmpdir(), 'readmit-v2-'));
     services = new ServiceStarter({ prefix: streams.prefix });
     await startScoringService(services, root);
-    gateway = await services.start(
-      { name: 'gateway', envSchema: gatewayEnvSchema, module: GatewayModule },
-      {
-        READMIT_API_KEYS: apiKeysEnv(CLIENT),
-        READMIT_INSTANCE_ID: uniqueName('gateway'),
-        READMIT_SCORING_TIMEOUT_MS: '10000',
-      },
-    );
+    gateway = await services.start(gatewayService, {
+      READMIT_API_KEYS: apiKeysEnv(CLIENT),
+      READMIT_INSTANCE_ID: uniqueName('gateway'),
+      READMIT_SCORING_TIMEOUT_MS: '10000',
+    });
   });
   afterAll(async () => {
     await services?.stopAll();

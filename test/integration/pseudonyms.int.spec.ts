@@ -21,8 +21,7 @@ import { testPseudonyms } from '../support/pseudonyms';
 import { SCORING_TOPICS, startScoringService } from '../support/scoring-service';
 import { ServiceStarter } from '../support/service-starter';
 import { EXAMPLE_ENCOUNTER_INPUT } from '../../services/gateway/src/domain/encounter-input';
-import { gatewayEnvSchema } from '../../services/gateway/src/gateway.config';
-import { GatewayModule } from '../../services/gateway/src/gateway.module';
+import { gatewayService } from '../../services/gateway/src/gateway.definition';
 import { ingestEnvSchema } from '../../services/ingest/src/ingest.config';
 import { IngestModule } from '../../services/ingest/src/ingest.module';
 
@@ -82,14 +81,11 @@ describe('identifiers never enter Kafka in the clear (ingest, scoring, the gatew
         READMIT_API_KEYS: UPLOADER.entry,
       },
     );
-    gateway = await services.start(
-      { name: 'gateway', envSchema: gatewayEnvSchema, module: GatewayModule },
-      {
-        READMIT_API_KEYS: apiKeysEnv(CLIENT),
-        READMIT_INSTANCE_ID: uniqueName('gateway'),
-        READMIT_SCORING_TIMEOUT_MS: '10000',
-      },
-    );
+    gateway = await services.start(gatewayService, {
+      READMIT_API_KEYS: apiKeysEnv(CLIENT),
+      READMIT_INSTANCE_ID: uniqueName('gateway'),
+      READMIT_SCORING_TIMEOUT_MS: '10000',
+    });
   });
 
   afterAll(async () => {

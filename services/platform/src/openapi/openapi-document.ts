@@ -15,6 +15,8 @@ import { API_KEY_HEADER } from '../auth/api-key-credentials';
 import type { RoutePolicy } from '../auth/route-policy';
 import { routesOf } from '../auth/route-table';
 import { errorBody, validationErrorBody } from './error-bodies';
+import { Components, referenced, sortedByKey } from './document-components';
+import { canonical, inOrder } from './operation-order';
 import { contractOf, type BodyContract, type RequestContract } from './request-contract';
 import { parametersOf, toOpenApi, type OpenApiSchema } from './zod-openapi';
 
@@ -128,36 +130,6 @@ export function buildOpenApiDocument(
   return document;
 }
 
-/**
- * The schemas the document refers to, directly or through one another. Swagger also makes a
- * schema of a handler parameter's emitted type where a compiler emits one (swc writes
- * `z.output<…>` as a reference to zod's `output`): the contract describes that parameter, so such
- * a schema is referred to by nothing and left out, and the document is the same whichever
- * compiler built the service.
- */
-function referenced(
-  document: OpenAPIObject,
-  schemas: Record<string, SchemaObject | ReferenceObject>,
-): Record<string, SchemaObject | ReferenceObject> {
-  const names = new Set<string>();
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) return node.forEach(visit);
-    if (node === null || typeof node !== 'object') return;
-    for (const [key, value] of Object.entries(node)) {
-      const name =
-        key === '$ref' && typeof value === 'string'
-          ? /^#\/components\/schemas\/(.+)$/.exec(value)?.[1]
-          : undefined;
-      if (name !== undefined && !names.has(name)) {
-        names.add(name);
-        visit(schemas[name]);
-      } else visit(value);
-    }
-  };
-  visit(document.paths);
-  return Object.fromEntries(Object.entries(schemas).filter(([name]) => names.has(name)));
-}
-
 /** Nest's `:name` and `*name` path parameters as OpenAPI's `{name}` (as @nestjs/swagger writes them). */
 export function openApiPath(path: string): string {
   return path.replace(/[:*]([A-Za-z0-9_]+)/g, '{$1}');
@@ -184,42 +156,6 @@ function staticApplication(controllers: readonly Type[]): INestApplication {
     config: new ApplicationConfig(),
     getHttpAdapter: () => ({ getType: () => 'express' }),
   } as unknown as INestApplication; // only the members above are read: see the comment
-}
-
-const OPERATION_KEYS = [
-  'operationId',
-  'summary',
-  'description',
-  'tags',
-  'parameters',
-  'requestBody',
-  'responses',
-  'security',
-  'x-readmit-role',
-];
-
-/**
- * An operation with its members, and its answers by status, in one order, whether swagger or
- * the contract wrote them first (swagger writes a body of an emitted parameter type where a
- * compiler emits one).
- */
-function inOrder(operation: OperationObject): OperationObject {
-  const rank = (key: string) => {
-    const at = OPERATION_KEYS.indexOf(key);
-    return at === -1 ? OPERATION_KEYS.length : at;
-  };
-  const ordered = Object.fromEntries(
-    Object.entries(operation).sort(([a], [b]) => rank(a) - rank(b)),
-  ) as unknown as OperationObject; // the same members, reordered
-  ordered.responses = Object.fromEntries(
-    Object.entries(operation.responses).sort(([a], [b]) => a.localeCompare(b)),
-  );
-  return ordered;
-}
-
-/** A parameter with its members in one order, however swagger wrote it. */
-function canonical({ name, in: location, required, ...rest }: ParameterObject): ParameterObject {
-  return { name, in: location, ...(required === undefined ? {} : { required }), ...rest };
 }
 
 /** Path parameters in the path's order, then the others; the contract's replace swagger's. */
@@ -366,32 +302,4 @@ function withContent(
   operation.responses[status] = declared
     ? { ...declared, content: declared.content ?? json(schema) }
     : { description, content: json(schema) };
-}
-
-/** The named schemas of a document; one name, one schema. */
-class Components {
-  private readonly schemas = new Map<string, SchemaObject>();
-
-  add(name: string, schema: SchemaObject): void {
-    const known = this.schemas.get(name);
-    if (known && JSON.stringify(known) !== JSON.stringify(schema))
-      throw new Error(`two different schemas are named ${name}`);
-    this.schemas.set(name, schema);
-  }
-
-  addAll(schemas: Readonly<Record<string, SchemaObject>>): void {
-    for (const [name, schema] of Object.entries(schemas)) this.add(name, schema);
-  }
-
-  addConverted(converted: { readonly components: Readonly<Record<string, SchemaObject>> }): void {
-    this.addAll(converted.components);
-  }
-
-  all(): Record<string, SchemaObject> {
-    return Object.fromEntries(this.schemas);
-  }
-}
-
-function sortedByKey<T>(record: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => a.localeCompare(b)));
 }
