@@ -1,10 +1,8 @@
 // @ts-check
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 // The Readmit web console: plain JavaScript, no framework, no build step. Chart.js and
 // openapi-fetch are served beside it by the gateway (no CDN). Every call to /console/api/* goes
 // through the typed client (openapi-fetch over the gateway's generated OpenAPI `paths`) with the
-// session cookie: `npx tsc -p tsconfig.json` checks this file, so a route, a parameter or a field
+// session cookie: `npm run typecheck` checks this file (its own tsconfig.json, with the DOM), so a route, a parameter or a field
 // the gateway's document does not have fails the type check (docs/development.md).
 /* global document, window, EventSource, HTMLElement, HTMLInputElement, HTMLSelectElement, HTMLCanvasElement, HTMLButtonElement */
 import createClient from './openapi-fetch.js';
