@@ -15,10 +15,15 @@ const swc = [
 /** Suites of the `faults` project, left out of `integration`: a glob to match, a pattern to ignore. */
 const FAULT_SUITES = [
   { match: '<rootDir>/test/faults/**/*.int.spec.ts', ignore: '/test/faults/' },
-  {
-    match: '<rootDir>/services/cli/src/commands/demo.int.spec.ts',
-    ignore: '/services/cli/src/commands/demo\\.int\\.spec\\.ts$',
-  },
+  ...[
+    'services/cli/src/commands/demo.int.spec.ts',
+    // Processes killed with SIGKILL mid-stream and restarted.
+    'services/backfill/src/backfill.int.spec.ts',
+    'services/platform/src/kafka/transactional-processor.int.spec.ts',
+  ].map((path) => ({
+    match: `<rootDir>/${path}`,
+    ignore: `/${path.replace(/\./g, '\\.')}$`,
+  })),
 ];
 
 const shared = {
@@ -58,8 +63,8 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/test/jest/integration-timeout.ts'],
     },
     {
-      // The long fault suites (brokers killed and restarted on disposable clusters) and the demo
-      // end to end: about half of the integration suite's time, mostly spent waiting, so
+      // The long fault suites (brokers killed and restarted on disposable clusters, processes
+      // killed mid-stream) and the demo end to end: about half of the integration suite's time, mostly spent waiting, so
       // `./readmit test` runs them beside the other tiers rather than after them.
       ...shared,
       displayName: 'faults',
