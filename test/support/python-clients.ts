@@ -44,11 +44,10 @@ function isComplete(name: string): boolean {
 }
 
 function pythonVenv(name: string, requirements: readonly string[]): string {
-  const tools = TOOLS;
-  const venv = join(tools, name);
+  const venv = join(TOOLS, name);
   const python = join(venv, 'bin', 'python');
   if (existsSync(join(venv, '.complete'))) return python;
-  mkdirSync(tools, { recursive: true });
+  mkdirSync(TOOLS, { recursive: true });
   const building = `${venv}.building-${process.pid}`;
   rmSync(building, { recursive: true, force: true });
   // Scripts in bin/ keep the building path in their #! line: only `bin/python -m …` is used,

@@ -19,3 +19,16 @@ export function labelledSample(): Array<{ encounter: EncounterInput; outcome: Re
       : [];
   });
 }
+
+/**
+ * The labelled sample as three hospitals of unlike case mixes, by admission source: emergency
+ * room (7), physician referral (1), and every other source.
+ */
+export function sampleAsThreeSites<T extends { encounter: EncounterInput }>(
+  rows: readonly T[],
+): [T[], T[], T[]] {
+  const siteOf = (source: number) => (source === 7 ? 0 : source === 1 ? 1 : 2);
+  const sites: [T[], T[], T[]] = [[], [], []];
+  for (const row of rows) sites[siteOf(row.encounter.admission_source_id)].push(row);
+  return sites;
+}

@@ -1,11 +1,10 @@
-import { labelledSample } from '../../../../test/support/sample-rows';
+import { labelledSample, sampleAsThreeSites } from '../../../../test/support/sample-rows';
 import { featureSpecFromSummary, fitFeatureSpec } from './feature-spec';
 import { mergeFeatureSummaries, momentsOf, summarizeFeatures } from './feature-summary';
 
-const encounters = labelledSample().map((row) => row.encounter);
-// Three unlike sites: by admission source.
-const sites = [7, 1].map((source) => encounters.filter((e) => e.admission_source_id === source));
-sites.push(encounters.filter((e) => e.admission_source_id !== 7 && e.admission_source_id !== 1));
+const sample = labelledSample();
+const encounters = sample.map((row) => row.encounter);
+const sites = sampleAsThreeSites(sample).map((rows) => rows.map((row) => row.encounter));
 
 describe('feature summaries', () => {
   it("merge the sites' summaries into the union's, bit for bit and in any order", () => {

@@ -1,4 +1,4 @@
-import { labelledSample } from '../../../../test/support/sample-rows';
+import { labelledSample, sampleAsThreeSites } from '../../../../test/support/sample-rows';
 import { FeatureEncoder, fitFeatureSpec } from '../features/feature-spec';
 import { targetLabels } from '../features/target';
 import { fitBinning } from '../trees/binning';
@@ -18,8 +18,6 @@ import { trainFederatedGradientBoosting } from './federated-gbdt';
 
 // The real UCI sample as three hospitals with different case mixes: by admission source.
 const sample = labelledSample();
-const siteOf = (admissionSource: number) =>
-  admissionSource === 7 ? 0 : admissionSource === 1 ? 1 : 2;
 const spec = fitFeatureSpec(sample.map((row) => row.encounter));
 const encoder = new FeatureEncoder(spec);
 const union = {
@@ -29,8 +27,7 @@ const union = {
     'any',
   ),
 };
-const sites = [0, 1, 2].map((site) => {
-  const rows = sample.filter((row) => siteOf(row.encounter.admission_source_id) === site);
+const sites = sampleAsThreeSites(sample).map((rows) => {
   return {
     data: encoder.encodeAll(rows.map((row) => row.encounter)),
     labels: targetLabels(

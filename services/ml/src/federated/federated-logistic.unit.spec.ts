@@ -1,4 +1,4 @@
-import { labelledSample } from '../../../../test/support/sample-rows';
+import { labelledSample, sampleAsThreeSites } from '../../../../test/support/sample-rows';
 import { FeatureEncoder, fitFeatureSpec } from '../features/feature-spec';
 import { targetLabels } from '../features/target';
 import { logisticObjective } from '../linear/logistic-objective';
@@ -14,7 +14,6 @@ import {
 
 // The real UCI sample as three hospitals with different case mixes: by admission source.
 const sample = labelledSample();
-const siteOf = (source: number) => (source === 7 ? 0 : source === 1 ? 1 : 2);
 const encoder = new FeatureEncoder(fitFeatureSpec(sample.map((row) => row.encounter)));
 const encode = (rows: typeof sample) => ({
   data: encoder.encodeAll(rows.map((row) => row.encounter)),
@@ -24,9 +23,7 @@ const encode = (rows: typeof sample) => ({
   ),
 });
 const union = encode(sample);
-const sites = [0, 1, 2].map((site) =>
-  encode(sample.filter((row) => siteOf(row.encounter.admission_source_id) === site)),
-);
+const sites = sampleAsThreeSites(sample).map(encode);
 const columns = union.data.columns;
 const parametersOf = (model: { weights: Float64Array; intercept: number }) =>
   Float64Array.from([...model.weights, model.intercept]);

@@ -44,7 +44,7 @@ export function gradientStep(rows: number): number {
 export const SLOT_WIDTH = 3;
 
 /** The index of the node totals [G, H, count] in a histogram of this layout. */
-export function totalsIndex(layout: HistogramLayout): number {
+export function totalsIndex(layout: Pick<HistogramLayout, 'size'>): number {
   return layout.size - SLOT_WIDTH;
 }
 

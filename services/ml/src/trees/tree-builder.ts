@@ -4,8 +4,8 @@ import {
   buildHistogram,
   HistogramLayout,
   HistogramPool,
-  SLOT_WIDTH,
   subtractHistogram,
+  totalsIndex,
 } from './histogram';
 import { findBestSplit, SplitCandidate, SplitParams } from './split-finder';
 
@@ -128,7 +128,7 @@ export class TreeBuilder {
 
     const rootHistogram = pool.acquire();
     yield { kind: 'histogram', leaf: 0, target: rootHistogram };
-    const totals = layout.size - SLOT_WIDTH;
+    const totals = totalsIndex(layout);
     nodes.setValue(0, rootHistogram[totals], rootHistogram[totals + 1], params);
     let size = 1;
 
